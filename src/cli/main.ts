@@ -1,0 +1,111 @@
+import { Command, CommanderError, Option } from 'commander';
+import { handleError } from './handle-error.js';
+import { readVersion } from './version.js';
+
+/** Parses argv, runs the command and returns the process exit code. The only place tpx decides how it exits. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return commanderExit(error);
+    return handleError(error);
+  }
+}
+
+function commanderExit(error: CommanderError): number {
+  // --help and --version are not errors.
+  if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
+  return 5;
+}
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+function buildProgram(): Command {
+  const program = new Command('tpx')
+    .description('Declarative runner over SSH: YAML playbooks and an Ansible-style inventory, run on every host in parallel.')
+    .version(readVersion(), '--version', 'print the version and exit')
+    .helpOption('-h, --help', 'show help')
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .configureOutput({ outputError: (str, write) => write(str) });
+
+  program
+    .command('run')
+    .description('run a playbook on the hosts of an inventory')
+    .argument('<playbook>', 'playbook YAML file')
+    .option('-i, --inventory <file>', 'inventory file (repeatable; default ./inventory.yaml)', collect)
+    .option('-l, --limit <pattern>', 'limit to hosts matching this pattern')
+    .option('-e, --extra-vars <vars>', 'KEY=VALUE, a JSON object, or @file.yaml (repeatable; highest precedence)', collect)
+    .option('-f, --forks <n>', 'hosts worked on at once (default 200)')
+    .option('-C, --check', 'change nothing; report what would change')
+    .option('-D, --diff', 'show the differences in changed files')
+    .option('-t, --tags <tags>', 'run only tasks with these tags (comma-separated)')
+    .option('--skip-tags <tags>', 'skip tasks with these tags (comma-separated)')
+    .option('--report <file>', 'write a JSON report (also when interrupted)')
+    .option('--junit <file>', 'write a JUnit XML report')
+    .addOption(new Option('--output <mode>', 'progress output').choices(['auto', 'tty', 'plain', 'json']).default('auto'))
+    .option('--retry-failed [report]', 'run again only on hosts that failed, were unreachable or never reached')
+    .option('-K, --ask-become-pass', 'prompt for the sudo password')
+    .option('-v, --verbose', 'show commands and their output', (_v: string, n: number) => n + 1, 0)
+    .action(async (playbook: string, options: Record<string, unknown>) => {
+      const { runCommand } = await import('./commands/run.js');
+      process.exitCode = await runCommand(playbook, options);
+    });
+
+  program
+    .command('validate')
+    .description('parse and check a playbook (and inventory) without connecting anywhere')
+    .argument('<playbook>', 'playbook YAML file')
+    .option('-i, --inventory <file>', 'inventory file (repeatable; default ./inventory.yaml)', collect)
+    .action(async (playbook: string, options: { inventory?: string[] }) => {
+      const { validateCommand } = await import('./commands/validate.js');
+      process.exitCode = await validateCommand(playbook, options);
+    });
+
+  program
+    .command('inventory')
+    .description('show the hosts, groups and variables of an inventory')
+    .option('-i, --inventory <file>', 'inventory file (repeatable; default ./inventory.yaml)', collect)
+    .option('-l, --limit <pattern>', 'only hosts matching this pattern')
+    .option('--list', 'print JSON shaped like ansible-inventory --list (default)')
+    .option('--graph', 'print the group tree')
+    .option('--vars', 'with --graph, show variables too')
+    .action(async (options: Record<string, unknown>) => {
+      const { inventoryCommand } = await import('./commands/inventory.js');
+      process.exitCode = await inventoryCommand(options);
+    });
+
+  const lab = program.command('lab').description('a local fleet in network namespaces for rehearsals, demos and tests');
+  lab
+    .command('up')
+    .description('build the lab fleet (needs root)')
+    .option('--hosts <n>', 'number of hosts', '6')
+    .option('--versions <list>', 'comma-separated Kuma versions, assigned round-robin ("none" for a host without Kuma)')
+    .option('--dir <dir>', 'where the lab keeps its files', '/var/tmp/tpx-lab')
+    .option('--kumactl <path>', 'use a real kumactl instead of the bundled stand-in')
+    .action(async (options: Record<string, unknown>) => {
+      const { labUpCommand } = await import('./commands/lab.js');
+      process.exitCode = await labUpCommand(options);
+    });
+  lab
+    .command('down')
+    .description('remove everything the lab made')
+    .option('--dir <dir>', 'where the lab keeps its files', '/var/tmp/tpx-lab')
+    .action(async (options: Record<string, unknown>) => {
+      const { labDownCommand } = await import('./commands/lab.js');
+      process.exitCode = await labDownCommand(options);
+    });
+  lab
+    .command('status')
+    .description('show the lab fleet')
+    .option('--dir <dir>', 'where the lab keeps its files', '/var/tmp/tpx-lab')
+    .action(async (options: Record<string, unknown>) => {
+      const { labStatusCommand } = await import('./commands/lab.js');
+      process.exitCode = await labStatusCommand(options);
+    });
+
+  for (const cmd of [program, ...program.commands, ...lab.commands]) cmd.exitOverride();
+  return program;
+}

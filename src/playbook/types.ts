@@ -1,0 +1,83 @@
+/** The loaded, validated and normalised playbook: frozen objects that keep their source position. */
+
+/** Where a node came from, 1-based, for `file:line:col` messages at run time. */
+export interface SourcePos {
+  readonly file: string;
+  readonly line: number;
+  readonly col: number;
+}
+
+/** Keywords that blocks and tasks share; inherited from play → block → task at run time. */
+export interface TaskKeywords {
+  readonly name?: string;
+  /** Bare Jinja2 expressions, all of which must hold (a list in YAML is an AND). */
+  readonly when: readonly string[];
+  readonly tags: readonly string[];
+  readonly become?: boolean;
+  readonly becomeUser?: string;
+  readonly ignoreErrors?: boolean;
+  readonly noLog?: boolean;
+  readonly checkMode?: boolean;
+  readonly runOnce?: boolean;
+  /** Seconds. */
+  readonly timeout?: number;
+  readonly vars: Readonly<Record<string, unknown>>;
+  readonly pos: SourcePos;
+}
+
+export interface Task extends TaskKeywords {
+  readonly kind: 'task';
+  /** Module name as written (e.g. `shell`), resolved against the module registry at load time. */
+  readonly module: string;
+  /** Module arguments as written, not yet templated (free-form string for command/shell becomes `{ cmd }`). */
+  readonly args: Readonly<Record<string, unknown>>;
+  readonly register?: string;
+  readonly changedWhen?: readonly string[];
+  readonly failedWhen?: readonly string[];
+  readonly until?: readonly string[];
+  readonly retries?: number;
+  /** Seconds. */
+  readonly delay?: number;
+  /** A list, or a template string that renders to one. */
+  readonly loop?: unknown;
+  readonly loopVar: string;
+  readonly notify: readonly string[];
+  /** Handlers may also `listen` to a topic. */
+  readonly listen: readonly string[];
+  /** Position of the module key, for argument errors. */
+  readonly modulePos: SourcePos;
+}
+
+export interface Block extends TaskKeywords {
+  readonly kind: 'block';
+  readonly block: readonly TaskNode[];
+  readonly rescue: readonly TaskNode[];
+  readonly always: readonly TaskNode[];
+}
+
+export type TaskNode = Task | Block;
+
+/** `serial` as written: a number, a percentage string, or a list of them. */
+export type SerialSpec = readonly (number | string)[];
+
+export interface Play {
+  readonly name: string;
+  /** A host pattern. */
+  readonly hosts: string;
+  readonly vars: Readonly<Record<string, unknown>>;
+  readonly become?: boolean;
+  readonly becomeUser?: string;
+  readonly serial?: SerialSpec;
+  readonly maxFailPercentage?: number;
+  readonly anyErrorsFatal: boolean;
+  readonly strategy: 'linear' | 'free';
+  readonly tags: readonly string[];
+  readonly tasks: readonly TaskNode[];
+  readonly handlers: readonly Task[];
+  readonly pos: SourcePos;
+}
+
+export interface Playbook {
+  readonly file: string;
+  readonly plays: readonly Play[];
+}

@@ -1,0 +1,67 @@
+/** What the rest of tpx sees of a host connection. Only src/transport/ssh imports ssh2. */
+
+export interface ExecOptions {
+  /** Run through sudo (non-interactive; a become password is fed on the channel, never in argv). */
+  readonly become?: boolean;
+  /** Default root. */
+  readonly becomeUser?: string;
+  /** Stop the remote process (and report `timedOut`) after this many milliseconds. */
+  readonly timeoutMs?: number;
+  /** Written to the command's stdin, then stdin is closed. */
+  readonly stdin?: string | Buffer;
+  /** Streaming output for progress. */
+  readonly onStdout?: (chunk: string) => void;
+  readonly onStderr?: (chunk: string) => void;
+  /** Aborting stops the remote process like a timeout does. */
+  readonly signal?: AbortSignal;
+}
+
+export interface ExecResult {
+  /** Exit code; null when the process ended by a signal or was stopped. */
+  readonly rc: number | null;
+  readonly signal: string | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly timedOut: boolean;
+  readonly durationMs: number;
+}
+
+export interface PutOptions {
+  /** e.g. 0o644 */
+  readonly mode?: number;
+  /** `user` or `user:group`; needs become when it is not the login user. */
+  readonly owner?: string;
+  readonly become?: boolean;
+  readonly becomeUser?: string;
+}
+
+/** One reusable connection to one host: channels, not new connections, for all of its work. */
+export interface Connection {
+  readonly host: string;
+  /** Runs a shell command line on the host (the login shell parses it, as with OpenSSH). */
+  exec(command: string, options?: ExecOptions): Promise<ExecResult>;
+  /** Writes a file on the host (SFTP; through a temporary file and sudo when become is set). */
+  put(content: string | Buffer, remotePath: string, options?: PutOptions): Promise<void>;
+  /** Reads a file on the host, or null when it does not exist. */
+  get(remotePath: string): Promise<Buffer | null>;
+  close(): Promise<void>;
+}
+
+/** Everything needed to connect to one host, after inventory and ~/.ssh/config are merged. */
+export interface ConnectionSpec {
+  /** Inventory name, used in messages. */
+  readonly name: string;
+  readonly host: string;
+  readonly port: number;
+  readonly user: string;
+  readonly identityFiles: readonly string[];
+  readonly password?: string;
+  readonly becomePassword?: string;
+  /** `user@host:port` hops, first hop first. */
+  readonly proxyJump: readonly string[];
+  readonly knownHostsFile: string;
+  readonly hostKeyChecking: 'strict' | 'accept-new' | 'off';
+  readonly connectTimeoutMs: number;
+  readonly keepaliveIntervalMs?: number;
+  readonly agent?: string;
+}
