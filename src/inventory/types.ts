@@ -1,0 +1,45 @@
+/** The loaded inventory: hosts and groups in file order, variables merged by precedence. */
+
+export interface InventoryGroup {
+  readonly name: string;
+  /** Hosts listed directly under this group. */
+  readonly hosts: readonly string[];
+  readonly children: readonly string[];
+  readonly vars: Readonly<Record<string, unknown>>;
+}
+
+export interface InventoryHost {
+  readonly name: string;
+  /** Every group the host belongs to, directly or through children, sorted; without `all`/`ungrouped` (Ansible's `group_names`). */
+  readonly groupNames: readonly string[];
+  /** Group vars (all, then parents before children, siblings by name) then host vars; not templated yet. */
+  readonly vars: Readonly<Record<string, unknown>>;
+}
+
+export interface Inventory {
+  /** In the order they first appear in the files. */
+  readonly hosts: ReadonlyMap<string, InventoryHost>;
+  readonly groups: ReadonlyMap<string, InventoryGroup>;
+  readonly files: readonly string[];
+}
+
+/**
+ * Connection settings of one host under their tpx names, read from its variables
+ * (tpx or Ansible names). Absent when not set; the transport fills in ~/.ssh/config and defaults.
+ */
+export interface HostConnectionVars {
+  readonly host?: string;
+  readonly port?: number;
+  readonly user?: string;
+  readonly identityFile?: string;
+  readonly password?: string;
+  readonly become?: boolean;
+  readonly becomeUser?: string;
+  readonly becomePassword?: string;
+  /** Comma-separated chain in the inventory, split here. */
+  readonly proxyJump?: readonly string[];
+  readonly knownHostsFile?: string;
+  readonly hostKeyChecking?: 'strict' | 'accept-new' | 'off';
+  /** Seconds. */
+  readonly connectTimeout?: number;
+}
