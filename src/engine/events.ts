@@ -1,0 +1,50 @@
+import type { HostStats, TaskResult } from './results.js';
+
+/**
+ * What the engine tells the world. The engine never prints; reporters (listr2, plain,
+ * JSON lines, report file, JUnit) subscribe to these events.
+ */
+export type EngineEvent =
+  | { readonly type: 'run-start'; readonly playbook: string; readonly hosts: readonly string[]; readonly check: boolean; readonly time: string }
+  | { readonly type: 'play-start'; readonly play: string; readonly hosts: readonly string[] }
+  | { readonly type: 'batch-start'; readonly play: string; readonly batch: number; readonly batches: number; readonly hosts: readonly string[] }
+  | { readonly type: 'host-connecting'; readonly host: string }
+  | { readonly type: 'host-connected'; readonly host: string; readonly durationMs: number }
+  | { readonly type: 'host-unreachable'; readonly host: string; readonly kind: string; readonly msg: string }
+  | { readonly type: 'task-start'; readonly play: string; readonly task: string; readonly host: string }
+  /** Streaming output for -v and progress rows. */
+  | { readonly type: 'task-output'; readonly host: string; readonly task: string; readonly stream: 'stdout' | 'stderr'; readonly chunk: string }
+  /** A command is about to run (shown with -v). */
+  | { readonly type: 'task-command'; readonly host: string; readonly task: string; readonly command: string }
+  | { readonly type: 'task-end'; readonly result: TaskResult }
+  | { readonly type: 'warning'; readonly msg: string; readonly host?: string; readonly task?: string }
+  | { readonly type: 'batch-halted'; readonly play: string; readonly batch: number; readonly reason: string; readonly remaining: readonly string[] }
+  | { readonly type: 'interrupted'; readonly signal: string }
+  | {
+      readonly type: 'run-end';
+      readonly time: string;
+      readonly stats: Readonly<Record<string, HostStats>>;
+      readonly interrupted: boolean;
+      readonly halted: { readonly play: string; readonly batch: number; readonly reason: string } | null;
+      /** Hosts that were never reached because the rollout halted or was interrupted. */
+      readonly notReached: readonly string[];
+    };
+
+export type EngineEventListener = (event: EngineEvent) => void;
+
+/** A minimal typed event bus; listeners run synchronously in subscription order. */
+export class EventBus {
+  private readonly listeners: EngineEventListener[] = [];
+
+  subscribe(listener: EngineEventListener): () => void {
+    this.listeners.push(listener);
+    return () => {
+      const i = this.listeners.indexOf(listener);
+      if (i >= 0) this.listeners.splice(i, 1);
+    };
+  }
+
+  emit(event: EngineEvent): void {
+    for (const l of this.listeners) l(event);
+  }
+}

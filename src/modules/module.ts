@@ -1,0 +1,66 @@
+import type { ExecResult } from '../transport/connection.js';
+
+/**
+ * The module contract: plan, then execute. A module reads facts from the host
+ * (commands plus parsers), then turns parameters and facts into a plan — what would
+ * change and the actions that change it. Only the engine runs things on hosts, so a
+ * module is testable without one.
+ */
+
+/** A command whose output tells the module the host's current state. */
+export interface FactRequest {
+  readonly key: string;
+  readonly command: string;
+  /** Facts that need root (reading a root-only file) ask for become. */
+  readonly become?: boolean;
+}
+
+/** What a fact command returned. */
+export type FactResults = Readonly<Record<string, ExecResult>>;
+
+export type Action =
+  | { readonly kind: 'exec'; readonly command: string; readonly stdin?: string | Buffer; readonly become?: boolean; readonly display?: string }
+  | { readonly kind: 'put'; readonly content: string | Buffer; readonly path: string; readonly mode?: number; readonly owner?: string; readonly become?: boolean };
+
+export interface Plan {
+  /** Whether running the actions changes the host (as far as the facts tell). */
+  readonly changed: boolean;
+  readonly actions: readonly Action[];
+  /** Unified diff for --diff. */
+  readonly diff?: string;
+  readonly msg?: string;
+  /** When set, the task fails without running anything (e.g. assert, fail). */
+  readonly failed?: boolean;
+  /** Values the module returns directly (set_fact's facts, debug's msg...). */
+  readonly returns?: Readonly<Record<string, unknown>>;
+  /** Command-like modules: the result of the last exec action is the task's rc/stdout/stderr. */
+  readonly resultFromLastExec?: boolean;
+  /** Command-like modules are skipped in check mode (their effect cannot be predicted). */
+  readonly skipInCheckMode?: boolean;
+}
+
+export interface PlanContext {
+  readonly host: string;
+  readonly check: boolean;
+  readonly diff: boolean;
+  readonly become: boolean;
+  readonly becomeUser: string;
+  /** Directory of the playbook, for relative local `src` paths. */
+  readonly playbookDir: string;
+  /** The task's variables (for debug `var:`). */
+  readonly vars: Readonly<Record<string, unknown>>;
+  readonly verbosity: number;
+}
+
+export interface ModuleDefinition<P = Record<string, unknown>> {
+  readonly name: string;
+  /** One-line description and a YAML example, for docs and --help. */
+  readonly doc: string;
+  /** Runs on the controller only, never touches the host (debug, set_fact, assert, fail). */
+  readonly local?: boolean;
+  /** Normalises templated parameters (free-form strings, aliases) into P; throws on invalid values. */
+  normalise?(args: Readonly<Record<string, unknown>>): P;
+  facts?(params: P, ctx: PlanContext): readonly FactRequest[];
+  /** Local async preparation, e.g. reading a local src file. Runs before plan. */
+  plan(params: P, facts: FactResults, ctx: PlanContext): Plan | Promise<Plan>;
+}
