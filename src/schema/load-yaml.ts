@@ -1,0 +1,162 @@
+import { readFileSync, statSync } from 'node:fs';
+import { isMap, isScalar, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
+import { InputError, type InputProblem } from '../errors/input-error.js';
+import { describeYamlError } from './yaml-messages.js';
+import { createYamlSource, type YamlSource } from './yaml-source.js';
+import { addAnsibleTags } from './yaml-tags.js';
+
+export type { YamlPath, YamlSource } from './yaml-source.js';
+
+/** Files larger than this are refused before they are read. */
+export const MAX_YAML_BYTES = 10 * 1024 * 1024;
+/** The most alias expansions a document may cause; a legitimate playbook needs a handful. */
+export const MAX_ALIAS_COUNT = 100;
+
+export interface LoadYamlOptions {
+  /** What the file should hold, for the empty-file message, e.g. "a list of plays". */
+  readonly expected?: string;
+}
+
+/**
+ * Reads and parses a YAML file. Throws one InputError listing every problem of the file:
+ * syntax errors, duplicate keys, tab indentation, an empty file, a huge file, an alias bomb.
+ */
+export function loadYamlFile(file: string, options: LoadYamlOptions = {}): YamlSource {
+  let text: string;
+  try {
+    const size = statSync(file).size;
+    if (size > MAX_YAML_BYTES) {
+      throw problemError(file, `file is too large (${formatMb(size)}); the limit is ${formatMb(MAX_YAML_BYTES)}`);
+    }
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw problemError(file, `cannot read the file: ${describeFsError(error)}`);
+  }
+  return loadYamlText(text, file, options);
+}
+
+/** Parses YAML text that came from `file` (used in messages). Same checks as loadYamlFile. */
+export function loadYamlText(text: string, file: string, options: LoadYamlOptions = {}): YamlSource {
+  if (text.length > MAX_YAML_BYTES) {
+    throw problemError(file, `file is too large (${formatMb(text.length)}); the limit is ${formatMb(MAX_YAML_BYTES)}`);
+  }
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, {
+    lineCounter,
+    prettyErrors: false,
+    uniqueKeys: true,
+    merge: true,
+    customTags: addAnsibleTags,
+  });
+  const source0 = createYamlSource(file, text, doc, undefined, lineCounter);
+  const problems: InputProblem[] = [];
+  const at = (offset: number, message: string): void => {
+    const pos = source0.posAtOffset(offset);
+    problems.push({ ...pos, message, sourceLine: source0.lineText(pos.line) });
+  };
+
+  const tabLines = findTabIndentedLines(text);
+  const reportedTabLines = new Set<number>();
+  const duplicateErrors = doc.errors.filter((e) => e.code === 'DUPLICATE_KEY');
+  for (const error of doc.errors) {
+    if (error.code === 'DUPLICATE_KEY') continue;
+    const { line } = lineCounter.linePos(error.pos[0]);
+    const tabCol = tabLines.get(line);
+    if (tabCol !== undefined || error.code === 'TAB_AS_INDENT') {
+      // One message per tab-indented line instead of the parser's cascade.
+      if (reportedTabLines.has(line)) continue;
+      reportedTabLines.add(line);
+      const col = tabCol ?? lineCounter.linePos(error.pos[0]).col;
+      problems.push({ file, line, col, message: 'tabs are not allowed for indentation; use spaces', sourceLine: source0.lineText(line) });
+      continue;
+    }
+    at(error.pos[0], describeYamlError(error));
+  }
+  if (duplicateErrors.length > 0) reportDuplicateKeys(doc, lineCounter, at);
+
+  if (problems.length === 0 && doc.contents === null) {
+    problems.push({ file, line: 1, col: 1, message: `file is empty; expected ${options.expected ?? 'a YAML document'}` });
+  }
+
+  let value: unknown;
+  if (problems.length === 0) {
+    try {
+      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (error) {
+      const offset = firstAliasOffset(doc);
+      const msg = error instanceof Error ? error.message : String(error);
+      at(
+        offset,
+        /Excessive alias count/.test(msg)
+          ? `refused: the aliases (*name) in this file would expand to a huge document (more than ${MAX_ALIAS_COUNT} alias expansions); this looks like an alias bomb`
+          : /Unresolved alias/.test(msg)
+            ? `undefined alias ${msg.replace(/^.*: /, '*')}; an &anchor must be defined before its *alias`
+            : `YAML error: ${msg}`,
+      );
+    }
+  }
+  problems.sort((a, b) => a.line - b.line || a.col - b.col);
+  if (problems.length > 0) throw new InputError(problems);
+  return createYamlSource(file, text, doc, value, lineCounter);
+}
+
+/** Line (1-based) → column of the first tab in its indentation, for lines indented with a tab. */
+function findTabIndentedLines(text: string): Map<number, number> {
+  const out = new Map<number, number>();
+  if (!text.includes('\t')) return out;
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const indent = /^[ \t]*/.exec(lines[i])![0];
+    const tab = indent.indexOf('\t');
+    if (tab >= 0) out.set(i + 1, tab + 1);
+  }
+  return out;
+}
+
+/** One message per repeated key, naming it and where it was first set. */
+function reportDuplicateKeys(doc: Document, lineCounter: LineCounter, at: (offset: number, message: string) => void): void {
+  visit(doc, {
+    Map(_key, map) {
+      const seen = new Map<string, Node>();
+      for (const pair of map.items) {
+        const k = pair.key as Node | null;
+        const name = isScalar(k) ? String(k.value) : isMap(k) ? '{…}' : String(k);
+        const first = seen.get(name);
+        if (first && k?.range) {
+          const firstLine = first.range ? lineCounter.linePos(first.range[0]).line : undefined;
+          at(k.range[0], `duplicate key "${name}"${firstLine ? ` (first set on line ${firstLine})` : ''}; a key may appear only once in a mapping`);
+        } else if (k) {
+          seen.set(name, k);
+        }
+      }
+    },
+  });
+}
+
+function firstAliasOffset(doc: Document): number {
+  let offset = 0;
+  visit(doc, {
+    Alias(_key, node) {
+      offset = node.range?.[0] ?? 0;
+      return visit.BREAK;
+    },
+  });
+  return offset;
+}
+
+function problemError(file: string, message: string): InputError {
+  return new InputError([{ file, line: 1, col: 1, message }]);
+}
+
+function formatMb(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+function describeFsError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EISDIR') return 'it is a directory, not a file';
+  if (code === 'EACCES') return 'permission denied';
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,99 @@
+import { isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair } from 'yaml';
+import type { SourcePos } from '../playbook/types.js';
+
+/** A path into a YAML document: mapping keys and sequence indexes (numeric strings work too). */
+export type YamlPath = readonly (string | number)[];
+
+/** A parsed YAML file: its plain value plus a way back from any path to `file:line:col`. */
+export interface YamlSource {
+  readonly file: string;
+  readonly value: unknown;
+  /** Position of the value at `path`; falls back to the deepest node that exists (its key when the value is empty). */
+  posOf(path: YamlPath): SourcePos;
+  /** Position of the mapping key that ends `path` (for a sequence index, the item itself). */
+  keyPosOf(path: YamlPath): SourcePos;
+  /** The text of a 1-based line, without its line break ('' past the end). */
+  lineText(line: number): string;
+  /** The YAML node at `path`, when it exists (for loaders that need scalar details). */
+  nodeAt(path: YamlPath): Node | undefined;
+  /** Turns a character offset of the file text into a position. */
+  posAtOffset(offset: number): SourcePos;
+}
+
+interface Step {
+  node: Node | null;
+  pair?: Pair;
+}
+
+/** Builds the YamlSource of a parsed document. */
+export function createYamlSource(file: string, text: string, doc: Document, value: unknown, lineCounter: LineCounter): YamlSource {
+  let lines: string[] | undefined;
+  const posAtOffset = (offset: number): SourcePos => {
+    const { line, col } = lineCounter.linePos(Math.max(0, Math.min(offset, text.length)));
+    return { file, line, col };
+  };
+  const posOfNode = (node: Node | null | undefined): SourcePos | undefined =>
+    node?.range ? posAtOffset(node.range[0]) : undefined;
+
+  /** Walks the path; returns every step reached (the first is the root). */
+  const walk = (path: YamlPath): Step[] => {
+    const steps: Step[] = [{ node: doc.contents as Node | null }];
+    for (const seg of path) {
+      const here = steps[steps.length - 1].node;
+      if (isSeq(here)) {
+        const item = here.items[Number(seg)] as Node | undefined;
+        if (item === undefined) break;
+        steps.push({ node: item });
+      } else if (isMap(here)) {
+        const pair = findPair(here.items, String(seg));
+        if (!pair) break;
+        steps.push({ node: (pair.value as Node | null) ?? null, pair });
+      } else {
+        break;
+      }
+    }
+    return steps;
+  };
+
+  const fallback = (steps: Step[]): SourcePos => {
+    for (let i = steps.length - 1; i >= 0; i--) {
+      const pos = posOfNode(steps[i].node) ?? posOfNode(steps[i].pair?.key as Node | undefined);
+      if (pos) return pos;
+    }
+    return { file, line: 1, col: 1 };
+  };
+
+  return {
+    file,
+    value,
+    posOf: (path) => fallback(walk(path)),
+    keyPosOf: (path) => {
+      const steps = walk(path);
+      const last = steps[steps.length - 1];
+      if (steps.length === path.length + 1 && last.pair) {
+        const pos = posOfNode(last.pair.key as Node | undefined);
+        if (pos) return pos;
+      }
+      return fallback(steps);
+    },
+    lineText: (line) => {
+      lines ??= text.split('\n');
+      return (lines[line - 1] ?? '').replace(/\r$/, '');
+    },
+    nodeAt: (path) => {
+      const steps = walk(path);
+      return steps.length === path.length + 1 ? (steps[steps.length - 1].node ?? undefined) : undefined;
+    },
+    posAtOffset,
+  };
+}
+
+function findPair(items: readonly unknown[], key: string): Pair | undefined {
+  for (const item of items) {
+    if (!isPair(item)) continue;
+    const k = item.key;
+    const name = isScalar(k) ? String(k.value) : String(k);
+    if (name === key) return item;
+  }
+  return undefined;
+}
