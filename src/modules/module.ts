@@ -18,6 +18,11 @@ export interface FactRequest {
 /** What a fact command returned. */
 export type FactResults = Readonly<Record<string, ExecResult>>;
 
+/**
+ * One step the engine runs on the host, in order. An `exec` with a non-zero rc stops the
+ * task and fails it (with resultFromLastExec, the last exec's rc decides instead). `become`
+ * is set explicitly by the module from PlanContext.become; the engine adds becomeUser.
+ */
 export type Action =
   | { readonly kind: 'exec'; readonly command: string; readonly stdin?: string | Buffer; readonly become?: boolean; readonly display?: string }
   | { readonly kind: 'put'; readonly content: string | Buffer; readonly path: string; readonly mode?: number; readonly owner?: string; readonly become?: boolean };
@@ -37,6 +42,10 @@ export interface Plan {
   readonly resultFromLastExec?: boolean;
   /** Command-like modules are skipped in check mode (their effect cannot be predicted). */
   readonly skipInCheckMode?: boolean;
+  /** The task is skipped without running anything (debug below its verbosity); msg says why. */
+  readonly skipped?: boolean;
+  /** Variables to store on the host with set_fact precedence (set_fact). */
+  readonly facts?: Readonly<Record<string, unknown>>;
 }
 
 export interface PlanContext {
@@ -50,6 +59,11 @@ export interface PlanContext {
   /** The task's variables (for debug `var:`). */
   readonly vars: Readonly<Record<string, unknown>>;
   readonly verbosity: number;
+  /**
+   * Evaluates a bare Jinja2 expression with the task's variables (assert `that`, debug `var`).
+   * Throws on an undefined variable, naming it. Local modules that need it fail clearly without it.
+   */
+  readonly evaluate?: (expression: string) => unknown;
 }
 
 export interface ModuleDefinition<P = Record<string, unknown>> {
