@@ -6,13 +6,15 @@ export interface InventoryGroup {
   readonly hosts: readonly string[];
   readonly children: readonly string[];
   readonly vars: Readonly<Record<string, unknown>>;
+  /** `ansible_group_priority` when set to something other than the default 1 (kept out of `vars`, as Ansible does). */
+  readonly priority?: number;
 }
 
 export interface InventoryHost {
   readonly name: string;
-  /** Every group the host belongs to, directly or through children, sorted; without `all`/`ungrouped` (Ansible's `group_names`). */
+  /** Every group the host belongs to, directly or through children, sorted; without `all` (Ansible's `group_names`, which keeps `ungrouped`). */
   readonly groupNames: readonly string[];
-  /** Group vars (all, then parents before children, siblings by name) then host vars; not templated yet. */
+  /** Group vars (all, then parents before children, then ansible_group_priority, then by name) then host vars; not templated yet. See precedence.ts. */
   readonly vars: Readonly<Record<string, unknown>>;
 }
 
