@@ -1,0 +1,140 @@
+import type { ClientChannel } from 'ssh2';
+import { secretMasker } from '../../errors/mask-secrets.js';
+import type { ExecOptions, ExecResult } from '../connection.js';
+import { describeBecomeFailure } from './become-failure.js';
+import { closedError, openChannel, type ChannelHost } from './open-channel.js';
+import { OutputHeader } from './output-header.js';
+import { PromptScanner } from './prompt-scanner.js';
+import { buildKillCommand, createToken, wrapRemoteCommand } from './remote-command.js';
+
+const KILL_GRACE_MS = 8_000;
+
+/**
+ * Runs one command on its own channel: output streamed and collected, stdin fed (after
+ * the sudo password when there is one), and on timeout or abort the remote process group
+ * killed through a second channel with the same become.
+ */
+export async function runRemoteCommand(
+  host: ChannelHost,
+  command: string,
+  options: ExecOptions = {},
+  internal: { reservedChannel?: boolean } = {},
+): Promise<ExecResult> {
+  const started = Date.now();
+  const password = options.become ? host.becomePassword : undefined;
+  const prompt = password ? createToken('[tpx-sudo-') + ']' : undefined;
+  const become = options.become ? { user: options.becomeUser ?? 'root', prompt } : undefined;
+  const wrapped = wrapRemoteCommand(command, host.token, become);
+
+  // Kill commands use the channel kept in reserve, so they never wait behind the commands they stop.
+  const release = internal.reservedChannel ? () => undefined : await host.limiter.acquire();
+  let stream: ClientChannel;
+  try {
+    stream = await openChannel<ClientChannel>(host, 'running a command', (cb) => host.client.exec(wrapped, cb));
+  } catch (err) {
+    release();
+    throw err;
+  }
+
+  return new Promise<ExecResult>((resolve, reject) => {
+    const header = new OutputHeader(host.token, become ? 2 : 1);
+    const scanner = prompt ? new PromptScanner(prompt) : undefined;
+    let stdout = '';
+    let stderr = '';
+    let exit: { code: number | null; signal: string | null } | undefined;
+    let stopping = false;
+    let killStarted = false;
+    let prompts = 0;
+    let wrongPassword = false;
+    let stdinDone = false;
+    let graceTimer: NodeJS.Timeout | undefined;
+
+    const pid = (): number | undefined => (header.lines.length > 0 ? Number(header.lines[0]) || undefined : undefined);
+    const mayRun = (): boolean => !become || header.lines[1] === 'go';
+    const sendStdin = (): void => {
+      if (stdinDone) return;
+      stdinDone = true;
+      if (options.stdin !== undefined) stream.write(options.stdin);
+      stream.end();
+    };
+    const emitStdout = (text: string): void => {
+      if (text === '') return;
+      stdout += text;
+      options.onStdout?.(secretMasker.mask(text));
+    };
+    const emitStderr = (text: string): void => {
+      if (text === '') return;
+      stderr += text;
+      options.onStderr?.(secretMasker.mask(text));
+    };
+    const startKill = (): void => {
+      const target = pid();
+      if (killStarted || target === undefined) return;
+      killStarted = true;
+      const killOptions = { become: options.become, becomeUser: options.becomeUser };
+      runRemoteCommand(host, buildKillCommand(target), killOptions, { reservedChannel: true })
+        .catch(() => undefined)
+        .finally(() => {
+          graceTimer = setTimeout(() => stream.destroy(), 2_000);
+        });
+    };
+    const stop = (): void => {
+      if (stopping || exit) return;
+      stopping = true;
+      graceTimer = setTimeout(() => stream.destroy(), KILL_GRACE_MS);
+      if (pid() === undefined) stream.close();
+      else startKill();
+    };
+
+    if (!password) sendStdin();
+    stream.setEncoding('utf8');
+    stream.stderr.setEncoding('utf8');
+    stream.on('data', (chunk: string) => {
+      const hadPid = pid() !== undefined;
+      emitStdout(header.take(chunk));
+      if (!hadPid && stopping) startKill();
+      if (header.complete && mayRun() && password) sendStdin();
+    });
+    stream.stderr.on('data', (chunk: string) => {
+      if (!scanner) return emitStderr(chunk);
+      const found = scanner.scan(chunk);
+      for (let i = 0; i < found.prompts; i++) {
+        prompts++;
+        if (prompts === 1 && !stdinDone) stream.write(`${password}\n`);
+        else {
+          wrongPassword = true;
+          stdinDone = true;
+          stream.end();
+        }
+      }
+      emitStderr(found.text);
+    });
+    stream.on('exit', (code: number | null, signal?: string) => {
+      exit = { code: typeof code === 'number' ? code : null, signal: signal ?? null };
+    });
+    const timer = options.timeoutMs !== undefined ? setTimeout(stop, options.timeoutMs) : undefined;
+    options.signal?.addEventListener('abort', stop, { once: true });
+    if (options.signal?.aborted) stop();
+
+    stream.on('close', () => {
+      clearTimeout(timer);
+      clearTimeout(graceTimer);
+      options.signal?.removeEventListener('abort', stop);
+      release();
+      emitStdout(header.flush());
+      if (scanner) emitStderr(scanner.flush());
+      if (become && !mayRun() && !stopping) {
+        return reject(describeBecomeFailure(host.name, stderr, password !== undefined, wrongPassword));
+      }
+      if (!exit && !stopping) return reject(closedError(host, `running \`${secretMasker.mask(command).slice(0, 80)}\``));
+      resolve({
+        rc: stopping ? null : (exit?.code ?? null),
+        signal: exit?.signal ?? null,
+        stdout: secretMasker.mask(stdout),
+        stderr: secretMasker.mask(stderr),
+        timedOut: stopping,
+        durationMs: Date.now() - started,
+      });
+    });
+  });
+}

@@ -1,0 +1,95 @@
+import { posix } from 'node:path';
+import type { SFTPWrapper } from 'ssh2';
+import { ConnectionError } from '../../errors/connection-error.js';
+import type { PutOptions } from '../connection.js';
+import { runRemoteCommand } from './exec-channel.js';
+import { openChannel, type ChannelHost } from './open-channel.js';
+import { createToken } from './remote-command.js';
+import { quoteShellArg } from './shell-quote.js';
+
+const NO_SUCH_FILE = 2;
+const DEFAULT_MODE = 0o644;
+
+/** Runs `work` on an SFTP session that holds one channel slot and is closed afterwards. */
+async function withSftp<T>(host: ChannelHost, what: string, work: (sftp: SFTPWrapper) => Promise<T>): Promise<T> {
+  const release = await host.limiter.acquire();
+  try {
+    const sftp = await openChannel<SFTPWrapper>(host, what, (cb) => host.client.sftp(cb));
+    try {
+      return await work(sftp);
+    } finally {
+      sftp.end();
+    }
+  } finally {
+    release();
+  }
+}
+
+function call<T = void>(fn: (cb: (err: Error | null | undefined, value?: T) => void) => void): Promise<T> {
+  return new Promise((resolve, reject) => fn((err, value) => (err ? reject(err) : resolve(value as T))));
+}
+
+/**
+ * Writes a file. Without become or owner: SFTP to a temporary name beside the target,
+ * chmod, then an atomic rename. With either: SFTP to /tmp, then one `install -m MODE
+ * -o OWNER` through sudo that also removes the temporary file.
+ */
+export async function putFile(host: ChannelHost, content: string | Buffer, remotePath: string, options: PutOptions = {}): Promise<void> {
+  const data = typeof content === 'string' ? Buffer.from(content) : content;
+  const mode = options.mode ?? DEFAULT_MODE;
+  const what = `uploading ${remotePath}`;
+  if (!options.become && !options.owner) {
+    const temp = posix.join(posix.dirname(remotePath), `.${posix.basename(remotePath)}.${createToken('tpx-')}`);
+    await withSftp(host, what, async (sftp) => {
+      await call((cb) => sftp.writeFile(temp, data, { mode: 0o600 }, cb)).catch((err) => failTransfer(host, what, err));
+      try {
+        await call((cb) => sftp.chmod(temp, mode, cb));
+        await call((cb) => sftp.ext_openssh_rename(temp, remotePath, cb));
+      } catch (err) {
+        await call((cb) => sftp.unlink(temp, cb)).catch(() => undefined);
+        failTransfer(host, what, err);
+      }
+    });
+    return;
+  }
+
+  const becomeUser = options.becomeUser ?? 'root';
+  const temp = `/tmp/.${createToken('tpx-put-')}`;
+  // A become user other than root must be able to read the staged file.
+  const stagedMode = becomeUser === 'root' ? 0o600 : 0o644;
+  await withSftp(host, what, (sftp) => call((cb) => sftp.writeFile(temp, data, { mode: stagedMode }, cb))).catch((err) => failTransfer(host, what, err));
+  const [owner, group] = (options.owner ?? '').split(':');
+  const install = [
+    'install',
+    '-m',
+    mode.toString(8).padStart(4, '0'),
+    ...(owner ? ['-o', quoteShellArg(owner)] : []),
+    ...(group ? ['-g', quoteShellArg(group)] : []),
+    quoteShellArg(temp),
+    quoteShellArg(remotePath),
+  ].join(' ');
+  const result = await runRemoteCommand(host, `${install}; rc=$?; rm -f ${quoteShellArg(temp)}; exit $rc`, { become: true, becomeUser });
+  if (result.rc !== 0) {
+    await runRemoteCommand(host, `rm -f ${quoteShellArg(temp)}`).catch(() => undefined);
+    throw new ConnectionError(host.name, 'protocol', `${host.name}: cannot install ${remotePath}: ${result.stderr.trim() || `exit ${result.rc}`}`);
+  }
+}
+
+/** Reads a file over SFTP; null when it does not exist. */
+export async function getFile(host: ChannelHost, remotePath: string): Promise<Buffer | null> {
+  const what = `downloading ${remotePath}`;
+  return withSftp(host, what, async (sftp) => {
+    try {
+      return await call<Buffer>((cb) => sftp.readFile(remotePath, cb));
+    } catch (err) {
+      if ((err as { code?: number }).code === NO_SUCH_FILE) return null;
+      return failTransfer(host, what, err);
+    }
+  });
+}
+
+function failTransfer(host: ChannelHost, what: string, err: unknown): never {
+  if (err instanceof ConnectionError) throw err;
+  const kind = host.isClosed() ? 'closed' : 'protocol';
+  throw new ConnectionError(host.name, kind, `${host.name}: ${what} failed: ${(err as Error).message}`, { cause: err });
+}
