@@ -1,5 +1,66 @@
-/** `tpx inventory` — filled in by the inventory loader. */
-export async function inventoryCommand(_options: Record<string, unknown>): Promise<number> {
-  process.stderr.write('tpx inventory: not available yet\n');
-  return 1;
+import { existsSync, statSync } from 'node:fs';
+import { UsageError } from '../../errors/tpx-error.js';
+import { loadInventory } from '../../inventory/load-inventory.js';
+import { selectHosts } from '../../inventory/patterns.js';
+import { renderInventoryGraph } from '../../inventory/render-inventory-graph.js';
+import { formatSortedJson, renderInventoryList } from '../../inventory/render-inventory-list.js';
+
+/** The inventory file used when no `-i` is given. */
+export const DEFAULT_INVENTORY = 'inventory.yaml';
+
+export interface InventoryCommandOptions {
+  readonly inventory?: readonly string[];
+  readonly limit?: string;
+  readonly list?: boolean;
+  readonly graph?: boolean;
+  readonly vars?: boolean;
+}
+
+/**
+ * `tpx inventory [-i FILE]... [-l PATTERN] [--list | --graph [--vars]]`: prints the
+ * inventory as `ansible-inventory` does (JSON for --list, the default; a tree for --graph).
+ * With -l, only the matching hosts; for --graph, a pattern that names a group draws the
+ * tree from that group, as `ansible-inventory --graph GROUP` does.
+ */
+export async function inventoryCommand(
+  rawOptions: Readonly<Record<string, unknown>> | InventoryCommandOptions,
+  out: (s: string) => void = (s) => process.stdout.write(s),
+  warn: (s: string) => void = (s) => process.stderr.write(s),
+): Promise<number> {
+  const options = rawOptions as InventoryCommandOptions;
+  if (options.list && options.graph) throw new UsageError('--list and --graph cannot be used together; choose one');
+  if (options.vars && !options.graph) throw new UsageError('--vars goes with --graph');
+  const inventory = loadInventory(resolveInventoryFiles(options.inventory));
+
+  let only: Set<string> | undefined;
+  let start: string | undefined;
+  if (options.limit !== undefined) {
+    const selected = selectHosts(inventory, options.limit);
+    if (selected.length === 0) warn(`tpx: warning: the pattern "${options.limit}" matches no host\n`);
+    only = new Set(selected);
+    if (options.graph && inventory.groups.has(options.limit)) {
+      start = options.limit;
+      only = undefined;
+    }
+  }
+
+  if (options.graph) out(renderInventoryGraph(inventory, { start, vars: options.vars, only }) + '\n');
+  else out(formatSortedJson(renderInventoryList(inventory, only)) + '\n');
+  return 0;
+}
+
+/**
+ * The inventory files to read: the `-i` files, or ./inventory.yaml when there is one.
+ * A file that does not exist is a bad option (exit 5), as is having no inventory at all.
+ */
+export function resolveInventoryFiles(given: readonly string[] | undefined, cwdHas: (f: string) => boolean = existsSync): string[] {
+  if (!given || given.length === 0) {
+    if (cwdHas(DEFAULT_INVENTORY)) return [DEFAULT_INVENTORY];
+    throw new UsageError(`no inventory: give one with -i FILE, or create ./${DEFAULT_INVENTORY}`);
+  }
+  for (const file of given) {
+    if (!existsSync(file)) throw new UsageError(`inventory file not found: ${file}`);
+    if (statSync(file).isDirectory()) throw new UsageError(`inventory ${file} is a directory; give a YAML file`);
+  }
+  return [...given];
 }
