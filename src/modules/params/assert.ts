@@ -1,0 +1,27 @@
+import type { ModuleParams } from './module-params.js';
+
+/** `assert: { that: ["rc == 0"], fail_msg: "..." }`. */
+export const assertParams: ModuleParams = {
+  name: 'assert',
+  description: 'Fail the host unless every expression in `that` holds (bare Jinja2 expressions, like when).',
+  example: 'assert:\n  that:\n    - kuma_rules.rc == 0\n    - "\'KUMA\' in kuma_rules.stdout"\n  fail_msg: Kuma rules are missing',
+  schema: {
+    title: 'assert parameters',
+    type: 'object',
+    properties: {
+      that: {
+        type: ['string', 'array', 'boolean'],
+        items: { type: ['string', 'boolean'] },
+        minItems: 1,
+        'x-expected': 'an expression or a list of expressions',
+        description: 'Expression(s) that must all be true.',
+      },
+      msg: { type: 'string', description: 'Message when an expression is false (same as fail_msg).' },
+      fail_msg: { type: 'string', description: 'Message when an expression is false.' },
+      success_msg: { type: 'string', description: 'Message when all expressions hold.' },
+      quiet: { type: 'boolean', description: 'Do not print the success message.' },
+    },
+    additionalProperties: false,
+    required: ['that'],
+  },
+};

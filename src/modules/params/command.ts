@@ -1,0 +1,41 @@
+import { pathSchema, type JsonSchema, type ModuleParams } from './module-params.js';
+
+/** Parameters shared by command and shell. */
+export const commandLikeProperties: Readonly<Record<string, JsonSchema>> = {
+  cmd: {
+    type: ['string', 'array'],
+    items: { type: 'string' },
+    minLength: 1,
+    minItems: 1,
+    'x-expected': 'a command line or a non-empty list of arguments',
+    description: 'The command line, or a list of arguments (argv, no shell).',
+  },
+  argv: {
+    type: 'array',
+    items: { type: 'string' },
+    minItems: 1,
+    'x-expected': 'a non-empty list of arguments',
+    description: 'The command as a list of arguments (no shell parsing).',
+  },
+  chdir: pathSchema('Change into this directory before running.'),
+  creates: pathSchema('Skip the task (ok, unchanged) when this path exists.'),
+  removes: pathSchema('Skip the task (ok, unchanged) when this path does not exist.'),
+  stdin: { type: 'string', description: 'Text passed to the command on standard input.' },
+};
+
+/** `command: ls -l` or `command: { argv: [ls, -l], chdir: /tmp }`. */
+export const commandParams: ModuleParams = {
+  name: 'command',
+  description: 'Run a command on the host, without a shell (no pipes, redirections or variables of the shell).',
+  example: 'command: kumactl version\n# or\ncommand:\n  argv: [kumactl, install, transparent-proxy]\n  creates: /etc/kuma/installed',
+  freeForm: true,
+  schema: {
+    title: 'command parameters',
+    type: ['string', 'object'],
+    minLength: 1,
+    'x-expected': 'a command line or a mapping of command parameters',
+    properties: commandLikeProperties,
+    additionalProperties: false,
+    anyOf: [{ type: 'string' }, { required: ['cmd'] }, { required: ['argv'] }],
+  },
+};

@@ -1,0 +1,15 @@
+import type { ModuleParams } from './module-params.js';
+
+/** `set_fact: { target: "{{ kuma_version }}" }`. */
+export const setFactParams: ModuleParams = {
+  name: 'set_fact',
+  description: 'Set host variables for the rest of the run (above play vars, below -e).',
+  example: 'set_fact:\n  needs_flush: "{{ legacy_rules.stdout | int > 0 }}"',
+  schema: {
+    title: 'set_fact parameters',
+    type: 'object',
+    minProperties: 1,
+    'x-expected': 'a mapping of variable names to values',
+    propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
+  },
+};

@@ -1,0 +1,176 @@
+import { FQCN_PREFIX, MODULE_PARAMS } from '../modules/params/all-params.js';
+import { TEMPLATE_PATTERN, type JsonSchema } from '../modules/params/module-params.js';
+import { bool, conditions, doc, IDENTIFIER, intOrTemplate, numberOrTemplate, str, stringOrList, tagsSchema, varsSchema } from './schema-parts.js';
+
+/** Keywords a block shares with a task (inherited play → block → task at run time). */
+const SHARED_KEYWORDS: Readonly<Record<string, JsonSchema>> = {
+  name: str('A name for the output and the report.'),
+  when: conditions('Run only when the expression holds (bare Jinja2, no `{{ }}`); a list means all must hold. Example: `when: installed is version("2.9.0", "<")`'),
+  tags: tagsSchema,
+  become: bool('Run through sudo (overrides the play and the inventory).'),
+  become_user: str('The user to become (default root).'),
+  ignore_errors: bool('A failure of this task does not fail the host.'),
+  no_log: bool('Hide the task\'s output and arguments everywhere (secrets).'),
+  check_mode: bool('true: always run in check mode; false: run for real even under --check (e.g. detection commands).'),
+  run_once: bool('Run on the first host of the batch only; the result is shared with the others.'),
+  timeout: intOrTemplate('Seconds the task may take before it fails.', 1),
+  vars: varsSchema('Variables for this task or block only.'),
+};
+
+/** Keywords of a task (besides its one module). */
+const TASK_KEYWORDS: Readonly<Record<string, JsonSchema>> = {
+  ...SHARED_KEYWORDS,
+  register: doc('Store the result in this variable: rc, stdout, stderr, stdout_lines, changed, failed, skipped.', {
+    type: 'string',
+    pattern: IDENTIFIER,
+    'x-expected': 'a variable name (letters, digits and _)',
+  }),
+  changed_when: conditions('Decide "changed" with an expression over the result instead of the module\'s own answer.'),
+  failed_when: conditions('Decide "failed" with an expression over the result (e.g. `result.rc not in [0, 1]`).'),
+  until: conditions('Repeat the task (up to `retries` times, `delay` seconds apart) until the expression holds.'),
+  retries: intOrTemplate('How many times `until` retries (default 3).', 0),
+  delay: numberOrTemplate('Seconds between retries (default 5).', 0),
+  loop: doc('Run the task once per item (`item`); a list or a template that renders to one.', {
+    type: ['array', 'string'],
+    pattern: TEMPLATE_PATTERN,
+    'x-expected': 'a list or a "{{ … }}" template that renders to one',
+  }),
+  loop_control: doc('Loop settings.', {
+    type: 'object',
+    title: 'loop_control',
+    properties: { loop_var: doc('The loop variable name (default item).', { type: 'string', pattern: IDENTIFIER, 'x-expected': 'a variable name' }) },
+    additionalProperties: false,
+  }),
+  notify: stringOrList('Handlers (by name or listen topic) to run at the end of the play when this task changed something.'),
+  args: doc('Extra module arguments, merged into the module\'s (useful with the free form `command: ...`).', { type: 'object' }),
+};
+
+/** The keys of a task's module: every module, also under `ansible.builtin.`. */
+function moduleProperties(): Record<string, JsonSchema> {
+  const out: Record<string, JsonSchema> = {};
+  for (const m of MODULE_PARAMS) {
+    const ref = { $ref: `#/definitions/module_${m.name}` };
+    out[m.name] = ref;
+    out[FQCN_PREFIX + m.name] = ref;
+  }
+  return out;
+}
+
+function moduleDefinitions(): Record<string, JsonSchema> {
+  const out: Record<string, JsonSchema> = {};
+  for (const m of MODULE_PARAMS) {
+    out[`module_${m.name}`] = {
+      ...m.schema,
+      description: m.description,
+      markdownDescription: `${m.description}\n\n\`\`\`yaml\n${m.example}\n\`\`\``,
+    };
+  }
+  return out;
+}
+
+const taskList = (title: string, description: string): JsonSchema =>
+  doc(description, { type: 'array', items: { $ref: '#/definitions/task_or_block' }, 'x-expected': `a list of ${title}` });
+
+/**
+ * The playbook schema, built from the play and task keywords above and each module's own
+ * parameter schema (src/modules/params). schemas/playbook.schema.json is this, written out.
+ */
+export function buildPlaybookSchema(): JsonSchema {
+  const modules = moduleProperties();
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $id: 'https://tpx.dev/schemas/playbook.schema.json',
+    title: 'playbook',
+    description: 'A tpx playbook: a list of plays (Ansible-style YAML).',
+    type: 'array',
+    minItems: 1,
+    'x-expected': 'a list of plays',
+    items: { $ref: '#/definitions/play' },
+    definitions: {
+      play: {
+        title: 'play',
+        type: 'object',
+        description: 'A play: which hosts, how to roll out, and the tasks to run on them.',
+        'x-expected': 'a play (a mapping with hosts and tasks)',
+        required: ['hosts'],
+        additionalProperties: false,
+        properties: {
+          name: str('A name for the output and the report (default: the hosts pattern).'),
+          hosts: doc('Host pattern: names, groups, globs, `a:b` (union), `a:&b` (intersection), `a:!b` (exclusion); or a list of patterns.', {
+            type: ['string', 'array'],
+            minLength: 1,
+            items: { type: 'string', minLength: 1 },
+            minItems: 1,
+            'x-expected': 'a host pattern or a list of patterns',
+          }),
+          vars: varsSchema('Play variables (above inventory vars, below set_fact/register and -e).'),
+          become: bool('Run every task through sudo (a task may override it).'),
+          become_user: str('The user to become (default root).'),
+          serial: doc('Rolling batches: a number, a percentage like "25%", or a list of them, e.g. `[1, "25%", "100%"]`.', {
+            type: ['integer', 'string', 'array'],
+            minimum: 1,
+            pattern: `^(?:[1-9][0-9]*%?|100%|${TEMPLATE_PATTERN})$`,
+            items: { type: ['integer', 'string'], minimum: 1, pattern: `^(?:[1-9][0-9]*%?|${TEMPLATE_PATTERN})$`, 'x-expected': 'a number >= 1 or a percentage like "25%"' },
+            minItems: 1,
+            'x-expected': 'a number >= 1, a percentage like "25%", or a list of them',
+          }),
+          max_fail_percentage: intOrTemplate('Halt the rollout when more than this percentage of a batch failed (0: after the first failure).', 0, 100),
+          any_errors_fatal: bool('Any failed host halts the whole play.'),
+          strategy: doc('linear: every host finishes a task before the next task starts; free: each host goes at its own pace.', {
+            enum: ['linear', 'free'],
+          }),
+          gather_facts: doc('Accepted for Ansible compatibility; tpx gathers no facts, so only false is allowed.', {
+            const: false,
+            'x-expected': 'false (tpx gathers no facts)',
+          }),
+          tags: tagsSchema,
+          tasks: taskList('tasks', 'The tasks, run in order.'),
+          handlers: doc('Tasks run at the end of the play when notified (by name or `listen` topic).', {
+            type: 'array',
+            items: { $ref: '#/definitions/handler' },
+            'x-expected': 'a list of handlers',
+          }),
+        },
+      },
+      task_or_block: {
+        if: { type: 'object', required: ['block'] },
+        then: { $ref: '#/definitions/block' },
+        else: { $ref: '#/definitions/task' },
+      },
+      block: {
+        title: 'block',
+        type: 'object',
+        description: 'Tasks grouped under shared keywords; `rescue` runs when one fails, `always` runs in any case.',
+        required: ['block'],
+        additionalProperties: false,
+        properties: {
+          ...SHARED_KEYWORDS,
+          block: taskList('tasks', 'The tasks of the block.'),
+          rescue: taskList('tasks', 'Run when a task of the block failed; the host counts as rescued.'),
+          always: taskList('tasks', 'Run after the block (and rescue), whatever happened.'),
+        },
+      },
+      task: {
+        title: 'task',
+        type: 'object',
+        description: 'A task: exactly one module plus keywords.',
+        'x-expected': 'a task (a mapping with one module)',
+        additionalProperties: false,
+        properties: { ...TASK_KEYWORDS, ...modules },
+      },
+      handler: {
+        title: 'handler',
+        type: 'object',
+        description: 'A handler: a task run once at the end of the play when notified.',
+        'x-expected': 'a handler (a mapping with one module)',
+        additionalProperties: false,
+        properties: {
+          ...TASK_KEYWORDS,
+          listen: stringOrList('Topics this handler also answers to in `notify`.'),
+          ...modules,
+        },
+      },
+      ...moduleDefinitions(),
+    },
+  };
+}
