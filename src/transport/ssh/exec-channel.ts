@@ -9,6 +9,8 @@ import { buildKillCommand, createToken, wrapRemoteCommand } from './remote-comma
 
 const KILL_GRACE_MS = 8_000;
 
+const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
+
 /**
  * Runs one command on its own channel: output streamed and collected, stdin fed (after
  * the sudo password when there is one), and on timeout or abort the remote process group
@@ -48,6 +50,7 @@ export async function runRemoteCommand(
     let wrongPassword = false;
     let stdinDone = false;
     let graceTimer: NodeJS.Timeout | undefined;
+    let killed: Promise<void> = Promise.resolve();
 
     const pid = (): number | undefined => (header.lines.length > 0 ? Number(header.lines[0]) || undefined : undefined);
     const mayRun = (): boolean => !become || header.lines[1] === 'go';
@@ -72,9 +75,10 @@ export async function runRemoteCommand(
       if (killStarted || target === undefined) return;
       killStarted = true;
       const killOptions = { become: options.become, becomeUser: options.becomeUser };
-      runRemoteCommand(host, buildKillCommand(target), killOptions, { reservedChannel: true })
-        .catch(() => undefined)
+      killed = runRemoteCommand(host, buildKillCommand(target), killOptions, { reservedChannel: true })
+        .then(() => undefined, () => undefined)
         .finally(() => {
+          clearTimeout(graceTimer);
           graceTimer = setTimeout(() => stream.destroy(), 2_000);
         });
     };
@@ -116,7 +120,9 @@ export async function runRemoteCommand(
     options.signal?.addEventListener('abort', stop, { once: true });
     if (options.signal?.aborted) stop();
 
-    stream.on('close', () => {
+    // When stopped, the result waits for the kill command: once it is back, nothing is left running.
+    stream.on('close', () => void Promise.race([killed, delay(KILL_GRACE_MS)]).then(finish));
+    const finish = (): void => {
       clearTimeout(timer);
       clearTimeout(graceTimer);
       options.signal?.removeEventListener('abort', stop);
@@ -135,6 +141,6 @@ export async function runRemoteCommand(
         timedOut: stopping,
         durationMs: Date.now() - started,
       });
-    });
+    };
   });
 }

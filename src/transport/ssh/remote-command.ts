@@ -33,11 +33,12 @@ export function wrapRemoteCommand(command: string, token: string, become?: Becom
  * single process when it is not a group leader.
  */
 export function buildKillCommand(pid: number): string {
+  // No `--`: dash's kill does not take it; with the signal named first, `-PID` is a group.
   const g = `-${pid}`;
   return [
-    `kill -TERM -- ${g} 2>/dev/null || kill -TERM ${pid} 2>/dev/null`,
-    `i=0; while [ $i -lt 30 ] && kill -0 -- ${g} 2>/dev/null; do sleep 0.1; i=$((i+1)); done`,
-    `kill -KILL -- ${g} 2>/dev/null || kill -KILL ${pid} 2>/dev/null`,
+    `kill -TERM ${g} 2>/dev/null || kill -TERM ${pid} 2>/dev/null`,
+    `i=0; while [ $i -lt 30 ] && kill -0 ${g} 2>/dev/null; do sleep 0.1; i=$((i+1)); done`,
+    `kill -KILL ${g} 2>/dev/null || kill -KILL ${pid} 2>/dev/null`,
     'true',
   ].join('; ');
 }
