@@ -2,7 +2,8 @@ import { InputError, type InputProblem } from '../errors/input-error.js';
 import { loadYamlFile, type YamlSource } from '../schema/load-yaml.js';
 import { validateWithSchema } from '../schema/validate.js';
 import { InventoryBuilder } from './inventory-builder.js';
-import { readInventoryDocument } from './read-inventory-document.js';
+import { findPluginConfig, readInventoryDocument } from './read-inventory-document.js';
+import { addStructureKeyHint } from './structure-key-hint.js';
 import type { Inventory } from './types.js';
 
 const EXPECTED = 'an inventory: a mapping of groups (all: {hosts, children, vars})';
@@ -32,7 +33,12 @@ export function buildInventory(sources: readonly YamlSource[], earlierProblems: 
   const builder = new InventoryBuilder();
   const problems = [...earlierProblems];
   for (const source of sources) {
-    const found = [...validateWithSchema(source, 'inventory'), ...readInventoryDocument(source, builder)];
+    const plugin = findPluginConfig(source);
+    if (plugin) {
+      problems.push(plugin);
+      continue;
+    }
+    const found = [...validateWithSchema(source, 'inventory').map(addStructureKeyHint), ...readInventoryDocument(source, builder)];
     problems.push(...found.sort((a, b) => a.line - b.line || a.col - b.col));
   }
   if (problems.length > 0) throw new InputError(problems);

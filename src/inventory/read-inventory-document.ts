@@ -4,6 +4,18 @@ import { expandHostKey } from './expand-host-key.js';
 import type { InventoryBuilder } from './inventory-builder.js';
 
 type Path = (string | number)[];
+
+/** An Ansible inventory-plugin config (`plugin: aws_ec2`), which tpx does not run: the problem to report, if it is one. */
+export function findPluginConfig(source: YamlSource): InputProblem | undefined {
+  const root = source.value;
+  if (!isMapping(root) || typeof root.plugin !== 'string') return undefined;
+  const pos = source.keyPosOf(['plugin']);
+  return {
+    ...pos,
+    message: `this is an Ansible inventory plugin configuration ("plugin: ${root.plugin}"), which tpx does not run; give a YAML inventory (all / hosts / children / vars)`,
+    sourceLine: source.lineText(pos.line),
+  };
+}
 type Mapping = Record<string, unknown>;
 
 const isMapping = (v: unknown): v is Mapping => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -24,10 +36,6 @@ export function readInventoryDocument(source: YamlSource, builder: InventoryBuil
   };
   const root = source.value;
   if (!isMapping(root)) return problems;
-  if ('plugin' in root && typeof root.plugin === 'string') {
-    report(['plugin'], 'inventory plugin configuration files are not supported; give a YAML inventory (all / hosts / children / vars)');
-    return problems;
-  }
   for (const [name, data] of Object.entries(root)) readGroup(name, data, [name]);
   return problems;
 

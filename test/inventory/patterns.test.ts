@@ -1,38 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { HostPatternError, selectHosts, splitPattern } from '../../src/inventory/patterns.js';
+import { loadInventory } from '../../src/inventory/load-inventory.js';
 import { inventoryFromYaml } from './inventory-from-yaml.js';
 
-// The same inventory as test/fixtures/inventories/ansible/patterns.yaml; the expected orders
-// below were checked with `ansible -i … PATTERN --list-hosts` (ansible-core 2.14).
-const inventory = inventoryFromYaml(`
-all:
-  hosts:
-    lonely:
-  children:
-    canary:
-      hosts:
-        mesh-01:
-    fleet:
-      children:
-        rack_a:
-          hosts:
-            mesh-02:
-            mesh-03:
-        rack_b:
-          hosts:
-            mesh-04:
-            mesh-05:
-      hosts:
-        mesh-01:
-    bastions:
-      hosts:
-        jump.example.com:
-web:
-  hosts:
-    web01:
-    web02:
-    web03:
-`);
+// The expected orders below were checked with `ansible -i patterns.yaml PATTERN --list-hosts` (ansible-core 2.14).
+const inventory = loadInventory(['test/fixtures/inventories/ansible/patterns.yaml']);
 
 const cases: [pattern: string, expected: string[]][] = [
   ['all', ['lonely', 'mesh-01', 'jump.example.com', 'web01', 'web02', 'web03', 'mesh-02', 'mesh-03', 'mesh-04', 'mesh-05']],
