@@ -1,0 +1,53 @@
+import type { EventBus } from '../engine/events.js';
+import { secretMasker } from '../errors/mask-secrets.js';
+import { createPaint, shouldUseColor } from './color.js';
+import { JsonReporter } from './json-reporter.js';
+import { createJunitReporter } from './junit-file.js';
+import { PlainReporter } from './plain-reporter.js';
+import { createReportFileReporter } from './report-file.js';
+import type { OutputMode, Reporter, ReporterOptions } from './reporter.js';
+import { TtyReporter } from './tty-reporter.js';
+
+/** `auto` becomes `tty` on a terminal and `plain` elsewhere. */
+export function resolveOutputMode(mode: OutputMode | undefined, stdout: { readonly isTTY?: boolean }): Exclude<OutputMode, 'auto'> {
+  if (mode === 'tty' || mode === 'plain' || mode === 'json') return mode;
+  return stdout.isTTY === true ? 'tty' : 'plain';
+}
+
+/**
+ * The reporters `tpx run` asks for: one progress output (listr2 view, plain lines or JSON
+ * events) plus the `--report` and `--junit` files, gathered into one Reporter whose
+ * `end()` ends them all (files even when the terminal output fails) and rethrows the first
+ * error, e.g. a report that could not be written.
+ */
+export function createReporters(options: ReporterOptions = {}): Reporter {
+  const stdout = options.stdout ?? process.stdout;
+  const stderr = options.stderr ?? process.stderr;
+  const env = options.env ?? process.env;
+  const masker = options.masker ?? secretMasker;
+  const verbose = options.verbose ?? 0;
+  const mode = resolveOutputMode(options.output, stdout);
+  const paint = createPaint(mode !== 'json' && shouldUseColor(stdout, env));
+  const reporters: Reporter[] = [];
+  if (mode === 'json') reporters.push(new JsonReporter(stdout, masker));
+  else if (mode === 'plain') reporters.push(new PlainReporter({ stream: stdout, masker, paint, verbose }));
+  else reporters.push(new TtyReporter({ stream: stdout, errStream: stderr, masker, paint, verbose, now: options.now ?? Date.now }));
+  if (options.report) reporters.push(createReportFileReporter(options.report, masker));
+  if (options.junit) reporters.push(createJunitReporter(options.junit, masker));
+  return new ReporterGroup(reporters);
+}
+
+/** Several reporters acting as one. */
+export class ReporterGroup implements Reporter {
+  constructor(readonly reporters: readonly Reporter[]) {}
+
+  attach(bus: EventBus): void {
+    for (const r of this.reporters) r.attach(bus);
+  }
+
+  async end(): Promise<void> {
+    const results = await Promise.allSettled(this.reporters.map((r) => r.end()));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+}

@@ -1,0 +1,23 @@
+/** Durations as people read them: `0.21s`, `12.40s`, `2m05s`. */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '0.00s';
+  if (ms < 60_000) return `${(ms / 1000).toFixed(2)}s`;
+  const totalSeconds = Math.round(ms / 1000);
+  const m = Math.floor(totalSeconds / 60);
+  const s = totalSeconds % 60;
+  return `${m}m${String(s).padStart(2, '0')}s`;
+}
+
+/** The last `n` non-empty lines of a text, for failure messages. */
+export function tailLines(text: string | undefined, n: number): string[] {
+  if (!text) return [];
+  const lines = text.replace(/\r\n/g, '\n').split('\n');
+  while (lines.length > 0 && lines[lines.length - 1].trim() === '') lines.pop();
+  return lines.slice(-n);
+}
+
+/** One line of text: newlines and tabs become spaces, other control characters go. */
+export function toOneLine(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\r\n\t]+/g, ' ').replace(/[\u0000-\u001f\u007f]/g, '').trim();
+}

@@ -1,0 +1,74 @@
+import { EOL } from 'node:os';
+import { DefaultRenderer, type ListrDefaultRendererOptions, type ListrDefaultRendererTask, type ListrEventManager } from 'listr2';
+
+/** What the renderer asks of the reporter that owns the rows (see HostBoard). */
+export interface HostRowsView {
+  /** Which tasks (by index) get a row, and the summary line above them when collapsed. */
+  layout(): { readonly visible: readonly number[]; readonly summary: string | null };
+  /** The title of task `index`, recomputed at every frame (elapsed times move). */
+  title(index: number): string;
+  /** The status symbol of task `index`, or null to keep listr2's own (the spinner while active). */
+  icon(index: number): string | null;
+}
+
+/** listr2 default-renderer options plus the host view. */
+export interface HostRowsRendererOptions extends ListrDefaultRendererOptions {
+  view?: HostRowsView;
+}
+
+/** Minimum time between two frames: at most ~10 redraws a second, however many events arrive. */
+export const MIN_FRAME_MS = 90;
+
+/**
+ * listr2's default renderer with three changes for big fleets: redraws are throttled,
+ * titles come from the view at every frame, and only the rows the view chooses are drawn
+ * (with its summary line on top). Everything else — spinner, symbols, log-update,
+ * stdout/stderr hijacking while drawing — is listr2's.
+ */
+export class HostRowsRenderer extends DefaultRenderer {
+  static override nonTTY = true;
+  static override rendererOptions: HostRowsRendererOptions = {
+    ...DefaultRenderer.rendererOptions,
+    formatOutput: 'truncate',
+    showErrorMessage: false,
+    showSkipMessage: false,
+    collapseErrors: true,
+    collapseSkips: true,
+  };
+
+  private readonly hostTasks: readonly ListrDefaultRendererTask[];
+  private readonly shownTasks: ListrDefaultRendererTask[];
+  private readonly view: HostRowsView | undefined;
+  private lastFrameAt = 0;
+
+  constructor(tasks: ListrDefaultRendererTask[], options: HostRowsRendererOptions, events: ListrEventManager) {
+    // The base renderer draws this array; create() refills it with the chosen rows each frame.
+    const shown = [...tasks];
+    super(shown, { ...HostRowsRenderer.rendererOptions, ...options }, events);
+    this.hostTasks = tasks;
+    this.shownTasks = shown;
+    this.view = options.view;
+  }
+
+  override update(): void {
+    const t = Date.now();
+    if (t - this.lastFrameAt < MIN_FRAME_MS) return;
+    this.lastFrameAt = t;
+    super.update();
+  }
+
+  override create(options?: { tasks?: boolean; bottomBar?: boolean; prompt?: boolean }): string {
+    if (!this.view) return super.create(options);
+    const { visible, summary } = this.view.layout();
+    this.shownTasks.splice(0, this.shownTasks.length, ...visible.map((i) => this.hostTasks[i]));
+    for (const i of visible) this.hostTasks[i].title = this.view.title(i);
+    const body = super.create(options);
+    return summary === null ? body : body ? `${summary}${EOL}${body}` : summary;
+  }
+
+  protected override style(task: ListrDefaultRendererTask, output = false): string {
+    const i = this.hostTasks.indexOf(task);
+    const icon = output || i < 0 || !this.view ? null : this.view.icon(i);
+    return icon ?? super.style(task, output);
+  }
+}

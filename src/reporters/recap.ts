@@ -1,0 +1,59 @@
+import type { HostStats } from '../engine/results.js';
+import type { Paint, Style } from './color.js';
+import type { ReportHostStatus, RunRecord } from './run-record.js';
+
+/** The recap columns, in the order shown. */
+export const RECAP_COLUMNS = ['ok', 'changed', 'failed', 'skipped', 'unreachable', 'rescued', 'ignored'] as const;
+
+const columnStyle: Record<(typeof RECAP_COLUMNS)[number], Style> = {
+  ok: 'green',
+  changed: 'yellow',
+  failed: 'red',
+  skipped: 'cyan',
+  unreachable: 'red',
+  rescued: 'magenta',
+  ignored: 'magenta',
+};
+
+const hostStyle: Record<ReportHostStatus, Style> = {
+  ok: 'green',
+  changed: 'yellow',
+  failed: 'red',
+  unreachable: 'red',
+  skipped: 'cyan',
+  'not-reached': 'dim',
+};
+
+/** One recap row. */
+export interface RecapRow {
+  readonly host: string;
+  readonly status: ReportHostStatus;
+  readonly stats: HostStats;
+}
+
+/** The rows of a run's recap, in inventory order. */
+export function recapRows(record: RunRecord): RecapRow[] {
+  return record.hosts().map((h) => ({ host: h.name, status: record.hostStatus(h.name), stats: h.stats }));
+}
+
+/**
+ * The PLAY RECAP table, columns aligned as Ansible prints them:
+ * `mesh-01 : ok=5    changed=2    failed=0 …`. Hosts never reached are named after it.
+ */
+export function formatRecap(rows: readonly RecapRow[], paint: Paint): string {
+  if (rows.length === 0) return 'PLAY RECAP\n(no hosts)\n';
+  const hostWidth = Math.max(...rows.map((r) => r.host.length));
+  const widths = RECAP_COLUMNS.map((c) => Math.max(...rows.map((r) => `${c}=${r.stats[c]}`.length)) + 3);
+  const lines = rows.map((r) => {
+    const host = paint(hostStyle[r.status], r.host) + ' '.repeat(hostWidth - r.host.length);
+    const cells = RECAP_COLUMNS.map((c, i) => {
+      const cell = `${c}=${r.stats[c]}`;
+      const pad = i === RECAP_COLUMNS.length - 1 ? '' : ' '.repeat(widths[i] - cell.length);
+      return (r.stats[c] > 0 ? paint(columnStyle[c], cell) : cell) + pad;
+    });
+    return `${host} : ${cells.join('')}`;
+  });
+  const notReached = rows.filter((r) => r.status === 'not-reached').map((r) => r.host);
+  const tail = notReached.length > 0 ? [paint('dim', `not reached (${notReached.length}): ${notReached.join(', ')}`)] : [];
+  return ['PLAY RECAP', ...lines, ...tail].join('\n') + '\n';
+}

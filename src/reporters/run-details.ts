@@ -1,0 +1,31 @@
+import type { Paint } from './color.js';
+import { toOneLine } from './format.js';
+import { formatResultStatus, resultDetailLines } from './result-lines.js';
+import type { RunRecord } from './run-record.js';
+
+/**
+ * What the terminal view prints under its last frame, before the recap: each failure with
+ * its message and stderr tail, unreachable hosts, warnings, a halted batch, an interruption.
+ */
+export function formatRunDetails(record: RunRecord, paint: Paint): string[] {
+  const lines: string[] = [];
+  const failures: string[] = [];
+  for (const h of record.hosts()) {
+    if (h.unreachable && !h.tasks.some((t) => t.status === 'unreachable')) {
+      failures.push(`[${h.name}] ${paint('red', `unreachable (${h.unreachable.kind})`)}: ${toOneLine(h.unreachable.msg)}`);
+    }
+    for (const r of h.tasks) {
+      if ((r.status === 'failed' && !r.ignored) || r.status === 'unreachable') {
+        failures.push(`[${h.name}] ${r.task}: ${formatResultStatus(r, paint)}`, ...resultDetailLines(r));
+      }
+    }
+  }
+  if (failures.length > 0) lines.push('', paint('red', 'FAILURES'), ...failures);
+  if (record.warnings.length > 0) {
+    lines.push('', paint('magenta', 'WARNINGS'));
+    for (const w of record.warnings) lines.push(`${w.host ? `[${w.host}] ` : ''}${w.task ? `${w.task}: ` : ''}${w.msg}`);
+  }
+  if (record.halted) lines.push('', paint('red', `HALTED batch ${record.halted.batch} of ${record.halted.play}: ${record.halted.reason}`));
+  if (record.interrupted || !record.ended) lines.push('', paint('red', 'INTERRUPTED: the run did not finish; results are partial'));
+  return lines;
+}

@@ -1,0 +1,177 @@
+import type { EngineEvent } from '../engine/events.js';
+import { emptyStats, worstStatus, type HostStats, type HostStatus, type TaskResult } from '../engine/results.js';
+
+/** A host's overall status in the recap and report; `not-reached` for hosts a halted or interrupted rollout never got to. */
+export type ReportHostStatus = HostStatus | 'not-reached';
+
+/** Everything recorded about one host during a run. */
+export interface HostRecord {
+  readonly name: string;
+  readonly tasks: TaskResult[];
+  /** Counted from task-end events; replaced by the engine's own counts at run-end. */
+  stats: HostStats;
+  unreachable?: { readonly kind: string; readonly msg: string; readonly play: string };
+  /** Whether any event at all was seen for this host. */
+  touched: boolean;
+}
+
+/** A warning as it was emitted. */
+export interface WarningRecord {
+  readonly msg: string;
+  readonly host?: string;
+  readonly task?: string;
+}
+
+/**
+ * Accumulates the events of a run into what the recap, the report file and JUnit need.
+ * Works from a partial event stream too (an interrupted run whose `run-end` never came).
+ */
+export class RunRecord {
+  playbook = '';
+  started: string | null = null;
+  finished: string | null = null;
+  check = false;
+  interrupted = false;
+  /** True once `run-end` arrived. */
+  ended = false;
+  halted: { play: string; batch: number; reason: string } | null = null;
+  notReached: string[] = [];
+  readonly warnings: WarningRecord[] = [];
+  private readonly hostMap = new Map<string, HostRecord>();
+  private currentPlay = '';
+
+  /** Applies one engine event. */
+  record(event: EngineEvent): void {
+    switch (event.type) {
+      case 'run-start':
+        this.playbook = event.playbook;
+        this.started = event.time;
+        this.check = event.check;
+        for (const h of event.hosts) this.host(h);
+        break;
+      case 'play-start':
+        this.currentPlay = event.play;
+        break;
+      case 'host-connecting':
+      case 'host-connected':
+      case 'task-start':
+      case 'task-command':
+      case 'task-output':
+        this.host(event.host).touched = true;
+        break;
+      case 'host-unreachable': {
+        const h = this.host(event.host);
+        h.touched = true;
+        h.unreachable = { kind: event.kind, msg: event.msg, play: this.currentPlay };
+        if (h.stats.unreachable === 0) h.stats.unreachable = 1;
+        break;
+      }
+      case 'task-end':
+        this.recordResult(event.result);
+        break;
+      case 'warning':
+        this.warnings.push({ msg: event.msg, host: event.host, task: event.task });
+        break;
+      case 'batch-halted':
+        this.halted = { play: event.play, batch: event.batch, reason: event.reason };
+        break;
+      case 'interrupted':
+        this.interrupted = true;
+        break;
+      case 'run-end':
+        this.recordEnd(event);
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** Host names in the order the run listed them (then any seen later). */
+  hostNames(): string[] {
+    return [...this.hostMap.keys()];
+  }
+
+  hosts(): HostRecord[] {
+    return [...this.hostMap.values()];
+  }
+
+  getHost(name: string): HostRecord | undefined {
+    return this.hostMap.get(name);
+  }
+
+  /** The worst of a host's task statuses (SPEC.md), or `not-reached`. */
+  hostStatus(name: string): ReportHostStatus {
+    const h = this.hostMap.get(name);
+    if (!h) return 'not-reached';
+    if (this.notReached.includes(name)) return 'not-reached';
+    if (h.unreachable) return 'unreachable';
+    if (h.tasks.length === 0) return this.ended || h.touched ? 'skipped' : 'not-reached';
+    return h.tasks.map(taskHostStatus).reduce(worstStatus, 'skipped');
+  }
+
+  private recordEnd(event: Extract<EngineEvent, { type: 'run-end' }>): void {
+    this.ended = true;
+    this.finished = event.time;
+    this.interrupted = this.interrupted || event.interrupted;
+    this.halted = event.halted ?? this.halted;
+    this.notReached = [...event.notReached];
+    for (const name of event.notReached) this.host(name);
+    for (const [name, stats] of Object.entries(event.stats)) this.host(name).stats = { ...emptyStats(), ...stats };
+  }
+
+  private recordResult(result: TaskResult): void {
+    const h = this.host(result.host);
+    h.touched = true;
+    // host-unreachable already counted the first unreachable task; count it once.
+    const alreadyCounted = result.status === 'unreachable' && h.unreachable !== undefined && !h.tasks.some((t) => t.status === 'unreachable');
+    h.tasks.push(result);
+    if (!alreadyCounted) countResult(h.stats, result);
+  }
+
+  private host(name: string): HostRecord {
+    let h = this.hostMap.get(name);
+    if (!h) {
+      h = { name, tasks: [], stats: emptyStats(), touched: false };
+      this.hostMap.set(name, h);
+    }
+    return h;
+  }
+}
+
+/** How one task result weighs on its host's status: a rescued or ignored failure does not fail the host. */
+export function taskHostStatus(result: TaskResult): HostStatus {
+  switch (result.status) {
+    case 'rescued':
+      return 'ok';
+    case 'failed':
+      return result.ignored ? 'ok' : 'failed';
+    default:
+      return result.status;
+  }
+}
+
+/** Counts a result the way Ansible's recap does: a changed task is also ok; an ignored failure is `ignored`. */
+export function countResult(stats: HostStats, result: TaskResult): void {
+  switch (result.status) {
+    case 'ok':
+      stats.ok++;
+      break;
+    case 'changed':
+      stats.ok++;
+      stats.changed++;
+      break;
+    case 'failed':
+      if (result.ignored) stats.ignored++;
+      else stats.failed++;
+      break;
+    case 'skipped':
+      stats.skipped++;
+      break;
+    case 'unreachable':
+      stats.unreachable++;
+      break;
+    case 'rescued':
+      stats.rescued++;
+      break;
+  }
+}
