@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ssh2 from 'ssh2';
@@ -63,6 +63,17 @@ export async function startTestSshServer(options: TestServerOptions = {}): Promi
       ctx.reject(['publickey', 'password']);
     });
     client.on('ready', () => {
+      // direct-tcpip, so the server can be a jump host
+      client.on('tcpip', (accept, reject, info) => {
+        const socket = connect(info.destPort, info.destIP);
+        socket.once('error', () => reject());
+        socket.once('connect', () => {
+          const channel = accept();
+          socket.pipe(channel).pipe(socket);
+          socket.on('error', () => channel.destroy());
+          channel.on('error', () => socket.destroy());
+        });
+      });
       client.on('session', (acceptSession, rejectSession) => {
         if (options.maxSessions !== undefined && open >= options.maxSessions) return rejectSession();
         const session = acceptSession();
