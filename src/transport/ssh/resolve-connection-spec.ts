@@ -29,7 +29,8 @@ export function resolveConnectionSpec(name: string, vars: HostConnectionVars, op
   const config = readSshConfig(options.sshConfigFile ?? join(home, '.ssh', 'config'), vars.host ?? name);
   const localUser = env.USER ?? env.LOGNAME ?? userInfo().username;
 
-  const host = vars.host ?? first(config.HostName) ?? name;
+  const configHost = first(config.HostName)?.replace(/%([h%])/g, (_, t: string) => (t === 'h' ? (vars.host ?? name) : '%'));
+  const host = vars.host ?? configHost ?? name;
   const user = vars.user ?? first(config.User) ?? localUser;
   const port = vars.port ?? parsePort(first(config.Port)) ?? 22;
   const expand = (path: string): string => expandPath(path, { home, host, user, localUser });
