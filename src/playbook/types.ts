@@ -23,6 +23,12 @@ export interface TaskKeywords {
   readonly timeout?: number;
   readonly vars: Readonly<Record<string, unknown>>;
   readonly pos: SourcePos;
+  /**
+   * Numeric keywords written as a `{{ template }}` (e.g. `timeout: "{{ install_timeout }}"`),
+   * by YAML keyword name (`timeout`, `retries`, `delay`): the engine renders them per host.
+   * The typed field (`timeout`, …) is then absent. Absent when there are none.
+   */
+  readonly templated?: Readonly<Record<string, string>>;
 }
 
 export interface Task extends TaskKeywords {
@@ -75,6 +81,8 @@ export interface Play {
   readonly tasks: readonly TaskNode[];
   readonly handlers: readonly Task[];
   readonly pos: SourcePos;
+  /** `max_fail_percentage` written as a `{{ template }}`, by YAML keyword name; see TaskKeywords.templated. */
+  readonly templated?: Readonly<Record<string, string>>;
 }
 
 export interface Playbook {

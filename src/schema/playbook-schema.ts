@@ -3,7 +3,7 @@ import { TEMPLATE_PATTERN, type JsonSchema } from '../modules/params/module-para
 import { bool, conditions, doc, IDENTIFIER, intOrTemplate, numberOrTemplate, str, stringOrList, tagsSchema, varsSchema } from './schema-parts.js';
 
 /** Keywords a block shares with a task (inherited play → block → task at run time). */
-const SHARED_KEYWORDS: Readonly<Record<string, JsonSchema>> = {
+export const SHARED_KEYWORDS: Readonly<Record<string, JsonSchema>> = {
   name: str('A name for the output and the report.'),
   when: conditions('Run only when the expression holds (bare Jinja2, no `{{ }}`); a list means all must hold. Example: `when: installed is version("2.9.0", "<")`'),
   tags: tagsSchema,
@@ -18,7 +18,7 @@ const SHARED_KEYWORDS: Readonly<Record<string, JsonSchema>> = {
 };
 
 /** Keywords of a task (besides its one module). */
-const TASK_KEYWORDS: Readonly<Record<string, JsonSchema>> = {
+export const TASK_KEYWORDS: Readonly<Record<string, JsonSchema>> = {
   ...SHARED_KEYWORDS,
   register: doc('Store the result in this variable: rc, stdout, stderr, stdout_lines, changed, failed, skipped.', {
     type: 'string',

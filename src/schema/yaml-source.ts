@@ -8,6 +8,8 @@ export type YamlPath = readonly (string | number)[];
 export interface YamlSource {
   readonly file: string;
   readonly value: unknown;
+  /** The file's text, as parsed. */
+  readonly text: string;
   /** Position of the value at `path`; falls back to the deepest node that exists (its key when the value is empty). */
   posOf(path: YamlPath): SourcePos;
   /** Position of the mapping key that ends `path` (for a sequence index, the item itself). */
@@ -66,6 +68,7 @@ export function createYamlSource(file: string, text: string, doc: Document, valu
   return {
     file,
     value,
+    text,
     posOf: (path) => fallback(walk(path)),
     keyPosOf: (path) => {
       const steps = walk(path);

@@ -1,0 +1,47 @@
+import { InputError, type InputProblem } from '../errors/input-error.js';
+import type { Inventory } from '../inventory/types.js';
+import { loadYamlFile, loadYamlText } from '../schema/load-yaml.js';
+import { validateWithSchema } from '../schema/validate.js';
+import type { YamlSource } from '../schema/yaml-source.js';
+import { checkPlaybook } from './check-playbook.js';
+import { normalisePlaybook } from './normalise-play.js';
+import type { Playbook } from './types.js';
+
+export interface LoadPlaybookOptions {
+  /** When given, each play's `hosts` pattern is checked against it. */
+  readonly inventory?: Inventory;
+}
+
+const EXPECTED = 'a playbook: a list of plays (- hosts: ...)';
+
+/**
+ * Loads, validates and normalises a playbook file. Throws one InputError listing every
+ * problem of the file (YAML, schema, modules, templates, expressions, notify, hosts).
+ */
+export function loadPlaybook(file: string, options: LoadPlaybookOptions = {}): Playbook {
+  return buildPlaybook(loadYamlFile(file, { expected: EXPECTED }), options);
+}
+
+/** The same as loadPlaybook, from text (tests, editors). */
+export function loadPlaybookText(text: string, file: string, options: LoadPlaybookOptions = {}): Playbook {
+  return buildPlaybook(loadYamlText(text, file, { expected: EXPECTED }), options);
+}
+
+/** Validates and normalises an already parsed playbook. */
+export function buildPlaybook(source: YamlSource, options: LoadPlaybookOptions = {}): Playbook {
+  const problems = dedupe([...validateWithSchema(source, 'playbook'), ...checkPlaybook(source, options)]);
+  if (problems.length > 0) throw new InputError(problems);
+  return normalisePlaybook(source);
+}
+
+function dedupe(problems: InputProblem[]): InputProblem[] {
+  const seen = new Set<string>();
+  return problems
+    .sort((a, b) => a.line - b.line || a.col - b.col)
+    .filter((p) => {
+      const key = `${p.line}:${p.col}:${p.message}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+}

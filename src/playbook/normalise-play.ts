@@ -1,0 +1,51 @@
+import type { YamlSource } from '../schema/yaml-source.js';
+import { deepFreeze } from './freeze.js';
+import { TaskNormaliser } from './normalise-task.js';
+import { compact, splitNumeric, toTags } from './normalise-values.js';
+import type { Play, Playbook, SerialSpec, Task } from './types.js';
+
+type Obj = Readonly<Record<string, unknown>>;
+
+/**
+ * Turns a validated playbook (schema and checks passed) into frozen typed objects that
+ * keep their source positions. Defaults that belong to the playbook are set here
+ * (strategy linear, loop_var item, play name = hosts); inheritance is left to the engine.
+ */
+export function normalisePlaybook(source: YamlSource): Playbook {
+  const tasks = new TaskNormaliser(source);
+  const plays = (source.value as Obj[]).map((raw, p): Play => {
+    const hosts = Array.isArray(raw.hosts) ? raw.hosts.map(String).join(',') : String(raw.hosts);
+    const templated: Record<string, string> = {};
+    const play = compact({
+      name: typeof raw.name === 'string' ? raw.name : hosts,
+      hosts,
+      vars: (raw.vars ?? {}) as Obj,
+      become: raw.become as boolean | undefined,
+      becomeUser: raw.become_user as string | undefined,
+      serial: toSerial(raw.serial),
+      maxFailPercentage: splitNumeric(raw.max_fail_percentage, 'max_fail_percentage', templated),
+      anyErrorsFatal: raw.any_errors_fatal === true,
+      strategy: (raw.strategy ?? 'linear') as Play['strategy'],
+      tags: toTags(raw.tags),
+      tasks: tasks.nodes(raw.tasks, [p, 'tasks']),
+      handlers: tasks.nodes(raw.handlers, [p, 'handlers']) as Task[],
+      pos: source.posOf([p]),
+      templated: Object.keys(templated).length > 0 ? templated : undefined,
+    });
+    return play;
+  });
+  return deepFreeze({ file: source.file, plays });
+}
+
+/** `serial` as written: one value becomes a list of one. */
+function toSerial(value: unknown): SerialSpec | undefined {
+  if (value === undefined || value === null) return undefined;
+  return Array.isArray(value) ? (value as (number | string)[]) : [value as number | string];
+}
+
+/** Tasks (also inside blocks, rescue, always) and handlers of a playbook. */
+export function countTasks(playbook: Playbook): number {
+  const count = (nodes: Play['tasks']): number =>
+    nodes.reduce((n, node) => n + (node.kind === 'task' ? 1 : count(node.block) + count(node.rescue) + count(node.always)), 0);
+  return playbook.plays.reduce((n, play) => n + count(play.tasks) + play.handlers.length, 0);
+}

@@ -1,0 +1,40 @@
+/** Small conversions from YAML's shapes to the typed playbook's (run after schema validation). */
+
+/** A condition as YAML allows it (string, boolean, list of them) → list of expressions. */
+export function toConditions(value: unknown): string[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  const items = Array.isArray(value) ? value : [value];
+  return items.map(String);
+}
+
+/** `a, b` or [a, b] → ['a', 'b']. */
+export function toTags(value: unknown): string[] {
+  if (value === undefined || value === null) return [];
+  if (Array.isArray(value)) return value.map(String);
+  return String(value)
+    .split(',')
+    .map((t) => t.trim())
+    .filter((t) => t !== '');
+}
+
+/** A string or a list of strings → list. */
+export function toList(value: unknown): string[] {
+  if (value === undefined || value === null) return [];
+  return Array.isArray(value) ? value.map(String) : [String(value)];
+}
+
+/**
+ * A numeric keyword: a number goes to its typed field; a template string is kept aside
+ * in `templated` for the engine to render.
+ */
+export function splitNumeric(value: unknown, keyword: string, templated: Record<string, string>): number | undefined {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'string') templated[keyword] = value;
+  return undefined;
+}
+
+/** Removes keys whose value is undefined, so frozen objects only hold what was written. */
+export function compact<T extends object>(value: T): T {
+  for (const key of Object.keys(value) as (keyof T)[]) if (value[key] === undefined) delete value[key];
+  return value;
+}
