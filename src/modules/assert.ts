@@ -1,0 +1,54 @@
+import type { ModuleDefinition, Plan, PlanContext } from './module.js';
+import { ModuleArgs } from './module-args.js';
+import { failPlan } from './plans.js';
+import { isTruthy } from './truthy.js';
+
+/** Parameters of `assert`: expressions that must all hold. */
+export type AssertParams = {
+  readonly that: readonly string[];
+  /** Message when an expression is false (Ansible's `fail_msg`, or its older `msg`). */
+  readonly failMsg?: string;
+  readonly successMsg?: string;
+  readonly quiet: boolean;
+};
+
+export function normaliseAssert(raw: Readonly<Record<string, unknown>>): AssertParams {
+  const args = new ModuleArgs('assert', raw, ['that', 'fail_msg', 'success_msg', 'quiet'], { msg: 'fail_msg' });
+  const that = args.stringList('that') ?? [];
+  if (that.length === 0 || that.some((e) => e.trim() === '')) throw args.error("'that' needs at least one expression, and none may be empty", 'that');
+  return { that, failMsg: args.string('fail_msg'), successMsg: args.string('success_msg'), quiet: args.bool('quiet', false) };
+}
+
+/**
+ * Evaluates each expression in order with the engine's evaluator; the first false one fails
+ * the task, named in the message (or in `assertion` when fail_msg replaces the message).
+ * An expression that cannot be evaluated (an undefined variable) throws, as in a `when`.
+ */
+export function planAssert(p: AssertParams, ctx: PlanContext): Plan {
+  const evaluate = ctx.evaluate;
+  if (!evaluate) return failPlan('assert needs an expression evaluator, and the engine gave none');
+  for (const expression of p.that) {
+    const value = evaluate(expression.trim());
+    if (!isTruthy(value)) {
+      return failPlan(p.failMsg ?? `Assertion failed: ${expression}`, { assertion: expression, evaluated_to: false });
+    }
+  }
+  return { changed: false, actions: [], msg: p.quiet ? undefined : (p.successMsg ?? 'All assertions passed') };
+}
+
+/** `assert`: checks that expressions hold, on the controller; fails the host otherwise. */
+export const assertModule: ModuleDefinition<AssertParams> = {
+  name: 'assert',
+  doc: `Checks that every expression in 'that' holds (bare Jinja2 expressions); fails the host otherwise, naming the first false one.
+
+- name: The target version is newer
+  assert:
+    that:
+      - kuma_version is version('2.9.0', '>=')
+      - flush_mode in ['kuma', 'all']
+    fail_msg: "unsupported target {{ kuma_version }}"
+    success_msg: target accepted`,
+  local: true,
+  normalise: normaliseAssert,
+  plan: (p, _facts, ctx) => planAssert(p, ctx),
+};

@@ -1,0 +1,143 @@
+import { createHash } from 'node:crypto';
+import { posix } from 'node:path';
+import type { Action, FactResults, ModuleDefinition, Plan, PlanContext } from './module.js';
+import { compareAttributes, attributeCommand, hasAttributeChanges, stateDiff } from './file-attributes.js';
+import { formatMode } from './file-mode.js';
+import { readLocalFile } from './local-file.js';
+import { ModuleArgs } from './module-args.js';
+import { parsePathState, pathStateScript, type PathState } from './path-state.js';
+import { failPlan, planOrFail } from './plans.js';
+import { quoteArg } from './shell-quote.js';
+import { contentDiff } from './content-diff.js';
+
+/** Parameters of `copy`: `content` or a local `src` → `dest` on the host. */
+export type CopyParams = {
+  readonly content?: string;
+  /** Local path, relative to the playbook's directory (or its `files/`). */
+  readonly src?: string;
+  readonly dest: string;
+  /** A mode, or `preserve` (the local src file's mode). */
+  readonly mode?: number | 'preserve';
+  readonly owner?: string;
+  readonly group?: string;
+  /** Keep a timestamped copy of the old file before replacing it. */
+  readonly backup: boolean;
+  /** false: only create dest when it is missing, never replace it. */
+  readonly force: boolean;
+};
+
+/** Largest file whose text is read and compared for --diff. */
+export const DIFF_MAX_BYTES = 64 * 1024;
+
+export function normaliseCopy(raw: Readonly<Record<string, unknown>>): CopyParams {
+  const args = new ModuleArgs('copy', raw, ['content', 'src', 'dest', 'mode', 'owner', 'group', 'backup', 'force']);
+  const rawContent = args.raw('content');
+  const content = rawContent !== undefined && typeof rawContent === 'object' ? JSON.stringify(rawContent) : args.string('content');
+  const src = args.string('src') || undefined;
+  if ((content === undefined) === (src === undefined)) throw args.error("give exactly one of 'content' or 'src'", 'content');
+  let dest = args.requiredString('dest');
+  if (dest.endsWith('/')) {
+    if (src === undefined) throw args.error(`'dest' ${dest} is a directory; 'content' needs a file name`, 'dest');
+    dest = posix.join(dest, posix.basename(src));
+  }
+  const mode = args.string('mode') === 'preserve' ? 'preserve' : args.mode('mode');
+  if (mode === 'preserve' && src === undefined) throw args.error("mode 'preserve' needs 'src'", 'mode');
+  return { content, src, dest, mode, owner: args.string('owner') || undefined, group: args.string('group') || undefined, backup: args.bool('backup', false), force: args.bool('force', true) };
+}
+
+/**
+ * One command: whether dest is a directory (then src's name inside it is the target),
+ * whether the target's parent exists, and the target's type, mode, owner and sha256
+ * (and its text with --diff).
+ */
+export function copyFactCommand(p: CopyParams, diff: boolean): string {
+  const into = p.src !== undefined ? `if [ -d "$p" ]; then p="$p"/${quoteArg(posix.basename(p.src))}; echo tpx-into-dir; fi; ` : '';
+  const parent = '[ -d "$(dirname -- "$p")" ] || echo tpx-no-parent; ';
+  return `p=${quoteArg(p.dest)}; ${into}${parent}${pathStateScript({ follow: true, sha256: true, contentUpTo: diff ? DIFF_MAX_BYTES : undefined })}`;
+}
+
+function sha256(data: Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+async function planCopy(p: CopyParams, facts: FactResults, ctx: PlanContext): Promise<Plan> {
+  const fact = facts.dest;
+  const state = parsePathState(fact);
+  const flags = fact.stdout.slice(0, fact.stdout.indexOf('tpx-stat '));
+  const dest = flags.includes('tpx-into-dir') && p.src !== undefined ? posix.join(p.dest, posix.basename(p.src)) : p.dest;
+  const local = p.src !== undefined ? await readLocalFile(p.src, ctx.playbookDir) : undefined;
+  const content = local ? local.content : Buffer.from(p.content ?? '', 'utf8');
+  const mode = p.mode === 'preserve' ? local?.mode : p.mode;
+  const hash = sha256(content);
+  const returns: Record<string, unknown> = { dest, sha256: hash, size: content.length };
+  if (flags.includes('tpx-no-parent')) return failPlan(`destination directory ${posix.dirname(dest)} does not exist`, returns);
+  if (state.type === 'directory' || state.type === 'other') return failPlan(`dest ${dest} exists and is not a regular file (${state.type})`, returns);
+  if (state.sha256 === 'unreadable') return failPlan(`cannot read ${dest} to compare it (permission denied? try become)`, returns);
+  const exists = state.type === 'file';
+  if (exists && !p.force) return { changed: false, actions: [], msg: `${dest} exists; not replaced (force: false)`, returns };
+
+  const want = { mode, owner: p.owner, group: p.group };
+  if (exists && state.sha256 === hash) {
+    const changes = compareAttributes(state, want);
+    if (!hasAttributeChanges(changes)) return { changed: false, actions: [], returns };
+    const diff = ctx.diff ? stateDiff(dest, attrs(state.mode, state.user, state.group, want), attrs(mode ?? state.mode, p.owner ?? state.user, p.group ?? state.group, want)) : undefined;
+    return { changed: true, actions: [{ kind: 'exec', command: attributeCommand(dest, changes)!, become: ctx.become }], msg: changes.notes.join(', '), diff, returns };
+  }
+
+  const actions: Action[] = [];
+  if (p.backup && exists) {
+    const backupFile = `${dest}.${timestamp()}~`;
+    actions.push({ kind: 'exec', command: `cp -p -- ${quoteArg(dest)} ${quoteArg(backupFile)}`, become: ctx.become });
+    returns.backup_file = backupFile;
+  }
+  actions.push(...writeActions(dest, content, { mode: mode ?? (exists ? state.mode : undefined), owner: p.owner, group: p.group }, state, ctx));
+  const diff = ctx.diff ? contentDiff(dest, state, content, DIFF_MAX_BYTES) : undefined;
+  return { changed: true, actions, msg: exists ? 'content changed' : 'created', diff, returns };
+}
+
+/**
+ * A put with mode and owner (the file's current ones when not given, since a put replaces
+ * the file: through sudo it would otherwise end up root's), then chgrp when only the group is given.
+ */
+function writeActions(dest: string, content: Buffer, want: { mode?: number; owner?: string; group?: string }, state: PathState, ctx: PlanContext): Action[] {
+  const exists = state.type === 'file';
+  let owner = want.owner !== undefined && want.group !== undefined ? `${want.owner}:${want.group}` : want.owner;
+  if (owner === undefined && want.group === undefined && exists && ctx.become) owner = `${state.uid}:${state.gid}`;
+  const put: Action = { kind: 'put', content, path: dest, become: ctx.become, ...(want.mode !== undefined ? { mode: want.mode } : {}), ...(owner !== undefined ? { owner } : {}) };
+  if (want.owner !== undefined || want.group === undefined) return [put];
+  return [put, { kind: 'exec', command: attributeCommand(dest, { group: want.group, notes: [] })!, become: ctx.become }];
+}
+
+function attrs(mode: number | undefined, owner: string | undefined, group: string | undefined, want: { mode?: number; owner?: string; group?: string }): Record<string, string | undefined> {
+  return {
+    mode: want.mode !== undefined && mode !== undefined ? formatMode(mode) : undefined,
+    owner: want.owner !== undefined ? owner : undefined,
+    group: want.group !== undefined ? group : undefined,
+  };
+}
+
+function timestamp(): string {
+  const d = new Date();
+  const two = (n: number): string => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}@${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
+}
+
+/** `copy`: writes a file on the host from inline content or a local file; changed only when sha256, mode or owner differs. */
+export const copyModule: ModuleDefinition<CopyParams> = {
+  name: 'copy',
+  doc: `Writes a file on the host from 'content' or a local 'src'; changed only when its sha256, mode or owner differs.
+
+- name: Install the DNS resolver config
+  copy:
+    src: files/resolv.conf          # relative to the playbook
+    dest: /etc/resolv.conf
+    mode: "0644"
+    owner: root
+    backup: true
+- copy:
+    content: "{{ kuma_version }}\\n"
+    dest: /var/lib/tpx/target-version`,
+  normalise: normaliseCopy,
+  facts: (p, ctx) => [{ key: 'dest', command: copyFactCommand(p, ctx.diff), become: ctx.become }],
+  plan: (p, facts, ctx) => planOrFail(() => planCopy(p, facts, ctx)),
+};

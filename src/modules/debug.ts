@@ -1,0 +1,64 @@
+import type { ModuleDefinition, Plan, PlanContext } from './module.js';
+import { ModuleArgs } from './module-args.js';
+
+/** Parameters of `debug`: a message, or a variable (expression) to show. */
+export type DebugParams = {
+  readonly msg?: unknown;
+  readonly var?: string;
+  /** Shown only at this -v level or above. */
+  readonly verbosity: number;
+};
+
+export function normaliseDebug(raw: Readonly<Record<string, unknown>>): DebugParams {
+  const args = new ModuleArgs('debug', raw, ['msg', 'var', 'verbosity']);
+  if (args.has('msg') && args.has('var')) throw args.error("give either 'msg' or 'var', not both", 'var');
+  return { msg: args.has('var') ? undefined : (args.raw('msg') ?? 'Hello world!'), var: args.string('var'), verbosity: args.int('verbosity', 0) };
+}
+
+const NOT_DEFINED = 'VARIABLE IS NOT DEFINED!';
+
+/** A dotted variable path (`result.stdout`) looked up in the task's variables. */
+function lookupVar(path: string, vars: Readonly<Record<string, unknown>>): { found: boolean; value?: unknown } {
+  let value: unknown = vars;
+  for (const part of path.split('.')) {
+    if (value === null || typeof value !== 'object' || !(part in value)) return { found: false };
+    value = (value as Record<string, unknown>)[part];
+  }
+  return { found: true, value };
+}
+
+/**
+ * `var` as Ansible shows it: a plain (dotted) name is looked up and reported as not defined
+ * when missing; anything else is evaluated as an expression.
+ */
+export function planDebug(p: DebugParams, ctx: PlanContext): Plan {
+  if (ctx.verbosity < p.verbosity) return { changed: false, actions: [], skipped: true, msg: 'Verbosity threshold not met.' };
+    // A list or mapping msg stays structured in the result (register sees it as such).
+  if (p.var === undefined) return { changed: false, actions: [], ...(typeof p.msg === 'string' ? { msg: p.msg } : {}), returns: { msg: p.msg } };
+  const name = p.var.trim();
+  let value: unknown;
+  if (/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$/.test(name)) {
+    const found = lookupVar(name, ctx.vars);
+    value = found.found ? found.value : NOT_DEFINED;
+  } else if (ctx.evaluate) {
+    value = ctx.evaluate(name);
+  } else {
+    value = NOT_DEFINED;
+  }
+  return { changed: false, actions: [], msg: `${name}: ${typeof value === 'string' ? value : JSON.stringify(value)}`, returns: { [name]: value } };
+}
+
+/** `debug`: shows a message or a variable's value (on the controller). */
+export const debugModule: ModuleDefinition<DebugParams> = {
+  name: 'debug',
+  doc: `Shows a message or a variable's value; with 'verbosity: N' only at -v level N or above.
+
+- debug:
+    msg: "{{ inventory_hostname }} runs kumactl {{ installed_version }}"
+- debug:
+    var: detect_result.stdout_lines
+    verbosity: 1`,
+  local: true,
+  normalise: normaliseDebug,
+  plan: (p, _facts, ctx) => planDebug(p, ctx),
+};

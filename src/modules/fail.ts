@@ -1,0 +1,26 @@
+import type { ModuleDefinition } from './module.js';
+import { ModuleArgs } from './module-args.js';
+import { failPlan } from './plans.js';
+
+/** Parameters of `fail`. */
+export type FailParams = { readonly msg: string };
+
+export function normaliseFail(raw: Readonly<Record<string, unknown>>): FailParams {
+  const args = new ModuleArgs('fail', raw, ['msg']);
+  const msg = args.raw('msg');
+  return { msg: msg !== undefined && typeof msg === 'object' ? JSON.stringify(msg) : (args.string('msg') ?? 'Failed as requested from task') };
+}
+
+/** `fail`: fails the host with a message (usually under a `when`). */
+export const failModule: ModuleDefinition<FailParams> = {
+  name: 'fail',
+  doc: `Fails the host with a message; use it with 'when'.
+
+- name: Refuse hosts without iptables
+  fail:
+    msg: "iptables-save is missing on {{ inventory_hostname }}"
+  when: iptables_check.rc != 0`,
+  local: true,
+  normalise: normaliseFail,
+  plan: (p) => failPlan(p.msg),
+};

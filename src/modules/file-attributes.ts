@@ -1,0 +1,73 @@
+import { formatMode } from './file-mode.js';
+import { sameOwner, type PathState } from './path-state.js';
+import { quoteArg } from './shell-quote.js';
+import { unifiedDiff } from './unified-diff.js';
+
+/** Mode and ownership a task asks for; unset ones are left as they are. */
+export interface WantedAttributes {
+  readonly mode?: number;
+  readonly owner?: string;
+  readonly group?: string;
+}
+
+/** What differs between a path's state and the wanted attributes (only the differing ones are set). */
+export interface AttributeChanges {
+  readonly mode?: number;
+  readonly owner?: string;
+  readonly group?: string;
+  /** Human-readable, e.g. `mode 0644 → 0600`. */
+  readonly notes: readonly string[];
+}
+
+/** Compares an existing path's attributes with the wanted ones. Links have no mode of their own. */
+export function compareAttributes(state: PathState, want: WantedAttributes): AttributeChanges {
+  const notes: string[] = [];
+  let mode: number | undefined;
+  let owner: string | undefined;
+  let group: string | undefined;
+  if (want.mode !== undefined && state.type !== 'link' && state.mode !== want.mode) {
+    mode = want.mode;
+    notes.push(`mode ${state.mode === undefined ? '?' : formatMode(state.mode)} → ${formatMode(want.mode)}`);
+  }
+  if (want.owner !== undefined && !sameOwner(want.owner, state.user, state.uid)) {
+    owner = want.owner;
+    notes.push(`owner ${state.user ?? '?'} → ${want.owner}`);
+  }
+  if (want.group !== undefined && !sameOwner(want.group, state.group, state.gid)) {
+    group = want.group;
+    notes.push(`group ${state.group ?? '?'} → ${want.group}`);
+  }
+  return { mode, owner, group, notes };
+}
+
+/** True when something must change. */
+export function hasAttributeChanges(c: AttributeChanges): boolean {
+  return c.mode !== undefined || c.owner !== undefined || c.group !== undefined;
+}
+
+/**
+ * The command that applies attribute changes to `path` (`chmod`, `chown`, `chgrp`), or
+ * undefined when nothing differs. For a link, ownership of the link itself (`-h`).
+ */
+export function attributeCommand(path: string, c: AttributeChanges, opts: { link?: boolean } = {}): string | undefined {
+  const p = quoteArg(path);
+  const h = opts.link ? '-h ' : '';
+  const steps: string[] = [];
+  if (c.mode !== undefined) steps.push(`chmod ${formatMode(c.mode)} -- ${p}`);
+  if (c.owner !== undefined) steps.push(`chown ${h}-- ${quoteArg(c.group !== undefined ? `${c.owner}:${c.group}` : c.owner)} ${p}`);
+  else if (c.group !== undefined) steps.push(`chgrp ${h}-- ${quoteArg(c.group)} ${p}`);
+  return steps.length ? steps.join(' && ') : undefined;
+}
+
+/** The state of a path as `key: value` lines, for a --diff of non-content changes. */
+export function describeState(fields: Readonly<Record<string, string | undefined>>): string {
+  return Object.entries(fields)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}: ${v}\n`)
+    .join('');
+}
+
+/** A unified diff of two state descriptions (see describeState), labelled with the path. */
+export function stateDiff(path: string, before: Readonly<Record<string, string | undefined>>, after: Readonly<Record<string, string | undefined>>): string {
+  return unifiedDiff(describeState(before), describeState(after), { fromLabel: `before: ${path}`, toLabel: `after: ${path}` });
+}

@@ -1,0 +1,137 @@
+import type { Action, FactResults, ModuleDefinition, Plan, PlanContext } from './module.js';
+import { attributeCommand, compareAttributes, hasAttributeChanges, stateDiff, type AttributeChanges } from './file-attributes.js';
+import { formatMode } from './file-mode.js';
+import { ModuleArgs } from './module-args.js';
+import { parsePathState, pathStateCommand, type PathState } from './path-state.js';
+import { failPlan, planOrFail } from './plans.js';
+import { quoteArg } from './shell-quote.js';
+
+export type FileState = 'file' | 'directory' | 'link' | 'absent' | 'touch';
+
+/** Parameters of `file`: the state a path should be in. */
+export type FileParams = {
+  readonly path: string;
+  readonly state: FileState;
+  /** Target of a link. */
+  readonly src?: string;
+  readonly mode?: number;
+  readonly owner?: string;
+  readonly group?: string;
+  /** link: replace an existing regular file with the link. */
+  readonly force: boolean;
+  /** touch: update the modification / access time (Ansible's default), or `preserve` them. */
+  readonly modificationTime: 'now' | 'preserve';
+  readonly accessTime: 'now' | 'preserve';
+  /** file/directory/touch: act on what a link points to (Ansible's default). */
+  readonly follow: boolean;
+};
+
+const STATES: readonly FileState[] = ['file', 'directory', 'link', 'absent', 'touch'];
+
+export function normaliseFile(raw: Readonly<Record<string, unknown>>): FileParams {
+  const args = new ModuleArgs('file', raw, ['path', 'state', 'src', 'mode', 'owner', 'group', 'force', 'modification_time', 'access_time', 'follow'], { dest: 'path', name: 'path' });
+  const state = args.oneOf('state', STATES, 'file');
+  const src = args.string('src') || undefined;
+  if (state === 'link' && src === undefined) throw args.error("state 'link' needs 'src' (what the link points to)", 'src');
+  if (state !== 'link' && src !== undefined) throw args.error(`'src' is only used with state 'link', not '${state}'`, 'src');
+  return {
+    path: args.requiredString('path'),
+    state,
+    src,
+    mode: args.mode('mode'),
+    owner: args.string('owner') || undefined,
+    group: args.string('group') || undefined,
+    force: args.bool('force', false),
+    modificationTime: args.oneOf('modification_time', ['now', 'preserve'], 'now'),
+    accessTime: args.oneOf('access_time', ['now', 'preserve'], 'now'),
+    follow: args.bool('follow', true),
+  };
+}
+
+/** One command reporting the path's type, mode, owner (and link target for links). */
+export function fileFactCommand(p: FileParams): string {
+  const own = p.state === 'link' || p.state === 'absent';
+  return pathStateCommand(p.path, { follow: !own && p.follow, readlink: p.state === 'link' });
+}
+
+function planFile(p: FileParams, facts: FactResults, ctx: PlanContext): Plan {
+  const state = parsePathState(facts.path);
+  const returns = { path: p.path, state: p.state === 'touch' ? 'file' : p.state };
+  const describe = (type: string, s: PathState | undefined, mode?: number, owner?: string, group?: string): Record<string, string | undefined> => ({
+    state: type,
+    ...(p.src !== undefined ? { src: type === 'link' ? (s?.target ?? p.src) : undefined } : {}),
+    mode: p.mode !== undefined && mode !== undefined && type !== 'link' ? formatMode(mode) : undefined,
+    owner: p.owner !== undefined ? owner : undefined,
+    group: p.group !== undefined ? group : undefined,
+  });
+  const diffOf = (after: Record<string, string | undefined>): string | undefined =>
+    ctx.diff ? stateDiff(p.path, state.type === 'absent' ? { state: 'absent' } : describe(state.type, state, state.mode, state.user, state.group), after) : undefined;
+  const afterWanted = (type: string): Record<string, string | undefined> =>
+    describe(type, undefined, p.mode ?? state.mode, p.owner ?? state.user, p.group ?? state.group);
+  const run = (commands: (string | undefined)[], msg: string, after: Record<string, string | undefined>): Plan => {
+    const actions: Action[] = commands.filter((c): c is string => c !== undefined).map((command) => ({ kind: 'exec', command, become: ctx.become }));
+    return { changed: true, actions, msg, diff: diffOf(after), returns };
+  };
+  const all: AttributeChanges = { mode: p.mode, owner: p.owner, group: p.group, notes: [] };
+  const q = quoteArg(p.path);
+
+  switch (p.state) {
+    case 'absent':
+      if (state.type === 'absent') return { changed: false, actions: [], returns };
+      return run([`rm -rf -- ${q}`], `removed ${state.type}`, { state: 'absent' });
+    case 'directory':
+      if (state.type === 'absent') return run([`mkdir -p -- ${q}`, attributeCommand(p.path, all)], 'directory created', afterWanted('directory'));
+      if (state.type !== 'directory') return failPlan(`${p.path} exists and is a ${state.type}, not a directory`, returns);
+      return fixAttributes(p, state, ctx, returns, diffOf(afterWanted('directory')));
+    case 'file':
+      if (state.type === 'absent') return failPlan(`file ${p.path} is absent, cannot continue (use state: touch to create it)`, returns);
+      if (state.type !== 'file') return failPlan(`${p.path} is a ${state.type}, not a file`, returns);
+      return fixAttributes(p, state, ctx, returns, diffOf(afterWanted('file')));
+    case 'touch': {
+      if (state.type === 'absent') return run([`touch -- ${q}`, attributeCommand(p.path, all)], 'file created', afterWanted('file'));
+      const times = [p.accessTime === 'now' ? '-a' : '', p.modificationTime === 'now' ? '-m' : ''].filter(Boolean);
+      const changes = compareAttributes(state, p);
+      if (times.length === 0) return fixAttributes(p, state, ctx, returns, diffOf(afterWanted(state.type)));
+      // touch -a -m is plain touch; -c never creates a file that vanished meanwhile.
+      return run([`touch -c ${times.length === 2 ? '' : `${times[0]} `}-- ${q}`, attributeCommand(p.path, changes)], ['times updated', ...changes.notes].join(', '), afterWanted(state.type));
+    }
+    case 'link': {
+      const src = p.src!;
+      const linkChanges = compareAttributes(state, { owner: p.owner, group: p.group });
+      if (state.type === 'link' && state.target === src) {
+        if (!hasAttributeChanges(linkChanges)) return { changed: false, actions: [], returns };
+        return run([attributeCommand(p.path, linkChanges, { link: true })], linkChanges.notes.join(', '), afterWanted('link'));
+      }
+      if (state.type === 'directory') return failPlan(`${p.path} is a directory; refusing to replace it with a link`, returns);
+      if ((state.type === 'file' || state.type === 'other') && !p.force) {
+        return failPlan(`refusing to convert ${p.path} from a ${state.type} to a link (set force: true to replace it)`, returns);
+      }
+      const owner = { mode: undefined, owner: p.owner, group: p.group, notes: [] };
+      const verb = state.type === 'link' ? `link retargeted from ${state.target} to ${src}` : `link to ${src} created`;
+      return run([`ln -sfn -- ${quoteArg(src)} ${q}`, attributeCommand(p.path, owner, { link: true })], verb, { ...afterWanted('link'), src });
+    }
+  }
+}
+
+function fixAttributes(p: FileParams, state: PathState, ctx: PlanContext, returns: Record<string, unknown>, diff: string | undefined): Plan {
+  const changes = compareAttributes(state, p);
+  if (!hasAttributeChanges(changes)) return { changed: false, actions: [], returns };
+  return { changed: true, actions: [{ kind: 'exec', command: attributeCommand(p.path, changes)!, become: ctx.become }], msg: changes.notes.join(', '), diff, returns };
+}
+
+/** `file`: makes a path a directory, a link, absent, touched, or fixes a file's mode and owner. */
+export const fileModule: ModuleDefinition<FileParams> = {
+  name: 'file',
+  doc: `Makes a path a directory, a symbolic link, absent or touched, or fixes an existing file's mode and owner.
+
+- name: Create the backup directory
+  file:
+    path: /var/lib/tpx/backups
+    state: directory
+    mode: "0700"
+- file: { path: /opt/kuma/current, src: /opt/kuma/2.10.1, state: link }
+- file: { path: /tmp/old-rules, state: absent }`,
+  normalise: normaliseFile,
+  facts: (p, ctx) => [{ key: 'path', command: fileFactCommand(p), become: ctx.become }],
+  plan: (p, facts, ctx) => planOrFail(() => planFile(p, facts, ctx)),
+};

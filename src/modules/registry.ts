@@ -1,0 +1,41 @@
+import { assertModule } from './assert.js';
+import { commandModule } from './command.js';
+import { copyModule } from './copy.js';
+import { debugModule } from './debug.js';
+import { failModule } from './fail.js';
+import { fileModule } from './file.js';
+import type { ModuleDefinition } from './module.js';
+import { scriptModule } from './script.js';
+import { setFactModule } from './set-fact.js';
+import { shellModule } from './shell.js';
+import { unarchiveModule } from './unarchive.js';
+
+/** Every module tpx knows, by its short name. */
+const MODULES: ReadonlyMap<string, ModuleDefinition> = new Map(
+  ([commandModule, shellModule, scriptModule, copyModule, fileModule, unarchiveModule, assertModule, setFactModule, failModule, debugModule] as ModuleDefinition[]).map(
+    (m) => [m.name, m],
+  ),
+);
+
+const ALIAS_PREFIXES = ['ansible.builtin.', 'ansible.legacy.'];
+
+/** The short name of a module name as written (`ansible.builtin.copy` → `copy`). */
+export function canonicalModuleName(name: string): string {
+  for (const prefix of ALIAS_PREFIXES) if (name.startsWith(prefix)) return name.slice(prefix.length);
+  return name;
+}
+
+/** The module for a name as written in a task, with Ansible's collection prefixes accepted. */
+export function getModule(name: string): ModuleDefinition | undefined {
+  return MODULES.get(canonicalModuleName(name));
+}
+
+/** The short names of all modules, sorted. */
+export function moduleNames(): string[] {
+  return [...MODULES.keys()].sort();
+}
+
+/** True when a task key names a module (short or prefixed). */
+export function isModuleName(name: string): boolean {
+  return getModule(name) !== undefined;
+}

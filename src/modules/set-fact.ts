@@ -1,0 +1,53 @@
+import type { ModuleDefinition } from './module.js';
+import { expandFreeForm } from './free-form.js';
+import { ModuleArgsError, toBool } from './module-args.js';
+import { splitShellWords } from './split-args.js';
+
+/** Parameters of `set_fact`: the variables to set. */
+export type SetFactParams = { readonly facts: Readonly<Record<string, unknown>> };
+
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * Every key is a variable (`cacheable` is accepted and ignored). A free-form `a=1 b=x`
+ * line is split into variables; there, `true`/`false`/`yes`/`no` become booleans as in Ansible.
+ */
+export function normaliseSetFact(raw: Readonly<Record<string, unknown>>): SetFactParams {
+  const { args, rest } = expandFreeForm(raw, []);
+  const facts: Record<string, unknown> = {};
+  for (const word of rest !== undefined ? splitWords(rest) : []) {
+    const eq = word.indexOf('=');
+    if (eq <= 0) throw new ModuleArgsError('set_fact', `'${word}' is not a name=value pair`);
+    const value = word.slice(eq + 1);
+    const asBool = /^(true|false|yes|no)$/i.test(value) ? toBool(value) : undefined;
+    facts[word.slice(0, eq)] = asBool ?? value;
+  }
+  for (const [key, value] of Object.entries(args)) if (key !== 'cacheable') facts[key] = value;
+  const names = Object.keys(facts);
+  if (names.length === 0) throw new ModuleArgsError('set_fact', 'no variables given');
+  const bad = names.find((n) => !NAME.test(n));
+  if (bad !== undefined) throw new ModuleArgsError('set_fact', `'${bad}' is not a valid variable name (letters, digits and _, not starting with a digit)`, bad);
+  return { facts };
+}
+
+function splitWords(line: string): string[] {
+  try {
+    return splitShellWords(line);
+  } catch (err) {
+    throw new ModuleArgsError('set_fact', (err as Error).message);
+  }
+}
+
+/** `set_fact`: sets host variables (with set_fact precedence) for the following tasks. */
+export const setFactModule: ModuleDefinition<SetFactParams> = {
+  name: 'set_fact',
+  doc: `Sets variables on the host for the tasks that follow (above play vars, below -e).
+
+- name: Decide whether a flush is needed
+  set_fact:
+    needs_flush: "{{ legacy_rules.stdout | int > 0 }}"
+    target: "{{ kuma_version }}"`,
+  local: true,
+  normalise: normaliseSetFact,
+  plan: (p) => ({ changed: false, actions: [], facts: p.facts }),
+};

@@ -1,0 +1,90 @@
+import { createHash } from 'node:crypto';
+import { basename } from 'node:path';
+import type { FactResults, ModuleDefinition, Plan, PlanContext } from './module.js';
+import { readLocalFile } from './local-file.js';
+import { ModuleArgs } from './module-args.js';
+import { failPlan, planOrFail } from './plans.js';
+import { remoteTempPath } from './remote-temp.js';
+import { guardFacts, planGuardSkip } from './run-guards.js';
+import { quoteArg, quoteArgv } from './shell-quote.js';
+
+/** Parameters of `unarchive`: a local .tar.gz unpacked into a directory on the host. */
+export type UnarchiveParams = {
+  /** Local path, relative to the playbook's directory (or its `files/`). */
+  readonly src: string;
+  /** An existing directory on the host. */
+  readonly dest: string;
+  /** Skip when this path exists on the host. */
+  readonly creates?: string;
+  /** More `tar` options, e.g. `--strip-components=1`. */
+  readonly extraOpts: readonly string[];
+};
+
+/** The marker that records which archive (by sha256) was unpacked into dest. */
+export function markerPath(p: UnarchiveParams): string {
+  return `${p.dest.replace(/\/+$/, '') || '/'}/.tpx-unarchive-${basename(p.src)}.sha256`;
+}
+
+export function normaliseUnarchive(raw: Readonly<Record<string, unknown>>): UnarchiveParams {
+  const args = new ModuleArgs('unarchive', raw, ['src', 'dest', 'creates', 'extra_opts', 'remote_src', 'copy']);
+  if (args.bool('remote_src', false) || !args.bool('copy', true)) throw args.error('remote_src is not supported; src must be a local .tar.gz archive', 'remote_src');
+  return {
+    src: args.requiredString('src'),
+    dest: args.requiredString('dest'),
+    creates: args.string('creates') || undefined,
+    extraOpts: args.stringList('extra_opts') ?? [],
+  };
+}
+
+/** One command: is dest a directory, and what does the marker say. */
+export function unarchiveFactCommand(p: UnarchiveParams): string {
+  return `d=${quoteArg(p.dest)}; m=${quoteArg(markerPath(p))}; if [ -d "$d" ]; then echo tpx-dest-dir; else echo tpx-dest-missing; fi; if [ -f "$m" ]; then echo "tpx-marker $(cat < "$m")"; fi`;
+}
+
+async function planUnarchive(p: UnarchiveParams, facts: FactResults, ctx: PlanContext): Promise<Plan> {
+  const skip = planGuardSkip(p, facts);
+  if (skip) return skip;
+  const fact = facts.dest;
+  if (fact.rc !== 0) return failPlan(`could not inspect ${p.dest}: ${fact.stderr.trim() || `exit code ${fact.rc}`}`);
+  const lines = fact.stdout.split('\n');
+  const local = await readLocalFile(p.src, ctx.playbookDir);
+  if (local.content[0] !== 0x1f || local.content[1] !== 0x8b) return failPlan(`${local.path} is not a gzip-compressed tar archive (.tar.gz)`);
+  const sha256 = createHash('sha256').update(local.content).digest('hex');
+  const returns = { dest: p.dest, src: local.path, sha256 };
+  if (!lines.includes('tpx-dest-dir')) return failPlan(`dest ${p.dest} must be an existing directory`, returns);
+  const marker = lines.find((l) => l.startsWith('tpx-marker '))?.slice('tpx-marker '.length).trim();
+  if (marker === sha256) return { changed: false, actions: [], msg: `${basename(p.src)} already unpacked in ${p.dest}`, returns };
+
+  const temp = remoteTempPath(basename(local.path));
+  const tar = quoteArgv(['tar', '-xzf', temp, '-C', p.dest, ...p.extraOpts]);
+  const diff = ctx.diff
+    ? `--- before: ${p.dest}\n+++ after: ${p.dest}\n-archive: ${marker ?? '(none)'}\n+archive: ${sha256} (${basename(p.src)})\n`
+    : undefined;
+  return {
+    changed: true,
+    actions: [
+      { kind: 'put', content: local.content, path: temp, mode: 0o600, become: ctx.become },
+      { kind: 'exec', command: `${tar}; rc=$?; rm -f -- ${quoteArg(temp)}; exit $rc`, become: ctx.become },
+      { kind: 'put', content: `${sha256}\n`, path: markerPath(p), mode: 0o644, become: ctx.become },
+    ],
+    msg: `${basename(p.src)} unpacked into ${p.dest}`,
+    diff,
+    returns,
+  };
+}
+
+/** `unarchive`: unpacks a local .tar.gz into a directory on the host, once per archive content. */
+export const unarchiveModule: ModuleDefinition<UnarchiveParams> = {
+  name: 'unarchive',
+  doc: `Uploads a local .tar.gz and unpacks it into an existing directory on the host; unpacks again only when the archive's sha256 changes (recorded in dest/.tpx-unarchive-<name>.sha256).
+
+- name: Unpack the Kuma release
+  unarchive:
+    src: dist/kuma-2.10.1.tar.gz          # relative to the playbook
+    dest: /opt/kuma
+    creates: /opt/kuma/kuma-2.10.1/bin/kumactl
+    extra_opts: [--no-same-owner]`,
+  normalise: normaliseUnarchive,
+  facts: (p, ctx) => [{ key: 'dest', command: unarchiveFactCommand(p), become: ctx.become }, ...guardFacts({ creates: p.creates }, ctx)],
+  plan: (p, facts, ctx) => planOrFail(() => planUnarchive(p, facts, ctx)),
+};
