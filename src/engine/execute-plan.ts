@@ -1,0 +1,150 @@
+import type { Action, FactResults, ModuleDefinition, Plan, PlanContext } from '../modules/module.js';
+import type { Connection, ExecResult } from '../transport/connection.js';
+import { splitLines } from './raw-result.js';
+
+/** One module invocation on one host, with its parameters already templated. */
+export interface ExecuteRequest {
+  readonly module: ModuleDefinition;
+  readonly args: Readonly<Record<string, unknown>>;
+  readonly ctx: PlanContext;
+  /** Opens (or reuses) the host's connection; throws ConnectionError. Never called for local modules. */
+  readonly connection: () => Promise<Connection>;
+  /** The task's `timeout`, in milliseconds, for facts and actions together. */
+  readonly timeoutMs?: number;
+  readonly signal?: AbortSignal;
+  /** A command is about to run (fact commands are reported too, marked). */
+  readonly onCommand?: (command: string, kind: 'fact' | 'action') => void;
+  readonly onOutput?: (stream: 'stdout' | 'stderr', chunk: string) => void;
+}
+
+/** What the invocation did: the result as `register` sees it, and set_fact's facts. */
+export interface ExecuteOutcome {
+  readonly raw: Record<string, unknown>;
+  readonly facts?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Plan, then execute: normalise the parameters, read the facts the module asks for, let it
+ * plan, and — unless in check mode — run its actions in order. An exec with a non-zero rc
+ * stops and fails the task. ConnectionError propagates (the host is unreachable).
+ */
+export async function executePlan(req: ExecuteRequest): Promise<ExecuteOutcome> {
+  const { module, ctx } = req;
+  const deadline = req.timeoutMs !== undefined ? Date.now() + req.timeoutMs : undefined;
+  let params: Record<string, unknown>;
+  try {
+    params = (module.normalise ? module.normalise(req.args) : req.args) as Record<string, unknown>;
+  } catch (error) {
+    return { raw: { changed: false, failed: true, msg: `${module.name}: ${messageOf(error)}` } };
+  }
+
+  const facts: Record<string, ExecResult> = {};
+  const requests = !module.local && module.facts ? module.facts(params, ctx) : [];
+  for (const fact of requests) {
+    const conn = await req.connection();
+    req.onCommand?.(fact.command, 'fact');
+    const res = await runExec(conn, fact.command, { become: fact.become ?? ctx.become }, req, deadline);
+    const stop = stoppedResult(res, req, module.name);
+    if (stop) return { raw: stop };
+    facts[fact.key] = res;
+  }
+
+  const plan = await module.plan(params, facts as FactResults, ctx);
+  const base = planResult(plan);
+  if (plan.failed) return { raw: { ...base, changed: false, failed: true } };
+  if (plan.skipped) return { raw: { ...base, changed: false, skipped: true } };
+  if (ctx.check && plan.skipInCheckMode) {
+    return { raw: { ...base, changed: false, skipped: true, msg: plan.msg ?? 'Command would have run if not in check mode' } };
+  }
+  if (ctx.check || plan.actions.length === 0 || module.local) return { raw: { ...base, failed: false }, facts: plan.facts };
+
+  const conn = await req.connection();
+  let last: ExecResult | undefined;
+  for (const action of plan.actions) {
+    if (action.kind === 'put') {
+      await putFile(conn, action, req);
+      continue;
+    }
+    const res = await runExecAction(conn, action, req, deadline);
+    last = res;
+    const stop = stoppedResult(res, req, module.name);
+    if (stop) return { raw: { ...base, ...stop } };
+    if (res.rc !== 0 && !plan.resultFromLastExec) {
+      return { raw: { ...base, ...execFields(res), failed: true, msg: describeFailure(action, res) } };
+    }
+  }
+  const raw: Record<string, unknown> = { ...base, failed: false };
+  if (plan.resultFromLastExec && last) {
+    Object.assign(raw, execFields(last));
+    if (last.rc !== 0) Object.assign(raw, { failed: true, msg: 'non-zero return code' });
+  }
+  return { raw, facts: plan.facts };
+}
+
+function planResult(plan: Plan): Record<string, unknown> {
+  const raw: Record<string, unknown> = { ...(plan.returns ?? {}), changed: plan.changed };
+  if (plan.msg !== undefined) raw.msg = plan.msg;
+  if (plan.diff !== undefined) raw.diff = plan.diff;
+  if (plan.facts !== undefined) raw.ansible_facts = { ...plan.facts };
+  return raw;
+}
+
+async function putFile(conn: Connection, action: Action & { kind: 'put' }, req: ExecuteRequest): Promise<void> {
+  const become = action.become ?? req.ctx.become;
+  req.onCommand?.(`put ${action.path}`, 'action');
+  await conn.put(action.content, action.path, { mode: action.mode, owner: action.owner, become, becomeUser: become ? req.ctx.becomeUser : undefined });
+}
+
+function runExecAction(conn: Connection, action: Action & { kind: 'exec' }, req: ExecuteRequest, deadline: number | undefined): Promise<ExecResult> {
+  req.onCommand?.(action.display ?? action.command, 'action');
+  return runExec(conn, action.command, { become: action.become ?? req.ctx.become, stdin: action.stdin, stream: true }, req, deadline);
+}
+
+async function runExec(
+  conn: Connection,
+  command: string,
+  opts: { become: boolean; stdin?: string | Buffer; stream?: boolean },
+  req: ExecuteRequest,
+  deadline: number | undefined,
+): Promise<ExecResult> {
+  const timeoutMs = deadline !== undefined ? Math.max(1, deadline - Date.now()) : undefined;
+  const onOutput = opts.stream ? req.onOutput : undefined;
+  return conn.exec(command, {
+    become: opts.become,
+    becomeUser: opts.become ? req.ctx.becomeUser : undefined,
+    timeoutMs,
+    stdin: opts.stdin,
+    signal: req.signal,
+    onStdout: onOutput && ((c) => onOutput('stdout', c)),
+    onStderr: onOutput && ((c) => onOutput('stderr', c)),
+  });
+}
+
+/** A command that was stopped (interrupt or timeout) ends the task as failed. */
+function stoppedResult(res: ExecResult, req: ExecuteRequest, moduleName: string): Record<string, unknown> | undefined {
+  if (req.signal?.aborted) return { ...execFields(res), changed: false, failed: true, interrupted: true, msg: 'interrupted' };
+  if (res.timedOut) {
+    const seconds = req.timeoutMs !== undefined ? req.timeoutMs / 1000 : undefined;
+    return {
+      ...execFields(res),
+      changed: false,
+      failed: true,
+      timedout: true,
+      msg: `the ${moduleName} task did not finish within its timeout${seconds !== undefined ? ` of ${seconds}s` : ''} and was stopped`,
+    };
+  }
+  return undefined;
+}
+
+function execFields(res: ExecResult): Record<string, unknown> {
+  return { rc: res.rc, stdout: res.stdout, stderr: res.stderr, stdout_lines: splitLines(res.stdout), stderr_lines: splitLines(res.stderr) };
+}
+
+function describeFailure(action: Action & { kind: 'exec' }, res: ExecResult): string {
+  const lastLine = res.stderr.trim().split('\n').pop() ?? '';
+  return `${action.display ?? action.command}: exit code ${res.rc}${lastLine ? `: ${lastLine}` : ''}`;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

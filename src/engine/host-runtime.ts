@@ -1,0 +1,79 @@
+import type { InventoryHost } from '../inventory/types.js';
+import type { Task } from '../playbook/types.js';
+import type { Connection } from '../transport/connection.js';
+import { emptyStats, worstStatus, type HostStats, type HostStatus, type TaskResult } from './results.js';
+
+/** Everything the engine keeps about one host for the whole run. */
+export class HostRuntime {
+  readonly name: string;
+  readonly inventory: InventoryHost;
+  /** Registered results and set_fact values: they outlive the play, as in Ansible. */
+  readonly facts: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  readonly stats: HostStats = emptyStats();
+  readonly results: TaskResult[] = [];
+  /** Worst status so far; undefined until the host has a result. */
+  status: HostStatus | undefined;
+  /** Set once the host could not be reached; it takes no further part in the run. */
+  unreachable = false;
+  /** Set once a task failed for good (not rescued, not ignored); later plays leave the host out. */
+  failed = false;
+  /** The failed task and its result, for `rescue` and `always` (ansible_failed_task/result). */
+  failedTask: Record<string, unknown> | undefined;
+  failedResult: Record<string, unknown> | undefined;
+  /** Handlers notified in the current batch, by handler. */
+  readonly notified = new Set<Task>();
+  /** The (lazily opened) connection. */
+  connection: Promise<Connection> | undefined;
+
+  constructor(inventory: InventoryHost) {
+    this.name = inventory.name;
+    this.inventory = inventory;
+  }
+
+  /** Stores a registered result or a fact (highest precedence below -e). */
+  setFact(name: string, value: unknown): void {
+    Object.defineProperty(this.facts, name, { value, enumerable: true, writable: true, configurable: true });
+  }
+
+  /** Records a finished task: the result list, the recap counters (as Ansible counts them) and the worst status. */
+  record(result: TaskResult): void {
+    this.results.push(result);
+    const s = this.stats;
+    let status: HostStatus;
+    switch (result.status) {
+      case 'unreachable':
+        s.unreachable++;
+        status = 'unreachable';
+        break;
+      case 'skipped':
+        s.skipped++;
+        status = 'skipped';
+        break;
+      case 'rescued':
+        s.rescued++;
+        status = 'ok';
+        break;
+      case 'failed':
+        if (result.ignored) {
+          s.ok++;
+          s.ignored++;
+          if (result.changed) s.changed++;
+          status = result.changed ? 'changed' : 'ok';
+        } else {
+          s.failed++;
+          status = 'failed';
+        }
+        break;
+      default:
+        s.ok++;
+        if (result.status === 'changed') s.changed++;
+        status = result.status;
+    }
+    this.status = this.status === undefined ? status : worstStatus(this.status, status);
+  }
+
+  /** Still part of the run: neither unreachable nor failed for good. */
+  get alive(): boolean {
+    return !this.unreachable && !this.failed;
+  }
+}

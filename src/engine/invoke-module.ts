@@ -1,0 +1,59 @@
+import { CONNECTION_VAR_NAMES, readConnectionVars } from '../inventory/connection-vars.js';
+import { evaluateExpression, renderValue } from '../template/render.js';
+import { executePlan, type ExecuteOutcome } from './execute-plan.js';
+import { getHostConnection, snapshotVars } from './host-connection.js';
+import { failedResult } from './raw-result.js';
+import type { TaskEnv } from './task-env.js';
+
+/**
+ * One invocation of the task's module on the host with the given variables: template the
+ * arguments, work out become and check mode, then plan and execute.
+ */
+export async function invokeModule(env: TaskEnv, vars: Record<string, unknown>): Promise<ExecuteOutcome> {
+  const { run, host, task, scope } = env;
+  const module = run.getModule(task.module);
+  if (!module) return { raw: failedResult(`unknown module "${task.module}"`) };
+  const tctx = { vars, host: host.name, task: env.name };
+  const args = renderValue(task.args, tctx) as Record<string, unknown>;
+  const conn = readConnectionVars(snapshotVars(vars, Object.values(CONNECTION_VAR_NAMES).flat()));
+  const become = scope.become ?? conn.become ?? false;
+  const becomeUser = scope.becomeUser ?? conn.becomeUser ?? 'root';
+  const verbose = run.options.verbosity;
+  const noLog = scope.noLog === true;
+
+  return executePlan({
+    module,
+    args,
+    ctx: {
+      host: host.name,
+      check: env.check,
+      diff: run.options.diff,
+      become,
+      becomeUser,
+      playbookDir: run.playbookDir,
+      vars,
+      verbosity: verbose,
+      evaluate: (expression) => evaluateExpression(expression, tctx),
+    },
+    connection: () => getHostConnection(run, host, () => snapshotVars(vars, connectionVarNames(env))),
+    timeoutMs: scope.timeout !== undefined && scope.timeout > 0 ? scope.timeout * 1000 : undefined,
+    signal: run.options.signal,
+    onCommand: noLog
+      ? undefined
+      : (command, kind) => {
+          if (verbose >= (kind === 'fact' ? 2 : 1)) run.bus.emit({ type: 'task-command', host: host.name, task: env.name, command });
+        },
+    onOutput: noLog ? undefined : (stream, chunk) => run.bus.emit({ type: 'task-output', host: host.name, task: env.name, stream, chunk }),
+  });
+}
+
+/** Names of the variables that can configure a connection: those the inventory, play, blocks, task and -e define. */
+function connectionVarNames(env: TaskEnv): string[] {
+  return [
+    ...Object.keys(env.host.inventory.vars),
+    ...Object.keys(env.batch.playCtx.play.vars),
+    ...env.scope.vars.flatMap((layer) => Object.keys(layer)),
+    ...Object.keys(env.host.facts),
+    ...Object.keys(env.run.options.extraVars),
+  ];
+}

@@ -1,0 +1,30 @@
+import { ExitCode } from '../errors/tpx-error.js';
+import type { HostRuntime } from './host-runtime.js';
+import type { HostStats, HostStatus, TaskResult } from './results.js';
+import type { HaltInfo, RunOutcome } from './run-options.js';
+
+/** Sums up a run: per-host stats, statuses and results, and the exit code of SPEC.md. */
+export function buildRunOutcome(
+  hosts: readonly HostRuntime[],
+  state: { readonly interrupted: boolean; readonly halted: HaltInfo | null; readonly notReached: readonly string[] },
+): RunOutcome {
+  const stats: Record<string, HostStats> = {};
+  const hostStatus: Record<string, HostStatus> = {};
+  const results: Record<string, TaskResult[]> = {};
+  for (const h of hosts) {
+    stats[h.name] = { ...h.stats };
+    hostStatus[h.name] = h.status ?? 'skipped';
+    results[h.name] = [...h.results];
+  }
+  const notReached = [...new Set(state.notReached)].filter((n) => !hosts.some((h) => h.name === n && !h.alive));
+  return { stats, hostStatus, results, interrupted: state.interrupted, halted: state.halted, notReached, exitCode: exitCodeOf(hosts, state) };
+}
+
+/** 99 interrupted; 2 a host failed (or the rollout halted); 3 only unreachable hosts; 0 otherwise. */
+export function exitCodeOf(hosts: readonly HostRuntime[], state: { readonly interrupted: boolean; readonly halted: HaltInfo | null }): number {
+  if (state.interrupted) return ExitCode.interrupted;
+  if (hosts.some((h) => h.failed || h.stats.failed > 0)) return ExitCode.hostsFailed;
+  if (hosts.some((h) => h.unreachable)) return ExitCode.hostsUnreachable;
+  if (state.halted) return ExitCode.hostsFailed;
+  return ExitCode.ok;
+}

@@ -1,0 +1,75 @@
+import { evaluateConditions } from '../template/render.js';
+import type { ExecuteOutcome } from './execute-plan.js';
+import { invokeModule } from './invoke-module.js';
+import type { RawResult } from './raw-result.js';
+import { varsFor, type TaskEnv } from './task-env.js';
+
+/** Ansible's defaults for `until`: 3 attempts in all when `retries` is not given, 5 seconds apart. */
+const DEFAULT_UNTIL_ATTEMPTS = 3;
+const DEFAULT_DELAY_SECONDS = 5;
+
+/**
+ * Runs the module once — or, with `until`, until the condition holds or the attempts run out
+ * (`retries` N means N+1 attempts, as in Ansible; the result carries `attempts`). After each
+ * attempt `changed_when` and `failed_when` are applied, with the result bound to `register`.
+ */
+export async function runAttempts(env: TaskEnv, fixed: Readonly<Record<string, unknown>> | undefined): Promise<ExecuteOutcome> {
+  const { task, run } = env;
+  const until = task.until ?? [];
+  const attempts = until.length === 0 ? 1 : task.retries === undefined ? DEFAULT_UNTIL_ATTEMPTS : Math.max(1, task.retries + 1);
+  const delayMs = Math.max(0, task.delay ?? DEFAULT_DELAY_SECONDS) * 1000;
+  const vars = varsFor(env, fixed);
+
+  let outcome: ExecuteOutcome = { raw: {} };
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    outcome = await invokeModule(env, vars);
+    const raw = outcome.raw;
+    if (until.length > 0) raw.attempts = attempt;
+    if (raw.skipped !== true && raw.interrupted !== true) applyResultConditions(env, raw, fixed);
+    if (until.length === 0 || raw.interrupted === true) break;
+    if (holds(env, until, raw, fixed)) break;
+    if (attempt === attempts) {
+      raw.failed = true;
+      if (raw.msg === undefined) raw.msg = `the until condition did not hold after ${attempts} attempts`;
+      break;
+    }
+    if (run.interrupted()) break;
+    await run.sleep(delayMs, run.options.signal);
+    if (run.interrupted()) {
+      Object.assign(raw, { failed: true, interrupted: true, msg: 'interrupted' });
+      break;
+    }
+  }
+  return outcome;
+}
+
+/** `changed_when` and `failed_when`, which replace the module's own verdict. */
+function applyResultConditions(env: TaskEnv, raw: RawResult, fixed: Readonly<Record<string, unknown>> | undefined): void {
+  const { changedWhen, failedWhen } = env.task;
+  if (changedWhen && changedWhen.length > 0) {
+    try {
+      raw.changed = holds(env, changedWhen, raw, fixed);
+    } catch (error) {
+      Object.assign(raw, { failed: true, changed_when_result: messageOf(error), msg: `changed_when: ${messageOf(error)}` });
+      return;
+    }
+  }
+  if (failedWhen && failedWhen.length > 0) {
+    try {
+      const failed = holds(env, failedWhen, raw, fixed);
+      Object.assign(raw, { failed, failed_when_result: failed });
+    } catch (error) {
+      Object.assign(raw, { failed: true, failed_when_result: messageOf(error), msg: `failed_when: ${messageOf(error)}` });
+    }
+  }
+}
+
+/** Evaluates conditions with the attempt's result bound to the task's `register` name. */
+function holds(env: TaskEnv, conditions: readonly string[], raw: RawResult, fixed: Readonly<Record<string, unknown>> | undefined): boolean {
+  const bound = env.task.register ? { ...fixed, [env.task.register]: raw } : fixed;
+  return evaluateConditions(conditions, { vars: varsFor(env, bound), host: env.host.name, task: env.name });
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

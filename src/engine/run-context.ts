@@ -1,0 +1,51 @@
+import type { ModuleDefinition } from '../modules/module.js';
+import type { Play, Task } from '../playbook/types.js';
+import type { EventBus } from './events.js';
+import type { HostRuntime } from './host-runtime.js';
+import type { Limiter } from './limiter.js';
+import type { HaltInfo, RunOptions } from './run-options.js';
+import type { HostTaskOutcome } from './run-host-task.js';
+
+/** What every part of one run shares. */
+export interface RunContext {
+  readonly options: RunOptions;
+  readonly bus: EventBus;
+  readonly limiter: Limiter;
+  readonly hosts: ReadonlyMap<string, HostRuntime>;
+  /** The `groups` magic variable. */
+  readonly groups: Readonly<Record<string, string[]>>;
+  readonly getModule: (name: string) => ModuleDefinition | undefined;
+  readonly playbookDir: string;
+  readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** True once options.signal aborted. */
+  interrupted(): boolean;
+}
+
+/** One play on its way through its batches. */
+export interface PlayContext {
+  readonly run: RunContext;
+  readonly play: Play;
+  /** Every host of the play (after -l and --retry-failed), in order. */
+  readonly hosts: readonly string[];
+}
+
+/** One serial batch of a play: the unit of halting, run_once and handler flushing. */
+export interface BatchContext {
+  readonly playCtx: PlayContext;
+  /** 1-based. */
+  readonly number: number;
+  readonly hosts: readonly string[];
+  /** Hosts of the batch that failed for good (for max_fail_percentage). */
+  readonly failed: Set<string>;
+  /** Set when the rollout must stop (max_fail_percentage, any_errors_fatal, whole batch failed). */
+  halt: HaltInfo | null;
+  /** run_once tasks: the one execution every host of the batch shares. */
+  readonly runOnce: Map<Task, Promise<HostTaskOutcome>>;
+  /** Hosts that reached the end of the play's tasks and handlers. */
+  readonly completed: Set<string>;
+}
+
+/** Nothing new may start: the run was interrupted or the batch halted. */
+export function isStopped(batch: BatchContext): boolean {
+  return batch.halt !== null || batch.playCtx.run.interrupted();
+}

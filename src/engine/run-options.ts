@@ -1,0 +1,64 @@
+import type { Inventory } from '../inventory/types.js';
+import type { ModuleDefinition } from '../modules/module.js';
+import type { Playbook } from '../playbook/types.js';
+import type { Connection } from '../transport/connection.js';
+import type { EventBus } from './events.js';
+import type { HostStats, HostStatus, TaskResult } from './results.js';
+
+/**
+ * Default number of hosts worked on at once. High enough that a 100-host fleet (and twice
+ * that) runs in one wave; each host costs one SSH connection and a few channels, not a process.
+ */
+export const DEFAULT_FORKS = 200;
+
+/** Everything a run needs; the CLI builds it, tests build it directly. */
+export interface RunOptions {
+  readonly playbook: Playbook;
+  readonly inventory: Inventory;
+  /** `-l PATTERN`: intersected with each play's `hosts`. */
+  readonly limit?: string;
+  /** `-e`: the highest variable precedence. */
+  readonly extraVars: Readonly<Record<string, unknown>>;
+  /** Hosts worked on at once (DEFAULT_FORKS when the CLI gets no `-f`). */
+  readonly forks: number;
+  readonly check: boolean;
+  readonly diff: boolean;
+  /** `-t`: only tasks with one of these tags (empty: all). */
+  readonly tags: readonly string[];
+  readonly skipTags: readonly string[];
+  readonly verbosity: number;
+  readonly bus: EventBus;
+  /** Opens a connection to a host; throws ConnectionError when it cannot. `vars` are the host's variables. */
+  readonly connect: (host: string, vars: Record<string, unknown>) => Promise<Connection>;
+  /** Aborting interrupts the run: nothing new starts, in-flight commands are stopped. */
+  readonly signal?: AbortSignal;
+  /** `--retry-failed`: only these hosts (after `hosts` and `-l`). */
+  readonly onlyHosts?: readonly string[];
+  /** Module lookup; defaults to the registry of src/modules. Tests pass their own. */
+  readonly modules?: (name: string) => ModuleDefinition | undefined;
+  /** Directory of the playbook file, for relative `src` paths (default: dirname of playbook.file). */
+  readonly playbookDir?: string;
+  /** Wait between `until` retries; tests shorten it. Default: real timers. */
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+/** Where and why a rolling run stopped early. */
+export interface HaltInfo {
+  readonly play: string;
+  /** 1-based batch number. */
+  readonly batch: number;
+  readonly reason: string;
+}
+
+export interface RunOutcome {
+  readonly stats: Readonly<Record<string, HostStats>>;
+  readonly hostStatus: Readonly<Record<string, HostStatus>>;
+  /** Every task result of every host, in the order they finished. */
+  readonly results: Readonly<Record<string, readonly TaskResult[]>>;
+  readonly interrupted: boolean;
+  readonly halted: HaltInfo | null;
+  /** Hosts that did not get through their plays because the run halted or was interrupted (neither failed nor unreachable). */
+  readonly notReached: readonly string[];
+  /** 0 ok, 2 a host failed, 3 unreachable only, 99 interrupted (SPEC.md). */
+  readonly exitCode: number;
+}

@@ -1,0 +1,128 @@
+import type { Task } from '../playbook/types.js';
+import { renderString } from '../template/render.js';
+import { checkFailureBudget } from './failure-budget.js';
+import type { HostRuntime } from './host-runtime.js';
+import { notifyHandlers } from './handlers.js';
+import type { TaskStatus } from './results.js';
+import type { BatchContext } from './run-context.js';
+import { runHostTask, type HostTaskOutcome } from './run-host-task.js';
+import { enterScope, type Scope } from './scope.js';
+import { shouldRunForTags } from './tags.js';
+import { varsFor, type TaskEnv } from './task-env.js';
+import { buildTaskResult } from './task-result.js';
+
+/** Which hosts a task left behind. */
+export interface TaskHostsOutcome {
+  /** Hosts whose task failed (and was not ignored): for good, or to be rescued. */
+  readonly failed: readonly string[];
+  readonly unreachable: readonly string[];
+  /** Hosts the task never started on (interrupted). */
+  readonly notStarted: readonly string[];
+}
+
+const NOTHING: TaskHostsOutcome = { failed: [], unreachable: [], notStarted: [] };
+
+/**
+ * Runs one task on a set of hosts at once (within the forks limit) and records each host's
+ * result: register, set_fact, notify, stats, events, rescue state, failure budget.
+ * `handler` tasks skip the tag filter.
+ */
+export async function runTaskOnHosts(batch: BatchContext, task: Task, outer: Scope, hosts: readonly string[], handler = false): Promise<TaskHostsOutcome> {
+  const run = batch.playCtx.run;
+  const scope = enterScope(outer, task);
+  if (!handler && !shouldRunForTags(scope.tags, run.options.tags, run.options.skipTags)) return NOTHING;
+  const check = scope.checkMode ?? run.options.check;
+
+  const failed: string[] = [];
+  const unreachable: string[] = [];
+  const notStarted: string[] = [];
+  await Promise.all(
+    hosts.map(async (name) => {
+      const host = run.hosts.get(name)!;
+      const env: TaskEnv = { run, batch, host, task, scope, check, name: task.name ?? task.module };
+      const named: TaskEnv = { ...env, name: displayName(env) };
+      const outcome = await startOnHost(named);
+      if (!outcome) {
+        notStarted.push(name);
+        return;
+      }
+      const status = applyOutcome(named, outcome);
+      if (status === 'unreachable') unreachable.push(name);
+      else if ((status === 'failed' && !scope.ignoreErrors) || status === 'rescued') failed.push(name);
+    }),
+  );
+  checkFailureBudget(batch, task, scope, { failed, unreachable });
+  return { failed, unreachable, notStarted };
+}
+
+/** Starts the task on the host when a fork is free — or shares the one run of a run_once task. */
+async function startOnHost(env: TaskEnv): Promise<HostTaskOutcome | undefined> {
+  const { run, batch, task } = env;
+  const started = env.scope.runOnce ? batch.runOnce.get(task) : undefined;
+  if (started) {
+    run.bus.emit({ type: 'task-start', play: batch.playCtx.play.name, task: env.name, host: env.host.name });
+    return started;
+  }
+  const job = run.limiter.run(async () => {
+    if (run.interrupted()) return undefined;
+    run.bus.emit({ type: 'task-start', play: batch.playCtx.play.name, task: env.name, host: env.host.name });
+    return runHostTask(env);
+  });
+  if (env.scope.runOnce) batch.runOnce.set(task, job as Promise<HostTaskOutcome>);
+  return job;
+}
+
+/** Stores what the task did on the host and reports it; returns the status it was recorded with. */
+function applyOutcome(env: TaskEnv, outcome: HostTaskOutcome): TaskStatus {
+  const { host, task, scope, run, batch } = env;
+  if (outcome.facts) for (const [k, v] of Object.entries(outcome.facts)) host.setFact(k, v);
+  if (task.register) host.setFact(task.register, outcome.raw);
+
+  let status: TaskStatus = outcome.status;
+  const ignored = status === 'failed' && scope.ignoreErrors === true;
+  if (status === 'failed' && !ignored) {
+    // An interrupted task is not something a rescue can fix: nothing more runs anyway.
+    if (scope.rescuable && outcome.raw.interrupted !== true) {
+      status = 'rescued';
+      host.failedTask = { name: env.name, action: task.module, args: task.args };
+      host.failedResult = outcome.raw;
+    } else {
+      markFailed(host, batch);
+    }
+  }
+  if (status === 'unreachable') {
+    host.unreachable = true;
+    run.bus.emit({ type: 'host-unreachable', host: host.name, kind: outcome.unreachableKind ?? 'unknown', msg: String(outcome.raw.msg ?? '') });
+  }
+  if (status === 'changed' || (ignored && outcome.raw.changed === true)) notifyHandlers(batch.playCtx.play, host, task);
+
+  const result = buildTaskResult({
+    play: batch.playCtx.play.name,
+    task: env.name,
+    host: host.name,
+    raw: outcome.raw,
+    status,
+    ignored,
+    durationMs: outcome.durationMs,
+    noLog: scope.noLog === true,
+  });
+  host.record(result);
+  run.bus.emit({ type: 'task-end', result });
+  return status;
+}
+
+function markFailed(host: HostRuntime, batch: BatchContext): void {
+  host.failed = true;
+  batch.failed.add(host.name);
+}
+
+/** The task name, templated for this host when it can be; as written otherwise. */
+function displayName(env: TaskEnv): string {
+  const name = env.task.name;
+  if (name === undefined || !name.includes('{{')) return env.name;
+  try {
+    return renderString(name, { vars: varsFor(env), host: env.host.name });
+  } catch {
+    return name;
+  }
+}

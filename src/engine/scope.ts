@@ -1,0 +1,49 @@
+import type { Play, TaskKeywords } from '../playbook/types.js';
+
+/**
+ * The keywords in force at one point of the task tree: play → block → task, the inner one
+ * winning, `when` conditions and tags accumulating, vars layered outer first.
+ */
+export interface Scope {
+  readonly when: readonly string[];
+  readonly tags: readonly string[];
+  readonly become?: boolean;
+  readonly becomeUser?: string;
+  readonly ignoreErrors?: boolean;
+  readonly noLog?: boolean;
+  readonly checkMode?: boolean;
+  readonly runOnce?: boolean;
+  /** Seconds. */
+  readonly timeout?: number;
+  /** Block and task vars, outermost first. */
+  readonly vars: readonly Readonly<Record<string, unknown>>[];
+  /** A failure here is caught by an enclosing block's `rescue`. */
+  readonly rescuable: boolean;
+}
+
+/** The scope at the top of a play. */
+export function createPlayScope(play: Play): Scope {
+  return { when: [], tags: [...play.tags], become: play.become, becomeUser: play.becomeUser, vars: [], rescuable: false };
+}
+
+/** The scope inside a block or at a task: its keywords over the enclosing ones. */
+export function enterScope(outer: Scope, node: TaskKeywords): Scope {
+  return {
+    when: node.when.length > 0 ? [...outer.when, ...node.when] : outer.when,
+    tags: node.tags.length > 0 ? [...new Set([...outer.tags, ...node.tags])] : outer.tags,
+    become: node.become ?? outer.become,
+    becomeUser: node.becomeUser ?? outer.becomeUser,
+    ignoreErrors: node.ignoreErrors ?? outer.ignoreErrors,
+    noLog: node.noLog ?? outer.noLog,
+    checkMode: node.checkMode ?? outer.checkMode,
+    runOnce: node.runOnce ?? outer.runOnce,
+    timeout: node.timeout ?? outer.timeout,
+    vars: Object.keys(node.vars).length > 0 ? [...outer.vars, node.vars] : outer.vars,
+    rescuable: outer.rescuable,
+  };
+}
+
+/** The same scope with failures caught (inside a block that has a rescue) or not. */
+export function withRescuable(scope: Scope, rescuable: boolean): Scope {
+  return scope.rescuable === rescuable ? scope : { ...scope, rescuable };
+}
