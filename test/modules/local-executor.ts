@@ -29,7 +29,7 @@ export function makeContext(overrides: Partial<PlanContext> = {}): PlanContext {
 /** Runs one shell command line like a host's login shell would, with a timeout. */
 export function runShell(command: string, cwd: string, stdin?: string | Buffer): ExecResult {
   const started = Date.now();
-  const r = spawnSync('/bin/sh', ['-c', command], { cwd, input: stdin ?? '', timeout: 20_000, encoding: 'buffer' });
+  const r = spawnSync('/bin/sh', ['-c', command], { cwd, input: stdin ?? '', timeout: 20_000 });
   return {
     rc: r.status,
     signal: r.signal,

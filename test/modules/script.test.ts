@@ -1,0 +1,92 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import type { Plan } from '../../src/modules/module.js';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ModuleArgsError } from '../../src/modules/module-args.js';
+import { normaliseScript, scriptModule, scriptRunCommand } from '../../src/modules/script.js';
+import { execResult, makeTempDir } from './fixtures.js';
+import { makeContext, runLocally } from './local-executor.js';
+
+function uploadPath(plan: Plan): string {
+  const put = plan.actions.find((a) => a.kind === 'put');
+  if (!put || put.kind !== 'put') throw new Error('no upload in the plan');
+  return put.path;
+}
+
+describe('script: parameters', () => {
+  it.each<[Record<string, unknown>, Record<string, unknown>]>([
+    [{ _raw_params: 'scripts/x.sh --table nat' }, { path: 'scripts/x.sh', args: ['--table', 'nat'] }],
+    [{ _raw_params: "creates=/done x.sh 'a b' $(id)" }, { path: 'x.sh', args: ['a b', '$(id)'], creates: '/done' }],
+    [{ cmd: 'check.py --strict', executable: 'python3 -u' }, { path: 'check.py', args: ['--strict'], executable: ['python3', '-u'] }],
+  ])('%j', (args, expected) => {
+    expect(normaliseScript(args)).toMatchObject(expected);
+  });
+
+  it.each<[Record<string, unknown>, RegExp]>([
+    [{}, /no script given/],
+    [{ cmd: 'x.sh', src: 'y' }, /unsupported parameter 'src'/],
+    [{ cmd: "x.sh 'open" }, /cannot split 'cmd'/],
+  ])('rejects %j', (args, message) => {
+    expect(() => normaliseScript(args)).toThrow(ModuleArgsError);
+    expect(() => normaliseScript(args)).toThrow(message);
+  });
+});
+
+describe('script: plan', () => {
+  it('uploads to an unguessable temp path with mode 0700, runs it and removes it', async () => {
+    const dir = makeTempDir();
+    writeFileSync(join(dir, 'x.sh'), '#!/bin/sh\necho hi\n');
+    const p = normaliseScript({ _raw_params: "x.sh 'a b'" });
+    const plan = await scriptModule.plan(p, {}, makeContext({ playbookDir: dir, become: true }));
+    expect(plan).toMatchObject({ changed: true, resultFromLastExec: true, skipInCheckMode: true });
+    const [put, run] = plan.actions;
+    expect(put).toMatchObject({ kind: 'put', mode: 0o700, become: true, content: Buffer.from('#!/bin/sh\necho hi\n') });
+    const path = (put as { path: string }).path;
+    expect(path).toMatch(/^\/tmp\/\.tpx-[0-9a-f]{32}-x\.sh$/);
+    expect(run).toEqual({ kind: 'exec', command: `${path} 'a b'; rc=$?; rm -f -- ${path}; exit $rc`, become: true });
+  });
+
+  it('runs from chdir in a subshell so the cleanup always runs', () => {
+    const p = normaliseScript({ cmd: 'x.py', chdir: '/w d', executable: 'python3' });
+    expect(scriptRunCommand(p, '/tmp/t')).toBe(`(cd '/w d' && exec python3 /tmp/t); rc=$?; rm -f -- /tmp/t; exit $rc`);
+  });
+
+  it('fails clearly when the local script is missing', async () => {
+    const plan = await scriptModule.plan(normaliseScript({ cmd: 'nope.sh' }), {}, makeContext({ playbookDir: '/nowhere' }));
+    expect(plan).toMatchObject({ failed: true, actions: [], msg: expect.stringMatching(/could not find 'nope.sh' \(looked in \/nowhere\/nope.sh, \/nowhere\/files\/nope.sh\)/) });
+  });
+
+  it('skips before reading the script when creates exists', async () => {
+    const plan = await scriptModule.plan(normaliseScript({ cmd: 'nope.sh', creates: '/x' }), { creates: execResult('present\n') }, makeContext());
+    expect(plan).toMatchObject({ changed: false, msg: 'skipped, since /x exists' });
+  });
+});
+
+describe('script: for real', () => {
+  it('runs a script found in files/ with hostile arguments, cleans up, and is idempotent with creates', async () => {
+    const dir = makeTempDir();
+    const work = makeTempDir();
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(join(dir, 'files'));
+    writeFileSync(join(dir, 'files', 'mark.sh'), '#!/bin/sh\nfor a in "$@"; do printf "%s\\n" "$a"; done > marker\npwd\n');
+    const ctx = makeContext({ playbookDir: dir });
+    const args = { _raw_params: "mark.sh 'a b' '$(touch pwned)' \"it's\"", chdir: work, creates: 'marker' };
+    const first = await runLocally(scriptModule, args, ctx, '/');
+    expect(first.failed).toBe(false);
+    expect(first.execs[0].stdout).toBe(`${work}\n`);
+    expect(readFileSync(join(work, 'marker'), 'utf8')).toBe("a b\n$(touch pwned)\nit's\n");
+    expect(existsSync(join(work, 'pwned'))).toBe(false);
+    expect(existsSync(uploadPath(first.plan))).toBe(false);
+    const second = await runLocally(scriptModule, args, ctx, '/');
+    expect(second.plan).toMatchObject({ changed: false, actions: [] });
+  });
+
+  it('keeps the script exit code and still removes the upload', async () => {
+    const dir = makeTempDir();
+    writeFileSync(join(dir, 'fail.sh'), 'exit 7\n');
+    const run = await runLocally(scriptModule, { cmd: 'fail.sh', executable: 'sh' }, makeContext({ playbookDir: dir }), dir);
+    expect(run.failed).toBe(true);
+    expect(run.execs[0].rc).toBe(7);
+    expect(existsSync(uploadPath(run.plan))).toBe(false);
+  });
+});
