@@ -23,7 +23,7 @@ function testcase(host: string, t: ReportTask): string {
   const detail = [t.msg, ...tailLines(t.stderr, 20)].filter(Boolean).join('\n');
   switch (t.status) {
     case 'failed':
-      if (t.ignored) return `${open}>${out}${err}\n    </testcase>`;
+      if (t.ignored) return `${open}>\n      <system-out>${escapeXml(`failure ignored: ${detail}`)}${t.stdout ? `\n${escapeXml(t.stdout)}` : ''}</system-out>${err}\n    </testcase>`;
       return `${open}>\n      <failure message="${escapeXml(t.msg || 'failed')}" type="failed">${escapeXml(detail)}</failure>${out}${err}\n    </testcase>`;
     case 'unreachable':
       return `${open}>\n      <error message="${escapeXml(t.msg || 'unreachable')}" type="unreachable">${escapeXml(detail)}</error>\n    </testcase>`;

@@ -1,0 +1,108 @@
+import { describe, expect, test } from 'vitest';
+import { runEvents } from './run-events.js';
+import { failingRun, haltedRollout, interruptedRun, successfulRun } from './scenarios.js';
+
+describe('plain reporter', () => {
+  test('a successful 3-host run: one line per host event, then the recap', async () => {
+    const { out } = await runEvents(successfulRun(), { output: 'plain' });
+    expect(out.text()).toBe(
+      [
+        'tpx run playbooks/upgrade.yaml: 3 hosts',
+        '',
+        'PLAY upgrade (3 hosts)',
+        '[mesh-01] detect installed version: ok (0.21s)',
+        '[mesh-02] detect installed version: ok (0.21s)',
+        '[mesh-03] detect installed version: ok (0.21s)',
+        '[mesh-01] install transparent proxy: changed (1.52s)',
+        '[mesh-02] install transparent proxy: changed (1.52s)',
+        '[mesh-03] install transparent proxy: changed (1.52s)',
+        '',
+        'PLAY RECAP',
+        'mesh-01 : ok=2   changed=1   failed=0   skipped=0   unreachable=0   rescued=0   ignored=0',
+        'mesh-02 : ok=2   changed=1   failed=0   skipped=0   unreachable=0   rescued=0   ignored=0',
+        'mesh-03 : ok=2   changed=1   failed=0   skipped=0   unreachable=0   rescued=0   ignored=0',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  test('a failing and an unreachable host: message, stderr tail, warning; no colour off a terminal', async () => {
+    const { out } = await runEvents(failingRun(), { output: 'plain' });
+    const text = out.text();
+    expect(text).not.toContain('\u001b[');
+    expect(text).toContain('[mesh-03] unreachable (timeout): connect timed out after 10s\n');
+    expect(text).toContain('[mesh-01] check docker chains: failed, ignored (0.21s) rc=1\n');
+    expect(text).toContain('[mesh-01] flush old rules: rescued (0.21s)\n    msg: restored backup\n');
+    expect(text).toContain(
+      [
+        '[mesh-02] install transparent proxy: failed (1.20s) rc=1',
+        '    msg: non-zero return code',
+        '    stderr:',
+        '      line 1',
+        '      line 2',
+        '      Error: existing rules <without> marker & "comment"',
+        'WARNING [mesh-01] flush old rules: ip6tables not found; IPv6 skipped',
+      ].join('\n'),
+    );
+    expect(text).toContain('mesh-01 : ok=1   changed=0   failed=0   skipped=0   unreachable=0   rescued=1   ignored=1\n');
+    expect(text).toContain('mesh-02 : ok=1   changed=0   failed=1   skipped=0   unreachable=0   rescued=0   ignored=0\n');
+    expect(text).toContain('mesh-03 : ok=0   changed=0   failed=0   skipped=0   unreachable=1   rescued=0   ignored=0\n');
+  });
+
+  test('a halted serial rollout: batches, the halt with the hosts left out, and the hosts never reached', async () => {
+    const { out } = await runEvents(haltedRollout(), { output: 'plain' });
+    const text = out.text();
+    expect(text).toContain('BATCH 1/3 of upgrade: mesh-01\n[mesh-01] install transparent proxy: changed (0.21s)\nBATCH 2/3 of upgrade: mesh-02, mesh-03\n');
+    expect(text).toContain(
+      'HALTED batch 2 of upgrade: max_fail_percentage 0 exceeded (1 of 2 hosts failed); not run on 2 hosts: mesh-04, mesh-05\n',
+    );
+    expect(text).toContain('    msg: verify failed: chain KUMA_MESH_OUTBOUND missing\n');
+    expect(text).toContain('mesh-04 : ok=0   changed=0   failed=0');
+    expect(text.trimEnd().split('\n').at(-1)).toBe('not reached (2): mesh-04, mesh-05');
+  });
+
+  test('-v shows commands and output lines prefixed with the host; an interrupted run says it is partial', async () => {
+    const { out } = await runEvents(interruptedRun(), { output: 'plain', verbose: 1 });
+    expect(out.text()).toBe(
+      [
+        'tpx run playbooks/upgrade.yaml: 2 hosts (check mode: nothing will be changed)',
+        '',
+        'PLAY upgrade (2 hosts)',
+        '[mesh-01] detect installed version: $ kumactl version',
+        '[mesh-01] detect installed version: stdout| Kuma 2.8.3',
+        '[mesh-01] detect installed version: stdout| second line',
+        '[mesh-01] detect installed version: stdout| unfinished',
+        '[mesh-01] detect installed version: ok (0.21s)',
+        'INTERRUPTED (SIGINT): starting nothing new, letting tasks in flight end',
+        '',
+        'run did not finish: results below are partial',
+        '',
+        'PLAY RECAP',
+        'mesh-01 : ok=1   changed=0   failed=0   skipped=0   unreachable=0   rescued=0   ignored=0',
+        'mesh-02 : ok=0   changed=0   failed=0   skipped=0   unreachable=0   rescued=0   ignored=0',
+        'not reached (1): mesh-02',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  test('without -v, commands and output stay out of the log', async () => {
+    const { out } = await runEvents(interruptedRun(), { output: 'plain' });
+    expect(out.text()).not.toContain('kumactl version');
+    expect(out.text()).not.toContain('stdout|');
+  });
+
+  test('end() twice prints the recap once', async () => {
+    const { EventBus } = await import('../../src/engine/events.js');
+    const { createReporters } = await import('../../src/reporters/create-reporters.js');
+    const { CaptureStream } = await import('./fake-stream.js');
+    const out = new CaptureStream();
+    const bus = new EventBus();
+    const r = createReporters({ output: 'plain', stdout: out, env: {} });
+    r.attach(bus);
+    for (const e of successfulRun()) bus.emit(e);
+    await r.end();
+    await r.end();
+    expect(out.text().split('PLAY RECAP').length).toBe(2);
+  });
+});
