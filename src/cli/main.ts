@@ -85,6 +85,9 @@ function buildProgram(): Command {
     .option('--versions <list>', 'comma-separated Kuma versions, assigned round-robin ("none" for a host without Kuma)')
     .option('--dir <dir>', 'where the lab keeps its files', '/var/tmp/tpx-lab')
     .option('--kumactl <path>', 'use a real kumactl instead of the bundled stand-in')
+    .option('--packages <list>', 'also build release archives <dir>/packages/kuma-<version>.tar.gz for these versions')
+    .option('--base-port <port>', 'host n listens on 127.0.0.1:<port+n-1> (default: ports the kernel picks)')
+    .option('--force', 'replace an existing lab in the dir')
     .action(async (options: Record<string, unknown>) => {
       const { labUpCommand } = await import('./commands/lab.js');
       process.exitCode = await labUpCommand(options);

@@ -1,0 +1,101 @@
+import { spawn } from 'node:child_process';
+import { createServer, type Server, type Socket } from 'node:net';
+import type { LabFault } from '../types.js';
+
+/** How the bridge reaches one host: the PID holding its namespaces and its sshd arguments. */
+export interface BridgeHost {
+  readonly name: string;
+  readonly anchorPid: number;
+  readonly sshdArgs: readonly string[];
+}
+
+/**
+ * Listens on 127.0.0.1:port for one host. Each connection gets its own `sshd -i` inside the
+ * host's namespaces with the socket as its stdin/stdout, or plays the host's fault.
+ */
+export class HostListener {
+  private server: Server | null = null;
+  private fault: LabFault = null;
+  private readonly held = new Set<Socket>();
+  port = 0;
+
+  constructor(
+    private readonly host: BridgeHost,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  /** Binds (port 0: the kernel picks) and resolves with the port. */
+  async listen(port: number): Promise<number> {
+    const server = createServer({ pauseOnConnect: true }, (socket) => this.accept(socket));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ host: '127.0.0.1', port, backlog: 511 }, () => resolve());
+    });
+    server.on('error', (e) => this.log(`${this.host.name}: listener error: ${e.message}`));
+    this.server = server;
+    this.port = (server.address() as { port: number }).port;
+    return this.port;
+  }
+
+  /** Applies a fault; `refuse` closes the listener until the fault is cleared. */
+  async setFault(fault: LabFault): Promise<void> {
+    this.fault = fault;
+    if (fault?.kind === 'refuse' && this.server) {
+      const s = this.server;
+      this.server = null;
+      await new Promise<void>((resolve) => s.close(() => resolve()));
+    } else if (fault?.kind !== 'refuse' && !this.server) {
+      await this.listen(this.port);
+    }
+    if (fault?.kind !== 'hang') for (const s of this.held) s.destroy();
+  }
+
+  close(): void {
+    this.server?.close();
+    for (const s of this.held) s.destroy();
+  }
+
+  private accept(socket: Socket): void {
+    socket.on('error', () => undefined);
+    const fault = this.fault;
+    if (fault?.kind === 'hang') {
+      this.held.add(socket);
+      socket.on('close', () => this.held.delete(socket));
+      return;
+    }
+    if (fault?.kind === 'drop') {
+      this.proxy(socket, fault.afterMs);
+      return;
+    }
+    try {
+      // The socket's descriptor itself becomes sshd's stdin/stdout: no bytes pass through here.
+      const child = spawn('nsenter', this.nsenterArgs(), { stdio: [socket, socket, 'ignore'] });
+      child.on('error', (e) => this.log(`${this.host.name}: sshd -i: ${e.message}`));
+    } catch (e) {
+      this.log(`${this.host.name}: sshd -i: ${(e as Error).message}`);
+    }
+    socket.destroy();
+  }
+
+  /** Passes bytes through pipes so the connection can be cut after `afterMs`. */
+  private proxy(socket: Socket, afterMs: number): void {
+    const child = spawn('nsenter', this.nsenterArgs(), { stdio: ['pipe', 'pipe', 'ignore'] });
+    child.on('error', () => socket.destroy());
+    child.stdin.on('error', () => undefined);
+    socket.pipe(child.stdin);
+    child.stdout.pipe(socket);
+    socket.resume();
+    const timer = setTimeout(() => {
+      socket.resetAndDestroy();
+      child.kill('SIGTERM');
+    }, afterMs);
+    socket.on('close', () => {
+      clearTimeout(timer);
+      child.kill('SIGTERM');
+    });
+  }
+
+  private nsenterArgs(): string[] {
+    return ['-t', String(this.host.anchorPid), '--net', '--mount', '--uts', '--', '/usr/sbin/sshd', '-i', ...this.host.sshdArgs];
+  }
+}
