@@ -22,6 +22,7 @@ export function mapConnectError(ctx: FailureContext, err: unknown, timeoutMs: nu
   const e = err as NodeJS.ErrnoException & { level?: string; reason?: number };
   const message = e?.message ?? String(err);
   const code = e?.code ?? '';
+  if (code === 'ABORT_ERR') return failConnection(ctx, 'closed', `connecting to ${ctx.address} was aborted`, err);
   if (code === 'ECONNREFUSED' || /connection refused/i.test(message)) {
     return failConnection(ctx, 'refused', `connection refused by ${ctx.address}`, err);
   }

@@ -1,0 +1,82 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ConnectionError } from '../../errors/connection-error.js';
+import type { Connection, ConnectionSpec, ExecOptions, ExecResult, PutOptions } from '../connection.js';
+import { connectSsh, type ConnectOptions } from './connect-ssh.js';
+import type { SshConnection } from './ssh-connection.js';
+
+/** How a HostSession reconnects. */
+export interface ReconnectPolicy {
+  /** Connection attempts per (re)connect, the first included; default 3. */
+  readonly attempts?: number;
+  /** First wait between attempts, doubled each time up to maxDelayMs; default 500. */
+  readonly baseDelayMs?: number;
+  readonly maxDelayMs?: number;
+  /** For tests. */
+  readonly connect?: (spec: ConnectionSpec, options?: ConnectOptions) => Promise<SshConnection>;
+}
+
+const TRANSIENT = new Set(['closed', 'timeout', 'refused']);
+
+/**
+ * A Connection that (re)connects on demand: the first call connects, and a call made after
+ * the connection closed opens a new one, retrying transient failures (closed, timeout,
+ * refused) with bounded backoff. A command cut off mid-run is not re-run: its `closed`
+ * error goes to the caller, which knows whether running it again is safe.
+ */
+export class HostSession implements Connection {
+  readonly host: string;
+  private current?: Promise<SshConnection>;
+  private stopped = false;
+
+  constructor(
+    private readonly spec: ConnectionSpec,
+    private readonly options: ConnectOptions & ReconnectPolicy = {},
+  ) {
+    this.host = spec.name;
+  }
+
+  /** The live connection, connecting or reconnecting when needed. */
+  async connection(): Promise<SshConnection> {
+    if (this.stopped) throw new ConnectionError(this.host, 'closed', `${this.host}: the session was closed`);
+    if (this.current) {
+      const conn = await this.current.catch(() => undefined);
+      if (conn && !conn.isClosed()) return conn;
+    }
+    this.current = this.connectWithRetries();
+    return this.current;
+  }
+
+  async exec(command: string, options?: ExecOptions): Promise<ExecResult> {
+    return (await this.connection()).exec(command, options);
+  }
+
+  async put(content: string | Buffer, remotePath: string, options?: PutOptions): Promise<void> {
+    return (await this.connection()).put(content, remotePath, options);
+  }
+
+  async get(remotePath: string): Promise<Buffer | null> {
+    return (await this.connection()).get(remotePath);
+  }
+
+  async close(): Promise<void> {
+    this.stopped = true;
+    const conn = await this.current?.catch(() => undefined);
+    await conn?.close();
+  }
+
+  private async connectWithRetries(): Promise<SshConnection> {
+    const attempts = Math.max(1, this.options.attempts ?? 3);
+    const connect = this.options.connect ?? connectSsh;
+    let delay = this.options.baseDelayMs ?? 500;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await connect(this.spec, this.options);
+      } catch (err) {
+        const transient = err instanceof ConnectionError && TRANSIENT.has(err.kind);
+        if (!transient || attempt >= attempts || this.options.signal?.aborted) throw err;
+        await sleep(delay);
+        delay = Math.min(delay * 2, this.options.maxDelayMs ?? 5_000);
+      }
+    }
+  }
+}

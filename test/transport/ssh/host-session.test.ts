@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { ConnectionError } from '../../../src/errors/connection-error.js';
+import type { ConnectionSpec } from '../../../src/transport/connection.js';
+import { HostSession } from '../../../src/transport/ssh/host-session.js';
+import type { SshConnection } from '../../../src/transport/ssh/ssh-connection.js';
+import { setUpFixture } from './support/client-setup.js';
+
+describe('HostSession', () => {
+  it('reconnects on the next call after the connection dropped', async () => {
+    const fx = await setUpFixture({ dropMarker: 'DROP-ME' });
+    const session = new HostSession(fx.spec(), { baseDelayMs: 10 });
+    try {
+      const first = await session.connection();
+      expect((await session.exec('echo one')).stdout).toBe('one\n');
+      const dropped = await session.exec('echo x; sleep 3 # DROP-ME').catch((e: unknown) => e);
+      expect((dropped as ConnectionError).kind).toBe('closed');
+      expect((await session.exec('echo two')).stdout).toBe('two\n');
+      expect(await session.connection()).not.toBe(first);
+    } finally {
+      await session.close();
+      await fx.cleanup();
+    }
+  });
+
+  it('retries transient failures with backoff, then gives up with the last error', async () => {
+    const calls: number[] = [];
+    const connect = async (spec: ConnectionSpec): Promise<SshConnection> => {
+      calls.push(Date.now());
+      throw new ConnectionError(spec.name, 'refused', `${spec.name}: connection refused by x:1`);
+    };
+    const spec = { name: 'h' } as ConnectionSpec;
+    const session = new HostSession(spec, { attempts: 3, baseDelayMs: 40, connect });
+    const err = (await session.exec('true').catch((e: unknown) => e)) as ConnectionError;
+    expect(err.kind).toBe('refused');
+    expect(calls).toHaveLength(3);
+    expect(calls[2] - calls[0]).toBeGreaterThanOrEqual(110); // 40 + 80
+  });
+
+  it('does not retry an auth failure', async () => {
+    let calls = 0;
+    const connect = async (spec: ConnectionSpec): Promise<SshConnection> => {
+      calls++;
+      throw new ConnectionError(spec.name, 'auth', 'no');
+    };
+    const session = new HostSession({ name: 'h' } as ConnectionSpec, { attempts: 5, baseDelayMs: 1, connect });
+    await expect(session.exec('true')).rejects.toMatchObject({ kind: 'auth' });
+    expect(calls).toBe(1);
+  });
+});
