@@ -4,7 +4,7 @@ import { FileReporter } from './file-reporter.js';
 import type { ReportHostStatus, RunRecord } from './run-record.js';
 
 /** Text that stands in for the output of a `no_log` task. */
-export const CENSORED_MSG = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
+export const CENSORED_MSG = 'the output has been hidden due to no_log: true';
 
 /** One host × task line of the report (schemas/report.schema.json). */
 export interface ReportTask {

@@ -144,13 +144,17 @@ export function taskHostStatus(result: TaskResult): HostStatus {
     case 'rescued':
       return 'ok';
     case 'failed':
-      return result.ignored ? 'ok' : 'failed';
+      if (!result.ignored) return 'failed';
+      return result.changed ? 'changed' : 'ok';
     default:
       return result.status;
   }
 }
 
-/** Counts a result the way Ansible's recap does: a changed task is also ok; an ignored failure is `ignored`. */
+/**
+ * Counts a result the way Ansible's recap (and the engine) does: a changed task is also ok;
+ * an ignored failure is ok and `ignored` (and changed if it changed something).
+ */
 export function countResult(stats: HostStats, result: TaskResult): void {
   switch (result.status) {
     case 'ok':
@@ -161,8 +165,11 @@ export function countResult(stats: HostStats, result: TaskResult): void {
       stats.changed++;
       break;
     case 'failed':
-      if (result.ignored) stats.ignored++;
-      else stats.failed++;
+      if (result.ignored) {
+        stats.ok++;
+        stats.ignored++;
+        if (result.changed) stats.changed++;
+      } else stats.failed++;
       break;
     case 'skipped':
       stats.skipped++;

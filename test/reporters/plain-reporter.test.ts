@@ -44,7 +44,7 @@ describe('plain reporter', () => {
         'WARNING [mesh-01] flush old rules: ip6tables not found; IPv6 skipped',
       ].join('\n'),
     );
-    expect(text).toContain('mesh-01 : ok=1   changed=0   failed=0   skipped=0   unreachable=0   rescued=1   ignored=1\n');
+    expect(text).toContain('mesh-01 : ok=2   changed=0   failed=0   skipped=0   unreachable=0   rescued=1   ignored=1\n');
     expect(text).toContain('mesh-02 : ok=1   changed=0   failed=1   skipped=0   unreachable=0   rescued=0   ignored=0\n');
     expect(text).toContain('mesh-03 : ok=0   changed=0   failed=0   skipped=0   unreachable=1   rescued=0   ignored=0\n');
   });
@@ -104,5 +104,23 @@ describe('plain reporter', () => {
     await r.end();
     await r.end();
     expect(out.text().split('PLAY RECAP').length).toBe(2);
+  });
+});
+
+describe('plain reporter and secrets', () => {
+  test('a planted secret is masked in commands, output, messages and warnings; no_log output never shows', async () => {
+    const { SecretMasker } = await import('../../src/errors/mask-secrets.js');
+    const { secretRun } = await import('./scenarios.js');
+    const masker = new SecretMasker();
+    masker.add('hunter2-s3cret');
+    const { out } = await runEvents(secretRun('hunter2-s3cret'), { output: 'plain', verbose: 1, masker });
+    const text = out.text();
+    expect(text).not.toContain('hunter2-s3cret');
+    expect(text).toContain('[mesh-01] login: $ kumactl login --password ********\n');
+    expect(text).toContain('[mesh-01] login: stderr| auth with ******** ok\n');
+    expect(text).toContain('[mesh-01] login: changed (0.21s) (output hidden: no_log)\n');
+    expect(text).not.toContain('token for');
+    expect(text).toContain('[mesh-01] use token: failed (0.21s) rc=1\n    msg: bad password ********\n    stderr:\n      denied: ********\n');
+    expect(text).toContain('WARNING [mesh-01] password ******** is weak\n');
   });
 });

@@ -82,7 +82,7 @@ export function failingRun(): EngineEvent[] {
       type: 'run-end',
       time: T1,
       stats: {
-        'mesh-01': stats({ ok: 1, ignored: 1, rescued: 1 }),
+        'mesh-01': stats({ ok: 2, ignored: 1, rescued: 1 }),
         'mesh-02': stats({ ok: 1, failed: 1 }),
         'mesh-03': stats({ unreachable: 1 }),
       },
