@@ -27,6 +27,14 @@ export function mapAjvErrors(errors: readonly ErrorObject[], source: YamlSource,
     problems.push({ file: source.file, line: pos.line, col: pos.col, message, sourceLine: source.lineText(pos.line) });
   };
 
+  // A missing key that an unknown key of the same mapping is a typo of: report the typo only.
+  const typoFor = new Set<string>();
+  for (const e of kept) {
+    if (e.keyword !== 'additionalProperties') continue;
+    const key = String((e.params as { additionalProperty: string }).additionalProperty);
+    const near = suggest(key, Object.keys(((e.parentSchema as Schema).properties as Schema | undefined) ?? {}));
+    if (near) typoFor.add(`${e.instancePath}\u0000${near}`);
+  }
   const valueErrors = new Map<string, ErrorObject[]>();
   for (const e of kept) {
     const path = parsePointer(e.instancePath);
@@ -35,6 +43,7 @@ export function mapAjvErrors(errors: readonly ErrorObject[], source: YamlSource,
       add(source.keyPosOf([...path, key]), unknownKeyMessage(key, e.parentSchema as Schema, e.data, modules));
     } else if (e.keyword === 'required') {
       const key = (e.params as { missingProperty: string }).missingProperty;
+      if (typoFor.has(`${e.instancePath}\u0000${key}`)) continue;
       add(source.posOf(path), `missing required key "${key}" in ${titleOf(e.parentSchema as Schema)}`);
     } else if (e.keyword === 'propertyNames') {
       const name = (e.params as { propertyName: string }).propertyName;
@@ -55,6 +64,9 @@ export function mapAjvErrors(errors: readonly ErrorObject[], source: YamlSource,
     const schema = outer.parentSchema as Schema;
     const label = path.length === 0 ? `the ${titleOf(schema)}` : labelOf(path);
     let message = `${label} must be ${describeExpected(schema)}, got ${describeValue(outer.data)}`;
+    if (isEmpty(outer.data) && list.every((e) => /^min(Items|Length|Properties)$/.test(e.keyword))) {
+      message = `${label} is empty; expected ${describeExpected(schema)}`;
+    }
     if (Array.isArray(schema?.enum) && typeof outer.data === 'string') {
       message += didYouMean(outer.data, schema.enum.map(String));
     }
@@ -120,6 +132,11 @@ function unknownKeyMessage(key: string, schema: Schema, data: unknown, modules: 
 
 /** Task keys that make no sense on a block. */
 const BLOCKLESS_TASK_KEYS = ['register', 'changed_when', 'failed_when', 'until', 'retries', 'delay', 'loop', 'loop_control', 'notify', 'args'];
+
+function isEmpty(value: unknown): boolean {
+  if (Array.isArray(value) || typeof value === 'string') return value.length === 0;
+  return value !== null && typeof value === 'object' && Object.keys(value).length === 0;
+}
 
 function titleOf(schema: Schema | undefined): string {
   return typeof schema?.title === 'string' ? schema.title : 'mapping';

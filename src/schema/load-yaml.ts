@@ -71,6 +71,21 @@ export function loadYamlText(text: string, file: string, options: LoadYamlOption
       problems.push({ file, line, col, message: 'tabs are not allowed for indentation; use spaces', sourceLine: source0.lineText(line) });
       continue;
     }
+    if (error.code === 'MISSING_CHAR' && /quote/.test(error.message)) {
+      const start = findUnclosedQuote(doc, text);
+      if (start !== undefined) {
+        const quote = text[start] === '"' ? 'double' : 'single';
+        at(start, `unclosed ${quote} quote: the string that starts here is never closed (add the closing ${text[start]})`);
+        continue;
+      }
+    }
+    if (/without - indicator|must start at the same column/.test(error.message)) {
+      // Point at the first character of the misaligned line, not at its start.
+      const lineStart = error.pos[0] - (lineCounter.linePos(error.pos[0]).col - 1);
+      const indent = /^[ ]*/.exec(text.slice(lineStart))![0].length;
+      at(lineStart + indent, describeYamlError(error));
+      continue;
+    }
     at(error.pos[0], describeYamlError(error));
   }
   if (duplicateErrors.length > 0) reportDuplicateKeys(doc, lineCounter, at);
@@ -132,6 +147,23 @@ function reportDuplicateKeys(doc: Document, lineCounter: LineCounter, at: (offse
       }
     },
   });
+}
+
+/** Offset of the opening quote of a quoted string that never closes. */
+function findUnclosedQuote(doc: Document, text: string): number | undefined {
+  let found: number | undefined;
+  visit(doc, {
+    Scalar(_key, node) {
+      if ((node.type !== 'QUOTE_DOUBLE' && node.type !== 'QUOTE_SINGLE') || !node.range) return;
+      const raw = text.slice(node.range[0], node.range[1]).trimEnd();
+      const q = raw[0];
+      if (raw.length < 2 || raw[raw.length - 1] !== q || (q === '"' && raw[raw.length - 2] === '\\')) {
+        found = node.range[0];
+        return visit.BREAK;
+      }
+    },
+  });
+  return found;
 }
 
 function firstAliasOffset(doc: Document): number {

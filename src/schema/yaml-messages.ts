@@ -18,6 +18,8 @@ export function describeYamlError(error: YAMLError): string {
   const known = MESSAGES[error.code];
   if (known) return known;
   const raw = error.message.split('\n')[0].replace(/ at line \d+, column \d+.*$/, '');
+  if (/without - indicator/.test(raw)) return 'bad indentation: this line does not line up with the keys above it (or its "- " is missing)';
+  if (/must start at the same column/.test(raw)) return 'bad indentation: all keys of a mapping must start at the same column';
   if (error.code === 'MISSING_CHAR' && /quote/.test(raw)) {
     return `${lowerFirst(raw)}: a quoted string was never closed (it may have started on an earlier line)`;
   }
