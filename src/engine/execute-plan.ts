@@ -136,8 +136,11 @@ function stoppedResult(res: ExecResult, req: ExecuteRequest, moduleName: string)
   return undefined;
 }
 
+/** rc, stdout and stderr as Ansible's command module returns them: trailing newlines stripped. */
 function execFields(res: ExecResult): Record<string, unknown> {
-  return { rc: res.rc, stdout: res.stdout, stderr: res.stderr, stdout_lines: splitLines(res.stdout), stderr_lines: splitLines(res.stderr) };
+  const stdout = res.stdout.replace(/[\r\n]+$/, '');
+  const stderr = res.stderr.replace(/[\r\n]+$/, '');
+  return { rc: res.rc, stdout, stderr, stdout_lines: splitLines(stdout), stderr_lines: splitLines(stderr) };
 }
 
 function describeFailure(action: Action & { kind: 'exec' }, res: ExecResult): string {
