@@ -1,0 +1,117 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ModuleArgsError } from '../../src/modules/module-args.js';
+import { markerPath, normaliseUnarchive, unarchiveFactCommand, unarchiveModule } from '../../src/modules/unarchive.js';
+import { execResult, makeTempDir } from './fixtures.js';
+import { makeContext, runLocally, runShell } from './local-executor.js';
+
+/** Builds `<book>/<name>` from a tree of files; returns the archive's sha256. */
+function makeArchive(book: string, name: string, files: Record<string, string>): string {
+  const src = makeTempDir('tpx-archive-src-');
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(join(src, path, '..'), { recursive: true });
+    writeFileSync(join(src, path), content);
+  }
+  const r = runShell(`tar -czf '${join(book, name)}' -- *`, src);
+  if (r.rc !== 0) throw new Error(r.stderr);
+  return createHash('sha256').update(readFileSync(join(book, name))).digest('hex');
+}
+
+describe('unarchive: parameters and facts', () => {
+  it('normalises and names the marker after the archive', () => {
+    const p = normaliseUnarchive({ src: 'dist/kuma.tar.gz', dest: '/opt/kuma/', extra_opts: ['--strip-components=1'] });
+    expect(p).toMatchObject({ src: 'dist/kuma.tar.gz', dest: '/opt/kuma/', extraOpts: ['--strip-components=1'] });
+    expect(markerPath(p)).toBe('/opt/kuma/.tpx-unarchive-kuma.tar.gz.sha256');
+    expect(unarchiveFactCommand(p)).toBe(
+      `d=/opt/kuma/; m=/opt/kuma/.tpx-unarchive-kuma.tar.gz.sha256; if [ -d "$d" ]; then echo tpx-dest-dir; else echo tpx-dest-missing; fi; if [ -f "$m" ]; then echo "tpx-marker $(cat < "$m")"; fi`,
+    );
+  });
+
+  it.each<[Record<string, unknown>, RegExp]>([
+    [{ dest: '/x' }, /'src' is required/],
+    [{ src: 'a.tgz' }, /'dest' is required/],
+    [{ src: 'a.tgz', dest: '/x', remote_src: true }, /remote_src is not supported/],
+    [{ src: 'a.tgz', dest: '/x', owner: 'root' }, /unsupported parameter 'owner'/],
+  ])('rejects %j', (args, message) => {
+    expect(() => normaliseUnarchive(args)).toThrow(ModuleArgsError);
+    expect(() => normaliseUnarchive(args)).toThrow(message);
+  });
+});
+
+describe('unarchive: plan', () => {
+  it('uploads, unpacks, writes the marker and cleans up when the marker differs', async () => {
+    const book = makeTempDir();
+    const sha = makeArchive(book, 'a.tar.gz', { 'bin/tool': 'x' });
+    const p = normaliseUnarchive({ src: 'a.tar.gz', dest: '/opt/k k' });
+    const plan = await unarchiveModule.plan(p, { dest: execResult('tpx-dest-dir\ntpx-marker 0123\n') }, makeContext({ playbookDir: book, diff: true }));
+    expect(plan).toMatchObject({ changed: true, returns: { sha256: sha } });
+    const [upload, unpack, marker] = plan.actions;
+    expect(upload).toMatchObject({ kind: 'put', mode: 0o600, path: expect.stringMatching(/^\/tmp\/\.tpx-[0-9a-f]{32}-a\.tar\.gz$/) });
+    const temp = (upload as { path: string }).path;
+    expect(unpack).toEqual({ kind: 'exec', command: `tar -xzf ${temp} -C '/opt/k k'; rc=$?; rm -f -- ${temp}; exit $rc`, become: false });
+    expect(marker).toEqual({ kind: 'put', content: `${sha}\n`, path: '/opt/k k/.tpx-unarchive-a.tar.gz.sha256', mode: 0o644, become: false });
+    expect(plan.diff).toContain(`-archive: 0123\n+archive: ${sha} (a.tar.gz)`);
+  });
+
+  it.each<[string, string, Record<string, unknown>]>([
+    ['changes nothing when the marker matches', 'tpx-dest-dir\ntpx-marker SHA\n', { changed: false, actions: [], msg: 'a.tar.gz already unpacked in /opt' }],
+    ['fails when dest is missing', 'tpx-dest-missing\n', { failed: true, msg: 'dest /opt must be an existing directory' }],
+  ])('%s', async (_name, stdout, expected) => {
+    const book = makeTempDir();
+    const sha = makeArchive(book, 'a.tar.gz', { f: 'x' });
+    const plan = await unarchiveModule.plan(normaliseUnarchive({ src: 'a.tar.gz', dest: '/opt' }), { dest: execResult(stdout.replace('SHA', sha)) }, makeContext({ playbookDir: book }));
+    expect(plan).toMatchObject(expected);
+  });
+
+  it('refuses an archive that is not gzip', async () => {
+    const book = makeTempDir();
+    writeFileSync(join(book, 'a.zip'), 'PK\x03\x04');
+    const plan = await unarchiveModule.plan(normaliseUnarchive({ src: 'a.zip', dest: '/opt' }), { dest: execResult('tpx-dest-dir\n') }, makeContext({ playbookDir: book }));
+    expect(plan).toMatchObject({ failed: true, msg: expect.stringMatching(/not a gzip-compressed tar archive/) });
+  });
+
+  it('skips when creates exists, without reading the archive', async () => {
+    const plan = await unarchiveModule.plan(normaliseUnarchive({ src: 'missing.tgz', dest: '/opt', creates: '/opt/bin' }), {
+      dest: execResult('tpx-dest-dir\n'), creates: execResult('present\n'),
+    }, makeContext());
+    expect(plan).toMatchObject({ changed: false, msg: 'skipped, since /opt/bin exists' });
+  });
+});
+
+describe('unarchive: for real', () => {
+  it('unpacks once, again only when the archive changes, with extra_opts and a hostile dest', async () => {
+    const book = makeTempDir();
+    const dest = join(makeTempDir(), "kuma $(touch pwned) it's");
+    mkdirSync(dest);
+    makeArchive(book, 'kuma.tar.gz', { 'kuma-2.10.1/bin/kumactl': 'v1' });
+    const ctx = makeContext({ playbookDir: book });
+    const args = { src: 'kuma.tar.gz', dest, extra_opts: ['--strip-components=1'] };
+    const first = await runLocally(unarchiveModule, args, ctx, dest);
+    expect(first.failed, first.msg).toBe(false);
+    expect(readFileSync(join(dest, 'bin', 'kumactl'), 'utf8')).toBe('v1');
+    expect(existsSync(join(dest, '.tpx-unarchive-kuma.tar.gz.sha256'))).toBe(true);
+    const temp = (first.plan.actions[0] as { path: string }).path;
+    expect(existsSync(temp)).toBe(false);
+    expect((await runLocally(unarchiveModule, args, ctx, dest)).plan).toMatchObject({ changed: false, actions: [] });
+    makeArchive(book, 'kuma.tar.gz', { 'kuma-2.10.1/bin/kumactl': 'v2' });
+    expect((await runLocally(unarchiveModule, args, ctx, dest)).plan.changed).toBe(true);
+    expect(readFileSync(join(dest, 'bin', 'kumactl'), 'utf8')).toBe('v2');
+    expect((await runLocally(unarchiveModule, args, ctx, dest)).plan.changed).toBe(false);
+    expect(existsSync(join(dest, 'pwned'))).toBe(false);
+  });
+
+  it('fails (without writing the marker) when tar fails, and changes nothing in check mode', async () => {
+    const book = makeTempDir();
+    const dest = makeTempDir();
+    writeFileSync(join(book, 'bad.tar.gz'), Buffer.from([0x1f, 0x8b, 1, 2, 3]));
+    const bad = await runLocally(unarchiveModule, { src: 'bad.tar.gz', dest }, makeContext({ playbookDir: book }), dest);
+    expect(bad.failed).toBe(true);
+    expect(existsSync(join(dest, '.tpx-unarchive-bad.tar.gz.sha256'))).toBe(false);
+    makeArchive(book, 'ok.tar.gz', { f: 'x' });
+    const check = await runLocally(unarchiveModule, { src: 'ok.tar.gz', dest }, makeContext({ playbookDir: book, check: true }), dest);
+    expect(check.plan.changed).toBe(true);
+    expect(existsSync(join(dest, 'f'))).toBe(false);
+  });
+});
