@@ -44,9 +44,10 @@ export function readGuards(args: ModuleArgs): RunGuards {
 
 /** stdin, with the newline Ansible adds unless stdin_add_newline is false. */
 export function readStdin(args: ModuleArgs): { stdin?: string } {
+  const addNewline = args.bool('stdin_add_newline', true);
   const stdin = args.string('stdin');
   if (stdin === undefined) return {};
-  return { stdin: args.bool('stdin_add_newline', true) ? `${stdin}\n` : stdin };
+  return { stdin: addNewline ? `${stdin}\n` : stdin };
 }
 
 /** `cd DIR && ` when chdir is set. */

@@ -24,6 +24,8 @@ export class ModuleArgsError extends TpxError {
  */
 export class ModuleArgs {
   private readonly values = new Map<string, unknown>();
+  /** The key each parameter was given under (its name or an alias). */
+  private readonly givenAs = new Map<string, string>();
 
   constructor(
     readonly module: string,
@@ -38,7 +40,9 @@ export class ModuleArgs {
         throw this.error(`unsupported parameter '${key}'${hint ? ` (did you mean '${hint}'?)` : ''}; supported: ${known.filter((k) => !k.startsWith('_')).join(', ')}`, key);
       }
       const name = aliases[key] ?? key;
-      if (this.values.has(name)) throw this.error(`'${key}' and '${name}' are the same parameter; give only one`, key);
+      const earlier = this.givenAs.get(name);
+      if (earlier !== undefined) throw this.error(`'${earlier}' and '${key}' are the same parameter; give only one`, key);
+      this.givenAs.set(name, key);
       if (value !== null && value !== undefined) this.values.set(name, value);
     }
   }

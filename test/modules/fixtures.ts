@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import type { ExecResult } from '../../src/transport/connection.js';
 
 /** An ExecResult as a fact command would return it. */
@@ -24,3 +24,10 @@ export function makeTempDir(prefix = 'tpx-modules-'): string {
 afterEach(() => {
   for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
+
+/** Matches a plan against the expected fields; a field expected as undefined must be absent or undefined. */
+export function expectPlan(actual: object, expected: Record<string, unknown>): void {
+  const present = Object.fromEntries(Object.entries(expected).filter(([, v]) => v !== undefined));
+  expect(actual).toMatchObject(present);
+  for (const [k, v] of Object.entries(expected)) if (v === undefined) expect((actual as Record<string, unknown>)[k], k).toBeUndefined();
+}

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { canonicalModuleName, getModule, moduleNames } from '../../src/modules/registry.js';
+
+const NAMES = ['assert', 'command', 'copy', 'debug', 'fail', 'file', 'script', 'set_fact', 'shell', 'unarchive'];
+
+describe('module registry', () => {
+  it('lists every module once, sorted', () => {
+    expect(moduleNames()).toEqual(NAMES);
+  });
+
+  it.each(NAMES)('finds %s by its short and its ansible.builtin / ansible.legacy names', (name) => {
+    const m = getModule(name);
+    expect(m?.name).toBe(name);
+    expect(getModule(`ansible.builtin.${name}`)).toBe(m);
+    expect(getModule(`ansible.legacy.${name}`)).toBe(m);
+  });
+
+  it.each(['apt', 'ansible.builtin.apt', 'community.general.copy', 'Copy', ''])('knows nothing of %j', (name) => {
+    expect(getModule(name)).toBeUndefined();
+  });
+
+  it('strips only the known prefixes', () => {
+    expect(canonicalModuleName('ansible.builtin.copy')).toBe('copy');
+    expect(canonicalModuleName('foo.bar.copy')).toBe('foo.bar.copy');
+  });
+
+  it.each(NAMES)('%s has a one-line description, a YAML example using it, and a normaliser', (name) => {
+    const m = getModule(name)!;
+    const [first, ...rest] = m.doc.split('\n');
+    expect(first.length).toBeGreaterThan(10);
+    expect(rest.join('\n')).toMatch(new RegExp(`^\\s*-?\\s*${name}:`, 'm'));
+    expect(typeof m.normalise).toBe('function');
+  });
+
+  it('marks exactly the controller-only modules as local', () => {
+    expect(NAMES.filter((n) => getModule(n)!.local)).toEqual(['assert', 'debug', 'fail', 'set_fact']);
+  });
+});
