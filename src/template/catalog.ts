@@ -9,7 +9,7 @@ export const FILTER_NAMES: readonly string[] = [
   // defaults and types
   'default', 'd', 'mandatory', 'int', 'float', 'bool', 'string', 'list', 'type_debug',
   // strings
-  'trim', 'upper', 'lower', 'capitalize', 'title', 'replace', 'split', 'splitlines', 'join',
+  'trim', 'upper', 'lower', 'capitalize', 'title', 'replace', 'split', 'join',
   'regex_search', 'regex_replace', 'regex_findall', 'regex_escape', 'quote', 'center', 'indent',
   'truncate', 'wordcount', 'urlencode',
   // data formats

@@ -3,6 +3,7 @@
  * fix: Jinja2's one-argument test form without parentheses (`x is in groups`,
  * `n is divisibleby 3`), which nunjucks does not parse.
  */
+import { lexJinja } from './lexer.js';
 import { nj, type NjNode, type NjParser, type NjToken, type NjTokenizer } from './nunjucks-internals.js';
 
 /** Tokens that end a test with no argument (`x is defined and …`). */
@@ -61,7 +62,7 @@ export function describeToken(tok: NjToken | null | undefined): string {
 
 /** Parses a template; throws nunjucks' TemplateError (1-based lineno/colno when known). */
 export function parseTemplateAst(text: string): NjNode {
-  return new JinjaParser(nj.lexer.lex(text)).parseAsRoot();
+  return new JinjaParser(lexJinja(text)).parseAsRoot();
 }
 
 /**
@@ -69,9 +70,7 @@ export function parseTemplateAst(text: string): NjNode {
  * left after the expression is an error. Positions are those within `expr`.
  */
 export function parseExpressionAst(expr: string): NjNode {
-  const tokens = nj.lexer.lex(expr);
-  tokens.in_code = true;
-  const parser = new JinjaParser(tokens);
+  const parser = new JinjaParser(lexJinja(expr, true));
   const node = parser.parseExpression();
   const rest = parser.peekToken();
   if (rest) parser.fail(`unexpected ${describeToken(rest)} in expression`, rest.lineno, rest.colno);

@@ -3,7 +3,8 @@
  * nunjucks leaves some errors without a position (an unclosed `{{` or string reaches
  * the end of the text); those are placed on the opener that was never closed.
  */
-import { nj, type NjToken } from './nunjucks-internals.js';
+import type { NjToken } from './nunjucks-internals.js';
+import { lexJinja } from './lexer.js';
 
 /** A syntax problem in a template or expression; line and col are 1-based within the text. */
 export interface TemplateSyntaxProblem {
@@ -72,8 +73,7 @@ interface OpenerScan {
 
 /** Lexes `text` to find the `{{`/`{%` and block tag still open at its end. */
 function scanOpeners(text: string, inCode: boolean): OpenerScan {
-  const tokens = nj.lexer.lex(text);
-  tokens.in_code = inCode;
+  const tokens = lexJinja(text, inCode);
   const scan: OpenerScan = {};
   const blocks: { name: string; tok: NjToken }[] = [];
   const brackets: NjToken[] = [];

@@ -1,6 +1,6 @@
 /** Data format filters: to_json, to_nice_json, tojson, from_json, to_yaml, to_nice_yaml, from_yaml, b64encode, b64decode, hash. */
 import { createHash } from 'node:crypto';
-import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { Document, isCollection, isPair, parse as parseYaml, visit } from 'yaml';
 import { isMapping, pyStr } from '../python-values.js';
 import { splitArguments } from '../tests.js';
 import { TemplateValueError } from '../value-error.js';
@@ -46,9 +46,21 @@ function fromJson(value: unknown): unknown {
   }
 }
 
-function toYaml(value: unknown, ...args: unknown[]): string {
-  const { keywords } = splitArguments(args);
-  return stringifyYaml(value, { indent: keywords.indent === undefined ? 2 : Number(keywords.indent), lineWidth: 0 });
+/**
+ * YAML like PyYAML's dump in Ansible: keys sorted, sequences not indented under their key;
+ * `to_yaml` writes collections that hold only scalars in flow style (`{a: 1}`), `to_nice_yaml`
+ * writes block style with an indent of 4.
+ */
+function dumpYaml(value: unknown, nice: boolean, indent: number): string {
+  const doc = new Document(value, { sortMapEntries: true });
+  if (!nice) {
+    visit(doc, {
+      Collection(_key, node) {
+        if (isCollection(node) && node.items.every((item) => !isCollection(isPair(item) ? item.value : item))) node.flow = true;
+      },
+    });
+  }
+  return doc.toString({ indent, indentSeq: false, lineWidth: 0, flowCollectionPadding: false });
 }
 
 function fromYaml(value: unknown): unknown {
@@ -73,8 +85,8 @@ export const dataFormatFilters: Record<string, FilterFunction> = {
   to_nice_json: (value, ...args) => dumpJson(value, { indent: Number(splitArguments(args).keywords.indent ?? 4), sortKeys: true }),
   tojson: (value) => dumpJson(value, { sortKeys: true }),
   from_json: fromJson,
-  to_yaml: toYaml,
-  to_nice_yaml: (value, ...args) => toYaml(value, { __keywords: true, indent: splitArguments(args).keywords.indent ?? 4 }),
+  to_yaml: (value, ...args) => dumpYaml(value, false, Number(splitArguments(args).keywords.indent ?? 2)),
+  to_nice_yaml: (value, ...args) => dumpYaml(value, true, Number(splitArguments(args).keywords.indent ?? 4)),
   from_yaml: fromYaml,
   b64encode: (value) => Buffer.from(pyStr(value), 'utf8').toString('base64'),
   b64decode: (value) => Buffer.from(pyStr(value), 'base64').toString('utf8'),

@@ -74,8 +74,8 @@ export const defaultsAndTypesFilters: Record<string, FilterFunction> = {
   },
   int: toInt,
   float: (value, fallback = 0) => toFloatOrNull(value) ?? Number(fallback),
-  // Ansible's bool filter: true only for true, 1, and "yes"/"on"/"1"/"true" in any case.
-  bool: (value) => (typeof value === 'string' ? ['yes', 'on', '1', 'true'].includes(value.trim().toLowerCase()) : value === true || value === 1),
+  // Ansible's bool filter: None stays None; true only for true, 1, and "yes"/"on"/"1"/"true" in any case.
+  bool: (value) => (value === null ? null : typeof value === 'string' ? ['yes', 'on', '1', 'true'].includes(value.trim().toLowerCase()) : value === true || value === 1),
   string: (value) => pyStr(requireDefined(value)),
   list: toList,
   type_debug: (value) => describeType(value),

@@ -1,5 +1,5 @@
 /** Filters that apply another filter or test to each item: map, select, reject, selectattr, rejectattr, groupby. */
-import { isTruthy, pyEquals } from '../python-values.js';
+import { isTruthy, pyCompare, pyEquals } from '../python-values.js';
 import { splitArguments } from '../tests.js';
 import { isUndefinedValue } from '../undefined.js';
 import { TemplateValueError } from '../value-error.js';
@@ -48,7 +48,7 @@ function groupBy(value: unknown, attribute: unknown): unknown[] {
     if (group) group[1].push(item);
     else groups.push([key, [item]]);
   }
-  return groups;
+  return groups.sort((a, b) => pyCompare(a[0], b[0], '<'));
 }
 
 /** The filters of this file by name; they look up the filters and tests they apply in `lookup`. */

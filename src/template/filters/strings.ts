@@ -63,9 +63,11 @@ function truncateText(value: unknown, ...args: unknown[]): string {
   return (lastSpace > 0 ? cut.slice(0, lastSpace) : cut) + pyStr(end);
 }
 
+/** Jinja2's urlencode: a string keeps "/" and uses %20; dict or pairs form a query string with "+". */
 function urlencode(value: unknown): string {
-  if (isMapping(value)) return Object.entries(value).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(pyStr(v))}`).join('&');
-  if (Array.isArray(value)) return value.map((pair) => (Array.isArray(pair) ? pair.map((p) => encodeURIComponent(pyStr(p))).join('=') : '')).join('&');
+  const quoteQuery = (v: unknown): string => encodeURIComponent(pyStr(v)).replace(/%20/g, '+');
+  if (isMapping(value)) return Object.entries(value).map(([k, v]) => `${quoteQuery(k)}=${quoteQuery(v)}`).join('&');
+  if (Array.isArray(value)) return value.map((pair) => (Array.isArray(pair) ? pair.map(quoteQuery).join('=') : '')).join('&');
   return encodeURIComponent(pyStr(value)).replace(/%2F/g, '/');
 }
 
@@ -78,7 +80,6 @@ export const stringFilters: Record<string, FilterFunction> = {
   title: (value) => callStringMethod('title', value),
   replace: replaceText,
   split: (value, sep, maxsplit) => callStringMethod('split', value, sep, maxsplit),
-  splitlines: (value) => callStringMethod('splitlines', value),
   join: joinItems,
   quote: quoteShell,
   center: (value, width = 80) => {

@@ -1,0 +1,74 @@
+/**
+ * nunjucks' lexer with two Jinja2/Ansible behaviours it lacks:
+ * - inside an open `{` a `}}` closes the dict rather than the tag, as in Jinja2, so
+ *   `{{ d | combine({'a': {'b': 1}}) }}` lexes as written;
+ * - string literals read like Ansible's: inside `{{ }}` backslashes are literal (Ansible
+ *   doubles them before Jinja2 sees them, so `regex_search('\d+')` means `\d+`), while in
+ *   `{% %}` tags and bare `when` expressions Python's escapes apply (`\n`, `\\`, `\'`; an
+ *   unknown escape such as `\d` keeps its backslash). nunjucks would turn `\d` into `d`.
+ */
+import { nj, type NjToken, type NjTokenizer } from './nunjucks-internals.js';
+
+interface TokenizerInternals extends NjTokenizer {
+  readonly str: string;
+  readonly index: number;
+  forward(): void;
+}
+
+const PYTHON_ESCAPES: Record<string, string> = {
+  '\\': '\\', "'": "'", '"': '"', n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', f: '\f', v: '\v', '0': '\0', '\n': '',
+};
+
+/** Python's string-literal escapes: `\n`, `\\`, `\'`, `\xhh`, `\uhhhh`; unknown escapes stay as written. */
+export function decodePythonEscapes(raw: string): string {
+  return raw.replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|[\s\S])/g, (all, esc: string) => {
+    if (esc.length > 1) return String.fromCharCode(parseInt(esc.slice(1), 16));
+    return Object.prototype.hasOwnProperty.call(PYTHON_ESCAPES, esc) ? PYTHON_ESCAPES[esc] : all;
+  });
+}
+
+/** Lexes `text` like Jinja2 in Ansible; `inCode` starts inside an expression (a `when`). */
+export function lexJinja(text: string, inCode = false): NjTokenizer {
+  const tokens = nj.lexer.lex(text) as TokenizerInternals;
+  tokens.in_code = inCode;
+  const next = tokens.nextToken.bind(tokens);
+  let depth = 0;
+  let inVariable = false;
+  tokens.nextToken = (): NjToken | null => {
+    if (tokens.in_code && depth > 0 && tokens.str.startsWith('}}', tokens.index)) {
+      const tok = { type: 'right-curly', value: '}', lineno: tokens.lineno, colno: tokens.colno };
+      tokens.forward();
+      depth--;
+      return tok;
+    }
+    const start = tokens.index;
+    const tok = next();
+    if (!tok) return tok;
+    switch (tok.type) {
+      case 'left-curly':
+        depth++;
+        break;
+      case 'right-curly':
+        depth = Math.max(0, depth - 1);
+        break;
+      case 'variable-start':
+        inVariable = true;
+        break;
+      case 'block-start':
+        inVariable = false;
+        break;
+      case 'variable-end':
+      case 'block-end':
+        depth = 0;
+        inVariable = false;
+        break;
+      case 'string': {
+        const closed = tokens.str[tokens.index - 1] === tokens.str[start] && tokens.index - start >= 2;
+        const raw = tokens.str.slice(start + 1, closed ? tokens.index - 1 : tokens.index);
+        return { ...tok, value: inVariable ? raw : decodePythonEscapes(raw) };
+      }
+    }
+    return tok;
+  };
+  return tokens;
+}
