@@ -28,7 +28,7 @@ describe('file: parameters', () => {
     [{ path: '/x', state: 'present' }, /'state' must be one of file, directory, link, absent, touch, not 'present'/],
     [{ path: '/x', state: 'link' }, /state 'link' needs 'src'/],
     [{ path: '/x', state: 'directory', src: '/y' }, /'src' is only used with state 'link'/],
-    [{ path: '/x', dest: '/y' }, /'dest' and 'path' are the same parameter/],
+    [{ path: '/x', dest: '/y' }, /'path' and 'dest' are the same parameter/],
     [{ path: '/x', recurse: true }, /unsupported parameter 'recurse'/],
     [{ path: '/x', stat: 'directory' }, /did you mean 'state'/],
   ])('rejects %j', (args, message) => {
