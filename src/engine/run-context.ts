@@ -40,7 +40,7 @@ export interface BatchContext {
   /** Set when the rollout must stop (max_fail_percentage, any_errors_fatal, whole batch failed). */
   halt: HaltInfo | null;
   /** run_once tasks: the one execution every host of the batch shares. */
-  readonly runOnce: Map<Task, Promise<HostTaskOutcome>>;
+  readonly runOnce: Map<Task, Promise<HostTaskOutcome | undefined>>;
   /** Hosts that reached the end of the play's tasks and handlers. */
   readonly completed: Set<string>;
 }

@@ -40,14 +40,9 @@ export async function runTaskOnHosts(batch: BatchContext, task: Task, outer: Sco
     hosts.map(async (name) => {
       const host = run.hosts.get(name)!;
       const env: TaskEnv = { run, batch, host, task, scope, check, name: task.name ?? task.module };
-      const named: TaskEnv = { ...env, name: displayName(env) };
-      const outcome = await startOnHost(named);
-      if (!outcome) {
-        notStarted.push(name);
-        return;
-      }
-      const status = applyOutcome(named, outcome);
-      if (status === 'unreachable') unreachable.push(name);
+      const status = await runOnHost({ ...env, name: displayName(env) });
+      if (status === undefined) notStarted.push(name);
+      else if (status === 'unreachable') unreachable.push(name);
       else if ((status === 'failed' && !scope.ignoreErrors) || status === 'rescued') failed.push(name);
     }),
   );
@@ -55,21 +50,30 @@ export async function runTaskOnHosts(batch: BatchContext, task: Task, outer: Sco
   return { failed, unreachable, notStarted };
 }
 
-/** Starts the task on the host when a fork is free — or shares the one run of a run_once task. */
-async function startOnHost(env: TaskEnv): Promise<HostTaskOutcome | undefined> {
+/**
+ * Runs the task on the host when a fork is free and records the result while still holding
+ * the fork (so task-start/task-end pairs never overlap beyond the limit). A run_once task runs
+ * on the first host that gets here; the other hosts of the batch wait for it and record its
+ * result as theirs. Returns undefined when the run was interrupted before the task started.
+ */
+async function runOnHost(env: TaskEnv): Promise<TaskStatus | undefined> {
   const { run, batch, task } = env;
-  const started = env.scope.runOnce ? batch.runOnce.get(task) : undefined;
-  if (started) {
-    run.bus.emit({ type: 'task-start', play: batch.playCtx.play.name, task: env.name, host: env.host.name });
-    return started;
+  const play = batch.playCtx.play.name;
+  const shared = env.scope.runOnce ? batch.runOnce.get(task) : undefined;
+  if (shared) {
+    const outcome = await shared;
+    if (!outcome) return undefined;
+    run.bus.emit({ type: 'task-start', play, task: env.name, host: env.host.name });
+    return applyOutcome(env, outcome);
   }
   const job = run.limiter.run(async () => {
     if (run.interrupted()) return undefined;
-    run.bus.emit({ type: 'task-start', play: batch.playCtx.play.name, task: env.name, host: env.host.name });
-    return runHostTask(env);
+    run.bus.emit({ type: 'task-start', play, task: env.name, host: env.host.name });
+    const outcome = await runHostTask(env);
+    return { outcome, status: applyOutcome(env, outcome) };
   });
-  if (env.scope.runOnce) batch.runOnce.set(task, job as Promise<HostTaskOutcome>);
-  return job;
+  if (env.scope.runOnce) batch.runOnce.set(task, job.then((j) => j?.outcome));
+  return (await job)?.status;
 }
 
 /** Stores what the task did on the host and reports it; returns the status it was recorded with. */
