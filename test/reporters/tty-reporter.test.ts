@@ -23,6 +23,16 @@ function setup(rows: number, columns = 100, env: Record<string, string> = {}, ma
   };
 }
 
+/** Waits (bounded) until the screen satisfies `ready`: the first frame waits for listr2 to load its renderer. */
+async function screenWhen(out: CaptureStream, ready: (screen: string[]) => boolean, timeoutMs = 5000): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const screen = replayTerminal(out.text());
+    if (ready(screen) || Date.now() > deadline) return screen;
+    await sleep(25);
+  }
+}
+
 const names = (n: number) => Array.from({ length: n }, (_, i) => `mesh-${String(i + 1).padStart(3, '0')}`);
 
 describe('tty reporter (listr2)', () => {
@@ -32,8 +42,7 @@ describe('tty reporter (listr2)', () => {
     t.emit(...events.slice(0, 13)); // mesh-01 and mesh-02 detected, mesh-03 detecting
     t.emit({ type: 'task-start', play: 'upgrade', task: 'install transparent proxy', host: 'mesh-01' });
     t.advance(3400);
-    await sleep(350);
-    const live = replayTerminal(t.out.text());
+    const live = await screenWhen(t.out, (sc) => sc.length === 3);
     expect(live).toHaveLength(3);
     expect(live[0]).toMatch(/^\S mesh-01  install transparent proxy  3\.4s$/);
     expect(live[1]).toMatch(/^✔ mesh-02  ok so far  ok=1 changed=0  0\.00s$/);
@@ -67,7 +76,8 @@ describe('tty reporter (listr2)', () => {
     hosts.slice(127, 130).forEach((h) => t.emit(start(h), { type: 'task-end', result: result(h, 'install transparent proxy', 'failed', { msg: 'verify failed', rc: 2 }) }));
     hosts.slice(87, 127).forEach((h) => t.emit(start(h)));
     t.advance(2500);
-    await sleep(350);
+    // The first frame can come before listr2 has enabled its tasks: wait for the rows.
+    await screenWhen(t.out, (sc) => sc.length > 1);
 
     const frames = framesOf(t.out.chunks);
     expect(frames.length).toBeGreaterThan(0);
@@ -111,7 +121,7 @@ describe('tty reporter (listr2)', () => {
     const t = setup(40);
     const hosts = names(120);
     t.emit({ type: 'run-start', playbook: 'p.yaml', hosts, check: false, time: '2026-01-01T10:00:00.000Z' });
-    await sleep(50);
+    await screenWhen(t.out, (sc) => sc.length > 1);
     const before = framesOf(t.out.chunks).length;
     const drawsBefore = draws.mock.calls.length;
     const began = Date.now();
@@ -139,7 +149,7 @@ describe('tty reporter (listr2)', () => {
     const t = setup(30, 100, { NO_COLOR: '1' }, masker);
     t.emit({ type: 'run-start', playbook: 'p.yaml', hosts: ['mesh-01'], check: false, time: '2026-01-01T10:00:00.000Z' });
     t.emit({ type: 'task-start', play: 'p', task: 'login with hunter2-s3cret', host: 'mesh-01' });
-    await sleep(250);
+    await screenWhen(t.out, (sc) => sc.some((l) => l.includes('login with')));
     t.emit({ type: 'task-end', result: result('mesh-01', 'login with hunter2-s3cret', 'failed', { msg: 'denied for hunter2-s3cret' }) });
     t.emit({ type: 'warning', msg: 'hunter2-s3cret is weak' });
     await t.end();
@@ -159,5 +169,20 @@ describe('tty reporter (listr2)', () => {
     const screen = replayTerminal(t.out.text());
     expect(screen[1]).toBe('↓ mesh-02  not reached');
     expect(screen).toContain('INTERRUPTED: the run did not finish; results are partial');
+  });
+
+  test('-v adds the last line of output to a running host row', async () => {
+    let clock = 0;
+    const out = new CaptureStream({ isTTY: true, columns: 100, rows: 30 });
+    const bus = new EventBus();
+    const reporter = createReporters({ output: 'tty', verbose: 1, stdout: out, stderr: new CaptureStream(), env: {}, masker: new SecretMasker(), now: () => clock });
+    reporter.attach(bus);
+    bus.emit({ type: 'run-start', playbook: 'p.yaml', hosts: ['mesh-01'], check: false, time: '2026-01-01T10:00:00.000Z' });
+    bus.emit({ type: 'task-start', play: 'p', task: 'install', host: 'mesh-01' });
+    bus.emit({ type: 'task-output', host: 'mesh-01', task: 'install', stream: 'stdout', chunk: 'step 1\nstep 2: writing rules\n' });
+    clock += 1200;
+    expect((await screenWhen(out, (sc) => sc.some((l) => l.includes('mesh-01'))))[0]).toMatch(/^\S mesh-01  install  1\.2s  › step 2: writing rules$/);
+    bus.emit({ type: 'run-end', time: 't', stats: {}, interrupted: false, halted: null, notReached: [] });
+    await reporter.end();
   });
 });
