@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, openSync } from 'node:fs';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { writeAccountLayers, writeHostsFile } from './accounts.js';
 import { hostUpperPath, prepareHostDir, startAnchor } from './host-namespace.js';
@@ -55,6 +55,8 @@ async function claimDir(dir: string, force: boolean, log: (line: string) => void
     throw new LabError(`${dir} exists and is not empty; give an empty or new dir for the lab`);
   }
   await mkdir(dir, { recursive: true, mode: 0o755 });
+  // sshd reads authorized_keys as the login user, who must be able to enter the dir.
+  await chmod(dir, 0o755);
 }
 
 async function build(dir: string, labId: string, count: number, seeds: ReturnType<typeof parseSeeds>, options: LabUpOptions, log: (line: string) => void): Promise<LabState> {
