@@ -18,6 +18,7 @@ interface ParserInternals extends NjParser {
   parseCompare(): NjNode;
   parsePrimary(noPostfix?: boolean): NjNode;
   parseSignature(tolerant?: boolean, noParens?: boolean): NjNode;
+  parseFilterArgs(node: NjNode): NjNode[];
   fail(message: string, lineno?: number, colno?: number): never;
 }
 
@@ -34,6 +35,11 @@ class JinjaParser extends BaseParser {
       if (negated) node = new nj.nodes.Not(node.lineno, node.colno, node);
     }
     return node;
+  }
+
+  /** nunjucks reads the token after a filter name without checking for the end (`when: x | int`). */
+  override parseFilterArgs(node: NjNode): NjNode[] {
+    return this.peekToken() ? super.parseFilterArgs(node) : [];
   }
 
   private parseTestCall(): NjNode {
