@@ -36,7 +36,10 @@ export function readInventoryDocument(source: YamlSource, builder: InventoryBuil
   };
   const root = source.value;
   if (!isMapping(root)) return problems;
-  for (const [name, data] of Object.entries(root)) readGroup(name, data, [name]);
+  for (const [name, data] of Object.entries(root)) {
+    if (name === '') report([name], 'a group name cannot be empty');
+    else readGroup(name, data, [name]);
+  }
   return problems;
 
   function readGroup(name: string, data: unknown, path: Path): void {
@@ -60,6 +63,10 @@ export function readInventoryDocument(source: YamlSource, builder: InventoryBuil
     const entries = typeof children === 'string' ? [[children, null] as const] : isMapping(children) ? Object.entries(children) : [];
     for (const [child, data] of entries) {
       const childPath = typeof children === 'string' ? path : [...path, child];
+      if (child === '') {
+        report(childPath, 'a group name cannot be empty');
+        continue;
+      }
       if (child === 'all') {
         report(childPath, 'group "all" cannot be a child of another group');
         continue;
@@ -76,6 +83,10 @@ export function readInventoryDocument(source: YamlSource, builder: InventoryBuil
     for (const [key, vars] of entries) {
       const hostPath = typeof hosts === 'string' ? path : [...path, key];
       if (vars !== null && vars !== undefined && !isMapping(vars)) continue;
+      if (key === '') {
+        report(hostPath, 'a host name cannot be empty');
+        continue;
+      }
       let expanded;
       try {
         expanded = expandHostKey(key);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputError, type InputProblem } from '../../src/errors/input-error.js';
 import { loadInventory } from '../../src/inventory/load-inventory.js';
+import { inventoryFromYaml } from './inventory-from-yaml.js';
 
 const BAD = 'test/fixtures/inventories/bad';
 
@@ -77,5 +78,20 @@ describe('loadInventory refuses bad inventories with file:line:col', () => {
 
   it('has at least the 8 bad inventories the issue asks for, each a real file', () => {
     expect(cases.length).toBeGreaterThanOrEqual(8);
+  });
+});
+
+describe('loadInventory refuses empty names', () => {
+  it.each([
+    ['all:\n  hosts:\n    ~:\n', 3, 5, 'a host name cannot be empty'],
+    ['all:\n  children:\n    "":\n', 3, 5, 'a group name cannot be empty'],
+    ['"":\n  hosts: {h: }\n', 1, 1, 'a group name cannot be empty'],
+  ])('%j', (text, line, col, message) => {
+    expect(() => inventoryFromYaml(text)).toThrow(InputError);
+    try {
+      inventoryFromYaml(text);
+    } catch (error) {
+      expect((error as InputError).problems.map((p) => [p.line, p.col, p.message])).toEqual([[line, col, message]]);
+    }
   });
 });

@@ -106,3 +106,11 @@ all:
     expect(inv.hosts.get('mesh-22.dc2.internal')!.vars).toMatchObject({ proxy_jump: 'ops@bastion.dc2.example.com:2200', connect_timeout: 20 });
   });
 });
+
+describe('loadInventory: children written as a string', () => {
+  it('names one child group, as Ansible reads it', () => {
+    const inv = inventoryFromYaml('fleet:\n  children: rack\nrack:\n  hosts: {h: }\n');
+    expect(inv.groups.get('fleet')!.children).toEqual(['rack']);
+    expect(inv.hosts.get('h')!.groupNames).toEqual(['fleet', 'rack']);
+  });
+});
