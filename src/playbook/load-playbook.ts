@@ -3,6 +3,7 @@ import type { Inventory } from '../inventory/types.js';
 import { loadYamlFile, loadYamlText } from '../schema/load-yaml.js';
 import { validateWithSchema } from '../schema/validate.js';
 import type { YamlSource } from '../schema/yaml-source.js';
+import { checkModuleArgs } from './check-module-args.js';
 import { checkPlaybook } from './check-playbook.js';
 import { normalisePlaybook } from './normalise-play.js';
 import type { Playbook } from './types.js';
@@ -29,7 +30,9 @@ export function loadPlaybookText(text: string, file: string, options: LoadPlaybo
 
 /** Validates and normalises an already parsed playbook. */
 export function buildPlaybook(source: YamlSource, options: LoadPlaybookOptions = {}): Playbook {
-  const problems = dedupe([...validateWithSchema(source, 'playbook'), ...checkPlaybook(source, options)]);
+  let problems = dedupe([...validateWithSchema(source, 'playbook'), ...checkPlaybook(source, options)]);
+  // The modules' own checks expect well-formed arguments, so they come once the rest passed.
+  if (problems.length === 0) problems = dedupe(checkModuleArgs(source));
   if (problems.length > 0) throw new InputError(problems);
   return normalisePlaybook(source);
 }

@@ -35,7 +35,11 @@ export interface Task extends TaskKeywords {
   readonly kind: 'task';
   /** Module name as written (e.g. `shell`), resolved against the module registry at load time. */
   readonly module: string;
-  /** Module arguments as written, not yet templated (free-form string for command/shell becomes `{ cmd }`). */
+  /**
+   * Module arguments as written, not yet templated. A free-form string (`command: ls -l`,
+   * also shell, script, set_fact) becomes `{ _raw_params: 'ls -l' }`, Ansible's own form, so
+   * the module can take inline options (`chdir=/tmp`) out of it; the `args:` keyword is merged in.
+   */
   readonly args: Readonly<Record<string, unknown>>;
   readonly register?: string;
   readonly changedWhen?: readonly string[];

@@ -1,4 +1,4 @@
-import type { ModuleParams } from './module-params.js';
+import { boolParam, type ModuleParams } from './module-params.js';
 
 /** `assert: { that: ["rc == 0"], fail_msg: "..." }`. */
 export const assertParams: ModuleParams = {
@@ -19,7 +19,7 @@ export const assertParams: ModuleParams = {
       msg: { type: 'string', description: 'Message when an expression is false (same as fail_msg).' },
       fail_msg: { type: 'string', description: 'Message when an expression is false.' },
       success_msg: { type: 'string', description: 'Message when all expressions hold.' },
-      quiet: { type: 'boolean', description: 'Do not print the success message.' },
+      quiet: boolParam('Do not print the success message.'),
     },
     additionalProperties: false,
     required: ['that'],

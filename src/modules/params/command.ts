@@ -1,26 +1,13 @@
-import { pathSchema, type JsonSchema, type ModuleParams } from './module-params.js';
+import { boolParam, pathSchema, type JsonSchema, type ModuleParams } from './module-params.js';
 
-/** Parameters shared by command and shell. */
+/** Options shared by command and shell (also accepted inline in the free form: `chdir=/tmp ls`). */
 export const commandLikeProperties: Readonly<Record<string, JsonSchema>> = {
-  cmd: {
-    type: ['string', 'array'],
-    items: { type: 'string' },
-    minLength: 1,
-    minItems: 1,
-    'x-expected': 'a command line or a non-empty list of arguments',
-    description: 'The command line, or a list of arguments (argv, no shell).',
-  },
-  argv: {
-    type: 'array',
-    items: { type: 'string' },
-    minItems: 1,
-    'x-expected': 'a non-empty list of arguments',
-    description: 'The command as a list of arguments (no shell parsing).',
-  },
+  cmd: { type: 'string', minLength: 1, description: 'The command line (split into words like a shell would, but nothing is expanded).' },
   chdir: pathSchema('Change into this directory before running.'),
   creates: pathSchema('Skip the task (ok, unchanged) when this path exists.'),
   removes: pathSchema('Skip the task (ok, unchanged) when this path does not exist.'),
   stdin: { type: 'string', description: 'Text passed to the command on standard input.' },
+  stdin_add_newline: boolParam('Add a newline to stdin (default true).'),
 };
 
 /** `command: ls -l` or `command: { argv: [ls, -l], chdir: /tmp }`. */
@@ -34,7 +21,16 @@ export const commandParams: ModuleParams = {
     type: ['string', 'object'],
     minLength: 1,
     'x-expected': 'a command line or a mapping of command parameters',
-    properties: commandLikeProperties,
+    properties: {
+      ...commandLikeProperties,
+      argv: {
+        type: 'array',
+        items: { type: ['string', 'number'] },
+        minItems: 1,
+        'x-expected': 'a non-empty list of arguments',
+        description: 'The command as a list of arguments (no splitting at all). Use either cmd or argv.',
+      },
+    },
     additionalProperties: false,
     anyOf: [{ type: 'string' }, { required: ['cmd'] }, { required: ['argv'] }],
   },

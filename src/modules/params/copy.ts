@@ -1,4 +1,4 @@
-import { modeSchema, pathSchema, type ModuleParams } from './module-params.js';
+import { boolParam, modeSchema, nameParam, pathSchema, type ModuleParams } from './module-params.js';
 
 /** `copy: { content: "...", dest: /etc/x, mode: "0644" }`. */
 export const copyParams: ModuleParams = {
@@ -9,13 +9,14 @@ export const copyParams: ModuleParams = {
     title: 'copy parameters',
     type: 'object',
     properties: {
-      content: { type: 'string', description: 'The file content (templated). Use either content or src.' },
+      content: { description: 'The file content (templated). Use either content or src.' },
       src: pathSchema('Local file to copy, relative to the playbook directory. Use either content or src.'),
       dest: pathSchema('Destination path on the host.'),
       mode: modeSchema,
-      owner: { type: 'string', minLength: 1, description: 'Owner (user name) of the file.' },
-      group: { type: 'string', minLength: 1, description: 'Group of the file.' },
-      backup: { type: 'boolean', description: 'Keep a timestamped copy of the previous file when it changes.' },
+      owner: nameParam('Owner (user name) of the file.'),
+      group: nameParam('Group of the file.'),
+      backup: boolParam('Keep a timestamped copy of the previous file when it changes.'),
+      force: boolParam('Replace the file when it differs (default true); false: only create it when missing.'),
     },
     additionalProperties: false,
     required: ['dest'],

@@ -12,7 +12,7 @@ export const debugParams: ModuleParams = {
     properties: {
       msg: { description: 'The message (templated); any value.' },
       var: { type: 'string', minLength: 1, description: 'A variable name or expression to print (not in {{ }}).' },
-      verbosity: { type: 'integer', minimum: 0, description: 'Print only with at least this many -v.' },
+      verbosity: { type: 'integer', minimum: 0, description: 'Print only with at least this many -v (tpx run -v).' },
     },
     additionalProperties: false,
   },

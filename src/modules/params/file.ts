@@ -1,4 +1,4 @@
-import { modeSchema, pathSchema, type ModuleParams } from './module-params.js';
+import { boolParam, modeSchema, nameParam, pathSchema, type ModuleParams } from './module-params.js';
 
 /** `file: { path: /var/lib/tpx, state: directory, mode: "0700" }`. */
 export const fileParams: ModuleParams = {
@@ -9,19 +9,24 @@ export const fileParams: ModuleParams = {
     title: 'file parameters',
     type: 'object',
     properties: {
-      path: pathSchema('The path on the host.'),
+      path: pathSchema('The path on the host (also accepted as dest or name).'),
+      dest: pathSchema('Same as path.'),
+      name: pathSchema('Same as path.'),
       state: {
-        enum: ['directory', 'link', 'absent', 'file', 'touch'],
-        description: 'directory: create it (and parents); link: a symlink to src; absent: remove it; file: must exist; touch: create empty or update times.',
+        enum: ['file', 'directory', 'link', 'absent', 'touch'],
+        description: 'file (default): must exist; directory: create it (and parents); link: a symlink to src; absent: remove it; touch: create empty or update times.',
       },
       src: pathSchema('Target of the link (state: link).'),
       mode: modeSchema,
-      owner: { type: 'string', minLength: 1, description: 'Owner (user name).' },
-      group: { type: 'string', minLength: 1, description: 'Group.' },
-      recurse: { type: 'boolean', description: 'With state: directory, apply owner, group and mode to everything inside.' },
+      owner: nameParam('Owner (user name).'),
+      group: nameParam('Group.'),
+      force: boolParam('With state: link, replace whatever is at path.'),
+      follow: boolParam('Follow symlinks when setting attributes.'),
+      modification_time: { enum: ['now', 'preserve'], description: 'With state: touch: now (default) or preserve.' },
+      access_time: { enum: ['now', 'preserve'], description: 'With state: touch: now (default) or preserve.' },
     },
     additionalProperties: false,
-    required: ['path'],
+    anyOf: [{ required: ['path'] }, { required: ['dest'] }, { required: ['name'] }],
     if: { properties: { state: { const: 'link' } }, required: ['state'] },
     then: { title: 'file parameters (state: link)', required: ['src'] },
   },

@@ -11,7 +11,7 @@ export interface ModuleParams {
   readonly description: string;
   /** A YAML example, shown in the editor's hover. */
   readonly example: string;
-  /** Free-form string form (`command: ls -l`) turned into `{ cmd }` at load time. */
+  /** Has a free-form string form (`command: ls -l`), kept as `{ _raw_params }` as Ansible does. */
   readonly freeForm?: boolean;
   readonly schema: JsonSchema;
 }
@@ -37,3 +37,19 @@ export const stringOrList: JsonSchema = {
 };
 
 export const pathSchema = (description: string): JsonSchema => ({ type: 'string', minLength: 1, description });
+
+/** A boolean parameter; a template that renders to one is accepted too. */
+export const boolParam = (description: string): JsonSchema => ({
+  type: ['boolean', 'string'],
+  pattern: TEMPLATE_PATTERN,
+  'x-expected': 'true or false (or a "{{ … }}" template)',
+  description,
+});
+
+/** A user or group name (a numeric id is accepted as in Ansible). */
+export const nameParam = (description: string): JsonSchema => ({
+  type: ['string', 'integer'],
+  minLength: 1,
+  'x-expected': 'a name',
+  description,
+});

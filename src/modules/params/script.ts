@@ -1,10 +1,10 @@
 import { pathSchema, type ModuleParams } from './module-params.js';
 
-/** `script: files/detect.sh --json` or `script: { src: files/detect.sh, args: --json }`. */
+/** `script: files/detect.sh --json` or `script: { cmd: files/detect.sh --json, creates: /x }`. */
 export const scriptParams: ModuleParams = {
   name: 'script',
-  description: 'Upload a local script (relative to the playbook) and run it on the host.',
-  example: 'script:\n  src: files/detect-kuma.sh\n  args: --json',
+  description: 'Upload a local script (relative to the playbook) and run it on the host with its arguments.',
+  example: 'script: files/detect-kuma.sh --json\n# or\nscript:\n  cmd: files/detect-kuma.sh --json\n  creates: /var/lib/tpx/detected',
   freeForm: true,
   schema: {
     title: 'script parameters',
@@ -12,12 +12,13 @@ export const scriptParams: ModuleParams = {
     minLength: 1,
     'x-expected': 'a script path (with arguments) or a mapping of script parameters',
     properties: {
-      src: pathSchema('Local path of the script, relative to the playbook directory.'),
-      args: { type: 'string', description: 'Arguments appended to the script, as one string.' },
+      cmd: { type: 'string', minLength: 1, description: 'The local script path, then its arguments (split like a shell would, never expanded).' },
       chdir: pathSchema('Change into this directory on the host before running.'),
       creates: pathSchema('Skip the task (ok, unchanged) when this path exists on the host.'),
+      removes: pathSchema('Skip the task (ok, unchanged) when this path does not exist on the host.'),
+      executable: { type: 'string', minLength: 1, description: 'Run the script with this program (e.g. `python3 -u`) instead of its #! line.' },
     },
     additionalProperties: false,
-    required: ['src'],
+    anyOf: [{ type: 'string' }, { required: ['cmd'] }],
   },
 };

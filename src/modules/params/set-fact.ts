@@ -2,14 +2,17 @@ import type { ModuleParams } from './module-params.js';
 
 /** `set_fact: { target: "{{ kuma_version }}" }`. */
 export const setFactParams: ModuleParams = {
+  freeForm: true,
   name: 'set_fact',
   description: 'Set host variables for the rest of the run (above play vars, below -e).',
   example: 'set_fact:\n  needs_flush: "{{ legacy_rules.stdout | int > 0 }}"',
   schema: {
     title: 'set_fact parameters',
-    type: 'object',
+    type: ['object', 'string'],
     minProperties: 1,
-    'x-expected': 'a mapping of variable names to values',
+    minLength: 1,
+    'x-expected': 'a mapping of variable names to values (or a free-form "name=value ..." line)',
     propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
+    properties: { cacheable: { type: 'boolean', description: 'Accepted for Ansible compatibility and ignored.' } },
   },
 };

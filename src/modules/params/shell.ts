@@ -1,9 +1,6 @@
 import { commandLikeProperties } from './command.js';
 import { pathSchema, type ModuleParams } from './module-params.js';
 
-// A shell takes one command line; argv makes no sense here.
-const { argv: _argv, ...withoutArgv } = commandLikeProperties;
-
 /** `shell: iptables-save | grep KUMA`. */
 export const shellParams: ModuleParams = {
   name: 'shell',
@@ -16,7 +13,7 @@ export const shellParams: ModuleParams = {
     minLength: 1,
     'x-expected': 'a command line or a mapping of shell parameters',
     properties: {
-      ...withoutArgv,
+      ...commandLikeProperties,
       cmd: { type: 'string', minLength: 1, description: 'The command line, run by the shell.' },
       executable: pathSchema('The shell to run the command with, e.g. /bin/bash.'),
     },

@@ -1,19 +1,25 @@
-import { modeSchema, pathSchema, type ModuleParams } from './module-params.js';
+import { pathSchema, type ModuleParams } from './module-params.js';
 
 /** `unarchive: { src: kuma-2.10.1.tar.gz, dest: /opt/kuma/2.10.1 }`. */
 export const unarchiveParams: ModuleParams = {
   name: 'unarchive',
   description: 'Upload a local .tar.gz and unpack it into a directory on the host; skipped when `creates` exists.',
-  example: 'unarchive:\n  src: "{{ kuma_package }}"\n  dest: "{{ kuma_install_dir }}/{{ kuma_version }}"\n  creates: "{{ kumactl }}"',
+  example: 'unarchive:\n  src: "{{ kuma_package }}"\n  dest: "{{ kuma_install_dir }}/{{ kuma_version }}"\n  creates: "{{ kumactl }}"\n  extra_opts: [--strip-components=1]',
   schema: {
     title: 'unarchive parameters',
     type: 'object',
     properties: {
       src: pathSchema('Local .tar.gz archive, relative to the playbook directory.'),
-      dest: pathSchema('Directory on the host to unpack into (created when missing).'),
+      dest: pathSchema('Directory on the host to unpack into.'),
       creates: pathSchema('Skip the task (ok, unchanged) when this path exists on the host.'),
-      mode: modeSchema,
-      owner: { type: 'string', minLength: 1, description: 'Owner of the unpacked files.' },
+      extra_opts: {
+        type: ['array', 'string'],
+        items: { type: 'string' },
+        'x-expected': 'a list of tar options',
+        description: 'More tar options, e.g. `[--strip-components=1]`.',
+      },
+      remote_src: { const: false, 'x-expected': 'false (src must be a local archive)', description: 'Only false is supported: src is always a local archive.' },
+      copy: { const: true, 'x-expected': 'true (src must be a local archive)', description: 'Only true is supported (Ansible\'s old name for remote_src: false).' },
     },
     additionalProperties: false,
     required: ['src', 'dest'],
