@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync, openSync, closeSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hostKeyPath } from './ssh-files.js';
 import { runProcess, type ProcessResult } from './run-process.js';
@@ -25,7 +25,9 @@ export async function prepareHostDir(hostDir: string): Promise<void> {
     await mkdir(join(hostDir, 'upper', o.upper), { recursive: true });
     await mkdir(join(hostDir, 'work', o.upper), { recursive: true });
   }
-  await mkdir(join(hostDir, 'tmp'), { recursive: true, mode: 0o1777 });
+  await mkdir(join(hostDir, 'tmp'), { recursive: true });
+  // mkdir's mode is cut by the umask; /tmp must be world-writable with the sticky bit.
+  await chmod(join(hostDir, 'tmp'), 0o1777);
   await mkdir(join(hostDir, 'upper', 'var-lib', 'tpx'), { recursive: true });
 }
 
