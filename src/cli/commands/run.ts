@@ -1,5 +1,121 @@
-/** `tpx run` — not available until the engine lands. */
-export async function runCommand(_playbook: string, _options: Record<string, unknown>): Promise<number> {
-  process.stderr.write('tpx run: not available yet\n');
-  return 1;
+import { dirname } from 'node:path';
+import { EventBus } from '../../engine/events.js';
+import { DEFAULT_FORKS } from '../../engine/run-options.js';
+import { runPlaybook } from '../../engine/run-playbook.js';
+import { secretMasker } from '../../errors/mask-secrets.js';
+import { ExitCode, UsageError } from '../../errors/tpx-error.js';
+import { readConnectionVars } from '../../inventory/connection-vars.js';
+import { createReporters } from '../../reporters/create-reporters.js';
+import type { OutputMode } from '../../reporters/reporter.js';
+import { HostSession, resolveConnectionSpec } from '../../transport/ssh/index.js';
+import { canPrompt, promptSecretOnTty } from '../../transport/ssh/passphrase-prompt.js';
+import { parseExtraVars } from '../extra-vars.js';
+import { loadInputs } from '../load-inputs.js';
+import { readRetryHosts } from '../retry-hosts.js';
+
+export interface RunCommandOptions {
+  readonly inventory?: string[];
+  readonly limit?: string;
+  readonly extraVars?: string[];
+  readonly forks?: string;
+  readonly check?: boolean;
+  readonly diff?: boolean;
+  readonly tags?: string;
+  readonly skipTags?: string;
+  readonly report?: string;
+  readonly junit?: string;
+  readonly output?: OutputMode;
+  readonly retryFailed?: string | boolean;
+  readonly askBecomePass?: boolean;
+  readonly verbose?: number;
+}
+
+/**
+ * `tpx run PLAYBOOK`: loads and checks every input before connecting anywhere, runs the
+ * playbook with the engine, reports through the chosen reporters and returns the exit code.
+ * SIGINT/SIGTERM: start nothing new, stop in-flight work, write the report, exit 99; a
+ * second signal exits at once.
+ */
+export async function runCommand(playbookFile: string, options: RunCommandOptions): Promise<number> {
+  const forks = parseForks(options.forks);
+  const extraVars = parseExtraVars(options.extraVars);
+  const onlyHosts = retryHosts(options);
+  const { playbook, inventory } = loadInputs(playbookFile, options.inventory, true);
+  const becomePassword = await askBecomePassword(options.askBecomePass);
+
+  const bus = new EventBus();
+  const reporter = createReporters({ output: options.output, verbose: options.verbose, report: options.report, junit: options.junit });
+  reporter.attach(bus);
+
+  const controller = new AbortController();
+  const stopSignals = trapSignals(controller, bus);
+  try {
+    const outcome = await runPlaybook({
+      playbook,
+      inventory: inventory!,
+      limit: options.limit,
+      extraVars,
+      forks,
+      check: Boolean(options.check),
+      diff: Boolean(options.diff),
+      tags: splitList(options.tags),
+      skipTags: splitList(options.skipTags),
+      verbosity: options.verbose ?? 0,
+      bus,
+      signal: controller.signal,
+      onlyHosts,
+      playbookDir: dirname(playbookFile),
+      connect: async (host, vars) => {
+        const spec = resolveConnectionSpec(host, readConnectionVars(vars));
+        const session = new HostSession(becomePassword ? { ...spec, becomePassword } : spec);
+        await session.connection();
+        return session;
+      },
+    });
+    await reporter.end();
+    return outcome.exitCode;
+  } finally {
+    stopSignals();
+  }
+}
+
+function parseForks(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_FORKS;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`-f/--forks must be a whole number of at least 1, got "${value}"`);
+  return n;
+}
+
+function splitList(value: string | undefined): string[] {
+  return value ? value.split(',').map((s) => s.trim()).filter(Boolean) : [];
+}
+
+function retryHosts(options: RunCommandOptions): string[] | undefined {
+  if (options.retryFailed === undefined || options.retryFailed === false) return undefined;
+  const file = typeof options.retryFailed === 'string' ? options.retryFailed : options.report;
+  if (!file) throw new UsageError('--retry-failed needs a report: --retry-failed REPORT.json (or --report FILE naming the last run\'s report)');
+  return readRetryHosts(file);
+}
+
+async function askBecomePassword(ask: boolean | undefined): Promise<string | undefined> {
+  if (!ask) return undefined;
+  if (!canPrompt()) throw new UsageError('--ask-become-pass needs a terminal; set TPX_BECOME_PASSWORD instead');
+  const password = await promptSecretOnTty('BECOME password: ');
+  secretMasker.add(password);
+  return password;
+}
+
+/** First signal: interrupt the run cleanly. Second: exit at once. */
+function trapSignals(controller: AbortController, bus: EventBus): () => void {
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) process.exit(ExitCode.interrupted);
+    bus.emit({ type: 'interrupted', signal });
+    controller.abort(new Error(`interrupted by ${signal}`));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
 }

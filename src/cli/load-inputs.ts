@@ -1,0 +1,41 @@
+import { existsSync } from 'node:fs';
+import { InputError, type InputProblem } from '../errors/input-error.js';
+import { loadInventory } from '../inventory/load-inventory.js';
+import type { Inventory } from '../inventory/types.js';
+import { loadPlaybook } from '../playbook/load-playbook.js';
+import type { Playbook } from '../playbook/types.js';
+import { DEFAULT_INVENTORY, resolveInventoryFiles } from './commands/inventory.js';
+
+export interface LoadedInputs {
+  readonly playbook: Playbook;
+  readonly inventory?: Inventory;
+  readonly inventoryFiles: readonly string[];
+}
+
+/**
+ * Loads a playbook and its inventories (`-i`, or ./inventory.yaml when present), checks the
+ * playbook against the inventory, and throws one InputError with every problem of every file.
+ * `requireInventory` makes a missing inventory a bad option (exit 5), as `tpx run` needs one.
+ */
+export function loadInputs(playbookFile: string, inventoryOption: readonly string[] | undefined, requireInventory: boolean): LoadedInputs {
+  const problems: InputProblem[] = [];
+  const wantInventory = requireInventory || Boolean(inventoryOption?.length) || existsSync(DEFAULT_INVENTORY);
+  const inventoryFiles = wantInventory ? resolveInventoryFiles(inventoryOption) : [];
+  let inventory: Inventory | undefined;
+  if (inventoryFiles.length > 0) {
+    try {
+      inventory = loadInventory(inventoryFiles);
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      problems.push(...error.problems);
+    }
+  }
+  try {
+    const playbook = loadPlaybook(playbookFile, { inventory });
+    if (problems.length > 0) throw new InputError(problems);
+    return { playbook, inventory, inventoryFiles };
+  } catch (error) {
+    if (!(error instanceof InputError) || problems.length === 0) throw error;
+    throw new InputError([...problems, ...error.problems]);
+  }
+}
