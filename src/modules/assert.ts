@@ -1,5 +1,6 @@
 import type { ModuleDefinition, Plan, PlanContext } from './module.js';
-import { ModuleArgs } from './module-args.js';
+import { ModuleArgs, paramNames } from './module-args.js';
+import { assertParams } from './params/assert.js';
 import { failPlan } from './plans.js';
 import { isTruthy } from './truthy.js';
 
@@ -13,7 +14,7 @@ export type AssertParams = {
 };
 
 export function normaliseAssert(raw: Readonly<Record<string, unknown>>): AssertParams {
-  const args = new ModuleArgs('assert', raw, ['that', 'fail_msg', 'success_msg', 'quiet'], { msg: 'fail_msg' });
+  const args = new ModuleArgs('assert', raw, paramNames(assertParams), { msg: 'fail_msg' });
   const that = args.stringList('that') ?? [];
   if (that.length === 0 || that.some((e) => e.trim() === '')) throw args.error("'that' needs at least one expression, and none may be empty", 'that');
   return { that, failMsg: args.string('fail_msg'), successMsg: args.string('success_msg'), quiet: args.bool('quiet', false) };

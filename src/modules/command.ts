@@ -1,5 +1,6 @@
 import type { ModuleDefinition, Plan, PlanContext } from './module.js';
-import { ModuleArgs } from './module-args.js';
+import { ModuleArgs, paramNames } from './module-args.js';
+import { commandParams } from './params/command.js';
 import { guardFacts, planGuardSkip, type RunGuards } from './run-guards.js';
 import { planOrFail } from './plans.js';
 import { quoteArgv, quotePathOperand } from './shell-quote.js';
@@ -16,16 +17,16 @@ const OPTION_KEYS = ['chdir', 'creates', 'removes', 'stdin', 'stdin_add_newline'
 
 /**
  * `cmd` is split like a shell would (quotes, backslashes) but nothing is expanded; `argv`
- * is taken as is; `_raw_params` (Ansible's free form) may also carry `chdir=`, `creates=`...
+ * (or `cmd` given as a list) is taken as is; `_raw_params` (Ansible's free form) may also carry `chdir=`, `creates=`...
  */
 export function normaliseCommand(raw: Readonly<Record<string, unknown>>): CommandParams {
   const free = expandFreeForm(raw, OPTION_KEYS);
-  const args = new ModuleArgs('command', free.args, ['cmd', 'argv', ...OPTION_KEYS]);
+  const args = new ModuleArgs('command', free.args, paramNames(commandParams, ['stdin_add_newline']));
   const given = [free.rest !== undefined, args.has('cmd'), args.has('argv')].filter(Boolean).length;
   if (given > 1) throw args.error("give one of a free-form command, 'cmd' or 'argv'", 'argv');
   let argv: string[];
-  if (args.has('argv')) {
-    argv = args.stringList('argv') ?? [];
+  if (args.has('argv') || Array.isArray(args.raw('cmd'))) {
+    argv = args.stringList(args.has('argv') ? 'argv' : 'cmd') ?? [];
   } else {
     try {
       argv = splitShellWords(free.rest ?? args.string('cmd') ?? '');

@@ -4,7 +4,8 @@ import type { Action, FactResults, ModuleDefinition, Plan, PlanContext } from '.
 import { compareAttributes, attributeCommand, hasAttributeChanges, stateDiff } from './file-attributes.js';
 import { formatMode } from './file-mode.js';
 import { readLocalFile } from './local-file.js';
-import { ModuleArgs } from './module-args.js';
+import { ModuleArgs, paramNames } from './module-args.js';
+import { copyParams } from './params/copy.js';
 import { parsePathState, pathStateScript, type PathState } from './path-state.js';
 import { failPlan, planOrFail } from './plans.js';
 import { quoteArg } from './shell-quote.js';
@@ -30,7 +31,7 @@ export type CopyParams = {
 export const DIFF_MAX_BYTES = 64 * 1024;
 
 export function normaliseCopy(raw: Readonly<Record<string, unknown>>): CopyParams {
-  const args = new ModuleArgs('copy', raw, ['content', 'src', 'dest', 'mode', 'owner', 'group', 'backup', 'force']);
+  const args = new ModuleArgs('copy', raw, paramNames(copyParams));
   const rawContent = args.raw('content');
   const content = rawContent !== undefined && typeof rawContent === 'object' ? JSON.stringify(rawContent) : args.string('content');
   const src = args.string('src') || undefined;

@@ -1,5 +1,6 @@
 import type { ModuleDefinition, Plan, PlanContext } from './module.js';
-import { ModuleArgs } from './module-args.js';
+import { ModuleArgs, paramNames } from './module-args.js';
+import { debugParams } from './params/debug.js';
 
 /** Parameters of `debug`: a message, or a variable (expression) to show. */
 export type DebugParams = {
@@ -10,7 +11,7 @@ export type DebugParams = {
 };
 
 export function normaliseDebug(raw: Readonly<Record<string, unknown>>): DebugParams {
-  const args = new ModuleArgs('debug', raw, ['msg', 'var', 'verbosity']);
+  const args = new ModuleArgs('debug', raw, paramNames(debugParams));
   if (args.has('msg') && args.has('var')) throw args.error("give either 'msg' or 'var', not both", 'var');
   return { msg: args.has('var') ? undefined : (args.raw('msg') ?? 'Hello world!'), var: args.string('var'), verbosity: args.int('verbosity', 0) };
 }

@@ -1,12 +1,13 @@
 import type { ModuleDefinition } from './module.js';
-import { ModuleArgs } from './module-args.js';
+import { ModuleArgs, paramNames } from './module-args.js';
+import { failParams } from './params/fail.js';
 import { failPlan } from './plans.js';
 
 /** Parameters of `fail`. */
 export type FailParams = { readonly msg: string };
 
 export function normaliseFail(raw: Readonly<Record<string, unknown>>): FailParams {
-  const args = new ModuleArgs('fail', raw, ['msg']);
+  const args = new ModuleArgs('fail', raw, paramNames(failParams));
   const msg = args.raw('msg');
   return { msg: msg !== undefined && typeof msg === 'object' ? JSON.stringify(msg) : (args.string('msg') ?? 'Failed as requested from task') };
 }

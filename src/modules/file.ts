@@ -1,7 +1,8 @@
 import type { Action, FactResults, ModuleDefinition, Plan, PlanContext } from './module.js';
 import { attributeCommand, compareAttributes, hasAttributeChanges, stateDiff, type AttributeChanges } from './file-attributes.js';
 import { formatMode } from './file-mode.js';
-import { ModuleArgs } from './module-args.js';
+import { ModuleArgs, paramNames } from './module-args.js';
+import { fileParams } from './params/file.js';
 import { parsePathState, pathStateCommand, type PathState } from './path-state.js';
 import { failPlan, planOrFail } from './plans.js';
 import { quoteArg } from './shell-quote.js';
@@ -24,13 +25,17 @@ export type FileParams = {
   readonly accessTime: 'now' | 'preserve';
   /** file/directory/touch: act on what a link points to (Ansible's default). */
   readonly follow: boolean;
+  /** directory: apply mode, owner and group to everything inside too. */
+  readonly recurse: boolean;
 };
 
 const STATES: readonly FileState[] = ['file', 'directory', 'link', 'absent', 'touch'];
 
 export function normaliseFile(raw: Readonly<Record<string, unknown>>): FileParams {
-  const args = new ModuleArgs('file', raw, ['path', 'state', 'src', 'mode', 'owner', 'group', 'force', 'modification_time', 'access_time', 'follow'], { dest: 'path', name: 'path' });
+  const args = new ModuleArgs('file', raw, paramNames(fileParams, ['recurse']), { dest: 'path', name: 'path' });
   const state = args.oneOf('state', STATES, 'file');
+  const recurse = args.bool('recurse', false);
+  if (recurse && state !== 'directory') throw args.error("'recurse' is only used with state 'directory'", 'recurse');
   const src = args.string('src') || undefined;
   if (state === 'link' && src === undefined) throw args.error("state 'link' needs 'src' (what the link points to)", 'src');
   if (state !== 'link' && src !== undefined) throw args.error(`'src' is only used with state 'link', not '${state}'`, 'src');
@@ -45,6 +50,7 @@ export function normaliseFile(raw: Readonly<Record<string, unknown>>): FileParam
     modificationTime: args.oneOf('modification_time', ['now', 'preserve'], 'now'),
     accessTime: args.oneOf('access_time', ['now', 'preserve'], 'now'),
     follow: args.bool('follow', true),
+    recurse,
   };
 }
 
@@ -52,6 +58,30 @@ export function normaliseFile(raw: Readonly<Record<string, unknown>>): FileParam
 export function fileFactCommand(p: FileParams): string {
   const own = p.state === 'link' || p.state === 'absent';
   return pathStateCommand(p.path, { follow: !own && p.follow, readlink: p.state === 'link' });
+}
+
+/**
+ * With recurse: a command printing the first path under the directory whose mode, owner or
+ * group differs from the wanted ones (nothing when all match), or undefined when none is set.
+ */
+export function treeDriftCommand(p: FileParams): string | undefined {
+  const tests = [
+    ...(p.owner !== undefined ? [`! -user ${quoteArg(p.owner)}`] : []),
+    ...(p.group !== undefined ? [`! -group ${quoteArg(p.group)}`] : []),
+    ...(p.mode !== undefined ? [`! -perm ${formatMode(p.mode)}`] : []),
+  ];
+  if (!p.recurse || tests.length === 0) return undefined;
+  return `p=${quoteArg(p.path)}; if [ -d "$p" ]; then find "$p" \\( ${tests.join(' -o ')} \\) -print -quit; fi`;
+}
+
+/** chmod -R / chown -R (chgrp -R) of a whole tree. */
+function recursiveAttributeCommand(p: FileParams): string {
+  const q = quoteArg(p.path);
+  const steps: string[] = [];
+  if (p.mode !== undefined) steps.push(`chmod -R ${formatMode(p.mode)} -- ${q}`);
+  if (p.owner !== undefined) steps.push(`chown -R -- ${quoteArg(p.group !== undefined ? `${p.owner}:${p.group}` : p.owner)} ${q}`);
+  else if (p.group !== undefined) steps.push(`chgrp -R -- ${quoteArg(p.group)} ${q}`);
+  return steps.join(' && ');
 }
 
 function planFile(p: FileParams, facts: FactResults, ctx: PlanContext): Plan {
@@ -82,6 +112,10 @@ function planFile(p: FileParams, facts: FactResults, ctx: PlanContext): Plan {
     case 'directory':
       if (state.type === 'absent') return run([`mkdir -p -- ${q}`, attributeCommand(p.path, all)], 'directory created', afterWanted('directory'));
       if (state.type !== 'directory') return failPlan(`${p.path} exists and is a ${state.type}, not a directory`, returns);
+      if (p.recurse && facts.tree !== undefined) {
+        if (facts.tree.rc !== 0) return failPlan(`could not check the tree under ${p.path}: ${facts.tree.stderr.trim() || `exit code ${facts.tree.rc}`}`, returns);
+        if (facts.tree.stdout.trim() !== '') return run([recursiveAttributeCommand(p)], `mode/owner fixed under ${p.path}`, afterWanted('directory'));
+      }
       return fixAttributes(p, state, ctx, returns, diffOf(afterWanted('directory')));
     case 'file':
       if (state.type === 'absent') return failPlan(`file ${p.path} is absent, cannot continue (use state: touch to create it)`, returns);
@@ -132,6 +166,9 @@ export const fileModule: ModuleDefinition<FileParams> = {
 - file: { path: /opt/kuma/current, src: /opt/kuma/2.10.1, state: link }
 - file: { path: /tmp/old-rules, state: absent }`,
   normalise: normaliseFile,
-  facts: (p, ctx) => [{ key: 'path', command: fileFactCommand(p), become: ctx.become }],
+  facts: (p, ctx) => {
+    const tree = treeDriftCommand(p);
+    return [{ key: 'path', command: fileFactCommand(p), become: ctx.become }, ...(tree ? [{ key: 'tree', command: tree, become: ctx.become }] : [])];
+  },
   plan: (p, facts, ctx) => planOrFail(() => planFile(p, facts, ctx)),
 };

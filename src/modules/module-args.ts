@@ -1,5 +1,6 @@
 import { ExitCode, TpxError } from '../errors/tpx-error.js';
 import { parseMode } from './file-mode.js';
+import type { ModuleParams } from './params/module-params.js';
 
 /**
  * A module was given bad parameters. The engine turns it into a failed task (or, when the
@@ -164,4 +165,14 @@ function editDistance(a: string, b: string): number {
     prev = cur;
   }
   return prev[b.length];
+}
+
+/**
+ * The parameter names a module accepts: those its schema in src/modules/params declares (the
+ * single source of truth, also used by the loader), plus `extra` ones the module understands
+ * beyond it (Ansible names the schema does not list yet).
+ */
+export function paramNames(params: ModuleParams, extra: readonly string[] = []): string[] {
+  const properties = (params.schema.properties ?? {}) as Record<string, unknown>;
+  return [...new Set([...Object.keys(properties), ...extra])];
 }

@@ -3,7 +3,8 @@ import type { ModuleDefinition } from './module.js';
 import { chdirPrefix, readGuards } from './command.js';
 import { expandFreeForm } from './free-form.js';
 import { readLocalFile } from './local-file.js';
-import { ModuleArgs } from './module-args.js';
+import { ModuleArgs, paramNames } from './module-args.js';
+import { scriptParams } from './params/script.js';
 import { planOrFail } from './plans.js';
 import { remoteTempPath } from './remote-temp.js';
 import { guardFacts, planGuardSkip, type RunGuards } from './run-guards.js';
@@ -24,7 +25,7 @@ const OPTION_KEYS = ['chdir', 'creates', 'removes', 'executable'];
 /** `script: path/to/x.sh arg1 'arg 2'` (free form or `cmd`); arguments are never shell-expanded. */
 export function normaliseScript(raw: Readonly<Record<string, unknown>>): ScriptParams {
   const free = expandFreeForm(raw, OPTION_KEYS);
-  const args = new ModuleArgs('script', free.args, ['cmd', ...OPTION_KEYS]);
+  const args = new ModuleArgs('script', free.args, paramNames(scriptParams));
   if (free.rest !== undefined && args.has('cmd')) throw args.error("give either a free-form script line or 'cmd', not both", 'cmd');
   const words = splitOrThrow(args, 'cmd', free.rest ?? args.string('cmd') ?? '');
   if (words.length === 0 || words[0] === '') throw args.error("no script given (use a free-form line or 'cmd')", 'cmd');

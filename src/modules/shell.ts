@@ -1,7 +1,8 @@
 import type { ModuleDefinition } from './module.js';
 import { chdirPrefix, planCommandLike, readGuards, readStdin } from './command.js';
 import { expandFreeForm } from './free-form.js';
-import { ModuleArgs } from './module-args.js';
+import { ModuleArgs, paramNames } from './module-args.js';
+import { shellParams } from './params/shell.js';
 import { guardFacts, type RunGuards } from './run-guards.js';
 import { quoteArg } from './shell-quote.js';
 
@@ -17,7 +18,7 @@ const OPTION_KEYS = ['chdir', 'creates', 'removes', 'stdin', 'stdin_add_newline'
 /** The command line comes from the free form (`_raw_params`) or `cmd`. */
 export function normaliseShell(raw: Readonly<Record<string, unknown>>): ShellParams {
   const free = expandFreeForm(raw, OPTION_KEYS);
-  const args = new ModuleArgs('shell', free.args, ['cmd', ...OPTION_KEYS]);
+  const args = new ModuleArgs('shell', free.args, paramNames(shellParams, ['stdin_add_newline']));
   if (free.rest !== undefined && args.has('cmd')) throw args.error("give either a free-form command or 'cmd', not both", 'cmd');
   const cmd = free.rest ?? args.string('cmd') ?? '';
   if (cmd.trim() === '') throw args.error("no command given (use a free-form command or 'cmd')", 'cmd');

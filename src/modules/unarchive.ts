@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import type { FactResults, ModuleDefinition, Plan, PlanContext } from './module.js';
 import { readLocalFile } from './local-file.js';
-import { ModuleArgs } from './module-args.js';
+import { ModuleArgs, paramNames } from './module-args.js';
+import { unarchiveParams } from './params/unarchive.js';
+import { listTarEntries, topLevelNames } from './tar-listing.js';
 import { failPlan, planOrFail } from './plans.js';
 import { remoteTempPath } from './remote-temp.js';
 import { guardFacts, planGuardSkip } from './run-guards.js';
@@ -12,12 +14,15 @@ import { quoteArg, quoteArgv } from './shell-quote.js';
 export type UnarchiveParams = {
   /** Local path, relative to the playbook's directory (or its `files/`). */
   readonly src: string;
-  /** An existing directory on the host. */
+  /** A directory on the host; created (mkdir -p) when missing. */
   readonly dest: string;
   /** Skip when this path exists on the host. */
   readonly creates?: string;
   /** More `tar` options, e.g. `--strip-components=1`. */
   readonly extraOpts: readonly string[];
+  /** Owner and group given to everything unpacked (chown -R on what the archive creates). */
+  readonly owner?: string;
+  readonly group?: string;
 };
 
 /** The marker that records which archive (by sha256) was unpacked into dest. */
@@ -26,13 +31,15 @@ export function markerPath(p: UnarchiveParams): string {
 }
 
 export function normaliseUnarchive(raw: Readonly<Record<string, unknown>>): UnarchiveParams {
-  const args = new ModuleArgs('unarchive', raw, ['src', 'dest', 'creates', 'extra_opts', 'remote_src', 'copy']);
-  if (args.bool('remote_src', false) || !args.bool('copy', true)) throw args.error('remote_src is not supported; src must be a local .tar.gz archive', 'remote_src');
+  const args = new ModuleArgs('unarchive', raw, paramNames(unarchiveParams, ['owner', 'group']));
+  if (args.bool('remote_src', false)) throw args.error('remote_src is not supported; src must be a local .tar.gz archive', 'remote_src');
   return {
     src: args.requiredString('src'),
     dest: args.requiredString('dest'),
     creates: args.string('creates') || undefined,
     extraOpts: args.stringList('extra_opts') ?? [],
+    owner: args.string('owner') || undefined,
+    group: args.string('group') || undefined,
   };
 }
 
@@ -51,34 +58,52 @@ async function planUnarchive(p: UnarchiveParams, facts: FactResults, ctx: PlanCo
   if (local.content[0] !== 0x1f || local.content[1] !== 0x8b) return failPlan(`${local.path} is not a gzip-compressed tar archive (.tar.gz)`);
   const sha256 = createHash('sha256').update(local.content).digest('hex');
   const returns = { dest: p.dest, src: local.path, sha256 };
-  if (!lines.includes('tpx-dest-dir')) return failPlan(`dest ${p.dest} must be an existing directory`, returns);
+  const destMissing = lines.includes('tpx-dest-missing');
+  if (!destMissing && !lines.includes('tpx-dest-dir')) return failPlan(`could not inspect ${p.dest}: ${fact.stdout.trim()}`, returns);
   const marker = lines.find((l) => l.startsWith('tpx-marker '))?.slice('tpx-marker '.length).trim();
   if (marker === sha256) return { changed: false, actions: [], msg: `${basename(p.src)} already unpacked in ${p.dest}`, returns };
 
   const temp = remoteTempPath(basename(local.path));
   const tar = quoteArgv(['tar', '-xzf', temp, '-C', p.dest, ...p.extraOpts]);
+  const chown = ownerCommand(p, local.content);
   const diff = ctx.diff
     ? `--- before: ${p.dest}\n+++ after: ${p.dest}\n-archive: ${marker ?? '(none)'}\n+archive: ${sha256} (${basename(p.src)})\n`
     : undefined;
   return {
     changed: true,
     actions: [
+      ...(destMissing ? [{ kind: 'exec' as const, command: `mkdir -p -- ${quoteArg(p.dest)}`, become: ctx.become }] : []),
       { kind: 'put', content: local.content, path: temp, mode: 0o600, become: ctx.become },
       { kind: 'exec', command: `${tar}; rc=$?; rm -f -- ${quoteArg(temp)}; exit $rc`, become: ctx.become },
+      ...(chown ? [{ kind: 'exec' as const, command: chown, become: ctx.become }] : []),
       { kind: 'put', content: `${sha256}\n`, path: markerPath(p), mode: 0o644, become: ctx.become },
     ],
-    msg: `${basename(p.src)} unpacked into ${p.dest}`,
+    msg: `${basename(p.src)} unpacked into ${p.dest}${destMissing ? ' (created)' : ''}`,
     diff,
     returns,
   };
 }
 
+/**
+ * `chown -R` of what the archive creates in dest (its top-level names, read from the local
+ * archive after --strip-components), or undefined without owner/group.
+ */
+export function ownerCommand(p: UnarchiveParams, archive: Buffer): string | undefined {
+  if (p.owner === undefined && p.group === undefined) return undefined;
+  const strip = p.extraOpts.map((o) => /^--strip-components=(\d+)$/.exec(o)).find(Boolean);
+  const tops = topLevelNames(listTarEntries(archive), strip ? Number(strip[1]) : 0);
+  if (tops.length === 0) return undefined;
+  const who = p.owner !== undefined ? `${p.owner}${p.group !== undefined ? `:${p.group}` : ''}` : `:${p.group}`;
+  const base = p.dest.replace(/\/+$/, '') || '/';
+  return quoteArgv(['chown', '-R', '--', who, ...tops.map((t) => `${base}/${t}`)]);
+}
+
 /** `unarchive`: unpacks a local .tar.gz into a directory on the host, once per archive content. */
 export const unarchiveModule: ModuleDefinition<UnarchiveParams> = {
   name: 'unarchive',
-  doc: `Uploads a local .tar.gz and unpacks it into an existing directory on the host; unpacks again only when the archive's sha256 changes (recorded in dest/.tpx-unarchive-<name>.sha256).
+  doc: `Uploads a local .tar.gz and unpacks it into a directory on the host (created when missing); unpacks again only when the archive's sha256 changes (recorded in dest/.tpx-unarchive-<name>.sha256).
 
-- name: Unpack the Kuma release
+- name: Unpack the Kuma release (dest is created when missing)
   unarchive:
     src: dist/kuma-2.10.1.tar.gz          # relative to the playbook
     dest: /opt/kuma

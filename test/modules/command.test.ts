@@ -19,6 +19,7 @@ describe('command: parameters', () => {
     [{ cmd: 'cat', stdin: 'hello' }, { argv: ['cat'], stdin: 'hello\n' }],
     [{ cmd: 'cat', stdin: 'hello', stdin_add_newline: 'no' }, { argv: ['cat'], stdin: 'hello' }],
     [{ argv: 'ls' }, { argv: ['ls'] }],
+    [{ cmd: ['echo', 'a b', '$(x)'] }, { argv: ['echo', 'a b', '$(x)'] }],
     [{ cmd: 'ls', chdir: '/srv', creates: '/a', removes: '/b' }, { argv: ['ls'], chdir: '/srv', creates: '/a', removes: '/b' }],
   ])('%j', (args, expected) => {
     expect(normaliseCommand(args)).toMatchObject(expected);

@@ -29,7 +29,7 @@ describe('file: parameters', () => {
     [{ path: '/x', state: 'link' }, /state 'link' needs 'src'/],
     [{ path: '/x', state: 'directory', src: '/y' }, /'src' is only used with state 'link'/],
     [{ path: '/x', dest: '/y' }, /'path' and 'dest' are the same parameter/],
-    [{ path: '/x', recurse: true }, /unsupported parameter 'recurse'/],
+    [{ path: '/x', recurse: true }, /'recurse' is only used with state 'directory'/],
     [{ path: '/x', stat: 'directory' }, /did you mean 'state'/],
   ])('rejects %j', (args, message) => {
     expect(() => normaliseFile(args)).toThrow(ModuleArgsError);
@@ -148,5 +148,34 @@ describe('file: for real', () => {
     expect((await runLocally(fileModule, { path: join(root, 'l'), state: 'link', src: 'other' }, check, root)).plan.changed).toBe(true);
     expect(existsSync(join(root, 'keep'))).toBe(true);
     expect(readlinkSync(join(root, 'l'))).toBe('keep');
+  });
+});
+
+describe('file: recurse', () => {
+  it('rejects recurse outside state directory', () => {
+    expect(() => normaliseFile({ path: '/x', state: 'file', recurse: true })).toThrow(/'recurse' is only used with state 'directory'/);
+  });
+
+  it('checks the tree with find and fixes it with -R', async () => {
+    const p = normaliseFile({ path: '/d x', state: 'directory', recurse: true, owner: 'kuma', mode: '0750' });
+    const facts = fileModule.facts!(p, ctx);
+    expect(facts[1]).toEqual({ key: 'tree', become: false, command: `p='/d x'; if [ -d "$p" ]; then find "$p" \\( ! -user kuma -o ! -perm 0750 \\) -print -quit; fi` });
+    const drift = await fileModule.plan(p, { ...DIR, tree: execResult('/d x/f\n') }, ctx);
+    expect(drift).toMatchObject({ changed: true, actions: [{ command: `chmod -R 0750 -- '/d x' && chown -R -- kuma '/d x'` }] });
+    const clean = await fileModule.plan(p, { path: execResult('tpx-stat directory 750 1 kuma 0 root 1 -\n'), tree: execResult('') }, ctx);
+    expect(clean).toMatchObject({ changed: false, actions: [] });
+  });
+
+  it('fixes a whole tree for real, then changes nothing', async () => {
+    const root = makeTempDir();
+    mkdirSync(join(root, 't', 'sub'), { recursive: true });
+    writeFileSync(join(root, 't', 'sub', 'f'), 'x');
+    const args = { path: join(root, 't'), state: 'directory', recurse: true, owner: 'nobody', group: 'daemon' };
+    expect((await runLocally(fileModule, args, ctx, root)).plan.changed).toBe(true);
+    expect(statSync(join(root, 't', 'sub', 'f'))).toMatchObject({ uid: 65534, gid: 1 });
+    expect((await runLocally(fileModule, args, ctx, root)).plan.changed).toBe(false);
+    writeFileSync(join(root, 't', 'sub', 'g'), 'new, owned by root');
+    expect((await runLocally(fileModule, args, ctx, root)).plan.changed).toBe(true);
+    expect((await runLocally(fileModule, args, ctx, root)).plan.changed).toBe(false);
   });
 });

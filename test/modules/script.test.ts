@@ -24,6 +24,8 @@ describe('script: parameters', () => {
 
   it.each<[Record<string, unknown>, RegExp]>([
     [{}, /no script given/],
+    [{ _raw_params: 'a.sh', cmd: 'b.sh' }, /give either a free-form script line or 'cmd'/],
+    [{ cmd: 'a.sh', executable: "'open" }, /cannot split 'executable'/],
     [{ cmd: 'x.sh', src: 'y' }, /unsupported parameter 'src'/],
     [{ cmd: "x.sh 'open" }, /cannot split 'cmd'/],
   ])('rejects %j', (args, message) => {

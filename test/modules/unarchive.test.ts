@@ -33,7 +33,8 @@ describe('unarchive: parameters and facts', () => {
     [{ dest: '/x' }, /'src' is required/],
     [{ src: 'a.tgz' }, /'dest' is required/],
     [{ src: 'a.tgz', dest: '/x', remote_src: true }, /remote_src is not supported/],
-    [{ src: 'a.tgz', dest: '/x', owner: 'root' }, /unsupported parameter 'owner'/],
+    [{ src: 'a.tgz', dest: '/x', mode: '0644' }, /unsupported parameter 'mode'/],
+    [{ src: 'a.tgz', dest: '/x', list_files: true }, /unsupported parameter 'list_files'/],
   ])('rejects %j', (args, message) => {
     expect(() => normaliseUnarchive(args)).toThrow(ModuleArgsError);
     expect(() => normaliseUnarchive(args)).toThrow(message);
@@ -57,7 +58,8 @@ describe('unarchive: plan', () => {
 
   it.each<[string, string, Record<string, unknown>]>([
     ['changes nothing when the marker matches', 'tpx-dest-dir\ntpx-marker SHA\n', { changed: false, actions: [], msg: 'a.tar.gz already unpacked in /opt' }],
-    ['fails when dest is missing', 'tpx-dest-missing\n', { failed: true, msg: 'dest /opt must be an existing directory' }],
+    ['creates a missing dest first', 'tpx-dest-missing\n', { changed: true, msg: 'a.tar.gz unpacked into /opt (created)', actions: [{ kind: 'exec', command: 'mkdir -p -- /opt' }, {}, {}, {}] }],
+    ['fails when the fact is garbled', 'garbage\n', { failed: true, msg: 'could not inspect /opt: garbage' }],
   ])('%s', async (_name, stdout, expected) => {
     const book = makeTempDir();
     const sha = makeArchive(book, 'a.tar.gz', { f: 'x' });
@@ -113,5 +115,22 @@ describe('unarchive: for real', () => {
     const check = await runLocally(unarchiveModule, { src: 'ok.tar.gz', dest }, makeContext({ playbookDir: book, check: true }), dest);
     expect(check.plan.changed).toBe(true);
     expect(existsSync(join(dest, 'f'))).toBe(false);
+  });
+});
+
+describe('unarchive: owner and a missing dest, for real', () => {
+  it('creates dest, chowns only what the archive unpacked, and stays idempotent', async () => {
+    const book = makeTempDir();
+    const dest = join(makeTempDir(), 'new dir', 'kuma');
+    makeArchive(book, 'k.tar.gz', { 'kuma-2.10.1/bin/kumactl': 'x', 'README md': 'r' });
+    const ctx = makeContext({ playbookDir: book });
+    const args = { src: 'k.tar.gz', dest, owner: 'nobody', group: 'daemon', extra_opts: ['--strip-components=0'] };
+    const first = await runLocally(unarchiveModule, args, ctx, '/');
+    expect(first.failed, first.msg).toBe(false);
+    const { statSync } = await import('node:fs');
+    expect(statSync(join(dest, 'kuma-2.10.1', 'bin', 'kumactl'))).toMatchObject({ uid: 65534, gid: 1 });
+    expect(statSync(join(dest, 'README md'))).toMatchObject({ uid: 65534 });
+    expect(statSync(dest)).toMatchObject({ uid: 0 });
+    expect((await runLocally(unarchiveModule, args, ctx, '/')).plan.changed).toBe(false);
   });
 });
