@@ -1,0 +1,62 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { labDown } from '../../src/lab/lab-down.js';
+import { labUp } from '../../src/lab/lab-up.js';
+import { listLabNetns } from '../../src/lab/network.js';
+import { LabError } from '../../src/lab/prerequisites.js';
+import { runProcess } from '../../src/lab/run-process.js';
+import { labSupported } from '../helpers/lab.js';
+
+/** PIDs whose command line mentions the dir. */
+async function processesMentioning(dir: string): Promise<number[]> {
+  const pids: number[] = [];
+  for (const p of (await readdir('/proc')).filter((n) => /^\d+$/.test(n))) {
+    const cmd = await readFile(`/proc/${p}/cmdline`, 'utf8').catch(() => '');
+    if (cmd.includes(dir) && Number(p) !== process.pid) pids.push(Number(p));
+  }
+  return pids;
+}
+
+describe.skipIf(!labSupported())('lab up / down', () => {
+  it('refuses a second lab in the same dir, and down leaves nothing: namespaces, processes, users, sudoers, dir', async () => {
+    const dir = mkdtempSync('/var/tmp/tpx-lab-life-');
+    const passwdBefore = readFileSync('/etc/passwd', 'utf8');
+    const state = await labUp({ dir, hosts: 2, versions: ['2.9.2'] });
+    try {
+      await expect(labUp({ dir, hosts: 2 })).rejects.toThrow(/a lab already exists in .*lab down --dir/);
+      // A session left running on a host is the lab's too.
+      await runProcess('ssh', ['-i', state.identityFile, '-o', `UserKnownHostsFile=${state.knownHostsFile}`, '-o', 'BatchMode=yes', '-p', String(state.hosts[0].port), `${state.user}@127.0.0.1`, 'nohup sleep 600 >/dev/null 2>&1 &']);
+      expect((await listLabNetns(state.labId)).length).toBe(3);
+      expect((await processesMentioning(dir)).length).toBeGreaterThan(0);
+    } finally {
+      const result = await labDown(dir);
+      expect(result.found).toBe(true);
+    }
+    expect(await listLabNetns(state.labId)).toEqual([]);
+    expect(await processesMentioning(dir)).toEqual([]);
+    const sleepers = await runProcess('pgrep', ['-f', '^sleep 600$']);
+    expect(sleepers.stdout).toBe('');
+    expect(existsSync(dir)).toBe(false);
+    expect(readFileSync('/etc/passwd', 'utf8')).toBe(passwdBefore);
+    expect(existsSync('/etc/sudoers.d/tpx-lab')).toBe(false);
+    // Idempotent.
+    expect((await labDown(dir)).found).toBe(false);
+  });
+
+  it('down works after a half-built lab (only the id file and some namespaces exist)', async () => {
+    const dir = mkdtempSync('/var/tmp/tpx-lab-half-');
+    const labId = `h${Date.now().toString(36).slice(-5)}`;
+    await runProcess('sh', ['-c', `echo ${labId} > ${dir}/lab-id && ip netns add tpxlab-${labId}-1 && ip netns add tpxlab-${labId}-sw`]);
+    expect((await listLabNetns(labId)).length).toBe(2);
+    await labDown(dir);
+    expect(await listLabNetns(labId)).toEqual([]);
+    expect(existsSync(dir)).toBe(false);
+  });
+
+  it('rejects a lab dir that the hosts would hide, before making anything', async () => {
+    await expect(labUp({ dir: '/tmp/tpx-lab-x', hosts: 1 })).rejects.toThrow(LabError);
+    await expect(labUp({ dir: '/tmp/tpx-lab-x', hosts: 1 })).rejects.toThrow(/cannot be under \/tmp/);
+    expect(existsSync('/tmp/tpx-lab-x')).toBe(false);
+  });
+});
