@@ -114,7 +114,7 @@ describe('transport against real OpenSSH sshd', () => {
     expect((await conn.exec(`stat -c '%a %U %G' ${owned}`)).stdout).toBe('600 postgres postgres\n');
     expect((await conn.get(owned))?.toString()).toBe('owned\n');
     expect(await conn.get(join(work, 'missing'))).toBeNull();
-    expect((await conn.exec('ls /tmp | grep -c "^.tpx-put-" || true')).stdout).toBe('0\n');
+    expect((await conn.exec('ls -a /tmp ~ | grep -c "^.tpx-put-" || true')).stdout).toBe('0\n');
     await conn.close();
   });
 

@@ -1,4 +1,5 @@
 import type { ClientChannel } from 'ssh2';
+import { ConnectionError } from '../../errors/connection-error.js';
 import { secretMasker } from '../../errors/mask-secrets.js';
 import type { ExecOptions, ExecResult } from '../connection.js';
 import { describeBecomeFailure } from './become-failure.js';
@@ -121,7 +122,12 @@ export async function runRemoteCommand(
     if (options.signal?.aborted) stop();
 
     // When stopped, the result waits for the kill command: once it is back, nothing is left running.
-    stream.on('close', () => void Promise.race([killed, delay(KILL_GRACE_MS)]).then(finish));
+    // ssh2 repeats the exit status on 'close': the 'exit' event may have fired before we were
+    // listening (the channel is handed over through a promise, after ssh2 parsed more packets).
+    stream.on('close', (code?: number | null, signal?: string) => {
+      if (!exit && (typeof code === 'number' || signal)) exit = { code: typeof code === 'number' ? code : null, signal: signal ?? null };
+      void Promise.race([killed, delay(KILL_GRACE_MS)]).then(finish);
+    });
     const finish = (): void => {
       clearTimeout(timer);
       clearTimeout(graceTimer);
@@ -132,7 +138,11 @@ export async function runRemoteCommand(
       if (become && !mayRun() && !stopping) {
         return reject(describeBecomeFailure(host.name, stderr, password !== undefined, wrongPassword));
       }
-      if (!exit && !stopping) return reject(closedError(host, `running \`${secretMasker.mask(command).slice(0, 80)}\``));
+      if (!exit && !stopping) {
+        const what = `running \`${secretMasker.mask(command).slice(0, 80)}\``;
+        if (host.isClosed()) return reject(closedError(host, what));
+        return reject(new ConnectionError(host.name, 'closed', `${host.name}: the channel closed without an exit status while ${what}`));
+      }
       resolve({
         rc: stopping ? null : (exit?.code ?? null),
         signal: exit?.signal ?? null,

@@ -54,10 +54,15 @@ export async function putFile(host: ChannelHost, content: string | Buffer, remot
   }
 
   const becomeUser = options.becomeUser ?? 'root';
-  const temp = `/tmp/.${createToken('tpx-put-')}`;
-  // A become user other than root must be able to read the staged file.
+  // Staged in the login user's home (always writable, private) when root installs it; a
+  // become user other than root may not enter that home, so then /tmp, readable by it.
   const stagedMode = becomeUser === 'root' ? 0o600 : 0o644;
-  await withSftp(host, what, (sftp) => call((cb) => sftp.writeFile(temp, data, { mode: stagedMode }, cb))).catch((err) => failTransfer(host, what, err));
+  const temp = await withSftp(host, what, async (sftp) => {
+    const dir = becomeUser === 'root' ? await call<string>((cb) => sftp.realpath('.', cb)) : '/tmp';
+    const path = posix.join(dir, `.${createToken('tpx-put-')}`);
+    await call((cb) => sftp.writeFile(path, data, { mode: stagedMode }, cb));
+    return path;
+  }).catch((err) => failTransfer(host, what, err));
   const [owner, group] = (options.owner ?? '').split(':');
   const install = [
     'install',
