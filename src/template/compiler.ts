@@ -135,6 +135,12 @@ export class TpxCompiler extends BaseCompiler {
     else super._compileExpression(node, frame);
   }
 
+  /** `(a)` groups; `(a, b)` is a tuple, a list here (nunjucks would emit JS's comma operator). */
+  compileGroup(node: NjNode, frame: unknown): void {
+    const multiple = (node.children ?? []).length > 1;
+    this._compileAggregate(node, frame, multiple ? '[' : '(', multiple ? ']' : ')');
+  }
+
   compileInlineIf(node: NjNode, frame: unknown): void {
     this._emit('(env.tpx.truthy(');
     this.compile(node.cond as NjNode, frame);

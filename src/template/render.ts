@@ -16,6 +16,7 @@ import { compileAst, getCachedTemplate, type CompiledTemplate } from './environm
 import { nj, type NjNode } from './nunjucks-internals.js';
 import { parseExpressionAst, parseTemplateAst } from './parser.js';
 import { isTruthy } from './python-values.js';
+import { VARS_KEY } from './runtime.js';
 import { containsTemplate, findUnknownName } from './syntax.js';
 import { describeParseError } from './syntax-problem.js';
 import { UndefinedAccess } from './undefined.js';
@@ -126,7 +127,7 @@ function checkParsed(text: string, ctx: TemplateContext, parse: () => NjNode, in
 
 function runTemplate(template: CompiledTemplate, text: string, ctx: TemplateContext): unknown {
   try {
-    return template.render(ctx.vars as Record<string, unknown>);
+    return template.render({ [VARS_KEY]: ctx.vars });
   } catch (error) {
     throw translateRenderError(error, text, ctx);
   }

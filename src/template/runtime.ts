@@ -28,12 +28,22 @@ interface ContextLike {
 
 const hasOwn = (obj: object, key: string): boolean => Object.prototype.hasOwnProperty.call(obj, key);
 
+/**
+ * The key under which a render passes its variables. nunjucks copies the top level of the
+ * render context on every render; nesting the variables one level down keeps that copy to
+ * one key, so a large (or lazily rendered) variable set is read only where it is used.
+ */
+export const VARS_KEY = '\u0000tpx-vars';
+
 /** A variable: a loop or `set` local, then the render's variables, then the globals. */
 function lookup(context: ContextLike, frame: FrameLike, name: string): unknown {
   const local = frame.lookup(name);
   if (local !== undefined) return local;
-  const vars = context.ctx;
-  if (hasOwn(vars, name) && vars[name] !== undefined) return vars[name];
+  const vars = (context.ctx[VARS_KEY] as Record<string, unknown> | undefined) ?? context.ctx;
+  if (hasOwn(vars, name)) {
+    const value = vars[name];
+    if (value !== undefined) return value;
+  }
   const globals = context.env.globals;
   if (hasOwn(globals, name)) return globals[name];
   return new UndefinedValue(name);

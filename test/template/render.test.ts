@@ -40,8 +40,13 @@ describe('renderValue: native types for a single {{ expr }}', () => {
     expect(renderValue(template, ctx)).toEqual(expected);
   });
 
-  it('keeps identity-free copies: the dict is equal, not a string', () => {
-    expect(typeof renderValue('{{ conf }}', ctx)).toBe('object');
+  it('returns the value itself for a sole variable, not its text', () => {
+    expect(renderValue('{{ conf }}', ctx)).toBe(vars.conf);
+  });
+
+  it('a tuple (a, b) is a list, as Jinja2 makes it', () => {
+    expect(renderValue('{{ (1, "a") }}', ctx)).toEqual([1, 'a']);
+    expect(renderValue('{{ (1 + 2) * 2 }}', ctx)).toBe(6);
   });
 });
 
@@ -191,6 +196,21 @@ describe('compile cache', () => {
     const beforeExpr = compileStats.compiled;
     for (let i = 0; i < 50; i++) evaluateExpression(expr, ctx);
     expect(compileStats.compiled - beforeExpr).toBe(1);
+  });
+});
+
+describe('variables are read only where used', () => {
+  it('does not read (or copy) every variable on a render', () => {
+    const reads: string[] = [];
+    const target: Record<string, unknown> = { a: 1, b: 2, c: 3 };
+    const proxy = new Proxy(target, {
+      get: (t, key) => {
+        if (typeof key === 'string') reads.push(key);
+        return t[key as string];
+      },
+    });
+    expect(renderValue('{{ a + 1 }}', { vars: proxy })).toBe(2);
+    expect(reads).toEqual(['a']);
   });
 });
 

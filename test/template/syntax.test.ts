@@ -13,6 +13,8 @@ const templateCases: Case[] = [
   ['{% if x %}a{% else %}b{% endif %}', null],
   ['{% for i in xs %}{{ i }}{% endfor %}', null],
   ['{{ x }} }}', null], // a stray "}}" is text, as in Jinja2
+  ["{{ d | combine({'a': {'b': 1}}) }}", null], // "}}" inside an open "{" closes the dict
+  ["{{ x | regex_search('\\d+') }}", null],
   ['{{ x }', { message: 'unexpected "}" in expression; expected "}}"', line: 1, col: 6 }],
   ['{{ x', { message: 'unclosed "{{"', line: 1, col: 1 }],
   ['ok {{ x }} and {{ y', { message: 'unclosed "{{"', line: 1, col: 16 }],
@@ -45,6 +47,9 @@ const expressionCases: Case[] = [
   ["'a' in xs and 'b' not in xs", null],
   ['result.rc != 0 and "error" in result.stderr', null],
   ['x if y else z', null],
+  ['result.stdout | int > 0', null],
+  ['flag | bool', null],
+  ['n is divisibleby 3', null],
   ['', { message: 'empty expression', line: 1, col: 1 }],
   ['x }} y', { message: 'unexpected "}}" in expression', line: 1, col: 3 }],
   ['x ==', { message: 'unexpected end of text', line: 1, col: 5 }],
