@@ -1,8 +1,8 @@
 import type { ModuleDefinition, Plan, PlanContext } from './module.js';
-import { ModuleArgs, paramNames } from './module-args.js';
 import { assertParams } from './params/assert.js';
 import { failPlan } from './plans.js';
-import { isTruthy } from './truthy.js';
+import { isTruthy } from '../template/python-values.js';
+import { ModuleArgs, paramNames, toBool } from './module-args.js';
 
 /** Parameters of `assert`: expressions that must all hold. */
 export type AssertParams = {
@@ -20,6 +20,11 @@ export function normaliseAssert(raw: Readonly<Record<string, unknown>>): AssertP
   return { that, failMsg: args.string('fail_msg'), successMsg: args.string('success_msg'), quiet: args.bool('quiet', false) };
 }
 
+/** As a `when` condition: a string spelled like a boolean ("false", "no") is that boolean, else Python truthiness. */
+function holds(value: unknown): boolean {
+  return (typeof value === 'string' ? toBool(value) : undefined) ?? isTruthy(value);
+}
+
 /**
  * Evaluates each expression in order with the engine's evaluator; the first false one fails
  * the task, named in the message (or in `assertion` when fail_msg replaces the message).
@@ -30,7 +35,7 @@ export function planAssert(p: AssertParams, ctx: PlanContext): Plan {
   if (!evaluate) return failPlan('assert needs an expression evaluator, and the engine gave none');
   for (const expression of p.that) {
     const value = evaluate(expression.trim());
-    if (!isTruthy(value)) {
+    if (!holds(value)) {
       return failPlan(p.failMsg ?? `Assertion failed: ${expression}`, { assertion: expression, evaluated_to: false });
     }
   }

@@ -29,22 +29,27 @@ function lookupVar(path: string, vars: Readonly<Record<string, unknown>>): { fou
 }
 
 /**
- * `var` as Ansible shows it: a plain (dotted) name is looked up and reported as not defined
- * when missing; anything else is evaluated as an expression.
+ * `var` as Ansible shows it: evaluated as an expression; a plain (dotted) name that is not
+ * defined shows `VARIABLE IS NOT DEFINED!` instead of failing the task. Without an
+ * evaluator, a plain name is looked up in the task's variables.
  */
 export function planDebug(p: DebugParams, ctx: PlanContext): Plan {
   if (ctx.verbosity < p.verbosity) return { changed: false, actions: [], skipped: true, msg: 'Verbosity threshold not met.' };
-    // A list or mapping msg stays structured in the result (register sees it as such).
+  // A list or mapping msg stays structured in the result (register sees it as such).
   if (p.var === undefined) return { changed: false, actions: [], ...(typeof p.msg === 'string' ? { msg: p.msg } : {}), returns: { msg: p.msg } };
   const name = p.var.trim();
+  const plain = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$/.test(name);
   let value: unknown;
-  if (/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$/.test(name)) {
-    const found = lookupVar(name, ctx.vars);
-    value = found.found ? found.value : NOT_DEFINED;
-  } else if (ctx.evaluate) {
-    value = ctx.evaluate(name);
+  if (ctx.evaluate) {
+    try {
+      value = ctx.evaluate(name);
+    } catch (err) {
+      if (!plain) throw err;
+      value = NOT_DEFINED;
+    }
   } else {
-    value = NOT_DEFINED;
+    const found = plain ? lookupVar(name, ctx.vars) : { found: false };
+    value = found.found ? found.value : NOT_DEFINED;
   }
   return { changed: false, actions: [], msg: `${name}: ${typeof value === 'string' ? value : JSON.stringify(value)}`, returns: { [name]: value } };
 }

@@ -63,3 +63,16 @@ describe('assert', () => {
     expect(assertModule.facts).toBeUndefined();
   });
 });
+
+describe('assert with the real template evaluator', () => {
+  it('evaluates Jinja2 expressions like a when condition', async () => {
+    const { evaluateExpression } = await import('../../src/template/render.js');
+    const vars = { kuma_version: '2.10.1', rules: [], flag: 'no' };
+    const real = makeContext({ vars, evaluate: (e) => evaluateExpression(e, { vars, host: 'h', task: 't' }) });
+    const ok = await assertModule.plan(normaliseAssert({ that: ["kuma_version is version('2.9.0', '>=')", "kuma_version != ''"] }), {}, real);
+    expect(ok.failed).toBeUndefined();
+    expect((await assertModule.plan(normaliseAssert({ that: ['rules'] }), {}, real)).msg).toBe('Assertion failed: rules');
+    expect((await assertModule.plan(normaliseAssert({ that: ['flag'] }), {}, real)).failed).toBe(true);
+    expect(() => assertModule.plan(normaliseAssert({ that: ['nope == 1'] }), {}, real)).toThrow(/nope/);
+  });
+});
