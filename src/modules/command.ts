@@ -35,6 +35,7 @@ export function normaliseCommand(raw: Readonly<Record<string, unknown>>): Comman
     }
   }
   if (argv.length === 0 || argv[0] === '') throw args.error("no command given (use a free-form command, 'cmd' or 'argv')", 'cmd');
+  if (argv.some((a) => a.includes('\0'))) throw args.error('an argument contains a NUL byte, which no command can receive', 'argv');
   return { argv, ...readGuards(args), ...readStdin(args) };
 }
 

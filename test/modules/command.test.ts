@@ -33,6 +33,7 @@ describe('command: parameters', () => {
     [{ cmd: 'ls', chdri: '/tmp' }, /unsupported parameter 'chdri' \(did you mean 'chdir'\?\)/],
     [{ cmd: 'ls', stdin_add_newline: 'maybe' }, /'stdin_add_newline' must be a boolean/],
     [{ argv: [['nested']] }, /'argv\[0\]' must be a string/],
+    [{ argv: ['echo', 'a\0b'] }, /NUL byte/],
   ])('rejects %j', (args, message) => {
     expect(() => normaliseCommand(args)).toThrow(ModuleArgsError);
     expect(() => normaliseCommand(args)).toThrow(message);
