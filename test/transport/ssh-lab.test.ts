@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -20,8 +20,6 @@ describe.skipIf(!labSupported())('transport against the lab fleet', () => {
   let work: string;
   beforeAll(() => {
     work = mkdtempSync(join(tmpdir(), 'tpx-lab-transport-'));
-    // Workaround until the lab does it: sshd reads authorized_keys as the login user, who must be able to enter the lab dir.
-    chmodSync(lab.dir, 0o711);
   });
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
