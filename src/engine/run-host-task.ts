@@ -1,5 +1,7 @@
 import { ConnectionError } from '../errors/connection-error.js';
+import { UndefinedVariableError } from '../template/errors.js';
 import { evaluateConditions, renderValue } from '../template/render.js';
+import { UndefinedAccess } from '../template/undefined.js';
 import { combineLoopResults, failedResult, skippedResult, type RawResult } from './raw-result.js';
 import { runAttempts } from './run-attempts.js';
 import { varsFor, type TaskEnv } from './task-env.js';
@@ -45,6 +47,9 @@ export async function runHostTask(env: TaskEnv): Promise<HostTaskOutcome> {
     if (error instanceof ConnectionError) {
       raw = { changed: false, unreachable: true, msg: error.message };
       unreachableKind = error.kind;
+    } else if (error instanceof UndefinedAccess) {
+      // A module met an undefined value outside a template render: name the task and host too.
+      raw = failedResult(new UndefinedVariableError({ variable: error.variable, detail: error.detail, host: env.host.name, task: env.name }).message);
     } else {
       raw = failedResult(messageOf(error));
     }
@@ -71,7 +76,6 @@ async function runLoop(env: TaskEnv): Promise<{ raw: RawResult; facts?: Record<s
       if (outcome.facts) facts = { ...facts, ...outcome.facts };
     }
     results.push({ ...itemRaw, [task.loopVar]: item, ansible_loop_var: task.loopVar });
-    if (itemRaw.unreachable === true) break;
   }
   const raw = combineLoopResults(results);
   if (env.run.interrupted() && results.length < items.length) Object.assign(raw, { failed: true, interrupted: true, msg: 'interrupted' });

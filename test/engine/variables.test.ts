@@ -210,3 +210,19 @@ describe('magic variables', () => {
     expect(r.fleet.connectVars.get('h01')).toMatchObject({ port: 2022, user: 'ops', level: 'host' });
   });
 });
+
+describe('undefined values that reach a module', () => {
+  it('debug var of a variable that cannot render shows it as not defined, as Ansible does', async () => {
+    const r = await run(
+      `
+- hosts: h01
+  vars: { a: "{{ nope }}" }
+  tasks:
+    - name: show a
+      debug: { var: a }
+`,
+      inventory,
+    );
+    expect(r.result('h01', 'show a')).toMatchObject({ status: 'ok', msg: 'a: VARIABLE IS NOT DEFINED!' });
+  });
+});
