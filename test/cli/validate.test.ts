@@ -1,0 +1,73 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const BIN = join(ROOT, 'bin', 'tpx.js');
+let dir: string;
+
+function tpx(args: string[], cwd = dir): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 30_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+beforeAll(() => {
+  if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js')) || process.env.TPX_TEST_BUILD === '1') {
+    execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore', timeout: 120_000 });
+  }
+  dir = mkdtempSync(join(tmpdir(), 'tpx-validate-'));
+  writeFileSync(join(dir, 'ok.yaml'), '- hosts: all\n  tasks:\n    - command: uptime\n    - block:\n        - debug: {msg: hi}\n');
+  writeFileSync(join(dir, 'bad.yaml'), '- hosts: all\n  tasks:\n    - name: greet\n      debug: {msg: hi}\n      whn: x == 1\n    - shel: ls\n');
+  writeFileSync(join(dir, 'inv.yaml'), 'all:\n  children:\n    web:\n      hosts:\n        web-1: {}\n');
+  writeFileSync(join(dir, 'webs.yaml'), '- hosts: webz\n  tasks:\n    - command: uptime\n');
+}, 180_000);
+
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('tpx validate', () => {
+  it('prints ok with the number of plays and tasks and exits 0', () => {
+    const r = tpx(['validate', 'ok.yaml']);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('ok: ok.yaml (1 play, 2 tasks)\n');
+    expect(r.code).toBe(0);
+  });
+
+  it('exits 4 with FILE:LINE:COL, the offending line and a caret, for every problem, and no stack trace', () => {
+    const r = tpx(['validate', 'bad.yaml']);
+    expect(r.code).toBe(4);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(
+      [
+        'bad.yaml:5:7: unknown key "whn" in task; did you mean "when"?',
+        '5 |       whn: x == 1',
+        '          ^',
+        '',
+        'bad.yaml:6:7: unknown module "shel"; did you mean "shell"?',
+        '6 |     - shel: ls',
+        '          ^',
+        '2 errors found; nothing was run.',
+        '',
+      ].join('\n'),
+    );
+    expect(r.stderr).not.toMatch(/\bat .*\(.*:\d+:\d+\)|Error:/);
+  });
+
+  it('checks hosts against the inventory given with -i', () => {
+    const r = tpx(['validate', 'webs.yaml', '-i', 'inv.yaml']);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain('webs.yaml:1:10: hosts names "webz", which is neither a host nor a group of the inventory; did you mean "web"?');
+    const ok = tpx(['validate', 'ok.yaml', '-i', 'inv.yaml']);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('ok: ok.yaml (1 play, 2 tasks)\n');
+  });
+
+  it('reports a missing playbook as bad input, not a crash', () => {
+    const r = tpx(['validate', 'nope.yaml']);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(/^nope\.yaml:1:1: cannot read the file: no such file\n/);
+  });
+});
