@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, openSync, closeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readlinkSync, statSync } from 'node:fs';
 import { chmod, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hostKeyPath } from './ssh-files.js';
@@ -100,9 +100,31 @@ async function listens(pid: number): Promise<boolean> {
   return /:0016 [0-9A-F]{8}:0000 0A/.test(tcp);
 }
 
+/**
+ * Throws unless `pid` still lives in the host's network namespace. Guards against a PID that
+ * was reused after the host's sshd died: entering it could reach the machine's own iptables.
+ */
+export function assertInHostNetns(pid: number, netns: string): void {
+  let expected: string;
+  try {
+    expected = `net:[${statSync(`/run/netns/${netns}`).ino}]`;
+  } catch {
+    throw new Error(`lab namespace ${netns} does not exist (lab down?)`);
+  }
+  const actual = (() => {
+    try {
+      return readlinkSync(`/proc/${pid}/ns/net`);
+    } catch {
+      return 'gone';
+    }
+  })();
+  if (actual !== expected) throw new Error(`the sshd of ${netns} (pid ${pid}) is not running any more; rebuild the lab`);
+}
+
 /** Runs a shell command as root inside a host's namespaces (network, mount, hostname). */
-export function hostExec(state: LabState, host: string | LabHost, command: string, options: { input?: string; timeoutMs?: number } = {}): Promise<ProcessResult> {
+export async function hostExec(state: LabState, host: string | LabHost, command: string, options: { input?: string; timeoutMs?: number } = {}): Promise<ProcessResult> {
   const h = typeof host === 'string' ? findHost(state, host) : host;
+  assertInHostNetns(h.anchorPid, h.netns);
   return runProcess('nsenter', ['-t', String(h.anchorPid), '--net', '--mount', '--uts', '--', 'sh', '-c', command], options);
 }
 

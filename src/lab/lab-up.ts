@@ -141,7 +141,7 @@ async function build(dir: string, labId: string, count: number, seeds: ReturnTyp
 
   log(`seeding rules`);
   const s = state;
-  await forEachLimited(s.hosts, 6, (h) => seedHost(s, h));
+  await forEachLimited(s.hosts, 8, (h) => seedHost(s, h));
   for (const version of options.packages ?? []) await buildKumaPackage(dir, version);
 
   state = { ...state, phase: 'ready' };

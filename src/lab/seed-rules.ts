@@ -1,4 +1,6 @@
 import { hostExec } from './host-namespace.js';
+import { parseStandInVersion, runKumactl } from './kumactl/cli.js';
+import { namespaceHostIo } from './kumactl/namespace-io.js';
 import type { LabHost, LabState } from './types.js';
 
 /** Rules that are not Kuma's, laid on every host before Kuma: a Docker-like nat chain and a filter rule. */
@@ -51,6 +53,13 @@ export async function seedHost(state: LabState, host: LabHost): Promise<void> {
   if (foreign.code !== 0) throw new Error(`${host.name}: laying the non-Kuma rules failed: ${foreign.stderr.trim()}`);
   const install = seedInstallCommand(host);
   if (install === null) return;
+  if (state.kumactl === 'stand-in') {
+    // The stand-in's own code, run here against the host's namespaces: no node start per host.
+    const io = namespaceHostIo(host.anchorPid, host.netns);
+    const code = await runKumactl(parseStandInVersion(host.kumaVersion!), install.split(' ').slice(1), io);
+    if (code !== 0) throw new Error(`${host.name}: seeding Kuma ${host.seed} failed: ${io.output().stderr.trim().split('\n').pop()}`);
+    return;
+  }
   const r = await hostExec(state, host, install, { timeoutMs: 120_000 });
   if (r.code !== 0) throw new Error(`${host.name}: seeding Kuma ${host.seed} failed: ${(r.stderr.trim() || r.stdout.trim()).split('\n').slice(-2).join(' / ')}`);
 }

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readlinkSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { LabFault } from '../types.js';
 
@@ -7,6 +8,8 @@ export interface BridgeHost {
   readonly name: string;
   readonly anchorPid: number;
   readonly sshdArgs: readonly string[];
+  /** `net:[inode]` of the host's namespace: a connection is only handed to a PID still in it. */
+  readonly netnsLink: string;
 }
 
 /**
@@ -57,6 +60,11 @@ export class HostListener {
 
   private accept(socket: Socket): void {
     socket.on('error', () => undefined);
+    if (!this.anchorAlive()) {
+      this.log(`${this.host.name}: its sshd (pid ${this.host.anchorPid}) is gone; connection closed`);
+      socket.destroy();
+      return;
+    }
     const fault = this.fault;
     if (fault?.kind === 'hang') {
       this.held.add(socket);
@@ -93,6 +101,14 @@ export class HostListener {
       clearTimeout(timer);
       child.kill('SIGTERM');
     });
+  }
+
+  private anchorAlive(): boolean {
+    try {
+      return readlinkSync(`/proc/${this.host.anchorPid}/ns/net`) === this.host.netnsLink;
+    } catch {
+      return false;
+    }
   }
 
   private nsenterArgs(): string[] {

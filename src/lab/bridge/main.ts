@@ -5,7 +5,7 @@
  * Fault control: a Unix socket `<labDir>/bridge.sock` takes one JSON line
  * `{"host": "mesh-01", "fault": {...} | null}` and answers `ok` once the fault is in effect.
  */
-import { appendFileSync, existsSync, readFileSync, rmSync, writeFileSync, renameSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { labFiles } from '../paths.js';
 import { hostKeyPath } from '../ssh-files.js';
@@ -23,7 +23,12 @@ async function main(): Promise<void> {
   const ports: Record<string, number> = {};
   for (const h of state.hosts) {
     const listener = new HostListener(
-      { name: h.name, anchorPid: h.anchorPid, sshdArgs: ['-f', files.sshdConfig, '-h', hostKeyPath(h.dir), '-E', files.sshdLog] },
+      {
+        name: h.name,
+        anchorPid: h.anchorPid,
+        sshdArgs: ['-f', files.sshdConfig, '-h', hostKeyPath(h.dir), '-E', files.sshdLog],
+        netnsLink: `net:[${statSync(`/run/netns/${h.netns}`).ino}]`,
+      },
       log,
     );
     ports[h.name] = await listener.listen(basePort > 0 ? basePort + h.index - 1 : h.port);
