@@ -59,4 +59,11 @@ describe.skipIf(!labSupported())('lab up / down', () => {
     await expect(labUp({ dir: '/tmp/tpx-lab-x', hosts: 1 })).rejects.toThrow(/cannot be under \/tmp/);
     expect(existsSync('/tmp/tpx-lab-x')).toBe(false);
   });
+
+  it('tpx lab up as a non-root user: exit 1 and one line saying what to do', async () => {
+    const r = await runProcess('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, 'bin/tpx.js', 'lab', 'up', '--dir', '/var/tmp/tpx-lab-nonroot']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('tpx: tpx lab needs root (network namespaces, iptables, sshd): run it with sudo\n');
+    expect(existsSync('/var/tmp/tpx-lab-nonroot')).toBe(false);
+  });
 });
