@@ -1,4 +1,5 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostExec } from '../../src/lab/host-namespace.js';
 import { readdir, readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { labDown } from '../../src/lab/lab-down.js';
@@ -65,5 +66,21 @@ describe.skipIf(!labSupported())('lab up / down', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('tpx: tpx lab needs root (network namespaces, iptables, sshd): run it with sudo\n');
     expect(existsSync('/var/tmp/tpx-lab-nonroot')).toBe(false);
+  });
+
+  it('--kumactl PATH: every host gets that program as /opt/kuma/<version>/bin/kumactl and is seeded by running it', async () => {
+    const dir = mkdtempSync('/var/tmp/tpx-lab-real-');
+    const fake = `${dir}-kumactl`;
+    writeFileSync(fake, '#!/bin/sh\necho "$@" >> /var/lib/tpx/fake-kumactl.log\n', { mode: 0o755 });
+    try {
+      const state = await labUp({ dir, hosts: 2, versions: ['2.11.0', 'none'], kumactl: fake });
+      const r = await hostExec(state, state.hosts[0], 'readlink /opt/kuma/2.11.0/bin/kumactl; cat /var/lib/tpx/fake-kumactl.log');
+      expect(r.stdout).toBe(`${fake}\ninstall transparent-proxy --kuma-dp-user kuma-dp --redirect-dns\n`);
+      const none = await hostExec(state, state.hosts[1], 'ls /opt/kuma 2>&1; ls /var/lib/tpx');
+      expect(none.stdout).toMatch(/No such file/);
+    } finally {
+      await labDown(dir);
+      rmSync(fake, { force: true });
+    }
   });
 });
