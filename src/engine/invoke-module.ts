@@ -3,6 +3,7 @@ import { evaluateExpression, renderValue } from '../template/render.js';
 import { executePlan, type ExecuteOutcome } from './execute-plan.js';
 import { getHostConnection, snapshotVars } from './host-connection.js';
 import { failedResult } from './raw-result.js';
+import { resolveTaskNumber } from './task-numbers.js';
 import type { TaskEnv } from './task-env.js';
 
 /**
@@ -20,6 +21,7 @@ export async function invokeModule(env: TaskEnv, vars: Record<string, unknown>):
   const becomeUser = scope.becomeUser ?? conn.becomeUser ?? 'root';
   const verbose = run.options.verbosity;
   const noLog = scope.noLog === true;
+  const timeout = resolveTaskNumber(env, 'timeout', vars);
 
   return executePlan({
     module,
@@ -36,7 +38,7 @@ export async function invokeModule(env: TaskEnv, vars: Record<string, unknown>):
       evaluate: (expression) => evaluateExpression(expression, tctx),
     },
     connection: () => getHostConnection(run, host, () => snapshotVars(vars, connectionVarNames(env))),
-    timeoutMs: scope.timeout !== undefined && scope.timeout > 0 ? scope.timeout * 1000 : undefined,
+    timeoutMs: timeout !== undefined && timeout > 0 ? timeout * 1000 : undefined,
     signal: run.options.signal,
     onCommand: noLog
       ? undefined

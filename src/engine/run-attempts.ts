@@ -2,6 +2,7 @@ import { evaluateConditions } from '../template/render.js';
 import type { ExecuteOutcome } from './execute-plan.js';
 import { invokeModule } from './invoke-module.js';
 import type { RawResult } from './raw-result.js';
+import { resolveTaskNumber } from './task-numbers.js';
 import { varsFor, type TaskEnv } from './task-env.js';
 
 /** Ansible's defaults for `until`: 3 attempts in all when `retries` is not given, 5 seconds apart. */
@@ -16,9 +17,10 @@ const DEFAULT_DELAY_SECONDS = 5;
 export async function runAttempts(env: TaskEnv, fixed: Readonly<Record<string, unknown>> | undefined): Promise<ExecuteOutcome> {
   const { task, run } = env;
   const until = task.until ?? [];
-  const attempts = until.length === 0 ? 1 : task.retries === undefined ? DEFAULT_UNTIL_ATTEMPTS : Math.max(1, task.retries + 1);
-  const delayMs = Math.max(0, task.delay ?? DEFAULT_DELAY_SECONDS) * 1000;
   const vars = varsFor(env, fixed);
+  const retries = until.length === 0 ? undefined : resolveTaskNumber(env, 'retries', vars);
+  const attempts = until.length === 0 ? 1 : retries === undefined ? DEFAULT_UNTIL_ATTEMPTS : Math.max(1, retries + 1);
+  const delayMs = until.length === 0 ? 0 : Math.max(0, resolveTaskNumber(env, 'delay', vars) ?? DEFAULT_DELAY_SECONDS) * 1000;
 
   let outcome: ExecuteOutcome = { raw: {} };
   for (let attempt = 1; attempt <= attempts; attempt++) {

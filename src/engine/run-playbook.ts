@@ -8,6 +8,7 @@ import { buildRunOutcome } from './outcome.js';
 import { selectPlayHosts } from './play-hosts.js';
 import type { RunContext } from './run-context.js';
 import { DEFAULT_FORKS, type HaltInfo, type RunOptions, type RunOutcome } from './run-options.js';
+import { resolvePlayKeywords } from './play-keywords.js';
 import { runPlay } from './run-play.js';
 import { abortableSleep } from './sleep.js';
 
@@ -16,10 +17,14 @@ import { abortableSleep } from './sleep.js';
  * at most `forks` hosts at once. Emits events on options.bus (never prints); a failed or
  * unreachable host is a result, not an exception. Stops early when a rollout halts or
  * options.signal aborts; connections are closed at the end.
+ *
+ * Throws InputError before anything starts (no event, no connection) when a play keyword
+ * written as a template (`serial`, `max_fail_percentage`) does not render to a valid value.
  */
 export async function runPlaybook(options: RunOptions): Promise<RunOutcome> {
+  const plays = resolvePlayKeywords(options.playbook.plays, options.extraVars);
   const run = createRunContext(options);
-  const targeted = [...new Set(options.playbook.plays.flatMap((p) => selectPlayHosts(run, p)))];
+  const targeted = [...new Set(plays.flatMap((p) => selectPlayHosts(run, p)))];
   run.bus.emit({ type: 'run-start', playbook: options.playbook.file, hosts: targeted, check: options.check, time: new Date().toISOString() });
   const onAbort = (): void => run.bus.emit({ type: 'interrupted', signal: signalName(options.signal) });
   options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -27,7 +32,6 @@ export async function runPlaybook(options: RunOptions): Promise<RunOutcome> {
   let halted: HaltInfo | null = null;
   const notReached: string[] = [];
   try {
-    const plays = options.playbook.plays;
     for (let i = 0; i < plays.length; i++) {
       if (halted || run.interrupted()) {
         notReached.push(...selectPlayHosts(run, plays[i]));

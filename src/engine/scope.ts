@@ -15,6 +15,8 @@ export interface Scope {
   readonly runOnce?: boolean;
   /** Seconds. */
   readonly timeout?: number;
+  /** `timeout` written as a template (rendered per host by task-numbers.ts); set only when `timeout` is not. */
+  readonly timeoutTemplate?: string;
   /** Block and task vars, outermost first. */
   readonly vars: readonly Readonly<Record<string, unknown>>[];
   /** A failure here is caught by an enclosing block's `rescue`. */
@@ -37,7 +39,7 @@ export function enterScope(outer: Scope, node: TaskKeywords): Scope {
     noLog: node.noLog ?? outer.noLog,
     checkMode: node.checkMode ?? outer.checkMode,
     runOnce: node.runOnce ?? outer.runOnce,
-    timeout: node.timeout ?? outer.timeout,
+    ...innerTimeout(outer, node),
     vars: Object.keys(node.vars).length > 0 ? [...outer.vars, node.vars] : outer.vars,
     rescuable: outer.rescuable,
   };
@@ -46,4 +48,12 @@ export function enterScope(outer: Scope, node: TaskKeywords): Scope {
 /** The same scope with failures caught (inside a block that has a rescue) or not. */
 export function withRescuable(scope: Scope, rescuable: boolean): Scope {
   return scope.rescuable === rescuable ? scope : { ...scope, rescuable };
+}
+
+/** The innermost `timeout`, a number or a template, whichever the node wrote. */
+function innerTimeout(outer: Scope, node: TaskKeywords): Pick<Scope, 'timeout' | 'timeoutTemplate'> {
+  if (node.timeout !== undefined) return { timeout: node.timeout };
+  const template = node.templated?.timeout;
+  if (template !== undefined) return { timeoutTemplate: template };
+  return { timeout: outer.timeout, timeoutTemplate: outer.timeoutTemplate };
 }

@@ -1,0 +1,134 @@
+import { InputError, type InputProblem } from '../errors/input-error.js';
+import type { Play, SerialSpec } from '../playbook/types.js';
+import { renderValue } from '../template/render.js';
+import { createLazyVars, isUnrenderable, type VarEntry } from './lazy-vars.js';
+import { keywordSourcePos } from './keyword-source.js';
+
+/**
+ * Renders the play keywords written as templates — `serial: "{{ serial | default([1, '25%']) }}"`,
+ * `max_fail_percentage: "{{ max_fail_percentage | default(0) }}"` — with the play's vars and
+ * the `-e` extra vars only, as Ansible does (no inventory or host vars: a play has one rollout
+ * plan for all its hosts). Returns the plays with those keywords as plain values.
+ *
+ * Every play is resolved before anything connects: a value that does not render, or renders
+ * to something that is not a batch size / percentage, is an InputError (exit 4, "nothing was
+ * run") naming the play, the keyword and the rendered value, at the keyword's line.
+ */
+export function resolvePlayKeywords(plays: readonly Play[], extraVars: Readonly<Record<string, unknown>>): Play[] {
+  const problems: InputProblem[] = [];
+  const resolved = plays.map((play) => {
+    if (!needsRendering(play)) return play;
+    const vars = playVars(play, extraVars);
+    const fail = (keyword: string, message: string): void => {
+      problems.push({ ...keywordSourcePos(play.pos, keyword), message: `play "${play.name}": ${keyword}: ${message}` });
+    };
+    const serial = resolveSerial(play.serial, vars, (m) => fail('serial', m));
+    const template = play.templated?.max_fail_percentage;
+    const maxFail = template === undefined ? play.maxFailPercentage : resolveMaxFail(template, vars, (m) => fail('max_fail_percentage', m));
+    const { templated: _templated, ...rest } = play;
+    return { ...rest, serial, maxFailPercentage: maxFail } as Play;
+  });
+  if (problems.length > 0) throw new InputError(problems);
+  return resolved;
+}
+
+function needsRendering(play: Play): boolean {
+  return play.templated?.max_fail_percentage !== undefined || (play.serial ?? []).some((v) => typeof v === 'string' && isTemplate(v));
+}
+
+function isTemplate(text: string): boolean {
+  return text.includes('{{') || text.includes('{%');
+}
+
+/** Play vars (rendered lazily: one may use another) under `-e`. */
+function playVars(play: Play, extraVars: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const entries = new Map<string, VarEntry>();
+  for (const [k, v] of Object.entries(play.vars)) entries.set(k, { value: v, template: true });
+  for (const [k, v] of Object.entries(extraVars)) entries.set(k, { value: v, template: true });
+  return createLazyVars(entries, (value, vars) => renderValue(value, { vars }));
+}
+
+/** Renders one keyword value; reports and returns undefined when it cannot. */
+function render(template: string, vars: Record<string, unknown>, fail: (message: string) => void): { value: unknown } | undefined {
+  try {
+    const value = renderValue(template, { vars });
+    if (isUnrenderable(value)) value.fail();
+    return { value };
+  } catch (error) {
+    fail(`cannot render ${JSON.stringify(template)}: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  }
+}
+
+const SERIAL_EXPECTED = 'expected a whole number of hosts (at least 1), a percentage such as "25%", or a list of them';
+
+/** Each serial entry rendered; an entry that renders to a list adds its items. */
+function resolveSerial(serial: SerialSpec | undefined, vars: Record<string, unknown>, fail: (message: string) => void): SerialSpec | undefined {
+  if (serial === undefined) return undefined;
+  const out: (number | string)[] = [];
+  for (const entry of serial) {
+    if (typeof entry !== 'string' || !isTemplate(entry)) {
+      out.push(entry);
+      continue;
+    }
+    const rendered = render(entry, vars, fail);
+    if (!rendered) return undefined;
+    const items = Array.isArray(rendered.value) ? rendered.value : [rendered.value];
+    if (items.length === 0) {
+      fail(`${JSON.stringify(entry)} rendered to an empty list; ${SERIAL_EXPECTED}`);
+      return undefined;
+    }
+    for (const item of items) {
+      const value = checkSerialValue(item);
+      if (value === undefined) {
+        const shown = items.length > 1 || Array.isArray(rendered.value) ? `${describe(item)} (in ${describe(rendered.value)})` : describe(item);
+        fail(`${JSON.stringify(entry)} rendered to ${shown}; ${SERIAL_EXPECTED}`);
+        return undefined;
+      }
+      out.push(value);
+    }
+  }
+  return out;
+}
+
+/** A batch size (integer ≥ 1, also as a numeric string) or "N%" with 0 < N ≤ 100; undefined when neither. */
+export function checkSerialValue(value: unknown): number | string | undefined {
+  if (typeof value === 'number') return Number.isInteger(value) && value >= 1 ? value : undefined;
+  if (typeof value !== 'string') return undefined;
+  const text = value.trim();
+  const pct = /^(\d+(?:\.\d+)?)\s*%$/.exec(text);
+  if (pct) {
+    const n = Number(pct[1]);
+    return n > 0 && n <= 100 ? `${pct[1]}%` : undefined;
+  }
+  if (/^\d+$/.test(text) && Number(text) >= 1) return Number(text);
+  return undefined;
+}
+
+function resolveMaxFail(template: string, vars: Record<string, unknown>, fail: (message: string) => void): number | undefined {
+  const rendered = render(template, vars, fail);
+  if (!rendered) return undefined;
+  const value = checkPercentage(rendered.value);
+  if (value === undefined) {
+    fail(`${JSON.stringify(template)} rendered to ${describe(rendered.value)}; expected a number from 0 to 100 (a percentage of the batch's hosts)`);
+  }
+  return value;
+}
+
+/** 0–100 as a number, a numeric string or "N%"; undefined otherwise. */
+export function checkPercentage(value: unknown): number | undefined {
+  let n: number;
+  if (typeof value === 'number') n = value;
+  else if (typeof value === 'string' && /^\s*\d+(?:\.\d+)?\s*%?\s*$/.test(value)) n = Number(value.replace('%', '').trim());
+  else return undefined;
+  return Number.isFinite(n) && n >= 0 && n <= 100 ? n : undefined;
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
