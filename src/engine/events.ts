@@ -5,7 +5,8 @@ import type { HostStats, TaskResult } from './results.js';
  * JSON lines, report file, JUnit) subscribe to these events.
  */
 export type EngineEvent =
-  | { readonly type: 'run-start'; readonly playbook: string; readonly hosts: readonly string[]; readonly check: boolean; readonly time: string }
+  /** `runId`: the run's `tpx_run_id` (optional for producers other than runPlaybook). */
+  | { readonly type: 'run-start'; readonly playbook: string; readonly hosts: readonly string[]; readonly check: boolean; readonly time: string; readonly runId?: string }
   | { readonly type: 'play-start'; readonly play: string; readonly hosts: readonly string[] }
   | { readonly type: 'batch-start'; readonly play: string; readonly batch: number; readonly batches: number; readonly hosts: readonly string[] }
   | { readonly type: 'host-connecting'; readonly host: string }

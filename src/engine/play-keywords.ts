@@ -3,6 +3,7 @@ import type { Play, SerialSpec } from '../playbook/types.js';
 import { renderValue } from '../template/render.js';
 import { createLazyVars, isUnrenderable, type VarEntry } from './lazy-vars.js';
 import { keywordSourcePos } from './keyword-source.js';
+import { RUN_ID_VAR } from './run-id.js';
 
 /**
  * Renders the play keywords written as templates — `serial: "{{ serial | default([1, '25%']) }}"`,
@@ -14,11 +15,11 @@ import { keywordSourcePos } from './keyword-source.js';
  * to something that is not a batch size / percentage, is an InputError (exit 4, "nothing was
  * run") naming the play, the keyword and the rendered value, at the keyword's line.
  */
-export function resolvePlayKeywords(plays: readonly Play[], extraVars: Readonly<Record<string, unknown>>): Play[] {
+export function resolvePlayKeywords(plays: readonly Play[], extraVars: Readonly<Record<string, unknown>>, runId?: string): Play[] {
   const problems: InputProblem[] = [];
   const resolved = plays.map((play) => {
     if (!needsRendering(play)) return play;
-    const vars = playVars(play, extraVars);
+    const vars = playVars(play, runId === undefined ? extraVars : { ...extraVars, [RUN_ID_VAR]: runId });
     const fail = (keyword: string, message: string): void => {
       problems.push({ ...keywordSourcePos(play.pos, keyword), message: `play "${play.name}": ${keyword}: ${message}` });
     };

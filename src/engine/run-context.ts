@@ -16,6 +16,8 @@ export interface RunContext {
   readonly groups: Readonly<Record<string, string[]>>;
   readonly getModule: (name: string) => ModuleDefinition | undefined;
   readonly playbookDir: string;
+  /** `tpx_run_id`: one id for the whole run, the same on every host. */
+  readonly runId: string;
   readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** True once options.signal aborted. */
   interrupted(): boolean;

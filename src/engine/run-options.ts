@@ -38,6 +38,11 @@ export interface RunOptions {
   readonly modules?: (name: string) => ModuleDefinition | undefined;
   /** Directory of the playbook file, for relative `src` paths (default: dirname of playbook.file). */
   readonly playbookDir?: string;
+  /**
+   * The run's id (`tpx_run_id`); a new time-based one when absent. `-e tpx_run_id=…` wins
+   * over both (see run-id.ts).
+   */
+  readonly runId?: string;
   /** Wait between `until` retries; tests shorten it. Default: real timers. */
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }

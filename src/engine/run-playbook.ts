@@ -9,6 +9,7 @@ import { selectPlayHosts } from './play-hosts.js';
 import type { RunContext } from './run-context.js';
 import { DEFAULT_FORKS, type HaltInfo, type RunOptions, type RunOutcome } from './run-options.js';
 import { resolvePlayKeywords } from './play-keywords.js';
+import { resolveRunId } from './run-id.js';
 import { runPlay } from './run-play.js';
 import { abortableSleep } from './sleep.js';
 
@@ -18,14 +19,17 @@ import { abortableSleep } from './sleep.js';
  * unreachable host is a result, not an exception. Stops early when a rollout halts or
  * options.signal aborts; connections are closed at the end.
  *
+ * The run gets one id, `tpx_run_id` (see run-id.ts), announced in `run-start`.
+ *
  * Throws InputError before anything starts (no event, no connection) when a play keyword
  * written as a template (`serial`, `max_fail_percentage`) does not render to a valid value.
  */
 export async function runPlaybook(options: RunOptions): Promise<RunOutcome> {
-  const plays = resolvePlayKeywords(options.playbook.plays, options.extraVars);
-  const run = createRunContext(options);
+  const runId = resolveRunId(options.extraVars, options.runId);
+  const plays = resolvePlayKeywords(options.playbook.plays, options.extraVars, runId);
+  const run = createRunContext(options, runId);
   const targeted = [...new Set(plays.flatMap((p) => selectPlayHosts(run, p)))];
-  run.bus.emit({ type: 'run-start', playbook: options.playbook.file, hosts: targeted, check: options.check, time: new Date().toISOString() });
+  run.bus.emit({ type: 'run-start', playbook: options.playbook.file, hosts: targeted, check: options.check, time: new Date().toISOString(), runId });
   const onAbort = (): void => run.bus.emit({ type: 'interrupted', signal: signalName(options.signal) });
   options.signal?.addEventListener('abort', onAbort, { once: true });
 
@@ -59,7 +63,7 @@ export async function runPlaybook(options: RunOptions): Promise<RunOutcome> {
   return outcome;
 }
 
-function createRunContext(options: RunOptions): RunContext {
+function createRunContext(options: RunOptions, runId: string): RunContext {
   const hosts = new Map<string, HostRuntime>();
   for (const host of options.inventory.hosts.values()) hosts.set(host.name, new HostRuntime(host));
   return {
@@ -70,6 +74,7 @@ function createRunContext(options: RunOptions): RunContext {
     groups: groupMembers(options.inventory),
     getModule: options.modules ?? getModule,
     playbookDir: options.playbookDir ?? dirname(options.playbook.file),
+    runId,
     sleep: options.sleep ?? abortableSleep,
     interrupted: () => options.signal?.aborted === true,
   };

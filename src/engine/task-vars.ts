@@ -2,6 +2,7 @@ import { renderValue } from '../template/render.js';
 import type { HostRuntime } from './host-runtime.js';
 import { createLazyVars, type VarEntry } from './lazy-vars.js';
 import type { BatchContext, PlayContext, RunContext } from './run-context.js';
+import { RUN_ID_VAR } from './run-id.js';
 
 /** What the variables of one host at one task are made of. */
 export interface TaskVarsInput {
@@ -62,6 +63,7 @@ export function buildTaskVars(input: TaskVarsInput): Record<string, unknown> {
 function hostMagic(run: RunContext, host: HostRuntime): Record<string, unknown> {
   return {
     inventory_hostname: host.name,
+    [RUN_ID_VAR]: run.runId,
     inventory_hostname_short: host.name.split('.')[0],
     group_names: [...host.inventory.groupNames],
     groups: run.groups,

@@ -23,6 +23,8 @@ export interface ReportTask {
 /** The `--report FILE.json` document, as SPEC.md shows it. */
 export interface RunReport {
   readonly playbook: string;
+  /** The run's `tpx_run_id` (absent when the run never started). */
+  readonly run_id?: string;
   readonly started: string | null;
   readonly finished: string;
   readonly check: boolean;
@@ -77,6 +79,7 @@ export function buildReport(record: RunRecord, masker: SecretMasker = secretMask
   }
   return masker.maskDeep({
     playbook: record.playbook,
+    ...(record.runId !== null ? { run_id: record.runId } : {}),
     started: record.started,
     finished: record.finished ?? now.toISOString(),
     check: record.check,

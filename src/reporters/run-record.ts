@@ -28,6 +28,8 @@ export interface WarningRecord {
  */
 export class RunRecord {
   playbook = '';
+  /** The run's `tpx_run_id`, when the engine announced one. */
+  runId: string | null = null;
   started: string | null = null;
   finished: string | null = null;
   check = false;
@@ -45,6 +47,7 @@ export class RunRecord {
     switch (event.type) {
       case 'run-start':
         this.playbook = event.playbook;
+        this.runId = event.runId ?? null;
         this.started = event.time;
         this.check = event.check;
         for (const h of event.hosts) this.host(h);
