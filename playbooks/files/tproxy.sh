@@ -1,7 +1,8 @@
 #!/bin/sh
 # tproxy.sh — the host side of tpx's transparent-proxy upgrade (playbooks/upgrade.yaml).
 #
-# Needs only POSIX sh, awk, sha256sum and iptables-save/-restore (ip6tables-* for IPv6).
+# Needs only POSIX sh (dash), awk, sed, grep, sha256sum, timeout, setsid, ip and
+# iptables-save/-restore (ip6tables-* for IPv6).
 #
 #   tproxy.sh detect  OPTIONS   read-only: what is installed, and the plan (JSON on stdout)
 #   tproxy.sh apply   OPTIONS   the critical section, detached from the SSH session:
@@ -10,12 +11,15 @@
 #                               (JSON). Safe to call again with the same --run-id: it
 #                               re-attaches to a running section or reports its outcome.
 #   tproxy.sh verify  OPTIONS   read-only: the installed rules are what tpx recorded
-#   tproxy.sh kuma-lines FILE   print the Kuma lines of an iptables-save file (for tests)
-#   tproxy.sh rest-lines FILE   print an iptables-save file without Kuma's lines (for tests)
+#   tproxy.sh abort   --run-id ID [--state-dir DIR]   stop a running section (it restores)
+#   tproxy.sh kuma-lines FILE     Kuma's lines of an iptables-save file, as "table: line"
+#   tproxy.sh rest-lines FILE     the file without Kuma's lines
+#   tproxy.sh foreign-lines FILE  what must survive an upgrade: every rule and chain that is
+#                                 not Kuma's, as "table: line" (default ACCEPT policies left out)
 #
 # OPTIONS: --kumactl PATH --version V --args "ARGS" --flush-mode kuma|all
 #          --backup-dir DIR --state-dir DIR --timeout SECONDS --run-id ID --dns yes|no
-#          --marker yes|no
+#          --marker yes|no --wait-max SECONDS
 #
 # Exit codes: 0 done (or nothing to do), 1 failed (host restored), 2 bad usage,
 # 3 still running (apply --wait-max elapsed), 4 failed and the restore did not match (loud).
@@ -23,14 +27,18 @@ set -u
 umask 077
 MARKER='kuma/mesh/transparent/proxy'
 PATH=/usr/local/sbin:/usr/sbin:/sbin:/usr/local/bin:/usr/bin:/bin
+export PATH
 
 KUMACTL='' VERSION='' ARGS='' FLUSH_MODE=kuma BACKUP_DIR=/var/lib/tpx/backups
 STATE_DIR=/var/lib/tpx/tproxy TIMEOUT=120 RUN_ID='' DNS=no WANT_MARKER=yes WAIT_MAX=0
 
 die() { echo "tproxy.sh: $*" >&2; exit 2; }
 
+is_number() { case "$1" in ''|*[!0-9]*) return 1 ;; *) return 0 ;; esac; }
+
 parse_options() {
   while [ $# -gt 0 ]; do
+    [ $# -ge 2 ] || die "option $1 needs a value"
     case "$1" in
       --kumactl) KUMACTL=$2 ;;
       --version) VERSION=$2 ;;
@@ -45,10 +53,15 @@ parse_options() {
       --wait-max) WAIT_MAX=$2 ;;
       *) die "unknown option $1" ;;
     esac
-    [ $# -ge 2 ] || die "option $1 needs a value"
     shift 2
   done
   case "$FLUSH_MODE" in kuma|all) ;; *) die "--flush-mode must be kuma or all" ;; esac
+  is_number "$TIMEOUT" && [ "$TIMEOUT" -gt 0 ] || die "--timeout must be a positive number of seconds"
+  is_number "$WAIT_MAX" || die "--wait-max must be a number of seconds"
+  # The run id names a directory: keep it to a safe alphabet.
+  case "$RUN_ID" in *[!A-Za-z0-9._-]*|.*) die "--run-id may only hold letters, digits, '.', '_' and '-' (and not start with '.')" ;; esac
+  case "$STATE_DIR$BACKUP_DIR" in *'
+'*) die "directories must not contain newlines" ;; esac
 }
 
 # --- iptables helpers -------------------------------------------------------
@@ -59,104 +72,205 @@ families() {
   if command -v ip6tables-save >/dev/null 2>&1 && ip6tables-save >/dev/null 2>&1; then echo ipv6; fi
 }
 
-# The families kumactl installs rules for: IPv6 only with a non-loopback IPv6 address
-# (link-local counts) and unless the arguments ask for IPv4 only.
-installed_families() {
-  for fam in $(families); do
-    if [ "$fam" = ipv6 ]; then
-      case " $ARGS " in *" --ip-family-mode ipv4 "*|*" --ip-family-mode=ipv4 "*) continue ;; esac
-      ip -6 -o addr show 2>/dev/null | grep -qv ' lo ' || continue
-    fi
-    echo "$fam"
-  done
+# True when kumactl will install rules for the family: IPv6 only with a non-loopback IPv6
+# address (link-local counts) and unless the arguments ask for IPv4 only.
+family_installed() {
+  [ "$1" = ipv4 ] && return 0
+  case " $ARGS " in *" --ip-family-mode ipv4 "*|*" --ip-family-mode=ipv4 "*) return 1 ;; esac
+  # /proc/net/if_inet6: the 6th field is the interface (what kumactl reads).
+  [ -r /proc/net/if_inet6 ] && awk '$6 != "lo" { found = 1 } END { exit !found }' /proc/net/if_inet6
 }
 
-save_cmd() { [ "$1" = ipv4 ] && echo iptables-save || echo ip6tables-save; }
-restore_cmd() { [ "$1" = ipv4 ] && echo iptables-restore || echo ip6tables-restore; }
+installed_families() {
+  for fam in $(families); do family_installed "$fam" && echo "$fam"; done
+  return 0
+}
+
+save_cmd() { if [ "$1" = ipv4 ]; then echo iptables-save; else echo ip6tables-save; fi; }
+restore_cmd() { if [ "$1" = ipv4 ]; then echo iptables-restore; else echo ip6tables-restore; fi; }
+tables_cmd() { if [ "$1" = ipv4 ]; then echo iptables; else echo ip6tables; fi; }
 
 # iptables-save without its date comments: the form that is compared and backed up.
-save_rules() { $(save_cmd "$1") | grep -v '^#'; }
+# Fails only when iptables-save fails (an empty ruleset is fine).
+save_rules() {
+  _saved=$($(save_cmd "$1")) || return 1
+  [ -z "$_saved" ] || printf '%s\n' "$_saved" | grep -v '^#'
+  return 0
+}
 
 # Normalised for comparison: no comments, no packet counters.
 normalise() { grep -v '^#' | sed 's/ \[[0-9]*:[0-9]*\]$//'; }
 
-# The awk program that tells Kuma's lines from everybody else's.
+# The awk program that tells Kuma's lines from everybody else's (iptables-save input; the
+# restore format of kumactl's dry runs, `* nat` and `-I CHAIN N`, is understood too).
 # Kuma's: anything naming a KUMA_MESH chain (1.x: MESH_INBOUND/MESH_OUTPUT/MESH_REDIRECT),
-# anything with the marker comment, and the pre-2.9 unmarked rules Kuma adds outside its
-# chains: the DNS redirect and kuma-dp RETURN at the top of nat OUTPUT, and the
-# conntrack-zone rules for DNS in raw.
+# anything with the marker comment, and — only in a family that has Kuma chains — the
+# unmarked rules pre-2.9 Kuma adds outside its chains: the DNS redirect and the kuma-dp
+# RETURN at the top of nat OUTPUT, and the conntrack-zone rules for DNS in raw.
+# want=kuma prints "table: line" for Kuma's; want=rest prints the other lines as they are;
+# want=foreign prints "table: line" for the rules and chains that are not Kuma's.
 KUMA_AWK='
-function is_kuma(l) {
+function chain_line(l) { return l ~ /(^:| -j |^-A |^-N |^-I )(KUMA_)?MESH_(INBOUND|OUTBOUND|OUTPUT|REDIRECT)/ }
+function is_kuma(l, t,   r) {
   if (index(l, "KUMA_MESH") || index(l, marker)) return 1
-  if (l ~ /(^:| -j |^-A )MESH_(INBOUND|OUTPUT|REDIRECT)/) return 1
-  if (table == "nat" && l ~ /^-A OUTPUT / && l ~ / --dport 53 / &&
-      (l ~ / -j REDIRECT --to-ports [0-9]+$/ || l ~ / --uid-owner [0-9]+ -j RETURN$/)) return 1
-  if (table == "raw" && l ~ / -j CT --zone [12]$/ &&
-      (l ~ / --dport 53 / || l ~ / --sport 53 / || l ~ / --uid-owner /)) return 1
+  if (chain_line(l)) return 1
+  if (!has_mesh) return 0
+  r = l
+  sub(/^-I [^ ]+ [0-9]+ /, "-A OUTPUT ", r)
+  if (t == "nat" && r ~ /^-A OUTPUT / && r ~ / --dport 53( |$)/ &&
+      (r ~ / -j REDIRECT --to-ports [0-9]+$/ || r ~ / --uid-owner [0-9]+ -j (RETURN|DOCKER_OUTPUT)$/)) return 1
+  if (t == "raw" && r ~ /^-A (OUTPUT|PREROUTING) / && r ~ / -p udp / && r ~ / -j CT --zone [12]$/) return 1
   return 0
 }
-/^\*/ { table = substr($0, 2) }
-{
-  k = ($0 ~ /^[:-]/) && is_kuma($0)
-  if (want == "kuma" && k) print table ": " $0
-  if (want == "rest" && !k) print
+{ line[NR] = $0; if (chain_line($0) || index($0, "KUMA_MESH")) has_mesh = 1 }
+END {
+  for (i = 1; i <= NR; i++) {
+    l = line[i]
+    if (l ~ /^\*/) { table = l; sub(/^\* */, "", table); sub(/ +$/, "", table) }
+    k = (l ~ /^[:-]/) && is_kuma(l, table)
+    if (want == "kuma" && k) print table ": " l
+    if (want == "rest" && !k) print l
+    if (want == "foreign" && !k && l ~ /^[:-]/) {
+      if (l ~ /^:(PREROUTING|INPUT|FORWARD|OUTPUT|POSTROUTING) ACCEPT( |$)/) continue
+      if (skip_tables != "" && index(" " skip_tables " ", " " table " ")) continue
+      print table ": " l
+    }
+  }
 }'
 
 kuma_lines() { awk -v want=kuma -v marker="$MARKER" "$KUMA_AWK"; }
 rest_lines() { awk -v want=rest -v marker="$MARKER" "$KUMA_AWK"; }
+# $1: tables to leave out (space-separated), e.g. the ones flush_mode all empties.
+foreign_lines() { awk -v want=foreign -v marker="$MARKER" -v skip_tables="${1:-}" "$KUMA_AWK"; }
 
 # Facts of one family, as shell variables: HAS_KUMA, UNMARKED, FINGERPRINT.
 family_facts() {
+  HAS_KUMA=false UNMARKED=false FINGERPRINT=''
   rules=$(save_rules "$1" | normalise)
   kuma=$(printf '%s\n' "$rules" | kuma_lines)
-  HAS_KUMA=false UNMARKED=false FINGERPRINT=''
-  if [ -n "$kuma" ]; then
-    HAS_KUMA=true
-    if printf '%s\n' "$kuma" | grep '^[a-z]*: -A' | grep -qv "$MARKER"; then UNMARKED=true; fi
-    FINGERPRINT=$(printf '%s\n' "$kuma" | sha256sum | cut -c1-16)
+  [ -n "$kuma" ] || return 0
+  HAS_KUMA=true
+  if printf '%s\n' "$kuma" | grep '^[a-z]*: -A' | grep -qv "$MARKER"; then UNMARKED=true; fi
+  FINGERPRINT=$(printf '%s\n' "$kuma" | sha256sum | cut -c1-16)
+}
+
+# The nameservers kumactl reads, fingerprinted: DNS rules depend on them.
+resolv_fingerprint() { { grep '^[[:space:]]*nameserver' /etc/resolv.conf 2>/dev/null || true; } | sha256sum | cut -c1-16; }
+
+# --- JSON ------------------------------------------------------------------
+
+# A JSON string: backslash and quote escaped, tabs made spaces, other control characters
+# dropped, lines joined with \n.
+json_str() {
+  printf '%s' "$1" | tr '\t' ' ' | tr -d '\001-\010\013-\037' | sed 's/\\/\\\\/g; s/"/\\"/g' |
+    awk 'BEGIN { printf "\"" } { if (NR > 1) printf "\\n"; printf "%s", $0 } END { printf "\"" }'
+}
+
+# --- the host-side lock -----------------------------------------------------
+
+# Seconds since a file or directory last changed (large when it does not exist).
+age_of() { _m=$(stat -c %Y "$1" 2>/dev/null) || _m=0; echo $(($(date +%s) - _m)); }
+
+# True when the section of run $1 is alive (its pid file names a live process of that run).
+section_alive() {
+  _pid=$(cat "$STATE_DIR/runs/$1/pid" 2>/dev/null) || return 1
+  is_number "$_pid" || return 1
+  kill -0 "$_pid" 2>/dev/null || return 1
+  # Guard against a recycled pid: the process must be this run's section.
+  tr '\0' ' ' < "/proc/$_pid/cmdline" 2>/dev/null | grep -q -- "__section.* --run-id $1\( \|\$\)"
+}
+
+# The run holding the host's lock, if its section is alive (or still starting); else nothing.
+lock_holder() {
+  [ -d "$STATE_DIR/lock" ] || return 0
+  _holder=$(cat "$STATE_DIR/lock/run" 2>/dev/null) || _holder=''
+  if [ -n "$_holder" ] && section_alive "$_holder"; then echo "$_holder"; return 0; fi
+  # A lock younger than 15 s may belong to a section that has not written its pid yet.
+  if [ "$(age_of "$STATE_DIR/lock")" -lt 15 ] &&
+     [ ! -f "$STATE_DIR/runs/$_holder/outcome" ]; then
+    echo "${_holder:-starting}"
   fi
+}
+
+# Takes the lock for RUN_ID; fails when a live section holds it. A stale lock (its section
+# died) is moved aside atomically, so two callers never both take it.
+take_lock() {
+  mkdir -p "$STATE_DIR"
+  if ! mkdir "$STATE_DIR/lock" 2>/dev/null; then
+    # Ours already: an earlier call of this run took it and was cut off before starting.
+    [ "$(cat "$STATE_DIR/lock/run" 2>/dev/null)" = "$RUN_ID" ] && return 0
+    [ -z "$(lock_holder)" ] || return 1
+    mv "$STATE_DIR/lock" "$STATE_DIR/lock.stale.$$" 2>/dev/null || return 1
+    rm -rf "$STATE_DIR/lock.stale.$$"
+    mkdir "$STATE_DIR/lock" 2>/dev/null || return 1
+  fi
+  echo "$RUN_ID" > "$STATE_DIR/lock/run"
+}
+
+release_lock() {
+  [ "$(cat "$STATE_DIR/lock/run" 2>/dev/null)" = "$RUN_ID" ] && rm -rf "$STATE_DIR/lock"
+  return 0
+}
+
+# Waits (at most $1 seconds) while another run's section works on the host.
+wait_for_lock() {
+  _n=0
+  while [ -n "$(lock_holder)" ] && [ "$_n" -lt $(($1 * 5)) ]; do sleep 0.2; _n=$((_n + 1)); done
+  [ -z "$(lock_holder)" ]
 }
 
 # --- detect ----------------------------------------------------------------
 
-json_str() { printf '"%s"' "$(printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g' | tr -d '\n')"; }
+recorded_field() { [ -f "$STATE_DIR/state" ] && sed -n "s/^$1=//p" "$STATE_DIR/state" | head -n 1; return 0; }
 
-recorded_field() { [ -f "$STATE_DIR/state" ] && sed -n "s/^$1=//p" "$STATE_DIR/state" | head -n 1; }
-
-# Versions of kumactl installed next to the target, newest first, for the "from" guess.
-other_versions() {
+# The version a host runs, guessed from the kumactl versions installed beside the target:
+# the newest other version, else the target itself.
+guess_from() {
   dir=$(dirname "$(dirname "$(dirname "$KUMACTL")")")
   for f in "$dir"/*/bin/kumactl; do
     [ -x "$f" ] || continue
     v=$(basename "$(dirname "$(dirname "$f")")")
     [ "$v" = "$VERSION" ] || echo "$v"
-  done | sort -t. -k1,1nr -k2,2nr -k3,3nr | head -n 1
+  done | sort -t. -k1,1nr -k2,2nr -k3,3nr | head -n 1 | grep . || { [ -x "$KUMACTL" ] && echo "$VERSION"; }
+  return 0
 }
 
-# Computes the plan into ACTION (nothing|install|flush-install), FLUSH, REASON, FROM and
-# the per-family JSON into FAMILIES_JSON.
+# `kumactl version` of the target (stdout `Client: Kuma 2.10.1`); a throw-away HOME so a
+# real kumactl cannot leave a config file behind, and a timeout for an unreachable
+# control plane.
+kumactl_version() {
+  _home=$(mktemp -d) || return 0
+  HOME=$_home timeout 20 "$KUMACTL" version 2>/dev/null < /dev/null | sed -n 's/^Client: [^0-9]*\([0-9][^ ]*\).*/\1/p' | head -n 1
+  rm -rf "$_home"
+}
+
+# Computes the plan: ACTION (nothing|install|flush-install), FLUSH, REASON, FROM, and the
+# per-family JSON in FAMILIES_JSON.
 compute_plan() {
   KUMACTL_PRESENT=false KUMACTL_VERSION=''
-  if [ -x "$KUMACTL" ]; then
-    KUMACTL_PRESENT=true
-    KUMACTL_VERSION=$("$KUMACTL" version 2>/dev/null | sed -n 's/^Client: [^0-9]*\([0-9][^ ]*\).*/\1/p' | head -n 1)
-  fi
-  any_kuma=false any_unmarked=false fingerprints_match=true FAMILIES_JSON=''
+  if [ -x "$KUMACTL" ]; then KUMACTL_PRESENT=true; KUMACTL_VERSION=$(kumactl_version); fi
+  any_kuma=false any_unmarked=false stale_family='' fingerprints_match=true FAMILIES_JSON=''
   for fam in $(families); do
     family_facts "$fam"
+    installed=false; family_installed "$fam" && installed=true
     [ "$HAS_KUMA" = true ] && any_kuma=true
     [ "$UNMARKED" = true ] && any_unmarked=true
+    [ "$HAS_KUMA" = true ] && [ "$installed" = false ] && stale_family=$fam
     [ "$FINGERPRINT" = "$(recorded_field "$fam")" ] || fingerprints_match=false
-    FAMILIES_JSON="$FAMILIES_JSON${FAMILIES_JSON:+,}\"$fam\":{\"kuma_rules\":$HAS_KUMA,\"unmarked\":$UNMARKED,\"fingerprint\":$(json_str "$FINGERPRINT")}"
+    FAMILIES_JSON="$FAMILIES_JSON${FAMILIES_JSON:+,}\"$fam\":{\"kuma_rules\":$HAS_KUMA,\"unmarked\":$UNMARKED,\"target_installs\":$installed,\"fingerprint\":$(json_str "$FINGERPRINT")}"
   done
   rec_version=$(recorded_field version)
   rec_args=$(recorded_field args)
+  rec_resolv=$(recorded_field resolv)
+  resolv_same=true
+  [ "$DNS" = yes ] && [ "$rec_resolv" != "$(resolv_fingerprint)" ] && resolv_same=false
   FROM=none
-  if [ "$any_kuma" = true ]; then FROM=${rec_version:-$(other_versions)}; FROM=${FROM:-unknown}; fi
+  if [ "$any_kuma" = true ]; then FROM=${rec_version:-$(guess_from)}; FROM=${FROM:-unknown}; fi
   target_old=false
   case "$VERSION" in 0.*|1.*|2.[0-8]|2.[0-8].*) target_old=true ;; esac
   FLUSH=false
-  if [ "$rec_version" = "$VERSION" ] && [ "$rec_args" = "$ARGS" ] && [ "$fingerprints_match" = true ] && [ "$any_kuma" = true ]; then
+  if [ "$rec_version" = "$VERSION" ] && [ "$rec_args" = "$ARGS" ] && [ "$fingerprints_match" = true ] &&
+     [ "$resolv_same" = true ] && [ "$any_kuma" = true ]; then
     ACTION=nothing REASON="already at $VERSION"
   elif [ "$any_kuma" = false ]; then
     ACTION=install REASON='no Kuma rules'
@@ -164,16 +278,27 @@ compute_plan() {
     ACTION=flush-install FLUSH=true REASON='rules without marker'
   elif [ "$target_old" = true ]; then
     ACTION=flush-install FLUSH=true REASON="$VERSION cannot replace existing rules"
-  elif [ "$rec_version" = "$VERSION" ]; then
+  elif [ -n "$stale_family" ]; then
+    ACTION=flush-install FLUSH=true REASON="$stale_family rules the target will not replace"
+  elif [ "$rec_version" = "$VERSION" ] && [ "$rec_args" = "$ARGS" ] && [ "$resolv_same" = false ]; then
+    ACTION=install REASON='nameservers changed since the last upgrade'
+  elif [ "$rec_version" = "$VERSION" ] && [ "$rec_args" = "$ARGS" ]; then
     ACTION=install REASON='rules changed since the last upgrade'
+  elif [ -z "$rec_version" ]; then
+    ACTION=install REASON='marked rules, not recorded by tpx: kumactl replaces them'
   else
-    ACTION=install REASON='marked rules (kumactl cleans them up)'
+    ACTION=install REASON='marked rules: kumactl replaces them'
   fi
   [ "$FLUSH_MODE" = all ] && [ "$FLUSH" = true ] && REASON="$REASON; flush_mode all"
+  return 0
 }
 
 cmd_detect() {
+  # Rules half-way through another run's section are no basis for a plan: wait for it.
+  busy=''
+  wait_for_lock "$((TIMEOUT + 30))" || busy=$(lock_holder)
   compute_plan
+  if [ -n "$busy" ]; then ACTION=busy REASON="another upgrade (run $busy) is still working on this host"; fi
   printf '{"kumactl":{"path":%s,"present":%s,"version":%s},"families":{%s},"recorded_version":%s,"from":%s,"to":%s,"action":"%s","flush":%s,"reason":%s}\n' \
     "$(json_str "$KUMACTL")" "$KUMACTL_PRESENT" "$(json_str "$KUMACTL_VERSION")" "$FAMILIES_JSON" \
     "$(json_str "$(recorded_field version)")" "$(json_str "$FROM")" "$(json_str "$VERSION")" \
@@ -184,38 +309,64 @@ cmd_detect() {
 
 log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" >> "$RUN_DIR/log"; }
 
+# The tables flush_mode all empties (the upgrade guide's commands).
+ALL_MODE_TABLES='nat raw mangle'
+
 # Flush according to flush_mode, for one family.
 flush_family() {
   fam=$1
   if [ "$FLUSH_MODE" = all ]; then
-    cmd=$( [ "$fam" = ipv4 ] && echo iptables || echo ip6tables )
+    cmd=$(tables_cmd "$fam")
     $cmd --table nat --flush && $cmd --table nat --delete-chain &&
       $cmd --table raw --flush && $cmd --table mangle --flush
     return
   fi
-  rest=$(save_rules "$fam" | rest_lines)
+  rest=$(save_rules "$fam" | rest_lines) || return 1
   printf '%s\n' "$rest" | $(restore_cmd "$fam") --test || { log "$fam: iptables-restore --test refused the flushed rules"; return 1; }
   printf '%s\n' "$rest" | $(restore_cmd "$fam")
 }
 
-# Checks the installed rules of one family: four chains, the hooks, the marker, DNS.
+# DNS redirection is expected in a family when asked for and kumactl has a nameserver of
+# that family (2.9+ turns it off, with a warning, for a family without one).
+dns_expected() {
+  [ "$DNS" = yes ] || return 1
+  case " $ARGS " in *" --redirect-all-dns-traffic "*|*" --redirect-all-dns-traffic=true "*) return 0 ;; esac
+  if [ "$1" = ipv4 ]; then
+    grep -Eq '^[[:space:]]*nameserver[[:space:]]+[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+' /etc/resolv.conf 2>/dev/null
+  else
+    grep -Eq '^[[:space:]]*nameserver[[:space:]]+[0-9A-Fa-f:]*:[0-9A-Fa-f:.%a-z]*' /etc/resolv.conf 2>/dev/null
+  fi
+}
+
+# Checks one family after the install: Kuma's four chains, the hooks, the marker, DNS —
+# or no Kuma rules at all in a family the target does not install — and that every rule
+# and chain that is not Kuma's is still there, in the same order. Prints what is wrong.
 verify_family() {
   fam=$1 backup=$2
   now=$(save_rules "$fam" | normalise)
-  for chain in KUMA_MESH_INBOUND KUMA_MESH_OUTBOUND KUMA_MESH_INBOUND_REDIRECT KUMA_MESH_OUTBOUND_REDIRECT; do
-    printf '%s\n' "$now" | grep -q "^:$chain " || { echo "$fam: chain $chain is missing"; return 1; }
-  done
-  printf '%s\n' "$now" | grep -q '^-A PREROUTING -p tcp .*-j KUMA_MESH_INBOUND$' || { echo "$fam: PREROUTING hook missing"; return 1; }
-  printf '%s\n' "$now" | grep -q '^-A OUTPUT -p tcp .*-j KUMA_MESH_OUTBOUND$' || { echo "$fam: OUTPUT hook missing"; return 1; }
-  if [ "$WANT_MARKER" = yes ] && printf '%s\n' "$now" | kuma_lines | grep ': -A' | grep -qv "$MARKER"; then
-    echo "$fam: rules without the $MARKER marker"; return 1
+  kuma=$(printf '%s\n' "$now" | kuma_lines)
+  if family_installed "$fam"; then
+    for chain in KUMA_MESH_INBOUND KUMA_MESH_OUTBOUND KUMA_MESH_INBOUND_REDIRECT KUMA_MESH_OUTBOUND_REDIRECT; do
+      printf '%s\n' "$now" | grep -q "^:$chain " || { echo "$fam: chain $chain is missing"; return 1; }
+    done
+    case " $ARGS " in
+      *" --redirect-inbound=false "*|*" --redirect-inbound false "*) ;;
+      *) printf '%s\n' "$now" | grep -q '^-A PREROUTING -p tcp .*-j KUMA_MESH_INBOUND$' || { echo "$fam: PREROUTING hook missing"; return 1; } ;;
+    esac
+    printf '%s\n' "$now" | grep -q '^-A OUTPUT -p tcp .*-j KUMA_MESH_OUTBOUND$' || { echo "$fam: OUTPUT hook missing"; return 1; }
+    if [ "$WANT_MARKER" = yes ] && printf '%s\n' "$kuma" | grep ': -A' | grep -qv "$MARKER"; then
+      echo "$fam: rules without the $MARKER marker"; return 1
+    fi
+    if dns_expected "$fam" && ! printf '%s\n' "$now" | grep -q '^-A OUTPUT .*--dport 53 .*-j REDIRECT --to-ports'; then
+      echo "$fam: DNS redirect missing"; return 1
+    fi
+  elif [ -n "$kuma" ]; then
+    echo "$fam: Kuma rules left in a family the target does not install"; return 1
   fi
-  if [ "$DNS" = yes ] && [ "$fam" = ipv4 ] && ! printf '%s\n' "$now" | grep -q '^-A OUTPUT .*--dport 53 .*-j REDIRECT --to-ports'; then
-    echo "$fam: DNS redirect missing"; return 1
-  fi
-  # Every rule that is not Kuma's is still there, in the same order.
-  before=$(normalise < "$backup" | rest_lines | grep '^-A' )
-  after=$(printf '%s\n' "$now" | rest_lines | grep '^-A')
+  skip=''
+  [ "$FLUSH" = true ] && [ "$FLUSH_MODE" = all ] && skip=$ALL_MODE_TABLES
+  before=$(normalise < "$backup" | foreign_lines "$skip")
+  after=$(printf '%s\n' "$now" | foreign_lines "$skip")
   [ "$before" = "$after" ] || { echo "$fam: rules that are not Kuma's changed"; return 1; }
 }
 
@@ -224,20 +375,31 @@ restore_family() {
   fam=$1 backup=$2
   $(restore_cmd "$fam") < "$backup" || return 1
   for table in $(save_rules "$fam" | sed -n 's/^\*//p'); do
-    grep -qx "\*$table" "$backup" || printf '*%s\nCOMMIT\n' "$table" | $(restore_cmd "$fam")
+    grep -qx "\*$table" "$backup" || printf '*%s\nCOMMIT\n' "$table" | $(restore_cmd "$fam") || return 1
   done
   [ "$(save_rules "$fam" | normalise)" = "$(normalise < "$backup")" ]
 }
 
+# Runs the install within TIMEOUT; sets RC. The signals the section ignores are reset for
+# kumactl, so the timeout (and `tproxy.sh abort`) can stop it.
+run_install() {
+  log "install: $KUMACTL install transparent-proxy $ARGS"
+  # shellcheck disable=SC2086 # ARGS is a list of flags
+  ( trap - HUP TERM; exec timeout -k 5 "$TIMEOUT" "$KUMACTL" install transparent-proxy $ARGS ) >> "$RUN_DIR/log" 2>&1 < /dev/null &
+  echo $! > "$RUN_DIR/install.pid"
+  wait $!
+  RC=$?
+}
+
 critical_section() {
-  stamp=$(date -u +%Y%m%dT%H%M%SZ)
+  stamp="$(date -u +%Y%m%dT%H%M%SZ)-$RUN_ID"
   mkdir -p "$BACKUP_DIR" || { finish failed "cannot create $BACKUP_DIR"; return; }
   compute_plan
   log "plan: $ACTION ($REASON)"
   if [ "$ACTION" = nothing ]; then finish ok "$REASON"; return; fi
   fams=$(families)
   for fam in $fams; do
-    save_rules "$fam" > "$BACKUP_DIR/$stamp.$fam.rules" || { finish failed "backup of $fam failed"; return; }
+    save_rules "$fam" > "$BACKUP_DIR/$stamp.$fam.rules" || { finish failed "backup of $fam failed: $(save_cmd "$fam") did not work"; return; }
     log "backup: $BACKUP_DIR/$stamp.$fam.rules"
   done
   echo "$stamp" > "$RUN_DIR/backup"
@@ -248,28 +410,23 @@ critical_section() {
   fi
   [ -z "$reason" ] && [ -f "$RUN_DIR/abort" ] && reason="aborted: $(cat "$RUN_DIR/abort")"
   if [ -z "$reason" ]; then
-    log "install: $KUMACTL install transparent-proxy $ARGS"
-    # shellcheck disable=SC2086 # ARGS is a list of flags
-    timeout -k 5 "$TIMEOUT" "$KUMACTL" install transparent-proxy $ARGS >> "$RUN_DIR/log" 2>&1 &
-    echo $! > "$RUN_DIR/install.pid"
-    wait $!
-    rc=$?
-    [ -f "$RUN_DIR/abort" ] && reason="aborted: $(cat "$RUN_DIR/abort")"
-    if [ -n "$reason" ]; then :
-    elif [ $rc -eq 124 ] || [ $rc -eq 137 ]; then reason="install timed out after ${TIMEOUT}s"
-    elif [ $rc -ne 0 ]; then reason="install failed (exit $rc): $(grep '^Error' "$RUN_DIR/log" | tail -n 1)"; fi
+    run_install
+    if [ -f "$RUN_DIR/abort" ]; then reason="aborted: $(cat "$RUN_DIR/abort")"
+    elif [ "$RC" -eq 124 ] || [ "$RC" -eq 137 ]; then reason="install timed out after ${TIMEOUT}s"
+    elif [ "$RC" -ne 0 ]; then reason="install failed (exit $RC): $(grep '^Error' "$RUN_DIR/log" | tail -n 1)"; fi
   fi
   if [ -z "$reason" ]; then
-    for fam in $(installed_families); do
+    for fam in $fams; do
       out=$(verify_family "$fam" "$BACKUP_DIR/$stamp.$fam.rules") || { reason="verify failed: $out"; break; }
     done
   fi
   if [ -n "$reason" ]; then
     log "failed: $reason; restoring the backup"
     for fam in $fams; do
-      restore_family "$fam" "$BACKUP_DIR/$stamp.$fam.rules" >> "$RUN_DIR/log" 2>&1 || { finish restore-mismatch "$reason; restore of $fam did NOT match the backup $BACKUP_DIR/$stamp.$fam.rules"; return; }
+      restore_family "$fam" "$BACKUP_DIR/$stamp.$fam.rules" >> "$RUN_DIR/log" 2>&1 ||
+        { finish restore-mismatch "$reason; restore of $fam did NOT match the backup $BACKUP_DIR/$stamp.$fam.rules"; return; }
     done
-    finish failed "$reason; restored from backup $stamp"
+    finish failed "$reason; restored from backup $BACKUP_DIR/$stamp.*.rules"
     return
   fi
   record
@@ -282,7 +439,9 @@ record() {
   {
     echo "version=$VERSION"
     echo "args=$ARGS"
+    echo "resolv=$(resolv_fingerprint)"
     echo "time=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    echo "run=$RUN_ID"
     for fam in $(families); do family_facts "$fam"; echo "$fam=$FINGERPRINT"; done
   } > "$STATE_DIR/state.tmp" && mv "$STATE_DIR/state.tmp" "$STATE_DIR/state"
 }
@@ -292,15 +451,25 @@ finish() {
   log "outcome: $1: $2"
 }
 
-# Waits for the section of RUN_DIR and prints its outcome as JSON.
+# Waits for the section of RUN_DIR and prints its outcome as JSON (the message also on
+# stderr when it failed).
 report_outcome() {
   waited=0
   while [ ! -f "$RUN_DIR/outcome" ]; do
     if [ "$WAIT_MAX" -gt 0 ] && [ "$waited" -ge $((WAIT_MAX * 5)) ]; then
       printf '{"status":"running","changed":false,"msg":"the upgrade is still running on the host"}\n'; return 3
     fi
-    if [ -f "$RUN_DIR/pid" ] && ! kill -0 "$(cat "$RUN_DIR/pid")" 2>/dev/null && [ ! -f "$RUN_DIR/outcome" ]; then
-      printf '{"status":"lost","changed":false,"msg":"the upgrade process ended without an outcome; see %s/log"}\n' "$RUN_DIR"; return 4
+    # No live section: it has not written its pid yet (it gets 15 s), or it is gone.
+    lost=false
+    if [ -f "$RUN_DIR/pid" ]; then
+      section_alive "$RUN_ID" || lost=true
+    elif [ "$(age_of "$RUN_DIR")" -ge 15 ]; then
+      lost=true
+    fi
+    if [ "$lost" = true ] && [ ! -f "$RUN_DIR/outcome" ]; then
+      msg="the upgrade process on the host ended without an outcome; see $RUN_DIR/log and the backups in $BACKUP_DIR"
+      printf '{"status":"lost","changed":false,"msg":%s}\n' "$(json_str "$msg")"; echo "$msg" >&2
+      return 4
     fi
     sleep 0.2; waited=$((waited + 1))
   done
@@ -308,38 +477,39 @@ report_outcome() {
   changed=false; [ "$status" = changed ] && changed=true
   printf '{"status":"%s","changed":%s,"msg":%s,"backup":%s,"run_dir":%s}\n' "$status" "$changed" \
     "$(json_str "$msg")" "$(json_str "$(cat "$RUN_DIR/backup" 2>/dev/null)")" "$(json_str "$RUN_DIR")"
-  case "$status" in ok|changed) return 0 ;; restore-mismatch) return 4 ;; *) return 1 ;; esac
+  case "$status" in ok|changed) return 0 ;; esac
+  echo "$msg" >&2
+  [ "$status" = restore-mismatch ] && return 4
+  return 1
 }
 
 cmd_apply() {
   [ -n "$RUN_ID" ] || die "apply needs --run-id"
   RUN_DIR="$STATE_DIR/runs/$RUN_ID"
-  mkdir -p "$STATE_DIR/runs"
-  if mkdir "$RUN_DIR" 2>/dev/null; then
+  if [ ! -d "$RUN_DIR" ]; then
     # A new section: one at a time per host (the lock), detached from this SSH session.
-    if ! mkdir "$STATE_DIR/lock" 2>/dev/null; then
-      holder=$(cat "$STATE_DIR/lock/run" 2>/dev/null)
-      if [ -n "$holder" ] && [ -f "$STATE_DIR/runs/$holder/pid" ] && kill -0 "$(cat "$STATE_DIR/runs/$holder/pid")" 2>/dev/null; then
-        rmdir "$RUN_DIR"
-        echo "{\"status\":\"locked\",\"changed\":false,\"msg\":$(json_str "another upgrade (run $holder) is working on this host")}"
-        return 1
-      fi
-      rm -rf "$STATE_DIR/lock" && mkdir "$STATE_DIR/lock" || die "cannot take the lock $STATE_DIR/lock"
+    if ! take_lock; then
+      msg="another upgrade (run $(lock_holder)) is working on this host"
+      printf '{"status":"locked","changed":false,"msg":%s}\n' "$(json_str "$msg")"; echo "$msg" >&2
+      return 1
     fi
-    echo "$RUN_ID" > "$STATE_DIR/lock/run"
-    : > "$RUN_DIR/log"
-    setsid sh "$0" __section "$@" < /dev/null >> "$RUN_DIR/log" 2>&1 &
-    echo $! > "$RUN_DIR/pid"
+    if mkdir -p "$STATE_DIR/runs" && mkdir "$RUN_DIR" 2>/dev/null; then
+      : > "$RUN_DIR/log"
+      setsid sh "$0" __section "$@" < /dev/null >> "$RUN_DIR/log" 2>&1 &
+    else
+      release_lock
+    fi
   fi
   report_outcome
 }
 
 cmd_section() {
   RUN_DIR="$STATE_DIR/runs/$RUN_ID"
+  echo $$ > "$RUN_DIR/pid.tmp" && mv "$RUN_DIR/pid.tmp" "$RUN_DIR/pid"
   # Nothing but `tproxy.sh abort` stops the section half-way: it always ends upgraded or restored.
   trap '' HUP INT TERM
   critical_section
-  rm -rf "$STATE_DIR/lock"
+  release_lock
 }
 
 # Stops a running section: the install is killed, and the section restores the backup.
@@ -348,18 +518,21 @@ cmd_abort() {
   RUN_DIR="$STATE_DIR/runs/$RUN_ID"
   [ -d "$RUN_DIR" ] || { echo '{"status":"none","changed":false,"msg":"no such run"}'; return 0; }
   [ -f "$RUN_DIR/outcome" ] || echo "interrupted by the operator" > "$RUN_DIR/abort"
-  [ -f "$RUN_DIR/install.pid" ] && kill -TERM "$(cat "$RUN_DIR/install.pid")" 2>/dev/null
+  _pid=$(cat "$RUN_DIR/install.pid" 2>/dev/null) && is_number "$_pid" && kill -TERM "$_pid" 2>/dev/null
   report_outcome
 }
 
 cmd_verify() {
+  wait_for_lock "$((TIMEOUT + 30))" || { printf '{"ok":false,"msg":"another upgrade is still working on this host"}\n'; return 1; }
   compute_plan
   if [ "$ACTION" = nothing ]; then
     printf '{"ok":true,"msg":%s}\n' "$(json_str "rules match what $VERSION installed")"
   else
-    printf '{"ok":false,"msg":%s}\n' "$(json_str "$REASON")"; return 1
+    printf '{"ok":false,"msg":%s}\n' "$(json_str "$REASON")"; echo "$REASON" >&2; return 1
   fi
 }
+
+file_arg() { [ $# -eq 1 ] && [ -r "$1" ] || die "give one readable iptables-save file"; }
 
 sub=${1:-}
 [ $# -gt 0 ] && shift
@@ -369,7 +542,8 @@ case "$sub" in
   __section) parse_options "$@"; cmd_section ;;
   verify) parse_options "$@"; cmd_verify ;;
   abort) parse_options "$@"; cmd_abort ;;
-  kuma-lines) normalise < "$1" | kuma_lines ;;
-  rest-lines) normalise < "$1" | rest_lines ;;
-  *) die "usage: tproxy.sh detect|apply|verify OPTIONS" ;;
+  kuma-lines) file_arg "$@"; normalise < "$1" | kuma_lines ;;
+  rest-lines) file_arg "$@"; normalise < "$1" | rest_lines ;;
+  foreign-lines) file_arg "$@"; normalise < "$1" | foreign_lines ;;
+  *) die "usage: tproxy.sh detect|apply|verify|abort OPTIONS, or kuma-lines|rest-lines|foreign-lines FILE" ;;
 esac
