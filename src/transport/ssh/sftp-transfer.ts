@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import type { SFTPWrapper } from 'ssh2';
 import { ConnectionError } from '../../errors/connection-error.js';
+import { TransferError } from '../../errors/transfer-error.js';
 import type { PutOptions } from '../connection.js';
 import { runRemoteCommand } from './exec-channel.js';
 import { openChannel, type ChannelHost } from './open-channel.js';
@@ -41,13 +42,13 @@ export async function putFile(host: ChannelHost, content: string | Buffer, remot
   if (!options.become && !options.owner) {
     const temp = posix.join(posix.dirname(remotePath), `.${posix.basename(remotePath)}.${createToken('tpx-')}`);
     await withSftp(host, what, async (sftp) => {
-      await call((cb) => sftp.writeFile(temp, data, { mode: 0o600 }, cb)).catch((err) => failTransfer(host, what, err));
+      await call((cb) => sftp.writeFile(temp, data, { mode: 0o600 }, cb)).catch((err) => failTransfer(host, what, err, remotePath));
       try {
         await call((cb) => sftp.chmod(temp, mode, cb));
         await call((cb) => sftp.ext_openssh_rename(temp, remotePath, cb));
       } catch (err) {
         await call((cb) => sftp.unlink(temp, cb)).catch(() => undefined);
-        failTransfer(host, what, err);
+        failTransfer(host, what, err, remotePath);
       }
     });
     return;
@@ -62,7 +63,7 @@ export async function putFile(host: ChannelHost, content: string | Buffer, remot
     const path = posix.join(dir, `.${createToken('tpx-put-')}`);
     await call((cb) => sftp.writeFile(path, data, { mode: stagedMode }, cb));
     return path;
-  }).catch((err) => failTransfer(host, what, err));
+  }).catch((err) => failTransfer(host, what, err, remotePath));
   const [owner, group] = (options.owner ?? '').split(':');
   const install = [
     'install',
@@ -76,7 +77,7 @@ export async function putFile(host: ChannelHost, content: string | Buffer, remot
   const result = await runRemoteCommand(host, `${install}; rc=$?; rm -f ${quoteShellArg(temp)}; exit $rc`, { become: true, becomeUser });
   if (result.rc !== 0) {
     await runRemoteCommand(host, `rm -f ${quoteShellArg(temp)}`).catch(() => undefined);
-    throw new ConnectionError(host.name, 'protocol', `${host.name}: cannot install ${remotePath}: ${result.stderr.trim() || `exit ${result.rc}`}`);
+    throw new TransferError(host.name, remotePath, `${host.name}: cannot install ${remotePath}: ${result.stderr.trim() || `exit ${result.rc}`}`);
   }
 }
 
@@ -88,13 +89,18 @@ export async function getFile(host: ChannelHost, remotePath: string): Promise<Bu
       return await call<Buffer>((cb) => sftp.readFile(remotePath, cb));
     } catch (err) {
       if ((err as { code?: number }).code === NO_SUCH_FILE) return null;
-      return failTransfer(host, what, err);
+      return failTransfer(host, what, err, remotePath);
     }
   });
 }
 
-function failTransfer(host: ChannelHost, what: string, err: unknown): never {
+/**
+ * A connection that closed is a ConnectionError (`closed`); any other SFTP failure on a live
+ * connection ("Permission denied", "No such file") is the file's problem: a TransferError.
+ */
+function failTransfer(host: ChannelHost, what: string, err: unknown, remotePath: string): never {
   if (err instanceof ConnectionError) throw err;
-  const kind = host.isClosed() ? 'closed' : 'protocol';
-  throw new ConnectionError(host.name, kind, `${host.name}: ${what} failed: ${(err as Error).message}`, { cause: err });
+  const message = `${host.name}: ${what} failed: ${(err as Error).message}`;
+  if (host.isClosed()) throw new ConnectionError(host.name, 'closed', message, { cause: err });
+  throw new TransferError(host.name, remotePath, message, { cause: err });
 }
