@@ -21,6 +21,7 @@ async function openConnection(run: RunContext, host: HostRuntime, vars: Record<s
   const started = Date.now();
   run.bus.emit({ type: 'host-connecting', host: host.name });
   const conn = await run.options.connect(host.name, vars);
+  host.connected = true;
   run.bus.emit({ type: 'host-connected', host: host.name, durationMs: Date.now() - started });
   return conn;
 }

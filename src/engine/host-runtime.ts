@@ -24,6 +24,8 @@ export class HostRuntime {
   readonly notified = new Set<Task>();
   /** The (lazily opened) connection. */
   connection: Promise<Connection> | undefined;
+  /** Set once a connection to the host was established: a later `closed` error is a lost connection. */
+  connected = false;
 
   constructor(inventory: InventoryHost) {
     this.name = inventory.name;

@@ -1,4 +1,5 @@
 import { evaluateConditions } from '../template/render.js';
+import { dropHostConnection, isLostConnection, isUnreachableError, lostConnectionResult } from './connection-loss.js';
 import type { ExecuteOutcome } from './execute-plan.js';
 import { invokeModule } from './invoke-module.js';
 import type { RawResult } from './raw-result.js';
@@ -13,6 +14,12 @@ const DEFAULT_DELAY_SECONDS = 5;
  * Runs the module once — or, with `until`, until the condition holds or the attempts run out
  * (`retries` N means N+1 attempts, as in Ansible; the result carries `attempts`). After each
  * attempt `changed_when` and `failed_when` are applied, with the result bound to `register`.
+ *
+ * With `until`, a connection lost during an attempt is a failed attempt (rc 255,
+ * `unreachable: true`, msg "connection lost: …"; changed_when/failed_when are not applied to
+ * it): the next attempt runs on a new connection, and a reconnect that fails counts as a
+ * failed attempt too. When the attempts run out on a lost connection the host is unreachable.
+ * A command cut off is never re-run by tpx itself: only the task's next attempt runs it again.
  */
 export async function runAttempts(env: TaskEnv, fixed: Readonly<Record<string, unknown>> | undefined): Promise<ExecuteOutcome> {
   const { task, run } = env;
@@ -23,17 +30,31 @@ export async function runAttempts(env: TaskEnv, fixed: Readonly<Record<string, u
   const delayMs = until.length === 0 ? 0 : Math.max(0, resolveTaskNumber(env, 'delay', vars) ?? DEFAULT_DELAY_SECONDS) * 1000;
 
   let outcome: ExecuteOutcome = { raw: {} };
+  let lostBefore = false;
   for (let attempt = 1; attempt <= attempts; attempt++) {
-    outcome = await invokeModule(env, vars);
+    try {
+      outcome = await invokeModule(env, vars);
+    } catch (error) {
+      // Without until, or when the host was never reached, the error makes the host unreachable.
+      const lostNow = isLostConnection(error) && env.host.connected;
+      if (until.length === 0 || !isUnreachableError(error) || !(lostNow || lostBefore)) throw error;
+      lostBefore = true;
+      await dropHostConnection(env.host);
+      outcome = { raw: lostConnectionResult(error) };
+    }
     const raw = outcome.raw;
+    const lost = raw.unreachable === true;
     if (until.length > 0) raw.attempts = attempt;
-    if (raw.skipped !== true && raw.interrupted !== true) applyResultConditions(env, raw, fixed);
+    if (!lost && raw.skipped !== true && raw.interrupted !== true) applyResultConditions(env, raw, fixed);
     if (until.length === 0 || raw.interrupted === true) break;
-    if (holds(env, until, raw, fixed)) break;
+    if (lost ? holdsOrFalse(env, until, raw, fixed) : holds(env, until, raw, fixed)) break;
     if (attempt === attempts) {
       raw.failed = true;
       if (raw.msg === undefined) raw.msg = `the until condition did not hold after ${attempts} attempts`;
       break;
+    }
+    if (lost) {
+      run.bus.emit({ type: 'warning', host: env.host.name, task: env.name, msg: `${String(raw.msg)} (attempt ${attempt} of ${attempts}); retrying on a new connection` });
     }
     if (run.interrupted()) break;
     await run.sleep(delayMs, run.options.signal);
@@ -70,6 +91,15 @@ function applyResultConditions(env: TaskEnv, raw: RawResult, fixed: Readonly<Rec
 function holds(env: TaskEnv, conditions: readonly string[], raw: RawResult, fixed: Readonly<Record<string, unknown>> | undefined): boolean {
   const bound = env.task.register ? { ...fixed, [env.task.register]: raw } : fixed;
   return evaluateConditions(conditions, { vars: varsFor(env, bound), host: env.host.name, task: env.name });
+}
+
+/** `until` on a lost attempt: a condition that cannot even be evaluated on it (no output to parse) does not hold. */
+function holdsOrFalse(env: TaskEnv, conditions: readonly string[], raw: RawResult, fixed: Readonly<Record<string, unknown>> | undefined): boolean {
+  try {
+    return holds(env, conditions, raw, fixed);
+  } catch {
+    return false;
+  }
 }
 
 function messageOf(error: unknown): string {

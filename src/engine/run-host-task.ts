@@ -1,7 +1,7 @@
-import { ConnectionError } from '../errors/connection-error.js';
 import { UndefinedVariableError } from '../template/errors.js';
 import { evaluateConditions, renderValue } from '../template/render.js';
 import { UndefinedAccess } from '../template/undefined.js';
+import { isLostConnection, isUnreachableError } from './connection-loss.js';
 import { combineLoopResults, failedResult, skippedResult, type RawResult } from './raw-result.js';
 import { runAttempts } from './run-attempts.js';
 import { varsFor, type TaskEnv } from './task-env.js';
@@ -22,8 +22,9 @@ export interface HostTaskOutcome {
 
 /**
  * Runs one task on one host: `when` (per item in a loop), the loop, retries; turns every
- * error into a result, so a failed host is a result and not an exception. A ConnectionError
- * makes the result unreachable.
+ * error into a result, so a failed host is a result and not an exception. A failure to
+ * connect, or a connection lost mid-task that retries could not recover, makes the result
+ * unreachable; any other error (a file transfer refused, sudo refused) fails the task.
  */
 export async function runHostTask(env: TaskEnv): Promise<HostTaskOutcome> {
   const started = Date.now();
@@ -44,8 +45,8 @@ export async function runHostTask(env: TaskEnv): Promise<HostTaskOutcome> {
       ({ raw, facts } = await runLoop(env));
     }
   } catch (error) {
-    if (error instanceof ConnectionError) {
-      raw = { changed: false, unreachable: true, msg: error.message };
+    if (isUnreachableError(error)) {
+      raw = { changed: false, unreachable: true, msg: isLostConnection(error) && env.host.connected ? `connection lost: ${error.message}` : error.message };
       unreachableKind = error.kind;
     } else if (error instanceof UndefinedAccess) {
       // A module met an undefined value outside a template render: name the task and host too.
@@ -54,6 +55,7 @@ export async function runHostTask(env: TaskEnv): Promise<HostTaskOutcome> {
       raw = failedResult(messageOf(error));
     }
   }
+  if (raw.unreachable === true) unreachableKind ??= 'closed';
   return { raw, facts, status: statusOf(raw), durationMs: Date.now() - started, ranOn: env.host.name, unreachableKind };
 }
 

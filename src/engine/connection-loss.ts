@@ -1,0 +1,45 @@
+import { ConnectionError } from '../errors/connection-error.js';
+import type { HostRuntime } from './host-runtime.js';
+import type { RawResult } from './raw-result.js';
+
+/**
+ * True for a connection error that makes the host unreachable: it could not be connected
+ * to, or its connection broke. A become failure (sudo refused, wrong password) happens on a
+ * live connection and is the task's failure, as in Ansible.
+ */
+export function isUnreachableError(error: unknown): error is ConnectionError {
+  return error instanceof ConnectionError && error.kind !== 'become';
+}
+
+/** The connection broke while the task was running (the command was cut off, not re-run). */
+export function isLostConnection(error: unknown): boolean {
+  return error instanceof ConnectionError && error.kind === 'closed';
+}
+
+/**
+ * One attempt that lost its connection, as `register` and `until` see it: rc 255 (OpenSSH's
+ * code for a connection failure), no output, `unreachable: true`.
+ */
+export function lostConnectionResult(error: ConnectionError): RawResult {
+  return {
+    changed: false,
+    failed: true,
+    unreachable: true,
+    rc: 255,
+    stdout: '',
+    stderr: '',
+    stdout_lines: [],
+    stderr_lines: [],
+    msg: `connection lost: ${error.message}`,
+  };
+}
+
+/**
+ * Forgets a broken connection (closing what is left of it), so the next command on the
+ * host opens a new one through RunOptions.connect.
+ */
+export async function dropHostConnection(host: HostRuntime): Promise<void> {
+  const old = host.connection;
+  host.connection = undefined;
+  await old?.then((c) => c.close()).catch(() => undefined);
+}
