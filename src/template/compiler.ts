@@ -83,6 +83,18 @@ export class TpxCompiler extends BaseCompiler {
     });
   }
 
+  /** `xs[a:b:c]` (slice.ts); missing parts are None. */
+  compileSlice(node: NjNode, frame: unknown): void {
+    this._emit('env.tpx.slice(');
+    this.compile(node.target as NjNode, frame);
+    for (const part of [node.start, node.stop, node.step] as (NjNode | null)[]) {
+      this._emit(', ');
+      if (part) this.compile(part, frame);
+      else this._emit('null');
+    }
+    this._emit(')');
+  }
+
   compileIs(node: NjNode, frame: unknown): void {
     const right = node.right as NjNode;
     const name = right.name ? String((right.name as NjNode).value) : String(right.value);
@@ -131,7 +143,7 @@ export class TpxCompiler extends BaseCompiler {
   }
 
   override _compileExpression(node: NjNode, frame: unknown): void {
-    if (node.typename === 'Truthy') this.compile(node, frame);
+    if (node.typename === 'Truthy' || node.typename === 'Slice') this.compile(node, frame);
     else super._compileExpression(node, frame);
   }
 

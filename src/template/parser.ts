@@ -1,10 +1,12 @@
 /**
- * Parsing templates and bare expressions with nunjucks' own parser, plus one grammar
- * fix: Jinja2's one-argument test form without parentheses (`x is in groups`,
- * `n is divisibleby 3`), which nunjucks does not parse.
+ * Parsing templates and bare expressions with nunjucks' own parser, plus two grammar
+ * fixes: Jinja2's one-argument test form without parentheses (`x is in groups`,
+ * `n is divisibleby 3`), and Python's slices (`xs[:2]`, `s[1:]`, `xs[::-1]`), which
+ * nunjucks does not parse.
  */
 import { lexJinja } from './lexer.js';
 import { nj, type NjNode, type NjParser, type NjToken, type NjTokenizer } from './nunjucks-internals.js';
+import { SliceNode } from './slice.js';
 
 /** Tokens that end a test with no argument (`x is defined and …`). */
 const WORDS_AFTER_TEST = new Set(['and', 'or', 'else', 'if', 'is', 'not', 'in']);
@@ -19,6 +21,7 @@ interface ParserInternals extends NjParser {
   parsePrimary(noPostfix?: boolean): NjNode;
   parseSignature(tolerant?: boolean, noParens?: boolean): NjNode;
   parseFilterArgs(node: NjNode): NjNode[];
+  parseExpression(): NjNode;
   fail(message: string, lineno?: number, colno?: number): never;
 }
 
@@ -40,6 +43,56 @@ class JinjaParser extends BaseParser {
   /** nunjucks reads the token after a filter name without checking for the end (`when: x | int`). */
   override parseFilterArgs(node: NjNode): NjNode[] {
     return this.peekToken() ? super.parseFilterArgs(node) : [];
+  }
+
+  /** Calls, `.name` and `[index]` after a primary, as nunjucks does, plus `[start:stop:step]`. */
+  parsePostfix(node: NjNode): NjNode {
+    for (let tok = this.peekToken(); tok; tok = this.peekToken()) {
+      if (tok.type === 'left-paren') {
+        node = new nj.nodes.FunCall(tok.lineno, tok.colno, node, this.parseSignature());
+      } else if (tok.type === 'left-bracket') {
+        node = this.parseSubscript(node);
+      } else if (tok.type === 'operator' && tok.value === '.') {
+        this.nextToken();
+        const name = this.nextToken();
+        // nunjucks' own message, which syntax-problem.ts rewords.
+        if (!name || name.type !== 'symbol') this.fail(`expected name as lookup value, got ${name ? name.value : 'end of text'}`, name?.lineno, name?.colno);
+        node = new nj.nodes.LookupVal(tok.lineno, tok.colno, node, new nj.nodes.Literal(name.lineno, name.colno, name.value));
+      } else {
+        break;
+      }
+    }
+    return node;
+  }
+
+  /** `[expr]` (a lookup) or a slice `[a:b]`, `[a:b:c]`, any part optional. */
+  private parseSubscript(target: NjNode): NjNode {
+    const open = this.nextToken()!;
+    const parts: (NjNode | null)[] = [];
+    let current: NjNode | null = null;
+    for (;;) {
+      const tok = this.peekToken();
+      if (!tok) this.fail('unclosed "["', open.lineno, open.colno);
+      if (tok.type === 'right-bracket') {
+        this.nextToken();
+        break;
+      }
+      if (tok.type === 'colon') {
+        this.nextToken();
+        parts.push(current);
+        current = null;
+        if (parts.length > 2) this.fail('too many ":" in a slice', tok.lineno, tok.colno);
+        continue;
+      }
+      if (current) this.fail(tok.type === 'comma' ? 'invalid index' : `unexpected ${describeToken(tok)} in "[ ]"`, tok.lineno, tok.colno);
+      current = this.parseExpression();
+    }
+    if (parts.length === 0) {
+      if (!current) this.fail('empty "[]" after a value', open.lineno, open.colno);
+      return new nj.nodes.LookupVal(open.lineno, open.colno, target, current);
+    }
+    parts.push(current);
+    return new SliceNode(open.lineno, open.colno, target, parts[0], parts[1], parts[2] ?? null);
   }
 
   private parseTestCall(): NjNode {

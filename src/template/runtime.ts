@@ -15,6 +15,7 @@ import {
   pyStr,
   requireNumbers,
 } from './python-values.js';
+import { pySlice } from './slice.js';
 import { UndefinedValue, isUndefinedValue } from './undefined.js';
 import { TemplateValueError } from './value-error.js';
 
@@ -144,6 +145,7 @@ function text(value: unknown): string {
 export const templateRuntime = {
   lookup,
   member,
+  slice: pySlice,
   strict,
   truthy: isTruthy,
   and: (a: unknown, b: () => unknown): unknown => (isTruthy(a) ? b() : a),

@@ -183,4 +183,16 @@ export const filterCases: FilterCase[] = [
   ['{{ {"a": {"x": 1}} | combine({"a": {"y": 2}}, recursive=true) }}', { a: { x: 1, y: 2 } }],
   ['{{ {"a": {"x": 1}} | combine({"a": {"y": 2}}) }}', { a: { y: 2 } }],
   ['{{ {"l": [1]} | combine({"l": [2]}, list_merge="append") }}', { l: [1, 2] }],
+  // subscripts and slices (Python's rules)
+  ['{{ nums[:2] }}', [3, 1]],
+  ['{{ nums[1:] }}', [1, 2, 3]],
+  ['{{ nums[-1] }}', 3],
+  ['{{ nums[-2:] }}', [2, 3]],
+  ['{{ nums[::-1] }}', [3, 2, 1, 3]],
+  ['{{ nums[1:-1] }}', [1, 2]],
+  ['{{ nums[::2] }}', [3, 2]],
+  ['{{ ver[1:] }}', '.10.1'],
+  ['{{ ver[:-2] }}', '2.10'],
+  ['{{ out.split()[1][2:] }}', '9.3'],
+  ['{{ users[1:] | map(attribute="name") | list }}', ['bob', 'cid']],
 ];
