@@ -65,8 +65,8 @@ function spawnNode(argv: readonly string[], timeoutMs: number): Promise<{ code: 
 }
 
 /** Runs a command as root inside a lab host; throws with its stderr when it fails. */
-export async function onHost(lab: LabState, host: string, command: string): Promise<string> {
-  const r = await hostExec(lab, host, command, { timeoutMs: 30_000 });
+export async function onHost(lab: LabState, host: string, command: string, input?: string): Promise<string> {
+  const r = await hostExec(lab, host, command, { timeoutMs: 30_000, input });
   if (r.code !== 0) throw new Error(`${host}: ${command}: exit ${r.code}: ${r.stderr.trim()}`);
   return r.stdout;
 }
