@@ -1,0 +1,274 @@
+/**
+ * The compatibility acceptance of issue 4: a playbook written for Ansible, using only the
+ * features tpx supports, runs unchanged with `tpx run` on one lab fleet and with
+ * `ansible-playbook` (ansible-core from Debian) on a second one; afterwards every host of one
+ * fleet holds the same files (type, mode, owner, link target, content) as its twin in the
+ * other, and the recap counts agree per host. Both runs are then repeated: the second runs
+ * agree too (idempotence as Ansible sees it).
+ *
+ * Ansible writes nothing to ~: HOME, ANSIBLE_HOME, the local and remote temp dirs and the
+ * SSH control sockets all live in a temp dir, and the SSH masters are stopped at the end.
+ * Under CI a missing ansible-playbook fails the test; elsewhere it is skipped.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hostExec } from '../../src/lab/host-namespace.js';
+import type { LabState } from '../../src/lab/types.js';
+import { ensureBuilt, runTpx } from '../cli/run-built-tpx.js';
+import { labSupported, useLab } from '../helpers/lab.js';
+
+const ANSIBLE_PLAYBOOK = '/usr/bin/ansible-playbook';
+const hasAnsible = spawnSync(ANSIBLE_PLAYBOOK, ['--version'], { stdio: 'ignore' }).status === 0;
+const enabled = labSupported() && (hasAnsible || Boolean(process.env.CI));
+
+/** Written for Ansible; nothing tpx-specific. Touches only /opt/compat and ~/compat (per-host overlays in the lab). */
+const PLAYBOOK = `---
+- name: compatibility
+  hosts: all
+  become: true
+  gather_facts: false
+  vars:
+    base: /opt/compat
+    colors: [red, green, blue]
+  tasks:
+    - name: base directory
+      ansible.builtin.file:
+        path: "{{ base }}"
+        state: directory
+        mode: "0755"
+
+    - name: config file
+      copy:
+        content: "host={{ inventory_hostname }}\\n"
+        dest: "{{ base }}/app.conf"
+        mode: "0640"
+      notify: restart app
+
+    - name: a directory per color
+      file:
+        path: "{{ base }}/{{ item }}"
+        state: directory
+        mode: "0750"
+      loop: "{{ colors }}"
+
+    - name: link to the config
+      file:
+        src: "{{ base }}/app.conf"
+        dest: "{{ base }}/current"
+        state: link
+
+    - name: nothing stale
+      file:
+        path: "{{ base }}/stale"
+        state: absent
+
+    - name: read the config back
+      command: cat {{ base }}/app.conf
+      register: conf
+      changed_when: false
+
+    - name: remember facts
+      set_fact:
+        is_first: "{{ inventory_hostname == ansible_play_hosts_all[0] }}"
+        conf_line: "{{ conf.stdout }}"
+
+    - name: only on the first host
+      shell: echo first > {{ base }}/first
+      when: is_first | bool
+
+    - name: the config is right
+      assert:
+        that:
+          - conf_line == 'host=' ~ inventory_hostname
+          - conf.rc == 0
+          - conf.stdout_lines | length == 1
+        fail_msg: "unexpected config: {{ conf_line }}"
+
+    - name: show it
+      debug:
+        msg: "{{ conf_line }} first={{ is_first }}"
+
+    - name: rolling step
+      block:
+        - name: fails on the second host
+          command: test {{ inventory_hostname }} != {{ ansible_play_hosts_all[1] }}
+          changed_when: false
+
+        - name: marker
+          copy:
+            content: "block ok\\n"
+            dest: "{{ base }}/block-ok"
+            mode: "0600"
+      rescue:
+        - name: record the rescue
+          copy:
+            content: "rescued after {{ ansible_failed_task.name }}\\n"
+            dest: "{{ base }}/rescued"
+            mode: "0600"
+      always:
+        - name: always runs
+          shell: echo always >> {{ base }}/always
+
+    - name: count matches
+      shell: grep -c host= {{ base }}/app.conf
+      register: matches
+      failed_when: matches.rc > 1
+      changed_when: matches.stdout | int > 5
+
+    - name: items with a condition
+      command: echo {{ item }}
+      loop: [1, 2, 3]
+      when: item != 2
+      register: echoed
+      changed_when: false
+
+    - name: summary
+      copy:
+        content: "{{ echoed.results | map(attribute='stdout') | select('defined') | list | join(',') }} {{ matches.stdout }}\\n"
+        dest: "{{ base }}/summary"
+        mode: "0644"
+
+    - name: as the login user
+      become: false
+      shell: mkdir -p ~/compat && chmod 700 ~/compat && id -un > ~/compat/whoami
+
+    - name: skipped everywhere
+      command: "false"
+      when: colors | length > 10
+
+  handlers:
+    - name: restart app
+      shell: echo restarted >> {{ base }}/restarts
+`;
+
+/** What the playbook touched on one host: each path with type, mode, owner, link target, and file contents. */
+async function dumpHost(lab: LabState, host: string): Promise<string> {
+  const dirs = `/opt/compat /home/${lab.user}/compat`;
+  const script = [
+    `find ${dirs} -printf '%p %y %m %u:%g %l\\n' 2>/dev/null | sort`,
+    `find ${dirs} -type f 2>/dev/null | sort | while read -r f; do echo "== $f"; cat "$f"; done`,
+  ].join('; ');
+  const r = await hostExec(lab, host, script);
+  return r.stdout;
+}
+
+/** The recap columns both tools count. */
+type Recap = Record<string, { ok: number; changed: number; failed: number; skipped: number; rescued: number }>;
+
+function runWithTpx(lab: LabState, work: string, playbook: string): Recap {
+  const report = join(work, `tpx-report-${Date.now()}.json`);
+  const r = runTpx(['run', playbook, '-i', lab.inventoryFile, '--report', report, '--output', 'plain']);
+  // Exit 0 even with mesh-02's failure: it is rescued.
+  expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
+  const stats = (JSON.parse(readFileSync(report, 'utf8')) as { stats: Record<string, Record<string, number>> }).stats;
+  return Object.fromEntries(Object.entries(stats).map(([h, s]) => [h, { ok: s.ok, changed: s.changed, failed: s.failed, skipped: s.skipped, rescued: s.rescued }]));
+}
+
+/** Ansible's environment: everything it writes goes under `home`. */
+function ansibleEnv(home: string): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    LANG: 'C.UTF-8',
+    HOME: home,
+    ANSIBLE_HOME: join(home, 'ansible'),
+    ANSIBLE_LOCAL_TEMP: join(home, 'local-tmp'),
+    ANSIBLE_REMOTE_TEMP: '/tmp/.ansible-compat',
+    ANSIBLE_SSH_CONTROL_PATH_DIR: join(home, 'cp'),
+    ANSIBLE_SSH_ARGS: '-o ControlMaster=auto -o ControlPersist=30s',
+    ANSIBLE_PIPELINING: 'True',
+    ANSIBLE_HOST_KEY_CHECKING: 'True',
+    ANSIBLE_STDOUT_CALLBACK: 'json',
+    ANSIBLE_RETRY_FILES_ENABLED: 'False',
+    ANSIBLE_NOCOLOR: '1',
+    ANSIBLE_PYTHON_INTERPRETER: '/usr/bin/python3',
+    ANSIBLE_FORKS: '10',
+    ANSIBLE_CONFIG: join(home, 'no-ansible.cfg'),
+  };
+}
+
+/** An Ansible inventory for the lab: Ansible's own connection variables, the lab's known_hosts. */
+function writeAnsibleInventory(lab: LabState, file: string): void {
+  const sshArgs = `-o UserKnownHostsFile=${lab.knownHostsFile} -o StrictHostKeyChecking=yes`;
+  const hosts = Object.fromEntries(
+    lab.hosts.map((h) => [
+      h.name,
+      {
+        ansible_host: '127.0.0.1',
+        ansible_port: h.port,
+        ansible_user: lab.user,
+        ansible_ssh_private_key_file: lab.identityFile,
+        ansible_ssh_common_args: sshArgs,
+      },
+    ]),
+  );
+  writeFileSync(file, JSON.stringify({ all: { hosts } }, null, 2));
+}
+
+function runWithAnsible(lab: LabState, home: string, playbook: string, inventory: string): Recap {
+  const r = spawnSync(ANSIBLE_PLAYBOOK, ['-i', inventory, playbook], { env: ansibleEnv(home), encoding: 'utf8', timeout: 180_000 });
+  expect(r.error, 'ansible-playbook could not run').toBeUndefined();
+  expect(r.status, `${r.stdout.slice(-3000)}\n${r.stderr}`).toBe(0);
+  const stats = (JSON.parse(r.stdout) as { stats: Record<string, Record<string, number>> }).stats;
+  return Object.fromEntries(
+    Object.entries(stats).map(([h, s]) => [h, { ok: s.ok, changed: s.changed, failed: s.failures, skipped: s.skipped, rescued: s.rescued }]),
+  );
+}
+
+/** Ends the SSH control masters Ansible left (ControlPersist), by their sockets. */
+function stopControlMasters(home: string): void {
+  let sockets: string[] = [];
+  try {
+    sockets = readdirSync(join(home, 'cp'));
+  } catch {
+    return;
+  }
+  for (const s of sockets) spawnSync('ssh', ['-o', `ControlPath=${join(home, 'cp', s)}`, '-O', 'exit', 'lab'], { stdio: 'ignore', timeout: 10_000 });
+}
+
+describe.skipIf(!enabled)('an Ansible playbook runs unchanged with tpx and with ansible-playbook', () => {
+  const tpxLab = useLab({ hosts: 3, versions: ['none'] });
+  const ansibleLab = useLab({ hosts: 3, versions: ['none'] });
+  let work = '';
+  beforeAll(() => {
+    work = mkdtempSync(join(tmpdir(), 'tpx-ansible-compat-'));
+    ensureBuilt();
+  }, 240_000);
+  afterAll(() => {
+    if (!work) return;
+    stopControlMasters(join(work, 'ansible-home'));
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it('ends with the same files on every host and the same recap counts, on a first and a second run', async () => {
+    expect(hasAnsible, `${ANSIBLE_PLAYBOOK} is missing (apt-get install ansible-core)`).toBe(true);
+    const playbook = join(work, 'site.yml');
+    writeFileSync(playbook, PLAYBOOK);
+    const inventory = join(work, 'ansible-inventory.json');
+    writeAnsibleInventory(ansibleLab.state, inventory);
+    const home = join(work, 'ansible-home');
+
+    const tpxFirst = runWithTpx(tpxLab.state, work, playbook);
+    const ansibleFirst = runWithAnsible(ansibleLab.state, home, playbook, inventory);
+    const names = tpxLab.state.hosts.map((h) => h.name);
+    expect(Object.keys(ansibleFirst).sort()).toEqual([...names].sort());
+    expect(tpxFirst).toEqual(ansibleFirst);
+    // The run did what the playbook says (so an empty dump on both sides cannot pass).
+    expect(ansibleFirst[names[1]].rescued).toBe(1);
+    expect(ansibleFirst[names[0]].changed).toBeGreaterThan(5);
+
+    for (const host of names) {
+      const ours = await dumpHost(tpxLab.state, host);
+      const theirs = await dumpHost(ansibleLab.state, host);
+      expect(ours, host).toContain('/opt/compat/current l 777 root:root /opt/compat/app.conf');
+      expect(ours, host).toBe(theirs);
+    }
+
+    const tpxSecond = runWithTpx(tpxLab.state, work, playbook);
+    const ansibleSecond = runWithAnsible(ansibleLab.state, home, playbook, inventory);
+    expect(tpxSecond).toEqual(ansibleSecond);
+    for (const host of names) expect(await dumpHost(tpxLab.state, host), host).toBe(await dumpHost(ansibleLab.state, host));
+  }, 300_000);
+});
