@@ -1,0 +1,55 @@
+/**
+ * tproxy.sh's critical section on a lab host, driven directly: it survives its caller being
+ * killed (a dropped SSH session), a second `apply` with the same run id re-attaches and gets
+ * the outcome, another run is refused by the host lock, and `detect` waits for the section
+ * instead of planning from half-changed rules.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { hostExec, standInWrapper } from '../../src/lab/index.js';
+import { labSupported, useLab } from '../helpers/lab.js';
+import { REPO, TARGET, onHost } from './upgrade-helpers.js';
+
+const lab = useLab({ hosts: 1, versions: ['2.9.2-nocomments'] });
+const HELPER = '/var/lib/tpx/bin/tproxy.sh';
+const BIN = `/opt/kuma/${TARGET}/bin`;
+const OPTS = `--kumactl ${BIN}/kumactl --version ${TARGET} --args '--kuma-dp-user kuma-dp --redirect-dns' --timeout 60 --dns yes --marker yes`;
+
+const helper = (args: string, timeoutMs = 30_000) => hostExec(lab.state, 'mesh-01', `${HELPER} ${args}`, { timeoutMs });
+
+describe.skipIf(!labSupported())('tproxy.sh critical section', () => {
+  it('survives its caller, re-attaches by run id, holds the host lock, and makes detect wait', { timeout: 90_000 }, async () => {
+    await onHost(lab.state, 'mesh-01', `mkdir -p /var/lib/tpx/bin && cat > ${HELPER} && chmod 755 ${HELPER}`, readFileSync(`${REPO}/playbooks/files/tproxy.sh`, 'utf8'));
+    // A target kumactl that takes 4 s before it installs: time to knock on the door meanwhile.
+    await onHost(lab.state, 'mesh-01', `mkdir -p ${BIN} && cat > ${BIN}/kumactl.real && chmod 755 ${BIN}/kumactl.real`, standInWrapper(TARGET));
+    await onHost(lab.state, 'mesh-01', `cat > ${BIN}/kumactl && chmod 755 ${BIN}/kumactl`, `#!/bin/sh\n[ "$1" = install ] && sleep 4\nexec ${BIN}/kumactl.real "$@"\n`);
+
+    // The caller is killed after 1 s, as a dropped SSH session would end it.
+    const cut = await onHost(lab.state, 'mesh-01', `${HELPER} apply ${OPTS} --run-id run-a > /dev/null 2>&1 & pid=$!; sleep 1; kill -9 $pid; wait $pid; echo $?`);
+    expect(cut.trim()).toBe('137');
+
+    const other = await helper(`apply ${OPTS} --run-id run-b --wait-max 1`);
+    expect(other.code, other.stdout + other.stderr).toBe(1);
+    expect(JSON.parse(other.stdout)).toMatchObject({ status: 'locked' });
+    expect(other.stderr).toContain('another upgrade (run run-a) is working on this host');
+
+    const waiting = await helper(`apply ${OPTS} --run-id run-a --wait-max 1`);
+    expect(waiting.code).toBe(3);
+    expect(JSON.parse(waiting.stdout)).toMatchObject({ status: 'running' });
+
+    // detect blocks until the section is done, then sees the upgraded host.
+    const started = Date.now();
+    const detect = await helper(`detect ${OPTS}`);
+    expect(detect.code, detect.stderr).toBe(0);
+    expect(Date.now() - started).toBeGreaterThan(500);
+    expect(JSON.parse(detect.stdout)).toMatchObject({ action: 'nothing', from: TARGET, to: TARGET });
+
+    const attached = await helper(`apply ${OPTS} --run-id run-a`);
+    expect(attached.code, attached.stderr).toBe(0);
+    expect(JSON.parse(attached.stdout)).toMatchObject({ status: 'changed', changed: true, msg: 'flush-install: rules without marker' });
+    // The lock is gone; the next run may start (and finds nothing to do).
+    expect(await onHost(lab.state, 'mesh-01', 'ls /var/lib/tpx/tproxy')).not.toMatch(/^lock$/m);
+    const next = await helper(`apply ${OPTS} --run-id run-c`);
+    expect(JSON.parse(next.stdout)).toMatchObject({ status: 'ok', changed: false });
+  });
+});
