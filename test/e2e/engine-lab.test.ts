@@ -349,8 +349,10 @@ describe.skipIf(!labSupported())('engine on the lab fleet', () => {
   it('a connection dropped during an until task is a failed attempt; the next attempt runs on a new connection', async () => {
     const [, , h3] = names();
     const events: EngineEvent[] = [];
-    // Every connection to h3 is reset 1.5 s after it was accepted, until the engine waits to retry.
-    await setLabFault(lab.dir, h3, { kind: 'drop', afterMs: 1500 });
+    await hostExec(lab.state, h3, `rm -rf ${STATE}`);
+    // Every connection to h3 is reset 5 s after it was accepted (margin for a slow login on a
+    // loaded machine), until the engine waits to retry. The first attempt would run 40 s.
+    await setLabFault(lab.dir, h3, { kind: 'drop', afterMs: 5000 });
     try {
       const outcome = await runOnLab(
         `
@@ -358,7 +360,7 @@ describe.skipIf(!labSupported())('engine on the lab fleet', () => {
   become: true
   tasks:
     - name: long step
-      shell: mkdir -p ${STATE} && echo start >> ${STATE}/attempts && sleep 3 && echo done > ${STATE}/done
+      shell: mkdir -p ${STATE} && echo start >> ${STATE}/attempts && if [ -f ${STATE}/started ]; then echo done > ${STATE}/done; else touch ${STATE}/started; sleep 40; fi
       register: step
       retries: 3
       delay: 1
@@ -386,7 +388,7 @@ describe.skipIf(!labSupported())('engine on the lab fleet', () => {
   it('a connection dropped in a task without retries: the host is unreachable and nothing more runs on it', async () => {
     const [, , , h4] = names();
     await hostExec(lab.state, h4, `rm -f ${STATE}/after-drop`);
-    await setLabFault(lab.dir, h4, { kind: 'drop', afterMs: 1500 });
+    await setLabFault(lab.dir, h4, { kind: 'drop', afterMs: 5000 });
     try {
       const outcome = await runOnLab(
         `
@@ -394,7 +396,7 @@ describe.skipIf(!labSupported())('engine on the lab fleet', () => {
   become: true
   tasks:
     - name: cut off
-      command: sleep 3
+      command: sleep 40
     - name: after
       shell: echo after > ${STATE}/after-drop
 `,
