@@ -1,6 +1,7 @@
 import { ExitCode, TpxError } from '../errors/tpx-error.js';
 import { parseMode } from './file-mode.js';
 import type { ModuleParams } from './params/module-params.js';
+import { suggest } from '../schema/suggest.js';
 
 /**
  * A module was given bad parameters. The engine turns it into a failed task (or, when the
@@ -141,31 +142,6 @@ function describe(v: unknown): string {
   return `${typeof v} ${JSON.stringify(v)}`;
 }
 
-/** The closest known name within an edit distance of 2 (or a third of the length). */
-function suggest(key: string, known: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(key.length / 3)) + 1;
-  for (const k of known) {
-    const d = editDistance(key.toLowerCase(), k.toLowerCase());
-    if (d < bestDistance) {
-      best = k;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length];
-}
 
 /**
  * The parameter names a module accepts: those its schema in src/modules/params declares (the

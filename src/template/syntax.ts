@@ -7,7 +7,7 @@
 import { FILTER_NAMES, TEST_NAMES, isKnownFilter, isKnownTest } from './catalog.js';
 import { isNode, type NjNode } from './nunjucks-internals.js';
 import { parseExpressionAst, parseTemplateAst } from './parser.js';
-import { suggestName } from './suggest-name.js';
+import { suggest } from '../schema/suggest.js';
 import { describeParseError, type TemplateSyntaxProblem } from './syntax-problem.js';
 
 export type { TemplateSyntaxProblem } from './syntax-problem.js';
@@ -78,7 +78,7 @@ function checkNodeName(node: NjNode): TemplateSyntaxProblem | null {
 }
 
 function describeUnknown(kind: string, name: string, known: readonly string[]): string {
-  const suggestion = suggestName(name, known);
+  const suggestion = suggest(name, known);
   return `unknown ${kind} "${name}"` + (suggestion ? `; did you mean "${suggestion}"?` : '');
 }
 
