@@ -1,0 +1,62 @@
+#!/bin/sh
+# The floor: what the upgrade costs with nothing but OpenSSH. One `ssh` connection per host,
+# all hosts in parallel, each running the whole procedure as one shell script fed on stdin
+# under one sudo: upload tproxy.sh, detect, unpack the target kumactl when missing, apply
+# (backup → flush → install → verify → restore on failure), verify.
+#
+#   bench/floor.sh HOSTS_FILE IDENTITY KNOWN_HOSTS PACKAGE RUN_ID LOG_DIR [KUMA_VERSION]
+#
+# HOSTS_FILE: one `NAME PORT` per line (every host is on 127.0.0.1, user tpx).
+# Exit 0 when every host succeeded; 1 otherwise (the failed hosts are printed).
+set -u
+[ $# -ge 6 ] || { echo "usage: $0 HOSTS_FILE IDENTITY KNOWN_HOSTS PACKAGE RUN_ID LOG_DIR [KUMA_VERSION]" >&2; exit 2; }
+HOSTS_FILE=$1 IDENTITY=$2 KNOWN_HOSTS=$3 PACKAGE=$4 RUN_ID=$5 LOG_DIR=$6 VERSION=${7:-2.10.1}
+HERE=$(cd "$(dirname "$0")" && pwd)
+TPROXY="$HERE/../playbooks/files/tproxy.sh"
+mkdir -p "$LOG_DIR"
+SCRIPT="$LOG_DIR/floor-remote.sh"
+
+# The remote script, the same for every host.
+{
+  echo 'set -u'
+  echo 'H=/var/lib/tpx/bin/tproxy.sh'
+  echo 'mkdir -p /var/lib/tpx/bin'
+  echo "cat > \"\$H.tmp\" <<'TPX_FLOOR_EOF'"
+  cat "$TPROXY"
+  echo 'TPX_FLOOR_EOF'
+  echo 'chmod 755 "$H.tmp" && mv "$H.tmp" "$H"'
+  echo "set -- --kumactl /opt/kuma/$VERSION/bin/kumactl --version $VERSION --args '--kuma-dp-user kuma-dp --redirect-dns --verbose'" \
+    "--flush-mode kuma --backup-dir /var/lib/tpx/backups --state-dir /var/lib/tpx/tproxy --timeout 120 --dns yes --marker yes"
+  echo 'plan=$("$H" detect "$@") || { echo "detect failed" >&2; exit 1; }'
+  echo 'case "$plan" in *'"'"'"present":false'"'"'*)'
+  echo "  mkdir -p /opt/kuma/$VERSION"
+  echo "  base64 -d <<'TPX_PKG_EOF' | tar -xzf - -C /opt/kuma/$VERSION --strip-components=1 || { echo 'unpack failed' >&2; exit 1; }"
+  base64 "$PACKAGE"
+  echo 'TPX_PKG_EOF'
+  echo 'esac'
+  echo 'case "$plan" in *'"'"'"action":"nothing"'"'"'*) ;; *)'
+  echo "  \"\$H\" apply \"\$@\" --run-id '$RUN_ID' --wait-max 150 || exit 1 ;;"
+  echo 'esac'
+  echo '"$H" verify "$@"'
+} > "$SCRIPT"
+
+# Stdin is saved to a file first: commands the script runs must not read the script itself.
+REMOTE="sudo -n sh -c 'f=\$(mktemp) && cat > \"\$f\" && sh \"\$f\" < /dev/null; rc=\$?; rm -f \"\$f\"; exit \$rc'"
+
+pids=''
+while read -r name port; do
+  [ -n "$name" ] || continue
+  ssh -F /dev/null -T -i "$IDENTITY" -o IdentitiesOnly=yes -o BatchMode=yes \
+    -o UserKnownHostsFile="$KNOWN_HOSTS" -o StrictHostKeyChecking=yes -o ControlMaster=no -o ControlPath=none \
+    -o ConnectTimeout=20 -p "$port" tpx@127.0.0.1 "$REMOTE" < "$SCRIPT" > "$LOG_DIR/$name.out" 2> "$LOG_DIR/$name.err" &
+  pids="$pids $!:$name"
+done < "$HOSTS_FILE"
+
+failed=''
+for p in $pids; do
+  wait "${p%%:*}" || failed="$failed ${p#*:}"
+done
+if [ -n "$failed" ]; then
+  echo "floor: failed on:$failed (see $LOG_DIR)" >&2
+  exit 1
+fi

@@ -1,0 +1,127 @@
+// The three contenders of the benchmark: tpx, ansible-playbook, and the OpenSSH floor.
+// Each has `prepare(fleet)` (once per fleet, untimed) and `command(fleet, runId)` → what to time.
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { BENCH, ROOT, TPX } from './paths.mjs';
+import { TARGET } from './fleet.mjs';
+
+/**
+ * A copy of playbooks/upgrade.yaml that runs all hosts at once (`serial: "100%"`), next to a
+ * link to playbooks/files. Written while the engine does not template `serial`; the rest of
+ * the playbook is used as it is, so the copy follows the playbook's changes.
+ */
+export function writeAllAtOncePlaybook(workDir) {
+  const dir = join(workDir, 'playbook');
+  mkdirSync(dir, { recursive: true });
+  if (!existsSync(join(dir, 'files'))) symlinkSync(join(ROOT, 'playbooks', 'files'), join(dir, 'files'));
+  const text = readFileSync(join(ROOT, 'playbooks', 'upgrade.yaml'), 'utf8')
+    .replace(/^ {2}serial: .*$/m, '  serial: "100%"')
+    .replace(/^ {2}max_fail_percentage: .*$/m, '  max_fail_percentage: 0');
+  const file = join(dir, 'upgrade.yaml');
+  writeFileSync(file, text);
+  return file;
+}
+
+/** tpx: `tpx run` of the upgrade playbook, all hosts at once, plain output to a file. */
+export const tpx = {
+  name: 'tpx',
+  prepare(fleet) {
+    fleet.tpxPlaybook = writeAllAtOncePlaybook(fleet.workDir);
+  },
+  command(fleet, runId, extraNodeArgs = []) {
+    return {
+      file: process.execPath,
+      args: [
+        ...extraNodeArgs,
+        TPX, 'run', fleet.tpxPlaybook,
+        '-i', fleet.state.inventoryFile,
+        '-f', String(fleet.state.hosts.length),
+        '-e', `kuma_version=${TARGET}`,
+        '-e', `kuma_package=${fleet.packageFile}`,
+        '-e', `tpx_run_id=${runId}`,
+        '--output', 'plain',
+      ],
+      env: { ...process.env, NO_COLOR: '1' },
+    };
+  },
+  after() {},
+};
+
+/** ansible-playbook running bench/ansible/upgrade.yml: pipelining, forks = hosts, ControlPersist. */
+export const ansible = {
+  name: 'ansible',
+  prepare(fleet) {
+    const dir = join(fleet.workDir, 'ansible');
+    mkdirSync(dir, { recursive: true });
+    const s = fleet.state;
+    const lines = ['[all]'];
+    for (const h of s.hosts) lines.push(`${h.name} ansible_host=127.0.0.1 ansible_port=${h.port}`);
+    lines.push('', '[all:vars]', `ansible_user=${s.user}`, `ansible_ssh_private_key_file=${s.identityFile}`, 'ansible_become=true', 'ansible_python_interpreter=/usr/bin/python3', '');
+    writeFileSync(join(dir, 'inventory.ini'), lines.join('\n'));
+    fleet.ansibleDir = dir;
+  },
+  command(fleet, runId) {
+    const dir = fleet.ansibleDir;
+    const controlDir = join(dir, `cp-${runId}`);
+    mkdirSync(controlDir, { recursive: true });
+    const cfg = join(dir, `ansible-${runId}.cfg`);
+    writeFileSync(cfg, [
+      '[defaults]',
+      `forks = ${fleet.state.hosts.length}`,
+      'host_key_checking = True',
+      'gathering = explicit',
+      'retry_files_enabled = False',
+      'deprecation_warnings = False',
+      'timeout = 30',
+      `local_tmp = ${join(dir, 'tmp')}`,
+      '',
+      '[ssh_connection]',
+      'pipelining = True',
+      `ssh_args = -F /dev/null -o ControlMaster=auto -o ControlPersist=60s -o IdentitiesOnly=yes -o UserKnownHostsFile=${fleet.state.knownHostsFile} -o StrictHostKeyChecking=yes`,
+      `control_path_dir = ${controlDir}`,
+      '',
+    ].join('\n'));
+    fleet.ansibleControlDir = controlDir;
+    return {
+      file: '/usr/bin/ansible-playbook',
+      args: [
+        '-i', join(dir, 'inventory.ini'),
+        join(BENCH, 'ansible', 'upgrade.yml'),
+        '-e', `kuma_version=${TARGET}`,
+        '-e', `kuma_package=${fleet.packageFile}`,
+        '-e', `tpx_run_id=${runId}`,
+      ],
+      env: { ...process.env, ANSIBLE_CONFIG: cfg, ANSIBLE_NOCOLOR: '1', ANSIBLE_FORCE_COLOR: '0' },
+    };
+  },
+  /** Ends the ControlPersist masters of this run (they would hold connections into the next contender). */
+  after(fleet) {
+    const dir = fleet.ansibleControlDir;
+    if (!dir || !existsSync(dir)) return;
+    for (const sock of readdirSync(dir)) {
+      spawnSync('ssh', ['-F', '/dev/null', '-S', join(dir, sock), '-O', 'exit', 'bench-master'], { stdio: 'ignore', timeout: 10_000 });
+    }
+  },
+};
+
+/** The floor: bench/floor.sh, one OpenSSH connection per host running the whole procedure. */
+export const floor = {
+  name: 'floor',
+  prepare(fleet) {
+    const file = join(fleet.workDir, 'floor-hosts.txt');
+    writeFileSync(file, fleet.state.hosts.map((h) => `${h.name} ${h.port}`).join('\n') + '\n');
+    fleet.floorHosts = file;
+  },
+  command(fleet, runId) {
+    const s = fleet.state;
+    return {
+      file: join(BENCH, 'floor.sh'),
+      args: [fleet.floorHosts, s.identityFile, s.knownHostsFile, fleet.packageFile, runId, join(fleet.workDir, `floor-${runId}`), TARGET],
+    };
+  },
+  after() {},
+};
+
+/** By name. */
+export const CONTENDERS = { tpx, ansible, floor };

@@ -1,0 +1,130 @@
+#!/usr/bin/env node
+// The upgrade benchmark of issue 7, in one command:
+//
+//   node bench/run.mjs [--hosts 30,100] [--rounds 3] [--contenders tpx,ansible,floor]
+//                      [--timeout 600] [--no-startup] [--json FILE] [--keep-logs]
+//
+// For each fleet size: brings up a lab fleet (mixed versions), then for R rounds, with the
+// contenders' order rotating each round, reseeds every host to the same starting state
+// (untimed, checked by a fingerprint), times the contender, and checks that every host ended
+// upgraded. Prints medians, ratios, CPU and peak memory; then times `tpx --version` and
+// `tpx validate playbooks/upgrade.yaml`. Takes every lab down at the end, also on Ctrl-C.
+// Needs root and `npm run build`.
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { CONTENDERS } from './lib/contenders.mjs';
+import { checkUpgraded, downFleet, fingerprintFleet, reseedFleet, TARGET, upFleet } from './lib/fleet.mjs';
+import { ROOT } from './lib/paths.mjs';
+import { childrenCpuMs } from './lib/host-cpu.mjs';
+import { formatSummary, summarise } from './lib/report.mjs';
+import { measureStartup } from './lib/startup.mjs';
+import { runTimed } from './lib/timed.mjs';
+
+const { values: opt } = parseArgs({
+  options: {
+    hosts: { type: 'string', default: '30,100' },
+    rounds: { type: 'string', default: '3' },
+    contenders: { type: 'string', default: 'tpx,ansible,floor' },
+    timeout: { type: 'string', default: '600' },
+    'no-startup': { type: 'boolean', default: false },
+    json: { type: 'string' },
+    'keep-logs': { type: 'boolean', default: false },
+    base: { type: 'string', default: `/var/tmp/tpx-bench-${process.pid}` },
+  },
+});
+
+if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) {
+  console.error('bench/run.mjs: build first (npm run build)');
+  process.exit(1);
+}
+if (process.getuid?.() !== 0) {
+  console.error('bench/run.mjs: the lab needs root');
+  process.exit(1);
+}
+
+const sizes = opt.hosts.split(',').map(Number);
+const rounds = Number(opt.rounds);
+const names = opt.contenders.split(',');
+for (const n of names) if (!CONTENDERS[n]) throw new Error(`unknown contender ${n} (tpx, ansible, floor)`);
+const timeoutMs = Number(opt.timeout) * 1000;
+
+const liveDirs = new Set();
+let stopping = false;
+async function cleanUp() {
+  for (const dir of liveDirs) {
+    await downFleet(dir).catch((e) => console.error(`lab down ${dir}: ${e.message}`));
+    liveDirs.delete(dir);
+  }
+  if (!opt['keep-logs']) rmSync(opt.base, { recursive: true, force: true });
+}
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, () => {
+    if (stopping) return;
+    stopping = true;
+    console.error(`\n${sig}: taking the labs down`);
+    cleanUp().finally(() => process.exit(130));
+  });
+}
+
+const log = (line) => console.error(`  ${line}`);
+const results = { date: new Date().toISOString(), machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version }, sizes: {} };
+
+try {
+  for (const size of sizes) {
+    if (stopping) break;
+    results.sizes[size] = await benchSize(size);
+    console.log(formatSummary(size, results.sizes[size]));
+  }
+  if (!opt['no-startup'] && !stopping) {
+    results.startup = measureStartup();
+    const s = results.startup;
+    console.log(`\ntpx start-up (fresh process each, median of ${s.runs}):`);
+    console.log(`  tpx --version                    ${s.version.wallMs.toFixed(0)} ms wall, ${s.version.cpuMs.toFixed(0)} ms CPU   (goal < 150 ms)`);
+    console.log(`  tpx validate playbooks/upgrade   ${s.validate.wallMs.toFixed(0)} ms wall, ${s.validate.cpuMs.toFixed(0)} ms CPU   (goal < 300 ms)`);
+    console.log(`  node -e 0 (the floor of any node CLI) ${s.node.wallMs.toFixed(0)} ms`);
+  }
+  if (opt.json) writeFileSync(opt.json, JSON.stringify(results, null, 2) + '\n');
+} finally {
+  await cleanUp();
+}
+
+/** One fleet size: lab up, rounds of reseed → run → check per contender, lab down. */
+async function benchSize(size) {
+  const dir = join(opt.base, `lab-${size}`);
+  const workDir = join(opt.base, `work-${size}`);
+  mkdirSync(workDir, { recursive: true });
+  console.error(`\n${size} hosts: lab up in ${dir} (load ${loadavg()[0].toFixed(1)})`);
+  liveDirs.add(dir);
+  const state = await upFleet(dir, size, log);
+  const fleet = { state, workDir, packageFile: join(dir, 'packages', `kuma-${TARGET}.tar.gz`) };
+  const baseline = await fingerprintFleet(state);
+  for (const n of names) CONTENDERS[n].prepare(fleet);
+  const runs = Object.fromEntries(names.map((n) => [n, []]));
+  for (let r = 0; r < rounds && !stopping; r++) {
+    const order = names.map((_, i) => names[(i + r) % names.length]);
+    for (const n of order) {
+      if (stopping) break;
+      const contender = CONTENDERS[n];
+      const t0 = Date.now();
+      await reseedFleet(state, baseline);
+      const reseedMs = Date.now() - t0;
+      const runId = `bench-${size}-${r}-${n}-${process.pid}`;
+      const cmd = contender.command(fleet, runId);
+      const outFile = join(workDir, `${runId}.out`);
+      const hostCpu0 = childrenCpuMs(state.bridgePid);
+      const t = await runTimed(cmd.file, cmd.args, { outFile, env: cmd.env, timeoutMs });
+      contender.after(fleet);
+      t.hostCpuMs = childrenCpuMs(state.bridgePid) - hostCpu0;
+      const bad = await checkUpgraded(state);
+      const ok = t.code === 0 && !t.timedOut && bad.length === 0;
+      runs[n].push({ ...t, ok, notUpgraded: bad.length, outFile });
+      console.error(`  round ${r + 1} ${n.padEnd(7)} ${(t.wallMs / 1000).toFixed(2).padStart(7)} s  CPU ${(t.cpuMs / 1000).toFixed(2)} s  RSS ${t.maxRssMb.toFixed(0)} MB  hosts' CPU ${(t.hostCpuMs / 1000).toFixed(1)} s  exit ${t.code}${t.timedOut ? ' (timed out)' : ''}  ${bad.length ? `NOT UPGRADED: ${bad.length} (${bad.slice(0, 3).join('; ')})` : 'all upgraded'}  [reseed ${(reseedMs / 1000).toFixed(1)} s, untimed]`);
+      if (!ok) console.error(`    output: ${outFile}`);
+    }
+  }
+  await downFleet(dir);
+  liveDirs.delete(dir);
+  return summarise(size, runs);
+}
