@@ -10,6 +10,10 @@
 #                               or restore the backup on any failure. Prints the outcome
 #                               (JSON). Safe to call again with the same --run-id: it
 #                               re-attaches to a running section or reports its outcome.
+#                               SIGTERM while it waits (tpx interrupted: its transport
+#                               stops the command that way) aborts the section: the
+#                               install is killed, the backup restored. A dropped
+#                               connection (HUP, PIPE, no TERM) leaves the section be.
 #   tproxy.sh verify  OPTIONS   read-only: the installed rules are what tpx recorded
 #   tproxy.sh abort   --run-id ID [--state-dir DIR]   stop a running section (it restores)
 #   tproxy.sh kuma-lines FILE     Kuma's lines of an iptables-save file, as "table: line"
@@ -19,7 +23,10 @@
 #
 # OPTIONS: --kumactl PATH --version V --args "ARGS" --flush-mode kuma|all
 #          --backup-dir DIR --state-dir DIR --timeout SECONDS --run-id ID --dns yes|no
-#          --marker yes|no --wait-max SECONDS
+#          --marker yes|no --wait-max SECONDS --not-before EPOCH
+#          (apply --not-before: an outcome of this run id older than EPOCH — detect's "time" —
+#          belongs to an earlier invocation, e.g. before a --retry-failed: it is archived as
+#          runs/ID@… and a new section starts.)
 #
 # Exit codes: 0 done (or nothing to do), 1 failed (host restored), 2 bad usage,
 # 3 still running (apply --wait-max elapsed), 4 failed and the restore did not match (loud).
@@ -30,7 +37,7 @@ PATH=/usr/local/sbin:/usr/sbin:/sbin:/usr/local/bin:/usr/bin:/bin
 export PATH
 
 KUMACTL='' VERSION='' ARGS='' FLUSH_MODE=kuma BACKUP_DIR=/var/lib/tpx/backups
-STATE_DIR=/var/lib/tpx/tproxy TIMEOUT=120 RUN_ID='' DNS=no WANT_MARKER=yes WAIT_MAX=0
+STATE_DIR=/var/lib/tpx/tproxy TIMEOUT=120 RUN_ID='' DNS=no WANT_MARKER=yes WAIT_MAX=0 NOT_BEFORE=0
 
 die() { echo "tproxy.sh: $*" >&2; exit 2; }
 
@@ -51,6 +58,7 @@ parse_options() {
       --dns) DNS=$2 ;;
       --marker) WANT_MARKER=$2 ;;
       --wait-max) WAIT_MAX=$2 ;;
+      --not-before) NOT_BEFORE=$2 ;;
       *) die "unknown option $1" ;;
     esac
     shift 2
@@ -58,6 +66,7 @@ parse_options() {
   case "$FLUSH_MODE" in kuma|all) ;; *) die "--flush-mode must be kuma or all" ;; esac
   is_number "$TIMEOUT" && [ "$TIMEOUT" -gt 0 ] || die "--timeout must be a positive number of seconds"
   is_number "$WAIT_MAX" || die "--wait-max must be a number of seconds"
+  is_number "$NOT_BEFORE" || die "--not-before must be a number of seconds since the epoch"
   # The run id names a directory: keep it to a safe alphabet.
   case "$RUN_ID" in *[!A-Za-z0-9._-]*|.*) die "--run-id may only hold letters, digits, '.', '_' and '-' (and not start with '.')" ;; esac
   case "$STATE_DIR$BACKUP_DIR" in *'
@@ -299,10 +308,11 @@ cmd_detect() {
   wait_for_lock "$((TIMEOUT + 30))" || busy=$(lock_holder)
   compute_plan
   if [ -n "$busy" ]; then ACTION=busy REASON="another upgrade (run $busy) is still working on this host"; fi
-  printf '{"kumactl":{"path":%s,"present":%s,"version":%s},"families":{%s},"recorded_version":%s,"from":%s,"to":%s,"action":"%s","flush":%s,"reason":%s}\n' \
+  # time: when the plan was made (host clock), for apply --not-before.
+  printf '{"kumactl":{"path":%s,"present":%s,"version":%s},"families":{%s},"recorded_version":%s,"from":%s,"to":%s,"action":"%s","flush":%s,"reason":%s,"time":%s}\n' \
     "$(json_str "$KUMACTL")" "$KUMACTL_PRESENT" "$(json_str "$KUMACTL_VERSION")" "$FAMILIES_JSON" \
     "$(json_str "$(recorded_field version)")" "$(json_str "$FROM")" "$(json_str "$VERSION")" \
-    "$ACTION" "$FLUSH" "$(json_str "$REASON")"
+    "$ACTION" "$FLUSH" "$(json_str "$REASON")" "$(date +%s)"
 }
 
 # --- the critical section ---------------------------------------------------
@@ -387,6 +397,8 @@ run_install() {
   # shellcheck disable=SC2086 # ARGS is a list of flags
   ( trap - HUP TERM; exec timeout -k 5 "$TIMEOUT" "$KUMACTL" install transparent-proxy $ARGS ) >> "$RUN_DIR/log" 2>&1 < /dev/null &
   echo $! > "$RUN_DIR/install.pid"
+  # An abort that came before the pid was written could not kill the install: do it here.
+  [ -f "$RUN_DIR/abort" ] && kill -TERM $! 2>/dev/null
   wait $!
   RC=$?
 }
@@ -452,12 +464,13 @@ finish() {
 }
 
 # Waits for the section of RUN_DIR and prints its outcome as JSON (the message also on
-# stderr when it failed).
+# stderr when it failed). $1: at most this many 0.2 s ticks (default --wait-max; 0: no limit);
+# $2: the message when the section is still running then.
 report_outcome() {
-  waited=0
+  waited=0 ticks=${1:-$((WAIT_MAX * 5))} running_msg=${2:-the upgrade is still running on the host}
   while [ ! -f "$RUN_DIR/outcome" ]; do
-    if [ "$WAIT_MAX" -gt 0 ] && [ "$waited" -ge $((WAIT_MAX * 5)) ]; then
-      printf '{"status":"running","changed":false,"msg":"the upgrade is still running on the host"}\n'; return 3
+    if [ "$ticks" -gt 0 ] && [ "$waited" -ge "$ticks" ]; then
+      printf '{"status":"running","changed":false,"msg":%s}\n' "$(json_str "$running_msg")"; echo "$running_msg" >&2; return 3
     fi
     # No live section: it has not written its pid yet (it gets 15 s), or it is gone.
     lost=false
@@ -483,9 +496,42 @@ report_outcome() {
   return 1
 }
 
+# The operator stopped the caller (SIGTERM): abort the section and report how it ended, if
+# it ends within ~2.4 s (tpx's transport sends SIGKILL ~3 s after SIGTERM). The section
+# goes on restoring by itself if it takes longer.
+on_operator_stop() {
+  trap '' TERM
+  if [ -d "$RUN_DIR" ]; then
+    request_abort
+    report_outcome 12 'interrupted: the upgrade is being stopped on the host and the backup restored'
+    exit $?
+  fi
+  echo 'interrupted before the upgrade started' >&2
+  exit 1
+}
+
+# Asks the section of RUN_DIR to stop: the abort file, and the install killed if it runs.
+request_abort() {
+  [ -f "$RUN_DIR/outcome" ] || echo "interrupted by the operator" > "$RUN_DIR/abort"
+  _pid=$(cat "$RUN_DIR/install.pid" 2>/dev/null) && is_number "$_pid" && kill -TERM "$_pid" 2>/dev/null
+  return 0
+}
+
+# An outcome older than --not-before came from an earlier invocation with this run id (this
+# one planned anew since): archive that run's directory so that a new section starts.
+archive_old_outcome() {
+  [ "$NOT_BEFORE" -gt 0 ] && [ -f "$RUN_DIR/outcome" ] || return 0
+  _m=$(stat -c %Y "$RUN_DIR/outcome" 2>/dev/null) || return 0
+  [ "$_m" -lt "$NOT_BEFORE" ] || return 0
+  mv "$RUN_DIR" "$RUN_DIR@$(date +%s).$$" 2>/dev/null
+  return 0
+}
+
 cmd_apply() {
   [ -n "$RUN_ID" ] || die "apply needs --run-id"
   RUN_DIR="$STATE_DIR/runs/$RUN_ID"
+  trap on_operator_stop TERM
+  archive_old_outcome
   if [ ! -d "$RUN_DIR" ]; then
     # A new section: one at a time per host (the lock), detached from this SSH session.
     if ! take_lock; then
@@ -517,8 +563,7 @@ cmd_abort() {
   [ -n "$RUN_ID" ] || die "abort needs --run-id"
   RUN_DIR="$STATE_DIR/runs/$RUN_ID"
   [ -d "$RUN_DIR" ] || { echo '{"status":"none","changed":false,"msg":"no such run"}'; return 0; }
-  [ -f "$RUN_DIR/outcome" ] || echo "interrupted by the operator" > "$RUN_DIR/abort"
-  _pid=$(cat "$RUN_DIR/install.pid" 2>/dev/null) && is_number "$_pid" && kill -TERM "$_pid" 2>/dev/null
+  request_abort
   report_outcome
 }
 

@@ -1,23 +1,94 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { UsageError } from '../errors/tpx-error.js';
+import { findNewestJournal, reportJournalPath } from '../reporters/journal-paths.js';
 
 const RETRY_STATUSES = new Set(['failed', 'unreachable', 'not-reached']);
+const FINISHED = new Set(['ok', 'changed', 'skipped']);
+
+/** What `--retry-failed` runs: these hosts, under the earlier run's id (unless `-e tpx_run_id`). */
+export interface RetryPlan {
+  readonly hosts: string[];
+  /** The earlier run's id, when its report or journal names one. */
+  readonly runId?: string;
+  /** The file the hosts were read from. */
+  readonly source: string;
+}
 
 /**
- * The hosts `--retry-failed REPORT.json` runs again: those that failed, were unreachable
- * or were never reached (a halted or interrupted rollout), and no others.
+ * The hosts `--retry-failed FILE` runs again, from a report (`--report`) or a run journal:
+ * those that failed, were unreachable or never finished (a halted, interrupted or killed
+ * run), and no others.
  */
-export function readRetryHosts(file: string): string[] {
-  let report: unknown;
+export function readRetryPlan(file: string): RetryPlan {
+  let text: string;
   try {
-    report = JSON.parse(readFileSync(file, 'utf8'));
+    text = readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(`--retry-failed ${file}: ${code ? `cannot read the file (${code})` : 'not a JSON report written by tpx --report'}`);
+    throw new UsageError(`--retry-failed ${file}: cannot read the file (${code ?? 'error'})`);
+  }
+  if (text.startsWith('{"type":"journal"')) return { ...readJournalRetry(text, file), source: file };
+  return { ...readReportRetry(text, file), source: file };
+}
+
+/** The hosts of a report to run again (kept for callers that want only the names). */
+export function readRetryHosts(file: string): string[] {
+  return readRetryPlan(file).hosts;
+}
+
+/**
+ * `--retry-failed` without a file: `--report FILE`'s journal (`FILE.journal`) or the report
+ * itself when there, else the newest journal of this playbook in the journal directory.
+ */
+export function findRetrySource(playbookFile: string, reportFile: string | undefined, journalDir?: string): string {
+  if (reportFile) {
+    if (existsSync(reportJournalPath(reportFile))) return reportJournalPath(reportFile);
+    if (existsSync(reportFile)) return reportFile;
+  }
+  const newest = findNewestJournal(playbookFile, journalDir);
+  if (newest) return newest;
+  throw new UsageError(`--retry-failed: no earlier run of ${playbookFile} found (no journal in the journal directory${reportFile ? `, no ${reportFile}` : ''}); give one: --retry-failed REPORT.json or JOURNAL.jsonl`);
+}
+
+function readReportRetry(text: string, file: string): { hosts: string[]; runId?: string } {
+  let report: unknown;
+  try {
+    report = JSON.parse(text);
+  } catch {
+    throw new UsageError(`--retry-failed ${file}: not a JSON report written by tpx --report, nor a run journal`);
   }
   const hosts = (report as { hosts?: unknown })?.hosts;
   if (!hosts || typeof hosts !== 'object') throw new UsageError(`--retry-failed ${file}: no "hosts" in it; give a report written by tpx --report`);
-  return Object.entries(hosts as Record<string, { status?: string }>)
-    .filter(([, h]) => RETRY_STATUSES.has(String(h?.status)))
-    .map(([name]) => name);
+  const runId = (report as { run_id?: unknown }).run_id;
+  return {
+    hosts: Object.entries(hosts as Record<string, { status?: string }>)
+      .filter(([, h]) => RETRY_STATUSES.has(String(h?.status)))
+      .map(([name]) => name),
+    ...(typeof runId === 'string' ? { runId } : {}),
+  };
+}
+
+/**
+ * A journal's hosts to run again: every host a run of it targeted (`run-start`) whose last
+ * `host-end` is not ok, changed or skipped — or that has none. Lines that do not parse (the
+ * last one of a killed run may be cut) are skipped.
+ */
+export function readJournalRetry(text: string, file = 'journal'): { hosts: string[]; runId?: string } {
+  const targeted = new Set<string>();
+  const ended = new Map<string, string>();
+  let runId: string | undefined;
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    let entry: { type?: unknown; hosts?: unknown; host?: unknown; status?: unknown; run_id?: unknown };
+    try {
+      entry = JSON.parse(line) as typeof entry;
+    } catch {
+      continue;
+    }
+    if (entry.type === 'journal' && typeof entry.run_id === 'string') runId ??= entry.run_id;
+    if (entry.type === 'run-start' && Array.isArray(entry.hosts)) for (const h of entry.hosts) targeted.add(String(h));
+    if (entry.type === 'host-end' && typeof entry.host === 'string') ended.set(entry.host, String(entry.status));
+  }
+  if (!runId) throw new UsageError(`--retry-failed ${file}: not a run journal (no header line)`);
+  return { hosts: [...targeted].filter((h) => !FINISHED.has(ended.get(h) ?? '')), runId };
 }

@@ -1,4 +1,4 @@
-import type { HostStats, TaskResult } from './results.js';
+import type { HostStats, HostStatus, TaskResult } from './results.js';
 
 /**
  * What the engine tells the world. The engine never prints; reporters (listr2, plain,
@@ -19,6 +19,12 @@ export type EngineEvent =
   | { readonly type: 'task-command'; readonly host: string; readonly task: string; readonly command: string }
   | { readonly type: 'task-end'; readonly result: TaskResult }
   | { readonly type: 'warning'; readonly msg: string; readonly host?: string; readonly task?: string }
+  /**
+   * A host is done with the run: it got through every play it is in (`ok`, `changed`,
+   * `skipped`), or dropped out for good (`failed`, `unreachable`). Never sent for a host a
+   * halt or an interrupt cut short: a journal without it means "not finished".
+   */
+  | { readonly type: 'host-end'; readonly host: string; readonly status: HostStatus; readonly stats: HostStats }
   | { readonly type: 'batch-halted'; readonly play: string; readonly batch: number; readonly reason: string; readonly remaining: readonly string[] }
   | { readonly type: 'interrupted'; readonly signal: string }
   | {

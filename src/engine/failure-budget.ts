@@ -15,7 +15,8 @@ export function checkFailureBudget(
   scope: Scope,
   outcome: { readonly failed: readonly string[]; readonly unreachable: readonly string[] },
 ): void {
-  if (batch.halt) return;
+  // An interrupted run stops for that reason; its stopped tasks do not spend the budget.
+  if (batch.halt || batch.playCtx.run.interrupted()) return;
   const play = batch.playCtx.play;
   const name = task.name ?? task.module;
   const finalFailed = outcome.failed.filter((h) => batch.failed.has(h));

@@ -1,4 +1,5 @@
 import type { Play } from '../playbook/types.js';
+import { emitHostEnds } from './host-end.js';
 import { selectPlayHosts } from './play-hosts.js';
 import type { BatchContext, PlayContext, RunContext } from './run-context.js';
 import type { HaltInfo } from './run-options.js';
@@ -16,8 +17,9 @@ export interface PlayOutcome {
  * Runs one play: its hosts in `serial` batches, one batch after another, each with the
  * play's strategy. After a batch, the rollout halts (later batches untouched) when the batch
  * broke its failure budget, or when every host of it failed and more work was left.
+ * `isLastPlay(host)`: this is the host's last play (it gets `host-end` when it completes it).
  */
-export async function runPlay(run: RunContext, play: Play, moreAfter: boolean): Promise<PlayOutcome> {
+export async function runPlay(run: RunContext, play: Play, moreAfter: boolean, isLastPlay: (host: string) => boolean = () => !moreAfter): Promise<PlayOutcome> {
   const hosts = selectPlayHosts(run, play);
   run.bus.emit({ type: 'play-start', play: play.name, hosts });
   const playCtx: PlayContext = { run, play, hosts };
@@ -35,6 +37,7 @@ export async function runPlay(run: RunContext, play: Play, moreAfter: boolean): 
     run.bus.emit({ type: 'batch-start', play: play.name, batch: batch.number, batches: batches.length, hosts: batch.hosts });
     for (const h of batch.hosts) run.hosts.get(h)!.notified.clear();
     await strategy(batch, batch.hosts.filter((h) => run.hosts.get(h)!.alive));
+    emitHostEnds(batch, isLastPlay);
 
     const cut = batch.hosts.filter((h) => !batch.completed.has(h) && run.hosts.get(h)!.alive);
     notReached.push(...cut);

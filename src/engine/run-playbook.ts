@@ -28,7 +28,10 @@ export async function runPlaybook(options: RunOptions): Promise<RunOutcome> {
   const runId = resolveRunId(options.extraVars, options.runId);
   const plays = resolvePlayKeywords(options.playbook.plays, options.extraVars, runId);
   const run = createRunContext(options, runId);
-  const targeted = [...new Set(plays.flatMap((p) => selectPlayHosts(run, p)))];
+  const playHosts = plays.map((p) => selectPlayHosts(run, p));
+  const targeted = [...new Set(playHosts.flat())];
+  const lastPlay = new Map<string, number>();
+  playHosts.forEach((hosts, i) => hosts.forEach((h) => lastPlay.set(h, i)));
   run.bus.emit({ type: 'run-start', playbook: options.playbook.file, hosts: targeted, check: options.check, time: new Date().toISOString(), runId });
   const onAbort = (): void => run.bus.emit({ type: 'interrupted', signal: signalName(options.signal) });
   options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -41,7 +44,7 @@ export async function runPlaybook(options: RunOptions): Promise<RunOutcome> {
         notReached.push(...selectPlayHosts(run, plays[i]));
         continue;
       }
-      const outcome = await runPlay(run, plays[i], i < plays.length - 1);
+      const outcome = await runPlay(run, plays[i], i < plays.length - 1, (h) => lastPlay.get(h) === i);
       notReached.push(...outcome.notReached);
       halted = outcome.halt;
     }

@@ -1,6 +1,7 @@
 import type { EventBus } from '../engine/events.js';
 import { secretMasker } from '../errors/mask-secrets.js';
 import { createPaint, shouldUseColor } from './color.js';
+import { JournalReporter } from './journal-file.js';
 import { JsonReporter } from './json-reporter.js';
 import { createJunitReporter } from './junit-file.js';
 import { PlainReporter } from './plain-reporter.js';
@@ -15,8 +16,8 @@ export function resolveOutputMode(mode: OutputMode | undefined, stdout: { readon
 }
 
 /**
- * The reporters `tpx run` asks for: one progress output (listr2 view, plain lines or JSON
- * events) plus the `--report` and `--junit` files, gathered into one Reporter whose
+ * The reporters `tpx run` asks for: the run journal, one progress output (listr2 view,
+ * plain lines or JSON events) plus the `--report` and `--junit` files, gathered into one Reporter whose
  * `end()` ends them all (files even when the terminal output fails) and rethrows the first
  * error, e.g. a report that could not be written.
  */
@@ -29,8 +30,11 @@ export function createReporters(options: ReporterOptions = {}): Reporter {
   const mode = resolveOutputMode(options.output, stdout);
   const paint = createPaint(mode !== 'json' && shouldUseColor(stdout, env));
   const reporters: Reporter[] = [];
+  // The journal first: it is written before any other output sees an event.
+  const journal = options.journal ? new JournalReporter({ masker, ...options.journal }) : undefined;
+  if (journal) reporters.push(journal);
   if (mode === 'json') reporters.push(new JsonReporter(stdout, masker));
-  else if (mode === 'plain') reporters.push(new PlainReporter({ stream: stdout, masker, paint, verbose }));
+  else if (mode === 'plain') reporters.push(new PlainReporter({ stream: stdout, masker, paint, verbose, journal: journal?.paths[0] }));
   else reporters.push(new TtyReporter({ stream: stdout, errStream: stderr, masker, paint, verbose, now: options.now ?? Date.now }));
   if (options.report) reporters.push(createReportFileReporter(options.report, masker));
   if (options.junit) reporters.push(createJunitReporter(options.junit, masker));

@@ -85,6 +85,9 @@ export class HostBoard {
         if (r.status === 'failed' && !r.ignored) h.lastFailure = `${r.task}: ${r.censored ? 'failed (output hidden: no_log)' : toOneLine(r.msg || (typeof r.rc === 'number' ? `rc=${r.rc}` : 'failed'))}`;
         break;
       }
+      case 'host-end':
+        this.enter(e.host, 'done', t).task = undefined;
+        break;
       case 'host-unreachable':
         this.enter(e.host, 'done', t).lastFailure = `unreachable (${e.kind}): ${toOneLine(e.msg)}`;
         break;

@@ -13,6 +13,8 @@ export interface PlainReporterOptions {
   readonly masker: SecretMasker;
   readonly paint: Paint;
   readonly verbose: number;
+  /** The run journal, named under the first line. */
+  readonly journal?: string;
 }
 
 /**
@@ -50,8 +52,10 @@ export class PlainReporter implements Reporter {
   private linesFor(e: EngineEvent): string[] {
     const { paint, verbose } = this.options;
     switch (e.type) {
-      case 'run-start':
-        return [`tpx run ${e.playbook}: ${e.hosts.length} host${e.hosts.length === 1 ? '' : 's'}${e.check ? ' (check mode: nothing will be changed)' : ''}`];
+      case 'run-start': {
+        const first = `tpx run ${e.playbook}: ${e.hosts.length} host${e.hosts.length === 1 ? '' : 's'}${e.check ? ' (check mode: nothing will be changed)' : ''}`;
+        return this.options.journal ? [first, `journal: ${this.options.journal}`] : [first];
+      }
       case 'play-start':
         return ['', paint('bold', `PLAY ${e.play} (${e.hosts.length} host${e.hosts.length === 1 ? '' : 's'})`)];
       case 'batch-start':
@@ -76,6 +80,8 @@ export class PlainReporter implements Reporter {
         const where = e.host ? `[${e.host}] ${e.task ? `${e.task}: ` : ''}` : e.task ? `${e.task}: ` : '';
         return [`${paint('magenta', 'WARNING')} ${where}${e.msg}`];
       }
+      case 'host-end':
+        return verbose > 0 ? [`[${e.host}] done: ${e.status}`] : [];
       case 'batch-halted': {
         const rest = e.remaining.length > 0 ? `; not run on ${e.remaining.length} host${e.remaining.length === 1 ? '' : 's'}: ${e.remaining.join(', ')}` : '';
         return [paint('red', `HALTED batch ${e.batch} of ${e.play}: ${e.reason}${rest}`)];

@@ -1,5 +1,6 @@
 import type { SecretMasker } from '../errors/mask-secrets.js';
 import type { EventBus } from '../engine/events.js';
+import type { JournalOptions } from './journal-file.js';
 
 /**
  * What every output of `tpx run` implements: subscribe to the engine's events, then
@@ -31,6 +32,8 @@ export interface ReporterOptions {
   readonly report?: string;
   /** `--junit FILE.xml` */
   readonly junit?: string;
+  /** The run journal (see journal-file.ts); its first path is shown in plain output. */
+  readonly journal?: JournalOptions;
   /** Where progress goes; default process.stdout. */
   readonly stdout?: OutputStream;
   /** Where listr2 sends stray stderr while it draws; default process.stderr. */

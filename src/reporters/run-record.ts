@@ -13,6 +13,8 @@ export interface HostRecord {
   unreachable?: { readonly kind: string; readonly msg: string; readonly play: string };
   /** Whether any event at all was seen for this host. */
   touched: boolean;
+  /** Set by `host-end`: the host is done with the run, with this status. */
+  finished?: HostStatus;
 }
 
 /** A warning as it was emitted. */
@@ -71,6 +73,9 @@ export class RunRecord {
       }
       case 'task-end':
         this.recordResult(event.result);
+        break;
+      case 'host-end':
+        this.host(event.host).finished = event.status;
         break;
       case 'warning':
         this.warnings.push({ msg: event.msg, host: event.host, task: event.task });

@@ -1,17 +1,19 @@
 import { dirname } from 'node:path';
 import { EventBus } from '../../engine/events.js';
 import { DEFAULT_FORKS } from '../../engine/run-options.js';
+import { resolveRunId } from '../../engine/run-id.js';
 import { runPlaybook } from '../../engine/run-playbook.js';
 import { secretMasker } from '../../errors/mask-secrets.js';
 import { ExitCode, UsageError } from '../../errors/tpx-error.js';
 import { readConnectionVars } from '../../inventory/connection-vars.js';
 import { createReporters } from '../../reporters/create-reporters.js';
+import { journalPathFor, reportJournalPath } from '../../reporters/journal-paths.js';
 import type { OutputMode } from '../../reporters/reporter.js';
 import { HostSession, resolveConnectionSpec } from '../../transport/ssh/index.js';
 import { canPrompt, promptSecretOnTty } from '../../transport/ssh/passphrase-prompt.js';
 import { parseExtraVars } from '../extra-vars.js';
 import { loadInputs } from '../load-inputs.js';
-import { readRetryHosts } from '../retry-hosts.js';
+import { findRetrySource, readRetryPlan, type RetryPlan } from '../retry-hosts.js';
 
 export interface RunCommandOptions {
   readonly inventory?: string[];
@@ -39,16 +41,30 @@ export interface RunCommandOptions {
 export async function runCommand(playbookFile: string, options: RunCommandOptions): Promise<number> {
   const forks = parseForks(options.forks);
   const extraVars = parseExtraVars(options.extraVars);
-  const onlyHosts = retryHosts(options);
+  const retry = retryPlan(playbookFile, options);
+  const runId = resolveRunId(extraVars, retry?.runId);
   const { playbook, inventory } = loadInputs(playbookFile, options.inventory, true);
   const becomePassword = await askBecomePassword(options.askBecomePass);
 
   const bus = new EventBus();
-  const reporter = createReporters({ output: options.output, verbose: options.verbose, report: options.report, junit: options.junit });
+  const reportJournal = options.report ? [reportJournalPath(options.report)] : [];
+  const reporter = createReporters({
+    output: options.output,
+    verbose: options.verbose,
+    report: options.report,
+    junit: options.junit,
+    journal: {
+      paths: [journalPathFor(runId), ...reportJournal],
+      truncate: reportJournal,
+      runId,
+      playbook: playbookFile,
+      onError: (msg) => process.stderr.write(`tpx: warning: ${msg}\n`),
+    },
+  });
   reporter.attach(bus);
 
   const controller = new AbortController();
-  const stopSignals = trapSignals(controller, bus);
+  const stopSignals = trapSignals(controller);
   try {
     const outcome = await runPlaybook({
       playbook,
@@ -63,7 +79,8 @@ export async function runCommand(playbookFile: string, options: RunCommandOption
       verbosity: options.verbose ?? 0,
       bus,
       signal: controller.signal,
-      onlyHosts,
+      onlyHosts: retry?.hosts,
+      runId,
       playbookDir: dirname(playbookFile),
       connect: async (host, vars) => {
         const spec = resolveConnectionSpec(host, readConnectionVars(vars));
@@ -90,11 +107,15 @@ function splitList(value: string | undefined): string[] {
   return value ? value.split(',').map((s) => s.trim()).filter(Boolean) : [];
 }
 
-function retryHosts(options: RunCommandOptions): string[] | undefined {
+/**
+ * `--retry-failed [FILE]`: the hosts of an earlier run to run again, and its run id. FILE is
+ * a report or a run journal; without it, `--report FILE`'s journal or report, else the
+ * newest journal of this playbook.
+ */
+function retryPlan(playbookFile: string, options: RunCommandOptions): RetryPlan | undefined {
   if (options.retryFailed === undefined || options.retryFailed === false) return undefined;
-  const file = typeof options.retryFailed === 'string' ? options.retryFailed : options.report;
-  if (!file) throw new UsageError('--retry-failed needs a report: --retry-failed REPORT.json (or --report FILE naming the last run\'s report)');
-  return readRetryHosts(file);
+  const file = typeof options.retryFailed === 'string' ? options.retryFailed : findRetrySource(playbookFile, options.report);
+  return readRetryPlan(file);
 }
 
 async function askBecomePassword(ask: boolean | undefined): Promise<string | undefined> {
@@ -106,11 +127,11 @@ async function askBecomePassword(ask: boolean | undefined): Promise<string | und
 }
 
 /** First signal: interrupt the run cleanly. Second: exit at once. */
-function trapSignals(controller: AbortController, bus: EventBus): () => void {
+function trapSignals(controller: AbortController): () => void {
   const onSignal = (signal: NodeJS.Signals) => {
     if (controller.signal.aborted) process.exit(ExitCode.interrupted);
-    bus.emit({ type: 'interrupted', signal });
-    controller.abort(new Error(`interrupted by ${signal}`));
+    // The engine announces it (`interrupted`, with this reason as the signal's name).
+    controller.abort(signal);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);

@@ -3,7 +3,7 @@ import { CleanupError, cleanupFamily } from './cleanup.js';
 import { findTools, hasIpv6, lookupUid, type IptablesTools } from './executables.js';
 import { KumactlError } from './flags.js';
 import type { HostIo } from './host-io.js';
-import { playFault, takeInstallFault } from './lab-fault.js';
+import { playFault, playSlowness, takeInstallFault } from './lab-fault.js';
 import { buildRules, parseNameservers, type Family, type RuleSettings } from './rules.js';
 import type { TproxyConfig } from './settings.js';
 
@@ -34,7 +34,8 @@ export async function installLegacy(io: HostIo, v: StandInVersion, c: TproxyConf
     return;
   }
   const fault = await takeInstallFault(io);
-  if (fault) await playFault(fault === 'hang' ? 'hang' : 'fail');
+  if (typeof fault === 'string') await playFault(fault === 'hang' ? 'hang' : 'fail');
+  await playSlowness(fault);
   for (const family of families) {
     const tools = findTools(io, family, 'legacy');
     const rules = buildRules(ruleSettings(v, c, uid, ns[family]), family);
@@ -79,6 +80,7 @@ export async function installMarked(io: HostIo, v: StandInVersion, c: TproxyConf
     }
   }
   if (fault === 'fail-after-cleanup') await playFault('fail');
+  await playSlowness(fault);
   io.out(
     '# kumactl is about to apply the iptables rules that will enable transparent proxying on the machine. The SSH connection may drop. If that happens, just reconnect again\n',
   );
