@@ -1,5 +1,6 @@
 import { InputError, type InputProblem } from '../errors/input-error.js';
-import { loadYamlFile, type YamlSource } from '../schema/load-yaml.js';
+import { createInputError } from '../schema/clean-problems.js';
+import { loadYamlFile, loadYamlText, type YamlSource } from '../schema/load-yaml.js';
 import { validateWithSchema } from '../schema/validate.js';
 import { InventoryBuilder } from './inventory-builder.js';
 import { findPluginConfig, readInventoryDocument } from './read-inventory-document.js';
@@ -28,6 +29,18 @@ export function loadInventory(files: readonly string[]): Inventory {
   return buildInventory(sources, problems);
 }
 
+/** The same as loadInventory for one file's text (`file` is used in messages): tests, fuzzing, editors. */
+export function loadInventoryText(text: string, file: string): Inventory {
+  let source: YamlSource;
+  try {
+    source = loadYamlText(text, file, { expected: EXPECTED });
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    return buildInventory([], error.problems);
+  }
+  return buildInventory([source]);
+}
+
 /** The inventory of already parsed YAML sources (tests, and callers holding text). */
 export function buildInventory(sources: readonly YamlSource[], earlierProblems: readonly InputProblem[] = []): Inventory {
   const builder = new InventoryBuilder();
@@ -41,6 +54,6 @@ export function buildInventory(sources: readonly YamlSource[], earlierProblems: 
     const found = [...validateWithSchema(source, 'inventory').map(addStructureKeyHint), ...readInventoryDocument(source, builder)];
     problems.push(...found.sort((a, b) => a.line - b.line || a.col - b.col));
   }
-  if (problems.length > 0) throw new InputError(problems);
+  if (problems.length > 0) throw createInputError(problems);
   return builder.build(sources.map((s) => s.file));
 }

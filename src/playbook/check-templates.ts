@@ -1,4 +1,5 @@
 import type { InputProblem } from '../errors/input-error.js';
+import { checkGuarded } from './guard-template-check.js';
 import { posInScalar } from '../schema/scalar-pos.js';
 import type { YamlPath, YamlSource } from '../schema/yaml-source.js';
 import { checkExpressionSyntax, checkTemplateSyntax, containsTemplate, type TemplateSyntaxProblem } from '../template/syntax.js';
@@ -16,7 +17,7 @@ export class TemplateChecker {
   checkTemplates(value: unknown, path: YamlPath): void {
     if (typeof value === 'string') {
       if (!containsTemplate(value)) return;
-      const problem = cached(this.templateCache, value, checkTemplateSyntax);
+      const problem = cached(this.templateCache, value, (t) => checkGuarded(t, false, checkTemplateSyntax));
       if (problem) this.add(path, problem, `invalid template in ${labelOf(path)}`);
     } else if (Array.isArray(value)) {
       value.forEach((item, i) => this.checkTemplates(item, [...path, i]));
@@ -28,7 +29,7 @@ export class TemplateChecker {
   /** A condition: a bare expression, a boolean, or a list of them. */
   checkConditions(value: unknown, path: YamlPath): void {
     if (typeof value === 'string') {
-      const problem = cached(this.expressionCache, value, checkExpressionSyntax);
+      const problem = cached(this.expressionCache, value, (t) => checkGuarded(t, true, checkExpressionSyntax));
       if (problem) this.add(path, problem, `invalid expression in ${labelOf(path)}`);
     } else if (Array.isArray(value)) {
       value.forEach((item, i) => this.checkConditions(item, [...path, i]));

@@ -1,4 +1,5 @@
-import { InputError, type InputProblem } from '../errors/input-error.js';
+import type { InputProblem } from '../errors/input-error.js';
+import { createInputError } from '../schema/clean-problems.js';
 import type { Inventory } from '../inventory/types.js';
 import { loadYamlFile, loadYamlText } from '../schema/load-yaml.js';
 import { validateWithSchema } from '../schema/validate.js';
@@ -33,7 +34,7 @@ export function buildPlaybook(source: YamlSource, options: LoadPlaybookOptions =
   let problems = dedupe([...validateWithSchema(source, 'playbook'), ...checkPlaybook(source, options)]);
   // The modules' own checks expect well-formed arguments, so they come once the rest passed.
   if (problems.length === 0) problems = dedupe(checkModuleArgs(source));
-  if (problems.length > 0) throw new InputError(problems);
+  if (problems.length > 0) throw createInputError(problems);
   return normalisePlaybook(source);
 }
 

@@ -1,16 +1,21 @@
+import { isUtf8 } from 'node:buffer';
 import { readFileSync, statSync } from 'node:fs';
-import { isMap, isScalar, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
+import { isMap, isScalar, visit, type Document, type LineCounter, type Node } from 'yaml';
 import { InputError, type InputProblem } from '../errors/input-error.js';
+import { checkAliasesAndKeys } from './check-aliases-and-keys.js';
+import { findInvalidUtf8, findUnprintableCharacters } from './check-characters.js';
+import { createInputError } from './clean-problems.js';
+import { MAX_YAML_DEPTH, parseYamlDocument } from './parse-yaml-document.js';
 import { describeYamlError } from './yaml-messages.js';
-import { createYamlSource, type YamlSource } from './yaml-source.js';
+import { countLines, createYamlSource, type YamlSource } from './yaml-source.js';
 import { addAnsibleTags } from './yaml-tags.js';
 
 export type { YamlPath, YamlSource } from './yaml-source.js';
 
+/** Parser errors looked at per file; the rest are counted only. */
+const MAX_YAML_ERRORS = 1000;
 /** Files larger than this are refused before they are read. */
 export const MAX_YAML_BYTES = 10 * 1024 * 1024;
-/** The most alias expansions a document may cause; a legitimate playbook needs a handful. */
-export const MAX_ALIAS_COUNT = 100;
 
 export interface LoadYamlOptions {
   /** What the file should hold, for the empty-file message, e.g. "a list of plays". */
@@ -19,19 +24,26 @@ export interface LoadYamlOptions {
 
 /**
  * Reads and parses a YAML file. Throws one InputError listing every problem of the file:
- * syntax errors, duplicate keys, tab indentation, an empty file, a huge file, an alias bomb.
+ * syntax errors, duplicate keys, tab indentation, an empty file, a huge file, nesting thousands
+ * of levels deep, an alias bomb, a recursive or undefined alias.
  */
 export function loadYamlFile(file: string, options: LoadYamlOptions = {}): YamlSource {
-  let text: string;
+  let bytes: Buffer;
   try {
     const size = statSync(file).size;
     if (size > MAX_YAML_BYTES) {
       throw problemError(file, `file is too large (${formatMb(size)}); the limit is ${formatMb(MAX_YAML_BYTES)}`);
     }
-    text = readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (error) {
     if (error instanceof InputError) throw error;
     throw problemError(file, `cannot read the file: ${describeFsError(error)}`);
+  }
+  const text = bytes.toString('utf8');
+  const invalid = isUtf8(bytes) ? undefined : findInvalidUtf8(bytes);
+  if (invalid) {
+    const pos = createYamlSource(file, text, null, undefined, countLines(text)).posAtOffset(invalid.offset);
+    throw createInputError([{ ...pos, message: invalid.message }]);
   }
   return loadYamlText(text, file, options);
 }
@@ -41,25 +53,38 @@ export function loadYamlText(text: string, file: string, options: LoadYamlOption
   if (text.length > MAX_YAML_BYTES) {
     throw problemError(file, `file is too large (${formatMb(text.length)}); the limit is ${formatMb(MAX_YAML_BYTES)}`);
   }
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, {
-    lineCounter,
-    prettyErrors: false,
-    uniqueKeys: true,
-    merge: true,
-    customTags: addAnsibleTags,
-  });
-  const source0 = createYamlSource(file, text, doc, undefined, lineCounter);
+  const lineCounter = countLines(text);
+  const source0 = createYamlSource(file, text, null, undefined, lineCounter);
   const problems: InputProblem[] = [];
   const at = (offset: number, message: string): void => {
     const pos = source0.posAtOffset(offset);
     problems.push({ ...pos, message, sourceLine: source0.lineText(pos.line) });
   };
+  // Nothing to parse in a binary file: it would only add a syntax error per byte.
+  for (const p of findUnprintableCharacters(text)) at(p.offset, p.message);
+  if (problems.length > 0) throw createInputError(problems);
+  const parsed = parseYamlDocument(text, {
+    prettyErrors: false,
+    uniqueKeys: true,
+    merge: true,
+    customTags: addAnsibleTags,
+    logLevel: 'error',
+  });
+  if ('tooDeepAt' in parsed) {
+    at(parsed.tooDeepAt, `refused: lists and mappings nested more than ${MAX_YAML_DEPTH} levels deep`);
+    throw createInputError(problems);
+  }
+  const { doc } = parsed;
 
   const tabLines = findTabIndentedLines(text);
   const reportedTabLines = new Set<number>();
   const duplicateErrors = doc.errors.filter((e) => e.code === 'DUPLICATE_KEY');
-  for (const error of doc.errors) {
+  // Garbage makes an error per character; past the first thousand they are only counted.
+  const errors = doc.errors.slice(0, MAX_YAML_ERRORS);
+  const uncounted = doc.errors.length - errors.length;
+  let unclosedQuote: number | undefined | null = null;
+  let reportedUnclosedQuote = false;
+  for (const error of errors) {
     if (error.code === 'DUPLICATE_KEY') continue;
     const { line } = lineCounter.linePos(error.pos[0]);
     const tabCol = tabLines.get(line);
@@ -72,8 +97,12 @@ export function loadYamlText(text: string, file: string, options: LoadYamlOption
       continue;
     }
     if (error.code === 'MISSING_CHAR' && /quote/.test(error.message)) {
-      const start = findUnclosedQuote(doc, text);
+      // The parser reports each unclosed string again and again; the first one is the news.
+      if (unclosedQuote === null) unclosedQuote = findUnclosedQuote(doc, text);
+      const start = unclosedQuote;
       if (start !== undefined) {
+        if (reportedUnclosedQuote) continue;
+        reportedUnclosedQuote = true;
         const quote = text[start] === '"' ? 'double' : 'single';
         at(start, `unclosed ${quote} quote: the string that starts here is never closed (add the closing ${text[start]})`);
         continue;
@@ -82,13 +111,14 @@ export function loadYamlText(text: string, file: string, options: LoadYamlOption
     if (/without - indicator|must start at the same column/.test(error.message)) {
       // Point at the first character of the misaligned line, not at its start.
       const lineStart = error.pos[0] - (lineCounter.linePos(error.pos[0]).col - 1);
-      const indent = /^[ ]*/.exec(text.slice(lineStart))![0].length;
+      const indent = /^[ ]*/.exec(text.slice(lineStart, lineStart + 1000))![0].length;
       at(lineStart + indent, describeYamlError(error));
       continue;
     }
     at(error.pos[0], describeYamlError(error));
   }
   if (duplicateErrors.length > 0) reportDuplicateKeys(doc, lineCounter, at);
+  if (problems.length === 0) for (const p of checkAliasesAndKeys(doc)) at(p.offset, p.message);
 
   if (problems.length === 0 && doc.contents === null) {
     problems.push({ file, line: 1, col: 1, message: `file is empty; expected ${options.expected ?? 'a YAML document'}` });
@@ -97,22 +127,15 @@ export function loadYamlText(text: string, file: string, options: LoadYamlOption
   let value: unknown;
   if (problems.length === 0) {
     try {
-      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+      // Aliases were bounded above (checkAliasesAndKeys), so the library's own count is not needed.
+      value = doc.toJS({ maxAliasCount: -1 });
     } catch (error) {
-      const offset = firstAliasOffset(doc);
       const msg = error instanceof Error ? error.message : String(error);
-      at(
-        offset,
-        /Excessive alias count/.test(msg)
-          ? `refused: the aliases (*name) in this file would expand to a huge document (more than ${MAX_ALIAS_COUNT} alias expansions); this looks like an alias bomb`
-          : /Unresolved alias/.test(msg)
-            ? `undefined alias ${msg.replace(/^.*: /, '*')}; an &anchor must be defined before its *alias`
-            : `YAML error: ${msg}`,
-      );
+      at(0, `YAML error: ${msg}`);
     }
   }
   problems.sort((a, b) => a.line - b.line || a.col - b.col);
-  if (problems.length > 0) throw new InputError(problems);
+  if (problems.length > 0) throw createInputError(problems, uncounted);
   return createYamlSource(file, text, doc, value, lineCounter);
 }
 
@@ -166,19 +189,8 @@ function findUnclosedQuote(doc: Document, text: string): number | undefined {
   return found;
 }
 
-function firstAliasOffset(doc: Document): number {
-  let offset = 0;
-  visit(doc, {
-    Alias(_key, node) {
-      offset = node.range?.[0] ?? 0;
-      return visit.BREAK;
-    },
-  });
-  return offset;
-}
-
 function problemError(file: string, message: string): InputError {
-  return new InputError([{ file, line: 1, col: 1, message }]);
+  return createInputError([{ file, line: 1, col: 1, message }]);
 }
 
 function formatMb(bytes: number): string {

@@ -1,4 +1,4 @@
-import { isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, type Document, type Node, type Pair } from 'yaml';
 import type { SourcePos } from '../playbook/types.js';
 
 /** A path into a YAML document: mapping keys and sequence indexes (numeric strings work too). */
@@ -27,8 +27,20 @@ interface Step {
   pair?: Pair;
 }
 
+/**
+ * The line starts of a text, for offset → line:col. Counted here rather than by `yaml`'s parser,
+ * which reports only the line breaks it reads as such and misses those inside what it cannot
+ * parse, so that positions after a syntax error came out lines too early.
+ */
+export function countLines(text: string): LineCounter {
+  const lineCounter = new LineCounter();
+  lineCounter.addNewLine(0);
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
+  return lineCounter;
+}
+
 /** Builds the YamlSource of a parsed document. */
-export function createYamlSource(file: string, text: string, doc: Document, value: unknown, lineCounter: LineCounter): YamlSource {
+export function createYamlSource(file: string, text: string, doc: Document | null, value: unknown, lineCounter: LineCounter): YamlSource {
   let lines: string[] | undefined;
   const posAtOffset = (offset: number): SourcePos => {
     const { line, col } = lineCounter.linePos(Math.max(0, Math.min(offset, text.length)));
@@ -39,7 +51,7 @@ export function createYamlSource(file: string, text: string, doc: Document, valu
 
   /** Walks the path; returns every step reached (the first is the root). */
   const walk = (path: YamlPath): Step[] => {
-    const steps: Step[] = [{ node: doc.contents as Node | null }];
+    const steps: Step[] = [{ node: (doc?.contents as Node | null | undefined) ?? null }];
     for (const seg of path) {
       const here = steps[steps.length - 1].node;
       if (isSeq(here)) {
@@ -81,7 +93,9 @@ export function createYamlSource(file: string, text: string, doc: Document, valu
     },
     lineText: (line) => {
       lines ??= text.split('\n');
-      return (lines[line - 1] ?? '').replace(/\r$/, '');
+      const found = lines[line - 1] ?? '';
+      // Not a /\r$/ regex: that scans the whole line, and a file may hold a megabyte-long line with many problems.
+      return found.endsWith('\r') ? found.slice(0, -1) : found;
     },
     nodeAt: (path) => {
       const steps = walk(path);
