@@ -1,7 +1,8 @@
 import { ExitCode, TpxError } from './tpx-error.js';
 
 /** Why a host could not be reached; callers branch on it. */
-export type ConnectionErrorKind = 'refused' | 'timeout' | 'dns' | 'auth' | 'host-key' | 'protocol' | 'closed' | 'become';
+/** `locked`: another tpx run holds the host's run lock (the host is left alone). */
+export type ConnectionErrorKind = 'refused' | 'timeout' | 'dns' | 'auth' | 'host-key' | 'protocol' | 'closed' | 'become' | 'locked';
 
 /** A host could not be reached or its connection broke: the host is unreachable, others go on. */
 export class ConnectionError extends TpxError {

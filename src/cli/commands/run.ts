@@ -1,5 +1,7 @@
+import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { EventBus } from '../../engine/events.js';
+import { releaseHostLock, takeHostLock } from '../../engine/host-lock.js';
 import { DEFAULT_FORKS } from '../../engine/run-options.js';
 import { resolveRunId } from '../../engine/run-id.js';
 import { runPlaybook } from '../../engine/run-playbook.js';
@@ -63,6 +65,7 @@ export async function runCommand(playbookFile: string, options: RunCommandOption
   });
   reporter.attach(bus);
 
+  const since = new Date().toISOString();
   const controller = new AbortController();
   const stopSignals = trapSignals(controller);
   try {
@@ -84,7 +87,12 @@ export async function runCommand(playbookFile: string, options: RunCommandOption
       playbookDir: dirname(playbookFile),
       connect: async (host, vars) => {
         const spec = resolveConnectionSpec(host, readConnectionVars(vars));
-        const session = new HostSession(becomePassword ? { ...spec, becomePassword } : spec);
+        // Every connection takes the host's run lock first (host-lock.ts); closing releases it.
+        const owner = { runId, pid: process.pid, controller: hostname(), host, since };
+        const session = new HostSession(becomePassword ? { ...spec, becomePassword } : spec, {
+          onConnect: (conn) => takeHostLock(conn, owner, (msg) => bus.emit({ type: 'warning', host, msg })),
+          beforeClose: (conn) => releaseHostLock(conn, owner),
+        });
         await session.connection();
         return session;
       },

@@ -13,6 +13,13 @@ export interface ReconnectPolicy {
   readonly maxDelayMs?: number;
   /** For tests. */
   readonly connect?: (spec: ConnectionSpec, options?: ConnectOptions) => Promise<SshConnection>;
+  /**
+   * Runs on every new connection before it is used (e.g. takes the host's run lock); when it
+   * throws, that connection is closed and the error goes to the caller. Not retried.
+   */
+  readonly onConnect?: (conn: SshConnection) => Promise<void>;
+  /** Runs on the live connection when the session is closed (e.g. releases the lock). */
+  readonly beforeClose?: (conn: SshConnection) => Promise<void>;
 }
 
 const TRANSIENT = new Set(['closed', 'timeout', 'refused']);
@@ -61,10 +68,23 @@ export class HostSession implements Connection {
   async close(): Promise<void> {
     this.stopped = true;
     const conn = await this.current?.catch(() => undefined);
+    if (conn && !conn.isClosed() && this.options.beforeClose) await this.options.beforeClose(conn).catch(() => undefined);
     await conn?.close();
   }
 
   private async connectWithRetries(): Promise<SshConnection> {
+    const conn = await this.openWithRetries();
+    if (!this.options.onConnect) return conn;
+    try {
+      await this.options.onConnect(conn);
+    } catch (err) {
+      await conn.close().catch(() => undefined);
+      throw err;
+    }
+    return conn;
+  }
+
+  private async openWithRetries(): Promise<SshConnection> {
     const attempts = Math.max(1, this.options.attempts ?? 3);
     const connect = this.options.connect ?? connectSsh;
     let delay = this.options.baseDelayMs ?? 500;

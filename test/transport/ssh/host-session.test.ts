@@ -46,4 +46,45 @@ describe('HostSession', () => {
     await expect(session.exec('true')).rejects.toMatchObject({ kind: 'auth' });
     expect(calls).toBe(1);
   });
+
+  it('runs onConnect on every new connection (a failing one is closed, its error thrown, not retried) and beforeClose on the live one', async () => {
+    const log: string[] = [];
+    let n = 0;
+    const fake = (id: number): SshConnection => {
+      let closed = false;
+      return {
+        isClosed: () => closed,
+        close: async () => {
+          closed = true;
+          log.push(`close ${id}`);
+        },
+        exec: async () => {
+          closed = true; // the connection drops after one command
+          return { rc: 0, signal: null, stdout: '', stderr: '', timedOut: false, durationMs: 0 };
+        },
+      } as unknown as SshConnection;
+    };
+    const connect = async (): Promise<SshConnection> => fake(++n);
+    const session = new HostSession({ name: 'h' } as ConnectionSpec, {
+      connect,
+      onConnect: async (c) => {
+        const id = n;
+        log.push(`lock ${id}`);
+        if (id === 3) throw new ConnectionError('h', 'locked', 'h: locked by run X');
+        void c;
+      },
+      beforeClose: async () => {
+        log.push(`release ${n}`);
+      },
+    });
+    await session.exec('one');
+    await session.exec('two');
+    const err = (await session.exec('three').catch((e: unknown) => e)) as ConnectionError;
+    expect(err.kind).toBe('locked');
+    expect(log).toEqual(['lock 1', 'lock 2', 'lock 3', 'close 3']);
+    const live = new HostSession({ name: 'h' } as ConnectionSpec, { connect: async () => ({ ...fake(9), exec: undefined, isClosed: () => false, close: async () => void log.push('close 9') }) as unknown as SshConnection, beforeClose: async () => void log.push('release 9') });
+    await live.connection();
+    await live.close();
+    expect(log.slice(-2)).toEqual(['release 9', 'close 9']);
+  });
 });
