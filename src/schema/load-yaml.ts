@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { readFileSync, statSync } from 'node:fs';
-import { isMap, isScalar, visit, type Document, type LineCounter, type Node } from 'yaml';
+import { visit, type Document } from 'yaml';
 import { InputError, type InputProblem } from '../errors/input-error.js';
 import { checkAliasesAndKeys } from './check-aliases-and-keys.js';
 import { findInvalidUtf8, findUnprintableCharacters } from './check-characters.js';
@@ -65,7 +65,7 @@ export function loadYamlText(text: string, file: string, options: LoadYamlOption
   if (problems.length > 0) throw createInputError(problems);
   const parsed = parseYamlDocument(text, {
     prettyErrors: false,
-    uniqueKeys: true,
+    uniqueKeys: false,
     merge: true,
     customTags: addAnsibleTags,
     logLevel: 'error',
@@ -78,14 +78,12 @@ export function loadYamlText(text: string, file: string, options: LoadYamlOption
 
   const tabLines = findTabIndentedLines(text);
   const reportedTabLines = new Set<number>();
-  const duplicateErrors = doc.errors.filter((e) => e.code === 'DUPLICATE_KEY');
   // Garbage makes an error per character; past the first thousand they are only counted.
   const errors = doc.errors.slice(0, MAX_YAML_ERRORS);
   const uncounted = doc.errors.length - errors.length;
   let unclosedQuote: number | undefined | null = null;
   let reportedUnclosedQuote = false;
   for (const error of errors) {
-    if (error.code === 'DUPLICATE_KEY') continue;
     const { line } = lineCounter.linePos(error.pos[0]);
     const tabCol = tabLines.get(line);
     if (tabCol !== undefined || error.code === 'TAB_AS_INDENT') {
@@ -117,8 +115,7 @@ export function loadYamlText(text: string, file: string, options: LoadYamlOption
     }
     at(error.pos[0], describeYamlError(error));
   }
-  if (duplicateErrors.length > 0) reportDuplicateKeys(doc, lineCounter, at);
-  if (problems.length === 0) for (const p of checkAliasesAndKeys(doc)) at(p.offset, p.message);
+  for (const p of checkAliasesAndKeys(doc, (offset) => lineCounter.linePos(offset).line)) at(p.offset, p.message);
 
   if (problems.length === 0 && doc.contents === null) {
     problems.push({ file, line: 1, col: 1, message: `file is empty; expected ${options.expected ?? 'a YAML document'}` });
@@ -150,26 +147,6 @@ function findTabIndentedLines(text: string): Map<number, number> {
     if (tab >= 0) out.set(i + 1, tab + 1);
   }
   return out;
-}
-
-/** One message per repeated key, naming it and where it was first set. */
-function reportDuplicateKeys(doc: Document, lineCounter: LineCounter, at: (offset: number, message: string) => void): void {
-  visit(doc, {
-    Map(_key, map) {
-      const seen = new Map<string, Node>();
-      for (const pair of map.items) {
-        const k = pair.key as Node | null;
-        const name = isScalar(k) ? String(k.value) : isMap(k) ? '{…}' : String(k);
-        const first = seen.get(name);
-        if (first && k?.range) {
-          const firstLine = first.range ? lineCounter.linePos(first.range[0]).line : undefined;
-          at(k.range[0], `duplicate key "${name}"${firstLine ? ` (first set on line ${firstLine})` : ''}; a key may appear only once in a mapping`);
-        } else if (k) {
-          seen.set(name, k);
-        }
-      }
-    },
-  });
 }
 
 /** Offset of the opening quote of a quoted string that never closes. */

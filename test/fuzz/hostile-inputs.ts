@@ -64,8 +64,9 @@ export const HOSTILE_INPUTS: readonly HostileInput[] = [
   },
   { name: 'only-bom-or-space', weight: 1, make: (rng) => rng.pick(['', '\uFEFF', ' ', '\n\n', '\r\n', '\0', '#', '---', '...', '--- |', '%YAML 1.2\n---\n', '%YAML\n', '\uFEFF---\n', '~', 'null', '[]', '{}', '- ', '-', '- -', '"', "'"]) },
   { name: 'control-chars', weight: 1, make: (rng) => Array.from({ length: 200 }, () => String.fromCharCode(rng.int(32))).join('') },
-  { name: 'deep-template', weight: 2, make: (rng) => `- hosts: all\n  tasks:\n    - debug:\n        msg: "{{ ${rng.pick(['(', '[', '{', 'not ', '-', '(1 + '])}`.repeat(rng.pick([200, 3000, 20_000])) + '1 }}"\n' },
-  { name: 'deep-when', weight: 2, make: (rng) => `- hosts: all\n  tasks:\n    - debug: {msg: hi}\n      when: "${rng.pick(['(', '[', 'not ', '- ', 'x if y else '])}`.repeat(rng.pick([200, 3000, 20_000])) + '1"\n' },
+  { name: 'deep-template', weight: 2, make: (rng) => `- hosts: all\n  tasks:\n    - debug:\n        msg: "{{ ${rng.pick(['(', '[', '{', 'not ', '-', '(1 + ', 'x|d(', 'x ~ ']).repeat(rng.pick([200, 3000, 20_000]))}1 }}"\n` },
+  { name: 'deep-when', weight: 2, make: (rng) => `- hosts: all\n  tasks:\n    - debug: {msg: hi}\n      when: "${rng.pick(['(', '[', 'not ', '- ', 'x if y else ', '1 + ', 'x|d|']).repeat(rng.pick([200, 3000, 20_000]))}1"\n` },
+  { name: 'deep-template-tags', weight: 1, make: (rng) => `- hosts: all\n  tasks:\n    - copy:\n        dest: /x\n        content: "${'{% if x %}'.repeat(rng.pick([50, 200, 5000]))}y${'{% endif %}'.repeat(rng.pick([0, 50, 5000]))}"\n` },
   { name: 'deep-inventory-children', weight: 1, make: (rng) => { const n = rng.pick([100, 500]); const lines = ['all:', '  children:']; for (let i = 0; i < n; i++) lines.push(`${' '.repeat(4 + i * 4)}g${i}:`, `${' '.repeat(6 + i * 4)}children:`); return lines.join('\n') + '\n'; } },
   { name: 'wide-host-range', weight: 1, make: (rng) => `all:\n  hosts:\n    ${rng.pick(['h[0:99999999]', 'h[0:999999:1]', 'h[a:z][a:z][a:z][a:z]', 'h[00:99][00:99][00:99]', 'h[1:0]', 'h[0:10:0]', 'h[0:9][', 'h[::]'])}:\n` },
 ];
