@@ -54,7 +54,8 @@ export async function runAttempts(env: TaskEnv, fixed: Readonly<Record<string, u
       break;
     }
     if (lost) {
-      run.bus.emit({ type: 'warning', host: env.host.name, task: env.name, msg: `${String(raw.msg)} (attempt ${attempt} of ${attempts}); retrying on a new connection` });
+      const why = env.scope.noLog === true ? 'connection lost' : String(raw.msg);
+      run.bus.emit({ type: 'warning', host: env.host.name, task: env.name, msg: `${why} (attempt ${attempt} of ${attempts}); retrying on a new connection` });
     }
     if (run.interrupted()) break;
     await run.sleep(delayMs, run.options.signal);

@@ -9,7 +9,7 @@ import { runHostTask, type HostTaskOutcome } from './run-host-task.js';
 import { enterScope, type Scope } from './scope.js';
 import { shouldRunForTags } from './tags.js';
 import { varsFor, type TaskEnv } from './task-env.js';
-import { buildTaskResult } from './task-result.js';
+import { buildTaskResult, NO_LOG_MESSAGE } from './task-result.js';
 
 /** Which hosts a task left behind. */
 export interface TaskHostsOutcome {
@@ -96,7 +96,9 @@ function applyOutcome(env: TaskEnv, outcome: HostTaskOutcome): TaskStatus {
   }
   if (status === 'unreachable') {
     host.unreachable = true;
-    run.bus.emit({ type: 'host-unreachable', host: host.name, kind: outcome.unreachableKind ?? 'unknown', msg: String(outcome.raw.msg ?? '') });
+    // A connection error names the command it cut off: not for a no_log task.
+    const msg = scope.noLog === true ? NO_LOG_MESSAGE : String(outcome.raw.msg ?? '');
+    run.bus.emit({ type: 'host-unreachable', host: host.name, kind: outcome.unreachableKind ?? 'unknown', msg });
   }
   if (status === 'changed' || (ignored && outcome.raw.changed === true)) notifyHandlers(batch.playCtx.play, host, task);
 

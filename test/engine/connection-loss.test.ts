@@ -274,3 +274,29 @@ describe('errors on a live connection are task failures, not unreachable', () =>
     expect(r.outcome.exitCode).toBe(0);
   });
 });
+
+describe('a no_log task that loses its connection', () => {
+  it('names neither its command nor its output in warnings, host-unreachable or its result', async () => {
+    const fleet = flakyFleet();
+    writeFileSync(join(fleet.hostDir('h01'), 'drops'), 'always');
+    const r = await run(
+      `
+- hosts: web
+  tasks:
+    - name: secret step
+      shell: "echo TOKEN-s3cr3t; DROP=1 true"
+      no_log: true
+      register: s
+      retries: 1
+      delay: 0
+      until: s.rc == 0
+`,
+      fleetInventory(1),
+      { fleet },
+    );
+    expect(r.result('h01', 'secret step')).toMatchObject({ status: 'unreachable', censored: true });
+    expect(r.events.filter((e) => e.type === 'warning')).toHaveLength(1);
+    expect(r.events.find((e) => e.type === 'host-unreachable')).toMatchObject({ kind: 'closed', msg: 'the output has been hidden due to no_log: true' });
+    expect(JSON.stringify(r.events)).not.toContain('s3cr3t');
+  });
+});
