@@ -14,7 +14,7 @@
  */
 
 /** Seconds a lock outlives the SSH session that took it. */
-export const LOCK_GRACE_S = 60;
+export const LOCK_GRACE_S = 15;
 /** The lock's directory on every host. */
 export const LOCK_DIR = '/tmp/tpx-lock';
 
@@ -58,18 +58,19 @@ const KEEPER = [
   'sleep "$3" 9<&-',
 ].join('\n');
 
-/** Seconds a later process of the same run waits for the commands an earlier one left running. */
+/** Seconds a later process waits for the commands a dead holder left running. */
 export const ORPHAN_WAIT_S = 120;
 
 /**
- * Takes the lock, or says who holds it. The holder's own run may take it over: the same
- * tpx process for the same host at once (a reconnect); a later process with the same run
- * id (`--retry-failed`) once the holder's SSH session is gone and the commands it left
- * running have ended (it waits up to ORPHAN_WAIT_S for them).
+ * Takes the lock, or says who holds it. It may be taken over: by the same tpx process for
+ * the same host at once (a reconnect); once the holder's SSH session is gone and the
+ * commands it left running have ended (waiting up to ORPHAN_WAIT_S for them), by a later
+ * process with the same run id (`--retry-failed`) or — `deadHolder` ("PID/CONTROLLER", a
+ * holder tpx found dead on this controller) — by any run, if that is still the holder.
  */
-export function takeLockScript(owner: LockOwner, dir: string = LOCK_DIR): string {
+export function takeLockScript(owner: LockOwner, dir: string = LOCK_DIR, deadHolder = ''): string {
   return [
-    `d=${q(dir)} run=${q(owner.runId)} pid=${owner.pid} ctl=${q(owner.controller)} host=${q(owner.host)}`,
+    `d=${q(dir)} run=${q(owner.runId)} pid=${owner.pid} ctl=${q(owner.controller)} host=${q(owner.host)} dead=${q(deadHolder)}`,
     '[ -d "$d" ] || mkdir -m 0777 "$d" 2>/dev/null',
     'if [ -L "$d" ] || [ ! -d "$d" ] || [ ! -w "$d" ]; then echo "TPXLOCK unavailable $d is not a directory this user can write"; exit 0; fi',
     'command -v flock >/dev/null 2>&1 && command -v setsid >/dev/null 2>&1 || { echo "TPXLOCK unavailable flock or setsid is missing on the host"; exit 0; }',
@@ -80,7 +81,7 @@ export function takeLockScript(owner: LockOwner, dir: string = LOCK_DIR): string
     'n=0',
     'while ! flock -n 9; do',
     '  h_sshd=$(field sshd); alive=no; [ -n "$h_sshd" ] && [ -d "/proc/$h_sshd" ] && alive=yes',
-    '  [ "$(field run)" = "$run" ] || held',
+    '  [ "$(field run)" = "$run" ] || { [ -n "$dead" ] && [ "$(field pid)/$(field controller)" = "$dead" ]; } || held',
     '  if [ "$(field pid)/$(field controller)/$(field host)" != "$pid/$ctl/$host" ]; then',
     '    [ $alive = no ] || held',
     `    if [ "$(cat "$d/phase" 2>/dev/null)" != idle ]; then [ $n -lt ${ORPHAN_WAIT_S} ] || held; n=$((n + 1)); sleep 1; continue; fi`,

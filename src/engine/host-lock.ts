@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { ConnectionError } from '../errors/connection-error.js';
 import type { Connection } from '../transport/connection.js';
 import { LOCK_GRACE_S, ORPHAN_WAIT_S, parseLockAnswer, releaseLockScript, takeLockScript, type LockOwner } from './host-lock-script.js';
@@ -14,14 +15,40 @@ const RELEASE_TIMEOUT_MS = 5_000;
  * and worked on without it.
  */
 export async function takeHostLock(conn: Connection, owner: LockOwner, warn: (msg: string) => void): Promise<void> {
-  const res = await conn.exec(takeLockScript(owner), { timeoutMs: LOCK_TIMEOUT_MS });
-  const answer = parseLockAnswer(res.stdout);
+  let answer = parseLockAnswer((await conn.exec(takeLockScript(owner), { timeoutMs: LOCK_TIMEOUT_MS })).stdout);
+  if (answer.kind === 'held' && isDeadLocalHolder(answer.holder, owner)) {
+    // Its tpx ran here and is gone (killed, or ended while this host's connection was down).
+    const dead = `${answer.holder.pid}/${answer.holder.controller}`;
+    answer = parseLockAnswer((await conn.exec(takeLockScript(owner, undefined, dead), { timeoutMs: LOCK_TIMEOUT_MS })).stdout);
+  }
   if (answer.kind === 'ok') return;
   if (answer.kind === 'unavailable') {
     warn(`the host lock is not available (${answer.reason}); working on the host without it`);
     return;
   }
   throw new ConnectionError(owner.host, 'locked', `${owner.host}: ${describeHolder(answer.holder)}`);
+}
+
+/** The holder's SSH session is gone and its tpx process ran on this machine and is no more. */
+function isDeadLocalHolder(holder: Readonly<Record<string, string>>, owner: LockOwner): boolean {
+  const pid = Number(holder.pid);
+  if (holder.alive !== 'no' || holder.controller !== owner.controller || !Number.isInteger(pid) || pid <= 0) return false;
+  return pid !== process.pid && !isTpxProcess(pid);
+}
+
+/** A live process with this pid that looks like tpx (node running tpx), not a recycled pid. */
+function isTpxProcess(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  try {
+    return /tpx/.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
+  } catch {
+    // No /proc (not Linux): alive is all we know.
+    return true;
+  }
 }
 
 /** Releases the lock this process holds on the host (best effort, bounded). */

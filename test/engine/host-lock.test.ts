@@ -52,7 +52,7 @@ describe('host lock answers', () => {
   it('describes the holder in one line, saying when it lapses', () => {
     const h = { run: 'r1', since: 'T', pid: '7', controller: 'ops-1', user: 'tpx' };
     expect(describeHolder({ ...h, alive: 'yes' })).toBe('locked by run r1 since T (pid 7 on ops-1, user tpx): another tpx run is working on this host');
-    expect(describeHolder({ ...h, alive: 'no', phase: 'idle' })).toMatch(/its SSH session is gone: the lock lapses within 60 s/);
+    expect(describeHolder({ ...h, alive: 'no', phase: 'idle' })).toMatch(/its SSH session is gone: the lock lapses within 15 s/);
     expect(describeHolder({ ...h, alive: 'no', phase: 'orphans' })).toMatch(/commands it started still run on the host/);
   });
 });
@@ -89,6 +89,41 @@ describe.skipIf(!hasFlock)('host lock script (sh, flock)', () => {
     expect(sh(takeLockScript(owner({ runId: 'run-b', pid: 200 }), dir))).toContain('TPXLOCK ok');
     keepers.push(Number(holderField('keeper')));
     sh(releaseLockScript(owner({ runId: 'run-b', pid: 200 }), dir));
+  });
+
+  it('a holder whose session is gone: another run is refused until told the holder is dead; a retry of the run takes over', () => {
+    // The script's parent shell (its "SSH session") ends right after it.
+    const viaGoneSession = (script: string): string => execFileSync('sh', ['-c', 'sh -c "$1"; true', 'session', script], { encoding: 'utf8', timeout: 20_000 });
+    const idle = (): boolean => {
+      try {
+        return readFileSync(join(dir, 'phase'), 'utf8').trim() === 'idle';
+      } catch {
+        return false;
+      }
+    };
+    const waitIdle = (): boolean => {
+      const deadline = Date.now() + 10_000;
+      while (!idle() && Date.now() < deadline) spawnSync('sleep', ['0.1']);
+      return idle();
+    };
+    const a = owner({ runId: 'run-c', pid: 400 });
+    expect(viaGoneSession(takeLockScript(a, dir))).toContain('TPXLOCK ok');
+    keepers.push(Number(holderField('keeper')));
+    expect(waitIdle()).toBe(true);
+    const b = owner({ runId: 'run-d', pid: 500 });
+    expect(parseLockAnswer(sh(takeLockScript(b, dir)))).toMatchObject({ kind: 'held', holder: { alive: 'no', phase: 'idle', run: 'run-c' } });
+    // Told a different holder is dead: still refused.
+    expect(parseLockAnswer(sh(takeLockScript(b, dir, "999/ctl 'x'"))).kind).toBe('held');
+    expect(sh(takeLockScript(b, dir, "400/ctl 'x'"))).toContain('TPXLOCK ok');
+    keepers.push(Number(holderField('keeper')));
+    sh(releaseLockScript(b, dir));
+    // A retry of run-c (another process, same run id) once run-c's session is gone.
+    expect(viaGoneSession(takeLockScript(a, dir))).toContain('TPXLOCK ok');
+    keepers.push(Number(holderField('keeper')));
+    expect(waitIdle()).toBe(true);
+    expect(sh(takeLockScript(owner({ runId: 'run-c', pid: 401 }), dir))).toContain('TPXLOCK ok');
+    keepers.push(Number(holderField('keeper')));
+    sh(releaseLockScript(owner({ runId: 'run-c', pid: 401 }), dir));
   });
 
   it('says when the lock cannot work: a directory it cannot write', () => {
