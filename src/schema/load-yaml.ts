@@ -74,13 +74,13 @@ export function loadYamlText(text: string, file: string, options: LoadYamlOption
     at(parsed.tooDeepAt, `refused: lists and mappings nested more than ${MAX_YAML_DEPTH} levels deep`);
     throw createInputError(problems);
   }
-  const { doc } = parsed;
+  const { doc, droppedErrors } = parsed;
 
   const tabLines = findTabIndentedLines(text);
   const reportedTabLines = new Set<number>();
   // Garbage makes an error per character; past the first thousand they are only counted.
   const errors = doc.errors.slice(0, MAX_YAML_ERRORS);
-  const uncounted = doc.errors.length - errors.length;
+  const uncounted = doc.errors.length - errors.length + droppedErrors;
   let unclosedQuote: number | undefined | null = null;
   let reportedUnclosedQuote = false;
   for (const error of errors) {

@@ -5,8 +5,8 @@ export const MAX_YAML_DEPTH = 200;
 
 export type YamlDocumentOptions = ParseOptions & DocumentOptions & SchemaOptions;
 
-/** The parsed document, or where it nests too deep. */
-export type ParsedYaml = { readonly doc: Document } | { readonly tooDeepAt: number };
+/** The parsed document (and how many of its errors were dropped, see MAX_COMPOSER_ERRORS), or where it nests too deep. */
+export type ParsedYaml = { readonly doc: Document; readonly droppedErrors: number } | { readonly tooDeepAt: number };
 
 /**
  * `yaml`'s parseDocument, in its two steps, watching the depth between them: the parser keeps
@@ -29,7 +29,9 @@ export function parseYamlDocument(text: string, options: YamlDocumentOptions): P
     }
     for (const token of parser.end()) tokens.push(token);
     let doc: Document | undefined;
-    for (const next of new Composer(options).compose(tokens, true, text.length)) {
+    const composer = new Composer(options);
+    const counter = limitErrors(composer);
+    for (const next of composer.compose(tokens, true, text.length)) {
       if (!doc) {
         doc = next;
         continue;
@@ -37,8 +39,26 @@ export function parseYamlDocument(text: string, options: YamlDocumentOptions): P
       doc.errors.push(new YAMLParseError([next.range[0], next.range[1]], 'MULTIPLE_DOCS', 'Source contains multiple documents'));
       break;
     }
-    return { doc: doc! };
+    return { doc: doc!, droppedErrors: Math.max(0, counter.count - MAX_COMPOSER_ERRORS) };
   } finally {
     Error.stackTraceLimit = stackTraceLimit;
   }
+}
+
+/** Errors a composer records at most; garbage (a megabyte of `"`) makes one per character, each an Error object. */
+export const MAX_COMPOSER_ERRORS = 2000;
+
+/**
+ * Makes the composer drop errors past MAX_COMPOSER_ERRORS. It keeps its error callback in a
+ * field (not public API): if a later `yaml` renames it, this does nothing and all errors are kept.
+ */
+function limitErrors(composer: Composer): { count: number } {
+  const counter = { count: 0 };
+  const holder = composer as unknown as { onError?: unknown };
+  const onError = holder.onError;
+  if (typeof onError !== 'function') return counter;
+  holder.onError = (...args: unknown[]): void => {
+    if (++counter.count <= MAX_COMPOSER_ERRORS) onError(...args);
+  };
+  return counter;
 }

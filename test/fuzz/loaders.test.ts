@@ -33,16 +33,20 @@ interface Tally {
   cases: number;
   ok: number;
   refused: number;
+  /** Time in the loaders, and in making the cases. */
   ms: number;
+  genMs: number;
   slowest: { ms: number; label: string }[];
 }
-const tally: Tally = { cases: 0, ok: 0, refused: 0, ms: 0, slowest: [] };
+const tally: Tally = { cases: 0, ok: 0, refused: 0, ms: 0, genMs: 0, slowest: [] };
 
 function runRange(from: number, to: number): string[] {
   const failures: string[] = [];
   for (let i = from; i < to; i++) {
     if (ONLY !== undefined && i !== ONLY) continue;
+    const genStart = performance.now();
     const c = makeCase(RUN_SEED, i, corpus);
+    tally.genMs += performance.now() - genStart;
     if (TRACE) writeSync(2, `fuzz case #${i} ${c.kind} ${c.steps.join('→')} (${c.text.length} chars)\n`);
     const outcome = runFuzzCase(c);
     tally.cases++;
@@ -60,6 +64,7 @@ function runRange(from: number, to: number): string[] {
 
 describe(`fuzzing the loaders in-process (seed ${RUN_SEED}, ${CASES} cases)`, () => {
   const wall = performance.now();
+  const cpu = process.cpuUsage();
   for (let from = 0; from < CASES; from += CHUNK) {
     const to = Math.min(CASES, from + CHUNK);
     it(`cases ${from}–${to - 1}: only InputErrors with good positions, none slower than the limit`, () => {
@@ -71,8 +76,10 @@ describe(`fuzzing the loaders in-process (seed ${RUN_SEED}, ${CASES} cases)`, ()
   it('ran them all, each a success or a refusal', () => {
     expect(tally.cases).toBe(ONLY === undefined ? CASES : 1);
     const total = (performance.now() - wall) / 1000;
+    const used = process.cpuUsage(cpu);
     console.log(
-      `fuzz: ${tally.cases} cases in ${total.toFixed(1)} s (loader time ${(tally.ms / 1000).toFixed(1)} s): ${tally.ok} loaded, ${tally.refused} refused with InputError; ` +
+      `fuzz: ${tally.cases} cases in ${total.toFixed(1)} s wall, ${((used.user + used.system) / 1e6).toFixed(1)} s CPU ` +
+        `(in the loaders ${(tally.ms / 1000).toFixed(1)} s, making cases ${(tally.genMs / 1000).toFixed(1)} s): ${tally.ok} loaded, ${tally.refused} refused with InputError; ` +
         `slowest: ${tally.slowest.map((s) => `${s.ms.toFixed(0)} ms ${s.label}`).join('; ')}`,
     );
     // Mutations must not be so timid that nothing is refused, nor so wild that nothing loads.
