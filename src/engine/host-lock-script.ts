@@ -38,24 +38,34 @@ function q(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
-// $1 the SSH session's process, $2 the lock file, $3 the grace, $4 the phase file; fd 9 holds
-// the lock. While the session lives, the keeper notes its channels' sessions (each command
-// runs in a session of its own, led by a child of sshd). When it is gone, the keeper waits
-// for the commands it left behind (a killed tpx does not stop them), then the grace.
+/**
+ * `start_of PID`: the process's start time (clock ticks since boot, /proc/PID/stat field 22),
+ * or nothing: with it a recycled PID is told from the process it once was.
+ */
+const START_OF = 'start_of() { _s=""; read -r _s < "/proc/$1/stat" 2>/dev/null || return 0; set -- ${_s##*) }; shift 19; echo "$1"; }';
+
+// $1 the SSH session's process and $2 its start time, $3 the lock file, $4 the grace, $5 the
+// phase file; fd 9 holds the lock. While the session lives, the keeper notes its channels'
+// sessions (each command runs in a session of its own, led by a child of sshd) with their
+// start times. When it is gone, the keeper waits for the commands it left behind (a killed
+// tpx does not stop them), then the grace. A session is still there while its leader is
+// (same start time) or, the leader gone, any process is in it (Linux does not hand out a
+// PID that is still some session's id).
 const KEEPER = [
+  START_OF,
+  'left() { for e in $sids; do s=${e%%:*}; if [ -d "/proc/$s" ]; then [ "$(start_of "$s")" = "${e#*:}" ] && return 0; elif command -v pgrep >/dev/null 2>&1 && pgrep -s "$s" >/dev/null 9<&-; then return 0; fi; done; return 1; }',
   'sids=""',
-  'while [ -d "/proc/$1" ] && [ -e "$2" ]; do',
+  'while [ "$(start_of "$1")" = "$2" ] && [ -e "$3" ]; do',
   '  c=""; read -r c < "/proc/$1/task/$1/children" 2>/dev/null',
-  '  for p in $c; do case " $sids " in *" $p "*) ;; *) sids="$sids $p" ;; esac; done',
+  '  for p in $c; do case " $sids " in *" $p:"*) ;; *) sids="$sids $p:$(start_of "$p")" ;; esac; done',
   '  sleep 0.5 9<&-',
   'done',
-  'if [ -n "$sids" ] && [ -e "$2" ] && command -v pgrep >/dev/null 2>&1; then',
-  '  echo orphans > "$4.$$" && mv -f "$4.$$" "$4"',
-  '  l=$(echo $sids | tr " " ,)',
-  '  while pgrep -s "$l" >/dev/null 9<&-; do sleep 1 9<&-; done',
+  'if [ -e "$3" ] && left; then',
+  '  echo orphans > "$5.$$" && mv -f "$5.$$" "$5"',
+  '  while left; do sleep 1 9<&-; done',
   'fi',
-  'echo idle > "$4.$$" && mv -f "$4.$$" "$4"',
-  'sleep "$3" 9<&-',
+  'echo idle > "$5.$$" && mv -f "$5.$$" "$5"',
+  'sleep "$4" 9<&-',
 ].join('\n');
 
 /** Seconds a later process waits for the commands a dead holder left running. */
@@ -77,10 +87,11 @@ export function takeLockScript(owner: LockOwner, dir: string = LOCK_DIR, deadHol
     '[ -e "$d/lock" ] || { : >> "$d/lock" && chmod 0666 "$d/lock"; } 2>/dev/null',
     'exec 9< "$d/lock" || { echo "TPXLOCK unavailable cannot open $d/lock"; exit 0; }',
     'field() { sed -n "s/^$1=//p" "$d/holder" 2>/dev/null | head -n 1; }',
+    START_OF,
     'held() { echo "TPXLOCK held alive=$alive phase=$(cat "$d/phase" 2>/dev/null)"; cat "$d/holder" 2>/dev/null; exit 0; }',
     'n=0',
     'while ! flock -n 9; do',
-    '  h_sshd=$(field sshd); alive=no; [ -n "$h_sshd" ] && [ -d "/proc/$h_sshd" ] && alive=yes',
+    '  h_sshd=$(field sshd); alive=no; [ -n "$h_sshd" ] && [ "${h_sshd%%:*}:$(start_of "${h_sshd%%:*}")" = "$h_sshd" ] && alive=yes',
     '  [ "$(field run)" = "$run" ] || { [ -n "$dead" ] && [ "$(field pid)/$(field controller)" = "$dead" ]; } || held',
     '  if [ "$(field pid)/$(field controller)/$(field host)" != "$pid/$ctl/$host" ]; then',
     '    [ $alive = no ] || held',
@@ -91,8 +102,9 @@ export function takeLockScript(owner: LockOwner, dir: string = LOCK_DIR, deadHol
     '  break',
     'done',
     'echo live > "$d/phase.$$" && mv -f "$d/phase.$$" "$d/phase"',
-    `setsid sh -c ${q(KEEPER)} tpx-lock-keeper "$PPID" "$d/lock" ${LOCK_GRACE_S} "$d/phase" < /dev/null > /dev/null 2>&1 &`,
-    `printf 'run=%s\\npid=%s\\ncontroller=%s\\nhost=%s\\nsince=%s\\nuser=%s\\nsshd=%s\\nkeeper=%s\\n' "$run" "$pid" "$ctl" "$host" ${q(owner.since)} "$(id -un)" "$PPID" "$!" > "$d/holder.$$" && mv -f "$d/holder.$$" "$d/holder"`,
+    'me=$PPID:$(start_of $PPID)',
+    `setsid sh -c ${q(KEEPER)} tpx-lock-keeper "$PPID" "$(start_of $PPID)" "$d/lock" ${LOCK_GRACE_S} "$d/phase" < /dev/null > /dev/null 2>&1 &`,
+    `printf 'run=%s\\npid=%s\\ncontroller=%s\\nhost=%s\\nsince=%s\\nuser=%s\\nsshd=%s\\nkeeper=%s\\n' "$run" "$pid" "$ctl" "$host" ${q(owner.since)} "$(id -un)" "$me" "$!" > "$d/holder.$$" && mv -f "$d/holder.$$" "$d/holder"`,
     'echo "TPXLOCK ok"',
   ].join('\n');
 }
@@ -103,7 +115,9 @@ export function releaseLockScript(owner: LockOwner, dir: string = LOCK_DIR): str
     `d=${q(dir)}`,
     'field() { sed -n "s/^$1=//p" "$d/holder" 2>/dev/null | head -n 1; }',
     `if [ "$(field run)/$(field pid)/$(field controller)/$(field host)" = ${q(`${owner.runId}/${owner.pid}/${owner.controller}/${owner.host}`)} ]; then`,
-    '  k=$(field keeper); case "$k" in ""|*[!0-9]*) ;; *) kill "$k" 2>/dev/null ;; esac',
+    '  k=$(field keeper); case "$k" in ""|*[!0-9]*) k="" ;; *) kill "$k" 2>/dev/null ;; esac',
+    // The lock is free once the keeper is gone (a zombie holds no descriptor): wait up to 2 s.
+    '  i=0; while [ -n "$k" ] && [ -d "/proc/$k" ] && [ "$(cut -d" " -f3 "/proc/$k/stat" 2>/dev/null)" != Z ] && [ $i -lt 20 ]; do sleep 0.1; i=$((i + 1)); done',
     'fi',
     'true',
   ].join('\n');

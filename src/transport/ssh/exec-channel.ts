@@ -135,6 +135,10 @@ export async function runRemoteCommand(
       release();
       emitStdout(header.flush());
       if (scanner) emitStderr(scanner.flush());
+      // A connection lost before sudo said "go" is a lost connection, not a sudo failure.
+      if (!exit && !stopping && host.isClosed()) {
+        return reject(closedError(host, `running \`${secretMasker.mask(command).slice(0, 80)}\``));
+      }
       if (become && !mayRun() && !stopping) {
         return reject(describeBecomeFailure(host.name, stderr, password !== undefined, wrongPassword));
       }
