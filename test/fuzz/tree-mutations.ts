@@ -47,7 +47,7 @@ const set = (s: Slot, v: unknown): void => {
 };
 
 function deepValue(rng: Rng): unknown {
-  const depth = rng.pick([20, 60, 150, 400, 1200]);
+  const depth = rng.pick([20, 60, 150, 250]);
   let v: unknown = rng.pick(['leaf', 1, null, '{{ x }}']);
   for (let i = 0; i < depth; i++) v = rng.chance(0.5) ? [v] : { k: v };
   return v;
@@ -103,7 +103,7 @@ const TREE_MUTATIONS: readonly TreeMutation[] = [
   { name: 'unwrap-list', apply: (rng, root, slots) => { const l = slots.filter((s) => Array.isArray(get(s))); if (l.length) { const s = rng.pick(l); set(s, (get(s) as unknown[])[0] ?? null); } return Array.isArray(root) && rng.chance(0.1) ? root[0] : root; } },
   { name: 'deep-value', apply: (rng, root, slots) => (slots.length ? (set(rng.pick(slots), deepValue(rng)), root) : deepValue(rng)) },
   { name: 'huge-number', apply: (rng, root, slots) => { const n = slots.filter((s) => typeof get(s) === 'number' || typeof get(s) === 'string'); if (n.length) set(rng.pick(n), rng.pick([1e308, -1e308, 2 ** 64, 2 ** 53 + 1, -(2 ** 31), 65536, 65535, 0, -0.5, 1e21, Number.MAX_VALUE, Number.MIN_VALUE])); return root; } },
-  { name: 'long-list', apply: (rng, root, slots) => { if (slots.length) set(rng.pick(slots), Array.from({ length: rng.pick([100, 1000, 3000]) }, (_, i) => (rng.chance(0.5) ? i : { [`k${i}`]: i }))); return root; } },
+  { name: 'long-list', apply: (rng, root, slots) => { if (slots.length) set(rng.pick(slots), Array.from({ length: rng.pick([30, 200, 1000]) }, (_, i) => (rng.chance(0.5) ? i : { [`k${i}`]: i }))); return root; } },
   {
     name: 'share-subtree',
     // Stringifying a shared object writes an &anchor and *aliases.
@@ -120,6 +120,22 @@ const TREE_MUTATIONS: readonly TreeMutation[] = [
   },
 ];
 
+const parsedSeeds = new Map<string, { value: unknown } | null>();
+
+/** The seed files are few and parsed once; each case mutates its own copy. */
+function parseOnce(text: string): { value: unknown } | null {
+  let parsed = parsedSeeds.get(text);
+  if (parsed === undefined) {
+    try {
+      parsed = { value: parse(text, { merge: true }) };
+    } catch {
+      parsed = null;
+    }
+    parsedSeeds.set(text, parsed);
+  }
+  return parsed;
+}
+
 /** Stringifies the mutated tree in one of the ways people (and tools) write YAML. */
 function write(rng: Rng, value: unknown): string {
   const how = rng.int(6);
@@ -135,12 +151,9 @@ function write(rng: Rng, value: unknown): string {
 
 /** Parses `text`, applies 1–3 tree mutations and writes it back; null when the text is not YAML. */
 export function mutateTree(rng: Rng, text: string): { text: string; steps: string[] } | null {
-  let root: unknown;
-  try {
-    root = parse(text, { merge: true });
-  } catch {
-    return null;
-  }
+  const parsed = parseOnce(text);
+  if (parsed === null) return null;
+  let root: unknown = structuredClone(parsed.value);
   const steps: string[] = [];
   for (let i = rng.between(1, 3); i > 0; i--) {
     const m = rng.pick(TREE_MUTATIONS);
