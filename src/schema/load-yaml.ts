@@ -83,6 +83,7 @@ export function loadYamlText(text: string, file: string, options: LoadYamlOption
   const uncounted = doc.errors.length - errors.length + droppedErrors;
   let unclosedQuote: number | undefined | null = null;
   let reportedUnclosedQuote = false;
+  let reportedStreamError = false;
   for (const error of errors) {
     const { line } = lineCounter.linePos(error.pos[0]);
     const tabCol = tabLines.get(line);
@@ -112,6 +113,11 @@ export function loadYamlText(text: string, file: string, options: LoadYamlOption
       const indent = /^[ ]*/.exec(text.slice(lineStart, lineStart + 1000))![0].length;
       at(lineStart + indent, describeYamlError(error));
       continue;
+    }
+    if (/in YAML stream/.test(error.message)) {
+      // Once the document broke, the parser reports each token after it: only the first says something.
+      if (reportedStreamError || problems.length > 0) continue;
+      reportedStreamError = true;
     }
     at(error.pos[0], describeYamlError(error));
   }

@@ -28,6 +28,10 @@ const cases: [file: string, problems: [line: number, col: number, message: strin
   ['proxy-jump-number.yaml', [[4, 19, /^"proxy_jump" must be "user@host:port", a comma-separated chain of them, or a list, got 22$/]]],
   ['plugin.yaml', [[1, 1, /^this is an Ansible inventory plugin configuration \("plugin: aws_ec2"\), which tpx does not run/]]],
   ['yaml-syntax.yaml', [[4, 1, /^unclosed flow mapping "\{"/]]],
+  // Found by the fuzzer (test/fuzz): a crash (stack overflow), a parser recursion, a quadratic duplicate check.
+  ['fuzz-recursive-alias.yaml', [[10, 24, 'recursive alias *h: it is inside the node &h names, which would make an endless document']]],
+  ['fuzz-deep-nesting.yaml', [[3, 793, 'refused: lists and mappings nested more than 200 levels deep']]],
+  ['fuzz-duplicate-host.yaml', [[5, 5, 'duplicate key "h1" (first set on line 3); a key may appear only once in a mapping']]],
   [
     'several-errors.yaml',
     [
