@@ -14,12 +14,16 @@ const RELEASE_TIMEOUT_MS = 5_000;
  * A host where the lock cannot work (no flock, /tmp not writable) is told through `warn`
  * and worked on without it.
  */
-export async function takeHostLock(conn: Connection, owner: LockOwner, warn: (msg: string) => void): Promise<void> {
-  let answer = parseLockAnswer((await conn.exec(takeLockScript(owner), { timeoutMs: LOCK_TIMEOUT_MS })).stdout);
+export async function takeHostLock(conn: Connection, owner: LockOwner, warn: (msg: string) => void, signal?: AbortSignal): Promise<void> {
+  const interrupted = (): ConnectionError => new ConnectionError(owner.host, 'closed', `${owner.host}: interrupted while taking the host lock`);
+  if (signal?.aborted) throw interrupted();
+  let answer = parseLockAnswer((await conn.exec(takeLockScript(owner), { timeoutMs: LOCK_TIMEOUT_MS, signal })).stdout);
+  if (signal?.aborted) throw interrupted();
   if (answer.kind === 'held' && isDeadLocalHolder(answer.holder, owner)) {
     // Its tpx ran here and is gone (killed, or ended while this host's connection was down).
     const dead = `${answer.holder.pid}/${answer.holder.controller}`;
-    answer = parseLockAnswer((await conn.exec(takeLockScript(owner, undefined, dead), { timeoutMs: LOCK_TIMEOUT_MS })).stdout);
+    answer = parseLockAnswer((await conn.exec(takeLockScript(owner, undefined, dead), { timeoutMs: LOCK_TIMEOUT_MS, signal })).stdout);
+    if (signal?.aborted) throw interrupted();
   }
   if (answer.kind === 'ok') return;
   if (answer.kind === 'unavailable') {

@@ -90,7 +90,9 @@ export async function runCommand(playbookFile: string, options: RunCommandOption
         // Every connection takes the host's run lock first (host-lock.ts); closing releases it.
         const owner = { runId, pid: process.pid, controller: hostname(), host, since };
         const session = new HostSession(becomePassword ? { ...spec, becomePassword } : spec, {
-          onConnect: (conn) => takeHostLock(conn, owner, (msg) => bus.emit({ type: 'warning', host, msg })),
+          // An interrupt stops a connect (and its retries) in flight.
+          signal: controller.signal,
+          onConnect: (conn) => takeHostLock(conn, owner, (msg) => bus.emit({ type: 'warning', host, msg }), controller.signal),
           beforeClose: (conn) => releaseHostLock(conn, owner),
         });
         await session.connection();
