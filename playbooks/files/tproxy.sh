@@ -395,7 +395,8 @@ restore_family() {
 run_install() {
   log "install: $KUMACTL install transparent-proxy $ARGS"
   # shellcheck disable=SC2086 # ARGS is a list of flags
-  ( trap - HUP TERM; exec timeout -k 5 "$TIMEOUT" "$KUMACTL" install transparent-proxy $ARGS ) >> "$RUN_DIR/log" 2>&1 < /dev/null &
+  # set -f: ARGS is split into flags, never expanded as a file pattern.
+  ( trap - HUP TERM; set -f; exec timeout -k 5 "$TIMEOUT" "$KUMACTL" install transparent-proxy $ARGS ) >> "$RUN_DIR/log" 2>&1 < /dev/null &
   echo $! > "$RUN_DIR/install.pid"
   # An abort that came before the pid was written could not kill the install: do it here.
   [ -f "$RUN_DIR/abort" ] && kill -TERM $! 2>/dev/null
