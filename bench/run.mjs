@@ -17,7 +17,6 @@ import { parseArgs } from 'node:util';
 import { CONTENDERS } from './lib/contenders.mjs';
 import { checkUpgraded, downFleet, fingerprintFleet, reseedFleet, TARGET, upFleet } from './lib/fleet.mjs';
 import { ROOT } from './lib/paths.mjs';
-import { childrenCpuMs } from './lib/host-cpu.mjs';
 import { formatSummary, summarise } from './lib/report.mjs';
 import { measureStartup } from './lib/startup.mjs';
 import { runTimed } from './lib/timed.mjs';
@@ -113,14 +112,12 @@ async function benchSize(size) {
       const runId = `bench-${size}-${r}-${n}-${process.pid}`;
       const cmd = contender.command(fleet, runId);
       const outFile = join(workDir, `${runId}.out`);
-      const hostCpu0 = childrenCpuMs(state.bridgePid);
       const t = await runTimed(cmd.file, cmd.args, { outFile, env: cmd.env, timeoutMs });
       contender.after(fleet);
-      t.hostCpuMs = childrenCpuMs(state.bridgePid) - hostCpu0;
       const bad = await checkUpgraded(state);
       const ok = t.code === 0 && !t.timedOut && bad.length === 0;
       runs[n].push({ ...t, ok, notUpgraded: bad.length, outFile });
-      console.error(`  round ${r + 1} ${n.padEnd(7)} ${(t.wallMs / 1000).toFixed(2).padStart(7)} s  CPU ${(t.cpuMs / 1000).toFixed(2)} s  RSS ${t.maxRssMb.toFixed(0)} MB  hosts' CPU ${(t.hostCpuMs / 1000).toFixed(1)} s  exit ${t.code}${t.timedOut ? ' (timed out)' : ''}  ${bad.length ? `NOT UPGRADED: ${bad.length} (${bad.slice(0, 3).join('; ')})` : 'all upgraded'}  [reseed ${(reseedMs / 1000).toFixed(1)} s, untimed]`);
+      console.error(`  round ${r + 1} ${n.padEnd(7)} ${(t.wallMs / 1000).toFixed(2).padStart(7)} s  CPU ${(t.cpuMs / 1000).toFixed(2)} s  RSS ${t.maxRssMb.toFixed(0)} MB  exit ${t.code}${t.timedOut ? ' (timed out)' : ''}  ${bad.length ? `NOT UPGRADED: ${bad.length} (${bad.slice(0, 3).join('; ')})` : 'all upgraded'}  [reseed ${(reseedMs / 1000).toFixed(1)} s, untimed]`);
       if (!ok) console.error(`    output: ${outFile}`);
     }
   }

@@ -15,7 +15,6 @@ export function summarise(size, runs) {
       userMs: median(ok.map((r) => r.userMs)),
       sysMs: median(ok.map((r) => r.sysMs)),
       maxRssMb: Math.max(...list.map((r) => r.maxRssMb)),
-      hostCpuMs: median(ok.map((r) => r.hostCpuMs)),
     };
   }
   const c = out.contenders;
@@ -34,9 +33,9 @@ const verdict = (met) => (met === undefined ? '' : met ? 'MET' : 'NOT MET');
 /** The table printed after each fleet size. */
 export function formatSummary(size, s) {
   const lines = [`\n== ${size} hosts, all at once: medians of successful runs ==`];
-  lines.push("  contender  wall        (all runs, s)              CPU (user+sys)   peak RSS   failed   hosts' CPU (sshd sessions, sudo, …)");
+  lines.push('  contender  wall        (all runs, s)              CPU (user+sys)   peak RSS   failed');
   for (const [name, c] of Object.entries(s.contenders)) {
-    lines.push(`  ${name.padEnd(9)}  ${fmt(c.wallMs).padEnd(10)}  (${c.wallAllMs.map((x) => (x / 1000).toFixed(2)).join(', ')})`.padEnd(58) + `${fmt(c.cpuMs).padEnd(17)}${c.maxRssMb.toFixed(0).padStart(5)} MB   ${c.failed}/${c.runs}      ${fmt(c.hostCpuMs)}`);
+    lines.push(`  ${name.padEnd(9)}  ${fmt(c.wallMs).padEnd(10)}  (${c.wallAllMs.map((x) => (x / 1000).toFixed(2)).join(', ')})`.padEnd(58) + `${fmt(c.cpuMs).padEnd(17)}${c.maxRssMb.toFixed(0).padStart(5)} MB   ${c.failed}/${c.runs}`);
   }
   const r = s.ratios;
   if (Number.isFinite(r.tpxOverFloor)) lines.push(`  tpx / floor      ${r.tpxOverFloor.toFixed(2)}×   (goal ≤ 1.3×)  ${verdict(r.tpxOverFloor <= 1.3)}`);
