@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import type { Action, FactResults, ModuleDefinition, Plan, PlanContext } from './module.js';
 import { compareAttributes, attributeCommand, hasAttributeChanges, stateDiff } from './file-attributes.js';
@@ -10,6 +9,8 @@ import { parsePathState, pathStateScript, type PathState } from './path-state.js
 import { failPlan, planOrFail } from './plans.js';
 import { quoteArg } from './shell-quote.js';
 import { contentDiff } from './content-diff.js';
+import { sha256Of } from './content-hash.js';
+import { writeFileCommand, type WrittenFile } from './write-file-command.js';
 
 /** Parameters of `copy`: `content` or a local `src` → `dest` on the host. */
 export type CopyParams = {
@@ -26,6 +27,9 @@ export type CopyParams = {
   /** false: only create dest when it is missing, never replace it. */
   readonly force: boolean;
 };
+
+/** The mode of a new file when none is given (what an upload gave it before). */
+const NEW_FILE_MODE = 0o644;
 
 /** Largest file whose text is read and compared for --diff. */
 export const DIFF_MAX_BYTES = 64 * 1024;
@@ -57,10 +61,6 @@ export function copyFactCommand(p: CopyParams, diff: boolean): string {
   return `p=${quoteArg(p.dest)}; ${into}${parent}${pathStateScript({ follow: true, sha256: true, contentUpTo: diff ? DIFF_MAX_BYTES : undefined })}`;
 }
 
-function sha256(data: Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
-}
-
 async function planCopy(p: CopyParams, facts: FactResults, ctx: PlanContext): Promise<Plan> {
   const fact = facts.dest;
   const state = parsePathState(fact);
@@ -69,7 +69,7 @@ async function planCopy(p: CopyParams, facts: FactResults, ctx: PlanContext): Pr
   const local = p.src !== undefined ? await readLocalFile(p.src, ctx.playbookDir) : undefined;
   const content = local ? local.content : Buffer.from(p.content ?? '', 'utf8');
   const mode = p.mode === 'preserve' ? local?.mode : p.mode;
-  const hash = sha256(content);
+  const hash = sha256Of(content);
   const returns: Record<string, unknown> = { dest, sha256: hash, size: content.length };
   if (flags.includes('tpx-no-parent')) return failPlan(`destination directory ${posix.dirname(dest)} does not exist`, returns);
   if (state.type === 'directory' || state.type === 'other') return failPlan(`dest ${dest} exists and is not a regular file (${state.type})`, returns);
@@ -85,28 +85,28 @@ async function planCopy(p: CopyParams, facts: FactResults, ctx: PlanContext): Pr
     return { changed: true, actions: [{ kind: 'exec', command: attributeCommand(dest, changes)!, become: ctx.become }], msg: changes.notes.join(', '), diff, returns };
   }
 
-  const actions: Action[] = [];
+  let backup = '';
   if (p.backup && exists) {
     const backupFile = `${dest}.${timestamp()}~`;
-    actions.push({ kind: 'exec', command: `cp -p -- ${quoteArg(dest)} ${quoteArg(backupFile)}`, become: ctx.become });
+    backup = `cp -p -- ${quoteArg(dest)} ${quoteArg(backupFile)} && `;
     returns.backup_file = backupFile;
   }
-  actions.push(...writeActions(dest, content, { mode: mode ?? (exists ? state.mode : undefined), owner: p.owner, group: p.group }, state, ctx));
+  const write = writeFileCommand(dest, writtenFile({ mode: mode ?? (exists ? state.mode : undefined), owner: p.owner, group: p.group }, state, ctx));
+  const actions: Action[] = [{ kind: 'exec', command: `${backup}${write}`, stdin: content, become: ctx.become }];
   const diff = ctx.diff ? contentDiff(dest, state, content, DIFF_MAX_BYTES) : undefined;
   return { changed: true, actions, msg: exists ? 'content changed' : 'created', diff, returns };
 }
 
 /**
- * A put with mode and owner (the file's current ones when not given, since a put replaces
- * the file: through sudo it would otherwise end up root's), then chgrp when only the group is given.
+ * The written file's mode (0644 for a new file without one) and owner: the file's current
+ * ones when not given, since the write replaces the file (through sudo it would otherwise
+ * end up root's); the group alone goes to chgrp.
  */
-function writeActions(dest: string, content: Buffer, want: { mode?: number; owner?: string; group?: string }, state: PathState, ctx: PlanContext): Action[] {
+function writtenFile(want: { mode?: number; owner?: string; group?: string }, state: PathState, ctx: PlanContext): WrittenFile {
   const exists = state.type === 'file';
   let owner = want.owner !== undefined && want.group !== undefined ? `${want.owner}:${want.group}` : want.owner;
   if (owner === undefined && want.group === undefined && exists && ctx.become) owner = `${state.uid}:${state.gid}`;
-  const put: Action = { kind: 'put', content, path: dest, become: ctx.become, ...(want.mode !== undefined ? { mode: want.mode } : {}), ...(owner !== undefined ? { owner } : {}) };
-  if (want.owner !== undefined || want.group === undefined) return [put];
-  return [put, { kind: 'exec', command: attributeCommand(dest, { group: want.group, notes: [] })!, become: ctx.become }];
+  return { mode: want.mode ?? NEW_FILE_MODE, owner, group: owner === undefined ? want.group : undefined };
 }
 
 function attrs(mode: number | undefined, owner: string | undefined, group: string | undefined, want: { mode?: number; owner?: string; group?: string }): Record<string, string | undefined> {

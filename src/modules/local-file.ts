@@ -1,4 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 
 /** A file on the controller that a module uploads (copy src, script, unarchive src). */
@@ -9,18 +10,56 @@ export interface LocalFile {
   readonly mode: number;
 }
 
+/** A file read once per process while its size, mtime and inode stay the same. */
+interface CachedRead {
+  readonly key: string;
+  readonly file: Promise<LocalFile>;
+}
+
+const reads = new Map<string, CachedRead>();
+/** Stats in flight: hosts planning at once share one stat per path. */
+const statting = new Map<string, Promise<Stats | undefined>>();
+
+function statShared(path: string): Promise<Stats | undefined> {
+  let pending = statting.get(path);
+  if (!pending) {
+    pending = stat(path).then(
+      (st) => st,
+      () => undefined,
+    );
+    statting.set(path, pending);
+    void pending.finally(() => statting.delete(path));
+  }
+  return pending;
+}
+
+function readCached(path: string, st: Stats): Promise<LocalFile> {
+  const key = `${st.size}:${st.mtimeMs}:${st.ino}:${st.mode}`;
+  const hit = reads.get(path);
+  if (hit && hit.key === key) return hit.file;
+  const file = readFile(path).then((content) => ({ path, content, mode: st.mode & 0o7777 }));
+  reads.set(path, { key, file });
+  // A failed read is not kept: the next host tries again.
+  file.catch(() => {
+    if (reads.get(path)?.file === file) reads.delete(path);
+  });
+  return file;
+}
+
 /**
  * Finds a local file as Ansible does: an absolute path as is; a relative one in the
  * playbook's directory, then in its `files/` folder. Throws an Error naming every place
- * looked at when it is not found, or when it is a directory.
+ * looked at when it is not found, or when it is a directory. The content is read once per
+ * process for as long as the file's size, mtime and inode do not change (200 hosts
+ * uploading the same package read it once); the Buffer is shared, so callers must not modify it.
  */
 export async function readLocalFile(src: string, playbookDir: string): Promise<LocalFile> {
   const candidates = isAbsolute(src) ? [src] : [join(playbookDir, src), join(playbookDir, 'files', src)];
   for (const path of candidates) {
-    const st = await stat(path).catch(() => undefined);
+    const st = await statShared(path);
     if (!st) continue;
     if (st.isDirectory()) throw new Error(`'${path}' is a directory; only files are supported`);
-    return { path, content: await readFile(path), mode: st.mode & 0o7777 };
+    return readCached(path, st);
   }
   throw new Error(`could not find '${src}' (looked in ${candidates.join(', ')})`);
 }

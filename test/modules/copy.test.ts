@@ -64,10 +64,15 @@ describe('copy: facts', () => {
 describe('copy: plan', () => {
   it.each<[string, Record<string, unknown>, FactResults, Record<string, unknown>]>([
     ['creates a missing file', { content: 'hi\n', dest: '/etc/x' }, absent, {
-      changed: true, msg: 'created', actions: [{ kind: 'put', content: Buffer.from('hi\n'), path: '/etc/x', become: false }],
+      changed: true, msg: 'created', actions: [{
+        kind: 'exec',
+        command: `(umask 077; t=$(mktemp /etc/.tpx-XXXXXXXXXX) || exit $?; cat > "$t" && chmod 0644 "$t" && mv -f -- "$t" /etc/x || { rc=$?; rm -f -- "$t"; exit $rc; })`,
+        stdin: Buffer.from('hi\n'),
+        become: false,
+      }],
     }],
     ['creates with mode and owner:group', { content: 'hi\n', dest: '/etc/x', mode: '0600', owner: 'kuma', group: 'kuma' }, absent, {
-      actions: [{ kind: 'put', path: '/etc/x', mode: 0o600, owner: 'kuma:kuma' }],
+      actions: [{ kind: 'exec', command: expect.stringContaining(`cat > "$t" && chown -- kuma:kuma "$t" && chmod 0600 "$t" && mv -f -- "$t" /etc/x`) }],
     }],
     ['changes nothing when sha256, mode and owner match', { content: 'hi\n', dest: '/etc/x', mode: '0644', owner: 'root' }, fileFact('hi\n'), {
       changed: false, actions: [],
@@ -80,10 +85,10 @@ describe('copy: plan', () => {
       changed: true, actions: [{ kind: 'exec', command: 'chown -- kuma /etc/x' }],
     }],
     ['replaces changed content keeping the current mode', { content: 'new\n', dest: '/etc/x' }, fileFact('old\n', '600'), {
-      changed: true, msg: 'content changed', actions: [{ kind: 'put', path: '/etc/x', mode: 0o600 }],
+      changed: true, msg: 'content changed', actions: [{ kind: 'exec', command: expect.stringContaining(`cat > "$t" && chmod 0600 "$t" && mv`), stdin: Buffer.from('new\n') }],
     }],
-    ['sets only the group with chgrp after the put', { content: 'new\n', dest: '/etc/x', group: 'adm' }, absent, {
-      actions: [{ kind: 'put' }, { kind: 'exec', command: 'chgrp -- adm /etc/x' }],
+    ['sets only the group with chgrp before the rename', { content: 'new\n', dest: '/etc/x', group: 'adm' }, absent, {
+      actions: [{ kind: 'exec', command: expect.stringContaining(`cat > "$t" && chgrp -- adm "$t" && chmod 0644 "$t" && mv`) }],
     }],
     ['keeps an existing file (force: false)', { content: 'new\n', dest: '/etc/x', force: false }, fileFact('old\n'), { changed: false, actions: [] }],
     ['fails when the parent directory is missing', { content: 'x', dest: '/no/x' }, { dest: execResult('tpx-no-parent\ntpx-stat absent\n') }, {
@@ -103,14 +108,17 @@ describe('copy: plan', () => {
 
   it('keeps the current owner when replacing a file through become', async () => {
     const plan = await copyModule.plan(normaliseCopy({ content: 'new', dest: '/etc/x' }), { dest: execResult(`tpx-stat file 640 999 kuma 998 kuma 3 ${sha('old')}\n`) }, makeContext({ become: true }));
-    expect(plan.actions).toEqual([{ kind: 'put', content: Buffer.from('new'), path: '/etc/x', become: true, mode: 0o640, owner: '999:998' }]);
+    expect(plan.actions).toHaveLength(1);
+    expect(plan.actions[0]).toMatchObject({ kind: 'exec', stdin: Buffer.from('new'), become: true, command: expect.stringContaining(`chown -- 999:998 "$t" && chmod 0640 "$t" && mv -f -- "$t" /etc/x`) });
   });
 
   it('backs up the old file first when asked', async () => {
     const plan = await copyModule.plan(normaliseCopy({ content: 'new', dest: '/etc/x y', backup: true }), fileFact('old'), ctx);
     const backup = plan.returns?.backup_file as string;
     expect(backup).toMatch(/^\/etc\/x y\.\d{4}-\d\d-\d\d@\d\d:\d\d:\d\d~$/);
-    expect(plan.actions[0]).toEqual({ kind: 'exec', command: `cp -p -- '/etc/x y' '${backup}'`, become: false });
+    expect(plan.actions).toHaveLength(1);
+    expect(plan.actions[0]).toMatchObject({ kind: 'exec', command: expect.stringContaining(` && (umask 077; t=$(mktemp /etc/.tpx-XXXXXXXXXX)`), become: false });
+    expect((plan.actions[0] as { command: string }).command).toMatch(new RegExp(`^cp -p -- '/etc/x y' '${backup.replace(/[.*+?^$()|[\]\\]/g, '\\$&')}' && `));
   });
 
   it('shows a unified diff of the text with --diff', async () => {
@@ -134,7 +142,8 @@ describe('copy: plan', () => {
     writeFileSync(join(dir, 'app.conf'), 'conf\n');
     const facts = { dest: execResult('tpx-into-dir\ntpx-stat absent\n') };
     const plan = await copyModule.plan(normaliseCopy({ src: 'app.conf', dest: '/etc/app' }), facts, makeContext({ playbookDir: dir }));
-    expect(plan).toMatchObject({ changed: true, actions: [{ kind: 'put', path: '/etc/app/app.conf', content: Buffer.from('conf\n') }] });
+    expect(plan).toMatchObject({ changed: true, actions: [{ kind: 'exec', command: expect.stringContaining('mktemp /etc/app/.tpx-XXXXXXXXXX'), stdin: Buffer.from('conf\n') }] });
+    expect((plan.actions[0] as { command: string }).command).toContain('mv -f -- "$t" /etc/app/app.conf ||');
   });
 });
 
@@ -194,6 +203,30 @@ describe('copy: for real', () => {
     expect(readFileSync(join(dir, 'tool'))).toEqual(Buffer.from([0, 1, 2, 255]));
     expect(statSync(join(dir, 'tool')).mode & 0o777).toBe(0o751);
     expect((await runLocally(copyModule, args, makeContext({ playbookDir: book }), dir)).plan.changed).toBe(false);
+  });
+
+  it('writes large binary content from stdin intact, in one exec', async () => {
+    const dir = makeTempDir();
+    const { randomBytes } = await import('node:crypto');
+    const book = makeTempDir();
+    const data = randomBytes(300 * 1024);
+    writeFileSync(join(book, 'blob'), data);
+    const args = { src: 'blob', dest: join(dir, 'blob'), mode: '0600' };
+    const first = await runLocally(copyModule, args, makeContext({ playbookDir: book }), dir);
+    expect(first.failed, first.msg).toBe(false);
+    expect(first.plan.actions).toHaveLength(1);
+    expect(readFileSync(join(dir, 'blob')).equals(data)).toBe(true);
+    expect((await runLocally(copyModule, args, makeContext({ playbookDir: book }), dir)).plan.changed).toBe(false);
+  });
+
+  it('leaves dest and no temporary file behind when a step of the write fails', async () => {
+    const dir = makeTempDir();
+    const dest = join(dir, 'conf');
+    writeFileSync(dest, 'old\n');
+    const run = await runLocally(copyModule, { content: 'new\n', dest, owner: 'no-such-user-tpx' }, ctx, dir);
+    expect(run.failed).toBe(true);
+    expect(readFileSync(dest, 'utf8')).toBe('old\n');
+    expect(readdirSync(dir)).toEqual(['conf']);
   });
 
   it('fails on a missing parent and changes nothing in check mode', async () => {
