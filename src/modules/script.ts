@@ -6,9 +6,9 @@ import { readLocalFile } from './local-file.js';
 import { ModuleArgs, paramNames } from './module-args.js';
 import { scriptParams } from './params/script.js';
 import { planOrFail } from './plans.js';
-import { remoteTempPath } from './remote-temp.js';
+import { REMOTE_TMP_DIR } from './remote-temp.js';
 import { guardFacts, planGuardSkip, type RunGuards } from './run-guards.js';
-import { quoteArg, quoteArgv } from './shell-quote.js';
+import { quoteArg } from './shell-quote.js';
 import { splitShellWords } from './split-args.js';
 
 /** Parameters of `script`: a local script, uploaded and run with arguments. */
@@ -41,20 +41,33 @@ function splitOrThrow(args: ModuleArgs, name: string, line: string): string[] {
   }
 }
 
-/**
- * The run step: runs the uploaded script and removes it whatever happened, keeping the
- * script's exit code (the last exec is the task's result).
- */
-export function scriptRunCommand(p: ScriptParams, remotePath: string): string {
-  const run = [...(p.executable ?? []), remotePath, ...p.args];
-  const body = p.chdir ? `(${chdirPrefix(p.chdir)}exec ${quoteArgv(run)})` : quoteArgv(run);
-  return `${body}; rc=$?; rm -f -- ${quoteArg(remotePath)}; exit $rc`;
+/** A file name safe to use unquoted inside the temporary directory, keeping the extension. */
+function scriptFileName(localName: string): string {
+  return basename(localName).replace(/[^A-Za-z0-9._-]/g, '_').slice(-60) || 'script';
 }
 
-/** `script`: uploads a local script to a temporary file (mode 0700), runs it, removes it. */
+/**
+ * The whole task as one command, the script's content on its stdin: it goes to a fresh
+ * private directory (mktemp -d, 0700) under /tmp, made executable, run with its arguments
+ * (from chdir, in a subshell) with stdin from /dev/null — the channel's stdin was the
+ * script —, then the directory is removed whatever happened, keeping the script's exit code.
+ */
+export function scriptRunCommand(p: ScriptParams, localName: string): string {
+  const run = [...(p.executable ?? []).map(quoteArg), '"$f"', ...p.args.map(quoteArg)].join(' ');
+  const body = p.chdir ? `(${chdirPrefix(p.chdir)}exec ${run})` : run;
+  return [
+    `d=$(mktemp -d ${REMOTE_TMP_DIR}/.tpx-XXXXXXXXXX) || exit $?`,
+    `f="$d"/${scriptFileName(localName)}`,
+    `if cat > "$f" && chmod 0700 "$f"; then ${body} < /dev/null; rc=$?; else rc=$?; fi`,
+    'rm -rf -- "$d"',
+    'exit $rc',
+  ].join('; ');
+}
+
+/** `script`: sends a local script to a temporary file (mode 0700), runs it, removes it — one exec. */
 export const scriptModule: ModuleDefinition<ScriptParams> = {
   name: 'script',
-  doc: `Uploads a local script to a temporary file on the host, runs it with its arguments, then removes it.
+  doc: `Sends a local script to a private temporary file on the host (on the stdin of one command), runs it with its arguments (stdin from /dev/null), then removes it.
 
 - name: Collect the rules summary
   script: scripts/rules-summary.sh --table nat
@@ -70,13 +83,9 @@ export const scriptModule: ModuleDefinition<ScriptParams> = {
       const skip = planGuardSkip(p, facts);
       if (skip) return skip;
       const local = await readLocalFile(p.path, ctx.playbookDir);
-      const remote = remoteTempPath(basename(local.path));
       return {
         changed: true,
-        actions: [
-          { kind: 'put', content: local.content, path: remote, mode: 0o700, become: ctx.become },
-          { kind: 'exec', command: scriptRunCommand(p, remote), become: ctx.become },
-        ],
+        actions: [{ kind: 'exec', command: scriptRunCommand(p, local.path), stdin: local.content, become: ctx.become }],
         resultFromLastExec: true,
         skipInCheckMode: true,
       };

@@ -1,17 +1,11 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import type { Plan } from '../../src/modules/module.js';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ModuleArgsError } from '../../src/modules/module-args.js';
 import { normaliseScript, scriptModule, scriptRunCommand } from '../../src/modules/script.js';
 import { execResult, makeTempDir } from './fixtures.js';
 import { makeContext, runLocally } from './local-executor.js';
 
-function uploadPath(plan: Plan): string {
-  const put = plan.actions.find((a) => a.kind === 'put');
-  if (!put || put.kind !== 'put') throw new Error('no upload in the plan');
-  return put.path;
-}
 
 describe('script: parameters', () => {
   it.each<[Record<string, unknown>, Record<string, unknown>]>([
@@ -35,22 +29,25 @@ describe('script: parameters', () => {
 });
 
 describe('script: plan', () => {
-  it('uploads to an unguessable temp path with mode 0700, runs it and removes it', async () => {
+  it('sends the script on stdin of one exec that writes, runs and removes it', async () => {
     const dir = makeTempDir();
     writeFileSync(join(dir, 'x.sh'), '#!/bin/sh\necho hi\n');
     const p = normaliseScript({ _raw_params: "x.sh 'a b'" });
     const plan = await scriptModule.plan(p, {}, makeContext({ playbookDir: dir, become: true }));
     expect(plan).toMatchObject({ changed: true, resultFromLastExec: true, skipInCheckMode: true });
-    const [put, run] = plan.actions;
-    expect(put).toMatchObject({ kind: 'put', mode: 0o700, become: true, content: Buffer.from('#!/bin/sh\necho hi\n') });
-    const path = (put as { path: string }).path;
-    expect(path).toMatch(/^\/tmp\/\.tpx-[0-9a-f]{32}-x\.sh$/);
-    expect(run).toEqual({ kind: 'exec', command: `${path} 'a b'; rc=$?; rm -f -- ${path}; exit $rc`, become: true });
+    expect(plan.actions).toEqual([{
+      kind: 'exec',
+      stdin: Buffer.from('#!/bin/sh\necho hi\n'),
+      become: true,
+      command: `d=$(mktemp -d /tmp/.tpx-XXXXXXXXXX) || exit $?; f="$d"/x.sh; if cat > "$f" && chmod 0700 "$f"; then "$f" 'a b' < /dev/null; rc=$?; else rc=$?; fi; rm -rf -- "$d"; exit $rc`,
+    }]);
   });
 
   it('runs from chdir in a subshell so the cleanup always runs', () => {
     const p = normaliseScript({ cmd: 'x.py', chdir: '/w d', executable: 'python3' });
-    expect(scriptRunCommand(p, '/tmp/t')).toBe(`(cd '/w d' && exec python3 /tmp/t); rc=$?; rm -f -- /tmp/t; exit $rc`);
+    expect(scriptRunCommand(p, "/book/it's x.py")).toBe(
+      `d=$(mktemp -d /tmp/.tpx-XXXXXXXXXX) || exit $?; f="$d"/it_s_x.py; if cat > "$f" && chmod 0700 "$f"; then (cd '/w d' && exec python3 "$f") < /dev/null; rc=$?; else rc=$?; fi; rm -rf -- "$d"; exit $rc`,
+    );
   });
 
   it('fails clearly when the local script is missing', async () => {
@@ -70,7 +67,7 @@ describe('script: for real', () => {
     const work = makeTempDir();
     const { mkdirSync } = await import('node:fs');
     mkdirSync(join(dir, 'files'));
-    writeFileSync(join(dir, 'files', 'mark.sh'), '#!/bin/sh\nfor a in "$@"; do printf "%s\\n" "$a"; done > marker\npwd\n');
+    writeFileSync(join(dir, 'files', 'mark.sh'), '#!/bin/sh\nfor a in "$@"; do printf "%s\\n" "$a"; done > marker\npwd\necho "$0" >&2\n');
     const ctx = makeContext({ playbookDir: dir });
     const args = { _raw_params: "mark.sh 'a b' '$(touch pwned)' \"it's\"", chdir: work, creates: 'marker' };
     const first = await runLocally(scriptModule, args, ctx, '/');
@@ -78,17 +75,29 @@ describe('script: for real', () => {
     expect(first.execs[0].stdout).toBe(`${work}\n`);
     expect(readFileSync(join(work, 'marker'), 'utf8')).toBe("a b\n$(touch pwned)\nit's\n");
     expect(existsSync(join(work, 'pwned'))).toBe(false);
-    expect(existsSync(uploadPath(first.plan))).toBe(false);
+    const ran = first.execs[0].stderr.trim();
+    expect(ran).toMatch(/^\/tmp\/\.tpx-[A-Za-z0-9]{10}\/mark\.sh$/);
+    expect(existsSync(dirname(ran))).toBe(false);
     const second = await runLocally(scriptModule, args, ctx, '/');
     expect(second.plan).toMatchObject({ changed: false, actions: [] });
   });
 
   it('keeps the script exit code and still removes the upload', async () => {
     const dir = makeTempDir();
-    writeFileSync(join(dir, 'fail.sh'), 'exit 7\n');
+    writeFileSync(join(dir, 'fail.sh'), 'echo "$0"\nexit 7\n');
     const run = await runLocally(scriptModule, { cmd: 'fail.sh', executable: 'sh' }, makeContext({ playbookDir: dir }), dir);
     expect(run.failed).toBe(true);
+    expect(run.execs).toHaveLength(1);
     expect(run.execs[0].rc).toBe(7);
-    expect(existsSync(uploadPath(run.plan))).toBe(false);
+    expect(existsSync(dirname(run.execs[0].stdout.trim()))).toBe(false);
+  });
+
+  it('gives the script /dev/null as stdin, not its own text', async () => {
+    const dir = makeTempDir();
+    // A script that reads stdin: it must see nothing (not its own text), as with Ansible.
+    writeFileSync(join(dir, 'read.sh'), '#!/bin/sh\nn=$(cat | wc -c)\necho "stdin bytes: $n"\n');
+    const run = await runLocally(scriptModule, { cmd: 'read.sh' }, makeContext({ playbookDir: dir }), dir);
+    expect(run.failed, run.msg).toBe(false);
+    expect(run.execs[0].stdout.replace(/ +/g, ' ')).toBe('stdin bytes: 0\n');
   });
 });
