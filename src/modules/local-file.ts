@@ -33,7 +33,14 @@ function statShared(path: string): Promise<Stats | undefined> {
   return pending;
 }
 
+/**
+ * A file modified this recently is read every time: a change within the file system's
+ * timestamp granularity could keep its size and mtime (git's "racily clean" problem).
+ */
+const SETTLED_MS = 2_000;
+
 function readCached(path: string, st: Stats): Promise<LocalFile> {
+  if (Date.now() - st.mtimeMs < SETTLED_MS) return readFile(path).then((content) => ({ path, content, mode: st.mode & 0o7777 }));
   const key = `${st.size}:${st.mtimeMs}:${st.ino}:${st.mode}`;
   const hit = reads.get(path);
   if (hit && hit.key === key) return hit.file;
@@ -50,8 +57,8 @@ function readCached(path: string, st: Stats): Promise<LocalFile> {
  * Finds a local file as Ansible does: an absolute path as is; a relative one in the
  * playbook's directory, then in its `files/` folder. Throws an Error naming every place
  * looked at when it is not found, or when it is a directory. The content is read once per
- * process for as long as the file's size, mtime and inode do not change (200 hosts
- * uploading the same package read it once); the Buffer is shared, so callers must not modify it.
+ * process for as long as the file's size, mtime, inode and mode do not change (200 hosts
+ * uploading the same package read it once; a file changed in the last 2 s is read each time); the Buffer is shared, so callers must not modify it.
  */
 export async function readLocalFile(src: string, playbookDir: string): Promise<LocalFile> {
   const candidates = isAbsolute(src) ? [src] : [join(playbookDir, src), join(playbookDir, 'files', src)];

@@ -1,10 +1,22 @@
 import { gunzipSync } from 'node:zlib';
 
+const listings = new WeakMap<Buffer, readonly string[]>();
+
 /**
  * The entry names of a local .tar.gz (ustar, GNU long names and pax paths), read on the
  * controller so that a module can name what an extraction creates without asking the host.
+ * Listed once per Buffer (a local file is read once for all hosts).
  */
-export function listTarEntries(archive: Buffer): string[] {
+export function listTarEntries(archive: Buffer): readonly string[] {
+  let names = listings.get(archive);
+  if (!names) {
+    names = readTarEntries(archive);
+    listings.set(archive, names);
+  }
+  return names;
+}
+
+function readTarEntries(archive: Buffer): string[] {
   const tar = gunzipSync(archive);
   const names: string[] = [];
   let longName: string | undefined;

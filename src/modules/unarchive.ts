@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import type { FactResults, ModuleDefinition, Plan, PlanContext } from './module.js';
 import { readLocalFile } from './local-file.js';
@@ -6,8 +5,10 @@ import { ModuleArgs, paramNames } from './module-args.js';
 import { unarchiveParams } from './params/unarchive.js';
 import { listTarEntries, topLevelNames } from './tar-listing.js';
 import { failPlan, planOrFail } from './plans.js';
-import { remoteTempPath } from './remote-temp.js';
-import { guardFacts, planGuardSkip } from './run-guards.js';
+import { pathExistsCommand, planGuardSkip } from './run-guards.js';
+import { sha256Of } from './content-hash.js';
+import { writeFileCommand } from './write-file-command.js';
+import type { ExecResult } from '../transport/connection.js';
 import { quoteArg, quoteArgv } from './shell-quote.js';
 
 /** Parameters of `unarchive`: a local .tar.gz unpacked into a directory on the host. */
@@ -43,41 +44,43 @@ export function normaliseUnarchive(raw: Readonly<Record<string, unknown>>): Unar
   };
 }
 
-/** One command: is dest a directory, and what does the marker say. */
+/** One command: is dest a directory, what does the marker say, and (with creates) does that path exist. */
 export function unarchiveFactCommand(p: UnarchiveParams): string {
-  return `d=${quoteArg(p.dest)}; m=${quoteArg(markerPath(p))}; if [ -d "$d" ]; then echo tpx-dest-dir; else echo tpx-dest-missing; fi; if [ -f "$m" ]; then echo "tpx-marker $(cat < "$m")"; fi`;
+  const creates = p.creates ? `; echo "tpx-creates $(${pathExistsCommand(p.creates)})"` : '';
+  return `d=${quoteArg(p.dest)}; m=${quoteArg(markerPath(p))}; if [ -d "$d" ]; then echo tpx-dest-dir; else echo tpx-dest-missing; fi; if [ -f "$m" ]; then echo "tpx-marker $(cat < "$m")"; fi${creates}`;
+}
+
+/** The creates guard's answer, read from the one fact command, as the guard fact it replaces. */
+function createsFact(fact: ExecResult): FactResults {
+  const line = fact.stdout.split('\n').find((l) => l.startsWith('tpx-creates '));
+  if (fact.rc !== 0 || line === undefined) return { creates: { ...fact, rc: fact.rc || 1 } };
+  return { creates: { ...fact, stdout: `${line.slice('tpx-creates '.length)}\n` } };
 }
 
 async function planUnarchive(p: UnarchiveParams, facts: FactResults, ctx: PlanContext): Promise<Plan> {
-  const skip = planGuardSkip(p, facts);
-  if (skip) return skip;
   const fact = facts.dest;
+  const skip = p.creates ? planGuardSkip(p, createsFact(fact)) : undefined;
+  if (skip) return skip;
   if (fact.rc !== 0) return failPlan(`could not inspect ${p.dest}: ${fact.stderr.trim() || `exit code ${fact.rc}`}`);
   const lines = fact.stdout.split('\n');
   const local = await readLocalFile(p.src, ctx.playbookDir);
   if (local.content[0] !== 0x1f || local.content[1] !== 0x8b) return failPlan(`${local.path} is not a gzip-compressed tar archive (.tar.gz)`);
-  const sha256 = createHash('sha256').update(local.content).digest('hex');
+  const sha256 = sha256Of(local.content);
   const returns = { dest: p.dest, src: local.path, sha256 };
   const destMissing = lines.includes('tpx-dest-missing');
   if (!destMissing && !lines.includes('tpx-dest-dir')) return failPlan(`could not inspect ${p.dest}: ${fact.stdout.trim()}`, returns);
-  const marker = lines.find((l) => l.startsWith('tpx-marker '))?.slice('tpx-marker '.length).trim();
-  if (marker === sha256) return { changed: false, actions: [], msg: `${basename(p.src)} already unpacked in ${p.dest}`, returns };
+  const recorded = lines.find((l) => l.startsWith('tpx-marker '))?.slice('tpx-marker '.length).trim();
+  if (recorded === sha256) return { changed: false, actions: [], msg: `${basename(p.src)} already unpacked in ${p.dest}`, returns };
 
-  const temp = remoteTempPath(basename(local.path));
-  const tar = quoteArgv(['tar', '-xzf', temp, '-C', p.dest, ...p.extraOpts]);
   const chown = ownerCommand(p, local.content);
+  const marker = writeFileCommand(markerPath(p), { mode: 0o644 }, `printf '%s\\n' ${sha256}`);
+  const unpack = [`mkdir -p -- ${quoteArg(p.dest)}`, quoteArgv(['tar', '-xzf', '-', '-C', p.dest, ...p.extraOpts]), ...(chown ? [chown] : []), marker].join(' && ');
   const diff = ctx.diff
-    ? `--- before: ${p.dest}\n+++ after: ${p.dest}\n-archive: ${marker ?? '(none)'}\n+archive: ${sha256} (${basename(p.src)})\n`
+    ? `--- before: ${p.dest}\n+++ after: ${p.dest}\n-archive: ${recorded ?? '(none)'}\n+archive: ${sha256} (${basename(p.src)})\n`
     : undefined;
   return {
     changed: true,
-    actions: [
-      ...(destMissing ? [{ kind: 'exec' as const, command: `mkdir -p -- ${quoteArg(p.dest)}`, become: ctx.become }] : []),
-      { kind: 'put', content: local.content, path: temp, mode: 0o600, become: ctx.become },
-      { kind: 'exec', command: `${tar}; rc=$?; rm -f -- ${quoteArg(temp)}; exit $rc`, become: ctx.become },
-      ...(chown ? [{ kind: 'exec' as const, command: chown, become: ctx.become }] : []),
-      { kind: 'put', content: `${sha256}\n`, path: markerPath(p), mode: 0o644, become: ctx.become },
-    ],
+    actions: [{ kind: 'exec', command: unpack, stdin: local.content, become: ctx.become }],
     msg: `${basename(p.src)} unpacked into ${p.dest}${destMissing ? ' (created)' : ''}`,
     diff,
     returns,
@@ -101,7 +104,7 @@ export function ownerCommand(p: UnarchiveParams, archive: Buffer): string | unde
 /** `unarchive`: unpacks a local .tar.gz into a directory on the host, once per archive content. */
 export const unarchiveModule: ModuleDefinition<UnarchiveParams> = {
   name: 'unarchive',
-  doc: `Uploads a local .tar.gz and unpacks it into a directory on the host (created when missing); unpacks again only when the archive's sha256 changes (recorded in dest/.tpx-unarchive-<name>.sha256).
+  doc: `Streams a local .tar.gz to the host and unpacks it into a directory on the host (created when missing); unpacks again only when the archive's sha256 changes (recorded in dest/.tpx-unarchive-<name>.sha256).
 
 - name: Unpack the Kuma release (dest is created when missing)
   unarchive:
@@ -110,6 +113,6 @@ export const unarchiveModule: ModuleDefinition<UnarchiveParams> = {
     creates: /opt/kuma/kuma-2.10.1/bin/kumactl
     extra_opts: [--no-same-owner]`,
   normalise: normaliseUnarchive,
-  facts: (p, ctx) => [{ key: 'dest', command: unarchiveFactCommand(p), become: ctx.become }, ...guardFacts({ creates: p.creates }, ctx)],
+  facts: (p, ctx) => [{ key: 'dest', command: unarchiveFactCommand(p), become: ctx.become }],
   plan: (p, facts, ctx) => planOrFail(() => planUnarchive(p, facts, ctx)),
 };

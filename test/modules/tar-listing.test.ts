@@ -18,7 +18,7 @@ describe('listTarEntries', () => {
     expect(listEntries(join(dir, 'a.tgz'))).toEqual(listed);
   });
 
-  function listEntries(path: string): string[] {
+  function listEntries(path: string): readonly string[] {
     return listTarEntries(readFileSync(path));
   }
 });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ModuleArgsError } from '../../src/modules/module-args.js';
@@ -42,23 +42,24 @@ describe('unarchive: parameters and facts', () => {
 });
 
 describe('unarchive: plan', () => {
-  it('uploads, unpacks, writes the marker and cleans up when the marker differs', async () => {
+  it('streams the archive on stdin of one exec that unpacks and writes the marker, when the marker differs', async () => {
     const book = makeTempDir();
     const sha = makeArchive(book, 'a.tar.gz', { 'bin/tool': 'x' });
     const p = normaliseUnarchive({ src: 'a.tar.gz', dest: '/opt/k k' });
     const plan = await unarchiveModule.plan(p, { dest: execResult('tpx-dest-dir\ntpx-marker 0123\n') }, makeContext({ playbookDir: book, diff: true }));
     expect(plan).toMatchObject({ changed: true, returns: { sha256: sha } });
-    const [upload, unpack, marker] = plan.actions;
-    expect(upload).toMatchObject({ kind: 'put', mode: 0o600, path: expect.stringMatching(/^\/tmp\/\.tpx-[0-9a-f]{32}-a\.tar\.gz$/) });
-    const temp = (upload as { path: string }).path;
-    expect(unpack).toEqual({ kind: 'exec', command: `tar -xzf ${temp} -C '/opt/k k'; rc=$?; rm -f -- ${temp}; exit $rc`, become: false });
-    expect(marker).toEqual({ kind: 'put', content: `${sha}\n`, path: '/opt/k k/.tpx-unarchive-a.tar.gz.sha256', mode: 0o644, become: false });
+    expect(plan.actions).toEqual([{
+      kind: 'exec',
+      stdin: readFileSync(join(book, 'a.tar.gz')),
+      become: false,
+      command: `mkdir -p -- '/opt/k k' && tar -xzf - -C '/opt/k k' && (umask 077; t=$(mktemp '/opt/k k/.tpx-XXXXXXXXXX') || exit $?; printf '%s\\n' ${sha} > "$t" && chmod 0644 "$t" && mv -f -- "$t" '/opt/k k/.tpx-unarchive-a.tar.gz.sha256' || { rc=$?; rm -f -- "$t"; exit $rc; })`,
+    }]);
     expect(plan.diff).toContain(`-archive: 0123\n+archive: ${sha} (a.tar.gz)`);
   });
 
   it.each<[string, string, Record<string, unknown>]>([
     ['changes nothing when the marker matches', 'tpx-dest-dir\ntpx-marker SHA\n', { changed: false, actions: [], msg: 'a.tar.gz already unpacked in /opt' }],
-    ['creates a missing dest first', 'tpx-dest-missing\n', { changed: true, msg: 'a.tar.gz unpacked into /opt (created)', actions: [{ kind: 'exec', command: 'mkdir -p -- /opt' }, {}, {}, {}] }],
+    ['creates a missing dest first', 'tpx-dest-missing\n', { changed: true, msg: 'a.tar.gz unpacked into /opt (created)', actions: [{ kind: 'exec', command: expect.stringMatching(/^mkdir -p -- \/opt && tar -xzf - -C \/opt && /) }] }],
     ['fails when the fact is garbled', 'garbage\n', { failed: true, msg: 'could not inspect /opt: garbage' }],
   ])('%s', async (_name, stdout, expected) => {
     const book = makeTempDir();
@@ -75,10 +76,11 @@ describe('unarchive: plan', () => {
   });
 
   it('skips when creates exists, without reading the archive', async () => {
-    const plan = await unarchiveModule.plan(normaliseUnarchive({ src: 'missing.tgz', dest: '/opt', creates: '/opt/bin' }), {
-      dest: execResult('tpx-dest-dir\n'), creates: execResult('present\n'),
-    }, makeContext());
-    expect(plan).toMatchObject({ changed: false, msg: 'skipped, since /opt/bin exists' });
+    const p = normaliseUnarchive({ src: 'missing.tgz', dest: '/opt', creates: '/opt/b*' });
+    expect(unarchiveModule.facts!(p, makeContext())).toHaveLength(1);
+    expect(unarchiveFactCommand(p)).toContain(`; echo "tpx-creates $(for f in /opt/b*; do`);
+    const plan = await unarchiveModule.plan(p, { dest: execResult('tpx-dest-dir\ntpx-creates present\n') }, makeContext());
+    expect(plan).toMatchObject({ changed: false, msg: 'skipped, since /opt/b* exists' });
   });
 });
 
@@ -94,8 +96,8 @@ describe('unarchive: for real', () => {
     expect(first.failed, first.msg).toBe(false);
     expect(readFileSync(join(dest, 'bin', 'kumactl'), 'utf8')).toBe('v1');
     expect(existsSync(join(dest, '.tpx-unarchive-kuma.tar.gz.sha256'))).toBe(true);
-    const temp = (first.plan.actions[0] as { path: string }).path;
-    expect(existsSync(temp)).toBe(false);
+    expect(first.plan.actions).toHaveLength(1);
+    expect(readdirSync(dest).sort()).toEqual(['.tpx-unarchive-kuma.tar.gz.sha256', 'bin']);
     expect((await runLocally(unarchiveModule, args, ctx, dest)).plan).toMatchObject({ changed: false, actions: [] });
     makeArchive(book, 'kuma.tar.gz', { 'kuma-2.10.1/bin/kumactl': 'v2' });
     expect((await runLocally(unarchiveModule, args, ctx, dest)).plan.changed).toBe(true);
@@ -132,5 +134,30 @@ describe('unarchive: owner and a missing dest, for real', () => {
     expect(statSync(join(dest, 'README md'))).toMatchObject({ uid: 65534 });
     expect(statSync(dest)).toMatchObject({ uid: 0 });
     expect((await runLocally(unarchiveModule, args, ctx, '/')).plan.changed).toBe(false);
+  });
+});
+
+describe('unarchive: binary content on stdin, for real', () => {
+  it('unpacks a tarball of random bytes intact, then a creates guard skips it', async () => {
+    const { randomBytes } = await import('node:crypto');
+    const book = makeTempDir();
+    const dest = makeTempDir();
+    const src = makeTempDir('tpx-archive-src-');
+    const blob = randomBytes(256 * 1024);
+    writeFileSync(join(src, 'blob.bin'), blob);
+    expect(runShell(`tar -czf '${join(book, 'b.tar.gz')}' blob.bin`, src).rc).toBe(0);
+    const ctx = makeContext({ playbookDir: book });
+    const first = await runLocally(unarchiveModule, { src: 'b.tar.gz', dest }, ctx, '/');
+    expect(first.failed, first.msg).toBe(false);
+    expect(first.execs).toHaveLength(1);
+    expect(readFileSync(join(dest, 'blob.bin')).equals(blob)).toBe(true);
+    expect((await runLocally(unarchiveModule, { src: 'b.tar.gz', dest }, ctx, '/')).plan.changed).toBe(false);
+    writeFileSync(join(src, 'blob.bin'), 'other');
+    expect(runShell(`tar -czf '${join(book, 'b.tar.gz')}' blob.bin`, src).rc).toBe(0);
+    const guarded = await runLocally(unarchiveModule, { src: 'b.tar.gz', dest, creates: join(dest, 'blob.*') }, ctx, '/');
+    expect(guarded.plan).toMatchObject({ changed: false, msg: `skipped, since ${join(dest, 'blob.*')} exists` });
+    const unguarded = await runLocally(unarchiveModule, { src: 'b.tar.gz', dest, creates: join(dest, 'nothing-*') }, ctx, '/');
+    expect(unguarded.plan.changed).toBe(true);
+    expect(readFileSync(join(dest, 'blob.bin'), 'utf8')).toBe('other');
   });
 });
