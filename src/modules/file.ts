@@ -61,17 +61,35 @@ export function fileFactCommand(p: FileParams): string {
 }
 
 /**
- * With recurse: a command printing the first path under the directory whose mode, owner or
- * group differs from the wanted ones (nothing when all match), or undefined when none is set.
+ * With recurse: a script (run after the path-state fact, which set `p`) printing `tpx-tree`,
+ * the first path under the directory whose mode, owner or group differs from the wanted ones
+ * (nothing when all match), and find's exit code; undefined when none is set.
  */
-export function treeDriftCommand(p: FileParams): string | undefined {
+export function treeDriftScript(p: FileParams): string | undefined {
   const tests = [
     ...(p.owner !== undefined ? [`! -user ${quoteArg(p.owner)}`] : []),
     ...(p.group !== undefined ? [`! -group ${quoteArg(p.group)}`] : []),
     ...(p.mode !== undefined ? [`! -perm ${formatMode(p.mode)}`] : []),
   ];
   if (!p.recurse || tests.length === 0) return undefined;
-  return `p=${quoteArg(p.path)}; if [ -d "$p" ]; then find "$p" \\( ${tests.join(' -o ')} \\) -print -quit; fi`;
+  return `if [ -d "$p" ]; then echo ${TREE_MARK}; find "$p" \\( ${tests.join(' -o ')} \\) -print -quit; echo "${TREE_MARK}-rc $?"; fi`;
+}
+
+const TREE_MARK = 'tpx-tree';
+
+/** What the tree part of the fact found: find's exit code and whether anything drifted. */
+function readTreeDrift(payload: string): { rc: number; drift: boolean } | undefined {
+  if (!payload.startsWith(`${TREE_MARK}\n`)) return undefined;
+  const end = /(?:^|\n)tpx-tree-rc (\d+)\n?$/.exec(payload);
+  if (!end) return { rc: 1, drift: false };
+  const found = payload.slice(TREE_MARK.length + 1, end.index);
+  return { rc: Number(end[1]), drift: found.trim() !== '' };
+}
+
+/** The one fact command: the path's state, and with recurse what in the tree drifted. */
+function factCommand(p: FileParams): string {
+  const tree = treeDriftScript(p);
+  return tree ? `${fileFactCommand(p)}; ${tree}` : fileFactCommand(p);
 }
 
 /** chmod -R / chown -R (chgrp -R) of a whole tree. */
@@ -99,7 +117,9 @@ function planFile(p: FileParams, facts: FactResults, ctx: PlanContext): Plan {
   const afterWanted = (type: string): Record<string, string | undefined> =>
     describe(type, undefined, p.mode ?? state.mode, p.owner ?? state.user, p.group ?? state.group);
   const run = (commands: (string | undefined)[], msg: string, after: Record<string, string | undefined>): Plan => {
-    const actions: Action[] = commands.filter((c): c is string => c !== undefined).map((command) => ({ kind: 'exec', command, become: ctx.become }));
+    // One exec for all the steps: one channel and one sudo.
+    const command = commands.filter((c): c is string => c !== undefined).join(' && ');
+    const actions: Action[] = [{ kind: 'exec', command, become: ctx.become }];
     return { changed: true, actions, msg, diff: diffOf(after), returns };
   };
   const all: AttributeChanges = { mode: p.mode, owner: p.owner, group: p.group, notes: [] };
@@ -112,9 +132,10 @@ function planFile(p: FileParams, facts: FactResults, ctx: PlanContext): Plan {
     case 'directory':
       if (state.type === 'absent') return run([`mkdir -p -- ${q}`, attributeCommand(p.path, all)], 'directory created', afterWanted('directory'));
       if (state.type !== 'directory') return failPlan(`${p.path} exists and is a ${state.type}, not a directory`, returns);
-      if (p.recurse && facts.tree !== undefined) {
-        if (facts.tree.rc !== 0) return failPlan(`could not check the tree under ${p.path}: ${facts.tree.stderr.trim() || `exit code ${facts.tree.rc}`}`, returns);
-        if (facts.tree.stdout.trim() !== '') return run([recursiveAttributeCommand(p)], `mode/owner fixed under ${p.path}`, afterWanted('directory'));
+      if (p.recurse) {
+        const tree = readTreeDrift(state.payload);
+        if (tree && tree.rc !== 0) return failPlan(`could not check the tree under ${p.path}: ${facts.path.stderr.trim() || `exit code ${tree.rc}`}`, returns);
+        if (tree?.drift) return run([recursiveAttributeCommand(p)], `mode/owner fixed under ${p.path}`, afterWanted('directory'));
       }
       return fixAttributes(p, state, ctx, returns, diffOf(afterWanted('directory')));
     case 'file':
@@ -166,9 +187,6 @@ export const fileModule: ModuleDefinition<FileParams> = {
 - file: { path: /opt/kuma/current, src: /opt/kuma/2.10.1, state: link }
 - file: { path: /tmp/old-rules, state: absent }`,
   normalise: normaliseFile,
-  facts: (p, ctx) => {
-    const tree = treeDriftCommand(p);
-    return [{ key: 'path', command: fileFactCommand(p), become: ctx.become }, ...(tree ? [{ key: 'tree', command: tree, become: ctx.become }] : [])];
-  },
+  facts: (p, ctx) => [{ key: 'path', command: factCommand(p), become: ctx.become }],
   plan: (p, facts, ctx) => planOrFail(() => planFile(p, facts, ctx)),
 };

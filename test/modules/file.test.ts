@@ -49,7 +49,7 @@ describe('file: facts', () => {
 describe('file: plan', () => {
   it.each<[string, Record<string, unknown>, FactResults, Record<string, unknown>]>([
     ['creates a directory with its mode and owner', { path: '/d x', state: 'directory', mode: '0750', owner: 'kuma' }, ABSENT, {
-      changed: true, actions: [{ kind: 'exec', command: `mkdir -p -- '/d x'` }, { kind: 'exec', command: `chmod 0750 -- '/d x' && chown -- kuma '/d x'` }],
+      changed: true, actions: [{ kind: 'exec', command: `mkdir -p -- '/d x' && chmod 0750 -- '/d x' && chown -- kuma '/d x'`, become: false }],
     }],
     ['leaves a matching directory alone', { path: '/d', state: 'directory', mode: '0755', owner: 'root' }, DIR, { changed: false, actions: [] }],
     ['fixes a directory mode', { path: '/d', state: 'directory', mode: '0700' }, DIR, { changed: true, actions: [{ command: 'chmod 0700 -- /d' }] }],
@@ -69,7 +69,7 @@ describe('file: plan', () => {
     }],
     ['fails for a missing file with state file', { path: '/x' }, ABSENT, { failed: true, msg: expect.stringMatching(/file \/x is absent, cannot continue/) }],
     ['fixes a file owner with state file', { path: '/x', owner: 'nobody', group: 'daemon' }, FILE, { changed: true, actions: [{ command: 'chown -- nobody:daemon /x' }] }],
-    ['touch creates a missing file', { path: '/x', state: 'touch', mode: '0600' }, ABSENT, { changed: true, actions: [{ command: 'touch -- /x' }, { command: 'chmod 0600 -- /x' }] }],
+    ['touch creates a missing file', { path: '/x', state: 'touch', mode: '0600' }, ABSENT, { changed: true, actions: [{ command: 'touch -- /x && chmod 0600 -- /x' }] }],
     ['touch updates the times of an existing file (as Ansible)', { path: '/x', state: 'touch' }, FILE, { changed: true, actions: [{ command: 'touch -c -- /x' }] }],
     ['touch with preserved times is idempotent', { path: '/x', state: 'touch', modification_time: 'preserve', access_time: 'preserve' }, FILE, { changed: false }],
   ])('%s', async (_name, args, facts, expected) => {
@@ -156,14 +156,17 @@ describe('file: recurse', () => {
     expect(() => normaliseFile({ path: '/x', state: 'file', recurse: true })).toThrow(/'recurse' is only used with state 'directory'/);
   });
 
-  it('checks the tree with find and fixes it with -R', async () => {
+  it('checks the tree with find in the same fact and fixes it with -R', async () => {
     const p = normaliseFile({ path: '/d x', state: 'directory', recurse: true, owner: 'kuma', mode: '0750' });
     const facts = fileModule.facts!(p, ctx);
-    expect(facts[1]).toEqual({ key: 'tree', become: false, command: `p='/d x'; if [ -d "$p" ]; then find "$p" \\( ! -user kuma -o ! -perm 0750 \\) -print -quit; fi` });
-    const drift = await fileModule.plan(p, { ...DIR, tree: execResult('/d x/f\n') }, ctx);
+    expect(facts).toHaveLength(1);
+    expect(facts[0].command).toBe(`${fileFactCommand(p)}; if [ -d "$p" ]; then echo tpx-tree; find "$p" \\( ! -user kuma -o ! -perm 0750 \\) -print -quit; echo "tpx-tree-rc $?"; fi`);
+    const drift = await fileModule.plan(p, fact('directory 755 0 root 0 root 4096 -', 'tpx-tree\n/d x/f\ntpx-tree-rc 0\n'), ctx);
     expect(drift).toMatchObject({ changed: true, actions: [{ command: `chmod -R 0750 -- '/d x' && chown -R -- kuma '/d x'` }] });
-    const clean = await fileModule.plan(p, { path: execResult('tpx-stat directory 750 1 kuma 0 root 1 -\n'), tree: execResult('') }, ctx);
+    const clean = await fileModule.plan(p, fact('directory 750 1 kuma 0 root 1 -', 'tpx-tree\ntpx-tree-rc 0\n'), ctx);
     expect(clean).toMatchObject({ changed: false, actions: [] });
+    const denied = await fileModule.plan(p, { path: execResult('tpx-stat directory 750 1 kuma 0 root 1 -\ntpx-tree\ntpx-tree-rc 1\n', 0, 'find: denied\n') }, ctx);
+    expect(denied).toMatchObject({ failed: true, msg: `could not check the tree under /d x: find: denied` });
   });
 
   it('fixes a whole tree for real, then changes nothing', async () => {
