@@ -92,7 +92,9 @@ async function planCopy(p: CopyParams, facts: FactResults, ctx: PlanContext): Pr
     returns.backup_file = backupFile;
   }
   const write = writeFileCommand(dest, writtenFile({ mode: mode ?? (exists ? state.mode : undefined), owner: p.owner, group: p.group }, state, ctx));
-  const actions: Action[] = [{ kind: 'exec', command: `${backup}${write}`, stdin: content, become: ctx.become }];
+  // Shown (and named in a failure) as what it does; the generated script is long.
+  const display = `${backup}write ${quoteArg(dest)} (${content.length} bytes from stdin)`;
+  const actions: Action[] = [{ kind: 'exec', command: `${backup}${write}`, stdin: content, become: ctx.become, display }];
   const diff = ctx.diff ? contentDiff(dest, state, content, DIFF_MAX_BYTES) : undefined;
   return { changed: true, actions, msg: exists ? 'content changed' : 'created', diff, returns };
 }

@@ -14,7 +14,8 @@ const run = trackRuns();
  * A local fleet whose connections break on cue: a command containing "DROP" runs, then its
  * connection dies as if the network went away mid-command (`closed`), as many times as the
  * host's `drops` file says ("always" for every time). `put` to a path containing "DENIED"
- * fails like SFTP's "Permission denied"; "SUDO" in a command fails like sudo refusing.
+ * fails like SFTP's "Permission denied", and so does a write (mktemp) into it; "SUDO" in a
+ * command fails like sudo refusing.
  */
 function flakyFleet(): LocalFleet & { connectCount(host: string): number } {
   const fleet = createLocalFleet();
@@ -33,6 +34,10 @@ function flakyFleet(): LocalFleet & { connectCount(host: string): number } {
     host: inner.host,
     async exec(command: string, options?: ExecOptions): Promise<ExecResult> {
       if (command.includes('SUDO')) throw new ConnectionError(inner.host, 'become', `${inner.host}: sudo: a password is required`);
+      // Modules write files with an exec (content on stdin, mktemp beside dest): refused as on a real host.
+      if (command.includes('DENIED') && command.includes('mktemp')) {
+        return { rc: 1, signal: null, stdout: '', stderr: 'mktemp: failed to create file via template: Permission denied\n', timedOut: false, durationMs: 1 };
+      }
       const result = await inner.exec(command, options);
       if (command.includes('DROP') && takeDrop(inner.host)) {
         inner.closed = true;
@@ -248,7 +253,7 @@ describe('errors on a live connection are task failures, not unreachable', () =>
       fleetInventory(1),
       { fleet },
     );
-    expect(r.result('h01', 'upload')).toMatchObject({ status: 'rescued', msg: 'h01: uploading DENIED/file failed: Permission denied' });
+    expect(r.result('h01', 'upload')).toMatchObject({ status: 'rescued', msg: 'write DENIED/file (2 bytes from stdin): exit code 1: mktemp: failed to create file via template: Permission denied' });
     expect(r.fleet.readHostFile('h01', 'rescued')).toBe('');
     expect(r.events.some((e) => e.type === 'host-unreachable')).toBe(false);
     expect(r.outcome.stats.h01.unreachable).toBe(0);
