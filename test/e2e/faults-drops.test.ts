@@ -27,7 +27,7 @@ import { dataKumaLines, type Family } from './upgrade-helpers.js';
 const lab = useLab({ hosts: 5, versions: ['2.8.3', '2.9.2', '2.9.2-nocomments', 'none', '2.7.4'], packages: ['2.10.1'] });
 const names = (): string[] => lab.state.hosts.map((h) => h.name);
 
-/** ms after the host's connection was accepted; the install takes 5 s more than usual. */
+/** ms after the host's connection was accepted; the install takes 7 s more than usual. */
 const ROUNDS: readonly (readonly number[])[] = [
   [300, 1000, 1500, 1900, 2400],
   [3500, 5000, 6500, 7600, 8400],
@@ -59,7 +59,7 @@ describe.skipIf(!labSupported())('dropped connections during the upgrade', () =>
 
     for (let round = 0; round < ROUNDS.length; round++) {
       if (round > 0) for (const h of hosts) await resetHost(lab.state, h, before[h]);
-      for (const h of hosts) await setInstallFault(lab.state, h, 'slow 5');
+      for (const h of hosts) await setInstallFault(lab.state, h, 'slow 7');
       for (let i = 0; i < hosts.length; i++) await setLabFault(lab.dir, hosts[i], { kind: 'drop', afterMs: ROUNDS[round][i] });
       tally.injected += hosts.length;
       const report = `${lab.dir}/drops-${round}.json`;
