@@ -44,13 +44,14 @@ export async function runUpgrade(lab: LabState, args: readonly string[] = [], op
   if (options.package !== false) argv.push('-e', `kuma_package=${join(lab.dir, 'packages', `kuma-${TARGET}.tar.gz`)}`);
   argv.push(...args);
   const started = Date.now();
-  const { code, stdout, stderr } = await spawnNode(argv, options.timeoutMs ?? 120_000);
+  // Run journals go into the lab's dir, not the user's ~/.local/state.
+  const { code, stdout, stderr } = await spawnNode(argv, options.timeoutMs ?? 120_000, { XDG_STATE_HOME: join(lab.dir, 'xdg-state') });
   return { code, stdout, stderr, ms: Date.now() - started, report: JSON.parse(readFileSync(report, 'utf8')) as Report };
 }
 
-function spawnNode(argv: readonly string[], timeoutMs: number): Promise<{ code: number; stdout: string; stderr: string }> {
+function spawnNode(argv: readonly string[], timeoutMs: number, env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, argv, { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawn(process.execPath, argv, { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
