@@ -1,5 +1,6 @@
-import { chmod, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { chmod, cp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { shellQuote } from './host-namespace.js';
 import { labFiles, resolveDistScript } from './paths.js';
 import { runChecked } from './run-process.js';
@@ -8,13 +9,29 @@ import { runChecked } from './run-process.js';
  * The text of the stand-in `kumactl` for a version: a tiny sh wrapper that runs tpx's
  * compiled stand-in with this node, so it works inside any lab host.
  */
-export function standInWrapper(version: string): string {
-  const script = resolveDistScript('kumactl/main');
+export function standInWrapper(version: string, script: string = resolveDistScript('kumactl/main')): string {
   return `#!/bin/sh\n# tpx lab stand-in for kumactl ${version}\nexec ${shellQuote(process.execPath)} ${shellQuote(script)} --stand-in-version ${version} "$@"\n`;
 }
 
+/**
+ * Copies the stand-in's compiled files and its one dependency (yaml) into `<dir>/standin`, so
+ * that any user on a lab host can run it even when the checkout itself is private (a clone in
+ * a 0700 directory). Returns the path of its main script.
+ */
+export async function installStandInRuntime(dir: string): Promise<string> {
+  const root = join(dir, 'standin');
+  const distLab = dirname(dirname(resolveDistScript('kumactl/main')));
+  const yamlPackage = dirname(createRequire(import.meta.url).resolve('yaml/package.json'));
+  await rm(root, { recursive: true, force: true });
+  await cp(join(distLab, 'kumactl'), join(root, 'dist', 'lab', 'kumactl'), { recursive: true });
+  await cp(join(distLab, 'run-process.js'), join(root, 'dist', 'lab', 'run-process.js'));
+  await cp(yamlPackage, join(root, 'node_modules', 'yaml'), { recursive: true });
+  await writeFile(join(root, 'package.json'), '{ "type": "module" }\n');
+  return join(root, 'dist', 'lab', 'kumactl', 'main.js');
+}
+
 /** Puts `<root>/kuma/<version>/bin/kumactl` (the stand-in, or a symlink to a real kumactl) under an /opt tree. */
-export async function installKumactl(optRoot: string, version: string, realKumactl?: string): Promise<void> {
+export async function installKumactl(optRoot: string, version: string, realKumactl?: string, standInScript?: string): Promise<void> {
   const bin = join(optRoot, 'kuma', version, 'bin');
   await mkdir(bin, { recursive: true });
   const path = join(bin, 'kumactl');
@@ -22,7 +39,7 @@ export async function installKumactl(optRoot: string, version: string, realKumac
   if (realKumactl) {
     await symlink(realKumactl, path);
   } else {
-    await writeFile(path, standInWrapper(version));
+    await writeFile(path, standInWrapper(version, standInScript));
     await chmod(path, 0o755);
   }
 }
@@ -32,13 +49,13 @@ export async function installKumactl(optRoot: string, version: string, realKumac
  * stand-in), the layout of a Kuma release archive, for the upgrade's `kuma_package`.
  * Returns the archive's path.
  */
-export async function buildKumaPackage(dir: string, version: string): Promise<string> {
+export async function buildKumaPackage(dir: string, version: string, standInScript?: string): Promise<string> {
   const out = labFiles(dir).packages;
   const stage = join(out, `.stage-${version}`);
   await rm(stage, { recursive: true, force: true });
   const bin = join(stage, `kuma-${version}`, 'bin');
   await mkdir(bin, { recursive: true });
-  await writeFile(join(bin, 'kumactl'), standInWrapper(version), { mode: 0o755 });
+  await writeFile(join(bin, 'kumactl'), standInWrapper(version, standInScript), { mode: 0o755 });
   const archive = join(out, `kuma-${version}.tar.gz`);
   await runChecked('tar', ['-czf', archive, '-C', stage, '--owner=0', '--group=0', `kuma-${version}`]);
   await rm(stage, { recursive: true, force: true });

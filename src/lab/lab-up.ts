@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { writeAccountLayers, writeHostsFile } from './accounts.js';
 import { hostUpperPath, prepareHostDir, startAnchor } from './host-namespace.js';
 import { writeLabInventory } from './inventory-file.js';
-import { buildKumaPackage, installKumactl } from './kumactl-files.js';
+import { buildKumaPackage, installKumactl, installStandInRuntime } from './kumactl-files.js';
 import { labDown, LAB_ID_FILE } from './lab-down.js';
 import { createNetwork, hostAddresses, hostNetns, LAB_NAMESERVER, switchNetns } from './network.js';
 import { HOST_OVERLAID, labFiles, resolveDistScript } from './paths.js';
@@ -111,8 +111,10 @@ async function build(dir: string, labId: string, count: number, seeds: ReturnTyp
     };
   });
   await writeHostsFile(files.etcLayer, hosts);
+  const realKumactl = state.kumactl === 'stand-in' ? undefined : state.kumactl;
+  const standIn = realKumactl ? undefined : await installStandInRuntime(dir);
   for (const h of hosts) {
-    if (h.kumaVersion !== null) await installKumactl(hostUpperPath(h.dir, '/opt'), h.kumaVersion, state.kumactl === 'stand-in' ? undefined : state.kumactl);
+    if (h.kumaVersion !== null) await installKumactl(hostUpperPath(h.dir, '/opt'), h.kumaVersion, realKumactl, standIn);
   }
 
   log(`starting ${count} sshd`);
@@ -142,7 +144,7 @@ async function build(dir: string, labId: string, count: number, seeds: ReturnTyp
   log(`seeding rules`);
   const s = state;
   await forEachLimited(s.hosts, 8, (h) => seedHost(s, h));
-  for (const version of options.packages ?? []) await buildKumaPackage(dir, version);
+  for (const version of options.packages ?? []) await buildKumaPackage(dir, version, standIn);
 
   state = { ...state, phase: 'ready' };
   await writeLabState(state);
