@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostExec } from '../../src/lab/host-namespace.js';
 import { readdir, readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
@@ -62,10 +62,18 @@ describe.skipIf(!labSupported())('lab up / down', () => {
   });
 
   it('tpx lab up as a non-root user: exit 1 and one line saying what to do', async () => {
-    const r = await runProcess('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, 'bin/tpx.js', 'lab', 'up', '--dir', '/var/tmp/tpx-lab-nonroot']);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toBe('tpx: tpx lab needs root (network namespaces, iptables, sshd): run it with sudo\n');
-    expect(existsSync('/var/tmp/tpx-lab-nonroot')).toBe(false);
+    // A copy that `nobody` can read: the checkout itself may be private (a clone in a 0700 dir).
+    const copy = mkdtempSync('/var/tmp/tpx-nonroot-copy-');
+    try {
+      chmodSync(copy, 0o755);
+      for (const part of ['bin', 'dist', 'package.json', 'node_modules']) cpSync(part, `${copy}/${part}`, { recursive: true });
+      const r = await runProcess('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, `${copy}/bin/tpx.js`, 'lab', 'up', '--dir', '/var/tmp/tpx-lab-nonroot']);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe('tpx: tpx lab needs root (network namespaces, iptables, sshd): run it with sudo\n');
+      expect(existsSync('/var/tmp/tpx-lab-nonroot')).toBe(false);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
   });
 
   it('--kumactl PATH: every host gets that program as /opt/kuma/<version>/bin/kumactl and is seeded by running it', async () => {
