@@ -2,15 +2,28 @@ import { chmod, cp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { shellQuote } from './host-namespace.js';
+import { NO_CONTROL_PLANE, versionLine } from './kumactl/version-text.js';
 import { labFiles, resolveDistScript } from './paths.js';
 import { runChecked } from './run-process.js';
 
 /**
  * The text of the stand-in `kumactl` for a version: a tiny sh wrapper that runs tpx's
- * compiled stand-in with this node, so it works inside any lab host.
+ * compiled stand-in with this node, so it works inside any lab host. A plain
+ * `kumactl version` is answered by the wrapper itself, about as fast as the real Go binary,
+ * so that benchmarks do not measure node's start-up on the hosts for it.
  */
 export function standInWrapper(version: string, script: string = resolveDistScript('kumactl/main')): string {
-  return `#!/bin/sh\n# tpx lab stand-in for kumactl ${version}\nexec ${shellQuote(process.execPath)} ${shellQuote(script)} --stand-in-version ${version} "$@"\n`;
+  return [
+    '#!/bin/sh',
+    `# tpx lab stand-in for kumactl ${version}`,
+    'if [ "$#" -eq 1 ] && [ "$1" = version ]; then',
+    `  printf '%s' ${shellQuote(versionLine(version))}`,
+    `  printf '%s' ${shellQuote(NO_CONTROL_PLANE)} >&2`,
+    '  exit 0',
+    'fi',
+    `exec ${shellQuote(process.execPath)} ${shellQuote(script)} --stand-in-version ${version} "$@"`,
+    '',
+  ].join('\n');
 }
 
 /**

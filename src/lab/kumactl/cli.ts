@@ -5,6 +5,7 @@ import type { HostIo } from './host-io.js';
 import { installLegacy, installMarked, resolveDpUser, type StandInVersion } from './install.js';
 import type { Family } from './rules.js';
 import { legacyConfig, markedConfig } from './settings.js';
+import { NO_CONTROL_PLANE, versionLine } from './version-text.js';
 
 const USAGE = `Usage:
   kumactl [command]
@@ -57,9 +58,9 @@ function printVersion(v: StandInVersion, args: readonly string[], io: HostIo): n
   if (args.includes('--detailed') || args.includes('-a')) {
     io.out(`Client:\nProduct: Kuma\nVersion: ${v.text}\nGit Tag: ${v.text}\nGit Commit: tpx-lab-stand-in\nBuild Date: 2024-01-01T00:00:00Z\n`);
   } else {
-    io.out(`Client: Kuma ${v.text}\n`);
+    io.out(versionLine(v.text));
   }
-  io.err('Unable to connect to control plane: Get "http://localhost:5681/": dial tcp 127.0.0.1:5681: connect: connection refused\n');
+  io.err(NO_CONTROL_PLANE);
   return 0;
 }
 
