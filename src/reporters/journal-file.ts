@@ -1,4 +1,4 @@
-import { closeSync, fchmodSync, fdatasyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, fdatasync, fdatasyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import type { EngineEvent, EventBus } from '../engine/events.js';
@@ -26,6 +26,8 @@ export interface JournalOptions {
   /** Told once when a journal cannot be written; the run goes on. */
   readonly onError?: (message: string) => void;
   readonly now?: () => Date;
+  /** The background sync (`fs.fdatasync`); injectable so tests can watch it. */
+  readonly syncFile?: (fd: number, done: () => void) => void;
 }
 
 /** One journal line for an event: the `--output json` shape with a time, output cut short. */
@@ -40,12 +42,15 @@ export function toJournalEntry(e: EngineEvent, time: Date): Record<string, unkno
 
 /**
  * The run journal: one JSON object per line, written with a plain write(2) per event (no
- * buffering in tpx, so a `kill -9` loses nothing written) and synced to disk at a host's end
- * and the run's. The first line is a header (`type: journal`, run id, playbook); then the
+ * buffering in tpx, so a `kill -9` loses nothing written) and synced to disk after a host's
+ * end — off the main thread, at most one sync in flight per file, a request made meanwhile
+ * folded into one more — and synchronously at the run's end. The first line is a header (`type: journal`, run id, playbook); then the
  * events, secrets masked and `no_log` output left out. `--retry-failed JOURNAL` reads it.
  */
 export class JournalReporter implements Reporter {
   private readonly fds = new Map<string, number>();
+  /** Per file: a sync in flight, and whether another was asked for meanwhile. */
+  private readonly syncing = new Map<number, { again: boolean; done: Promise<void> }>();
   private readonly masker: SecretMasker;
   private readonly now: () => Date;
 
@@ -78,6 +83,7 @@ export class JournalReporter implements Reporter {
   }
 
   async end(): Promise<void> {
+    await Promise.all([...this.syncing.values()].map((s) => s.done));
     for (const [path, fd] of this.fds) {
       try {
         fdatasyncSync(fd);
@@ -105,12 +111,45 @@ export class JournalReporter implements Reporter {
     for (const [path, fd] of this.fds) {
       try {
         writeSync(fd, line);
-        if (sync) fdatasyncSync(fd);
+        if (sync) this.syncSoon(fd);
       } catch (error) {
         this.fds.delete(path);
-        closeSync(fd);
+        void (this.syncing.get(fd)?.done ?? Promise.resolve()).then(() => closeQuietly(fd));
         this.options.onError?.(`cannot write the run journal ${path}: ${(error as Error).message}`);
       }
     }
+  }
+
+  /** Syncs `fd` in the background; a request while one runs makes exactly one more after it. */
+  private syncSoon(fd: number): void {
+    const running = this.syncing.get(fd);
+    if (running) {
+      running.again = true;
+      return;
+    }
+    const state = { again: false, done: Promise.resolve() };
+    state.done = new Promise<void>((resolve) => {
+      const once = (): void =>
+        (this.options.syncFile ?? fdatasync)(fd, () => {
+          // A failed sync is not worth stopping the run for; the end of the run syncs again.
+          if (state.again) {
+            state.again = false;
+            once();
+            return;
+          }
+          this.syncing.delete(fd);
+          resolve();
+        });
+      once();
+    });
+    this.syncing.set(fd, state);
+  }
+}
+
+function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    // Already gone.
   }
 }

@@ -111,3 +111,34 @@ describe('run journal', () => {
     expect(findNewestJournal('/pb/upgrade.yaml', join(dir, 'missing'))).toBeNull();
   });
 });
+
+describe('run journal syncs', () => {
+  test('in the background, one at a time per file: requests made meanwhile fold into one more; the end waits for it', async () => {
+    const path = join(dir, 'sync.jsonl');
+    const calls: { fd: number; done: () => void }[] = [];
+    const reporter = new JournalReporter({
+      paths: [path],
+      runId: 'r9',
+      playbook: 'p.yaml',
+      syncFile: (fd, done) => calls.push({ fd, done }),
+    });
+    const bus = new EventBus();
+    reporter.attach(bus);
+    // The header asked for a sync: one in flight. Five host ends meanwhile: one more, later.
+    expect(calls).toHaveLength(1);
+    for (let i = 0; i < 5; i++) bus.emit({ type: 'host-end', host: `h${i}` } as EngineEvent);
+    expect(calls).toHaveLength(1);
+    // Every line is in the file already: syncing is for a crash of the machine, not of tpx.
+    expect(lines(path)).toHaveLength(6);
+    let ended = false;
+    const ending = reporter.end().then(() => (ended = true));
+    calls[0]!.done();
+    await new Promise((r) => setImmediate(r));
+    expect(calls).toHaveLength(2);
+    expect(ended).toBe(false);
+    calls[1]!.done();
+    await ending;
+    expect(calls).toHaveLength(2);
+    expect(reporter.paths).toEqual([]);
+  });
+});

@@ -58,6 +58,7 @@ export async function runRemoteCommand(
     const sendStdin = (): void => {
       if (stdinDone) return;
       stdinDone = true;
+      if (stream.writableEnded) return;
       if (options.stdin !== undefined) stream.write(options.stdin);
       stream.end();
     };

@@ -1,5 +1,6 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP, Socket } from 'node:net';
+import { coalesceWrites } from './coalesce-writes.js';
 
 /** Resolves a host name to one address; injectable so tests never ask a real resolver. */
 export type HostLookup = (hostname: string) => Promise<string>;
@@ -44,7 +45,7 @@ export async function openTcpSocket(
       options.signal?.removeEventListener('abort', onAbort);
       socket.removeListener('error', fail);
       socket.setNoDelay(true);
-      resolve(socket);
+      resolve(coalesceWrites(socket));
     });
   });
 }
