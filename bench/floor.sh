@@ -2,7 +2,7 @@
 # The floor: what the upgrade costs with nothing but OpenSSH. One `ssh` connection per host,
 # all hosts in parallel, each running the whole procedure as one shell script fed on stdin
 # under one sudo: upload tproxy.sh, detect, unpack the target kumactl when missing, apply
-# (backup → flush → install → verify → restore on failure), verify.
+# (backup → flush → install → verify → restore on failure), or verify alone where nothing is to do.
 #
 #   bench/floor.sh HOSTS_FILE IDENTITY KNOWN_HOSTS PACKAGE RUN_ID LOG_DIR [KUMA_VERSION]
 #
@@ -34,10 +34,10 @@ SCRIPT="$LOG_DIR/floor-remote.sh"
   base64 "$PACKAGE"
   echo 'TPX_PKG_EOF'
   echo 'esac'
-  echo 'case "$plan" in *'"'"'"action":"nothing"'"'"'*) ;; *)'
+  # apply verifies before it records: like playbooks/upgrade.yaml, verify only where it did not run.
+  echo 'case "$plan" in *'"'"'"action":"nothing"'"'"'*) "$H" verify "$@" ;; *)'
   echo "  \"\$H\" apply \"\$@\" --run-id '$RUN_ID' --wait-max 150 || exit 1 ;;"
   echo 'esac'
-  echo '"$H" verify "$@"'
 } > "$SCRIPT"
 
 # Stdin is saved to a file first: commands the script runs must not read the script itself.

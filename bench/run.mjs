@@ -2,8 +2,11 @@
 // The upgrade benchmark of issue 7, in one command:
 //
 //   node bench/run.mjs [--hosts 30,100] [--rounds 3] [--contenders tpx,ansible,floor]
-//                      [--timeout 600] [--no-startup] [--json FILE] [--keep-logs]
+//                      [--timeout 600] [--no-startup] [--json FILE] [--keep-logs] [--acct]
 //
+// --acct: process accounting (Debian's acct) during each timed run, so every run line is
+// followed by the machine's CPU per command (tpx, ssh, sshd, sudo, kumactl, python3, …):
+// where the time of each contender goes, on the controller and on the lab's hosts.
 // For each fleet size: brings up a lab fleet (mixed versions), then for R rounds, with the
 // contenders' order rotating each round, reseeds every host to the same starting state
 // (untimed, checked by a fingerprint), times the contender, and checks that every host ended
@@ -14,6 +17,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { acctAvailable, formatAcct, readAcct, startAcct, stopAcct } from './lib/acct.mjs';
 import { CONTENDERS } from './lib/contenders.mjs';
 import { checkUpgraded, downFleet, fingerprintFleet, reseedFleet, TARGET, upFleet } from './lib/fleet.mjs';
 import { ROOT } from './lib/paths.mjs';
@@ -30,6 +34,7 @@ const { values: opt } = parseArgs({
     'no-startup': { type: 'boolean', default: false },
     json: { type: 'string' },
     'keep-logs': { type: 'boolean', default: false },
+    acct: { type: 'boolean', default: false },
     base: { type: 'string', default: `/var/tmp/tpx-bench-${process.pid}` },
   },
 });
@@ -48,10 +53,21 @@ const rounds = Number(opt.rounds);
 const names = opt.contenders.split(',');
 for (const n of names) if (!CONTENDERS[n]) throw new Error(`unknown contender ${n} (tpx, ansible, floor)`);
 const timeoutMs = Number(opt.timeout) * 1000;
+if (opt.acct && !acctAvailable()) {
+  console.error('bench/run.mjs: --acct needs accton (apt-get install acct)');
+  process.exit(1);
+}
 
 const liveDirs = new Set();
 let stopping = false;
 async function cleanUp() {
+  if (opt.acct) {
+    try {
+      stopAcct();
+    } catch {
+      // Already off.
+    }
+  }
   for (const dir of liveDirs) {
     await downFleet(dir).catch((e) => console.error(`lab down ${dir}: ${e.message}`));
     liveDirs.delete(dir);
@@ -112,12 +128,16 @@ async function benchSize(size) {
       const runId = `bench-${size}-${r}-${n}-${process.pid}`;
       const cmd = contender.command(fleet, runId);
       const outFile = join(workDir, `${runId}.out`);
-      const t = await runTimed(cmd.file, cmd.args, { outFile, env: cmd.env, timeoutMs });
+      const acctFile = `${outFile}.acct`;
+      if (opt.acct) startAcct(acctFile);
+      const t = await runTimed(cmd.file, cmd.args, { outFile, env: cmd.env, timeoutMs }).finally(() => opt.acct && stopAcct());
+      const acct = opt.acct ? readAcct(acctFile) : undefined;
       contender.after(fleet);
       const bad = await checkUpgraded(state);
       const ok = t.code === 0 && !t.timedOut && bad.length === 0;
-      runs[n].push({ ...t, ok, notUpgraded: bad.length, outFile });
+      runs[n].push({ ...t, ok, notUpgraded: bad.length, outFile, acct });
       console.error(`  round ${r + 1} ${n.padEnd(7)} ${(t.wallMs / 1000).toFixed(2).padStart(7)} s  CPU ${(t.cpuMs / 1000).toFixed(2)} s  RSS ${t.maxRssMb.toFixed(0)} MB  exit ${t.code}${t.timedOut ? ' (timed out)' : ''}  ${bad.length ? `NOT UPGRADED: ${bad.length} (${bad.slice(0, 3).join('; ')})` : 'all upgraded'}  [reseed ${(reseedMs / 1000).toFixed(1)} s, untimed]`);
+      if (acct) console.error(`    ${formatAcct(acct)}`);
       if (!ok) console.error(`    output: ${outFile}`);
     }
   }

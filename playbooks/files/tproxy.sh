@@ -20,6 +20,8 @@
 #   tproxy.sh rest-lines FILE     the file without Kuma's lines
 #   tproxy.sh foreign-lines FILE  what must survive an upgrade: every rule and chain that is
 #                                 not Kuma's, as "table: line" (default ACCEPT policies left out)
+#   tproxy.sh check-rules ipv4|ipv6 FILE [OPTIONS]   what verify checks in a family the
+#                                 target installs (chains, hooks, marker, DNS), on a file
 #
 # OPTIONS: --kumactl PATH --version V --args "ARGS" --flush-mode kuma|all
 #          --backup-dir DIR --state-dir DIR --timeout SECONDS --run-id ID --dns yes|no
@@ -75,10 +77,17 @@ parse_options() {
 
 # --- iptables helpers -------------------------------------------------------
 
-# The families to handle: IPv4 always; IPv6 when ip6tables-save works here.
-families() {
-  echo ipv4
-  if command -v ip6tables-save >/dev/null 2>&1 && ip6tables-save >/dev/null 2>&1; then echo ipv6; fi
+# Every helper below runs in a fork-poor way: at 100 hosts on a few cores, the processes the
+# host starts (not the work they do) are what an upgrade costs. Facts that cannot change
+# during one invocation are found out once; no `$(...)` around a builtin where a variable does.
+
+# FAMS: the families to handle: IPv4 always; IPv6 when ip6tables-save works here. Found
+# out once, by compute_plan, which every command that handles rules runs first.
+FAMS=''
+init_families() {
+  [ -z "$FAMS" ] || return 0
+  FAMS=ipv4
+  if command -v ip6tables-save >/dev/null 2>&1 && ip6tables-save >/dev/null 2>&1; then FAMS='ipv4 ipv6'; fi
 }
 
 # True when kumactl will install rules for the family: IPv6 only with a non-loopback IPv6
@@ -86,29 +95,40 @@ families() {
 family_installed() {
   [ "$1" = ipv4 ] && return 0
   case " $ARGS " in *" --ip-family-mode ipv4 "*|*" --ip-family-mode=ipv4 "*) return 1 ;; esac
-  # /proc/net/if_inet6: the 6th field is the interface (what kumactl reads).
-  [ -r /proc/net/if_inet6 ] && awk '$6 != "lo" { found = 1 } END { exit !found }' /proc/net/if_inet6
-}
-
-installed_families() {
-  for fam in $(families); do family_installed "$fam" && echo "$fam"; done
-  return 0
+  # /proc/net/if_inet6: the 6th field is the interface (what kumactl reads). (Once.)
+  if [ -z "${V6_ADDRESS:-}" ]; then
+    V6_ADDRESS=no
+    [ -r /proc/net/if_inet6 ] && awk '$6 != "lo" { found = 1 } END { exit !found }' /proc/net/if_inet6 && V6_ADDRESS=yes
+  fi
+  [ "$V6_ADDRESS" = yes ]
 }
 
 save_cmd() { if [ "$1" = ipv4 ]; then echo iptables-save; else echo ip6tables-save; fi; }
-restore_cmd() { if [ "$1" = ipv4 ]; then echo iptables-restore; else echo ip6tables-restore; fi; }
-tables_cmd() { if [ "$1" = ipv4 ]; then echo iptables; else echo ip6tables; fi; }
+# The family's tools as variables: SAVE, RESTORE, TABLES.
+tools_of() { if [ "$1" = ipv4 ]; then SAVE=iptables-save RESTORE=iptables-restore TABLES=iptables; else SAVE=ip6tables-save RESTORE=ip6tables-restore TABLES=ip6tables; fi; }
 
 # iptables-save without its date comments: the form that is compared and backed up.
 # Fails only when iptables-save fails (an empty ruleset is fine).
 save_rules() {
-  _saved=$($(save_cmd "$1")) || return 1
-  [ -z "$_saved" ] || printf '%s\n' "$_saved" | grep -v '^#'
+  tools_of "$1"
+  _saved=$($SAVE) || return 1
+  [ -z "$_saved" ] || printf '%s\n' "$_saved" | sed '/^#/d'
   return 0
 }
 
 # Normalised for comparison: no comments, no packet counters.
-normalise() { grep -v '^#' | sed 's/ \[[0-9]*:[0-9]*\]$//'; }
+normalise() { sed '/^#/d; s/ \[[0-9]*:[0-9]*\]$//'; }
+
+# save_rules | normalise, with one process fewer.
+saved_normalised() {
+  tools_of "$1"
+  _saved=$($SAVE) || return 1
+  [ -z "$_saved" ] || printf '%s\n' "$_saved" | normalise
+  return 0
+}
+
+# The first 16 hex digits of the sha256 of stdin.
+short_sha() { _sum=$(sha256sum); printf '%.16s' "$_sum"; }
 
 # The awk program that tells Kuma's lines from everybody else's (iptables-save input; the
 # restore format of kumactl's dry runs, `* nat` and `-I CHAIN N`, is understood too).
@@ -155,22 +175,26 @@ foreign_lines() { awk -v want=foreign -v marker="$MARKER" -v skip_tables="${1:-}
 # Facts of one family, as shell variables: HAS_KUMA, UNMARKED, FINGERPRINT.
 family_facts() {
   HAS_KUMA=false UNMARKED=false FINGERPRINT=''
-  rules=$(save_rules "$1" | normalise)
+  rules=$(saved_normalised "$1")
   kuma=$(printf '%s\n' "$rules" | kuma_lines)
   [ -n "$kuma" ] || return 0
   HAS_KUMA=true
-  if printf '%s\n' "$kuma" | grep '^[a-z]*: -A' | grep -qv "$MARKER"; then UNMARKED=true; fi
-  FINGERPRINT=$(printf '%s\n' "$kuma" | sha256sum | cut -c1-16)
+  if printf '%s\n' "$kuma" | awk -v m="$MARKER" '/^[a-z]*: -A/ && !index($0, m) { f = 1 } END { exit !f }'; then UNMARKED=true; fi
+  FINGERPRINT=$(printf '%s\n' "$kuma" | short_sha)
 }
 
 # The nameservers kumactl reads, fingerprinted: DNS rules depend on them.
-resolv_fingerprint() { { grep '^[[:space:]]*nameserver' /etc/resolv.conf 2>/dev/null || true; } | sha256sum | cut -c1-16; }
+resolv_fingerprint() { { grep '^[[:space:]]*nameserver' /etc/resolv.conf 2>/dev/null || true; } | short_sha; }
 
 # --- JSON ------------------------------------------------------------------
 
 # A JSON string: backslash and quote escaped, tabs made spaces, other control characters
 # dropped, lines joined with \n.
 json_str() {
+  case "$1" in
+    *[!A-Za-z0-9\ ._:/,@%+=-]*) ;;
+    *) printf '"%s"' "$1"; return 0 ;;
+  esac
   printf '%s' "$1" | tr '\t' ' ' | tr -d '\001-\010\013-\037' | sed 's/\\/\\\\/g; s/"/\\"/g' |
     awk 'BEGIN { printf "\"" } { if (NR > 1) printf "\\n"; printf "%s", $0 } END { printf "\"" }'
 }
@@ -182,7 +206,7 @@ age_of() { _m=$(stat -c %Y "$1" 2>/dev/null) || _m=0; echo $(($(date +%s) - _m))
 
 # True when the section of run $1 is alive (its pid file names a live process of that run).
 section_alive() {
-  _pid=$(cat "$STATE_DIR/runs/$1/pid" 2>/dev/null) || return 1
+  { read -r _pid < "$STATE_DIR/runs/$1/pid"; } 2>/dev/null || return 1
   is_number "$_pid" || return 1
   kill -0 "$_pid" 2>/dev/null || return 1
   # Guard against a recycled pid: the process must be this run's section.
@@ -230,15 +254,30 @@ wait_for_lock() {
 
 # --- detect ----------------------------------------------------------------
 
-recorded_field() { [ -f "$STATE_DIR/state" ] && sed -n "s/^$1=//p" "$STATE_DIR/state" | head -n 1; return 0; }
+# What the last upgrade recorded (the state file, `key=value` lines; the first of a key
+# counts): REC_version, REC_args, REC_resolv, REC_ipv4, REC_ipv6. Read without a process.
+load_state() {
+  REC_version='' REC_args='' REC_resolv='' REC_ipv4='' REC_ipv6='' _seen=' '
+  [ -f "$STATE_DIR/state" ] || return 0
+  while IFS= read -r _line || [ -n "$_line" ]; do
+    _key=${_line%%=*}
+    [ "$_key" != "$_line" ] || continue
+    case "$_seen" in *" $_key "*) continue ;; esac
+    _seen="$_seen$_key "
+    case "$_key" in
+      version|args|resolv|ipv4|ipv6) eval "REC_$_key=\${_line#*=}" ;;
+    esac
+  done < "$STATE_DIR/state"
+}
 
 # The version a host runs, guessed from the kumactl versions installed beside the target:
 # the newest other version, else the target itself.
 guess_from() {
-  dir=$(dirname "$(dirname "$(dirname "$KUMACTL")")")
+  # dirname three times, e.g. /opt/kuma/2.10.1/bin/kumactl -> /opt/kuma.
+  case "$KUMACTL" in /*/*/*/*) dir=${KUMACTL%/*/*/*} ;; *) dir=$(dirname "$(dirname "$(dirname "$KUMACTL")")") ;; esac
   for f in "$dir"/*/bin/kumactl; do
     [ -x "$f" ] || continue
-    v=$(basename "$(dirname "$(dirname "$f")")")
+    v=${f%/bin/kumactl}; v=${v##*/}
     [ "$v" = "$VERSION" ] || echo "$v"
   done | sort -t. -k1,1nr -k2,2nr -k3,3nr | head -n 1 | grep . || { [ -x "$KUMACTL" ] && echo "$VERSION"; }
   return 0
@@ -249,7 +288,8 @@ guess_from() {
 # control plane.
 kumactl_version() {
   _home=$(mktemp -d) || return 0
-  HOME=$_home timeout 20 "$KUMACTL" version 2>/dev/null < /dev/null | sed -n 's/^Client: [^0-9]*\([0-9][^ ]*\).*/\1/p' | head -n 1
+  HOME=$_home timeout 20 "$KUMACTL" version 2>/dev/null < /dev/null |
+    sed -n '/^Client: [^0-9]*[0-9]/{s/^Client: [^0-9]*\([0-9][^ ]*\).*/\1/p;q;}'
   rm -rf "$_home"
 }
 
@@ -257,20 +297,21 @@ kumactl_version() {
 # per-family JSON in FAMILIES_JSON.
 compute_plan() {
   KUMACTL_PRESENT=false KUMACTL_VERSION=''
+  init_families
+  load_state
   if [ -x "$KUMACTL" ]; then KUMACTL_PRESENT=true; KUMACTL_VERSION=$(kumactl_version); fi
   any_kuma=false any_unmarked=false stale_family='' fingerprints_match=true FAMILIES_JSON=''
-  for fam in $(families); do
+  for fam in $FAMS; do
     family_facts "$fam"
     installed=false; family_installed "$fam" && installed=true
     [ "$HAS_KUMA" = true ] && any_kuma=true
     [ "$UNMARKED" = true ] && any_unmarked=true
     [ "$HAS_KUMA" = true ] && [ "$installed" = false ] && stale_family=$fam
-    [ "$FINGERPRINT" = "$(recorded_field "$fam")" ] || fingerprints_match=false
+    eval "_recorded=\$REC_$fam"
+    [ "$FINGERPRINT" = "$_recorded" ] || fingerprints_match=false
     FAMILIES_JSON="$FAMILIES_JSON${FAMILIES_JSON:+,}\"$fam\":{\"kuma_rules\":$HAS_KUMA,\"unmarked\":$UNMARKED,\"target_installs\":$installed,\"fingerprint\":$(json_str "$FINGERPRINT")}"
   done
-  rec_version=$(recorded_field version)
-  rec_args=$(recorded_field args)
-  rec_resolv=$(recorded_field resolv)
+  rec_version=$REC_version rec_args=$REC_args rec_resolv=$REC_resolv
   resolv_same=true
   [ "$DNS" = yes ] && [ "$rec_resolv" != "$(resolv_fingerprint)" ] && resolv_same=false
   FROM=none
@@ -311,7 +352,7 @@ cmd_detect() {
   # time: when the plan was made (host clock), for apply --not-before.
   printf '{"kumactl":{"path":%s,"present":%s,"version":%s},"families":{%s},"recorded_version":%s,"from":%s,"to":%s,"action":"%s","flush":%s,"reason":%s,"time":%s}\n' \
     "$(json_str "$KUMACTL")" "$KUMACTL_PRESENT" "$(json_str "$KUMACTL_VERSION")" "$FAMILIES_JSON" \
-    "$(json_str "$(recorded_field version)")" "$(json_str "$FROM")" "$(json_str "$VERSION")" \
+    "$(json_str "$REC_version")" "$(json_str "$FROM")" "$(json_str "$VERSION")" \
     "$ACTION" "$FLUSH" "$(json_str "$REASON")" "$(date +%s)"
 }
 
@@ -326,14 +367,15 @@ ALL_MODE_TABLES='nat raw mangle'
 flush_family() {
   fam=$1
   if [ "$FLUSH_MODE" = all ]; then
-    cmd=$(tables_cmd "$fam")
-    $cmd --table nat --flush && $cmd --table nat --delete-chain &&
-      $cmd --table raw --flush && $cmd --table mangle --flush
+    tools_of "$fam"
+    $TABLES --table nat --flush && $TABLES --table nat --delete-chain &&
+      $TABLES --table raw --flush && $TABLES --table mangle --flush
     return
   fi
   rest=$(save_rules "$fam" | rest_lines) || return 1
-  printf '%s\n' "$rest" | $(restore_cmd "$fam") --test || { log "$fam: iptables-restore --test refused the flushed rules"; return 1; }
-  printf '%s\n' "$rest" | $(restore_cmd "$fam")
+  tools_of "$fam"
+  printf '%s\n' "$rest" | $RESTORE --test || { log "$fam: iptables-restore --test refused the flushed rules"; return 1; }
+  printf '%s\n' "$rest" | $RESTORE
 }
 
 # DNS redirection is expected in a family when asked for and kumactl has a nameserver of
@@ -348,28 +390,51 @@ dns_expected() {
   fi
 }
 
+# What must be in a family the target installs: Kuma's four chains, the hooks, the marker,
+# DNS. $1 the family, $2 its rules (normalised), $3 Kuma's lines of them. Prints the first
+# thing wrong, in this order, and fails then.
+check_installed_rules() {
+  inbound=yes
+  case " $ARGS " in *" --redirect-inbound=false "*|*" --redirect-inbound false "*) inbound=no ;; esac
+  dns=no dns_missing=no
+  dns_expected "$1" && dns=yes
+  # One pass for what must be there.
+  printf '%s\n' "$2" | awk -v fam="$1" -v inbound="$inbound" -v dns="$dns" '
+    /^:KUMA_MESH_INBOUND / { c1 = 1 } /^:KUMA_MESH_OUTBOUND / { c2 = 1 }
+    /^:KUMA_MESH_INBOUND_REDIRECT / { c3 = 1 } /^:KUMA_MESH_OUTBOUND_REDIRECT / { c4 = 1 }
+    /^-A PREROUTING -p tcp .*-j KUMA_MESH_INBOUND$/ { pre = 1 }
+    /^-A OUTPUT -p tcp .*-j KUMA_MESH_OUTBOUND$/ { out = 1 }
+    /^-A OUTPUT .*--dport 53 .*-j REDIRECT --to-ports/ { redirect = 1 }
+    END {
+      if (!c1) m = "chain KUMA_MESH_INBOUND is missing"
+      else if (!c2) m = "chain KUMA_MESH_OUTBOUND is missing"
+      else if (!c3) m = "chain KUMA_MESH_INBOUND_REDIRECT is missing"
+      else if (!c4) m = "chain KUMA_MESH_OUTBOUND_REDIRECT is missing"
+      else if (inbound == "yes" && !pre) m = "PREROUTING hook missing"
+      else if (!out) m = "OUTPUT hook missing"
+      if (m != "") { print fam ": " m; exit 1 }
+      exit (dns == "yes" && !redirect) ? 3 : 0
+    }'
+  case $? in
+    0) ;;
+    3) dns_missing=yes ;;
+    *) return 1 ;;
+  esac
+  if [ "$WANT_MARKER" = yes ] && printf '%s\n' "$3" | awk -v m="$MARKER" '/: -A/ && !index($0, m) { f = 1 } END { exit !f }'; then
+    echo "$1: rules without the $MARKER marker"; return 1
+  fi
+  [ "$dns_missing" = no ] || { echo "$1: DNS redirect missing"; return 1; }
+}
+
 # Checks one family after the install: Kuma's four chains, the hooks, the marker, DNS —
 # or no Kuma rules at all in a family the target does not install — and that every rule
 # and chain that is not Kuma's is still there, in the same order. Prints what is wrong.
 verify_family() {
   fam=$1 backup=$2
-  now=$(save_rules "$fam" | normalise)
+  now=$(saved_normalised "$fam")
   kuma=$(printf '%s\n' "$now" | kuma_lines)
   if family_installed "$fam"; then
-    for chain in KUMA_MESH_INBOUND KUMA_MESH_OUTBOUND KUMA_MESH_INBOUND_REDIRECT KUMA_MESH_OUTBOUND_REDIRECT; do
-      printf '%s\n' "$now" | grep -q "^:$chain " || { echo "$fam: chain $chain is missing"; return 1; }
-    done
-    case " $ARGS " in
-      *" --redirect-inbound=false "*|*" --redirect-inbound false "*) ;;
-      *) printf '%s\n' "$now" | grep -q '^-A PREROUTING -p tcp .*-j KUMA_MESH_INBOUND$' || { echo "$fam: PREROUTING hook missing"; return 1; } ;;
-    esac
-    printf '%s\n' "$now" | grep -q '^-A OUTPUT -p tcp .*-j KUMA_MESH_OUTBOUND$' || { echo "$fam: OUTPUT hook missing"; return 1; }
-    if [ "$WANT_MARKER" = yes ] && printf '%s\n' "$kuma" | grep ': -A' | grep -qv "$MARKER"; then
-      echo "$fam: rules without the $MARKER marker"; return 1
-    fi
-    if dns_expected "$fam" && ! printf '%s\n' "$now" | grep -q '^-A OUTPUT .*--dport 53 .*-j REDIRECT --to-ports'; then
-      echo "$fam: DNS redirect missing"; return 1
-    fi
+    check_installed_rules "$fam" "$now" "$kuma" || return 1
   elif [ -n "$kuma" ]; then
     echo "$fam: Kuma rules left in a family the target does not install"; return 1
   fi
@@ -383,11 +448,12 @@ verify_family() {
 # Restores one family from its backup, removing tables the backup did not have.
 restore_family() {
   fam=$1 backup=$2
-  $(restore_cmd "$fam") < "$backup" || return 1
+  tools_of "$fam"
+  $RESTORE < "$backup" || return 1
   for table in $(save_rules "$fam" | sed -n 's/^\*//p'); do
-    grep -qx "\*$table" "$backup" || printf '*%s\nCOMMIT\n' "$table" | $(restore_cmd "$fam") || return 1
+    grep -qx "\*$table" "$backup" || printf '*%s\nCOMMIT\n' "$table" | $RESTORE || return 1
   done
-  [ "$(save_rules "$fam" | normalise)" = "$(normalise < "$backup")" ]
+  [ "$(saved_normalised "$fam")" = "$(normalise < "$backup")" ]
 }
 
 # Runs the install within TIMEOUT; sets RC. The signals the section ignores are reset for
@@ -410,7 +476,7 @@ critical_section() {
   compute_plan
   log "plan: $ACTION ($REASON)"
   if [ "$ACTION" = nothing ]; then finish ok "$REASON"; return; fi
-  fams=$(families)
+  fams=$FAMS
   for fam in $fams; do
     save_rules "$fam" > "$BACKUP_DIR/$stamp.$fam.rules" || { finish failed "backup of $fam failed: $(save_cmd "$fam") did not work"; return; }
     log "backup: $BACKUP_DIR/$stamp.$fam.rules"
@@ -455,7 +521,7 @@ record() {
     echo "resolv=$(resolv_fingerprint)"
     echo "time=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
     echo "run=$RUN_ID"
-    for fam in $(families); do family_facts "$fam"; echo "$fam=$FINGERPRINT"; done
+    for fam in $FAMS; do family_facts "$fam"; echo "$fam=$FINGERPRINT"; done
   } > "$STATE_DIR/state.tmp" && mv "$STATE_DIR/state.tmp" "$STATE_DIR/state"
 }
 
@@ -466,7 +532,8 @@ finish() {
 
 # Waits for the section of RUN_DIR and prints its outcome as JSON (the message also on
 # stderr when it failed). $1: at most this many 0.2 s ticks (default --wait-max; 0: no limit);
-# $2: the message when the section is still running then.
+# $2: the message when the section is still running then. Whether the section still lives
+# is asked every fifth tick (it costs processes; the outcome file costs none).
 report_outcome() {
   waited=0 ticks=${1:-$((WAIT_MAX * 5))} running_msg=${2:-the upgrade is still running on the host}
   while [ ! -f "$RUN_DIR/outcome" ]; do
@@ -475,7 +542,9 @@ report_outcome() {
     fi
     # No live section: it has not written its pid yet (it gets 15 s), or it is gone.
     lost=false
-    if [ -f "$RUN_DIR/pid" ]; then
+    if [ $((waited % 5)) -ne 0 ]; then
+      :
+    elif [ -f "$RUN_DIR/pid" ]; then
       section_alive "$RUN_ID" || lost=true
     elif [ "$(age_of "$RUN_DIR")" -ge 15 ]; then
       lost=true
@@ -487,10 +556,11 @@ report_outcome() {
     fi
     sleep 0.2; waited=$((waited + 1))
   done
-  status=$(sed -n 1p "$RUN_DIR/outcome") msg=$(sed -n 2p "$RUN_DIR/outcome")
+  { IFS= read -r status; IFS= read -r msg; } < "$RUN_DIR/outcome"
+  _backup=''; { IFS= read -r _backup < "$RUN_DIR/backup"; } 2>/dev/null
   changed=false; [ "$status" = changed ] && changed=true
   printf '{"status":"%s","changed":%s,"msg":%s,"backup":%s,"run_dir":%s}\n' "$status" "$changed" \
-    "$(json_str "$msg")" "$(json_str "$(cat "$RUN_DIR/backup" 2>/dev/null)")" "$(json_str "$RUN_DIR")"
+    "$(json_str "$msg")" "$(json_str "$_backup")" "$(json_str "$RUN_DIR")"
   case "$status" in ok|changed) return 0 ;; esac
   echo "$msg" >&2
   [ "$status" = restore-mismatch ] && return 4
@@ -580,6 +650,21 @@ cmd_verify() {
 
 file_arg() { [ $# -eq 1 ] && [ -r "$1" ] || die "give one readable iptables-save file"; }
 
+# check-rules ipv4|ipv6 FILE [OPTIONS]: what verify checks in a family the target installs,
+# on a saved file (--args, --dns and --marker as for verify).
+cmd_check_rules() {
+  case "${1:-}" in ipv4|ipv6) ;; *) die "check-rules needs a family (ipv4 or ipv6), then a file" ;; esac
+  fam=$1
+  shift
+  file_arg "${1:-}"
+  file=$1
+  shift
+  parse_options "$@"
+  now=$(normalise < "$file")
+  check_installed_rules "$fam" "$now" "$(printf '%s\n' "$now" | kuma_lines)" || return 1
+  echo "$fam: ok"
+}
+
 sub=${1:-}
 [ $# -gt 0 ] && shift
 case "$sub" in
@@ -591,5 +676,6 @@ case "$sub" in
   kuma-lines) file_arg "$@"; normalise < "$1" | kuma_lines ;;
   rest-lines) file_arg "$@"; normalise < "$1" | rest_lines ;;
   foreign-lines) file_arg "$@"; normalise < "$1" | foreign_lines ;;
-  *) die "usage: tproxy.sh detect|apply|verify|abort OPTIONS, or kuma-lines|rest-lines|foreign-lines FILE" ;;
+  check-rules) cmd_check_rules "$@" ;;
+  *) die "usage: tproxy.sh detect|apply|verify|abort OPTIONS, kuma-lines|rest-lines|foreign-lines FILE, or check-rules ipv4|ipv6 FILE" ;;
 esac

@@ -152,3 +152,58 @@ describe('tproxy.sh options', () => {
     expect(r.stderr).not.toMatch(/parameter not set|unbound/);
   });
 });
+
+describe('tproxy.sh check-rules: what verify checks in a family the target installs', () => {
+  const DEFAULT = readFileSync(join(DATA, 'v2.9-comments-default.ipv4.nft.golden.rules'), 'utf8');
+  const ALL_DNS = readFileSync(join(DATA, 'v2.9-comments-multiflags-redirect-all-dns.ipv4.nft.golden.rules'), 'utf8');
+  const OLD = readFileSync(join(DATA, 'v2.8-redirect-dns.ipv4.nft.rules'), 'utf8');
+  const without = (text: string, re: RegExp): string => text.split('\n').filter((l) => !re.test(l)).join('\n');
+  const check = (text: string, ...options: string[]) => {
+    const file = join(work, `check-${Math.random().toString(36).slice(2)}.rules`);
+    writeFileSync(file, text);
+    return tproxy(['check-rules', 'ipv4', file, ...options]);
+  };
+  // --redirect-all-dns-traffic makes DNS expected whatever this machine's resolv.conf says.
+  const dnsOn = ['--dns', 'yes', '--args', '--redirect-all-dns-traffic'];
+
+  it.each([
+    ['2.9 default rules, no DNS asked', DEFAULT, [], 'ipv4: ok'],
+    ['2.9 rules with DNS redirected, DNS asked', ALL_DNS, dnsOn, 'ipv4: ok'],
+    ['2.9 default rules, DNS asked', DEFAULT, dnsOn, 'ipv4: DNS redirect missing'],
+    ['2.8 rules (no marker)', OLD, [], 'ipv4: rules without the kuma/mesh/transparent/proxy marker'],
+    ['2.8 rules, marker not wanted', OLD, ['--marker', 'no'], 'ipv4: ok'],
+    ['a chain gone', without(DEFAULT, /^:KUMA_MESH_INBOUND_REDIRECT /), [], 'ipv4: chain KUMA_MESH_INBOUND_REDIRECT is missing'],
+    ['the first chain gone (reported first)', without(DEFAULT, /^:KUMA_MESH_(INBOUND|OUTBOUND) /), [], 'ipv4: chain KUMA_MESH_INBOUND is missing'],
+    ['the PREROUTING hook gone', without(DEFAULT, /^-A PREROUTING .*-j KUMA_MESH_INBOUND$/), [], 'ipv4: PREROUTING hook missing'],
+    ['the PREROUTING hook gone, inbound not redirected', without(DEFAULT, /^-A PREROUTING .*-j KUMA_MESH_INBOUND$/), ['--args', '--redirect-inbound=false'], 'ipv4: ok'],
+    ['the OUTPUT hook gone', without(DEFAULT, /^-A OUTPUT .*-j KUMA_MESH_OUTBOUND$/), [], 'ipv4: OUTPUT hook missing'],
+  ])('%s: %j', (_name, text, options, expected) => {
+    const r = check(text, ...(options as string[]));
+    expect(r.stdout.trim()).toBe(expected);
+    expect(r.code).toBe(expected.endsWith(': ok') ? 0 : 1);
+  });
+
+  it('needs a family and a readable file', () => {
+    expect(tproxy(['check-rules', 'ipv5', '/dev/null'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/needs a family/) });
+    expect(tproxy(['check-rules', 'ipv4', join(work, 'nope')])).toMatchObject({ code: 2, stderr: expect.stringMatching(/readable iptables-save file/) });
+  });
+});
+
+describe('tproxy.sh JSON strings', () => {
+  it.each([
+    ['plain text 2.10.1: a/b, c=d @e%f+g', '"plain text 2.10.1: a/b, c=d @e%f+g"'],
+    ['', '""'],
+    ['say "hi"', '"say \\"hi\\""'],
+    ['back\\slash', '"back\\\\slash"'],
+    ['two\nlines', '"two\\nlines"'],
+    ['tab\there', '"tab here"'],
+    ['bell\u0007', '"bell"'],
+    ['%s %d', '"%s %d"'],
+  ])('%j -> %s (valid JSON, same text)', (text, expected) => {
+    const lib = join(work, 'json-str.sh');
+    writeFileSync(lib, readFileSync(SCRIPT, 'utf8').match(/^json_str\(\) \{[\s\S]*?^\}/m)![0]);
+    const r = spawnSync('dash', ['-c', `. "$1"; json_str "$2"`, 'x', lib, text], { encoding: 'utf8' });
+    expect(r.stdout).toBe(expected);
+    expect(typeof JSON.parse(r.stdout)).toBe('string');
+  });
+});
