@@ -7,17 +7,17 @@ import { BENCH, ROOT, TPX } from './paths.mjs';
 import { TARGET } from './fleet.mjs';
 
 /**
- * A copy of playbooks/upgrade.yaml that runs all hosts at once (`serial: "100%"`), next to a
- * link to playbooks/files. Written while the engine does not template `serial`; the rest of
- * the playbook is used as it is, so the copy follows the playbook's changes.
+ * The playbook tpx runs: playbooks/upgrade.yaml itself (all hosts at once through `-e serial`),
+ * or, with TPX_BENCH_STRATEGY=free, a copy with `strategy: free` (each host goes through its
+ * tasks without waiting for the others at every task), beside a link to playbooks/files.
  */
-export function writeAllAtOncePlaybook(workDir) {
+export function benchPlaybook(workDir) {
+  const strategy = process.env.TPX_BENCH_STRATEGY;
+  if (!strategy) return join(ROOT, 'playbooks', 'upgrade.yaml');
   const dir = join(workDir, 'playbook');
   mkdirSync(dir, { recursive: true });
   if (!existsSync(join(dir, 'files'))) symlinkSync(join(ROOT, 'playbooks', 'files'), join(dir, 'files'));
-  const text = readFileSync(join(ROOT, 'playbooks', 'upgrade.yaml'), 'utf8')
-    .replace(/^ {2}serial: .*$/m, '  serial: "100%"')
-    .replace(/^ {2}max_fail_percentage: .*$/m, '  max_fail_percentage: 0');
+  const text = readFileSync(join(ROOT, 'playbooks', 'upgrade.yaml'), 'utf8').replace(/^ {2}hosts: all$/m, `  hosts: all\n  strategy: ${strategy}`);
   const file = join(dir, 'upgrade.yaml');
   writeFileSync(file, text);
   return file;
@@ -27,7 +27,7 @@ export function writeAllAtOncePlaybook(workDir) {
 export const tpx = {
   name: 'tpx',
   prepare(fleet) {
-    fleet.tpxPlaybook = writeAllAtOncePlaybook(fleet.workDir);
+    fleet.tpxPlaybook = benchPlaybook(fleet.workDir);
   },
   command(fleet, runId, extraNodeArgs = []) {
     return {
@@ -37,6 +37,8 @@ export const tpx = {
         TPX, 'run', fleet.tpxPlaybook,
         '-i', fleet.state.inventoryFile,
         '-f', String(fleet.state.hosts.length),
+        '-e', 'serial=100%',
+        '-e', 'max_fail_percentage=0',
         '-e', `kuma_version=${TARGET}`,
         '-e', `kuma_package=${fleet.packageFile}`,
         '-e', `tpx_run_id=${runId}`,

@@ -4,7 +4,11 @@
 # Needs only POSIX sh (dash), awk, sed, grep, sha256sum, timeout, setsid, ip and
 # iptables-save/-restore (ip6tables-* for IPv6).
 #
-#   tproxy.sh detect  OPTIONS   read-only: what is installed, and the plan (JSON on stdout)
+#   tproxy.sh detect  OPTIONS   read-only: what is installed, and the plan (JSON on stdout);
+#                               with --install-helper PATH, when the upgrade will go ahead
+#                               (something to do, and the target kumactl present at the
+#                               target version or --package yes), it also copies itself to
+#                               PATH (0755, replaced atomically) unless PATH is the same
 #   tproxy.sh apply   OPTIONS   the critical section, detached from the SSH session:
 #                               backup -> flush (if needed) -> install -> verify -> record,
 #                               or restore the backup on any failure. Prints the outcome
@@ -25,7 +29,8 @@
 #
 # OPTIONS: --kumactl PATH --version V --args "ARGS" --flush-mode kuma|all
 #          --backup-dir DIR --state-dir DIR --timeout SECONDS --run-id ID --dns yes|no
-#          --marker yes|no --wait-max SECONDS --not-before EPOCH
+#          --marker yes|no --wait-max SECONDS --not-before EPOCH --install-helper PATH
+#          --package yes|no (detect: a package will be unpacked when kumactl is missing)
 #          (apply --not-before: an outcome of this run id older than EPOCH — detect's "time" —
 #          belongs to an earlier invocation, e.g. before a --retry-failed: it is archived as
 #          runs/ID@… and a new section starts.)
@@ -37,9 +42,12 @@ umask 077
 MARKER='kuma/mesh/transparent/proxy'
 PATH=/usr/local/sbin:/usr/sbin:/sbin:/usr/local/bin:/usr/bin:/bin
 export PATH
+# mktemp's directory: a TMPDIR that does not exist here (passed along by a caller) is not used.
+[ -d "${TMPDIR:-}" ] || TMPDIR=/tmp
+export TMPDIR
 
 KUMACTL='' VERSION='' ARGS='' FLUSH_MODE=kuma BACKUP_DIR=/var/lib/tpx/backups
-STATE_DIR=/var/lib/tpx/tproxy TIMEOUT=120 RUN_ID='' DNS=no WANT_MARKER=yes WAIT_MAX=0 NOT_BEFORE=0
+STATE_DIR=/var/lib/tpx/tproxy TIMEOUT=120 RUN_ID='' DNS=no WANT_MARKER=yes WAIT_MAX=0 NOT_BEFORE=0 INSTALL_HELPER='' PACKAGE=no
 
 die() { echo "tproxy.sh: $*" >&2; exit 2; }
 
@@ -61,6 +69,8 @@ parse_options() {
       --marker) WANT_MARKER=$2 ;;
       --wait-max) WAIT_MAX=$2 ;;
       --not-before) NOT_BEFORE=$2 ;;
+      --install-helper) INSTALL_HELPER=$2 ;;
+      --package) PACKAGE=$2 ;;
       *) die "unknown option $1" ;;
     esac
     shift 2
@@ -71,8 +81,9 @@ parse_options() {
   is_number "$NOT_BEFORE" || die "--not-before must be a number of seconds since the epoch"
   # The run id names a directory: keep it to a safe alphabet.
   case "$RUN_ID" in *[!A-Za-z0-9._-]*|.*) die "--run-id may only hold letters, digits, '.', '_' and '-' (and not start with '.')" ;; esac
-  case "$STATE_DIR$BACKUP_DIR" in *'
+  case "$STATE_DIR$BACKUP_DIR$INSTALL_HELPER" in *'
 '*) die "directories must not contain newlines" ;; esac
+  case "$INSTALL_HELPER" in ''|/?*) ;; *) die "--install-helper must be an absolute path" ;; esac
 }
 
 # --- iptables helpers -------------------------------------------------------
@@ -343,17 +354,41 @@ compute_plan() {
   return 0
 }
 
+# --install-helper PATH: this script copied to PATH, 0755, through a temporary file and a
+# rename (a section running the old one keeps reading it), unless PATH holds the same bytes;
+# only when the plan (compute_plan) goes ahead, so that a host the run will refuse or leave
+# alone is not touched. HELPER: installed, same, or nothing.
+install_helper() {
+  HELPER=''
+  [ -n "$INSTALL_HELPER" ] || return 0
+  case "$ACTION" in install|flush-install) ;; *) return 0 ;; esac
+  if [ "$KUMACTL_PRESENT" = true ]; then
+    [ "$KUMACTL_VERSION" = "$VERSION" ] || return 0
+  else
+    [ "$PACKAGE" = yes ] || return 0
+  fi
+  if cmp -s "$0" "$INSTALL_HELPER" 2>/dev/null; then HELPER=same; return 0; fi
+  _dir=${INSTALL_HELPER%/*}
+  _dir=${_dir:-/}
+  { [ -d "$_dir" ] || (umask 022 && mkdir -p "$_dir"); } &&
+    _tmp=$(mktemp "$_dir/.tproxy.sh.XXXXXX") &&
+    { cat "$0" > "$_tmp" && chmod 0755 "$_tmp" && mv -f "$_tmp" "$INSTALL_HELPER" || { rm -f "$_tmp"; false; }; } ||
+    { echo "tproxy.sh: cannot install the helper at $INSTALL_HELPER" >&2; exit 1; }
+  HELPER=installed
+}
+
 cmd_detect() {
   # Rules half-way through another run's section are no basis for a plan: wait for it.
   busy=''
   wait_for_lock "$((TIMEOUT + 30))" || busy=$(lock_holder)
   compute_plan
   if [ -n "$busy" ]; then ACTION=busy REASON="another upgrade (run $busy) is still working on this host"; fi
+  install_helper
   # time: when the plan was made (host clock), for apply --not-before.
-  printf '{"kumactl":{"path":%s,"present":%s,"version":%s},"families":{%s},"recorded_version":%s,"from":%s,"to":%s,"action":"%s","flush":%s,"reason":%s,"time":%s}\n' \
+  printf '{"kumactl":{"path":%s,"present":%s,"version":%s},"families":{%s},"recorded_version":%s,"from":%s,"to":%s,"action":"%s","flush":%s,"reason":%s,"helper":"%s","time":%s}\n' \
     "$(json_str "$KUMACTL")" "$KUMACTL_PRESENT" "$(json_str "$KUMACTL_VERSION")" "$FAMILIES_JSON" \
     "$(json_str "$REC_version")" "$(json_str "$FROM")" "$(json_str "$VERSION")" \
-    "$ACTION" "$FLUSH" "$(json_str "$REASON")" "$(date +%s)"
+    "$ACTION" "$FLUSH" "$(json_str "$REASON")" "$HELPER" "$(date +%s)"
 }
 
 # --- the critical section ---------------------------------------------------
@@ -476,6 +511,11 @@ critical_section() {
   compute_plan
   log "plan: $ACTION ($REASON)"
   if [ "$ACTION" = nothing ]; then finish ok "$REASON"; return; fi
+  # The target must be what it says (a package unpacked since detect is checked here).
+  if [ "$KUMACTL_PRESENT" = false ]; then finish failed "$KUMACTL is not on the host; nothing was changed"; return; fi
+  if [ "$KUMACTL_VERSION" != "$VERSION" ]; then
+    finish failed "$KUMACTL reports version ${KUMACTL_VERSION:-nothing}, not $VERSION; nothing was changed"; return
+  fi
   fams=$FAMS
   for fam in $fams; do
     save_rules "$fam" > "$BACKUP_DIR/$stamp.$fam.rules" || { finish failed "backup of $fam failed: $(save_cmd "$fam") did not work"; return; }

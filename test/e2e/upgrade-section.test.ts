@@ -52,4 +52,36 @@ describe.skipIf(!labSupported())('tproxy.sh critical section', () => {
     const next = await helper(`apply ${OPTS} --run-id run-c`);
     expect(JSON.parse(next.stdout)).toMatchObject({ status: 'ok', changed: false });
   });
+
+  it('detect --install-helper puts the helper in place only when the upgrade goes ahead, once (0755, by rename); a section refuses a kumactl of another version and touches nothing', { timeout: 60_000 }, async () => {
+    const copy = '/var/lib/tpx/other/bin/tproxy.sh';
+    await onHost(lab.state, 'mesh-01', `rm -rf /var/lib/tpx/other /tmp/d && mkdir -p /tmp/d && cat > /tmp/d/tproxy.sh`, readFileSync(`${REPO}/playbooks/files/tproxy.sh`, 'utf8'));
+    const detect = async (extra = '') => {
+      const r = await hostExec(lab.state, 'mesh-01', `sh /tmp/d/tproxy.sh detect ${OPTS} --install-helper ${copy} ${extra}`, { timeoutMs: 30_000 });
+      expect(r.code, r.stderr).toBe(0);
+      return JSON.parse(r.stdout) as { action: string; helper: string };
+    };
+    // Upgraded by the test before: nothing to do, nothing installed.
+    expect(await detect()).toMatchObject({ action: 'nothing', helper: '' });
+    expect(await onHost(lab.state, 'mesh-01', 'ls /var/lib/tpx')).not.toMatch(/other/);
+    // Damaged Kuma rules: an install is planned, the helper goes in place.
+    await onHost(lab.state, 'mesh-01', 'iptables -t nat -F KUMA_MESH_INBOUND');
+    expect(await detect()).toMatchObject({ action: 'install', helper: 'installed' });
+    const installed = await onHost(lab.state, 'mesh-01', `stat -c '%a %i' ${copy} && cmp ${copy} /tmp/d/tproxy.sh && echo same && stat -c %a /var/lib/tpx/other/bin`);
+    expect(installed).toMatch(/^755 \d+\nsame\n755\n$/);
+    expect(await detect()).toMatchObject({ helper: 'same' });
+    // Unchanged: not rewritten (same inode).
+    expect((await onHost(lab.state, 'mesh-01', `stat -c '%a %i' ${copy}`)).trim()).toBe(installed.split('\n')[0]);
+    expect((await hostExec(lab.state, 'mesh-01', `sh /tmp/d/tproxy.sh detect ${OPTS} --install-helper relative/path`)).stderr).toMatch(/--install-helper must be an absolute path/);
+
+    // A kumactl that says it is another version: detect installs nothing, and the section
+    // fails before any backup or flush.
+    await onHost(lab.state, 'mesh-01', `rm -rf /var/lib/tpx/other && mv ${BIN}/kumactl ${BIN}/kumactl.slow && printf '#!/bin/sh\necho "Client: Kuma 2.9.9"\n' > ${BIN}/kumactl && chmod 755 ${BIN}/kumactl`);
+    expect(await detect('--package yes')).toMatchObject({ action: 'install', helper: '' });
+    const before = await onHost(lab.state, 'mesh-01', 'iptables-save | grep -v "^#"; ls /var/lib/tpx; ls /var/lib/tpx/backups | wc -l');
+    const wrong = await helper(`apply ${OPTS} --run-id run-d`);
+    expect(wrong.code).toBe(1);
+    expect(JSON.parse(wrong.stdout)).toMatchObject({ status: 'failed', msg: `${BIN}/kumactl reports version 2.9.9, not ${TARGET}; nothing was changed` });
+    expect(await onHost(lab.state, 'mesh-01', 'iptables-save | grep -v "^#"; ls /var/lib/tpx; ls /var/lib/tpx/backups | wc -l')).toBe(before);
+  });
 });
