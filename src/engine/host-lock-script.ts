@@ -43,6 +43,8 @@ function q(value: string): string {
  * or nothing: with it a recycled PID is told from the process it once was.
  */
 const START_OF = 'start_of() { _s=""; read -r _s < "/proc/$1/stat" 2>/dev/null || return 0; set -- ${_s##*) }; shift 19; echo "$1"; }';
+/** `start_at PID`: the same into `$_st`, without the fork of a `$(start_of PID)`. */
+const START_AT = 'start_at() { _st=""; _s=""; read -r _s < "/proc/$1/stat" 2>/dev/null || return 0; set -- ${_s##*) }; shift 19; _st=$1; }';
 
 // $1 the SSH session's process and $2 its start time, $3 the lock file, $4 the grace, $5 the
 // phase file; fd 9 holds the lock. While the session lives, the keeper notes its channels'
@@ -50,15 +52,16 @@ const START_OF = 'start_of() { _s=""; read -r _s < "/proc/$1/stat" 2>/dev/null |
 // start times. When it is gone, the keeper waits for the commands it left behind (a killed
 // tpx does not stop them), then the grace. A session is still there while its leader is
 // (same start time) or, the leader gone, any process is in it (Linux does not hand out a
-// PID that is still some session's id).
+// PID that is still some session's id). It polls once a second, and each poll starts one
+// process (the sleep): at 200 hosts, every process a keeper starts is 200 on the fleet.
 const KEEPER = [
-  START_OF,
-  'left() { for e in $sids; do s=${e%%:*}; if [ -d "/proc/$s" ]; then [ "$(start_of "$s")" = "${e#*:}" ] && return 0; elif command -v pgrep >/dev/null 2>&1 && pgrep -s "$s" >/dev/null 9<&-; then return 0; fi; done; return 1; }',
+  START_AT,
+  'left() { for e in $sids; do s=${e%%:*}; if [ -d "/proc/$s" ]; then start_at "$s"; [ "$_st" = "${e#*:}" ] && return 0; elif command -v pgrep >/dev/null 2>&1 && pgrep -s "$s" >/dev/null 9<&-; then return 0; fi; done; return 1; }',
   'sids=""',
-  'while [ "$(start_of "$1")" = "$2" ] && [ -e "$3" ]; do',
+  'while start_at "$1" && [ "$_st" = "$2" ] && [ -e "$3" ]; do',
   '  c=""; read -r c < "/proc/$1/task/$1/children" 2>/dev/null',
-  '  for p in $c; do case " $sids " in *" $p:"*) ;; *) sids="$sids $p:$(start_of "$p")" ;; esac; done',
-  '  sleep 0.5 9<&-',
+  '  for p in $c; do case " $sids " in *" $p:"*) ;; *) start_at "$p"; sids="$sids $p:$_st" ;; esac; done',
+  '  sleep 1 9<&-',
   'done',
   'if [ -e "$3" ] && left; then',
   '  echo orphans > "$5.$$" && mv -f "$5.$$" "$5"',
