@@ -47,7 +47,7 @@ export PATH
 export TMPDIR
 
 KUMACTL='' VERSION='' ARGS='' FLUSH_MODE=kuma BACKUP_DIR=/var/lib/tpx/backups
-STATE_DIR=/var/lib/tpx/tproxy TIMEOUT=120 RUN_ID='' DNS=no WANT_MARKER=yes WAIT_MAX=0 NOT_BEFORE=0 INSTALL_HELPER='' PACKAGE=no
+STATE_DIR=/var/lib/tpx/tproxy TIMEOUT=120 RUN_ID='' DNS=no WANT_MARKER=yes WAIT_MAX=0 NOT_BEFORE=0 INSTALL_HELPER='' PACKAGE=no LAUNCHED=''
 
 die() { echo "tproxy.sh: $*" >&2; exit 2; }
 
@@ -214,6 +214,14 @@ json_str() {
 
 # Seconds since a file or directory last changed (large when it does not exist).
 age_of() { _m=$(stat -c %Y "$1" 2>/dev/null) || _m=0; echo $(($(date +%s) - _m)); }
+
+# True when process $1 exists and is not a zombie (no process started).
+process_alive() {
+  _s=''
+  { read -r _s < "/proc/$1/stat"; } 2>/dev/null || return 1
+  set -- ${_s##*) }
+  [ "${1:-Z}" != Z ]
+}
 
 # True when the section of run $1 is alive (its pid file names a live process of that run).
 section_alive() {
@@ -580,13 +588,17 @@ report_outcome() {
     if [ "$ticks" -gt 0 ] && [ "$waited" -ge "$ticks" ]; then
       printf '{"status":"running","changed":false,"msg":%s}\n' "$(json_str "$running_msg")"; echo "$running_msg" >&2; return 3
     fi
-    # No live section: it has not written its pid yet (it gets 15 s), or it is gone.
+    # No live section: it is gone, or it has not written its pid yet. It is starting while
+    # the process this call started lives (a loaded host may take long to get there: 7 of
+    # 500 lab hosts took over 15 s); else it gets 60 s.
     lost=false
     if [ $((waited % 5)) -ne 0 ]; then
       :
     elif [ -f "$RUN_DIR/pid" ]; then
       section_alive "$RUN_ID" || lost=true
-    elif [ "$(age_of "$RUN_DIR")" -ge 15 ]; then
+    elif [ -n "$LAUNCHED" ] && process_alive "$LAUNCHED"; then
+      :
+    elif [ "$(age_of "$RUN_DIR")" -ge 60 ]; then
       lost=true
     fi
     if [ "$lost" = true ] && [ ! -f "$RUN_DIR/outcome" ]; then
@@ -653,6 +665,7 @@ cmd_apply() {
     if mkdir -p "$STATE_DIR/runs" && mkdir "$RUN_DIR" 2>/dev/null; then
       : > "$RUN_DIR/log"
       setsid sh "$0" __section "$@" < /dev/null >> "$RUN_DIR/log" 2>&1 &
+      LAUNCHED=$!
     else
       release_lock
     fi

@@ -2,7 +2,18 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ConnectionError } from '../../errors/connection-error.js';
 import type { Connection, ConnectionSpec, ExecOptions, ExecResult, PutOptions } from '../connection.js';
 import { connectSsh, type ConnectOptions } from './connect-ssh.js';
+import { SessionLimiter } from './session-limiter.js';
 import type { SshConnection } from './ssh-connection.js';
+
+/**
+ * SSH handshakes in flight at once, for the whole process. Each costs CPU on both ends (key
+ * exchange, signatures); hundreds at once on a small controller made every one of them slow,
+ * and some ran out of their connect timeout (33 of 500 lab hosts unreachable after 10 s).
+ * Queued ones wait without their timeout running. 64 at ~4 round trips each still connect a
+ * fleet 100 ms away at ~150 hosts a second.
+ */
+export const MAX_CONCURRENT_HANDSHAKES = 64;
+const processHandshakes = new SessionLimiter(MAX_CONCURRENT_HANDSHAKES);
 
 /** How a HostSession reconnects. */
 export interface ReconnectPolicy {
@@ -20,6 +31,8 @@ export interface ReconnectPolicy {
   readonly onConnect?: (conn: SshConnection) => Promise<void>;
   /** Runs on the live connection when the session is closed (e.g. releases the lock). */
   readonly beforeClose?: (conn: SshConnection) => Promise<void>;
+  /** Slots for handshakes in flight; default one process-wide gate of MAX_CONCURRENT_HANDSHAKES. */
+  readonly handshakes?: SessionLimiter;
 }
 
 const TRANSIENT = new Set(['closed', 'timeout', 'refused']);
@@ -89,13 +102,17 @@ export class HostSession implements Connection {
     const connect = this.options.connect ?? connectSsh;
     let delay = this.options.baseDelayMs ?? 500;
     for (let attempt = 1; ; attempt++) {
+      const release = await (this.options.handshakes ?? processHandshakes).acquire();
       try {
         return await connect(this.spec, this.options);
       } catch (err) {
+        release();
         const transient = err instanceof ConnectionError && TRANSIENT.has(err.kind);
         if (!transient || attempt >= attempts || this.options.signal?.aborted) throw err;
         await sleep(delay);
         delay = Math.min(delay * 2, this.options.maxDelayMs ?? 5_000);
+      } finally {
+        release();
       }
     }
   }

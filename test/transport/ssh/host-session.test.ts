@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConnectionError } from '../../../src/errors/connection-error.js';
 import type { ConnectionSpec } from '../../../src/transport/connection.js';
 import { HostSession } from '../../../src/transport/ssh/host-session.js';
+import { SessionLimiter } from '../../../src/transport/ssh/session-limiter.js';
 import type { SshConnection } from '../../../src/transport/ssh/ssh-connection.js';
 import { setUpFixture } from './support/client-setup.js';
 
@@ -34,6 +35,30 @@ describe('HostSession', () => {
     expect(err.kind).toBe('refused');
     expect(calls).toHaveLength(3);
     expect(calls[2] - calls[0]).toBeGreaterThanOrEqual(110); // 40 + 80
+  });
+
+  it('keeps handshakes in flight to the gate, across sessions; a failed attempt frees its slot before the backoff', async () => {
+    const gate = new SessionLimiter(2);
+    let inFlight = 0;
+    let most = 0;
+    const order: string[] = [];
+    const connect = async (spec: ConnectionSpec): Promise<SshConnection> => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      order.push(spec.name);
+      await new Promise((r) => setTimeout(r, 20));
+      inFlight--;
+      if (spec.name === 'flaky' && order.filter((n) => n === 'flaky').length === 1) throw new ConnectionError(spec.name, 'timeout', 'slow');
+      return { isClosed: () => false, close: async () => undefined } as unknown as SshConnection;
+    };
+    const names = ['flaky', 'a', 'b', 'c', 'd', 'e'];
+    const sessions = names.map((name) => new HostSession({ name } as ConnectionSpec, { connect, handshakes: gate, baseDelayMs: 200 }));
+    await Promise.all(sessions.map((s) => s.connection()));
+    expect(most).toBe(2);
+    expect(gate.inUse).toBe(0);
+    // The flaky host's retry came after the others: its slot went to them during its backoff.
+    expect(order.at(-1)).toBe('flaky');
+    expect(order.filter((n) => n === 'flaky')).toHaveLength(2);
   });
 
   it('does not retry an auth failure', async () => {
