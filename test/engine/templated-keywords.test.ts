@@ -204,7 +204,6 @@ describe('templated task keywords (rendered per host)', () => {
     );
     const slow = r.result('h01', 'slow')!;
     expect(slow.msg).toContain('timeout of 1s');
-    expect(slow.durationMs).toBeLessThan(4000);
     expect(r.fleet.readHostFile('h01', 'n')).toBe('x\nx\nx\n');
     expect(r.result('h01', 'counted')!.msg).toContain('after 3 attempts');
   });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { HostIo } from '../../src/lab/kumactl/host-io.js';
 import { INSTALL_FAULT_FILE, playSlowness, takeInstallFault } from '../../src/lab/kumactl/lab-fault.js';
 
@@ -33,12 +33,21 @@ describe('the stand-in install fault hook', () => {
 
   it('no file: no fault; slow N waits N seconds, the others not at all', async () => {
     expect(await takeInstallFault(ioWith(null).io)).toBeNull();
-    const started = Date.now();
-    await playSlowness({ slowSeconds: 0.2 });
-    expect(Date.now() - started).toBeGreaterThanOrEqual(190);
-    const quick = Date.now();
-    await playSlowness('fail');
-    await playSlowness(null);
-    expect(Date.now() - quick).toBeLessThan(50);
+    vi.useFakeTimers();
+    try {
+      let slept = false;
+      const slow = playSlowness({ slowSeconds: 0.2 }).then(() => (slept = true));
+      await vi.advanceTimersByTimeAsync(199);
+      expect(slept).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      await slow;
+      expect(slept).toBe(true);
+      // No timer at all for the others: they resolve while the clock stands still.
+      await playSlowness('fail');
+      await playSlowness(null);
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

