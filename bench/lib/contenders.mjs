@@ -44,7 +44,8 @@ export const tpx = {
         '-e', `tpx_run_id=${runId}`,
         '--output', 'plain',
       ],
-      env: { ...process.env, NO_COLOR: '1' },
+      // The run journal goes with the bench's work dir, not into ~/.local/state.
+      env: { ...process.env, NO_COLOR: '1', XDG_STATE_HOME: join(fleet.workDir, 'state') },
     };
   },
   after() {},
