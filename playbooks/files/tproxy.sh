@@ -114,29 +114,30 @@ family_installed() {
   [ "$V6_ADDRESS" = yes ]
 }
 
-save_cmd() { if [ "$1" = ipv4 ]; then echo iptables-save; else echo ip6tables-save; fi; }
 # The family's tools as variables: SAVE, RESTORE, TABLES.
 tools_of() { if [ "$1" = ipv4 ]; then SAVE=iptables-save RESTORE=iptables-restore TABLES=iptables; else SAVE=ip6tables-save RESTORE=ip6tables-restore TABLES=ip6tables; fi; }
 
-# iptables-save without its date comments: the form that is compared and backed up.
-# Fails only when iptables-save fails (an empty ruleset is fine).
-save_rules() {
+# Normalised for comparison: no comments, no packet counters.
+NORMALISE='/^#/d; s/ \[[0-9]*:[0-9]*\]$//'
+normalise() { sed "$NORMALISE"; }
+
+# The family's rules ($1) through the sed program $2. Fails only when iptables-save fails
+# (an empty ruleset is fine); sets SAVE (tools_of) for the caller's messages.
+saved_through() {
   tools_of "$1"
   _saved=$($SAVE) || return 1
-  [ -z "$_saved" ] || printf '%s\n' "$_saved" | sed '/^#/d'
+  [ -z "$_saved" ] || printf '%s\n' "$_saved" | sed "$2"
   return 0
 }
 
-# Normalised for comparison: no comments, no packet counters.
-normalise() { sed '/^#/d; s/ \[[0-9]*:[0-9]*\]$//'; }
+# iptables-save without its date comments: the form that is compared and backed up.
+save_rules() { saved_through "$1" '/^#/d'; }
 
 # save_rules | normalise, with one process fewer.
-saved_normalised() {
-  tools_of "$1"
-  _saved=$($SAVE) || return 1
-  [ -z "$_saved" ] || printf '%s\n' "$_saved" | normalise
-  return 0
-}
+saved_normalised() { saved_through "$1" "$NORMALISE"; }
+
+# True when Kuma's lines on stdin ("table: line", kuma_lines) have a rule without the marker.
+has_unmarked() { awk -v m="$MARKER" '/^[a-z]*: -A/ && !index($0, m) { f = 1 } END { exit !f }'; }
 
 # The first 16 hex digits of the sha256 of stdin.
 short_sha() { _sum=$(sha256sum); printf '%.16s' "$_sum"; }
@@ -190,7 +191,7 @@ family_facts() {
   kuma=$(printf '%s\n' "$rules" | kuma_lines)
   [ -n "$kuma" ] || return 0
   HAS_KUMA=true
-  if printf '%s\n' "$kuma" | awk -v m="$MARKER" '/^[a-z]*: -A/ && !index($0, m) { f = 1 } END { exit !f }'; then UNMARKED=true; fi
+  if printf '%s\n' "$kuma" | has_unmarked; then UNMARKED=true; fi
   FINGERPRINT=$(printf '%s\n' "$kuma" | short_sha)
 }
 
@@ -330,15 +331,14 @@ compute_plan() {
     [ "$FINGERPRINT" = "$_recorded" ] || fingerprints_match=false
     FAMILIES_JSON="$FAMILIES_JSON${FAMILIES_JSON:+,}\"$fam\":{\"kuma_rules\":$HAS_KUMA,\"unmarked\":$UNMARKED,\"target_installs\":$installed,\"fingerprint\":$(json_str "$FINGERPRINT")}"
   done
-  rec_version=$REC_version rec_args=$REC_args rec_resolv=$REC_resolv
   resolv_same=true
-  [ "$DNS" = yes ] && [ "$rec_resolv" != "$(resolv_fingerprint)" ] && resolv_same=false
+  [ "$DNS" = yes ] && [ "$REC_resolv" != "$(resolv_fingerprint)" ] && resolv_same=false
   FROM=none
-  if [ "$any_kuma" = true ]; then FROM=${rec_version:-$(guess_from)}; FROM=${FROM:-unknown}; fi
+  if [ "$any_kuma" = true ]; then FROM=${REC_version:-$(guess_from)}; FROM=${FROM:-unknown}; fi
   target_old=false
   case "$VERSION" in 0.*|1.*|2.[0-8]|2.[0-8].*) target_old=true ;; esac
   FLUSH=false
-  if [ "$rec_version" = "$VERSION" ] && [ "$rec_args" = "$ARGS" ] && [ "$fingerprints_match" = true ] &&
+  if [ "$REC_version" = "$VERSION" ] && [ "$REC_args" = "$ARGS" ] && [ "$fingerprints_match" = true ] &&
      [ "$resolv_same" = true ] && [ "$any_kuma" = true ]; then
     ACTION=nothing REASON="already at $VERSION"
   elif [ "$any_kuma" = false ]; then
@@ -349,11 +349,11 @@ compute_plan() {
     ACTION=flush-install FLUSH=true REASON="$VERSION cannot replace existing rules"
   elif [ -n "$stale_family" ]; then
     ACTION=flush-install FLUSH=true REASON="$stale_family rules the target will not replace"
-  elif [ "$rec_version" = "$VERSION" ] && [ "$rec_args" = "$ARGS" ] && [ "$resolv_same" = false ]; then
+  elif [ "$REC_version" = "$VERSION" ] && [ "$REC_args" = "$ARGS" ] && [ "$resolv_same" = false ]; then
     ACTION=install REASON='nameservers changed since the last upgrade'
-  elif [ "$rec_version" = "$VERSION" ] && [ "$rec_args" = "$ARGS" ]; then
+  elif [ "$REC_version" = "$VERSION" ] && [ "$REC_args" = "$ARGS" ]; then
     ACTION=install REASON='rules changed since the last upgrade'
-  elif [ -z "$rec_version" ]; then
+  elif [ -z "$REC_version" ]; then
     ACTION=install REASON='marked rules, not recorded by tpx: kumactl replaces them'
   else
     ACTION=install REASON='marked rules: kumactl replaces them'
@@ -463,7 +463,7 @@ check_installed_rules() {
     3) dns_missing=yes ;;
     *) return 1 ;;
   esac
-  if [ "$WANT_MARKER" = yes ] && printf '%s\n' "$3" | awk -v m="$MARKER" '/: -A/ && !index($0, m) { f = 1 } END { exit !f }'; then
+  if [ "$WANT_MARKER" = yes ] && printf '%s\n' "$3" | has_unmarked; then
     echo "$1: rules without the $MARKER marker"; return 1
   fi
   [ "$dns_missing" = no ] || { echo "$1: DNS redirect missing"; return 1; }
@@ -526,7 +526,7 @@ critical_section() {
   fi
   fams=$FAMS
   for fam in $fams; do
-    save_rules "$fam" > "$BACKUP_DIR/$stamp.$fam.rules" || { finish failed "backup of $fam failed: $(save_cmd "$fam") did not work"; return; }
+    save_rules "$fam" > "$BACKUP_DIR/$stamp.$fam.rules" || { finish failed "backup of $fam failed: $SAVE did not work"; return; }
     log "backup: $BACKUP_DIR/$stamp.$fam.rules"
   done
   echo "$stamp" > "$RUN_DIR/backup"
