@@ -39,11 +39,10 @@ function q(value: string): string {
 }
 
 /**
- * `start_of PID`: the process's start time (clock ticks since boot, /proc/PID/stat field 22),
- * or nothing: with it a recycled PID is told from the process it once was.
+ * `start_at PID`: the process's start time (clock ticks since boot, /proc/PID/stat field 22)
+ * into `$_st`, or nothing: with it a recycled PID is told from the process it once was. A
+ * variable, not output: `$(…)` would fork a process for every look.
  */
-const START_OF = 'start_of() { _s=""; read -r _s < "/proc/$1/stat" 2>/dev/null || return 0; set -- ${_s##*) }; shift 19; echo "$1"; }';
-/** `start_at PID`: the same into `$_st`, without the fork of a `$(start_of PID)`. */
 const START_AT = 'start_at() { _st=""; _s=""; read -r _s < "/proc/$1/stat" 2>/dev/null || return 0; set -- ${_s##*) }; shift 19; _st=$1; }';
 
 // $1 the SSH session's process and $2 its start time, $3 the lock file, $4 the grace, $5 the
@@ -90,11 +89,11 @@ export function takeLockScript(owner: LockOwner, dir: string = LOCK_DIR, deadHol
     '[ -e "$d/lock" ] || { : >> "$d/lock" && chmod 0666 "$d/lock"; } 2>/dev/null',
     'exec 9< "$d/lock" || { echo "TPXLOCK unavailable cannot open $d/lock"; exit 0; }',
     'field() { sed -n "s/^$1=//p" "$d/holder" 2>/dev/null | head -n 1; }',
-    START_OF,
+    START_AT,
     'held() { echo "TPXLOCK held alive=$alive phase=$(cat "$d/phase" 2>/dev/null)"; cat "$d/holder" 2>/dev/null; exit 0; }',
     'n=0',
     'while ! flock -n 9; do',
-    '  h_sshd=$(field sshd); alive=no; [ -n "$h_sshd" ] && [ "${h_sshd%%:*}:$(start_of "${h_sshd%%:*}")" = "$h_sshd" ] && alive=yes',
+    '  h_sshd=$(field sshd); alive=no; h=${h_sshd%%:*}; [ -n "$h_sshd" ] && start_at "$h" && [ "$h:$_st" = "$h_sshd" ] && alive=yes',
     '  [ "$(field run)" = "$run" ] || { [ -n "$dead" ] && [ "$(field pid)/$(field controller)" = "$dead" ]; } || held',
     '  if [ "$(field pid)/$(field controller)/$(field host)" != "$pid/$ctl/$host" ]; then',
     '    [ $alive = no ] || held',
@@ -105,8 +104,8 @@ export function takeLockScript(owner: LockOwner, dir: string = LOCK_DIR, deadHol
     '  break',
     'done',
     'echo live > "$d/phase.$$" && mv -f "$d/phase.$$" "$d/phase"',
-    'me=$PPID:$(start_of $PPID)',
-    `setsid sh -c ${q(KEEPER)} tpx-lock-keeper "$PPID" "$(start_of $PPID)" "$d/lock" ${LOCK_GRACE_S} "$d/phase" < /dev/null > /dev/null 2>&1 &`,
+    'start_at $PPID; me=$PPID:$_st',
+    `setsid sh -c ${q(KEEPER)} tpx-lock-keeper "$PPID" "$_st" "$d/lock" ${LOCK_GRACE_S} "$d/phase" < /dev/null > /dev/null 2>&1 &`,
     `printf 'run=%s\\npid=%s\\ncontroller=%s\\nhost=%s\\nsince=%s\\nuser=%s\\nsshd=%s\\nkeeper=%s\\n' "$run" "$pid" "$ctl" "$host" ${q(owner.since)} "$(id -un)" "$me" "$!" > "$d/holder.$$" && mv -f "$d/holder.$$" "$d/holder"`,
     'echo "TPXLOCK ok"',
   ].join('\n');
