@@ -10,22 +10,19 @@ import { describe, expect, it } from 'vitest';
 import { setLabFault } from '../../src/lab/index.js';
 import { labSupported, useLab } from '../helpers/lab.js';
 import {
-  journalHome,
-  rawRules,
   readReport,
   resetHost,
   setInstallFault,
   startTpx,
+  startingPoint,
   upgradeArgs,
   waitFor,
   waitSectionsIdle,
   wholeness,
   type Wholeness,
 } from './faults-helpers.js';
-import { dataKumaLines, type Family } from './upgrade-helpers.js';
 
 const lab = useLab({ hosts: 5, versions: ['2.8.3', '2.9.2', '2.9.2-nocomments', 'none', '2.7.4'], packages: ['2.10.1'] });
-const names = (): string[] => lab.state.hosts.map((h) => h.name);
 
 /** ms after the host's connection was accepted; the install takes 7 s more than usual. */
 const ROUNDS: readonly (readonly number[])[] = [
@@ -49,11 +46,7 @@ function dropMoment(stdout: string, host: string, tasks: readonly { task: string
 
 describe.skipIf(!labSupported())('dropped connections during the upgrade', () => {
   it('ten drops across the critical section: every host whole, a plain re-run upgrades the rest', { timeout: 420_000 }, async () => {
-    const hosts = names();
-    const { env } = journalHome(lab.state);
-    const before: Record<string, Record<Family, string>> = {};
-    for (const h of hosts) before[h] = await rawRules(lab.state, h);
-    const reference = dataKumaLines(lab.state.nameserver);
+    const { hosts, env, before, reference } = await startingPoint(lab.state);
     const tally = { injected: 0, observed: 0, whole: 0, asBefore: 0, upgraded: 0 };
     const where: string[] = [];
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import { INSTALL_FAULT_FILE } from '../../src/lab/index.js';
 import type { LabState } from '../../src/lab/types.js';
-import { FAMILIES, PLAYBOOK, REPO, TARGET, foreignLines, kumaLines, labForeignLines, maskCounters, onHost, saveRules, type Family, type Report } from './upgrade-helpers.js';
+import { FAMILIES, PLAYBOOK, REPO, TARGET, dataKumaLines, foreignLines, kumaLines, labForeignLines, maskCounters, onHost, saveRules, type Family, type Report } from './upgrade-helpers.js';
 
 /** A running `node bin/tpx.js …`. */
 export interface TpxChild {
@@ -97,6 +97,19 @@ export async function runLockFree(lab: LabState, host: string): Promise<boolean>
 /** A host's raw rules per family (date comments dropped; counters kept, so they can be restored). */
 export async function rawRules(lab: LabState, host: string): Promise<Record<Family, string>> {
   return { ipv4: await saveRules(lab, host, 'ipv4'), ipv6: await saveRules(lab, host, 'ipv6') };
+}
+
+/** Where a fault test starts: the lab's hosts, a private journal home, each host's raw rules, and the target's Kuma lines. */
+export async function startingPoint(lab: LabState): Promise<{
+  hosts: string[];
+  env: Record<string, string>;
+  before: Record<string, Record<Family, string>>;
+  reference: Record<Family, string[]>;
+}> {
+  const hosts = lab.hosts.map((h) => h.name);
+  const before: Record<string, Record<Family, string>> = {};
+  for (const h of hosts) before[h] = await rawRules(lab, h);
+  return { hosts, env: journalHome(lab).env, before, reference: dataKumaLines(lab.nameserver) };
 }
 
 /** How a host ended: exactly as before (counters aside), upgraded, or neither. */

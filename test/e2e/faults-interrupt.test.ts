@@ -7,8 +7,6 @@
 import { describe, expect, it } from 'vitest';
 import { labSupported, useLab } from '../helpers/lab.js';
 import {
-  journalHome,
-  rawRules,
   readReport,
   resetHost,
   runIdOf,
@@ -16,25 +14,21 @@ import {
   seededRandom,
   setInstallFault,
   startTpx,
+  startingPoint,
   upgradeArgs,
   waitFor,
   waitSectionsIdle,
   wholeness,
 } from './faults-helpers.js';
-import { dataKumaLines, onHost, type Family } from './upgrade-helpers.js';
+import { onHost } from './upgrade-helpers.js';
 
 const lab = useLab({ hosts: 4, versions: ['2.8.3', '2.9.2-nocomments', '2.7.4', 'none'], packages: ['2.10.1'] });
-const names = (): string[] => lab.state.hosts.map((h) => h.name);
 const SEED = 20261126;
 const RANDOM_ROUNDS = 4;
 
 describe.skipIf(!labSupported())('SIGINT during the upgrade', () => {
   it('random moments and a hung install: exit 99 within seconds, report interrupted, every host whole; a re-run finishes', { timeout: 600_000 }, async () => {
-    const hosts = names();
-    const { env } = journalHome(lab.state);
-    const before: Record<string, Record<Family, string>> = {};
-    for (const h of hosts) before[h] = await rawRules(lab.state, h);
-    const reference = dataKumaLines(lab.state.nameserver);
+    const { hosts, env, before, reference } = await startingPoint(lab.state);
     const random = seededRandom(SEED);
     const figures: string[] = [];
     let whole = 0;

@@ -7,22 +7,17 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { labSupported, useLab } from '../helpers/lab.js';
-import { journalHome, rawRules, readReport, runIdOf, sectionLog, setInstallFault, startTpx, upgradeArgs, waitFor, wholeness } from './faults-helpers.js';
-import { dataKumaLines, onHost, type Family } from './upgrade-helpers.js';
+import { readReport, runIdOf, sectionLog, setInstallFault, startTpx, startingPoint, upgradeArgs, waitFor, wholeness } from './faults-helpers.js';
+import { onHost } from './upgrade-helpers.js';
 
 // serial [1, "25%", "100%"] on 6 hosts: batches [mesh-01], [mesh-02], [mesh-03 … mesh-06].
 const lab = useLab({ hosts: 6, versions: ['2.8.3', '2.9.2-nocomments', '2.7.4', 'none', '2.8.3', '2.9.2'], packages: ['2.10.1'] });
-const names = (): string[] => lab.state.hosts.map((h) => h.name);
 
 const stateOf = (host: string): Promise<string> => onHost(lab.state, host, 'cat /var/lib/tpx/tproxy/state 2>/dev/null; true');
 
 describe.skipIf(!labSupported())('kill -9 mid-rollout, then --retry-failed on the journal', () => {
   it('the retry runs only the unfinished hosts, under the same run id; all end upgraded; the finished one untouched', { timeout: 300_000 }, async () => {
-    const hosts = names();
-    const { env } = journalHome(lab.state);
-    const before: Record<string, Record<Family, string>> = {};
-    for (const h of hosts) before[h] = await rawRules(lab.state, h);
-    const reference = dataKumaLines(lab.state.nameserver);
+    const { hosts, env, before, reference } = await startingPoint(lab.state);
     for (const h of hosts) await setInstallFault(lab.state, h, 'slow 4');
 
     const report = `${lab.dir}/killed.json`;
