@@ -44,8 +44,9 @@ export function toJournalEntry(e: EngineEvent, time: Date): Record<string, unkno
  * The run journal: one JSON object per line, written with a plain write(2) per event (no
  * buffering in tpx, so a `kill -9` loses nothing written) and synced to disk after a host's
  * end — off the main thread, at most one sync in flight per file, a request made meanwhile
- * folded into one more — and synchronously at the run's end. The first line is a header (`type: journal`, run id, playbook); then the
- * events, secrets masked and `no_log` output left out. `--retry-failed JOURNAL` reads it.
+ * folded into one more — and synchronously at the run's end. The first line is a header
+ * (`type: journal`, run id, playbook); then the events, secrets masked and `no_log` output
+ * left out. `--retry-failed JOURNAL` reads it.
  */
 export class JournalReporter implements Reporter {
   private readonly fds = new Map<string, number>();
