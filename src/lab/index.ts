@@ -21,7 +21,7 @@ export { labStatus, sshBanner, type LabHostStatus } from './lab-status.js';
 export { readLabState } from './state.js';
 export { hostExec, findHost } from './host-namespace.js';
 export { setLabFault } from './faults.js';
-export { buildKumaPackage, standInWrapper } from './kumactl-files.js';
+export { buildKumaPackage, labStandInScript, standInWrapper } from './kumactl-files.js';
 export { FOREIGN_RULES, FOREIGN_SAVED_LINES, seedInstallCommand } from './seed-rules.js';
 export { INSTALL_FAULT_FILE } from './kumactl/lab-fault.js';
 export { LabError } from './prerequisites.js';

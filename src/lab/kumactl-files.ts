@@ -7,12 +7,14 @@ import { labFiles, resolveDistScript } from './paths.js';
 import { runChecked } from './run-process.js';
 
 /**
- * The text of the stand-in `kumactl` for a version: a tiny sh wrapper that runs tpx's
- * compiled stand-in with this node, so it works inside any lab host. A plain
+ * The text of the stand-in `kumactl` for a version: a tiny sh wrapper that runs the lab's
+ * copy of the compiled stand-in (`script`, from labStandInScript: the checkout itself may
+ * not be visible on a host, e.g. a clone under /tmp, which every host has its own of) with
+ * this node. A plain
  * `kumactl version` is answered by the wrapper itself, about as fast as the real Go binary,
  * so that benchmarks do not measure node's start-up on the hosts for it.
  */
-export function standInWrapper(version: string, script: string = resolveDistScript('kumactl/main')): string {
+export function standInWrapper(version: string, script: string): string {
   return [
     '#!/bin/sh',
     `# tpx lab stand-in for kumactl ${version}`,
@@ -26,10 +28,15 @@ export function standInWrapper(version: string, script: string = resolveDistScri
   ].join('\n');
 }
 
+/** The main script of the lab's copy of the stand-in (installStandInRuntime). */
+export function labStandInScript(dir: string): string {
+  return join(dir, 'standin', 'dist', 'lab', 'kumactl', 'main.js');
+}
+
 /**
  * Copies the stand-in's compiled files and its one dependency (yaml) into `<dir>/standin`, so
  * that any user on a lab host can run it even when the checkout itself is private (a clone in
- * a 0700 directory). Returns the path of its main script.
+ * a 0700 directory) or out of the hosts' sight (under /tmp). Returns the path of its main script.
  */
 export async function installStandInRuntime(dir: string): Promise<string> {
   const root = join(dir, 'standin');
@@ -40,11 +47,11 @@ export async function installStandInRuntime(dir: string): Promise<string> {
   await cp(join(distLab, 'run-process.js'), join(root, 'dist', 'lab', 'run-process.js'));
   await cp(yamlPackage, join(root, 'node_modules', 'yaml'), { recursive: true });
   await writeFile(join(root, 'package.json'), '{ "type": "module" }\n');
-  return join(root, 'dist', 'lab', 'kumactl', 'main.js');
+  return labStandInScript(dir);
 }
 
 /** Puts `<root>/kuma/<version>/bin/kumactl` (the stand-in, or a symlink to a real kumactl) under an /opt tree. */
-export async function installKumactl(optRoot: string, version: string, realKumactl?: string, standInScript?: string): Promise<void> {
+export async function installKumactl(optRoot: string, version: string, realKumactl: string | undefined, standInScript: string): Promise<void> {
   const bin = join(optRoot, 'kuma', version, 'bin');
   await mkdir(bin, { recursive: true });
   const path = join(bin, 'kumactl');
@@ -62,7 +69,7 @@ export async function installKumactl(optRoot: string, version: string, realKumac
  * stand-in), the layout of a Kuma release archive, for the upgrade's `kuma_package`.
  * Returns the archive's path.
  */
-export async function buildKumaPackage(dir: string, version: string, standInScript?: string): Promise<string> {
+export async function buildKumaPackage(dir: string, version: string, standInScript: string): Promise<string> {
   const out = labFiles(dir).packages;
   const stage = join(out, `.stage-${version}`);
   await rm(stage, { recursive: true, force: true });

@@ -112,7 +112,8 @@ async function build(dir: string, labId: string, count: number, seeds: ReturnTyp
   });
   await writeHostsFile(files.etcLayer, hosts);
   const realKumactl = state.kumactl === 'stand-in' ? undefined : state.kumactl;
-  const standIn = realKumactl ? undefined : await installStandInRuntime(dir);
+  // Also with a real kumactl: the packages (--packages) hold the stand-in.
+  const standIn = await installStandInRuntime(dir);
   for (const h of hosts) {
     if (h.kumaVersion !== null) await installKumactl(hostUpperPath(h.dir, '/opt'), h.kumaVersion, realKumactl, standIn);
   }

@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { hostExec, standInWrapper } from '../../src/lab/index.js';
+import { hostExec, labStandInScript, standInWrapper } from '../../src/lab/index.js';
 import { labSupported, useLab } from '../helpers/lab.js';
 import { rawRules, setInstallFault, waitFor } from './faults-helpers.js';
 import { REPO, TARGET, maskCounters, onHost } from './upgrade-helpers.js';
@@ -26,7 +26,7 @@ const now = async (): Promise<number> => Number((await onHost(lab.state, H, 'dat
 describe.skipIf(!labSupported())('tproxy.sh apply: signals and re-runs', () => {
   it('TERM aborts and restores; HUP and KILL do not; --not-before starts anew after an earlier outcome', { timeout: 180_000 }, async () => {
     await onHost(lab.state, H, `mkdir -p /var/lib/tpx/bin && cat > ${HELPER} && chmod 755 ${HELPER}`, readFileSync(`${REPO}/playbooks/files/tproxy.sh`, 'utf8'));
-    await onHost(lab.state, H, `mkdir -p ${BIN} && cat > ${BIN}/kumactl && chmod 755 ${BIN}/kumactl`, standInWrapper(TARGET));
+    await onHost(lab.state, H, `mkdir -p ${BIN} && cat > ${BIN}/kumactl && chmod 755 ${BIN}/kumactl`, standInWrapper(TARGET, labStandInScript(lab.dir)));
     const before = await rawRules(lab.state, H);
     const same = async (): Promise<boolean> => {
       const now = await rawRules(lab.state, H);

@@ -6,7 +6,7 @@
  * them; flush_mode all empties nat, raw and mangle (Docker's nat rules too) but not filter.
  */
 import { describe, expect, it } from 'vitest';
-import { INSTALL_FAULT_FILE, standInWrapper } from '../../src/lab/index.js';
+import { INSTALL_FAULT_FILE, labStandInScript, standInWrapper } from '../../src/lab/index.js';
 import { labSupported, useLab } from '../helpers/lab.js';
 import {
   FAMILIES,
@@ -94,7 +94,7 @@ describe.skipIf(!labSupported())('upgrade playbook failures and flush modes', ()
     // mesh-04 has no Kuma and no raw table; its target kumactl installs, then reports failure.
     const bin = `/opt/kuma/${TARGET}/bin`;
     const wrapper = `#!/bin/sh\n${bin}/kumactl.real "$@" || exit $?\n[ "$1" = install ] && { echo "Error: lab: failed after applying" >&2; exit 1; }\nexit 0\n`;
-    await onHost(lab.state, 'mesh-04', `mkdir -p ${bin} && cat > ${bin}/kumactl.real && chmod 755 ${bin}/kumactl.real`, standInWrapper(TARGET));
+    await onHost(lab.state, 'mesh-04', `mkdir -p ${bin} && cat > ${bin}/kumactl.real && chmod 755 ${bin}/kumactl.real`, standInWrapper(TARGET, labStandInScript(lab.dir)));
     await onHost(lab.state, 'mesh-04', `cat > ${bin}/kumactl && chmod 755 ${bin}/kumactl`, wrapper);
     const before = await snapshotRules(lab.state, ['mesh-04']);
     expect(before['mesh-04'].ipv4).not.toContain('*raw');

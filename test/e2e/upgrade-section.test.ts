@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { hostExec, standInWrapper } from '../../src/lab/index.js';
+import { hostExec, labStandInScript, standInWrapper } from '../../src/lab/index.js';
 import { labSupported, useLab } from '../helpers/lab.js';
 import { REPO, TARGET, onHost } from './upgrade-helpers.js';
 
@@ -21,7 +21,7 @@ describe.skipIf(!labSupported())('tproxy.sh critical section', () => {
   it('survives its caller, re-attaches by run id, holds the host lock, and makes detect wait', { timeout: 90_000 }, async () => {
     await onHost(lab.state, 'mesh-01', `mkdir -p /var/lib/tpx/bin && cat > ${HELPER} && chmod 755 ${HELPER}`, readFileSync(`${REPO}/playbooks/files/tproxy.sh`, 'utf8'));
     // A target kumactl that takes 4 s before it installs: time to knock on the door meanwhile.
-    await onHost(lab.state, 'mesh-01', `mkdir -p ${BIN} && cat > ${BIN}/kumactl.real && chmod 755 ${BIN}/kumactl.real`, standInWrapper(TARGET));
+    await onHost(lab.state, 'mesh-01', `mkdir -p ${BIN} && cat > ${BIN}/kumactl.real && chmod 755 ${BIN}/kumactl.real`, standInWrapper(TARGET, labStandInScript(lab.dir)));
     await onHost(lab.state, 'mesh-01', `cat > ${BIN}/kumactl && chmod 755 ${BIN}/kumactl`, `#!/bin/sh\n[ "$1" = install ] && sleep 4\nexec ${BIN}/kumactl.real "$@"\n`);
 
     // The caller is killed after 1 s, as a dropped SSH session would end it.

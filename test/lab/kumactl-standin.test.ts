@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hostExec, shellQuote } from '../../src/lab/host-namespace.js';
-import { resolveDistScript } from '../../src/lab/paths.js';
+import { labStandInScript } from '../../src/lab/kumactl-files.js';
 import { FOREIGN_RULES, FOREIGN_SAVED_LINES } from '../../src/lab/seed-rules.js';
 import type { LabState } from '../../src/lab/types.js';
 import { labSupported, useLab } from '../helpers/lab.js';
@@ -33,7 +33,7 @@ async function reset(state: LabState, version: string, start: Start): Promise<vo
 
 /** Runs any stand-in version on any host (the hosts only carry their own version's wrapper). */
 function standIn(version: string): string {
-  return `${shellQuote(process.execPath)} ${shellQuote(resolveDistScript('kumactl/main'))} --stand-in-version ${version}`;
+  return `${shellQuote(process.execPath)} ${shellQuote(labStandInScript(lab.dir))} --stand-in-version ${version}`;
 }
 
 interface Case {
