@@ -3,13 +3,12 @@
  * a key passphrase (TPX_KEY_PASSPHRASE on an encrypted copy of the lab key) and a token that
  * only a `no_log` task prints (also in a failing no_log task). Each is grepped for in every
  * output and file of the runs — stdout and stderr with -vv in plain and JSON output, the
- * report, JUnit, the journals, debug logs in the temp dir — and in every process's argv on
+ * report, JUnit, the journals, internal-error logs — and in every process's argv on
  * the machine, sampled while the runs go (the lab hosts' processes are on it too).
  */
 import { execFile, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { labSupported, useLab } from '../helpers/lab.js';
@@ -98,7 +97,8 @@ describe.skipIf(!labSupported())('secrets', () => {
     sampling = false;
     await sampler;
 
-    const files = [...filesUnder(out), ...filesUnder(journalDir), ...readdirSync(tmpdir()).filter((n) => n.startsWith('tpx-debug-')).map((n) => ({ path: join(tmpdir(), n), text: readFileSync(join(tmpdir(), n), 'latin1') }))];
+    // The state dir above the journals also holds the internal-error logs (debug/).
+    const files = [...filesUnder(out), ...filesUnder(dirname(journalDir))];
     const checked = files.filter((f) => f.path !== key && f.path !== inventory && f.path !== playbook);
     expect(checked.some((f) => f.path.endsWith('.jsonl'))).toBe(true);
     expect(checked.some((f) => f.path.endsWith('.journal'))).toBe(true);
