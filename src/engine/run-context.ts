@@ -1,3 +1,4 @@
+import type { SecretMasker } from '../errors/mask-secrets.js';
 import type { ModuleDefinition } from '../modules/module.js';
 import type { Play, Task } from '../playbook/types.js';
 import type { EventBus } from './events.js';
@@ -19,6 +20,8 @@ export interface RunContext {
   /** `tpx_run_id`: one id for the whole run, the same on every host. */
   readonly runId: string;
   readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** options.masker or the process-wide one. */
+  readonly masker: SecretMasker;
   /** True once options.signal aborted. */
   interrupted(): boolean;
 }

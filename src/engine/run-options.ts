@@ -1,3 +1,4 @@
+import type { SecretMasker } from '../errors/mask-secrets.js';
 import type { Inventory } from '../inventory/types.js';
 import type { ModuleDefinition } from '../modules/module.js';
 import type { Playbook } from '../playbook/types.js';
@@ -45,6 +46,11 @@ export interface RunOptions {
   readonly runId?: string;
   /** Wait between `until` retries; tests shorten it. Default: real timers. */
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /**
+   * Masks secrets in task results, and learns the values `no_log` tasks produce; the
+   * reporters must mask with the same one. Default: the process-wide secretMasker.
+   */
+  readonly masker?: SecretMasker;
 }
 
 /** Where and why a rolling run stopped early. */

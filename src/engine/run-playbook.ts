@@ -1,4 +1,5 @@
 import { dirname } from 'node:path';
+import { secretMasker } from '../errors/mask-secrets.js';
 import { groupMembers } from '../inventory/group-members.js';
 import { getModule } from '../modules/registry.js';
 import { closeHostConnections } from './host-connection.js';
@@ -79,6 +80,7 @@ function createRunContext(options: RunOptions, runId: string): RunContext {
     playbookDir: options.playbookDir ?? dirname(options.playbook.file),
     runId,
     sleep: options.sleep ?? abortableSleep,
+    masker: options.masker ?? secretMasker,
     interrupted: () => options.signal?.aborted === true,
   };
 }

@@ -3,6 +3,7 @@ import { renderString } from '../template/render.js';
 import { checkFailureBudget } from './failure-budget.js';
 import type { HostRuntime } from './host-runtime.js';
 import { notifyHandlers } from './handlers.js';
+import { maskNoLogValues } from './no-log-values.js';
 import type { TaskStatus } from './results.js';
 import type { BatchContext } from './run-context.js';
 import { runHostTask, type HostTaskOutcome } from './run-host-task.js';
@@ -82,6 +83,11 @@ function applyOutcome(env: TaskEnv, outcome: HostTaskOutcome): TaskStatus {
   if (outcome.facts) for (const [k, v] of Object.entries(outcome.facts)) host.setFact(k, v);
   if (task.register) host.setFact(task.register, outcome.raw);
 
+  // Before anything is reported: from now on every output masks what this task produced.
+  if (scope.noLog === true) {
+    maskNoLogValues(run.masker, { ...outcome, controllerSide: run.getModule(task.module)?.local === true, loopVar: task.loopVar });
+  }
+
   let status: TaskStatus = outcome.status;
   const ignored = status === 'failed' && scope.ignoreErrors === true;
   if (status === 'failed' && !ignored) {
@@ -111,6 +117,7 @@ function applyOutcome(env: TaskEnv, outcome: HostTaskOutcome): TaskStatus {
     ignored,
     durationMs: outcome.durationMs,
     noLog: scope.noLog === true,
+    masker: run.masker,
   });
   host.record(result);
   run.bus.emit({ type: 'task-end', result });

@@ -1,4 +1,4 @@
-import { secretMasker } from '../errors/mask-secrets.js';
+import type { SecretMasker } from '../errors/mask-secrets.js';
 import type { RawResult } from './raw-result.js';
 import type { TaskResult, TaskStatus } from './results.js';
 
@@ -14,12 +14,14 @@ export interface TaskResultInput {
   readonly ignored: boolean;
   readonly durationMs: number;
   readonly noLog: boolean;
+  /** The run's masker (RunContext.masker). */
+  readonly masker: SecretMasker;
 }
 
 /** The reported shape of a raw result: the same for every host × task, censored by no_log, secrets masked. */
 export function buildTaskResult(input: TaskResultInput): TaskResult {
-  const { raw, noLog } = input;
-  const text = (value: unknown): string | undefined => (value === undefined ? undefined : secretMasker.mask(asText(value)));
+  const { raw, noLog, masker } = input;
+  const text = (value: unknown): string | undefined => (value === undefined ? undefined : masker.mask(asText(value)));
   const result: Record<string, unknown> = {
     play: input.play,
     task: input.task,
@@ -44,7 +46,7 @@ export function buildTaskResult(input: TaskResultInput): TaskResult {
   if (raw.stderr !== undefined) result.stderr = text(raw.stderr);
   if (raw.msg !== undefined) result.msg = text(raw.msg);
   if (raw.diff !== undefined) result.diff = text(raw.diff);
-  if (Array.isArray(raw.results)) result.results = raw.results.map((r) => secretMasker.maskDeep(r as Record<string, unknown>));
+  if (Array.isArray(raw.results)) result.results = raw.results.map((r) => masker.maskDeep(r as Record<string, unknown>));
   return result as unknown as TaskResult;
 }
 

@@ -1,21 +1,26 @@
 const MASK = '********';
 
 /**
- * Keeps the secrets of a run (passwords, passphrases) and masks them in any text
- * before it reaches an output, a log or a file.
+ * Keeps the secrets of a run (passwords, passphrases, values `no_log` tasks produced) and
+ * masks them in any text before it reaches an output, a log or a file.
  */
 export class SecretMasker {
   private readonly secrets = new Set<string>();
+  /** The secrets longest first (a secret inside a longer one must not leave the rest showing); rebuilt after an add. */
+  private ordered: string[] | undefined = [];
 
-  /** Registers a secret; values shorter than 3 characters are masked too, but only as whole values. */
+  /** Registers a secret, of any length: callers decide what is worth masking (see engine/no-log-values.ts). */
   add(secret: string | undefined | null): void {
-    if (secret) this.secrets.add(secret);
+    if (!secret || this.secrets.has(secret)) return;
+    this.secrets.add(secret);
+    this.ordered = undefined;
   }
 
   mask(text: string): string {
+    this.ordered ??= [...this.secrets].sort((a, b) => b.length - a.length);
     let out = text;
-    for (const s of [...this.secrets].sort((a, b) => b.length - a.length)) {
-      out = out.split(s).join(MASK);
+    for (const s of this.ordered) {
+      if (out.includes(s)) out = out.split(s).join(MASK);
     }
     return out;
   }

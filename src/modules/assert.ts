@@ -13,6 +13,9 @@ export type AssertParams = {
   readonly quiet: boolean;
 };
 
+/** The message of an `assert` that held, without `success_msg`, as in Ansible. */
+export const DEFAULT_SUCCESS_MSG = 'All assertions passed';
+
 export function normaliseAssert(raw: Readonly<Record<string, unknown>>): AssertParams {
   const args = new ModuleArgs('assert', raw, paramNames(assertParams), { msg: 'fail_msg' });
   const that = args.stringList('that') ?? [];
@@ -39,7 +42,7 @@ export function planAssert(p: AssertParams, ctx: PlanContext): Plan {
       return failPlan(p.failMsg ?? `Assertion failed: ${expression}`, { assertion: expression, evaluated_to: false });
     }
   }
-  return { changed: false, actions: [], msg: p.quiet ? undefined : (p.successMsg ?? 'All assertions passed') };
+  return { changed: false, actions: [], msg: p.quiet ? undefined : (p.successMsg ?? DEFAULT_SUCCESS_MSG) };
 }
 
 /** `assert`: checks that expressions hold, on the controller; fails the host otherwise. */

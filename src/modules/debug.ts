@@ -10,13 +10,17 @@ export type DebugParams = {
   readonly verbosity: number;
 };
 
+/** The message of a `debug` without `msg` or `var`, as in Ansible. */
+export const DEFAULT_DEBUG_MSG = 'Hello world!';
+
 export function normaliseDebug(raw: Readonly<Record<string, unknown>>): DebugParams {
   const args = new ModuleArgs('debug', raw, paramNames(debugParams));
   if (args.has('msg') && args.has('var')) throw args.error("give either 'msg' or 'var', not both", 'var');
-  return { msg: args.has('var') ? undefined : (args.raw('msg') ?? 'Hello world!'), var: args.string('var'), verbosity: args.int('verbosity', 0) };
+  return { msg: args.has('var') ? undefined : (args.raw('msg') ?? DEFAULT_DEBUG_MSG), var: args.string('var'), verbosity: args.int('verbosity', 0) };
 }
 
-const NOT_DEFINED = 'VARIABLE IS NOT DEFINED!';
+/** What `var` shows for a plain name that is not defined, as in Ansible. */
+export const NOT_DEFINED = 'VARIABLE IS NOT DEFINED!';
 
 /** A dotted variable path (`result.stdout`) looked up in the task's variables. */
 function lookupVar(path: string, vars: Readonly<Record<string, unknown>>): { found: boolean; value?: unknown } {

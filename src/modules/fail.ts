@@ -6,10 +6,13 @@ import { failPlan } from './plans.js';
 /** Parameters of `fail`. */
 export type FailParams = { readonly msg: string };
 
+/** The message of a `fail` without `msg`, as in Ansible. */
+export const DEFAULT_FAIL_MSG = 'Failed as requested from task';
+
 export function normaliseFail(raw: Readonly<Record<string, unknown>>): FailParams {
   const args = new ModuleArgs('fail', raw, paramNames(failParams));
   const msg = args.raw('msg');
-  return { msg: msg !== undefined && typeof msg === 'object' ? JSON.stringify(msg) : (args.string('msg') ?? 'Failed as requested from task') };
+  return { msg: msg !== undefined && typeof msg === 'object' ? JSON.stringify(msg) : (args.string('msg') ?? DEFAULT_FAIL_MSG) };
 }
 
 /** `fail`: fails the host with a message (usually under a `when`). */

@@ -1,6 +1,7 @@
 import { EventBus, type EngineEvent } from '../../src/engine/events.js';
 import type { TaskResult } from '../../src/engine/results.js';
 import { runPlaybook } from '../../src/engine/run-playbook.js';
+import { SecretMasker } from '../../src/errors/mask-secrets.js';
 import type { RunOptions, RunOutcome } from '../../src/engine/run-options.js';
 import { buildInventory } from '../../src/inventory/load-inventory.js';
 import type { Inventory } from '../../src/inventory/types.js';
@@ -54,6 +55,8 @@ export async function runYaml(
     skipTags: [],
     verbosity: 0,
     sleep: async () => undefined,
+    // A masker per run: what one run's no_log tasks taught it must not mask another test's output.
+    masker: new SecretMasker(),
     ...options,
     playbook,
     inventory,
