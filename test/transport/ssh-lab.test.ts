@@ -109,7 +109,7 @@ describe.skipIf(!labSupported())('transport against the lab fleet', () => {
     writeFileSync(file, other.replace(`:${host(5).port} `, `:${host(4).port} `) + '\n');
     const err = await failure(connectSsh(spec(host(4), { knownHostsFile: file, hostKeyChecking: 'accept-new' })));
     expect(err.kind).toBe('host-key');
-    expect(err.message).toMatch(new RegExp(`has changed: got ED25519 key SHA256:\\S+, expected the key in ${file}:1$`));
+    expect(err.message).toMatch(new RegExp(`has changed: got ED25519 key SHA256:\\S+, but ${file}:1 has ED25519 key SHA256:\\S+$`));
     await withConnection(spec(host(4), { knownHostsFile: file, hostKeyChecking: 'off' }), async () => undefined);
   });
 

@@ -134,10 +134,13 @@ describe('transport against real OpenSSH sshd', () => {
       const err = await failure(connectSsh(spec({ knownHostsFile: file, hostKeyChecking: mode })));
       expect(err.kind).toBe('host-key');
       expect(err.message).toMatch(
-        new RegExp(`^real-1: host key for \\[127\\.0\\.0\\.1\\]:${sshd.port} has changed: got ED25519 key SHA256:\\S+, expected the key in ${file}:2$`),
+        new RegExp(`^real-1: host key for \\[127\\.0\\.0\\.1\\]:${sshd.port} has changed: got ED25519 key SHA256:\\S+, but ${file}:2 has ED25519 key SHA256:\\S+$`),
       );
     }
-    await (await connectSsh(spec({ knownHostsFile: file, hostKeyChecking: 'off' }))).close();
+    // off connects, and says what it let through.
+    const warnings: string[] = [];
+    await (await connectSsh(spec({ knownHostsFile: file, hostKeyChecking: 'off' }), { onWarning: (m) => warnings.push(m) })).close();
+    expect(warnings).toEqual([expect.stringMatching(new RegExp(`has changed: got ED25519 key SHA256:\\S+, but ${file}:2 has ED25519 key SHA256:\\S+; connecting anyway because host_key_checking is off$`))]);
   });
 
   it('goes through a chain of two jump hosts', async () => {

@@ -92,6 +92,7 @@ export async function runCommand(playbookFile: string, options: RunCommandOption
         const session = new HostSession(becomePassword ? { ...spec, becomePassword } : spec, {
           // An interrupt stops a connect (and its retries) in flight.
           signal: controller.signal,
+          onWarning: (msg) => bus.emit({ type: 'warning', host, msg }),
           onConnect: (conn) => takeHostLock(conn, owner, (msg) => bus.emit({ type: 'warning', host, msg }), controller.signal),
           beforeClose: (conn) => releaseHostLock(conn, owner),
         });

@@ -26,6 +26,11 @@ export interface ConnectOptions {
   readonly maxSessions?: number;
   /** Unanswered keepalives before the connection counts as dead (default 3). */
   readonly keepaliveCountMax?: number;
+  /**
+   * Told what a connection went ahead despite, for the run's warnings: so far a host key that
+   * known_hosts contradicts, let through by host_key_checking `off`. Default: nobody.
+   */
+  readonly onWarning?: (message: string) => void;
 }
 
 /**
@@ -65,6 +70,7 @@ export async function connectSsh(spec: ConnectionSpec, options: ConnectOptions =
         keepaliveCountMax: options.keepaliveCountMax,
         context: ctx,
         signal: options.signal,
+        onWarning: options.onWarning,
       });
       clients.push(previous);
     }

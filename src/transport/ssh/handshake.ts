@@ -18,6 +18,8 @@ export interface HandshakeOptions {
   readonly keepaliveCountMax?: number;
   readonly context: FailureContext;
   readonly signal?: AbortSignal;
+  /** Told what host_key_checking `off` lets through (see host-verifier.ts). */
+  readonly onWarning?: (message: string) => void;
 }
 
 /**
@@ -26,7 +28,7 @@ export interface HandshakeOptions {
  */
 export function performHandshake(options: HandshakeOptions): Promise<ssh2.Client> {
   const { context: ctx, credentials } = options;
-  const verifier = createHostVerifier(options.host, options.port, options.knownHostsFile, options.hostKeyChecking);
+  const verifier = createHostVerifier(options.host, options.port, options.knownHostsFile, options.hostKeyChecking, options.onWarning);
   const auth = planAuthentication(credentials);
   const client = new ssh2.Client();
 

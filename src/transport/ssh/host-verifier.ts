@@ -1,6 +1,6 @@
 import { appendKnownHost } from './known-hosts-append.js';
 import { describeKeyType, formatFingerprint, orderHostKeyAlgorithms, readKeyType } from './host-key-info.js';
-import { findHostKeys, formatKnownHostsName, readKnownHostsFile } from './known-hosts.js';
+import { findHostKeys, formatKnownHostsName, readKnownHostsFile, type KnownHostsEntry } from './known-hosts.js';
 
 /** How host keys are checked, as `host_key_checking` says. */
 export type HostKeyChecking = 'strict' | 'accept-new' | 'off';
@@ -15,27 +15,46 @@ export interface HostVerifier {
   rejection(): string | undefined;
 }
 
-/** Builds the verifier for one host:port (one per hop). */
-export function createHostVerifier(host: string, port: number, knownHostsFile: string, mode: HostKeyChecking): HostVerifier {
-  const { keys, revoked } = mode === 'off' ? { keys: [], revoked: [] } : findHostKeys(readKnownHostsFile(knownHostsFile), host, port);
+/**
+ * Builds the verifier for one host:port (one per hop). A key that known_hosts contradicts
+ * (another key on file for the host, or the key marked @revoked) is refused — except with
+ * `off`, which connects anyway but tells `onWarning` which file and line say otherwise and
+ * both fingerprints: off is for hosts whose keys churn, not for not noticing a new one.
+ */
+export function createHostVerifier(
+  host: string,
+  port: number,
+  knownHostsFile: string,
+  mode: HostKeyChecking,
+  onWarning: (message: string) => void = () => undefined,
+): HostVerifier {
+  const { keys, revoked } = findHostKeys(readKnownHosts(knownHostsFile, mode), host, port);
   const name = formatKnownHostsName(host, port);
   let reason: string | undefined;
+
+  /** What known_hosts says against this key, if anything. */
+  const contradiction = (key: Buffer, described: string, keyType: string): string | undefined => {
+    const revokedEntry = revoked.find((e) => e.key.equals(key));
+    if (revokedEntry) return `host key for ${name} is revoked: ${described} is marked @revoked in ${knownHostsFile}:${revokedEntry.line}`;
+    if (keys.length === 0 || keys.some((e) => e.key.equals(key))) return undefined;
+    const expected = keys.find((e) => e.keyType === keyType) ?? keys[0];
+    return `host key for ${name} has changed: got ${described}, but ${knownHostsFile}:${expected.line} has ${describeKey(expected.keyType, expected.key)}`;
+  };
 
   const verify = (key: Buffer, callback: (accept: boolean) => void): void => {
     const refuse = (why: string): void => {
       reason = why;
       callback(false);
     };
-    if (mode === 'off') return callback(true);
     const keyType = readKeyType(key);
-    const described = `${describeKeyType(keyType)} key ${formatFingerprint(key)}`;
-    const revokedEntry = revoked.find((e) => e.key.equals(key));
-    if (revokedEntry) return refuse(`host key for ${name} is revoked: ${described} is marked @revoked in ${knownHostsFile}:${revokedEntry.line}`);
-    if (keys.some((e) => e.key.equals(key))) return callback(true);
-    if (keys.length > 0) {
-      const expected = keys.find((e) => e.keyType === keyType) ?? keys[0];
-      return refuse(`host key for ${name} has changed: got ${described}, expected the key in ${knownHostsFile}:${expected.line}`);
+    const described = describeKey(keyType, key);
+    const against = contradiction(key, described, keyType);
+    if (against !== undefined && mode === 'off') {
+      onWarning(`${against}; connecting anyway because host_key_checking is off`);
+      return callback(true);
     }
+    if (against !== undefined) return refuse(against);
+    if (keys.length > 0 || mode === 'off') return callback(true);
     if (mode === 'strict') {
       return refuse(
         `host key for ${name} is not known (${described}) and host_key_checking is strict: ` +
@@ -53,4 +72,22 @@ export function createHostVerifier(host: string, port: number, knownHostsFile: s
     verify,
     rejection: () => reason,
   };
+}
+
+/** `ED25519 key SHA256:…`, as OpenSSH names a key. */
+function describeKey(keyType: string, key: Buffer): string {
+  return `${describeKeyType(keyType)} key ${formatFingerprint(key)}`;
+}
+
+/**
+ * The known_hosts entries. With `off` the file is only read to warn, so one that cannot be
+ * read means no warning, never a refused connection.
+ */
+function readKnownHosts(file: string, mode: HostKeyChecking): KnownHostsEntry[] {
+  if (mode !== 'off') return readKnownHostsFile(file);
+  try {
+    return readKnownHostsFile(file);
+  } catch {
+    return [];
+  }
 }

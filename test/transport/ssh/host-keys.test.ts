@@ -18,6 +18,11 @@ function otherEd25519(): string {
   return `ssh-ed25519 ${parsed.getPublicSSH().toString('base64')}`;
 }
 
+/** The fingerprint of a known_hosts key (`type base64`). */
+function fingerprintOf(line: string): string {
+  return formatFingerprint(Buffer.from(line.split(' ')[1], 'base64'));
+}
+
 async function outcome(p: Promise<{ close(): Promise<void> }>): Promise<ConnectionError | 'connected'> {
   try {
     const conn = await p;
@@ -57,12 +62,13 @@ describe('host key checking', () => {
     );
   });
 
-  it('strict: refuses a changed key like OpenSSH, naming the known_hosts line', async () => {
-    write(['# fleet', '', `${name} ${otherEd25519()}`]);
+  it('strict: refuses a changed key like OpenSSH, naming the known_hosts line and both fingerprints', async () => {
+    const other = otherEd25519();
+    write(['# fleet', '', `${name} ${other}`]);
     const err = (await outcome(connectSsh(fx.spec()))) as ConnectionError;
     expect(err.kind).toBe('host-key');
     expect(err.message).toBe(
-      `test-host: host key for ${name} has changed: got ED25519 key ${fingerprint}, expected the key in ${fx.knownHostsFile}:3`,
+      `test-host: host key for ${name} has changed: got ED25519 key ${fingerprint}, but ${fx.knownHostsFile}:3 has ED25519 key ${fingerprintOf(other)}`,
     );
   });
 
@@ -90,8 +96,36 @@ describe('host key checking', () => {
     expect(err.message).toContain(`is marked @revoked in ${fx.knownHostsFile}:2`);
   });
 
-  it('off: connects whatever the file says', async () => {
-    write([`${name} ${otherEd25519()}`]);
-    expect(await outcome(connectSsh(fx.spec({ hostKeyChecking: 'off' })))).toBe('connected');
+  it('off: connects whatever the file says, but warns of a changed key with the line and both fingerprints', async () => {
+    const other = otherEd25519();
+    write(['# fleet', `${name} ${other}`]);
+    const warnings: string[] = [];
+    expect(await outcome(connectSsh(fx.spec({ hostKeyChecking: 'off' }), { onWarning: (m) => warnings.push(m) }))).toBe('connected');
+    expect(warnings).toEqual([
+      `host key for ${name} has changed: got ED25519 key ${fingerprint}, but ${fx.knownHostsFile}:2 has ED25519 key ${fingerprintOf(other)}; ` +
+        'connecting anyway because host_key_checking is off',
+    ]);
+  });
+
+  it('off: warns of a revoked key and connects', async () => {
+    write([`@revoked ${name} ${fx.server.hostPublicKey}`]);
+    const warnings: string[] = [];
+    expect(await outcome(connectSsh(fx.spec({ hostKeyChecking: 'off' }), { onWarning: (m) => warnings.push(m) }))).toBe('connected');
+    expect(warnings).toEqual([
+      `host key for ${name} is revoked: ED25519 key ${fingerprint} is marked @revoked in ${fx.knownHostsFile}:1; connecting anyway because host_key_checking is off`,
+    ]);
+  });
+
+  it('off: says nothing when the key is known, unknown, or known_hosts cannot be read', async () => {
+    const warnings: string[] = [];
+    const connect = (overrides = {}) => outcome(connectSsh(fx.spec({ hostKeyChecking: 'off', ...overrides }), { onWarning: (m) => warnings.push(m) }));
+    write([`${name} ${fx.server.hostPublicKey}`]);
+    expect(await connect()).toBe('connected');
+    write([`[127.0.0.1]:1 ${otherEd25519()}`]);
+    expect(await connect()).toBe('connected');
+    expect(await connect({ knownHostsFile: fx.dir })).toBe('connected');
+    expect(warnings).toEqual([]);
+    // Nothing was added to the file: off never learns keys.
+    expect(readFileSync(fx.knownHostsFile, 'utf8')).not.toContain(fx.server.hostPublicKey);
   });
 });
