@@ -36,7 +36,8 @@ SCRIPT="$LOG_DIR/floor-remote.sh"
   echo 'esac'
   # apply verifies before it records: like playbooks/upgrade.yaml, verify only where it did not run.
   echo 'case "$plan" in *'"'"'"action":"nothing"'"'"'*) "$H" verify "$@" ;; *)'
-  echo "  \"\$H\" apply \"\$@\" --run-id '$RUN_ID' --wait-max 150 || exit 1 ;;"
+  echo "  tok=\${plan##*\"token\":\"}; tok=\${tok%%\"*}"
+  echo "  \"\$H\" apply \"\$@\" --run-id '$RUN_ID' --token \"\$tok\" --wait-max 150 || exit 1 ;;"
   echo 'esac'
 } > "$SCRIPT"
 

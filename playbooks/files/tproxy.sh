@@ -12,14 +12,15 @@
 #   tproxy.sh apply   OPTIONS   the critical section, detached from the SSH session:
 #                               backup -> flush (if needed) -> install -> verify -> record,
 #                               or restore the backup on any failure. Prints the outcome
-#                               (JSON). Safe to call again with the same --run-id: it
-#                               re-attaches to a running section or reports its outcome.
+#                               (JSON). Safe to call again with the same --token (detect's
+#                               "token", new for every detect): it re-attaches to a running
+#                               section or reports its outcome; a new token starts anew.
 #                               SIGTERM while it waits (tpx interrupted: its transport
 #                               stops the command that way) aborts the section: the
 #                               install is killed, the backup restored. A dropped
 #                               connection (HUP, PIPE, no TERM) leaves the section be.
 #   tproxy.sh verify  OPTIONS   read-only: the installed rules are what tpx recorded
-#   tproxy.sh abort   --run-id ID [--state-dir DIR]   stop a running section (it restores)
+#   tproxy.sh abort   --run-id ID --token T [--state-dir DIR]   stop a running section (it restores)
 #   tproxy.sh kuma-lines FILE     Kuma's lines of an iptables-save file, as "table: line"
 #   tproxy.sh rest-lines FILE     the file without Kuma's lines
 #   tproxy.sh foreign-lines FILE  what must survive an upgrade: every rule and chain that is
@@ -29,11 +30,15 @@
 #
 # OPTIONS: --kumactl PATH --version V --args "ARGS" --flush-mode kuma|all
 #          --backup-dir DIR --state-dir DIR --timeout SECONDS --run-id ID --dns yes|no
-#          --marker yes|no --wait-max SECONDS --not-before EPOCH --install-helper PATH
+#          --marker yes|no --wait-max SECONDS --token T --install-helper PATH
 #          --package yes|no (detect: a package will be unpacked when kumactl is missing)
-#          (apply --not-before: an outcome of this run id older than EPOCH — detect's "time" —
-#          belongs to an earlier invocation, e.g. before a --retry-failed: it is archived as
-#          runs/ID@… and a new section starts.)
+#
+# Where state lives: --state-dir, --backup-dir, the helper and the target kumactl run or are
+# written as root, so each must be a real directory (or file), owned by root, that no other
+# user can write, and so must every directory above it; anything else is refused with the
+# path and its owner, never repaired or followed. Missing directories are created 0700.
+# One section runs at a time per host: it holds flock(2) on STATE_DIR/section.lock from its
+# start to its end, and every waiter blocks on that lock (the kernel wakes it), never polls.
 #
 # Exit codes: 0 done (or nothing to do), 1 failed (host restored), 2 bad usage,
 # 3 still running (apply --wait-max elapsed), 4 failed and the restore did not match (loud).
@@ -47,7 +52,7 @@ export PATH
 export TMPDIR
 
 KUMACTL='' VERSION='' ARGS='' FLUSH_MODE=kuma BACKUP_DIR=/var/lib/tpx/backups
-STATE_DIR=/var/lib/tpx/tproxy TIMEOUT=120 RUN_ID='' DNS=no WANT_MARKER=yes WAIT_MAX=0 NOT_BEFORE=0 INSTALL_HELPER='' PACKAGE=no LAUNCHED=''
+STATE_DIR=/var/lib/tpx/tproxy TIMEOUT=120 RUN_ID='' DNS=no WANT_MARKER=yes WAIT_MAX=0 TOKEN='' INSTALL_HELPER='' PACKAGE=no
 
 die() { echo "tproxy.sh: $*" >&2; exit 2; }
 
@@ -68,7 +73,7 @@ parse_options() {
       --dns) DNS=$2 ;;
       --marker) WANT_MARKER=$2 ;;
       --wait-max) WAIT_MAX=$2 ;;
-      --not-before) NOT_BEFORE=$2 ;;
+      --token) TOKEN=$2 ;;
       --install-helper) INSTALL_HELPER=$2 ;;
       --package) PACKAGE=$2 ;;
       *) die "unknown option $1" ;;
@@ -78,12 +83,62 @@ parse_options() {
   case "$FLUSH_MODE" in kuma|all) ;; *) die "--flush-mode must be kuma or all" ;; esac
   is_number "$TIMEOUT" && [ "$TIMEOUT" -gt 0 ] || die "--timeout must be a positive number of seconds"
   is_number "$WAIT_MAX" || die "--wait-max must be a number of seconds"
-  is_number "$NOT_BEFORE" || die "--not-before must be a number of seconds since the epoch"
-  # The run id names a directory: keep it to a safe alphabet.
+  # The run id and the token name a directory: keep them to a safe alphabet.
   case "$RUN_ID" in *[!A-Za-z0-9._-]*|.*) die "--run-id may only hold letters, digits, '.', '_' and '-' (and not start with '.')" ;; esac
-  case "$STATE_DIR$BACKUP_DIR$INSTALL_HELPER" in *'
-'*) die "directories must not contain newlines" ;; esac
-  case "$INSTALL_HELPER" in ''|/?*) ;; *) die "--install-helper must be an absolute path" ;; esac
+  case "$TOKEN" in *[!A-Za-z0-9-]*) die "--token may only hold letters, digits and '-'" ;; esac
+  # The version names the target's directory, run as root: a version and nothing else.
+  case "$VERSION" in
+    '') ;;
+    *[!0-9A-Za-z.+-]*|*..*|[!0-9]*) die "--version must be a version like 2.10.1, got '$VERSION'" ;;
+  esac
+  for _path in "$STATE_DIR" "$BACKUP_DIR" ${INSTALL_HELPER:+"$INSTALL_HELPER"} ${KUMACTL:+"$KUMACTL"}; do
+    plain_path "$_path" || die "paths must be absolute, without '.' or '..' parts or newlines, got '$_path'"
+  done
+}
+
+# True when $1 is absolute, with no '.' or '..' part, no empty part and no newline.
+plain_path() {
+  case "$1" in /*) ;; *) return 1 ;; esac
+  case "$1/" in *'
+'*|*/./*|*/../*|*//*) return 1 ;; esac
+  return 0
+}
+
+# secure_paths PATH...: each PATH (created as a 0700 directory when missing and not a file
+# the caller expects, see below) and every directory above it must be owned by root (or by
+# this user) and writable by nobody else, and no part may be a symbolic link. Prints what
+# is wrong and fails. PATHs ending in / are directories to create; others must exist or be
+# absent (a missing one is fine: nothing of it is run or trusted).
+secure_paths() {
+  _me=$(id -u)
+  set -f
+  _all=''
+  for _p in "$@"; do
+    case "$_p" in */) _p=${_p%/}; [ -d "$_p" ] || [ -L "$_p" ] || mkdir -p "$_p" 2>/dev/null ;; esac
+    while [ -n "$_p" ]; do
+      [ -e "$_p" ] || [ -L "$_p" ] && _all="$_all$_p
+"
+      _p=${_p%/*}
+    done
+  done
+  set +f
+  # stat does not follow links: a link anywhere shows as one. %a is the octal mode.
+  _bad=$(printf '%s' "$_all" | sort -u | tr '\n' '\0' | xargs -0 -r stat -c '%u %a %F %U %n' 2>&1 |
+    awk -v me="$_me" '
+      NF < 5 { print; exit 1 }
+      { mode = $2; n = $0; for (i = 1; i <= 4; i++) sub(/^[^ ]+ /, "", n) }
+      $3 == "symbolic" { print n " is a symbolic link"; exit 1 }
+      $1 != 0 && $1 != me { print n " is owned by " $4 ", not root"; exit 1 }
+      { w = substr(mode, length(mode) - 1, 2); if (w ~ /[2367]/) { print n " is writable by other users (mode " mode ")"; exit 1 } }')
+  [ -z "$_bad" ] && return 0
+  printf '%s\n' "$_bad"
+  return 1
+}
+
+# Refuses (exit 2) paths another user could subvert: the state and backup directories, the
+# helper's directory and the target kumactl.
+secure_or_die() {
+  _why=$(secure_paths "$@") || die "refusing to run as $(id -un): $_why"
 }
 
 # --- iptables helpers -------------------------------------------------------
@@ -211,65 +266,37 @@ json_str() {
     awk 'BEGIN { printf "\"" } { if (NR > 1) printf "\\n"; printf "%s", $0 } END { printf "\"" }'
 }
 
-# --- the host-side lock -----------------------------------------------------
+# --- one section at a time ----------------------------------------------------
 
-# Seconds since a file or directory last changed (large when it does not exist).
-age_of() { _m=$(stat -c %Y "$1" 2>/dev/null) || _m=0; echo $(($(date +%s) - _m)); }
+# STATE_DIR/section.lock is flock(2)ed by the running section for its whole life (the
+# launcher takes it and hands its descriptor to the section). STATE_DIR/current names the
+# section that last took it: "RUN_ID TOKEN".
 
-# True when process $1 exists and is not a zombie (no process started).
-process_alive() {
-  _s=''
-  { read -r _s < "/proc/$1/stat"; } 2>/dev/null || return 1
-  set -- ${_s##*) }
-  [ "${1:-Z}" != Z ]
+# Waits (blocking on the lock, at most $1 seconds; 0: no limit) until no section runs.
+wait_sections() {
+  if [ "$1" -gt 0 ]; then flock -s -w "$1" "$STATE_DIR/section.lock" true; else flock -s "$STATE_DIR/section.lock" true; fi
 }
 
-# True when the section of run $1 is alive (its pid file names a live process of that run).
-section_alive() {
-  { read -r _pid < "$STATE_DIR/runs/$1/pid"; } 2>/dev/null || return 1
-  is_number "$_pid" || return 1
-  kill -0 "$_pid" 2>/dev/null || return 1
-  # Guard against a recycled pid: the process must be this run's section.
-  tr '\0' ' ' < "/proc/$_pid/cmdline" 2>/dev/null | grep -q -- "__section.* --run-id $1\( \|\$\)"
-}
+# True when a section holds the lock now (no waiting). No lock file: no section ever ran.
+section_running() { [ -e "$STATE_DIR/section.lock" ] && ! flock -s -n "$STATE_DIR/section.lock" true; }
 
-# The run holding the host's lock, if its section is alive (or still starting); else nothing.
-lock_holder() {
-  [ -d "$STATE_DIR/lock" ] || return 0
-  _holder=$(cat "$STATE_DIR/lock/run" 2>/dev/null) || _holder=''
-  if [ -n "$_holder" ] && section_alive "$_holder"; then echo "$_holder"; return 0; fi
-  # A lock younger than 15 s may belong to a section that has not written its pid yet.
-  if [ "$(age_of "$STATE_DIR/lock")" -lt 15 ] &&
-     [ ! -f "$STATE_DIR/runs/$_holder/outcome" ]; then
-    echo "${_holder:-starting}"
-  fi
-}
-
-# Takes the lock for RUN_ID; fails when a live section holds it. A stale lock (its section
-# died) is moved aside atomically, so two callers never both take it.
-take_lock() {
-  mkdir -p "$STATE_DIR"
-  if ! mkdir "$STATE_DIR/lock" 2>/dev/null; then
-    # Ours already: an earlier call of this run took it and was cut off before starting.
-    [ "$(cat "$STATE_DIR/lock/run" 2>/dev/null)" = "$RUN_ID" ] && return 0
-    [ -z "$(lock_holder)" ] || return 1
-    mv "$STATE_DIR/lock" "$STATE_DIR/lock.stale.$$" 2>/dev/null || return 1
-    rm -rf "$STATE_DIR/lock.stale.$$"
-    mkdir "$STATE_DIR/lock" 2>/dev/null || return 1
-  fi
-  echo "$RUN_ID" > "$STATE_DIR/lock/run"
-}
-
-release_lock() {
-  [ "$(cat "$STATE_DIR/lock/run" 2>/dev/null)" = "$RUN_ID" ] && rm -rf "$STATE_DIR/lock"
+# The section holding the lock: its run id and the step it is at (from its log), or nothing.
+current_section() {
+  _cur='' CUR_RUN='' CUR_TOKEN='' CUR_STEP=''
+  { read -r _cur < "$STATE_DIR/current"; } 2>/dev/null || return 0
+  CUR_RUN=${_cur%% *} CUR_TOKEN=${_cur#* }
+  _log="$STATE_DIR/runs/$CUR_RUN.$CUR_TOKEN/log"
+  [ -f "$_log" ] && CUR_STEP=$(sed -n 's/^[0-9:]* \([a-z-]*\):.*/\1/p' "$_log" | tail -n 1)
   return 0
 }
 
-# Waits (at most $1 seconds) while another run's section works on the host.
-wait_for_lock() {
-  _n=0
-  while [ -n "$(lock_holder)" ] && [ "$_n" -lt $(($1 * 5)) ]; do sleep 0.2; _n=$((_n + 1)); done
-  [ -z "$(lock_holder)" ]
+# Waits while another section works on the host, saying so on stderr (detect, verify).
+# Fails when it still runs after $1 seconds.
+wait_for_other_section() {
+  section_running || return 0
+  current_section
+  echo "tproxy.sh: the upgrade of run ${CUR_RUN:-?} is working on this host (step: ${CUR_STEP:-starting}); waiting up to $1 s for it to finish" >&2
+  wait_sections "$1"
 }
 
 # --- detect ----------------------------------------------------------------
@@ -386,17 +413,21 @@ install_helper() {
 }
 
 cmd_detect() {
+  # Read-only: nothing is created, but what is read or run as root must be root's.
+  secure_or_die "$STATE_DIR" "$KUMACTL" ${INSTALL_HELPER:+"${INSTALL_HELPER%/*}"}
   # Rules half-way through another run's section are no basis for a plan: wait for it.
   busy=''
-  wait_for_lock "$((TIMEOUT + 30))" || busy=$(lock_holder)
+  if ! wait_for_other_section "$((TIMEOUT + 30))"; then current_section; busy=${CUR_RUN:-?}; fi
   compute_plan
   if [ -n "$busy" ]; then ACTION=busy REASON="another upgrade (run $busy) is still working on this host"; fi
   install_helper
-  # time: when the plan was made (host clock), for apply --not-before.
-  printf '{"kumactl":{"path":%s,"present":%s,"version":%s},"families":{%s},"recorded_version":%s,"from":%s,"to":%s,"action":"%s","flush":%s,"reason":%s,"helper":"%s","time":%s}\n' \
+  # token: new for every detect; the apply of this plan (and its retries) goes by it, so a
+  # later run (a --retry-failed with the same run id) never finds this one's outcome.
+  read -r _token < /proc/sys/kernel/random/uuid
+  printf '{"kumactl":{"path":%s,"present":%s,"version":%s},"families":{%s},"recorded_version":%s,"from":%s,"to":%s,"action":"%s","flush":%s,"reason":%s,"helper":"%s","token":"%s"}\n' \
     "$(json_str "$KUMACTL")" "$KUMACTL_PRESENT" "$(json_str "$KUMACTL_VERSION")" "$FAMILIES_JSON" \
     "$(json_str "$REC_version")" "$(json_str "$FROM")" "$(json_str "$VERSION")" \
-    "$ACTION" "$FLUSH" "$(json_str "$REASON")" "$HELPER" "$(date +%s)"
+    "$ACTION" "$FLUSH" "$(json_str "$REASON")" "$HELPER" "$_token"
 }
 
 # --- the critical section ---------------------------------------------------
@@ -579,35 +610,19 @@ finish() {
 }
 
 # Waits for the section of RUN_DIR and prints its outcome as JSON (the message also on
-# stderr when it failed). $1: at most this many 0.2 s ticks (default --wait-max; 0: no limit);
-# $2: the message when the section is still running then. Whether the section still lives
-# is asked every fifth tick (it costs processes; the outcome file costs none).
+# stderr when it failed). $1: at most this many seconds (default --wait-max; 0: no limit);
+# $2: the message when the section is still running then. The wait blocks on the section
+# lock: the kernel wakes it when the section ends.
 report_outcome() {
-  waited=0 ticks=${1:-$((WAIT_MAX * 5))} running_msg=${2:-the upgrade is still running on the host}
-  while [ ! -f "$RUN_DIR/outcome" ]; do
-    if [ "$ticks" -gt 0 ] && [ "$waited" -ge "$ticks" ]; then
-      printf '{"status":"running","changed":false,"msg":%s}\n' "$(json_str "$running_msg")"; echo "$running_msg" >&2; return 3
-    fi
-    # No live section: it is gone, or it has not written its pid yet. It is starting while
-    # the process this call started lives (a loaded host may take long to get there: 7 of
-    # 500 lab hosts took over 15 s); else it gets 60 s.
-    lost=false
-    if [ $((waited % 5)) -ne 0 ]; then
-      :
-    elif [ -f "$RUN_DIR/pid" ]; then
-      section_alive "$RUN_ID" || lost=true
-    elif [ -n "$LAUNCHED" ] && process_alive "$LAUNCHED"; then
-      :
-    elif [ "$(age_of "$RUN_DIR")" -ge 60 ]; then
-      lost=true
-    fi
-    if [ "$lost" = true ] && [ ! -f "$RUN_DIR/outcome" ]; then
-      msg="the upgrade process on the host ended without an outcome; see $RUN_DIR/log and the backups in $BACKUP_DIR"
-      printf '{"status":"lost","changed":false,"msg":%s}\n' "$(json_str "$msg")"; echo "$msg" >&2
-      return 4
-    fi
-    sleep 0.2; waited=$((waited + 1))
-  done
+  limit=${1:-$WAIT_MAX} running_msg=${2:-the upgrade is still running on the host}
+  if [ ! -f "$RUN_DIR/outcome" ] && ! wait_sections "$limit"; then
+    printf '{"status":"running","changed":false,"msg":%s}\n' "$(json_str "$running_msg")"; echo "$running_msg" >&2; return 3
+  fi
+  if [ ! -f "$RUN_DIR/outcome" ]; then
+    msg="the upgrade process on the host ended without an outcome; see $RUN_DIR/log and the backups in $BACKUP_DIR"
+    printf '{"status":"lost","changed":false,"msg":%s}\n' "$(json_str "$msg")"; echo "$msg" >&2
+    return 4
+  fi
   { IFS= read -r status; IFS= read -r msg; } < "$RUN_DIR/outcome"
   _backup=''; { IFS= read -r _backup < "$RUN_DIR/backup"; } 2>/dev/null
   changed=false; [ "$status" = changed ] && changed=true
@@ -620,13 +635,13 @@ report_outcome() {
 }
 
 # The operator stopped the caller (SIGTERM): abort the section and report how it ended, if
-# it ends within ~2.4 s (tpx's transport sends SIGKILL ~3 s after SIGTERM). The section
+# it ends within ~2 s (tpx's transport sends SIGKILL ~3 s after SIGTERM). The section
 # goes on restoring by itself if it takes longer.
 on_operator_stop() {
   trap '' TERM
   if [ -d "$RUN_DIR" ]; then
     request_abort
-    report_outcome 12 'interrupted: the upgrade is being stopped on the host and the backup restored'
+    report_outcome 2 'interrupted: the upgrade is being stopped on the host and the backup restored'
     exit $?
   fi
   echo 'interrupted before the upgrade started' >&2
@@ -636,63 +651,64 @@ on_operator_stop() {
 # Asks the section of RUN_DIR to stop: the abort file, and the install killed if it runs.
 request_abort() {
   [ -f "$RUN_DIR/outcome" ] || echo "interrupted by the operator" > "$RUN_DIR/abort"
-  _pid=$(cat "$RUN_DIR/install.pid" 2>/dev/null) && is_number "$_pid" && kill -TERM "$_pid" 2>/dev/null
+  _pid=''
+  { read -r _pid < "$RUN_DIR/install.pid"; } 2>/dev/null
+  is_number "$_pid" && kill -TERM "$_pid" 2>/dev/null
   return 0
 }
 
-# An outcome older than --not-before came from an earlier invocation with this run id (this
-# one planned anew since): archive that run's directory so that a new section starts.
-archive_old_outcome() {
-  [ "$NOT_BEFORE" -gt 0 ] && [ -f "$RUN_DIR/outcome" ] || return 0
-  _m=$(stat -c %Y "$RUN_DIR/outcome" 2>/dev/null) || return 0
-  [ "$_m" -lt "$NOT_BEFORE" ] || return 0
-  mv "$RUN_DIR" "$RUN_DIR@$(date +%s).$$" 2>/dev/null
-  return 0
+# The section's directory: one per run id and token.
+run_dir() {
+  [ -n "$RUN_ID" ] || die "$1 needs --run-id"
+  [ -n "$TOKEN" ] || die "$1 needs --token (detect's token)"
+  RUN_DIR="$STATE_DIR/runs/$RUN_ID.$TOKEN"
 }
 
 cmd_apply() {
-  [ -n "$RUN_ID" ] || die "apply needs --run-id"
-  RUN_DIR="$STATE_DIR/runs/$RUN_ID"
+  run_dir apply
+  secure_or_die "$STATE_DIR/" "$BACKUP_DIR/" "$KUMACTL" "$0"
   trap on_operator_stop TERM
-  archive_old_outcome
   if [ ! -d "$RUN_DIR" ]; then
-    # A new section: one at a time per host (the lock), detached from this SSH session.
-    if ! take_lock; then
-      msg="another upgrade (run $(lock_holder)) is working on this host"
+    # A new section: one at a time per host, detached from this SSH session. The lock is
+    # taken here and its descriptor (8) handed to the section, which holds it to its end.
+    mkdir -p "$STATE_DIR/runs"
+    exec 8>> "$STATE_DIR/section.lock"
+    if ! flock -w 2 8; then
+      exec 8>&-
+      current_section
+      msg="another upgrade (run ${CUR_RUN:-?}) is working on this host"
       printf '{"status":"locked","changed":false,"msg":%s}\n' "$(json_str "$msg")"; echo "$msg" >&2
       return 1
     fi
-    if mkdir -p "$STATE_DIR/runs" && mkdir "$RUN_DIR" 2>/dev/null; then
+    if mkdir "$RUN_DIR" 2>/dev/null; then
       : > "$RUN_DIR/log"
+      echo "$RUN_ID $TOKEN" > "$STATE_DIR/current"
       setsid sh "$0" __section "$@" < /dev/null >> "$RUN_DIR/log" 2>&1 &
-      LAUNCHED=$!
-    else
-      release_lock
     fi
+    exec 8>&-
   fi
   report_outcome
 }
 
 cmd_section() {
-  RUN_DIR="$STATE_DIR/runs/$RUN_ID"
-  echo $$ > "$RUN_DIR/pid.tmp" && mv "$RUN_DIR/pid.tmp" "$RUN_DIR/pid"
+  run_dir __section
+  echo $$ > "$RUN_DIR/pid"
   # Nothing but `tproxy.sh abort` stops the section half-way: it always ends upgraded or restored.
   trap '' HUP INT TERM
   critical_section
-  release_lock
 }
 
 # Stops a running section: the install is killed, and the section restores the backup.
 cmd_abort() {
-  [ -n "$RUN_ID" ] || die "abort needs --run-id"
-  RUN_DIR="$STATE_DIR/runs/$RUN_ID"
+  run_dir abort
   [ -d "$RUN_DIR" ] || { echo '{"status":"none","changed":false,"msg":"no such run"}'; return 0; }
   request_abort
   report_outcome
 }
 
 cmd_verify() {
-  wait_for_lock "$((TIMEOUT + 30))" || { printf '{"ok":false,"msg":"another upgrade is still working on this host"}\n'; return 1; }
+  secure_or_die "$STATE_DIR" "$KUMACTL"
+  wait_for_other_section "$((TIMEOUT + 30))" || { printf '{"ok":false,"msg":"another upgrade is still working on this host"}\n'; return 1; }
   compute_plan
   if [ "$ACTION" = nothing ]; then
     printf '{"ok":true,"msg":%s}\n' "$(json_str "rules match what $VERSION installed")"

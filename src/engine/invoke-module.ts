@@ -2,6 +2,7 @@ import { CONNECTION_VAR_NAMES, readConnectionVars } from '../inventory/connectio
 import { evaluateExpression, renderValue } from '../template/render.js';
 import { executePlan, type ExecuteOutcome } from './execute-plan.js';
 import { getHostConnection, snapshotVars } from './host-connection.js';
+import { readOutputLimit } from './output-limit.js';
 import { failedResult } from './raw-result.js';
 import { resolveTaskNumber } from './task-numbers.js';
 import type { TaskEnv } from './task-env.js';
@@ -22,6 +23,7 @@ export async function invokeModule(env: TaskEnv, vars: Record<string, unknown>):
   const verbose = run.options.verbosity;
   const noLog = scope.noLog === true;
   const timeout = resolveTaskNumber(env, 'timeout', vars);
+  const outputLimit = readOutputLimit(vars);
 
   return executePlan({
     module,
@@ -37,8 +39,11 @@ export async function invokeModule(env: TaskEnv, vars: Record<string, unknown>):
       verbosity: verbose,
       evaluate: (expression) => evaluateExpression(expression, tctx),
     },
-    connection: () => getHostConnection(run, host, () => snapshotVars(vars, connectionVarNames(env))),
+    // The opening task's own become goes with the connection vars: the run lock is taken as
+    // root when it runs as root (host-lock.ts).
+    connection: () => getHostConnection(run, host, () => ({ ...snapshotVars(vars, connectionVarNames(env)), become, become_user: becomeUser })),
     timeoutMs: timeout !== undefined && timeout > 0 ? timeout * 1000 : undefined,
+    outputLimit,
     signal: run.options.signal,
     onCommand: noLog
       ? undefined

@@ -9,6 +9,11 @@ export interface ExecOptions {
   readonly timeoutMs?: number;
   /** Written to the command's stdin, then stdin is closed. */
   readonly stdin?: string | Buffer;
+  /**
+   * Stdin stays open after `stdin` until this settles; what it resolves to is written, then
+   * stdin is closed. A command that reads its stdin then lives as long as the connection.
+   */
+  readonly holdStdinUntil?: Promise<string>;
   /** Streaming output for progress. */
   readonly onStdout?: (chunk: string) => void;
   readonly onStderr?: (chunk: string) => void;

@@ -77,9 +77,10 @@ export async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs
   }
 }
 
-/** True once no upgrade section runs on the host (its lock is gone, or its section is dead). */
+/** True once no upgrade section runs on the host (none holds the section lock). */
 export async function sectionIdle(lab: LabState, host: string): Promise<boolean> {
-  const out = await onHost(lab, host, `if [ -d /var/lib/tpx/tproxy/lock ]; then r=$(cat /var/lib/tpx/tproxy/lock/run 2>/dev/null); p=$(cat /var/lib/tpx/tproxy/runs/$r/pid 2>/dev/null); [ -n "$p" ] && kill -0 "$p" 2>/dev/null && echo busy; fi; true`);
+  const lock = '/var/lib/tpx/tproxy/section.lock';
+  const out = await onHost(lab, host, `if [ -e ${lock} ] && ! flock -n ${lock} true; then echo busy; fi; true`);
   return out.trim() === '';
 }
 
@@ -88,9 +89,9 @@ export async function waitSectionsIdle(lab: LabState, hosts: readonly string[], 
   for (const h of hosts) expect(await waitFor(() => sectionIdle(lab, h), timeoutMs, 300), `${h}: the upgrade section still runs`).toBe(true);
 }
 
-/** True once the host's run lock (/tmp/tpx-lock) is free. */
+/** True once the host's run lock (/run/tpx/lock, taken as root by the upgrade) is free. */
 export async function runLockFree(lab: LabState, host: string): Promise<boolean> {
-  const out = await onHost(lab, host, 'if [ -e /tmp/tpx-lock/lock ]; then flock -n /tmp/tpx-lock/lock true && echo free || echo held; else echo free; fi');
+  const out = await onHost(lab, host, 'if [ -e /run/tpx/lock ]; then flock -n /run/tpx/lock true && echo free || echo held; else echo free; fi');
   return out.trim() === 'free';
 }
 
@@ -159,9 +160,9 @@ export async function setInstallFault(lab: LabState, host: string, fault: string
   await onHost(lab, host, `mkdir -p ${INSTALL_FAULT_FILE.replace(/\/[^/]+$/, '')} && echo '${fault}' > ${INSTALL_FAULT_FILE}`);
 }
 
-/** The section log of a host's run, or '' (the step the section is at: `install:`, `outcome:`). */
+/** The section logs of a host's run (each section is runs/RUN_ID.TOKEN), or '' (the step the section is at: `install:`, `outcome:`). */
 export async function sectionLog(lab: LabState, host: string, runId: string): Promise<string> {
-  return onHost(lab, host, `cat /var/lib/tpx/tproxy/runs/${runId}/log 2>/dev/null; true`);
+  return onHost(lab, host, `cat /var/lib/tpx/tproxy/runs/${runId}.*/log 2>/dev/null; true`);
 }
 
 /** The run id a plain-output run printed (from the journal line), once it did. */

@@ -164,10 +164,10 @@ export function planLine(stdout: string, host: string): string | undefined {
 /**
  * Files (path, size, mtime) under /opt, /var/lib/tpx and /etc, and the names left in /tmp
  * (uploads pass through /tmp and are removed: its own mtime moves, its contents must not).
- * /tmp/tpx-lock, tpx's host run lock (every run takes it), is left out.
+ * tpx's host run lock (/run/tpx, every run takes it) is elsewhere.
  */
 export async function listFiles(lab: LabState, host: string): Promise<string> {
-  return onHost(lab, host, `{ find /opt /var/lib/tpx /etc -xdev -printf '%p %s %T@\\n'; find /tmp -mindepth 1 -path /tmp/tpx-lock -prune -o -printf '%p\\n'; } 2>/dev/null | sort; true`);
+  return onHost(lab, host, `{ find /opt /var/lib/tpx /etc -xdev -printf '%p %s %T@\\n'; find /tmp -mindepth 1 -printf '%p\\n'; } 2>/dev/null | sort; true`);
 }
 
 /** An iptables-save output with the packet counters masked: the kernel counts live traffic (IPv6 neighbour discovery) on its own. */

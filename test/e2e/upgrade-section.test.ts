@@ -1,8 +1,8 @@
 /**
  * tproxy.sh's critical section on a lab host, driven directly: it survives its caller being
- * killed (a dropped SSH session), a second `apply` with the same run id re-attaches and gets
- * the outcome, another run is refused by the host lock, and `detect` waits for the section
- * instead of planning from half-changed rules.
+ * killed (a dropped SSH session), a second `apply` with the same token re-attaches and gets
+ * the outcome, another section is refused while one runs, and `detect` waits for the section
+ * (blocked on its lock, not polling) instead of planning from half-changed rules.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -18,38 +18,42 @@ const OPTS = `--kumactl ${BIN}/kumactl --version ${TARGET} --args '--kuma-dp-use
 const helper = (args: string, timeoutMs = 30_000) => hostExec(lab.state, 'mesh-01', `${HELPER} ${args}`, { timeoutMs });
 
 describe.skipIf(!labSupported())('tproxy.sh critical section', () => {
-  it('survives its caller, re-attaches by run id, holds the host lock, and makes detect wait', { timeout: 90_000 }, async () => {
+  it('survives its caller, re-attaches by token, holds the section lock, and makes detect wait', { timeout: 90_000 }, async () => {
     await onHost(lab.state, 'mesh-01', `mkdir -p /var/lib/tpx/bin && cat > ${HELPER} && chmod 755 ${HELPER}`, readFileSync(`${REPO}/playbooks/files/tproxy.sh`, 'utf8'));
-    // A target kumactl that takes 4 s before it installs: time to knock on the door meanwhile.
+    // A target kumactl whose install waits until the test lets it go: time to knock on the door meanwhile.
     await onHost(lab.state, 'mesh-01', `mkdir -p ${BIN} && cat > ${BIN}/kumactl.real && chmod 755 ${BIN}/kumactl.real`, standInWrapper(TARGET, labStandInScript(lab.dir)));
-    await onHost(lab.state, 'mesh-01', `cat > ${BIN}/kumactl && chmod 755 ${BIN}/kumactl`, `#!/bin/sh\n[ "$1" = install ] && sleep 4\nexec ${BIN}/kumactl.real "$@"\n`);
+    await onHost(lab.state, 'mesh-01', `cat > ${BIN}/kumactl && chmod 755 ${BIN}/kumactl`, `#!/bin/sh\n[ "$1" = install ] && while [ ! -e /tmp/go-install ]; do sleep 0.1; done\nexec ${BIN}/kumactl.real "$@"\n`);
 
     // The caller is killed after 1 s, as a dropped SSH session would end it.
-    const cut = await onHost(lab.state, 'mesh-01', `${HELPER} apply ${OPTS} --run-id run-a > /dev/null 2>&1 & pid=$!; sleep 1; kill -9 $pid; wait $pid; echo $?`);
+    const cut = await onHost(lab.state, 'mesh-01', `${HELPER} apply ${OPTS} --run-id run-a --token t-a > /dev/null 2>&1 & pid=$!; sleep 1; kill -9 $pid; wait $pid; echo $?`);
     expect(cut.trim()).toBe('137');
 
-    const other = await helper(`apply ${OPTS} --run-id run-b --wait-max 1`);
+    const other = await helper(`apply ${OPTS} --run-id run-b --token t-b --wait-max 1`);
     expect(other.code, other.stdout + other.stderr).toBe(1);
     expect(JSON.parse(other.stdout)).toMatchObject({ status: 'locked' });
     expect(other.stderr).toContain('another upgrade (run run-a) is working on this host');
 
-    const waiting = await helper(`apply ${OPTS} --run-id run-a --wait-max 1`);
+    const waiting = await helper(`apply ${OPTS} --run-id run-a --token t-a --wait-max 1`);
     expect(waiting.code).toBe(3);
     expect(JSON.parse(waiting.stdout)).toMatchObject({ status: 'running' });
 
-    // detect blocks until the section is done, then sees the upgraded host.
-    const started = Date.now();
-    const detect = await helper(`detect ${OPTS}`);
+    // detect blocks until the section is done, saying what it waits for, then sees the
+    // upgraded host. Its processes while it waits: itself and one flock, nothing forked per tick.
+    const detecting = hostExec(lab.state, 'mesh-01', `${HELPER} detect ${OPTS}`, { timeoutMs: 30_000 });
+    const children = await onHost(lab.state, 'mesh-01', `sleep 1; for p in $(pgrep -f '^/bin/sh ${HELPER.replace('.', '[.]')} detect'); do for c in $(cat /proc/$p/task/$p/children); do cat /proc/$c/comm; done; done; true`);
+    await onHost(lab.state, 'mesh-01', 'touch /tmp/go-install');
+    const detect = await detecting;
     expect(detect.code, detect.stderr).toBe(0);
-    expect(Date.now() - started).toBeGreaterThan(500);
+    expect(detect.stderr).toMatch(/the upgrade of run run-a is working on this host \(step: install\); waiting up to 90 s for it to finish/);
     expect(JSON.parse(detect.stdout)).toMatchObject({ action: 'nothing', from: TARGET, to: TARGET });
+    expect(children).toBe('flock\n');
 
-    const attached = await helper(`apply ${OPTS} --run-id run-a`);
+    const attached = await helper(`apply ${OPTS} --run-id run-a --token t-a`);
     expect(attached.code, attached.stderr).toBe(0);
     expect(JSON.parse(attached.stdout)).toMatchObject({ status: 'changed', changed: true, msg: 'flush-install: rules without marker' });
-    // The lock is gone; the next run may start (and finds nothing to do).
-    expect(await onHost(lab.state, 'mesh-01', 'ls /var/lib/tpx/tproxy')).not.toMatch(/^lock$/m);
-    const next = await helper(`apply ${OPTS} --run-id run-c`);
+    // The section lock is free; the next section may start (and finds nothing to do).
+    expect(await onHost(lab.state, 'mesh-01', 'flock -n /var/lib/tpx/tproxy/section.lock echo free')).toBe('free\n');
+    const next = await helper(`apply ${OPTS} --run-id run-c --token t-c`);
     expect(JSON.parse(next.stdout)).toMatchObject({ status: 'ok', changed: false });
   });
 
@@ -72,14 +76,14 @@ describe.skipIf(!labSupported())('tproxy.sh critical section', () => {
     expect(await detect()).toMatchObject({ helper: 'same' });
     // Unchanged: not rewritten (same inode).
     expect((await onHost(lab.state, 'mesh-01', `stat -c '%a %i' ${copy}`)).trim()).toBe(installed.split('\n')[0]);
-    expect((await hostExec(lab.state, 'mesh-01', `sh /tmp/d/tproxy.sh detect ${OPTS} --install-helper relative/path`)).stderr).toMatch(/--install-helper must be an absolute path/);
+    expect((await hostExec(lab.state, 'mesh-01', `sh /tmp/d/tproxy.sh detect ${OPTS} --install-helper relative/path`)).stderr).toMatch(/paths must be absolute, without '\.' or '\.\.' parts or newlines, got 'relative\/path'/);
 
     // A kumactl that says it is another version: detect installs nothing, and the section
     // fails before any backup or flush.
     await onHost(lab.state, 'mesh-01', `rm -rf /var/lib/tpx/other && mv ${BIN}/kumactl ${BIN}/kumactl.slow && printf '#!/bin/sh\necho "Client: Kuma 2.9.9"\n' > ${BIN}/kumactl && chmod 755 ${BIN}/kumactl`);
     expect(await detect('--package yes')).toMatchObject({ action: 'install', helper: '' });
     const before = await onHost(lab.state, 'mesh-01', 'iptables-save | grep -v "^#"; ls /var/lib/tpx; ls /var/lib/tpx/backups | wc -l');
-    const wrong = await helper(`apply ${OPTS} --run-id run-d`);
+    const wrong = await helper(`apply ${OPTS} --run-id run-d --token t-d`);
     expect(wrong.code).toBe(1);
     expect(JSON.parse(wrong.stdout)).toMatchObject({ status: 'failed', msg: `${BIN}/kumactl reports version 2.9.9, not ${TARGET}; nothing was changed` });
     expect(await onHost(lab.state, 'mesh-01', 'iptables-save | grep -v "^#"; ls /var/lib/tpx; ls /var/lib/tpx/backups | wc -l')).toBe(before);

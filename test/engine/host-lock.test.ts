@@ -1,133 +1,195 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+/**
+ * The host side of the run lock (host/run-lock.sh), run here with the machine's sh and
+ * flock as a host would run it, in scope `user` with a private HOME (scope `root` is the
+ * same code with /run/tpx, exercised on the lab by test/e2e/security-host-lock.test.ts).
+ * Each "connection" is a child process whose stdin the test holds, as sshd holds a channel's.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { describeHolder } from '../../src/engine/host-lock.js';
-import { parseLockAnswer, releaseLockScript, takeLockScript, type LockOwner } from '../../src/engine/host-lock-script.js';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { parseLockAnswer, type LockAnswer } from '../../src/engine/host-lock-answer.js';
+import { describeHolder, describePrevious } from '../../src/engine/host-lock.js';
 
-const hasFlock = spawnSync('sh', ['-c', 'command -v flock && command -v setsid && command -v pgrep']).status === 0;
+const SCRIPT = readFileSync(join(import.meta.dirname, '../../host/run-lock.sh'), 'utf8');
+const hasFlock = spawnSync('sh', ['-c', 'command -v flock']).status === 0;
 const root = mkdtempSync(join(tmpdir(), 'tpx-lock-test-'));
-const dir = join(root, 'tpx-lock');
-const keepers: number[] = [];
-afterAll(() => {
-  for (const k of keepers) {
-    try {
-      process.kill(k, 'SIGKILL');
-    } catch {
-      // gone already
-    }
-  }
-  rmSync(root, { recursive: true, force: true });
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const c of children.splice(0)) c.kill('SIGKILL');
 });
+afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-const owner = (over: Partial<LockOwner> = {}): LockOwner => ({ runId: 'run-a', pid: 100, controller: "ctl 'x'", host: 'mesh-01', since: '2026-01-01T00:00:00Z', ...over });
-/** Runs a lock script with dash/sh as the host would; its $PPID (the "SSH session") is this test process. */
-const sh = (script: string): string => execFileSync('sh', ['-c', script], { encoding: 'utf8', timeout: 20_000 });
-/** Gone, or a zombie nobody reaped yet (the keeper's parent, the script's shell, has exited). */
-function isGone(pid: number): boolean {
-  try {
-    return readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').startsWith('Z');
-  } catch {
-    return true;
-  }
+interface Owner {
+  run: string;
+  pid: string;
+  controller: string;
+  host: string;
 }
-function waitGone(pid: number): boolean {
-  const deadline = Date.now() + 5000;
-  while (!isGone(pid) && Date.now() < deadline) spawnSync('sleep', ['0.05']);
-  return isGone(pid);
+const base: Owner = { run: 'run-a', pid: '100', controller: 'ctl-1', host: 'mesh-01' };
+
+interface Holding {
+  readonly child: ChildProcess;
+  readonly answer: LockAnswer;
+  readonly stdout: string;
+  /** Resolves when the script ended. */
+  readonly ended: Promise<void>;
 }
-const holderField = (name: string): string | undefined => readFileSync(join(dir, 'holder'), 'utf8').match(new RegExp(`^${name}=(.*)$`, 'm'))?.[1];
+
+/** Starts the lock script like tpx does and waits for its answer (ok keeps it running). */
+function take(home: string, owner: Partial<Owner> = {}, options: { takeover?: string; conn?: string } = {}): Promise<Holding> {
+  const o = { ...base, ...owner };
+  const child = spawn('sh', ['-c', SCRIPT, 'tpx-run-lock', 'user', o.run, o.pid, o.controller, o.host, '2026-01-01T00:00:00Z', options.takeover ?? ''], {
+    env: { PATH: process.env.PATH, HOME: home, SSH_CONNECTION: options.conn ?? '127.0.0.1 40000 127.0.0.1 22' },
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  children.push(child);
+  const ended = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  return new Promise((resolve) => {
+    let stdout = '';
+    const done = (): void => resolve({ child, answer: parseLockAnswer(stdout), stdout, ended });
+    child.stdout!.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (/^TPXLOCK ok$/m.test(stdout)) done();
+    });
+    child.once('close', done);
+  });
+}
+
+const newHome = (): string => mkdtempSync(join(root, 'home-'));
+const lockDir = (home: string): string => join(home, '.local/state/tpx');
+const holderText = (home: string): string => readFileSync(join(lockDir(home), 'holder'), 'utf8');
+const field = (home: string, name: string): string | undefined => holderText(home).match(new RegExp(`^${name}=(.*)$`, 'm'))?.[1];
+const release = async (h: Holding): Promise<void> => {
+  h.child.stdin!.end('release\n');
+  await h.ended;
+};
+const drop = async (h: Holding): Promise<void> => {
+  h.child.stdin!.end();
+  await h.ended;
+};
 
 describe('host lock answers', () => {
   it.each([
     ['TPXLOCK ok\n', { kind: 'ok' }],
-    ['junk\nTPXLOCK held alive=no phase=orphans\nrun=r1\npid=7\n', { kind: 'held', holder: { alive: 'no', phase: 'orphans', run: 'r1', pid: '7' } }],
-    ['TPXLOCK unavailable flock or setsid is missing on the host\n', { kind: 'unavailable', reason: 'flock or setsid is missing on the host' }],
+    ['junk\nTPXLOCK held\nrun=r1\npid=7\n', { kind: 'held', holder: { run: 'r1', pid: '7' } }],
+    ['TPXLOCK unavailable flock (util-linux) is missing on the host\n', { kind: 'unavailable', reason: 'flock (util-linux) is missing on the host' }],
     ['sh: 1: exec: cannot open\n', { kind: 'unavailable', reason: 'no answer from the lock script: sh: 1: exec: cannot open' }],
+    [
+      'TPXLOCK left 41 sleep 60\nTPXLOCK left more 2\nTPXLOCK previous run=r0 pid=9 controller=c\nTPXLOCK ok\n',
+      { kind: 'ok', previous: { holder: { run: 'r0', pid: '9', controller: 'c' }, left: [{ pid: '41', command: 'sleep 60' }], more: 2 } },
+    ],
   ])('%j', (stdout, expected) => {
     expect(parseLockAnswer(stdout)).toEqual(expected);
   });
 
-  it('describes the holder in one line, saying when it lapses', () => {
-    const h = { run: 'r1', since: 'T', pid: '7', controller: 'ops-1', user: 'tpx' };
-    expect(describeHolder({ ...h, alive: 'yes' })).toBe('locked by run r1 since T (pid 7 on ops-1, user tpx): another tpx run is working on this host');
-    expect(describeHolder({ ...h, alive: 'no', phase: 'idle' })).toMatch(/its SSH session is gone: the lock lapses within 15 s/);
-    expect(describeHolder({ ...h, alive: 'no', phase: 'orphans' })).toMatch(/commands it started still run on the host/);
+  it('describes the holder and what a dead connection left, in one line each', () => {
+    expect(describeHolder({ run: 'r1', since: 'T', pid: '7', controller: 'ops-1', user: 'tpx' })).toBe(
+      'locked by run r1 since T (pid 7 on ops-1, user tpx): another tpx run is working on this host',
+    );
+    const previous = { holder: { run: 'r0', pid: '9', controller: 'c' }, left: [{ pid: '41', command: 'sleep 60' }], more: 0 };
+    expect(describePrevious(previous)).toBe(
+      'the last connection of run r0 (pid 9 on c) ended without releasing the host lock; 1 process it started still runs on the host: 41 `sleep 60`',
+    );
   });
 });
 
 describe.skipIf(!hasFlock)('host lock script (sh, flock)', () => {
-  it('takes the lock, refuses another run, lets the same process take over, releases', () => {
-    expect(sh(takeLockScript(owner(), dir))).toContain('TPXLOCK ok');
-    expect(statSync(dir).mode & 0o777).toBe(0o777);
-    expect(holderField('run')).toBe('run-a');
-    expect(holderField('controller')).toBe("ctl 'x'");
-    const first = Number(holderField('keeper'));
-    keepers.push(first);
+  it('takes the lock in a private directory, refuses another run, and a release frees it at once', async () => {
+    const home = newHome();
+    const a = await take(home);
+    expect(a.answer).toEqual({ kind: 'ok' });
+    expect(statSync(lockDir(home)).mode & 0o777).toBe(0o700);
+    expect(field(home, 'run')).toBe('run-a');
+    expect(field(home, 'conn')).toBe('127.0.0.1 40000 127.0.0.1 22');
 
-    const other = parseLockAnswer(sh(takeLockScript(owner({ runId: 'run-b', pid: 200 }), dir)));
-    // The "session" (this process) is alive: held, with the holder's details.
-    expect(other).toMatchObject({ kind: 'held', holder: { run: 'run-a', pid: '100', alive: 'yes', phase: 'live', host: 'mesh-01' } });
-    // Same run, another process, session alive: held too (two processes never share it).
-    expect(parseLockAnswer(sh(takeLockScript(owner({ pid: 300 }), dir))).kind).toBe('held');
-    // Same run, another host name of this process (an alias of the same machine): held.
-    expect(parseLockAnswer(sh(takeLockScript(owner({ host: 'alias' }), dir))).kind).toBe('held');
+    const b = await take(home, { run: 'run-b', pid: '200' });
+    expect(b.answer).toMatchObject({ kind: 'held', holder: { run: 'run-a', pid: '100', controller: 'ctl-1', host: 'mesh-01' } });
+    // Same run, another process: held too (two processes never share a host).
+    expect((await take(home, { pid: '300' })).answer.kind).toBe('held');
 
-    // The same process for the same host (a reconnect): takes it over, with a new keeper.
-    expect(sh(takeLockScript(owner(), dir))).toContain('TPXLOCK ok');
-    const second = Number(holderField('keeper'));
-    keepers.push(second);
-    expect(second).not.toBe(first);
-    expect(waitGone(first)).toBe(true);
-
-    // Another process's release does nothing; ours ends the keeper and frees the lock.
-    sh(releaseLockScript(owner({ pid: 999 }), dir));
-    expect(isGone(second)).toBe(false);
-    sh(releaseLockScript(owner(), dir));
-    expect(waitGone(second)).toBe(true);
-    expect(sh(takeLockScript(owner({ runId: 'run-b', pid: 200 }), dir))).toContain('TPXLOCK ok');
-    keepers.push(Number(holderField('keeper')));
-    sh(releaseLockScript(owner({ runId: 'run-b', pid: 200 }), dir));
+    await release(a);
+    expect(holderText(home)).toBe('');
+    const c = await take(home, { run: 'run-b', pid: '200' });
+    // A clean release leaves nothing to warn about.
+    expect(c.answer).toEqual({ kind: 'ok' });
+    await release(c);
   });
 
-  it('a holder whose session is gone: another run is refused until told the holder is dead; a retry of the run takes over', () => {
-    // The script's parent shell (its "SSH session") ends right after it.
-    const viaGoneSession = (script: string): string => execFileSync('sh', ['-c', 'sh -c "$1"; true', 'session', script], { encoding: 'utf8', timeout: 20_000 });
-    const idle = (): boolean => {
-      try {
-        return readFileSync(join(dir, 'phase'), 'utf8').trim() === 'idle';
-      } catch {
-        return false;
-      }
-    };
-    const waitIdle = (): boolean => {
-      const deadline = Date.now() + 10_000;
-      while (!idle() && Date.now() < deadline) spawnSync('sleep', ['0.1']);
-      return idle();
-    };
-    const a = owner({ runId: 'run-c', pid: 400 });
-    expect(viaGoneSession(takeLockScript(a, dir))).toContain('TPXLOCK ok');
-    keepers.push(Number(holderField('keeper')));
-    expect(waitIdle()).toBe(true);
-    const b = owner({ runId: 'run-d', pid: 500 });
-    expect(parseLockAnswer(sh(takeLockScript(b, dir)))).toMatchObject({ kind: 'held', holder: { alive: 'no', phase: 'idle', run: 'run-c' } });
-    // Told a different holder is dead: still refused.
-    expect(parseLockAnswer(sh(takeLockScript(b, dir, "999/ctl 'x'"))).kind).toBe('held');
-    expect(sh(takeLockScript(b, dir, "400/ctl 'x'"))).toContain('TPXLOCK ok');
-    keepers.push(Number(holderField('keeper')));
-    sh(releaseLockScript(b, dir));
-    // A retry of run-c (another process, same run id) once run-c's session is gone.
-    expect(viaGoneSession(takeLockScript(a, dir))).toContain('TPXLOCK ok');
-    keepers.push(Number(holderField('keeper')));
-    expect(waitIdle()).toBe(true);
-    expect(sh(takeLockScript(owner({ runId: 'run-c', pid: 401 }), dir))).toContain('TPXLOCK ok');
-    keepers.push(Number(holderField('keeper')));
-    sh(releaseLockScript(owner({ runId: 'run-c', pid: 401 }), dir));
+  it('holds the lock without polling: one sleeping shell, no child processes', async () => {
+    const home = newHome();
+    const a = await take(home);
+    const pid = a.child.pid!;
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+    expect(children).toBe('');
+    const ticks = (): number => readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ').slice(11, 13).map(Number).reduce((x, y) => x + y, 0);
+    const before = ticks();
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(ticks() - before).toBe(0);
+    await release(a);
   });
 
-  it('says when the lock cannot work: a directory it cannot write', () => {
-    const answer = parseLockAnswer(sh(takeLockScript(owner(), join(root, 'no', 'such', 'dir'))));
-    expect(answer).toEqual({ kind: 'unavailable', reason: `${join(root, 'no', 'such', 'dir')} is not a directory this user can write` });
+  it('a dropped connection frees the lock at once; the next run is told what it left running', async () => {
+    const home = newHome();
+    const conn = '127.0.0.1 41234 127.0.0.1 22';
+    const a = await take(home, {}, { conn });
+    // A command the dead connection started that still runs (it carries the session's SSH_CONNECTION).
+    const orphan = spawn('sleep', ['30'], { env: { SSH_CONNECTION: conn }, stdio: 'ignore' });
+    children.push(orphan);
+    await drop(a);
+    const started = Date.now();
+    const b = await take(home, { run: 'run-b', pid: '200' });
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(b.answer.kind).toBe('ok');
+    if (b.answer.kind !== 'ok') return;
+    expect(b.answer.previous?.holder).toMatchObject({ run: 'run-a', pid: '100', controller: 'ctl-1' });
+    expect(b.answer.previous?.left).toContainEqual({ pid: String(orphan.pid), command: 'sleep 30' });
+    await release(b);
+  });
+
+  it('a reconnect of the same process, or a takeover of a dead tpx, ends the old holder and takes the lock', async () => {
+    const home = newHome();
+    const a = await take(home);
+    const again = await take(home);
+    expect(again.answer.kind).toBe('ok');
+    await a.ended;
+    const other = await take(home, { run: 'run-b', pid: '200' }, { takeover: '100/ctl-1' });
+    expect(other.answer.kind).toBe('ok');
+    await again.ended;
+    // A takeover names only the process it was given.
+    const third = await take(home, { run: 'run-c', pid: '300' }, { takeover: '100/ctl-1' });
+    expect(third.answer.kind).toBe('held');
+    await release(other);
+  });
+
+  it.runIf(process.getuid?.() === 0)('refuses a lock directory another user owns, others can write, or that is a link; never follows a planted link', async () => {
+    const home = newHome();
+    mkdirSync(join(home, '.local/state'), { recursive: true });
+    // Owned by someone else (nobody).
+    mkdirSync(lockDir(home), { mode: 0o700 });
+    chownSync(lockDir(home), 65534, 65534);
+    const foreign = await take(home);
+    expect(foreign.answer).toMatchObject({ kind: 'unavailable' });
+    expect((foreign.answer as { reason: string }).reason).toMatch(/is not a directory of root .*nobody.*; remove it/);
+    rmSync(lockDir(home), { recursive: true });
+
+    mkdirSync(lockDir(home), { mode: 0o700 });
+    chmodSync(lockDir(home), 0o777);
+    expect((await take(home)).answer).toMatchObject({ kind: 'unavailable', reason: expect.stringMatching(/writable by other users/) });
+    rmSync(lockDir(home), { recursive: true });
+
+    const victim = join(home, '.bashrc');
+    writeFileSync(victim, 'safe\n', { mode: 0o644 });
+    symlinkSync(home, lockDir(home));
+    expect((await take(home)).answer).toMatchObject({ kind: 'unavailable', reason: expect.stringMatching(/is not a directory/) });
+    rmSync(lockDir(home));
+    mkdirSync(lockDir(home), { mode: 0o700 });
+    symlinkSync(victim, join(lockDir(home), 'lock'));
+    expect((await take(home)).answer).toMatchObject({ kind: 'unavailable', reason: expect.stringMatching(/lock is a symbolic link/) });
+    expect(readFileSync(victim, 'utf8')).toBe('safe\n');
+    expect(statSync(victim).mode & 0o777).toBe(0o644);
+    expect(lstatSync(join(lockDir(home), 'lock')).isSymbolicLink()).toBe(true);
+    expect(existsSync(join(lockDir(home), 'holder'))).toBe(false);
   });
 });

@@ -86,15 +86,17 @@ export async function runCommand(playbookFile: string, options: RunCommandOption
       runId,
       playbookDir: dirname(playbookFile),
       connect: async (host, vars) => {
-        const spec = resolveConnectionSpec(host, readConnectionVars(vars));
+        const connVars = readConnectionVars(vars);
+        const spec = resolveConnectionSpec(host, connVars);
         // Every connection takes the host's run lock first (host-lock.ts); closing releases it.
         const owner = { runId, pid: process.pid, controller: hostname(), host, since };
+        const scope = connVars.become && (connVars.becomeUser ?? 'root') === 'root' ? 'root' : 'user';
         const session = new HostSession(becomePassword ? { ...spec, becomePassword } : spec, {
           // An interrupt stops a connect (and its retries) in flight.
           signal: controller.signal,
           onWarning: (msg) => bus.emit({ type: 'warning', host, msg }),
-          onConnect: (conn) => takeHostLock(conn, owner, (msg) => bus.emit({ type: 'warning', host, msg }), controller.signal),
-          beforeClose: (conn) => releaseHostLock(conn, owner),
+          onConnect: (conn) => takeHostLock(conn, owner, scope, (msg) => bus.emit({ type: 'warning', host, msg }), controller.signal),
+          beforeClose: (conn) => releaseHostLock(conn),
         });
         await session.connection();
         return session;

@@ -60,7 +60,13 @@ export async function runRemoteCommand(
       stdinDone = true;
       if (stream.writableEnded) return;
       if (options.stdin !== undefined) stream.write(options.stdin);
-      stream.end();
+      if (!options.holdStdinUntil) return void stream.end();
+      // Kept open (a lock held for the connection's life) until the caller lets go.
+      void options.holdStdinUntil.then((last) => {
+        if (stream.writableEnded || stream.destroyed) return;
+        stream.write(last);
+        stream.end();
+      });
     };
     const emitStdout = (text: string): void => {
       if (text === '') return;

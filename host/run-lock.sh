@@ -1,0 +1,136 @@
+#!/bin/sh
+# run-lock.sh — tpx's per-host run lock, the host side (src/engine/host-lock.ts sends it as
+# the command of one SSH channel on every new connection; POSIX sh and util-linux's flock).
+#
+#   sh -c "$(cat run-lock.sh)" tpx-run-lock SCOPE RUN PID CONTROLLER HOST SINCE TAKEOVER
+#
+# SCOPE root: run as root (through sudo); the lock lives in /run/tpx, which only root can
+#   create or write, so no other local user can plant, hold or forge anything in it.
+# SCOPE user: run as the login user; the lock lives in ~/.local/state/tpx (0700).
+# TAKEOVER: "PID/CONTROLLER" of a tpx process the caller knows to be gone (its own PID for a
+#   reconnect): a holder of that process is ended and the lock taken over at once.
+#
+# The lock is flock(2) on DIR/lock, held by this shell, which then blocks reading its stdin:
+# the channel's stdin, which tpx keeps open. tpx writes "release" when it closes the
+# connection; a connection that drops (tpx killed, network cut) closes stdin, the read ends,
+# and the kernel frees the lock when this shell exits. Nothing polls, nothing outlives the
+# connection. DIR/holder says who holds it; after a clean release it is empty. A holder file
+# that is not empty when the lock is taken belongs to a connection that ended without
+# releasing: the processes that connection started and that still run (found by its
+# SSH_CONNECTION) are named so that tpx can warn about them.
+#
+# Answers on stdout, one line first word TPXLOCK: `ok`, `held` (followed by the holder's
+# key=value lines), `unavailable REASON`; `left PID COMMAND` lines come before `ok`.
+set -u
+umask 077
+scope=$1 run=$2 pid=$3 ctl=$4 host=$5 since=$6 takeover=$7
+
+unavailable() { printf 'TPXLOCK unavailable %s\n' "$*"; exit 0; }
+
+if [ "$scope" = root ]; then d=/run/tpx; else d=${HOME:-}/.local/state/tpx; fi
+case "$d" in /?*) ;; *) unavailable "no home directory to keep the lock in" ;; esac
+# New directories get 0700 from the umask.
+[ -e "$d" ] || [ -L "$d" ] || mkdir -p "$d" 2>/dev/null
+if [ -L "$d" ] || [ ! -d "$d" ] || [ ! -O "$d" ]; then
+  unavailable "$d is not a directory of $(id -un) ($(ls -ld "$d" 2>&1)); remove it"
+fi
+# Another user able to write in it could plant links or hold the lock: refuse, never repair.
+case $(ls -ld "$d") in
+  ?????w????*|????????w?*) unavailable "$d is writable by other users ($(ls -ld "$d")); make it 0700 or remove it" ;;
+esac
+[ ! -L "$d/lock" ] || unavailable "$d/lock is a symbolic link; remove it"
+command -v flock >/dev/null 2>&1 || unavailable "flock (util-linux) is missing on the host"
+exec 9>> "$d/lock" || unavailable "cannot open $d/lock"
+
+# start_at PID: the process's start time (clock ticks since boot, /proc/PID/stat field 22)
+# into $_st, or nothing; a recycled PID is told from the process it once was.
+start_at() {
+  _st='' _s=''
+  { read -r _s < "/proc/$1/stat"; } 2>/dev/null || return 0
+  # shellcheck disable=SC2086 # split the fields after the command name
+  set -- ${_s##*) }
+  shift 19
+  _st=$1
+}
+
+# The holder file's fields as h_KEY variables (builtins only).
+read_holder() {
+  h_run='' h_pid='' h_controller='' h_host='' h_since='' h_user='' h_holder='' h_conn=''
+  [ -f "$d/holder" ] || return 0
+  while IFS= read -r _line; do
+    case "$_line" in
+      run=*) h_run=${_line#run=} ;; pid=*) h_pid=${_line#pid=} ;;
+      controller=*) h_controller=${_line#controller=} ;; host=*) h_host=${_line#host=} ;;
+      since=*) h_since=${_line#since=} ;; user=*) h_user=${_line#user=} ;;
+      holder=*) h_holder=${_line#holder=} ;; conn=*) h_conn=${_line#conn=} ;;
+    esac
+  done < "$d/holder"
+}
+
+holder_alive() {
+  case "$h_holder" in *[!0-9:]*|'') return 1 ;; esac
+  start_at "${h_holder%%:*}"
+  [ -n "$_st" ] && [ "$_st" = "${h_holder#*:}" ]
+}
+
+if ! flock -n 9; then
+  read_holder
+  if holder_alive; then
+    if [ "$h_pid/$h_controller/$h_host" = "$pid/$ctl/$host" ] || { [ -n "$takeover" ] && [ "$h_pid/$h_controller" = "$takeover" ]; }; then
+      # Our own earlier connection (a reconnect) or a tpx known to be dead: end its holder.
+      kill "${h_holder%%:*}" 2>/dev/null
+    else
+      printf 'TPXLOCK held\nrun=%s\npid=%s\ncontroller=%s\nhost=%s\nsince=%s\nuser=%s\n' \
+        "$h_run" "$h_pid" "$h_controller" "$h_host" "$h_since" "$h_user"
+      exit 0
+    fi
+  fi
+  # The holder is gone or going: the kernel frees the lock when its descriptor closes.
+  flock -w 10 9 || unavailable "the lock in $d was not freed 10 s after its holder ended"
+fi
+
+# This session's SSH_CONNECTION: sudo does not pass it on; read it from the session's
+# process below sshd (the login shell, or sudo, which it became).
+conn=${SSH_CONNECTION:-}
+if [ -z "$conn" ]; then
+  p=$$
+  while [ "$p" -gt 1 ]; do
+    _s=''
+    { read -r _s < "/proc/$p/stat"; } 2>/dev/null || break
+    # shellcheck disable=SC2086
+    set -- ${_s##*) }
+    parent=$2
+    _c=''
+    { read -r _c < "/proc/$parent/comm"; } 2>/dev/null
+    if [ "$_c" = sshd ]; then
+      conn=$(grep -z -s '^SSH_CONNECTION=' "/proc/$p/environ" 9>&- | tr -d '\0')
+      conn=${conn#SSH_CONNECTION=}
+      break
+    fi
+    p=$parent
+  done
+fi
+# A holder that did not release: name what its connection left running.
+read_holder
+if [ -n "$h_run" ] && [ -n "$h_conn" ] && [ "$h_conn" != "$conn" ]; then
+  grep -l -s -z -x -F "SSH_CONNECTION=$h_conn" /proc/[0-9]*/environ 9>&- | {
+    n=0
+    while IFS= read -r f; do
+      p=${f#/proc/}; p=${p%/environ}
+      n=$((n + 1))
+      [ $n -le 5 ] || continue
+      printf 'TPXLOCK left %s %s\n' "$p" "$(tr '\0\n' '  ' < "/proc/$p/cmdline" 2>/dev/null | cut -c1-160)"
+    done
+    [ $n -le 5 ] || printf 'TPXLOCK left more %s\n' $((n - 5))
+  }
+  printf 'TPXLOCK previous run=%s pid=%s controller=%s\n' "$h_run" "$h_pid" "$h_controller"
+fi
+
+start_at $$
+printf 'run=%s\npid=%s\ncontroller=%s\nhost=%s\nsince=%s\nuser=%s\nholder=%s\nconn=%s\n' \
+  "$run" "$pid" "$ctl" "$host" "$since" "${SUDO_USER:-$(id -un)}" "$$:$_st" "$conn" > "$d/holder"
+echo 'TPXLOCK ok'
+# Hold until tpx says release, or the connection is gone (end of input).
+cmd=''
+IFS= read -r cmd || true
+[ "$cmd" != release ] || : > "$d/holder"
