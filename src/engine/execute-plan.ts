@@ -11,6 +11,8 @@ export interface ExecuteRequest {
   readonly connection: () => Promise<Connection>;
   /** The task's `timeout`, in milliseconds, for facts and actions together. */
   readonly timeoutMs?: number;
+  /** `tpx_output_limit`: bytes of stdout, and of stderr, kept per command (the transport's default when absent). */
+  readonly outputLimit?: number;
   readonly signal?: AbortSignal;
   /** A command is about to run (fact commands are reported too, marked). */
   readonly onCommand?: (command: string, kind: 'fact' | 'action') => void;
@@ -114,6 +116,7 @@ async function runExec(
     becomeUser: opts.become ? req.ctx.becomeUser : undefined,
     timeoutMs,
     stdin: opts.stdin,
+    outputLimit: req.outputLimit,
     signal: req.signal,
     onStdout: onOutput && ((c) => onOutput('stdout', c)),
     onStderr: onOutput && ((c) => onOutput('stderr', c)),
@@ -136,11 +139,27 @@ function stoppedResult(res: ExecResult, req: ExecuteRequest, moduleName: string)
   return undefined;
 }
 
-/** rc, stdout and stderr as Ansible's command module returns them: trailing newlines stripped. */
+/**
+ * rc, stdout and stderr as Ansible's command module returns them: trailing newlines stripped.
+ * Also whether each was cut by tpx_output_limit and how many bytes were not kept, always
+ * present so that `when: not r.stdout_truncated` never meets an undefined variable.
+ */
 function execFields(res: ExecResult): Record<string, unknown> {
   const stdout = res.stdout.replace(/[\r\n]+$/, '');
   const stderr = res.stderr.replace(/[\r\n]+$/, '');
-  return { rc: res.rc, stdout, stderr, stdout_lines: splitLines(stdout), stderr_lines: splitLines(stderr) };
+  const stdoutDropped = res.stdoutDropped ?? 0;
+  const stderrDropped = res.stderrDropped ?? 0;
+  return {
+    rc: res.rc,
+    stdout,
+    stderr,
+    stdout_lines: splitLines(stdout),
+    stderr_lines: splitLines(stderr),
+    stdout_truncated: stdoutDropped > 0,
+    stdout_dropped_bytes: stdoutDropped,
+    stderr_truncated: stderrDropped > 0,
+    stderr_dropped_bytes: stderrDropped,
+  };
 }
 
 function describeFailure(action: Action & { kind: 'exec' }, res: ExecResult): string {

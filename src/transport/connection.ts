@@ -14,7 +14,12 @@ export interface ExecOptions {
    * stdin is closed. A command that reads its stdin then lives as long as the connection.
    */
   readonly holdStdinUntil?: Promise<string>;
-  /** Streaming output for progress. */
+  /**
+   * Bytes of stdout, and of stderr, kept in memory (default DEFAULT_OUTPUT_LIMIT): past it
+   * only the start and the end are kept, with a note between (see OutputCapture).
+   */
+  readonly outputLimit?: number;
+  /** Streaming output for progress: the first `outputLimit` bytes of each stream, then a note. */
   readonly onStdout?: (chunk: string) => void;
   readonly onStderr?: (chunk: string) => void;
   /** Aborting stops the remote process like a timeout does. */
@@ -25,8 +30,12 @@ export interface ExecResult {
   /** Exit code; null when the process ended by a signal or was stopped. */
   readonly rc: number | null;
   readonly signal: string | null;
+  /** What was kept of the output (all of it, or its start, a note and its end). */
   readonly stdout: string;
   readonly stderr: string;
+  /** Bytes of output not kept because of the limit; absent or 0 when all was kept. */
+  readonly stdoutDropped?: number;
+  readonly stderrDropped?: number;
   readonly timedOut: boolean;
   readonly durationMs: number;
 }

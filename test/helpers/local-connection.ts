@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join, dirname } from 'node:path';
 import { ConnectionError } from '../../src/errors/connection-error.js';
 import type { Connection, ExecOptions, ExecResult, PutOptions } from '../../src/transport/connection.js';
+import { OutputCapture } from '../../src/transport/output-capture.js';
 
 /** One call a test can assert on. */
 export interface LocalCall {
@@ -14,6 +15,7 @@ export interface LocalCall {
   readonly become?: boolean;
   readonly becomeUser?: string;
   readonly timeoutMs?: number;
+  readonly outputLimit?: number;
 }
 
 /**
@@ -32,7 +34,7 @@ export class LocalConnection implements Connection {
   ) {}
 
   exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
-    this.calls.push({ host: this.host, kind: 'exec', command, become: options.become, becomeUser: options.becomeUser, timeoutMs: options.timeoutMs });
+    this.calls.push({ host: this.host, kind: 'exec', command, become: options.become, becomeUser: options.becomeUser, timeoutMs: options.timeoutMs, outputLimit: options.outputLimit });
     if (this.closed) return Promise.reject(new ConnectionError(this.host, 'closed', 'connection closed'));
     const started = Date.now();
     return new Promise((resolve) => {
@@ -42,8 +44,9 @@ export class LocalConnection implements Connection {
         detached: true,
         stdio: ['pipe', 'pipe', 'pipe'],
       });
-      let stdout = '';
-      let stderr = '';
+      // Output is held as the SSH transport holds it: bounded, the same live stream and notes.
+      const stdout = new OutputCapture(options.outputLimit, options.onStdout);
+      const stderr = new OutputCapture(options.outputLimit, options.onStderr);
       let timedOut = false;
       const stop = (): void => {
         try {
@@ -56,14 +59,23 @@ export class LocalConnection implements Connection {
       const onAbort = (): void => stop();
       options.signal?.addEventListener('abort', onAbort, { once: true });
       if (options.signal?.aborted) stop();
-      child.stdout.setEncoding('utf8').on('data', (c: string) => ((stdout += c), options.onStdout?.(c)));
-      child.stderr.setEncoding('utf8').on('data', (c: string) => ((stderr += c), options.onStderr?.(c)));
+      child.stdout.setEncoding('utf8').on('data', (c: string) => stdout.push(c));
+      child.stderr.setEncoding('utf8').on('data', (c: string) => stderr.push(c));
       child.stdin.on('error', () => undefined);
       child.stdin.end(options.stdin ?? '');
       child.on('close', (code, signal) => {
         if (timer) clearTimeout(timer);
         options.signal?.removeEventListener('abort', onAbort);
-        resolve({ rc: code, signal: signal ?? null, stdout, stderr, timedOut, durationMs: Date.now() - started });
+        resolve({
+          rc: code,
+          signal: signal ?? null,
+          stdout: stdout.text(),
+          stderr: stderr.text(),
+          stdoutDropped: stdout.droppedBytes,
+          stderrDropped: stderr.droppedBytes,
+          timedOut,
+          durationMs: Date.now() - started,
+        });
       });
     });
   }

@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectionError } from '../../src/errors/connection-error.js';
 import type { ConnectionSpec } from '../../src/transport/connection.js';
+import { DEFAULT_OUTPUT_LIMIT } from '../../src/transport/output-capture.js';
 import { connectSsh } from '../../src/transport/ssh/connect-ssh.js';
 import { findFreePort, startSshd, type SshdFixture } from './support/sshd-fixture.js';
 
@@ -82,6 +83,29 @@ describe('transport against real OpenSSH sshd', () => {
     expect(r.rc).toBe(0);
     expect(r.stdout).toBe('postgres\nthrough-stdin\n');
     await conn.close();
+  });
+
+  it('256 MiB of output: memory stays flat, the start and the end kept within the limit, the rest counted', async () => {
+    const conn = await connectSsh(spec());
+    const live: string[] = [];
+    const before = process.memoryUsage().rss;
+    let peak = before;
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
+    const total = 256 * 1024 * 1024;
+    const r = await conn
+      .exec(`printf 'FIRST\\n'; head -c ${total} /dev/zero | tr '\\0' a; printf '\\nLAST\\n'`, { onStdout: (c) => live.push(c) })
+      .finally(() => clearInterval(sampler));
+    await conn.close();
+    expect(r.rc).toBe(0);
+    expect(Buffer.byteLength(r.stdout)).toBeLessThanOrEqual(DEFAULT_OUTPUT_LIMIT);
+    expect(r.stdout.startsWith('FIRST\naaaa')).toBe(true);
+    expect(r.stdout.endsWith('aaaa\nLAST\n')).toBe(true);
+    expect(r.stdout).toMatch(/\n\[… 255\.0 MiB not kept: over tpx_output_limit …\]\n/);
+    expect(r.stdoutDropped).toBeGreaterThan(total - DEFAULT_OUTPUT_LIMIT);
+    expect(live.join('').length).toBeLessThan(DEFAULT_OUTPUT_LIMIT + 100);
+    // Held whole, the output grew RSS by 340 MB here; bounded, by the garbage the GC has not
+    // collected yet (~80 MB, the same for 64 MiB or 1 GiB of output).
+    expect(peak - before, `RSS grew by ${((peak - before) / 1e6).toFixed(1)} MB`).toBeLessThan(total / 2);
   });
 
   it('queues channels beyond MaxSessions on one connection', async () => {

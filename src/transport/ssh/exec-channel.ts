@@ -2,6 +2,7 @@ import type { ClientChannel } from 'ssh2';
 import { ConnectionError } from '../../errors/connection-error.js';
 import { secretMasker } from '../../errors/mask-secrets.js';
 import type { ExecOptions, ExecResult } from '../connection.js';
+import { OutputCapture } from '../output-capture.js';
 import { describeBecomeFailure } from './become-failure.js';
 import { closedError, openChannel, type ChannelHost } from './open-channel.js';
 import { OutputHeader } from './output-header.js';
@@ -42,8 +43,9 @@ export async function runRemoteCommand(
   return new Promise<ExecResult>((resolve, reject) => {
     const header = new OutputHeader(host.token, become ? 2 : 1);
     const scanner = prompt ? new PromptScanner(prompt) : undefined;
-    let stdout = '';
-    let stderr = '';
+    // Bounded whatever the host prints; what streams live is masked chunk by chunk.
+    const stdout = new OutputCapture(options.outputLimit, options.onStdout && ((c) => options.onStdout?.(secretMasker.mask(c))));
+    const stderr = new OutputCapture(options.outputLimit, options.onStderr && ((c) => options.onStderr?.(secretMasker.mask(c))));
     let exit: { code: number | null; signal: string | null } | undefined;
     let stopping = false;
     let killStarted = false;
@@ -67,16 +69,6 @@ export async function runRemoteCommand(
         stream.write(last);
         stream.end();
       });
-    };
-    const emitStdout = (text: string): void => {
-      if (text === '') return;
-      stdout += text;
-      options.onStdout?.(secretMasker.mask(text));
-    };
-    const emitStderr = (text: string): void => {
-      if (text === '') return;
-      stderr += text;
-      options.onStderr?.(secretMasker.mask(text));
     };
     const startKill = (): void => {
       const target = pid();
@@ -103,12 +95,12 @@ export async function runRemoteCommand(
     stream.stderr.setEncoding('utf8');
     stream.on('data', (chunk: string) => {
       const hadPid = pid() !== undefined;
-      emitStdout(header.take(chunk));
+      stdout.push(header.take(chunk));
       if (!hadPid && stopping) startKill();
       if (header.complete && mayRun() && password) sendStdin();
     });
     stream.stderr.on('data', (chunk: string) => {
-      if (!scanner) return emitStderr(chunk);
+      if (!scanner) return stderr.push(chunk);
       const found = scanner.scan(chunk);
       for (let i = 0; i < found.prompts; i++) {
         prompts++;
@@ -119,7 +111,7 @@ export async function runRemoteCommand(
           stream.end();
         }
       }
-      emitStderr(found.text);
+      stderr.push(found.text);
     });
     stream.on('exit', (code: number | null, signal?: string) => {
       exit = { code: typeof code === 'number' ? code : null, signal: signal ?? null };
@@ -140,14 +132,14 @@ export async function runRemoteCommand(
       clearTimeout(graceTimer);
       options.signal?.removeEventListener('abort', stop);
       release();
-      emitStdout(header.flush());
-      if (scanner) emitStderr(scanner.flush());
+      stdout.push(header.flush());
+      if (scanner) stderr.push(scanner.flush());
       // A connection lost before sudo said "go" is a lost connection, not a sudo failure.
       if (!exit && !stopping && host.isClosed()) {
         return reject(closedError(host, `running \`${secretMasker.mask(command).slice(0, 80)}\``));
       }
       if (become && !mayRun() && !stopping) {
-        return reject(describeBecomeFailure(host.name, stderr, password !== undefined, wrongPassword));
+        return reject(describeBecomeFailure(host.name, stderr.text(), password !== undefined, wrongPassword));
       }
       if (!exit && !stopping) {
         const what = `running \`${secretMasker.mask(command).slice(0, 80)}\``;
@@ -157,8 +149,10 @@ export async function runRemoteCommand(
       resolve({
         rc: stopping ? null : (exit?.code ?? null),
         signal: exit?.signal ?? null,
-        stdout: secretMasker.mask(stdout),
-        stderr: secretMasker.mask(stderr),
+        stdout: secretMasker.mask(stdout.text()),
+        stderr: secretMasker.mask(stderr.text()),
+        stdoutDropped: stdout.droppedBytes,
+        stderrDropped: stderr.droppedBytes,
         timedOut: stopping,
         durationMs: Date.now() - started,
       });
