@@ -1,4 +1,7 @@
+import { rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import type { EventBus } from '../engine/events.js';
+import { TpxError } from '../errors/tpx-error.js';
 import type { Reporter } from './reporter.js';
 import { RunRecord } from './run-record.js';
 import { writePrivateFile } from './write-private-file.js';
@@ -8,6 +11,10 @@ import { writePrivateFile } from './write-private-file.js';
  * at the end, or when interrupted, atomically with mode 0600. Calling `end()` again after
  * more events arrived (the signal path first, `run-end` later) rewrites the file with the
  * fuller picture; writes never overlap.
+ *
+ * The file at the path is always this run's or absent: an earlier run's file is removed
+ * when the run starts (a run that dies without writing leaves none, rather than an old one
+ * that reads as this run's), and when writing fails the file is removed and the error says so.
  */
 export class FileReporter implements Reporter {
   private readonly record = new RunRecord();
@@ -21,6 +28,11 @@ export class FileReporter implements Reporter {
   ) {}
 
   attach(bus: EventBus): void {
+    try {
+      rmSync(this.path, { force: true });
+    } catch {
+      // Not a file we can remove (a directory, a read-only place): writing it fails too, and says so.
+    }
     bus.subscribe((e) => {
       this.record.record(e);
       this.seen++;
@@ -30,8 +42,21 @@ export class FileReporter implements Reporter {
   end(): Promise<void> {
     if (this.writtenAt === this.seen) return this.chain;
     this.writtenAt = this.seen;
-    const text = this.render(this.record);
-    this.chain = this.chain.catch(() => undefined).then(() => writePrivateFile(this.path, text));
+    this.chain = this.chain.catch(() => undefined).then(() => this.write());
     return this.chain;
+  }
+
+  private async write(): Promise<void> {
+    try {
+      await writePrivateFile(this.path, this.render(this.record));
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      const removed = await rm(this.path, { force: true }).then(
+        () => 'no file is left there',
+        (e: unknown) => `and what is there could not be removed (${e instanceof Error ? e.message : String(e)}): it is not this run's report`,
+      );
+      const what = error instanceof TpxError ? reason : `cannot write ${this.path}: ${reason}`;
+      throw new TpxError('report-write', `${what}; ${removed}`, { cause: error });
+    }
   }
 }
