@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
+import { escapeControl } from '../reporters/escape-control.js';
 import { handleError } from './handle-error.js';
 import { readVersion } from './version.js';
 
@@ -10,7 +11,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     if (error instanceof CommanderError) return commanderExit(error);
-    return handleError(error);
+    // Error messages can carry host text (a server's banner, a lock holder's details): escaped on the way out.
+    return handleError(error, (text) => process.stderr.write(escapeControl(text)));
   }
 }
 

@@ -1,3 +1,5 @@
+import { escapeControl } from './escape-control.js';
+
 /** Durations as people read them: `0.21s`, `12.40s`, `2m05s`. */
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '0.00s';
@@ -16,8 +18,7 @@ export function tailLines(text: string | undefined, n: number): string[] {
   return lines.slice(-n);
 }
 
-/** One line of text: newlines and tabs become spaces, other control characters go. */
+/** One line of text: newlines and tabs become spaces, other control characters are shown escaped. */
 export function toOneLine(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\r\n\t]+/g, ' ').replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  return escapeControl(text.replace(/[\r\n\t]+/g, ' ')).trim();
 }

@@ -1,6 +1,7 @@
 import type { EngineEvent, EventBus } from '../engine/events.js';
 import type { SecretMasker } from '../errors/mask-secrets.js';
 import type { Paint } from './color.js';
+import { escapeControlDeep } from './escape-control.js';
 import { formatDuration, toOneLine } from './format.js';
 import { formatRecap, recapRows } from './recap.js';
 import type { OutputStream, Reporter } from './reporter.js';
@@ -43,8 +44,10 @@ export class PlainReporter implements Reporter {
     this.write(['', ...formatRecap(recapRows(this.record), this.options.paint).trimEnd().split('\n')]);
   }
 
-  private handle(e: EngineEvent): void {
+  private handle(event: EngineEvent): void {
     if (this.ended) return;
+    // Everything below is shown as text: host-made control characters arrive escaped.
+    const e = escapeControlDeep(event);
     this.record.record(e);
     this.write(this.linesFor(e));
   }
@@ -98,7 +101,7 @@ export class PlainReporter implements Reporter {
   /** Complete lines of a chunk, prefixed `[host] task: stdout| `; the unfinished rest waits. */
   private outputLines(host: string, task: string, stream: string, chunk: string): string[] {
     const key = `${host}\u0000${task}\u0000${stream}`;
-    const text = (this.partial.get(key) ?? '') + chunk.replace(/\r\n/g, '\n');
+    const text = (this.partial.get(key) ?? '') + chunk;
     const parts = text.split('\n');
     const rest = parts.pop() ?? '';
     if (rest) this.partial.set(key, rest);

@@ -2,6 +2,7 @@ import { Listr, ListrLogger, ProcessOutput, figures, type ListrTask } from 'list
 import type { EngineEvent, EventBus } from '../engine/events.js';
 import type { SecretMasker } from '../errors/mask-secrets.js';
 import type { Paint } from './color.js';
+import { escapeControlDeep } from './escape-control.js';
 import { HostBoard } from './host-board.js';
 import { HostRowsRenderer, type HostRowsView } from './host-rows-renderer.js';
 import { formatRecap, recapRows } from './recap.js';
@@ -67,7 +68,8 @@ export class TtyReporter implements Reporter {
 
   private handle(e: EngineEvent): void {
     if (this.ended) return;
-    this.board.apply(e);
+    // The rows and the failures under them are text: host-made control characters arrive escaped.
+    this.board.apply(escapeControlDeep(e));
     if (e.type === 'run-start' && !this.running) this.start();
     else if (e.type === 'host-unreachable') this.settle(e.host);
     else if (e.type === 'run-end') for (const name of this.hostsDone.keys()) this.settle(name);
