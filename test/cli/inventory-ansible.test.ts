@@ -7,6 +7,7 @@ import { groupMembers } from '../../src/inventory/group-members.js';
 import { loadInventory } from '../../src/inventory/load-inventory.js';
 import { selectHosts } from '../../src/inventory/patterns.js';
 import { ensureBuilt, REPO_ROOT, runTpx } from './run-built-tpx.js';
+import { ANSIBLE_JSON_ENV } from '../helpers/ansible-json.js';
 
 // tpx must read inventories exactly as ansible-core does: the same JSON for --list, the
 // same tree for --graph, the same hosts for patterns, the same `groups` and `group_names`.
@@ -36,7 +37,7 @@ const ansibleEnv = (): NodeJS.ProcessEnv => ({
   ANSIBLE_LOCALHOST_WARNING: 'False',
   ANSIBLE_INVENTORY_UNPARSED_WARNING: 'False',
   ANSIBLE_HOST_PATTERN_MISMATCH: 'ignore',
-  ANSIBLE_STDOUT_CALLBACK: 'json',
+  ...ANSIBLE_JSON_ENV,
 });
 
 function runAnsible(command: string, args: readonly string[]): string {

@@ -19,6 +19,7 @@ import { hostExec } from '../../src/lab/host-namespace.js';
 import type { LabState } from '../../src/lab/types.js';
 import { ensureBuilt, runTpx } from '../cli/run-built-tpx.js';
 import { labSupported, useLab } from '../helpers/lab.js';
+import { ANSIBLE_JSON_ENV } from '../helpers/ansible-json.js';
 
 const ANSIBLE_PLAYBOOK = '/usr/bin/ansible-playbook';
 const hasAnsible = spawnSync(ANSIBLE_PLAYBOOK, ['--version'], { stdio: 'ignore' }).status === 0;
@@ -180,7 +181,7 @@ function ansibleEnv(home: string): NodeJS.ProcessEnv {
     ANSIBLE_SSH_ARGS: '-o ControlMaster=auto -o ControlPersist=30s',
     ANSIBLE_PIPELINING: 'True',
     ANSIBLE_HOST_KEY_CHECKING: 'True',
-    ANSIBLE_STDOUT_CALLBACK: 'json',
+    ...ANSIBLE_JSON_ENV,
     ANSIBLE_RETRY_FILES_ENABLED: 'False',
     ANSIBLE_NOCOLOR: '1',
     ANSIBLE_PYTHON_INTERPRETER: '/usr/bin/python3',

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { pyEquals } from '../../src/template/python-values.js';
 import { renderValue } from '../../src/template/render.js';
 import { filterCases, filterVars } from './filter-cases.js';
+import { ANSIBLE_JSON_ENV } from '../helpers/ansible-json.js';
 
 const hasAnsible = spawnSync('ansible-playbook', ['--version'], { stdio: 'ignore' }).status === 0;
 
@@ -34,7 +35,7 @@ function evaluateWithAnsible(expressions: string[]): unknown[] {
     const playbook = [{ hosts: 'localhost', gather_facts: false, vars: filterVars, tasks: [{ debug: { msg } }] }];
     writeFileSync(join(dir, 'pb.yml'), JSON.stringify(playbook));
     const out = execFileSync('ansible-playbook', [join(dir, 'pb.yml')], {
-      env: { ...process.env, ANSIBLE_STDOUT_CALLBACK: 'json', ANSIBLE_LOCALHOST_WARNING: 'false', ANSIBLE_INVENTORY_UNPARSED_WARNING: 'false' },
+      env: { ...process.env, ...ANSIBLE_JSON_ENV, ANSIBLE_LOCALHOST_WARNING: 'false', ANSIBLE_INVENTORY_UNPARSED_WARNING: 'false' },
       timeout: 120_000,
       encoding: 'utf8',
     });
