@@ -40,8 +40,8 @@ const victims = (): Promise<string> => onHost(lab.state, H, `for f in /home/tpx/
 
 afterEach(async () => {
   if (!labSupported()) return;
-  // End the attacker's processes (this host's only uid 65534 processes are the test's).
-  await onHost(lab.state, H, 'pkill -KILL -u 65534; rm -rf /tmp/tpx-lock /tmp/m /tmp/evil; true');
+  // End the attacker's lingering process by the PID it noted (the host shares this machine's PIDs).
+  await onHost(lab.state, H, 'p=$(cat /tmp/attacker.pid 2>/dev/null) && kill -KILL "-$p"; rm -rf /tmp/tpx-lock /tmp/m /tmp/evil /tmp/attacker.pid; true');
 });
 
 describe.skipIf(!labSupported())('host lock and state against a local attacker', () => {
@@ -73,7 +73,9 @@ describe.skipIf(!labSupported())('host lock and state against a local attacker',
     }
     await expect(asAttacker('mkdir /run/tpx-x')).rejects.toThrow(/Permission denied/);
     // … so it holds what it can: the old lock path, with a forged holder, for ten minutes.
-    await asAttacker('mkdir -m 1777 /tmp/tpx-lock && printf "run=maintenance\\npid=1\\ncontroller=x\\nsshd=1:1\\n" > /tmp/tpx-lock/holder && : > /tmp/tpx-lock/lock && (setsid flock /tmp/tpx-lock/lock sleep 600 > /dev/null 2>&1 &)');
+    await asAttacker('mkdir -m 1777 /tmp/tpx-lock && printf "run=maintenance\\npid=1\\ncontroller=x\\nsshd=1:1\\n" > /tmp/tpx-lock/holder && : > /tmp/tpx-lock/lock');
+    // Its own session (setsid execs flock in place): the test ends the whole group by its PID.
+    await asAttacker('setsid flock /tmp/tpx-lock/lock sleep 600 > /dev/null 2>&1 & echo $! > /tmp/attacker.pid');
     expect(await waitFor(async () => (await onHost(lab.state, H, 'flock -n /tmp/tpx-lock/lock true && echo free || echo held')).trim() === 'held', 5_000)).toBe(true);
     for (const become of [true, false]) {
       const run = await tpx(['run', playbook(become), '-i', lab.state.inventoryFile, '--output', 'plain']);
@@ -83,16 +85,17 @@ describe.skipIf(!labSupported())('host lock and state against a local attacker',
   });
 
   it('a run killed mid-command leaves no stale lock: the next run goes ahead at once and names what is still running', { timeout: 120_000 }, async () => {
-    const long = startTpx(['run', playbook(true, 'sleep 60'), '-i', lab.state.inventoryFile, '--output', 'plain'], env());
-    expect(await waitFor(async () => (await onHost(lab.state, H, "pgrep -x sleep -a | grep -c '^[0-9]* sleep 60$'; true")).trim() !== '0', 30_000)).toBe(true);
+    // A duration no other process on this machine sleeps, so that the test finds (and ends) only its own.
+    const long = startTpx(['run', playbook(true, 'sleep 59.123'), '-i', lab.state.inventoryFile, '--output', 'plain'], env());
+    expect(await waitFor(async () => (await onHost(lab.state, H, "pgrep -f -x 'sleep 59[.]123' | wc -l")).trim() !== '0', 30_000)).toBe(true);
     long.child.kill('SIGKILL');
     await long.done;
     const started = Date.now();
     const next = await tpx(['run', playbook(true), '-i', lab.state.inventoryFile, '--output', 'plain']);
     expect(next.code, next.out).toBe(0);
     expect(Date.now() - started).toBeLessThan(20_000);
-    expect(next.out).toMatch(/the last connection of run \S+ \(pid \d+ on [^)]+\) ended without releasing the host lock; \d+ process(es)? it started still runs? on the host: \d+ `[^`]*sleep 60/);
-    await onHost(lab.state, H, 'pkill -x sleep; true');
+    expect(next.out).toMatch(/the last connection of run \S+ \(pid \d+ on [^)]+\) ended without releasing the host lock; \d+ process(es)? it started still runs? on the host: \d+ `[^`]*sleep 59\.123/);
+    await onHost(lab.state, H, "pkill -f -x 'sleep 59[.]123'; true");
   });
 
   it('a --retry-failed in the same second as the failure runs the upgrade anew (outcomes go by token, not time)', { timeout: 180_000 }, async () => {
