@@ -36,7 +36,8 @@ SCRIPT="$LOG_DIR/floor-remote.sh"
   echo 'esac'
   # apply verifies before it records: like playbooks/upgrade.yaml, verify only where it did not run.
   echo 'case "$plan" in *'"'"'"action":"nothing"'"'"'*) "$H" verify "$@" ;; *)'
-  echo "  tok=\${plan##*\"token\":\"}; tok=\${tok%%\"*}"
+  # (The quotes in the patterns escaped: dash reads an unescaped one inside `${…}` as opening a string.)
+  echo "  tok=\${plan#*\\\"token\\\":\\\"}; tok=\${tok%%\\\"*}"
   echo "  \"\$H\" apply \"\$@\" --run-id '$RUN_ID' --token \"\$tok\" --wait-max 150 || exit 1 ;;"
   echo 'esac'
 } > "$SCRIPT"
@@ -44,20 +45,5 @@ SCRIPT="$LOG_DIR/floor-remote.sh"
 # Stdin is saved to a file first: commands the script runs must not read the script itself.
 REMOTE="sudo -n sh -c 'f=\$(mktemp) && cat > \"\$f\" && sh \"\$f\" < /dev/null; rc=\$?; rm -f \"\$f\"; exit \$rc'"
 
-pids=''
-while read -r name port; do
-  [ -n "$name" ] || continue
-  ssh -F /dev/null -T -i "$IDENTITY" -o IdentitiesOnly=yes -o BatchMode=yes \
-    -o UserKnownHostsFile="$KNOWN_HOSTS" -o StrictHostKeyChecking=yes -o ControlMaster=no -o ControlPath=none \
-    -o ConnectTimeout=20 -p "$port" tpx@127.0.0.1 "$REMOTE" < "$SCRIPT" > "$LOG_DIR/$name.out" 2> "$LOG_DIR/$name.err" &
-  pids="$pids $!:$name"
-done < "$HOSTS_FILE"
-
-failed=''
-for p in $pids; do
-  wait "${p%%:*}" || failed="$failed ${p#*:}"
-done
-if [ -n "$failed" ]; then
-  echo "floor: failed on:$failed (see $LOG_DIR)" >&2
-  exit 1
-fi
+. "$HERE/lib/each-host.sh"
+each_host floor "$SCRIPT" "$REMOTE"

@@ -1,5 +1,8 @@
-// The three contenders of the benchmark: tpx, ansible-playbook, and the OpenSSH floor.
-// Each has `prepare(fleet)` (once per fleet, untimed) and `command(fleet, runId)` → what to time.
+// The contenders of the benchmark: tpx, ansible-playbook, the OpenSSH floor (the same
+// procedure and helper as tpx, one ssh per host) and the minimal procedure (one ssh per host,
+// no helper). Each has `prepare(fleet)` (once per fleet, untimed), `command(fleet, runId)` →
+// what to time, `after(fleet)` (untimed), and `records`: whether it leaves tproxy.sh's state
+// on the hosts, which the bench's check then requires (bench/lib/fleet.mjs checkUpgraded).
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -26,6 +29,7 @@ export function benchPlaybook(workDir) {
 /** tpx: `tpx run` of the upgrade playbook, all hosts at once, plain output to a file. */
 export const tpx = {
   name: 'tpx',
+  records: true,
   prepare(fleet) {
     fleet.tpxPlaybook = benchPlaybook(fleet.workDir);
   },
@@ -54,6 +58,7 @@ export const tpx = {
 /** ansible-playbook running bench/ansible/upgrade.yml: pipelining, forks = hosts, ControlPersist. */
 export const ansible = {
   name: 'ansible',
+  records: true,
   prepare(fleet) {
     const dir = join(fleet.workDir, 'ansible');
     mkdirSync(dir, { recursive: true });
@@ -108,23 +113,36 @@ export const ansible = {
   },
 };
 
+/** The arguments bench/floor.sh and bench/minimal.sh start with: hosts file (`NAME PORT` lines, written once per fleet), key, known_hosts, package. */
+function scriptArgs(fleet) {
+  if (!fleet.hostsFile) {
+    fleet.hostsFile = join(fleet.workDir, 'hosts.txt');
+    writeFileSync(fleet.hostsFile, fleet.state.hosts.map((h) => `${h.name} ${h.port}`).join('\n') + '\n');
+  }
+  return [fleet.hostsFile, fleet.state.identityFile, fleet.state.knownHostsFile, fleet.packageFile];
+}
+
 /** The floor: bench/floor.sh, one OpenSSH connection per host running the whole procedure. */
 export const floor = {
   name: 'floor',
-  prepare(fleet) {
-    const file = join(fleet.workDir, 'floor-hosts.txt');
-    writeFileSync(file, fleet.state.hosts.map((h) => `${h.name} ${h.port}`).join('\n') + '\n');
-    fleet.floorHosts = file;
-  },
-  command(fleet, runId) {
-    const s = fleet.state;
-    return {
-      file: join(BENCH, 'floor.sh'),
-      args: [fleet.floorHosts, s.identityFile, s.knownHostsFile, fleet.packageFile, runId, join(fleet.workDir, `floor-${runId}`), TARGET],
-    };
-  },
+  records: true,
+  prepare: scriptArgs,
+  command: (fleet, runId) => ({ file: join(BENCH, 'floor.sh'), args: [...scriptArgs(fleet), runId, join(fleet.workDir, `floor-${runId}`), TARGET] }),
+  after() {},
+};
+
+/**
+ * The minimal procedure: bench/minimal.sh, one OpenSSH connection per host running detect,
+ * flush where needed, unpack where needed, install, verify by hand — no tproxy.sh, no backup,
+ * no state. Checked by its rules alone (`records: false`).
+ */
+export const minimal = {
+  name: 'minimal',
+  records: false,
+  prepare: scriptArgs,
+  command: (fleet, runId) => ({ file: join(BENCH, 'minimal.sh'), args: [...scriptArgs(fleet), join(fleet.workDir, `minimal-${runId}`), TARGET] }),
   after() {},
 };
 
 /** By name. */
-export const CONTENDERS = { tpx, ansible, floor };
+export const CONTENDERS = { tpx, ansible, floor, minimal };

@@ -5,7 +5,7 @@ import { openSync, closeSync, readFileSync, rmSync } from 'node:fs';
 /**
  * Runs `file args` with stdout and stderr to `outFile`, under /usr/bin/time (CPU and peak RSS
  * of the command and its waited-for children). Kills the whole process group after
- * `timeoutMs`. Resolves { code, wallMs, cpuMs, userMs, sysMs, maxRssMb, timedOut }.
+ * `timeoutMs`. Resolves { code, pid (of /usr/bin/time), wallMs, cpuMs, userMs, sysMs, maxRssMb, timedOut }.
  */
 export function runTimed(file, args, { outFile, env = process.env, cwd, timeoutMs = 600_000 }) {
   const timeFile = `${outFile}.time`;
@@ -46,7 +46,7 @@ export function runTimed(file, args, { outFile, env = process.env, cwd, timeoutM
       const m = /BENCH ([\d.]+) ([\d.]+) ([\d.]+) (\d+)/.exec(text);
       const userMs = m ? Number(m[2]) * 1000 : NaN;
       const sysMs = m ? Number(m[3]) * 1000 : NaN;
-      resolve({ code, wallMs, userMs, sysMs, cpuMs: userMs + sysMs, maxRssMb: m ? Number(m[4]) / 1024 : NaN, timedOut });
+      resolve({ code, pid: child.pid, wallMs, userMs, sysMs, cpuMs: userMs + sysMs, maxRssMb: m ? Number(m[4]) / 1024 : NaN, timedOut });
     });
   });
 }

@@ -5,8 +5,11 @@ import type { LabFault } from './types.js';
 /**
  * Makes the bridge play a connection fault for one host, or clears it with null:
  * `refuse` closes the host's port (ECONNREFUSED), `hang` accepts and never answers,
- * `drop` serves normally and resets the TCP connection `afterMs` after it was accepted.
+ * `drop` serves normally and resets the TCP connection `afterMs` after it was accepted,
+ * `delay` adds `ms` of round-trip time (`ms / 2` each way) to the connections made while it is
+ * set, for their whole life (clearing it does not speed up a connection already made).
  * Resolves once the fault is in effect; it lasts until changed (also across a bridge restart).
+ * A malformed fault is refused by the bridge (the promise rejects).
  */
 export async function setLabFault(dir: string, host: string, fault: LabFault): Promise<void> {
   const state = await readLabState(dir);

@@ -75,5 +75,14 @@ export interface LabUpOptions {
   readonly log?: (line: string) => void;
 }
 
-/** A connection fault the bridge plays for one host; null clears it. */
-export type LabFault = { readonly kind: 'refuse' } | { readonly kind: 'hang' } | { readonly kind: 'drop'; readonly afterMs: number } | null;
+/**
+ * A connection fault the bridge plays for one host; null clears it. `delay`: every connection
+ * made while it is set gets `ms` of round-trip time added for its whole life (`ms / 2` each
+ * way, bytes kept in order), like a distant host; other hosts are not slowed.
+ */
+export type LabFault =
+  | { readonly kind: 'refuse' }
+  | { readonly kind: 'hang' }
+  | { readonly kind: 'drop'; readonly afterMs: number }
+  | { readonly kind: 'delay'; readonly ms: number }
+  | null;

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { readlinkSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { LabFault } from '../types.js';
+import { relayDelayed } from './delayed-relay.js';
 
 /** How the bridge reaches one host: the PID holding its namespaces and its sshd arguments. */
 export interface BridgeHost {
@@ -40,8 +41,9 @@ export class HostListener {
     return this.port;
   }
 
-  /** Applies a fault; `refuse` closes the listener until the fault is cleared. */
+  /** Applies a fault; `refuse` closes the listener until the fault is cleared. Throws on a malformed one. */
   async setFault(fault: LabFault): Promise<void> {
+    checkFault(fault);
     this.fault = fault;
     if (fault?.kind === 'refuse' && this.server) {
       const s = this.server;
@@ -75,6 +77,10 @@ export class HostListener {
       this.proxy(socket, fault.afterMs);
       return;
     }
+    if (fault?.kind === 'delay' && fault.ms > 0) {
+      this.relay(socket, fault.ms / 2);
+      return;
+    }
     try {
       // The socket's descriptor itself becomes sshd's stdin/stdout: no bytes pass through here.
       const child = spawn('nsenter', this.nsenterArgs(), { stdio: [socket, socket, 'ignore'] });
@@ -103,6 +109,24 @@ export class HostListener {
     });
   }
 
+  /**
+   * Passes bytes through pipes, each direction `oneWayMs` late (in order, end included): the
+   * connection's round-trip time grows by twice that, for its whole life.
+   */
+  private relay(socket: Socket, oneWayMs: number): void {
+    const child = spawn('nsenter', this.nsenterArgs(), { stdio: ['pipe', 'pipe', 'ignore'] });
+    child.on('error', () => socket.destroy());
+    child.stdin.on('error', () => undefined);
+    // What this relay holds back is the only delay: no Nagle wait on top of it. The client's
+    // end reaches sshd late too, so this side must not end at once when the client's does.
+    socket.setNoDelay(true);
+    socket.allowHalfOpen = true;
+    relayDelayed(socket, child.stdin, oneWayMs);
+    relayDelayed(child.stdout, socket, oneWayMs);
+    socket.resume();
+    socket.on('close', () => child.kill('SIGTERM'));
+  }
+
   private anchorAlive(): boolean {
     try {
       return readlinkSync(`/proc/${this.host.anchorPid}/ns/net`) === this.host.netnsLink;
@@ -114,4 +138,17 @@ export class HostListener {
   private nsenterArgs(): string[] {
     return ['-t', String(this.host.anchorPid), '--net', '--mount', '--uts', '--', '/usr/sbin/sshd', '-i', ...this.host.sshdArgs];
   }
+}
+
+/** Refuses a fault the bridge cannot play (it comes as JSON from the control socket). */
+function checkFault(fault: LabFault): void {
+  if (fault === null) return;
+  const ms = (fault as { ms?: unknown }).ms;
+  const afterMs = (fault as { afterMs?: unknown }).afterMs;
+  const ok =
+    fault.kind === 'refuse' ||
+    fault.kind === 'hang' ||
+    (fault.kind === 'drop' && typeof afterMs === 'number' && Number.isFinite(afterMs) && afterMs >= 0) ||
+    (fault.kind === 'delay' && typeof ms === 'number' && Number.isFinite(ms) && ms >= 0);
+  if (!ok) throw new Error(`not a fault: ${JSON.stringify(fault)}`);
 }
