@@ -38,7 +38,9 @@ SCRIPT="$LOG_DIR/floor-remote.sh"
   echo 'case "$plan" in *'"'"'"action":"nothing"'"'"'*) "$H" verify "$@" ;; *)'
   # (The quotes in the patterns escaped: dash reads an unescaped one inside `${…}` as opening a string.)
   echo "  tok=\${plan#*\\\"token\\\":\\\"}; tok=\${tok%%\\\"*}"
-  echo "  \"\$H\" apply \"\$@\" --run-id '$RUN_ID' --token \"\$tok\" --wait-max 150 || exit 1 ;;"
+  # --kumactl-seen: the version detect saw, when kumactl was there (as playbooks/upgrade.yaml).
+  echo "  seen=''; case \"\$plan\" in *'\"present\":true'*) v=\${plan#*\\\"version\\\":\\\"}; seen=\"--kumactl-seen \${v%%\\\"*}\" ;; esac"
+  echo "  \"\$H\" apply \"\$@\" --run-id '$RUN_ID' --token \"\$tok\" \$seen --wait-max 150 || exit 1 ;;"
   echo 'esac'
 } > "$SCRIPT"
 

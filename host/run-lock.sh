@@ -29,15 +29,19 @@ unavailable() { printf 'TPXLOCK unavailable %s\n' "$*"; exit 0; }
 
 if [ "$scope" = root ]; then d=/run/tpx; else d=${HOME:-}/.local/state/tpx; fi
 case "$d" in /?*) ;; *) unavailable "no home directory to keep the lock in" ;; esac
-# New directories get 0700 from the umask.
-[ -e "$d" ] || [ -L "$d" ] || mkdir -p "$d" 2>/dev/null
+# New directories get 0700 from the umask; one that was there is checked.
+made=no
+[ -e "$d" ] || [ -L "$d" ] || { mkdir -p "$d" 2>/dev/null && made=yes; }
 if [ -L "$d" ] || [ ! -d "$d" ] || [ ! -O "$d" ]; then
   unavailable "$d is not a directory of $(id -un) ($(ls -ld "$d" 2>&1)); remove it"
 fi
 # Another user able to write in it could plant links or hold the lock: refuse, never repair.
-case $(ls -ld "$d") in
-  ?????w????*|????????w?*) unavailable "$d is writable by other users ($(ls -ld "$d")); make it 0700 or remove it" ;;
-esac
+if [ $made = no ]; then
+  listing=$(ls -ld "$d")
+  case $listing in
+    ?????w????*|????????w?*) unavailable "$d is writable by other users ($listing); make it 0700 or remove it" ;;
+  esac
+fi
 [ ! -L "$d/lock" ] || unavailable "$d/lock is a symbolic link; remove it"
 command -v flock >/dev/null 2>&1 || unavailable "flock (util-linux) is missing on the host"
 exec 9>> "$d/lock" || unavailable "cannot open $d/lock"
@@ -103,7 +107,8 @@ if [ -z "$conn" ]; then
     _c=''
     { read -r _c < "/proc/$parent/comm"; } 2>/dev/null
     if [ "$_c" = sshd ]; then
-      conn=$(grep -z -s '^SSH_CONNECTION=' "/proc/$p/environ" 9>&- | tr -d '\0')
+      # The shell drops the NUL that ends the variable in environ.
+      conn=$(grep -z -s -m 1 '^SSH_CONNECTION=' "/proc/$p/environ" 9>&-)
       conn=${conn#SSH_CONNECTION=}
       break
     fi
@@ -128,7 +133,7 @@ fi
 
 start_at $$
 printf 'run=%s\npid=%s\ncontroller=%s\nhost=%s\nsince=%s\nuser=%s\nholder=%s\nconn=%s\n' \
-  "$run" "$pid" "$ctl" "$host" "$since" "${SUDO_USER:-$(id -un)}" "$$:$_st" "$conn" > "$d/holder"
+  "$run" "$pid" "$ctl" "$host" "$since" "${SUDO_USER:-${USER:-$(id -un)}}" "$$:$_st" "$conn" > "$d/holder"
 echo 'TPXLOCK ok'
 # Hold until tpx says release, or the connection is gone (end of input).
 cmd=''

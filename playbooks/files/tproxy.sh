@@ -1,8 +1,14 @@
 #!/bin/sh
 # tproxy.sh — the host side of tpx's transparent-proxy upgrade (playbooks/upgrade.yaml).
 #
-# Needs only POSIX sh (dash), awk, sed, grep, sha256sum, timeout, setsid, ip and
-# iptables-save/-restore (ip6tables-* for IPv6).
+# Needs only POSIX sh (dash), awk, grep, sha256sum, stat, timeout, setsid, flock (util-linux)
+# and iptables-save/-restore (ip6tables-* for IPv6).
+#
+# It is written to start few processes: at 100 hosts on a few cores, the processes a host
+# starts (not the work they do) are what an upgrade costs. Each family's rules are read once
+# per step (`$(iptables-save)`), one awk program per step works out every fact from both
+# families at once, results go into variables or files, not through pipes, and nothing polls:
+# waiting is blocking on a lock.
 #
 #   tproxy.sh detect  OPTIONS   read-only: what is installed, and the plan (JSON on stdout);
 #                               with --install-helper PATH, when the upgrade will go ahead
@@ -32,6 +38,7 @@
 #          --backup-dir DIR --state-dir DIR --timeout SECONDS --run-id ID --dns yes|no
 #          --marker yes|no --wait-max SECONDS --token T --install-helper PATH
 #          --package yes|no (detect: a package will be unpacked when kumactl is missing)
+#          --kumactl-seen V (apply: detect saw the target kumactl report V; not run again)
 #
 # Where state lives: --state-dir, --backup-dir, the helper and the target kumactl run or are
 # written as root, so each must be a real directory (or file), owned by root, that no other
@@ -50,9 +57,13 @@ export PATH
 # mktemp's directory: a TMPDIR that does not exist here (passed along by a caller) is not used.
 [ -d "${TMPDIR:-}" ] || TMPDIR=/tmp
 export TMPDIR
+NL='
+'
 
 KUMACTL='' VERSION='' ARGS='' FLUSH_MODE=kuma BACKUP_DIR=/var/lib/tpx/backups
 STATE_DIR=/var/lib/tpx/tproxy TIMEOUT=120 RUN_ID='' DNS=no WANT_MARKER=yes WAIT_MAX=0 TOKEN='' INSTALL_HELPER='' PACKAGE=no
+KUMACTL_SEEN=
+WORK=''
 
 die() { echo "tproxy.sh: $*" >&2; exit 2; }
 
@@ -76,6 +87,7 @@ parse_options() {
       --token) TOKEN=$2 ;;
       --install-helper) INSTALL_HELPER=$2 ;;
       --package) PACKAGE=$2 ;;
+      --kumactl-seen) KUMACTL_SEEN=$2 ;;
       *) die "unknown option $1" ;;
     esac
     shift 2
@@ -99,103 +111,146 @@ parse_options() {
 # True when $1 is absolute, with no '.' or '..' part, no empty part and no newline.
 plain_path() {
   case "$1" in /*) ;; *) return 1 ;; esac
-  case "$1/" in *'
-'*|*/./*|*/../*|*//*) return 1 ;; esac
+  case "$1/" in *"$NL"*|*/./*|*/../*|*//*) return 1 ;; esac
   return 0
 }
 
-# secure_paths PATH...: each PATH (created as a 0700 directory when missing and not a file
-# the caller expects, see below) and every directory above it must be owned by root (or by
-# this user) and writable by nobody else, and no part may be a symbolic link. Prints what
-# is wrong and fails. PATHs ending in / are directories to create; others must exist or be
-# absent (a missing one is fine: nothing of it is run or trusted).
+# This process's user id, from /proc (no process).
+my_uid() {
+  MY_UID=''
+  while read -r _k _v _rest; do
+    [ "$_k" = Uid: ] && { MY_UID=$_v; return 0; }
+  done < /proc/self/status
+}
+
+# secure_paths PATH...: each PATH and every directory above it must be owned by root (or by
+# this user) and writable by nobody else, and no part may be a symbolic link. PATHs ending
+# in / are directories, created (0700) when missing, after the check; a missing other PATH
+# is fine (nothing of it is run or trusted). Sets WHY to what is wrong and fails. One `stat`
+# for all of them.
 secure_paths() {
-  _me=$(id -u)
-  set -f
-  _all=''
+  my_uid
+  _all='' _missing=''
   for _p in "$@"; do
-    case "$_p" in */) _p=${_p%/}; [ -d "$_p" ] || [ -L "$_p" ] || mkdir -p "$_p" 2>/dev/null ;; esac
-    while [ -n "$_p" ]; do
-      [ -e "$_p" ] || [ -L "$_p" ] && _all="$_all$_p
-"
-      _p=${_p%/*}
+    case "$_p" in */) _p=${_p%/}; [ -d "$_p" ] || [ -L "$_p" ] || _missing="$_missing$_p$NL" ;; esac
+    # Top down, so that the first thing wrong named is the highest (/tmp, not /tmp/x/y).
+    _chain=''
+    while [ -n "$_p" ]; do _chain="$_p$NL$_chain"; _p=${_p%/*}; done
+    while [ -n "$_chain" ]; do
+      _p=${_chain%%"$NL"*} _chain=${_chain#*"$NL"}
+      case "$NL$_all" in *"$NL$_p$NL"*) ;; *) { [ -e "$_p" ] || [ -L "$_p" ]; } && _all="$_all$_p$NL" ;; esac
     done
   done
+  WHY=''
+  if [ -n "$_all" ]; then
+    set -f
+    _old_ifs=$IFS IFS=$NL
+    # shellcheck disable=SC2086 # one path per line
+    _st=$(stat -c '%u %a %F|%U|%n' -- $_all 2>&1) || { IFS=$_old_ifs; set +f; WHY=$_st; return 1; }
+    IFS=$_old_ifs
+    set +f
+    while IFS= read -r _line; do
+      _uid=${_line%% *} _rest=${_line#* }
+      _mode=${_rest%% *} _rest=${_rest#* }
+      _type=${_rest%%|*} _rest=${_rest#*|}
+      _owner=${_rest%%|*} _name=${_rest#*|}
+      if [ "$_type" = 'symbolic link' ]; then WHY="$_name is a symbolic link"; return 1; fi
+      if [ "$_uid" != 0 ] && [ "$_uid" != "$MY_UID" ]; then WHY="$_name is owned by $_owner, not root"; return 1; fi
+      # The group and other digits of the octal mode: no write bit (2, 3, 6, 7).
+      case "${_mode#"${_mode%??}"}" in *[2367]*) WHY="$_name is writable by other users (mode $_mode)"; return 1 ;; esac
+    done <<EOF
+$_st
+EOF
+  fi
+  # Only now, under directories nobody else can change, the missing ones: one mkdir for all
+  # (0700, from the umask).
+  [ -n "$_missing" ] || return 0
+  set -f
+  _old_ifs=$IFS IFS=$NL
+  # shellcheck disable=SC2086 # one path per line
+  mkdir -p -- $_missing 2>/dev/null
+  IFS=$_old_ifs
   set +f
-  # stat does not follow links: a link anywhere shows as one. %a is the octal mode.
-  _bad=$(printf '%s' "$_all" | sort -u | tr '\n' '\0' | xargs -0 -r stat -c '%u %a %F %U %n' 2>&1 |
-    awk -v me="$_me" '
-      NF < 5 { print; exit 1 }
-      { mode = $2; n = $0; for (i = 1; i <= 4; i++) sub(/^[^ ]+ /, "", n) }
-      $3 == "symbolic" { print n " is a symbolic link"; exit 1 }
-      $1 != 0 && $1 != me { print n " is owned by " $4 ", not root"; exit 1 }
-      { w = substr(mode, length(mode) - 1, 2); if (w ~ /[2367]/) { print n " is writable by other users (mode " mode ")"; exit 1 } }')
-  [ -z "$_bad" ] && return 0
-  printf '%s\n' "$_bad"
-  return 1
+  return 0
 }
 
 # Refuses (exit 2) paths another user could subvert: the state and backup directories, the
 # helper's directory and the target kumactl.
 secure_or_die() {
-  _why=$(secure_paths "$@") || die "refusing to run as $(id -un): $_why"
+  secure_paths "$@" && return 0
+  if [ "$MY_UID" = 0 ]; then die "refusing to run as root: $WHY"; else die "refusing to run as uid $MY_UID: $WHY"; fi
 }
 
-# --- iptables helpers -------------------------------------------------------
+# A JSON string of $1 into $J (builtins only): backslash and quote escaped, newlines as \n,
+# tabs made spaces, other control characters dropped. `json_str TEXT` prints it instead.
+json_set() {
+  _in=$1 J=''
+  while :; do
+    _safe=${_in%%[!A-Za-z0-9\ ._:/,@%+=\(\)\'\[\]\<\>\;\!\?\#\&\*\{\}\|\$\`\~\^-]*}
+    J=$J$_safe _in=${_in#"$_safe"}
+    [ -n "$_in" ] || break
+    _c=${_in%"${_in#?}"} _in=${_in#?}
+    case "$_c" in
+      '"') J="$J\\\"" ;;
+      \\) J="$J\\\\" ;;
+      "$NL") J="$J\\n" ;;
+      '	') J="$J " ;;
+      [[:cntrl:]]) ;;
+      *) J=$J$_c ;;
+    esac
+  done
+  J="\"$J\""
+}
+json_str() { json_set "$1"; printf '%s' "$J"; }
 
-# Every helper below runs in a fork-poor way: at 100 hosts on a few cores, the processes the
-# host starts (not the work they do) are what an upgrade costs. Facts that cannot change
-# during one invocation are found out once; no `$(...)` around a builtin where a variable does.
-
-# FAMS: the families to handle: IPv4 always; IPv6 when ip6tables-save works here. Found
-# out once, by compute_plan, which every command that handles rules runs first.
-FAMS=''
-init_families() {
-  [ -z "$FAMS" ] || return 0
-  FAMS=ipv4
-  if command -v ip6tables-save >/dev/null 2>&1 && ip6tables-save >/dev/null 2>&1; then FAMS='ipv4 ipv6'; fi
+# The time, UTC, from one `date` taken at the start and the kernel's uptime since then (no
+# process per log line): clock_now sets NOW (HH:MM:SS), NOW_DAY (YYYY-MM-DD) and
+# NOW_STAMP (YYYYMMDDTHHMMSSZ).
+clock_start() {
+  read -r _up _idle < /proc/uptime
+  CLOCK_UP=${_up%.*} CLOCK_EPOCH=$(date -u +%s)
+}
+two() { if [ "$1" -ge 10 ]; then TWO=$1; else TWO=0$1; fi; }
+clock_now() {
+  read -r _up _idle < /proc/uptime
+  _t=$((CLOCK_EPOCH + ${_up%.*} - CLOCK_UP))
+  two $((_t / 3600 % 24)); _h=$TWO
+  two $((_t / 60 % 60)); _m=$TWO
+  two $((_t % 60)); _s=$TWO
+  NOW=$_h:$_m:$_s
+  # Days since 1970-01-01 to a civil date (the proleptic Gregorian calendar, era by era).
+  _z=$((_t / 86400 + 719468))
+  _era=$((_z / 146097)) _doe=$((_z % 146097))
+  _yoe=$(((_doe - _doe / 1460 + _doe / 36524 - _doe / 146096) / 365))
+  _doy=$((_doe - (365 * _yoe + _yoe / 4 - _yoe / 100)))
+  _mp=$(((5 * _doy + 2) / 153))
+  _d=$((_doy - (153 * _mp + 2) / 5 + 1))
+  if [ $_mp -lt 10 ]; then _mo=$((_mp + 3)); else _mo=$((_mp - 9)); fi
+  _y=$((_yoe + _era * 400))
+  [ $_mo -gt 2 ] || _y=$((_y + 1))
+  two $_mo; _mo=$TWO
+  two $_d; _d=$TWO
+  NOW_DAY=$_y-$_mo-$_d
+  NOW_STAMP=$_y$_mo${_d}T$_h$_m${_s}Z
 }
 
-# True when kumactl will install rules for the family: IPv6 only with a non-loopback IPv6
-# address (link-local counts) and unless the arguments ask for IPv4 only.
-family_installed() {
-  [ "$1" = ipv4 ] && return 0
-  case " $ARGS " in *" --ip-family-mode ipv4 "*|*" --ip-family-mode=ipv4 "*) return 1 ;; esac
-  # /proc/net/if_inet6: the 6th field is the interface (what kumactl reads). (Once.)
-  if [ -z "${V6_ADDRESS:-}" ]; then
-    V6_ADDRESS=no
-    [ -r /proc/net/if_inet6 ] && awk '$6 != "lo" { found = 1 } END { exit !found }' /proc/net/if_inet6 && V6_ADDRESS=yes
-  fi
-  [ "$V6_ADDRESS" = yes ]
-}
+# --- rules ---------------------------------------------------------------------
 
 # The family's tools as variables: SAVE, RESTORE, TABLES.
 tools_of() { if [ "$1" = ipv4 ]; then SAVE=iptables-save RESTORE=iptables-restore TABLES=iptables; else SAVE=ip6tables-save RESTORE=ip6tables-restore TABLES=ip6tables; fi; }
 
-# Normalised for comparison: no comments, no packet counters.
-NORMALISE='/^#/d; s/ \[[0-9]*:[0-9]*\]$//'
-normalise() { sed "$NORMALISE"; }
+# Normalised for comparison: no comments, no packet counters (the filters' subcommands).
+normalise() { awk '!/^#/ { sub(/ \[[0-9]*:[0-9]*\]$/, ""); print }'; }
 
-# The family's rules ($1) through the sed program $2. Fails only when iptables-save fails
-# (an empty ruleset is fine); sets SAVE (tools_of) for the caller's messages.
-saved_through() {
-  tools_of "$1"
-  _saved=$($SAVE) || return 1
-  [ -z "$_saved" ] || printf '%s\n' "$_saved" | sed "$2"
+# Saves both families' rules into DIR/now.ipv4 and DIR/now.ipv6 ($1, a private directory;
+# one process each, nothing through a pipe) and sets FAMS: IPv4 always, IPv6 when
+# ip6tables-save works here. Fails when iptables-save fails.
+read_rules() {
+  iptables-save > "$1/now.ipv4" || { SAVE=iptables-save; return 1; }
+  FAMS=ipv4
+  if ip6tables-save > "$1/now.ipv6" 2>/dev/null; then FAMS='ipv4 ipv6'; else : > "$1/now.ipv6"; fi
   return 0
 }
-
-# iptables-save without its date comments: the form that is compared and backed up.
-save_rules() { saved_through "$1" '/^#/d'; }
-
-# save_rules | normalise, with one process fewer.
-saved_normalised() { saved_through "$1" "$NORMALISE"; }
-
-# True when Kuma's lines on stdin ("table: line", kuma_lines) have a rule without the marker.
-has_unmarked() { awk -v m="$MARKER" '/^[a-z]*: -A/ && !index($0, m) { f = 1 } END { exit !f }'; }
-
-# The first 16 hex digits of the sha256 of stdin.
-short_sha() { _sum=$(sha256sum); printf '%.16s' "$_sum"; }
 
 # The awk program that tells Kuma's lines from everybody else's (iptables-save input; the
 # restore format of kumactl's dry runs, `* nat` and `-I CHAIN N`, is understood too).
@@ -205,7 +260,7 @@ short_sha() { _sum=$(sha256sum); printf '%.16s' "$_sum"; }
 # RETURN at the top of nat OUTPUT, and the conntrack-zone rules for DNS in raw.
 # want=kuma prints "table: line" for Kuma's; want=rest prints the other lines as they are;
 # want=foreign prints "table: line" for the rules and chains that are not Kuma's.
-KUMA_AWK='
+KUMA_FUNCS='
 function chain_line(l) { return l ~ /(^:| -j |^-A |^-N |^-I )(KUMA_)?MESH_(INBOUND|OUTBOUND|OUTPUT|REDIRECT)/ }
 function is_kuma(l, t,   r) {
   if (index(l, "KUMA_MESH") || index(l, marker)) return 1
@@ -217,7 +272,8 @@ function is_kuma(l, t,   r) {
       (r ~ / -j REDIRECT --to-ports [0-9]+$/ || r ~ / --uid-owner [0-9]+ -j (RETURN|DOCKER_OUTPUT)$/)) return 1
   if (t == "raw" && r ~ /^-A (OUTPUT|PREROUTING) / && r ~ / -p udp / && r ~ / -j CT --zone [12]$/) return 1
   return 0
-}
+}'
+KUMA_AWK=$KUMA_FUNCS'
 { line[NR] = $0; if (chain_line($0) || index($0, "KUMA_MESH")) has_mesh = 1 }
 END {
   for (i = 1; i <= NR; i++) {
@@ -239,31 +295,92 @@ rest_lines() { awk -v want=rest -v marker="$MARKER" "$KUMA_AWK"; }
 # $1: tables to leave out (space-separated), e.g. the ones flush_mode all empties.
 foreign_lines() { awk -v want=foreign -v marker="$MARKER" -v skip_tables="${1:-}" "$KUMA_AWK"; }
 
-# Facts of one family, as shell variables: HAS_KUMA, UNMARKED, FINGERPRINT.
-family_facts() {
-  HAS_KUMA=false UNMARKED=false FINGERPRINT=''
-  rules=$(saved_normalised "$1")
-  kuma=$(printf '%s\n' "$rules" | kuma_lines)
-  [ -n "$kuma" ] || return 0
-  HAS_KUMA=true
-  if printf '%s\n' "$kuma" | has_unmarked; then UNMARKED=true; fi
-  FINGERPRINT=$(printf '%s\n' "$kuma" | short_sha)
+# The facts of both families in one pass. Input: each family's iptables-save output as a
+# file, `f=FAMILY` before it (fams: the families, in order). Prints shell assignments (HAS_KUMA_f, UNMARKED_f,
+# V6_ADDRESS, NS_ipv4, NS_ipv6). With out=DIR it also writes, per family, DIR/kuma.f (Kuma's
+# lines, normalised, "table: line": what the fingerprint hashes), DIR/rest.f (the rules
+# without Kuma's, as saved: what a kuma-mode flush restores) and DIR/resolv (the nameserver
+# lines: the resolver fingerprint); with backup=PREFIX, PREFIX.f.rules (the rules as saved,
+# comments dropped: what a failed section restores).
+FACTS_AWK=$KUMA_FUNCS'
+{ n[f]++; L[f, n[f]] = $0; if (chain_line($0) || index($0, "KUMA_MESH")) mesh[f] = 1 }
+END {
+  nf = split(fams, fam, " ")
+  v6 = 0
+  while ((getline l < "/proc/net/if_inet6") > 0) { split(l, a, " "); if (a[6] != "lo") v6 = 1 }
+  ns4 = 0; ns6 = 0
+  if (out != "") printf "" > (out "/resolv")
+  while ((getline l < "/etc/resolv.conf") > 0) {
+    if (l !~ /^[ \t]*nameserver/) continue
+    if (out != "") print l > (out "/resolv")
+    if (l ~ /^[ \t]*nameserver[ \t]+[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+/) ns4 = 1
+    if (l ~ /^[ \t]*nameserver[ \t]+[0-9A-Fa-f:]*:[0-9A-Fa-f:.%a-z]*/) ns6 = 1
+  }
+  printf "V6_ADDRESS=%s NS_ipv4=%s NS_ipv6=%s\n", v6 ? "yes" : "no", ns4 ? "yes" : "no", ns6 ? "yes" : "no"
+  for (i = 1; i <= nf; i++) {
+    f = fam[i]; has_mesh = mesh[f]; table = ""; kuma = 0; unmarked = 0
+    if (out != "") { printf "" > (out "/kuma." f); printf "" > (out "/rest." f) }
+    if (backup != "") printf "" > (backup "." f ".rules")
+    for (j = 1; j <= n[f]; j++) {
+      raw = L[f, j]
+      if (raw ~ /^#/) continue
+      if (backup != "") print raw > (backup "." f ".rules")
+      l = raw; sub(/ \[[0-9]*:[0-9]*\]$/, "", l)
+      if (l ~ /^\*/) { table = l; sub(/^\* */, "", table); sub(/ +$/, "", table) }
+      if ((l ~ /^[:-]/) && is_kuma(l, table)) {
+        kuma = 1
+        if (l ~ /^-A/ && !index(l, marker)) unmarked = 1
+        if (out != "") print table ": " l > (out "/kuma." f)
+      } else if (out != "") print raw > (out "/rest." f)
+    }
+    printf "HAS_KUMA_%s=%s UNMARKED_%s=%s\n", f, kuma ? "true" : "false", f, unmarked ? "true" : "false"
+  }
+}'
+
+# Runs FACTS_AWK on the rules read_rules saved in $1, writing its files there too; $2: the
+# backup prefix (or ""). $3: "files" to write the kuma/rest/resolv files (default), "no" not to.
+rules_facts() {
+  _out=$1
+  [ "${3:-files}" = files ] || _out=''
+  _facts=$(awk -v marker="$MARKER" -v out="$_out" -v backup="$2" -v fams="ipv4 ipv6" "$FACTS_AWK" f=ipv4 "$1/now.ipv4" f=ipv6 "$1/now.ipv6") || return 1
+  eval "$_facts"
+  # A family ip6tables-save does not work in has no facts.
+  case " $FAMS " in *" ipv6 "*) ;; *) HAS_KUMA_ipv6=false UNMARKED_ipv6=false ;; esac
 }
 
-# The nameservers kumactl reads, fingerprinted: DNS rules depend on them.
-resolv_fingerprint() { { grep '^[[:space:]]*nameserver' /etc/resolv.conf 2>/dev/null || true; } | short_sha; }
+# True when kumactl will install rules for the family: IPv6 only with a non-loopback IPv6
+# address (link-local counts; /proc/net/if_inet6, what kumactl reads) and unless the
+# arguments ask for IPv4 only. Needs rules_facts.
+family_installed() {
+  [ "$1" = ipv4 ] && return 0
+  case " $ARGS " in *" --ip-family-mode ipv4 "*|*" --ip-family-mode=ipv4 "*) return 1 ;; esac
+  [ "$V6_ADDRESS" = yes ]
+}
 
-# --- JSON ------------------------------------------------------------------
+# DNS redirection is expected in a family when asked for and kumactl has a nameserver of
+# that family (2.9+ turns it off, with a warning, for a family without one). Needs rules_facts.
+dns_expected() {
+  [ "$DNS" = yes ] || return 1
+  case " $ARGS " in *" --redirect-all-dns-traffic "*|*" --redirect-all-dns-traffic=true "*) return 0 ;; esac
+  eval "[ \"\$NS_$1\" = yes ]"
+}
 
-# A JSON string: backslash and quote escaped, tabs made spaces, other control characters
-# dropped, lines joined with \n.
-json_str() {
-  case "$1" in
-    *[!A-Za-z0-9\ ._:/,@%+=-]*) ;;
-    *) printf '"%s"' "$1"; return 0 ;;
-  esac
-  printf '%s' "$1" | tr '\t' ' ' | tr -d '\001-\010\013-\037' | sed 's/\\/\\\\/g; s/"/\\"/g' |
-    awk 'BEGIN { printf "\"" } { if (NR > 1) printf "\\n"; printf "%s", $0 } END { printf "\"" }'
+# The fingerprints of the files rules_facts wrote into $1 (kuma.ipv4, kuma.ipv6, resolv):
+# the first 16 hex digits of each one's sha256, into FP_ipv4, FP_ipv6, FP_resolv; a family
+# without Kuma rules has none. One sha256sum for all of them.
+fingerprints() {
+  FP_ipv4='' FP_ipv6='' FP_resolv=''
+  _sums=$(cd "$1" && sha256sum kuma.ipv4 kuma.ipv6 resolv 2>/dev/null)
+  while read -r _sum _file; do
+    _sum=${_sum%"${_sum#????????????????}"}
+    case "$_file" in
+      kuma.ipv4) [ "$HAS_KUMA_ipv4" = false ] || FP_ipv4=$_sum ;;
+      kuma.ipv6) [ "$HAS_KUMA_ipv6" = false ] || FP_ipv6=$_sum ;;
+      resolv) FP_resolv=$_sum ;;
+    esac
+  done <<EOF
+$_sums
+EOF
 }
 
 # --- one section at a time ----------------------------------------------------
@@ -273,12 +390,24 @@ json_str() {
 # section that last took it: "RUN_ID TOKEN".
 
 # Waits (blocking on the lock, at most $1 seconds; 0: no limit) until no section runs.
+# (flock on a descriptor, not `flock FILE true`: one process, not two.)
 wait_sections() {
-  if [ "$1" -gt 0 ]; then flock -s -w "$1" "$STATE_DIR/section.lock" true; else flock -s "$STATE_DIR/section.lock" true; fi
+  exec 7< "$STATE_DIR/section.lock" || return 1
+  if [ "$1" -gt 0 ]; then flock -s -w "$1" 7; else flock -s 7; fi
+  _rc=$?
+  exec 7<&-
+  return $_rc
 }
 
 # True when a section holds the lock now (no waiting). No lock file: no section ever ran.
-section_running() { [ -e "$STATE_DIR/section.lock" ] && ! flock -s -n "$STATE_DIR/section.lock" true; }
+section_running() {
+  [ -e "$STATE_DIR/section.lock" ] || return 1
+  exec 7< "$STATE_DIR/section.lock" || return 1
+  ! flock -s -n 7
+  _rc=$?
+  exec 7<&-
+  return $_rc
+}
 
 # The section holding the lock: its run id and the step it is at (from its log), or nothing.
 current_section() {
@@ -317,56 +446,115 @@ load_state() {
   done < "$STATE_DIR/state"
 }
 
+# The leading number of each of a version's first three parts, as "A B C" in VPARTS.
+version_parts() {
+  _v=$1 VPARTS=''
+  for _i in 1 2 3; do
+    _p=${_v%%.*}
+    [ "$_p" = "$_v" ] && _v='' || _v=${_v#*.}
+    _n=${_p%%[!0-9]*}
+    VPARTS="$VPARTS ${_n:-0}"
+  done
+}
+
+# True when version $1 is newer than $2 (numerically, part by part).
+version_newer() {
+  version_parts "$1"; set -- $VPARTS "$2"
+  _a1=$1 _a2=$2 _a3=$3
+  version_parts "$4"; set -- $VPARTS
+  [ "$_a1" -ne "$1" ] && { [ "$_a1" -gt "$1" ]; return; }
+  [ "$_a2" -ne "$2" ] && { [ "$_a2" -gt "$2" ]; return; }
+  [ "$_a3" -gt "$3" ]
+}
+
 # The version a host runs, guessed from the kumactl versions installed beside the target:
-# the newest other version, else the target itself.
+# the newest other version, else the target itself; into GUESS.
 guess_from() {
-  # dirname three times, e.g. /opt/kuma/2.10.1/bin/kumactl -> /opt/kuma.
-  case "$KUMACTL" in /*/*/*/*) dir=${KUMACTL%/*/*/*} ;; *) dir=$(dirname "$(dirname "$(dirname "$KUMACTL")")") ;; esac
-  for f in "$dir"/*/bin/kumactl; do
-    [ -x "$f" ] || continue
-    v=${f%/bin/kumactl}; v=${v##*/}
-    [ "$v" = "$VERSION" ] || echo "$v"
-  done | sort -t. -k1,1nr -k2,2nr -k3,3nr | head -n 1 | grep . || { [ -x "$KUMACTL" ] && echo "$VERSION"; }
+  GUESS=''
+  # e.g. /opt/kuma/2.10.1/bin/kumactl -> /opt/kuma.
+  _dir=${KUMACTL%/*/*/*}
+  for _f in "$_dir"/*/bin/kumactl; do
+    [ -x "$_f" ] || continue
+    _v=${_f%/bin/kumactl}; _v=${_v##*/}
+    [ "$_v" != "$VERSION" ] || continue
+    if [ -z "$GUESS" ] || version_newer "$_v" "$GUESS"; then GUESS=$_v; fi
+  done
+  [ -n "$GUESS" ] || { [ -x "$KUMACTL" ] && GUESS=$VERSION; }
   return 0
 }
 
-# `kumactl version` of the target (stdout `Client: Kuma 2.10.1`); a throw-away HOME so a
-# real kumactl cannot leave a config file behind, and a timeout for an unreachable
-# control plane.
+# `kumactl version` of the target (stdout `Client: Kuma 2.10.1`) into KUMACTL_VERSION; $1 is
+# a private directory for its HOME, so a real kumactl cannot leave a config file behind, and
+# a timeout for an unreachable control plane.
 kumactl_version() {
-  _home=$(mktemp -d) || return 0
-  HOME=$_home timeout 20 "$KUMACTL" version 2>/dev/null < /dev/null |
-    sed -n '/^Client: [^0-9]*[0-9]/{s/^Client: [^0-9]*\([0-9][^ ]*\).*/\1/p;q;}'
-  rm -rf "$_home"
+  KUMACTL_VERSION=''
+  _out=$(HOME=$1 timeout 20 "$KUMACTL" version 2>/dev/null < /dev/null) || true
+  while IFS= read -r _line; do
+    case "$_line" in
+      'Client: '*[0-9]*)
+        _v=${_line#Client: }
+        _v=${_v#"${_v%%[0-9]*}"}
+        KUMACTL_VERSION=${_v%%[!0-9A-Za-z.+-]*}
+        return 0 ;;
+    esac
+  done <<EOF
+$_out
+EOF
 }
 
-# Computes the plan: ACTION (nothing|install|flush-install), FLUSH, REASON, FROM, and the
-# per-family JSON in FAMILIES_JSON.
+# A private directory for this invocation's files (detect, verify), removed at exit.
+work_dir() {
+  [ -z "$WORK" ] || return 0
+  WORK=$(mktemp -d) || die "cannot create a temporary directory"
+  trap 'rm -rf "$WORK"' EXIT
+}
+
+# Computes the plan: ACTION (nothing|install|flush-install), FLUSH, REASON, FROM (with
+# $2 = from), the per-family JSON in FAMILIES_JSON. $1: the directory for the facts' files
+# (backup=$3, a backup prefix, for the section).
 compute_plan() {
   KUMACTL_PRESENT=false KUMACTL_VERSION=''
-  init_families
   load_state
-  if [ -x "$KUMACTL" ]; then KUMACTL_PRESENT=true; KUMACTL_VERSION=$(kumactl_version); fi
-  any_kuma=false any_unmarked=false stale_family='' fingerprints_match=true FAMILIES_JSON=''
+  read_rules "$1" || return 1
+  rules_facts "$1" "${3:-}" || return 1
+  if [ -x "$KUMACTL" ]; then
+    KUMACTL_PRESENT=true
+    # detect ran `kumactl version` and the playbook checked it (--kumactl-seen): the
+    # section does not run it again; a kumactl unpacked since is checked here.
+    if [ -n "$KUMACTL_SEEN" ] && [ "$KUMACTL_SEEN" = "$VERSION" ]; then KUMACTL_VERSION=$KUMACTL_SEEN; else kumactl_version "$1"; fi
+  fi
+  any_kuma=false any_unmarked=false stale_family=''
   for fam in $FAMS; do
-    family_facts "$fam"
+    eval "_has=\$HAS_KUMA_$fam _unm=\$UNMARKED_$fam"
+    [ "$_has" = true ] && any_kuma=true
+    [ "$_unm" = true ] && any_unmarked=true
+    [ "$_has" = true ] && ! family_installed "$fam" && stale_family=$fam
+  done
+  # The fingerprints matter only where the record could say "already at the target".
+  FP_ipv4='' FP_ipv6='' FP_resolv=''
+  same_target=false
+  [ "$REC_version" = "$VERSION" ] && [ "$REC_args" = "$ARGS" ] && [ "$any_kuma" = true ] && same_target=true
+  [ "$same_target" = false ] || fingerprints "$1"
+  fingerprints_match=true
+  FAMILIES_JSON=''
+  for fam in $FAMS; do
+    eval "_has=\$HAS_KUMA_$fam _unm=\$UNMARKED_$fam _fp=\$FP_$fam _recorded=\$REC_$fam"
+    [ "$_fp" = "$_recorded" ] || fingerprints_match=false
     installed=false; family_installed "$fam" && installed=true
-    [ "$HAS_KUMA" = true ] && any_kuma=true
-    [ "$UNMARKED" = true ] && any_unmarked=true
-    [ "$HAS_KUMA" = true ] && [ "$installed" = false ] && stale_family=$fam
-    eval "_recorded=\$REC_$fam"
-    [ "$FINGERPRINT" = "$_recorded" ] || fingerprints_match=false
-    FAMILIES_JSON="$FAMILIES_JSON${FAMILIES_JSON:+,}\"$fam\":{\"kuma_rules\":$HAS_KUMA,\"unmarked\":$UNMARKED,\"target_installs\":$installed,\"fingerprint\":$(json_str "$FINGERPRINT")}"
+    FAMILIES_JSON="$FAMILIES_JSON${FAMILIES_JSON:+,}\"$fam\":{\"kuma_rules\":$_has,\"unmarked\":$_unm,\"target_installs\":$installed,\"fingerprint\":\"$_fp\"}"
   done
   resolv_same=true
-  [ "$DNS" = yes ] && [ "$REC_resolv" != "$(resolv_fingerprint)" ] && resolv_same=false
+  [ "$same_target" = true ] && [ "$DNS" = yes ] && [ "$REC_resolv" != "$FP_resolv" ] && resolv_same=false
   FROM=none
-  if [ "$any_kuma" = true ]; then FROM=${REC_version:-$(guess_from)}; FROM=${FROM:-unknown}; fi
+  if [ "$any_kuma" = true ] && [ "${2:-}" = from ]; then
+    FROM=$REC_version
+    [ -n "$FROM" ] || { guess_from; FROM=$GUESS; }
+    FROM=${FROM:-unknown}
+  fi
   target_old=false
   case "$VERSION" in 0.*|1.*|2.[0-8]|2.[0-8].*) target_old=true ;; esac
   FLUSH=false
-  if [ "$REC_version" = "$VERSION" ] && [ "$REC_args" = "$ARGS" ] && [ "$fingerprints_match" = true ] &&
-     [ "$resolv_same" = true ] && [ "$any_kuma" = true ]; then
+  if [ "$same_target" = true ] && [ "$fingerprints_match" = true ] && [ "$resolv_same" = true ]; then
     ACTION=nothing REASON="already at $VERSION"
   elif [ "$any_kuma" = false ]; then
     ACTION=install REASON='no Kuma rules'
@@ -376,9 +564,9 @@ compute_plan() {
     ACTION=flush-install FLUSH=true REASON="$VERSION cannot replace existing rules"
   elif [ -n "$stale_family" ]; then
     ACTION=flush-install FLUSH=true REASON="$stale_family rules the target will not replace"
-  elif [ "$REC_version" = "$VERSION" ] && [ "$REC_args" = "$ARGS" ] && [ "$resolv_same" = false ]; then
+  elif [ "$same_target" = true ] && [ "$resolv_same" = false ]; then
     ACTION=install REASON='nameservers changed since the last upgrade'
-  elif [ "$REC_version" = "$VERSION" ] && [ "$REC_args" = "$ARGS" ]; then
+  elif [ "$same_target" = true ]; then
     ACTION=install REASON='rules changed since the last upgrade'
   elif [ -z "$REC_version" ]; then
     ACTION=install REASON='marked rules, not recorded by tpx: kumactl replaces them'
@@ -405,9 +593,11 @@ install_helper() {
   if cmp -s "$0" "$INSTALL_HELPER" 2>/dev/null; then HELPER=same; return 0; fi
   _dir=${INSTALL_HELPER%/*}
   _dir=${_dir:-/}
+  # The directory passed secure_paths (root's, nobody else can write in it): a temporary
+  # name of this process cannot be taken by anyone else.
+  _tmp="$_dir/.tproxy.sh.$$"
   { [ -d "$_dir" ] || (umask 022 && mkdir -p "$_dir"); } &&
-    _tmp=$(mktemp "$_dir/.tproxy.sh.XXXXXX") &&
-    { cat "$0" > "$_tmp" && chmod 0755 "$_tmp" && mv -f "$_tmp" "$INSTALL_HELPER" || { rm -f "$_tmp"; false; }; } ||
+    { install -m 0755 "$0" "$_tmp" && mv -f "$_tmp" "$INSTALL_HELPER" || { rm -f "$_tmp"; false; }; } ||
     { echo "tproxy.sh: cannot install the helper at $INSTALL_HELPER" >&2; exit 1; }
   HELPER=installed
 }
@@ -418,105 +608,147 @@ cmd_detect() {
   # Rules half-way through another run's section are no basis for a plan: wait for it.
   busy=''
   if ! wait_for_other_section "$((TIMEOUT + 30))"; then current_section; busy=${CUR_RUN:-?}; fi
-  compute_plan
+  work_dir
+  compute_plan "$WORK" from || die "cannot read the rules: $SAVE did not work"
   if [ -n "$busy" ]; then ACTION=busy REASON="another upgrade (run $busy) is still working on this host"; fi
   install_helper
   # token: new for every detect; the apply of this plan (and its retries) goes by it, so a
   # later run (a --retry-failed with the same run id) never finds this one's outcome.
   read -r _token < /proc/sys/kernel/random/uuid
+  json_set "$KUMACTL"; _j_kumactl=$J
+  json_set "$KUMACTL_VERSION"; _j_version=$J
+  json_set "$REC_version"; _j_recorded=$J
+  json_set "$FROM"; _j_from=$J
+  json_set "$VERSION"; _j_to=$J
+  json_set "$REASON"; _j_reason=$J
   printf '{"kumactl":{"path":%s,"present":%s,"version":%s},"families":{%s},"recorded_version":%s,"from":%s,"to":%s,"action":"%s","flush":%s,"reason":%s,"helper":"%s","token":"%s"}\n' \
-    "$(json_str "$KUMACTL")" "$KUMACTL_PRESENT" "$(json_str "$KUMACTL_VERSION")" "$FAMILIES_JSON" \
-    "$(json_str "$REC_version")" "$(json_str "$FROM")" "$(json_str "$VERSION")" \
-    "$ACTION" "$FLUSH" "$(json_str "$REASON")" "$HELPER" "$_token"
+    "$_j_kumactl" "$KUMACTL_PRESENT" "$_j_version" "$FAMILIES_JSON" "$_j_recorded" "$_j_from" "$_j_to" \
+    "$ACTION" "$FLUSH" "$_j_reason" "$HELPER" "$_token"
 }
 
 # --- the critical section ---------------------------------------------------
 
-log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" >> "$RUN_DIR/log"; }
+log() { clock_now; printf '%s %s\n' "$NOW" "$*" >> "$RUN_DIR/log"; }
 
 # The tables flush_mode all empties (the upgrade guide's commands).
 ALL_MODE_TABLES='nat raw mangle'
 
-# Flush according to flush_mode, for one family.
+# Flush according to flush_mode, for one family. Kuma mode restores the rules without
+# Kuma's (rules_facts wrote them to RUN_DIR/rest.FAMILY), after a test run of the restore.
 flush_family() {
   fam=$1
+  tools_of "$fam"
   if [ "$FLUSH_MODE" = all ]; then
-    tools_of "$fam"
     $TABLES --table nat --flush && $TABLES --table nat --delete-chain &&
       $TABLES --table raw --flush && $TABLES --table mangle --flush
     return
   fi
-  rest=$(save_rules "$fam" | rest_lines) || return 1
-  tools_of "$fam"
-  printf '%s\n' "$rest" | $RESTORE --test || { log "$fam: iptables-restore --test refused the flushed rules"; return 1; }
-  printf '%s\n' "$rest" | $RESTORE
-}
-
-# DNS redirection is expected in a family when asked for and kumactl has a nameserver of
-# that family (2.9+ turns it off, with a warning, for a family without one).
-dns_expected() {
-  [ "$DNS" = yes ] || return 1
-  case " $ARGS " in *" --redirect-all-dns-traffic "*|*" --redirect-all-dns-traffic=true "*) return 0 ;; esac
-  if [ "$1" = ipv4 ]; then
-    grep -Eq '^[[:space:]]*nameserver[[:space:]]+[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+' /etc/resolv.conf 2>/dev/null
-  else
-    grep -Eq '^[[:space:]]*nameserver[[:space:]]+[0-9A-Fa-f:]*:[0-9A-Fa-f:.%a-z]*' /etc/resolv.conf 2>/dev/null
-  fi
+  # A family without Kuma rules has nothing to flush.
+  eval "[ \"\$HAS_KUMA_$fam\" = true ]" || return 0
+  $RESTORE --test < "$RUN_DIR/rest.$fam" || { log "$fam: iptables-restore --test refused the flushed rules"; return 1; }
+  $RESTORE < "$RUN_DIR/rest.$fam"
 }
 
 # What must be in a family the target installs: Kuma's four chains, the hooks, the marker,
-# DNS. $1 the family, $2 its rules (normalised), $3 Kuma's lines of them. Prints the first
-# thing wrong, in this order, and fails then.
-check_installed_rules() {
+# DNS; in a family it does not install, no Kuma rules; and, with a backup file, every rule
+# and chain that is not Kuma's still there in the same order (tables in SKIP left out).
+# Input: each family's rules as a file, `f=FAMILY` before it; spec: one line per family,
+# "FAMILY INSTALLED DNS [BACKUP FILE]". Prints the first thing wrong as "FAMILY: what" and
+# exits 1, or nothing. With out=DIR it writes DIR/kuma.FAMILY like FACTS_AWK (for the
+# record's fingerprints).
+VERIFY_AWK=$KUMA_FUNCS'
+function foreign(l, t) {
+  if (l ~ /^:(PREROUTING|INPUT|FORWARD|OUTPUT|POSTROUTING) ACCEPT( |$)/) return 0
+  if (skip != "" && index(" " skip " ", " " t " ")) return 0
+  return 1
+}
+function classify(f, count, has_mesh_of,   j, l, t) {
+  has_mesh = has_mesh_of; t = ""
+  for (j = 1; j <= count; j++) {
+    l = B[f, j]
+    if (l ~ /^\*/) { t = l; sub(/^\* */, "", t); sub(/ +$/, "", t) }
+    if (l ~ /^[:-]/ && !is_kuma(l, t) && foreign(l, t)) before = before t ": " l "\n"
+  }
+}
+function fail(m) { print m; failed = 1; exit 1 }
+function check(f,   j, l, t, c1, c2, c3, c4, pre, out_hook, redirect, unm, kuma, after, bn, bl, bmesh) {
+  has_mesh = mesh[f]; t = ""; kuma = 0; after = ""
+  if (out != "") printf "" > (out "/kuma." f)
+  for (j = 1; j <= n[f]; j++) {
+    l = L[f, j]
+    if (l ~ /^#/) continue
+    sub(/ \[[0-9]*:[0-9]*\]$/, "", l)
+    if (l ~ /^\*/) { t = l; sub(/^\* */, "", t); sub(/ +$/, "", t) }
+    if (l ~ /^:KUMA_MESH_INBOUND /) c1 = 1; if (l ~ /^:KUMA_MESH_OUTBOUND /) c2 = 1
+    if (l ~ /^:KUMA_MESH_INBOUND_REDIRECT /) c3 = 1; if (l ~ /^:KUMA_MESH_OUTBOUND_REDIRECT /) c4 = 1
+    if (l ~ /^-A PREROUTING -p tcp .*-j KUMA_MESH_INBOUND$/) pre = 1
+    if (l ~ /^-A OUTPUT -p tcp .*-j KUMA_MESH_OUTBOUND$/) out_hook = 1
+    if (l ~ /^-A OUTPUT .*--dport 53 .*-j REDIRECT --to-ports/) redirect = 1
+    if (l !~ /^[:-]/) continue
+    if (is_kuma(l, t)) {
+      kuma = 1
+      if (l ~ /^-A/ && !index(l, marker)) unm = 1
+      if (out != "") print t ": " l > (out "/kuma." f)
+    } else if (foreign(l, t)) after = after t ": " l "\n"
+  }
+  if (inst[f] == "yes") {
+    if (!c1) fail(f ": chain KUMA_MESH_INBOUND is missing")
+    if (!c2) fail(f ": chain KUMA_MESH_OUTBOUND is missing")
+    if (!c3) fail(f ": chain KUMA_MESH_INBOUND_REDIRECT is missing")
+    if (!c4) fail(f ": chain KUMA_MESH_OUTBOUND_REDIRECT is missing")
+    if (inbound == "yes" && !pre) fail(f ": PREROUTING hook missing")
+    if (!out_hook) fail(f ": OUTPUT hook missing")
+    if (want_marker == "yes" && unm) fail(f ": rules without the " marker " marker")
+    if (dns[f] == "yes" && !redirect) fail(f ": DNS redirect missing")
+  } else if (kuma) fail(f ": Kuma rules left in a family the target does not install")
+  if (bak[f] == "") return
+  bn = 0; bmesh = 0
+  while ((getline bl < bak[f]) > 0) {
+    if (bl ~ /^#/) continue
+    sub(/ \[[0-9]*:[0-9]*\]$/, "", bl)
+    B[f, ++bn] = bl
+    if (chain_line(bl) || index(bl, "KUMA_MESH")) bmesh = 1
+  }
+  close(bak[f])
+  before = ""
+  classify(f, bn, bmesh)
+  if (before != after) fail(f ": rules that are not Kuma'"'"'s changed")
+}
+{ n[f]++; L[f, n[f]] = $0; if (chain_line($0) || index($0, "KUMA_MESH")) mesh[f] = 1 }
+END {
+  if (failed) exit 1
+  nf = split(spec, line, "\n")
+  for (i = 1; i <= nf; i++) {
+    split(line[i], w, " "); g = w[1]; inst[g] = w[2]; dns[g] = w[3]
+    b = line[i]; sub(/^[^ ]+ [^ ]+ [^ ]+ ?/, "", b); bak[g] = b
+  }
+  for (i = 1; i <= nf; i++) { split(line[i], w, " "); check(w[1]) }
+}'
+
+# Checks the rules read_rules saved in $2 (after the install, or now for verify): see
+# VERIFY_AWK; its files go into $2 too. $1: the backup prefix (or "" for none). Fails with
+# the first thing wrong in PROBLEM.
+verify_rules() {
   inbound=yes
   case " $ARGS " in *" --redirect-inbound=false "*|*" --redirect-inbound false "*) inbound=no ;; esac
-  dns=no dns_missing=no
-  dns_expected "$1" && dns=yes
-  # One pass for what must be there.
-  printf '%s\n' "$2" | awk -v fam="$1" -v inbound="$inbound" -v dns="$dns" '
-    /^:KUMA_MESH_INBOUND / { c1 = 1 } /^:KUMA_MESH_OUTBOUND / { c2 = 1 }
-    /^:KUMA_MESH_INBOUND_REDIRECT / { c3 = 1 } /^:KUMA_MESH_OUTBOUND_REDIRECT / { c4 = 1 }
-    /^-A PREROUTING -p tcp .*-j KUMA_MESH_INBOUND$/ { pre = 1 }
-    /^-A OUTPUT -p tcp .*-j KUMA_MESH_OUTBOUND$/ { out = 1 }
-    /^-A OUTPUT .*--dport 53 .*-j REDIRECT --to-ports/ { redirect = 1 }
-    END {
-      if (!c1) m = "chain KUMA_MESH_INBOUND is missing"
-      else if (!c2) m = "chain KUMA_MESH_OUTBOUND is missing"
-      else if (!c3) m = "chain KUMA_MESH_INBOUND_REDIRECT is missing"
-      else if (!c4) m = "chain KUMA_MESH_OUTBOUND_REDIRECT is missing"
-      else if (inbound == "yes" && !pre) m = "PREROUTING hook missing"
-      else if (!out) m = "OUTPUT hook missing"
-      if (m != "") { print fam ": " m; exit 1 }
-      exit (dns == "yes" && !redirect) ? 3 : 0
-    }'
-  case $? in
-    0) ;;
-    3) dns_missing=yes ;;
-    *) return 1 ;;
-  esac
-  if [ "$WANT_MARKER" = yes ] && printf '%s\n' "$3" | has_unmarked; then
-    echo "$1: rules without the $MARKER marker"; return 1
-  fi
-  [ "$dns_missing" = no ] || { echo "$1: DNS redirect missing"; return 1; }
-}
-
-# Checks one family after the install: Kuma's four chains, the hooks, the marker, DNS —
-# or no Kuma rules at all in a family the target does not install — and that every rule
-# and chain that is not Kuma's is still there, in the same order. Prints what is wrong.
-verify_family() {
-  fam=$1 backup=$2
-  now=$(saved_normalised "$fam")
-  kuma=$(printf '%s\n' "$now" | kuma_lines)
-  if family_installed "$fam"; then
-    check_installed_rules "$fam" "$now" "$kuma" || return 1
-  elif [ -n "$kuma" ]; then
-    echo "$fam: Kuma rules left in a family the target does not install"; return 1
-  fi
   skip=''
   [ "$FLUSH" = true ] && [ "$FLUSH_MODE" = all ] && skip=$ALL_MODE_TABLES
-  before=$(normalise < "$backup" | foreign_lines "$skip")
-  after=$(printf '%s\n' "$now" | foreign_lines "$skip")
-  [ "$before" = "$after" ] || { echo "$fam: rules that are not Kuma's changed"; return 1; }
+  _spec='' _files=''
+  for fam in $FAMS; do
+    _i=no _d=no
+    family_installed "$fam" && _i=yes
+    dns_expected "$fam" && _d=yes
+    _spec="$_spec${_spec:+$NL}$fam $_i $_d${1:+ $1.$fam.rules}"
+  done
+  PROBLEM=''
+  case " $FAMS " in
+    *" ipv6 "*) awk -v marker="$MARKER" -v inbound="$inbound" -v want_marker="$WANT_MARKER" -v skip="$skip" -v out="$2" -v spec="$_spec" \
+      "$VERIFY_AWK" f=ipv4 "$2/now.ipv4" f=ipv6 "$2/now.ipv6" > "$2/problem" ;;
+    *) awk -v marker="$MARKER" -v inbound="$inbound" -v want_marker="$WANT_MARKER" -v skip="$skip" -v out="$2" -v spec="$_spec" \
+      "$VERIFY_AWK" f=ipv4 "$2/now.ipv4" > "$2/problem" ;;
+  esac && return 0
+  { IFS= read -r PROBLEM < "$2/problem"; } 2>/dev/null
+  return 1
 }
 
 # Restores one family from its backup, removing tables the backup did not have.
@@ -524,10 +756,11 @@ restore_family() {
   fam=$1 backup=$2
   tools_of "$fam"
   $RESTORE < "$backup" || return 1
-  for table in $(save_rules "$fam" | sed -n 's/^\*//p'); do
+  _now=$($SAVE) || return 1
+  for table in $(printf '%s\n' "$_now" | awk '/^\*/ { print substr($0, 2) }'); do
     grep -qx "\*$table" "$backup" || printf '*%s\nCOMMIT\n' "$table" | $RESTORE || return 1
   done
-  [ "$(saved_normalised "$fam")" = "$(normalise < "$backup")" ]
+  [ "$($SAVE | normalise)" = "$(normalise < "$backup")" ]
 }
 
 # Runs the install within TIMEOUT; sets RC. The signals the section ignores are reset for
@@ -544,39 +777,48 @@ run_install() {
   RC=$?
 }
 
+# reason: why the operator aborted (the abort file).
+read_abort() { _why=''; { IFS= read -r _why < "$RUN_DIR/abort"; } 2>/dev/null; reason="aborted: $_why"; }
+
 critical_section() {
-  stamp="$(date -u +%Y%m%dT%H%M%SZ)-$RUN_ID"
-  mkdir -p "$BACKUP_DIR" || { finish failed "cannot create $BACKUP_DIR"; return; }
-  compute_plan
+  clock_start
+  clock_now
+  stamp="$NOW_STAMP-$RUN_ID"
+  [ -d "$BACKUP_DIR" ] || mkdir -p "$BACKUP_DIR" || { finish failed "cannot create $BACKUP_DIR"; return; }
+  # The plan again (the rules may have changed since detect); the rules as they are now go
+  # into the backup files in the same pass.
+  if ! compute_plan "$RUN_DIR" '' "$BACKUP_DIR/$stamp"; then finish failed "backup failed: $SAVE did not work"; return; fi
   log "plan: $ACTION ($REASON)"
-  if [ "$ACTION" = nothing ]; then finish ok "$REASON"; return; fi
-  # The target must be what it says (a package unpacked since detect is checked here).
-  if [ "$KUMACTL_PRESENT" = false ]; then finish failed "$KUMACTL is not on the host; nothing was changed"; return; fi
-  if [ "$KUMACTL_VERSION" != "$VERSION" ]; then
-    finish failed "$KUMACTL reports version ${KUMACTL_VERSION:-nothing}, not $VERSION; nothing was changed"; return
+  # Nothing to do, or a target that is not what it says (a package unpacked since detect is
+  # checked here): the backups the plan's pass wrote are not needed, nothing was touched.
+  why=''
+  if [ "$ACTION" = nothing ]; then why=$REASON
+  elif [ "$KUMACTL_PRESENT" = false ]; then why="$KUMACTL is not on the host; nothing was changed"
+  elif [ "$KUMACTL_VERSION" != "$VERSION" ]; then why="$KUMACTL reports version ${KUMACTL_VERSION:-nothing}, not $VERSION; nothing was changed"
+  fi
+  if [ -n "$why" ]; then
+    rm -f "$BACKUP_DIR/$stamp".*.rules
+    if [ "$ACTION" = nothing ]; then finish ok "$why"; else finish failed "$why"; fi
+    return
   fi
   fams=$FAMS
-  for fam in $fams; do
-    save_rules "$fam" > "$BACKUP_DIR/$stamp.$fam.rules" || { finish failed "backup of $fam failed: $SAVE did not work"; return; }
-    log "backup: $BACKUP_DIR/$stamp.$fam.rules"
-  done
+  for fam in $fams; do log "backup: $BACKUP_DIR/$stamp.$fam.rules"; done
   echo "$stamp" > "$RUN_DIR/backup"
   reason=''
   if [ "$FLUSH" = true ]; then
     for fam in $fams; do flush_family "$fam" >> "$RUN_DIR/log" 2>&1 || { reason="flush of $fam failed"; break; }; done
     [ -z "$reason" ] && log "flushed ($FLUSH_MODE)"
   fi
-  [ -z "$reason" ] && [ -f "$RUN_DIR/abort" ] && reason="aborted: $(cat "$RUN_DIR/abort")"
+  [ -z "$reason" ] && [ -f "$RUN_DIR/abort" ] && read_abort
   if [ -z "$reason" ]; then
     run_install
-    if [ -f "$RUN_DIR/abort" ]; then reason="aborted: $(cat "$RUN_DIR/abort")"
+    if [ -f "$RUN_DIR/abort" ]; then read_abort
     elif [ "$RC" -eq 124 ] || [ "$RC" -eq 137 ]; then reason="install timed out after ${TIMEOUT}s"
     elif [ "$RC" -ne 0 ]; then reason="install failed (exit $RC): $(grep '^Error' "$RUN_DIR/log" | tail -n 1)"; fi
   fi
   if [ -z "$reason" ]; then
-    for fam in $fams; do
-      out=$(verify_family "$fam" "$BACKUP_DIR/$stamp.$fam.rules") || { reason="verify failed: $out"; break; }
-    done
+    if ! read_rules "$RUN_DIR"; then reason="verify failed: $SAVE did not work"
+    elif ! verify_rules "$BACKUP_DIR/$stamp" "$RUN_DIR"; then reason="verify failed: $PROBLEM"; fi
   fi
   if [ -n "$reason" ]; then
     log "failed: $reason; restoring the backup"
@@ -591,16 +833,21 @@ critical_section() {
   finish changed "$ACTION: $REASON"
 }
 
-# Records what was installed, for the next run's detect.
+# Records what was installed, for the next run's detect: the fingerprints of what verify
+# saw (it wrote Kuma's lines to RUN_DIR) and of the nameservers.
 record() {
-  mkdir -p "$STATE_DIR"
+  for fam in ipv4 ipv6; do eval "HAS_KUMA_$fam=true"; done
+  [ -s "$RUN_DIR/kuma.ipv4" ] || HAS_KUMA_ipv4=false
+  [ -s "$RUN_DIR/kuma.ipv6" ] || HAS_KUMA_ipv6=false
+  fingerprints "$RUN_DIR"
+  clock_now
   {
     echo "version=$VERSION"
     echo "args=$ARGS"
-    echo "resolv=$(resolv_fingerprint)"
-    echo "time=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    echo "resolv=$FP_resolv"
+    echo "time=${NOW_DAY}T${NOW}Z"
     echo "run=$RUN_ID"
-    for fam in $FAMS; do family_facts "$fam"; echo "$fam=$FINGERPRINT"; done
+    for fam in $FAMS; do eval "echo \"$fam=\$FP_$fam\""; done
   } > "$STATE_DIR/state.tmp" && mv "$STATE_DIR/state.tmp" "$STATE_DIR/state"
 }
 
@@ -616,18 +863,20 @@ finish() {
 report_outcome() {
   limit=${1:-$WAIT_MAX} running_msg=${2:-the upgrade is still running on the host}
   if [ ! -f "$RUN_DIR/outcome" ] && ! wait_sections "$limit"; then
-    printf '{"status":"running","changed":false,"msg":%s}\n' "$(json_str "$running_msg")"; echo "$running_msg" >&2; return 3
+    json_set "$running_msg"; printf '{"status":"running","changed":false,"msg":%s}\n' "$J"; echo "$running_msg" >&2; return 3
   fi
   if [ ! -f "$RUN_DIR/outcome" ]; then
     msg="the upgrade process on the host ended without an outcome; see $RUN_DIR/log and the backups in $BACKUP_DIR"
-    printf '{"status":"lost","changed":false,"msg":%s}\n' "$(json_str "$msg")"; echo "$msg" >&2
+    json_set "$msg"; printf '{"status":"lost","changed":false,"msg":%s}\n' "$J"; echo "$msg" >&2
     return 4
   fi
   { IFS= read -r status; IFS= read -r msg; } < "$RUN_DIR/outcome"
   _backup=''; { IFS= read -r _backup < "$RUN_DIR/backup"; } 2>/dev/null
   changed=false; [ "$status" = changed ] && changed=true
-  printf '{"status":"%s","changed":%s,"msg":%s,"backup":%s,"run_dir":%s}\n' "$status" "$changed" \
-    "$(json_str "$msg")" "$(json_str "$_backup")" "$(json_str "$RUN_DIR")"
+  json_set "$msg"; _j_msg=$J
+  json_set "$_backup"; _j_backup=$J
+  json_set "$RUN_DIR"
+  printf '{"status":"%s","changed":%s,"msg":%s,"backup":%s,"run_dir":%s}\n' "$status" "$changed" "$_j_msg" "$_j_backup" "$J"
   case "$status" in ok|changed) return 0 ;; esac
   echo "$msg" >&2
   [ "$status" = restore-mismatch ] && return 4
@@ -666,18 +915,17 @@ run_dir() {
 
 cmd_apply() {
   run_dir apply
-  secure_or_die "$STATE_DIR/" "$BACKUP_DIR/" "$KUMACTL" "$0"
+  secure_or_die "$STATE_DIR/runs/" "$BACKUP_DIR/" "$KUMACTL" "$0"
   trap on_operator_stop TERM
   if [ ! -d "$RUN_DIR" ]; then
     # A new section: one at a time per host, detached from this SSH session. The lock is
     # taken here and its descriptor (8) handed to the section, which holds it to its end.
-    mkdir -p "$STATE_DIR/runs"
     exec 8>> "$STATE_DIR/section.lock"
     if ! flock -w 2 8; then
       exec 8>&-
       current_section
       msg="another upgrade (run ${CUR_RUN:-?}) is working on this host"
-      printf '{"status":"locked","changed":false,"msg":%s}\n' "$(json_str "$msg")"; echo "$msg" >&2
+      json_set "$msg"; printf '{"status":"locked","changed":false,"msg":%s}\n' "$J"; echo "$msg" >&2
       return 1
     fi
     if mkdir "$RUN_DIR" 2>/dev/null; then
@@ -709,11 +957,14 @@ cmd_abort() {
 cmd_verify() {
   secure_or_die "$STATE_DIR" "$KUMACTL"
   wait_for_other_section "$((TIMEOUT + 30))" || { printf '{"ok":false,"msg":"another upgrade is still working on this host"}\n'; return 1; }
-  compute_plan
+  work_dir
+  compute_plan "$WORK" || die "cannot read the rules: $SAVE did not work"
   if [ "$ACTION" = nothing ]; then
-    printf '{"ok":true,"msg":%s}\n' "$(json_str "rules match what $VERSION installed")"
+    json_set "rules match what $VERSION installed"
+    printf '{"ok":true,"msg":%s}\n' "$J"
   else
-    printf '{"ok":false,"msg":%s}\n' "$(json_str "$REASON")"; echo "$REASON" >&2; return 1
+    json_set "$REASON"
+    printf '{"ok":false,"msg":%s}\n' "$J"; echo "$REASON" >&2; return 1
   fi
 }
 
@@ -729,8 +980,19 @@ cmd_check_rules() {
   file=$1
   shift
   parse_options "$@"
-  now=$(normalise < "$file")
-  check_installed_rules "$fam" "$now" "$(printf '%s\n' "$now" | kuma_lines)" || return 1
+  _dns=no
+  if [ "$DNS" = yes ]; then
+    case " $ARGS " in
+      *" --redirect-all-dns-traffic "*|*" --redirect-all-dns-traffic=true "*) _dns=yes ;;
+      *) # The nameservers of this machine, as rules_facts reads them (on no rules at all).
+        eval "$(awk -v fams= "$FACTS_AWK" /dev/null)"
+        eval "[ \"\$NS_$fam\" = yes ]" && _dns=yes ;;
+    esac
+  fi
+  _in=yes
+  case " $ARGS " in *" --redirect-inbound=false "*|*" --redirect-inbound false "*) _in=no ;; esac
+  awk -v marker="$MARKER" -v inbound="$_in" -v want_marker="$WANT_MARKER" -v skip='' -v out='' -v spec="$fam yes $_dns" \
+    "$VERIFY_AWK" f="$fam" "$file" || return 1
   echo "$fam: ok"
 }
 

@@ -120,7 +120,7 @@ describe.skipIf(!labSupported())('host lock and state against a local attacker',
     expect(traversal.out).toMatch(/kuma_version must be a version like 2\.10\.1/);
     const direct = await tpx(['run', join(REPO, 'playbooks/upgrade.yaml'), '-i', lab.state.inventoryFile, '-l', H, '--output', 'plain', '-e', `kuma_version=${TARGET}`, '-e', 'kumactl=/tmp/m/bin/kumactl', '--check']);
     expect(direct.code, direct.out).toBe(2);
-    expect(direct.out).toMatch(/refusing to run as root: \/tmp is writable by other users \(mode 1777\)/);
+    expect(direct.out, direct.out).toMatch(/refusing to run as root: \/tmp is writable by other users \(mode 1777\)/);
     // Backups into a world-writable place: the section refuses before it touches anything.
     const rulesBefore = await onHost(lab.state, 'mesh-02', 'iptables-save | grep -v "^#"');
     const pkg = join(lab.dir, 'packages', `kuma-${TARGET}.tar.gz`);

@@ -199,9 +199,13 @@ describe('tproxy.sh JSON strings', () => {
     ['tab\there', '"tab here"'],
     ['bell\u0007', '"bell"'],
     ['%s %d', '"%s %d"'],
+    ["it's [a] <b> {c} (d) $e `f` ~g^h|i&j*k?l!m#n;o", '"it\'s [a] <b> {c} (d) $e `f` ~g^h|i&j*k?l!m#n;o"'],
+    ['kuma/mesh/transparent/proxy é', '"kuma/mesh/transparent/proxy é"'],
+    ['cr\rlf', '"crlf"'],
   ])('%j -> %s (valid JSON, same text)', (text, expected) => {
     const lib = join(work, 'json-str.sh');
-    writeFileSync(lib, readFileSync(SCRIPT, 'utf8').match(/^json_str\(\) \{[\s\S]*?^\}/m)![0]);
+    // The two functions, self-contained but for NL (a newline), as the script defines them.
+    writeFileSync(lib, `NL='\n'\n${readFileSync(SCRIPT, 'utf8').match(/^json_set\(\) \{[\s\S]*?^json_str\(\) .*$/m)![0]}\n`);
     const r = spawnSync('dash', ['-c', `. "$1"; json_str "$2"`, 'x', lib, text], { encoding: 'utf8' });
     expect(r.stdout).toBe(expected);
     expect(typeof JSON.parse(r.stdout)).toBe('string');
