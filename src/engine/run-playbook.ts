@@ -11,6 +11,7 @@ import type { RunContext } from './run-context.js';
 import { DEFAULT_FORKS, type HaltInfo, type RunOptions, type RunOutcome } from './run-options.js';
 import { resolvePlayKeywords } from './play-keywords.js';
 import { resolveRunId } from './run-id.js';
+import { preflight } from './preflight.js';
 import { runPlay } from './run-play.js';
 import { abortableSleep } from './sleep.js';
 
@@ -23,13 +24,15 @@ import { abortableSleep } from './sleep.js';
  * The run gets one id, `tpx_run_id` (see run-id.ts), announced in `run-start`.
  *
  * Throws InputError before anything starts (no event, no connection) when a play keyword
- * written as a template (`serial`, `max_fail_percentage`) does not render to a valid value.
+ * written as a template (`serial`, `max_fail_percentage`) does not render to a valid value,
+ * or when a `preflight` assert of the first play fails (preflight.ts).
  */
 export async function runPlaybook(options: RunOptions): Promise<RunOutcome> {
   const runId = resolveRunId(options.extraVars, options.runId);
   const plays = resolvePlayKeywords(options.playbook.plays, options.extraVars, runId);
   const run = createRunContext(options, runId);
   const playHosts = plays.map((p) => selectPlayHosts(run, p));
+  if (plays.length > 0) preflight(run, plays[0], playHosts[0]);
   const targeted = [...new Set(playHosts.flat())];
   const lastPlay = new Map<string, number>();
   playHosts.forEach((hosts, i) => hosts.forEach((h) => lastPlay.set(h, i)));

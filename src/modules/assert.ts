@@ -24,7 +24,7 @@ export function normaliseAssert(raw: Readonly<Record<string, unknown>>): AssertP
 }
 
 /** As a `when` condition: a string spelled like a boolean ("false", "no") is that boolean, else Python truthiness. */
-function holds(value: unknown): boolean {
+export function assertionHolds(value: unknown): boolean {
   return (typeof value === 'string' ? toBool(value) : undefined) ?? isTruthy(value);
 }
 
@@ -38,7 +38,7 @@ export function planAssert(p: AssertParams, ctx: PlanContext): Plan {
   if (!evaluate) return failPlan('assert needs an expression evaluator, and the engine gave none');
   for (const expression of p.that) {
     const value = evaluate(expression.trim());
-    if (!holds(value)) {
+    if (!assertionHolds(value)) {
       return failPlan(p.failMsg ?? `Assertion failed: ${expression}`, { assertion: expression, evaluated_to: false });
     }
   }

@@ -1,0 +1,61 @@
+import { InputError } from '../errors/input-error.js';
+import { assertionHolds, normaliseAssert } from '../modules/assert.js';
+import type { Play, Task } from '../playbook/types.js';
+import { evaluateConditions, evaluateExpression, renderValue } from '../template/render.js';
+import { keywordSourcePos } from './keyword-source.js';
+import type { RunContext } from './run-context.js';
+import { shouldRunForTags } from './tags.js';
+import { buildTaskVars } from './task-vars.js';
+
+/** The tag that marks an input check. */
+export const PREFLIGHT_TAG = 'preflight';
+/** Hosts named in the message; the rest are counted. */
+const NAMED = 5;
+
+/**
+ * Input checks before any connection. The `assert` tasks tagged `preflight` at the very start
+ * of the first play (before any other task) need nothing from the hosts: they are evaluated
+ * here, on the controller, for every host of that play, with the variables the host has
+ * before any task runs (inventory, play, task and `-e` vars, the magic variables). One that
+ * fails for any host is bad input: InputError (exit 4) at the task's `assert:` line, and the
+ * run never connects. One that cannot be evaluated here (it reads facts or a registered
+ * result, or any variable is undefined) is left to the run, where it runs anyway, like every
+ * preflight assert that held.
+ */
+export function preflight(run: RunContext, play: Play, hosts: readonly string[]): void {
+  const playCtx = { run, play, hosts };
+  for (const node of play.tasks) {
+    if (node.kind !== 'task' || !isAssert(node) || !node.tags.includes(PREFLIGHT_TAG)) return;
+    if (!shouldRunForTags([...play.tags, ...node.tags], run.options.tags, run.options.skipTags)) continue;
+    const failed: string[] = [];
+    let message = '';
+    try {
+      const params = normaliseAssert(node.args);
+      for (const name of hosts) {
+        const host = run.hosts.get(name);
+        if (!host) continue;
+        const vars = buildTaskVars({ playCtx, host, scopeVars: [node.vars], check: run.options.check, task: node.name });
+        const ctx = { vars, host: name, task: node.name };
+        if (!evaluateConditions(node.when, ctx)) continue;
+        const broken = params.that.find((e) => !assertionHolds(evaluateExpression(e.trim(), ctx)));
+        if (broken === undefined) continue;
+        failed.push(name);
+        if (!message) message = params.failMsg !== undefined ? String(renderValue(params.failMsg, ctx)) : `Assertion failed: ${broken.trim()}`;
+      }
+    } catch {
+      // Not decidable before the run (an undefined variable, facts): the run checks it.
+      continue;
+    }
+    if (failed.length > 0) throw new InputError([{ ...keywordSourcePos(node.modulePos, node.module), message: describe(node, message, failed, hosts.length) }]);
+  }
+}
+
+function isAssert(task: Task): boolean {
+  return task.module === 'assert' || task.module === 'ansible.builtin.assert' || task.module === 'ansible.legacy.assert';
+}
+
+function describe(task: Task, message: string, failed: readonly string[], total: number): string {
+  const named = failed.slice(0, NAMED).join(', ') + (failed.length > NAMED ? `, and ${failed.length - NAMED} more` : '');
+  const which = failed.length === total ? `every host (${total})` : `${failed.length} of ${total} hosts: ${named}`;
+  return `${task.name ? `"${task.name}": ` : ''}${message} — checked before connecting, for ${which}; nothing was run`;
+}
