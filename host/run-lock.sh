@@ -2,13 +2,15 @@
 # run-lock.sh — tpx's per-host run lock, the host side (src/engine/host-lock.ts sends it as
 # the command of one SSH channel on every new connection; POSIX sh and util-linux's flock).
 #
-#   sh -c "$(cat run-lock.sh)" tpx-run-lock SCOPE RUN PID CONTROLLER HOST SINCE TAKEOVER
+#   sh -c "$(cat run-lock.sh)" tpx-run-lock SCOPE RUN PID CONTROLLER HOST SINCE TAKEOVER NS
 #
 # SCOPE root: run as root (through sudo); the lock lives in /run/tpx, which only root can
 #   create or write, so no other local user can plant, hold or forge anything in it.
 # SCOPE user: run as the login user; the lock lives in ~/.local/state/tpx (0700).
-# TAKEOVER: "PID/CONTROLLER" of a tpx process the caller knows to be gone (its own PID for a
-#   reconnect): a holder of that process is ended and the lock taken over at once.
+# TAKEOVER: "PID/CONTROLLER/NS" of a tpx process the caller knows to be gone (NS: its PID
+#   namespace, so that a same-named controller in a container is never taken for it): a
+#   holder of that process is ended and the lock taken over at once. A reconnect of the same
+#   process (same PID, controller, host and NS) takes it over too.
 #
 # The lock is flock(2) on DIR/lock, held by this shell, which then blocks reading its stdin:
 # the channel's stdin, which tpx keeps open. tpx writes "release" when it closes the
@@ -23,7 +25,7 @@
 # key=value lines), `unavailable REASON`; `left PID COMMAND` lines come before `ok`.
 set -u
 umask 077
-scope=$1 run=$2 pid=$3 ctl=$4 host=$5 since=$6 takeover=$7
+scope=$1 run=$2 pid=$3 ctl=$4 host=$5 since=$6 takeover=$7 ns=$8
 
 unavailable() { printf 'TPXLOCK unavailable %s\n' "$*"; exit 0; }
 
@@ -44,7 +46,8 @@ if [ $made = no ]; then
 fi
 [ ! -L "$d/lock" ] || unavailable "$d/lock is a symbolic link; remove it"
 command -v flock >/dev/null 2>&1 || unavailable "flock (util-linux) is missing on the host"
-exec 9>> "$d/lock" || unavailable "cannot open $d/lock"
+# `command`: a failed redirection of a plain exec would end the shell without an answer.
+command exec 9>> "$d/lock" || unavailable "cannot open $d/lock"
 
 # start_at PID: the process's start time (clock ticks since boot, /proc/PID/stat field 22)
 # into $_st, or nothing; a recycled PID is told from the process it once was.
@@ -59,7 +62,7 @@ start_at() {
 
 # The holder file's fields as h_KEY variables (builtins only).
 read_holder() {
-  h_run='' h_pid='' h_controller='' h_host='' h_since='' h_user='' h_holder='' h_conn=''
+  h_run='' h_pid='' h_controller='' h_host='' h_since='' h_user='' h_holder='' h_conn='' h_ns=''
   [ -f "$d/holder" ] || return 0
   while IFS= read -r _line; do
     case "$_line" in
@@ -67,6 +70,7 @@ read_holder() {
       controller=*) h_controller=${_line#controller=} ;; host=*) h_host=${_line#host=} ;;
       since=*) h_since=${_line#since=} ;; user=*) h_user=${_line#user=} ;;
       holder=*) h_holder=${_line#holder=} ;; conn=*) h_conn=${_line#conn=} ;;
+      ns=*) h_ns=${_line#ns=} ;;
     esac
   done < "$d/holder"
 }
@@ -80,12 +84,12 @@ holder_alive() {
 if ! flock -n 9; then
   read_holder
   if holder_alive; then
-    if [ "$h_pid/$h_controller/$h_host" = "$pid/$ctl/$host" ] || { [ -n "$takeover" ] && [ "$h_pid/$h_controller" = "$takeover" ]; }; then
+    if [ "$h_pid/$h_controller/$h_host/$h_ns" = "$pid/$ctl/$host/$ns" ] || { [ -n "$takeover" ] && [ "$h_pid/$h_controller/$h_ns" = "$takeover" ]; }; then
       # Our own earlier connection (a reconnect) or a tpx known to be dead: end its holder.
       kill "${h_holder%%:*}" 2>/dev/null
     else
-      printf 'TPXLOCK held\nrun=%s\npid=%s\ncontroller=%s\nhost=%s\nsince=%s\nuser=%s\n' \
-        "$h_run" "$h_pid" "$h_controller" "$h_host" "$h_since" "$h_user"
+      printf 'TPXLOCK held\nrun=%s\npid=%s\ncontroller=%s\nhost=%s\nsince=%s\nuser=%s\nns=%s\n' \
+        "$h_run" "$h_pid" "$h_controller" "$h_host" "$h_since" "$h_user" "$h_ns"
       exit 0
     fi
   fi
@@ -106,7 +110,8 @@ if [ -z "$conn" ]; then
     parent=$2
     _c=''
     { read -r _c < "/proc/$parent/comm"; } 2>/dev/null
-    if [ "$_c" = sshd ]; then
+    # OpenSSH 9.8 and later name the session's process sshd-session.
+    if [ "$_c" = sshd ] || [ "$_c" = sshd-session ]; then
       # The shell drops the NUL that ends the variable in environ.
       conn=$(grep -z -s -m 1 '^SSH_CONNECTION=' "/proc/$p/environ" 9>&-)
       conn=${conn#SSH_CONNECTION=}
@@ -118,13 +123,27 @@ fi
 # A holder that did not release: name what its connection left running.
 read_holder
 if [ -n "$h_run" ] && [ -n "$h_conn" ] && [ "$h_conn" != "$conn" ]; then
-  grep -l -s -z -x -F "SSH_CONNECTION=$h_conn" /proc/[0-9]*/environ 9>&- | {
+  # Only processes of root and of the login user: anyone can put any SSH_CONNECTION in the
+  # environment of a process of their own (or make reading it hang).
+  uid_of() { uid=''; while read -r k v _rest; do [ "$k" = Uid: ] && { uid=$v; return 0; }; done < "$1" 2>/dev/null; }
+  if [ "$scope" = root ]; then mine=${SUDO_UID:-0}; else uid_of /proc/$$/status; mine=$uid; fi
+  candidates=''
+  for st in /proc/[0-9]*/status; do
+    uid_of "$st"
+    if [ -z "$uid" ]; then continue; fi
+    if [ "$uid" != "$mine" ] && { [ "$scope" != root ] || [ "$uid" != 0 ]; }; then continue; fi
+    p=${st%/status}
+    candidates="$candidates $p/environ"
+  done
+  # shellcheck disable=SC2086 # one path per word
+  [ -z "$candidates" ] || grep -l -s -z -x -F "SSH_CONNECTION=$h_conn" $candidates 9>&- | {
     n=0
     while IFS= read -r f; do
       p=${f#/proc/}; p=${p%/environ}
       n=$((n + 1))
       [ $n -le 5 ] || continue
-      printf 'TPXLOCK left %s %s\n' "$p" "$(tr '\0\n' '  ' < "/proc/$p/cmdline" 2>/dev/null | cut -c1-160)"
+      # Printable characters only: this line is parsed by tpx.
+      printf 'TPXLOCK left %s %s\n' "$p" "$(tr -c '[:print:]' ' ' < "/proc/$p/cmdline" 2>/dev/null | cut -c1-160)"
     done
     [ $n -le 5 ] || printf 'TPXLOCK left more %s\n' $((n - 5))
   }
@@ -132,8 +151,8 @@ if [ -n "$h_run" ] && [ -n "$h_conn" ] && [ "$h_conn" != "$conn" ]; then
 fi
 
 start_at $$
-printf 'run=%s\npid=%s\ncontroller=%s\nhost=%s\nsince=%s\nuser=%s\nholder=%s\nconn=%s\n' \
-  "$run" "$pid" "$ctl" "$host" "$since" "${SUDO_USER:-${USER:-$(id -un)}}" "$$:$_st" "$conn" > "$d/holder"
+printf 'run=%s\npid=%s\ncontroller=%s\nhost=%s\nsince=%s\nuser=%s\nholder=%s\nconn=%s\nns=%s\n' \
+  "$run" "$pid" "$ctl" "$host" "$since" "${SUDO_USER:-${USER:-$(id -un)}}" "$$:$_st" "$conn" "$ns" > "$d/holder"
 echo 'TPXLOCK ok'
 # Hold until tpx says release, or the connection is gone (end of input).
 cmd=''

@@ -54,18 +54,21 @@ umask 077
 MARKER='kuma/mesh/transparent/proxy'
 PATH=/usr/local/sbin:/usr/sbin:/sbin:/usr/local/bin:/usr/bin:/bin
 export PATH
-# mktemp's directory: a TMPDIR that does not exist here (passed along by a caller) is not used.
-[ -d "${TMPDIR:-}" ] || TMPDIR=/tmp
+# mktemp's directory: always /tmp (mktemp -d makes a private directory there); an inherited
+# TMPDIR could be a directory another user controls.
+TMPDIR=/tmp
 export TMPDIR
 NL='
 '
 
 KUMACTL='' VERSION='' ARGS='' FLUSH_MODE=kuma BACKUP_DIR=/var/lib/tpx/backups
 STATE_DIR=/var/lib/tpx/tproxy TIMEOUT=120 RUN_ID='' DNS=no WANT_MARKER=yes WAIT_MAX=0 TOKEN='' INSTALL_HELPER='' PACKAGE=no
-KUMACTL_SEEN=
+KUMACTL_SEEN=''
+# The save command last used (messages); set by tools_of and read_rules.
+SAVE=iptables-save
 WORK=''
 
-die() { echo "tproxy.sh: $*" >&2; exit 2; }
+die() { printf 'tproxy.sh: %s\n' "$*" >&2; exit 2; }
 
 is_number() { case "$1" in ''|*[!0-9]*) return 1 ;; *) return 0 ;; esac; }
 
@@ -104,14 +107,15 @@ parse_options() {
     *[!0-9A-Za-z.+-]*|*..*|[!0-9]*) die "--version must be a version like 2.10.1, got '$VERSION'" ;;
   esac
   for _path in "$STATE_DIR" "$BACKUP_DIR" ${INSTALL_HELPER:+"$INSTALL_HELPER"} ${KUMACTL:+"$KUMACTL"}; do
-    plain_path "$_path" || die "paths must be absolute, without '.' or '..' parts or newlines, got '$_path'"
+    plain_path "$_path" || die "paths must be absolute, without '.' or '..' parts, newlines or backslashes, got '$_path'"
   done
 }
 
-# True when $1 is absolute, with no '.' or '..' part, no empty part and no newline.
+# True when $1 is absolute, with no '.' or '..' part, no empty part, no newline and no
+# backslash (awk, for one, would read one as an escape and write somewhere else).
 plain_path() {
   case "$1" in /*) ;; *) return 1 ;; esac
-  case "$1/" in *"$NL"*|*/./*|*/../*|*//*) return 1 ;; esac
+  case "$1/" in *"$NL"*|*/./*|*/../*|*//*|*\\*) return 1 ;; esac
   return 0
 }
 
@@ -303,6 +307,7 @@ foreign_lines() { awk -v want=foreign -v marker="$MARKER" -v skip_tables="${1:-}
 # lines: the resolver fingerprint); with backup=PREFIX, PREFIX.f.rules (the rules as saved,
 # comments dropped: what a failed section restores).
 FACTS_AWK=$KUMA_FUNCS'
+BEGIN { out = ENVIRON["OUT"]; backup = ENVIRON["BACKUP"] }
 { n[f]++; L[f, n[f]] = $0; if (chain_line($0) || index($0, "KUMA_MESH")) mesh[f] = 1 }
 END {
   nf = split(fams, fam, " ")
@@ -342,7 +347,8 @@ END {
 rules_facts() {
   _out=$1
   [ "${3:-files}" = files ] || _out=''
-  _facts=$(awk -v marker="$MARKER" -v out="$_out" -v backup="$2" -v fams="ipv4 ipv6" "$FACTS_AWK" f=ipv4 "$1/now.ipv4" f=ipv6 "$1/now.ipv6") || return 1
+  # Paths go through the environment: awk -v would read backslashes in them as escapes.
+  _facts=$(OUT=$_out BACKUP=$2 awk -v marker="$MARKER" -v fams="ipv4 ipv6" "$FACTS_AWK" f=ipv4 "$1/now.ipv4" f=ipv6 "$1/now.ipv6") || return 1
   eval "$_facts"
   # A family ip6tables-save does not work in has no facts.
   case " $FAMS " in *" ipv6 "*) ;; *) HAS_KUMA_ipv6=false UNMARKED_ipv6=false ;; esac
@@ -392,7 +398,8 @@ EOF
 # Waits (blocking on the lock, at most $1 seconds; 0: no limit) until no section runs.
 # (flock on a descriptor, not `flock FILE true`: one process, not two.)
 wait_sections() {
-  exec 7< "$STATE_DIR/section.lock" || return 1
+  # `command`: a failed redirection of a plain exec would end the shell.
+  command exec 7< "$STATE_DIR/section.lock" || return 1
   if [ "$1" -gt 0 ]; then flock -s -w "$1" 7; else flock -s 7; fi
   _rc=$?
   exec 7<&-
@@ -402,7 +409,7 @@ wait_sections() {
 # True when a section holds the lock now (no waiting). No lock file: no section ever ran.
 section_running() {
   [ -e "$STATE_DIR/section.lock" ] || return 1
-  exec 7< "$STATE_DIR/section.lock" || return 1
+  command exec 7< "$STATE_DIR/section.lock" || return 1
   ! flock -s -n 7
   _rc=$?
   exec 7<&-
@@ -604,7 +611,7 @@ install_helper() {
 
 cmd_detect() {
   # Read-only: nothing is created, but what is read or run as root must be root's.
-  secure_or_die "$STATE_DIR" "$KUMACTL" ${INSTALL_HELPER:+"${INSTALL_HELPER%/*}"}
+  secure_or_die "$STATE_DIR" "$KUMACTL" ${INSTALL_HELPER:+"$INSTALL_HELPER"}
   # Rules half-way through another run's section are no basis for a plan: wait for it.
   busy=''
   if ! wait_for_other_section "$((TIMEOUT + 30))"; then current_section; busy=${CUR_RUN:-?}; fi
@@ -670,6 +677,7 @@ function classify(f, count, has_mesh_of,   j, l, t) {
     if (l ~ /^[:-]/ && !is_kuma(l, t) && foreign(l, t)) before = before t ": " l "\n"
   }
 }
+BEGIN { out = ENVIRON["OUT"]; spec = ENVIRON["SPEC"] }
 function fail(m) { print m; failed = 1; exit 1 }
 function check(f,   j, l, t, c1, c2, c3, c4, pre, out_hook, redirect, unm, kuma, after, bn, bl, bmesh) {
   has_mesh = mesh[f]; t = ""; kuma = 0; after = ""
@@ -733,7 +741,7 @@ verify_rules() {
   case " $ARGS " in *" --redirect-inbound=false "*|*" --redirect-inbound false "*) inbound=no ;; esac
   skip=''
   [ "$FLUSH" = true ] && [ "$FLUSH_MODE" = all ] && skip=$ALL_MODE_TABLES
-  _spec='' _files=''
+  _spec=''
   for fam in $FAMS; do
     _i=no _d=no
     family_installed "$fam" && _i=yes
@@ -742,9 +750,9 @@ verify_rules() {
   done
   PROBLEM=''
   case " $FAMS " in
-    *" ipv6 "*) awk -v marker="$MARKER" -v inbound="$inbound" -v want_marker="$WANT_MARKER" -v skip="$skip" -v out="$2" -v spec="$_spec" \
+    *" ipv6 "*) OUT=$2 SPEC=$_spec awk -v marker="$MARKER" -v inbound="$inbound" -v want_marker="$WANT_MARKER" -v skip="$skip" \
       "$VERIFY_AWK" f=ipv4 "$2/now.ipv4" f=ipv6 "$2/now.ipv6" > "$2/problem" ;;
-    *) awk -v marker="$MARKER" -v inbound="$inbound" -v want_marker="$WANT_MARKER" -v skip="$skip" -v out="$2" -v spec="$_spec" \
+    *) OUT=$2 SPEC=$_spec awk -v marker="$MARKER" -v inbound="$inbound" -v want_marker="$WANT_MARKER" -v skip="$skip" \
       "$VERIFY_AWK" f=ipv4 "$2/now.ipv4" > "$2/problem" ;;
   esac && return 0
   { IFS= read -r PROBLEM < "$2/problem"; } 2>/dev/null
@@ -768,13 +776,17 @@ restore_family() {
 run_install() {
   log "install: $KUMACTL install transparent-proxy $ARGS"
   # shellcheck disable=SC2086 # ARGS is a list of flags
-  # set -f: ARGS is split into flags, never expanded as a file pattern.
+  # set -f: ARGS is split into flags, never expanded as a file pattern. kumactl keeps the
+  # section lock's descriptor (8): should the section itself be killed, no other section
+  # starts while its install still changes the rules.
   ( trap - HUP TERM; set -f; exec timeout -k 5 "$TIMEOUT" "$KUMACTL" install transparent-proxy $ARGS ) >> "$RUN_DIR/log" 2>&1 < /dev/null &
   echo $! > "$RUN_DIR/install.pid"
   # An abort that came before the pid was written could not kill the install: do it here.
   [ -f "$RUN_DIR/abort" ] && kill -TERM $! 2>/dev/null
   wait $!
   RC=$?
+  # Its PID may be anyone's from now on: an abort must not signal it.
+  rm -f "$RUN_DIR/install.pid"
 }
 
 # reason: why the operator aborted (the abort file).
@@ -863,11 +875,11 @@ finish() {
 report_outcome() {
   limit=${1:-$WAIT_MAX} running_msg=${2:-the upgrade is still running on the host}
   if [ ! -f "$RUN_DIR/outcome" ] && ! wait_sections "$limit"; then
-    json_set "$running_msg"; printf '{"status":"running","changed":false,"msg":%s}\n' "$J"; echo "$running_msg" >&2; return 3
+    json_set "$running_msg"; printf '{"status":"running","changed":false,"msg":%s}\n' "$J"; printf '%s\n' "$running_msg" >&2; return 3
   fi
   if [ ! -f "$RUN_DIR/outcome" ]; then
     msg="the upgrade process on the host ended without an outcome; see $RUN_DIR/log and the backups in $BACKUP_DIR"
-    json_set "$msg"; printf '{"status":"lost","changed":false,"msg":%s}\n' "$J"; echo "$msg" >&2
+    json_set "$msg"; printf '{"status":"lost","changed":false,"msg":%s}\n' "$J"; printf '%s\n' "$msg" >&2
     return 4
   fi
   { IFS= read -r status; IFS= read -r msg; } < "$RUN_DIR/outcome"
@@ -878,7 +890,7 @@ report_outcome() {
   json_set "$RUN_DIR"
   printf '{"status":"%s","changed":%s,"msg":%s,"backup":%s,"run_dir":%s}\n' "$status" "$changed" "$_j_msg" "$_j_backup" "$J"
   case "$status" in ok|changed) return 0 ;; esac
-  echo "$msg" >&2
+  printf '%s\n' "$msg" >&2
   [ "$status" = restore-mismatch ] && return 4
   return 1
 }
@@ -899,7 +911,8 @@ on_operator_stop() {
 
 # Asks the section of RUN_DIR to stop: the abort file, and the install killed if it runs.
 request_abort() {
-  [ -f "$RUN_DIR/outcome" ] || echo "interrupted by the operator" > "$RUN_DIR/abort"
+  [ -f "$RUN_DIR/outcome" ] && return 0
+  echo "interrupted by the operator" > "$RUN_DIR/abort"
   _pid=''
   { read -r _pid < "$RUN_DIR/install.pid"; } 2>/dev/null
   is_number "$_pid" && kill -TERM "$_pid" 2>/dev/null
@@ -920,12 +933,12 @@ cmd_apply() {
   if [ ! -d "$RUN_DIR" ]; then
     # A new section: one at a time per host, detached from this SSH session. The lock is
     # taken here and its descriptor (8) handed to the section, which holds it to its end.
-    exec 8>> "$STATE_DIR/section.lock"
+    command exec 8>> "$STATE_DIR/section.lock" || die "cannot open $STATE_DIR/section.lock"
     if ! flock -w 2 8; then
       exec 8>&-
       current_section
       msg="another upgrade (run ${CUR_RUN:-?}) is working on this host"
-      json_set "$msg"; printf '{"status":"locked","changed":false,"msg":%s}\n' "$J"; echo "$msg" >&2
+      json_set "$msg"; printf '{"status":"locked","changed":false,"msg":%s}\n' "$J"; printf '%s\n' "$msg" >&2
       return 1
     fi
     if mkdir "$RUN_DIR" 2>/dev/null; then
@@ -964,7 +977,7 @@ cmd_verify() {
     printf '{"ok":true,"msg":%s}\n' "$J"
   else
     json_set "$REASON"
-    printf '{"ok":false,"msg":%s}\n' "$J"; echo "$REASON" >&2; return 1
+    printf '{"ok":false,"msg":%s}\n' "$J"; printf '%s\n' "$REASON" >&2; return 1
   fi
 }
 
@@ -985,13 +998,13 @@ cmd_check_rules() {
     case " $ARGS " in
       *" --redirect-all-dns-traffic "*|*" --redirect-all-dns-traffic=true "*) _dns=yes ;;
       *) # The nameservers of this machine, as rules_facts reads them (on no rules at all).
-        eval "$(awk -v fams= "$FACTS_AWK" /dev/null)"
+        eval "$(OUT='' BACKUP='' awk -v fams= "$FACTS_AWK" /dev/null)"
         eval "[ \"\$NS_$fam\" = yes ]" && _dns=yes ;;
     esac
   fi
   _in=yes
   case " $ARGS " in *" --redirect-inbound=false "*|*" --redirect-inbound false "*) _in=no ;; esac
-  awk -v marker="$MARKER" -v inbound="$_in" -v want_marker="$WANT_MARKER" -v skip='' -v out='' -v spec="$fam yes $_dns" \
+  OUT='' SPEC="$fam yes $_dns" awk -v marker="$MARKER" -v inbound="$_in" -v want_marker="$WANT_MARKER" -v skip='' \
     "$VERIFY_AWK" f="$fam" "$file" || return 1
   echo "$fam: ok"
 }

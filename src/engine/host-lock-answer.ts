@@ -25,7 +25,8 @@ export type LockAnswer =
 
 /** True once `stdout` holds a complete answer that ends the script (held, unavailable) or keeps it (ok). */
 export function hasLockAnswer(stdout: string): boolean {
-  return /^TPXLOCK ok$/m.test(stdout);
+  // Lines as parseLockAnswer splits them: a \r or U+2028 in text a host printed is no line end.
+  return stdout.split('\n').includes('TPXLOCK ok');
 }
 
 /** Reads the lock script's stdout (all of it for `held` and `unavailable`, up to `ok` for ok). */

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readlinkSync } from 'node:fs';
 import { ConnectionError } from '../errors/connection-error.js';
 import { quoteArgv } from '../modules/shell-quote.js';
 import type { Connection, ExecResult } from '../transport/connection.js';
@@ -29,6 +29,19 @@ export interface LockOwner {
   readonly since: string;
 }
 
+/**
+ * This process's PID namespace (`pid:[4026531836]`), or '' off Linux: a controller with the
+ * same host name in another namespace (a container, a CI runner) sees other PIDs, so a
+ * holder is only judged dead, and taken over, by a tpx in the namespace it ran in.
+ */
+export const PID_NAMESPACE = ((): string => {
+  try {
+    return readlinkSync('/proc/self/ns/pid');
+  } catch {
+    return '';
+  }
+})();
+
 /** `root`: through sudo, in /run/tpx; `user`: as the login user, in its own state dir. */
 export type LockScope = 'root' | 'user';
 
@@ -49,7 +62,7 @@ export async function takeHostLock(conn: Connection, owner: LockOwner, scope: Lo
   let answer = await holdLock(conn, owner, scope, '', signal);
   if (answer.kind === 'held' && isDeadLocalHolder(answer.holder, owner)) {
     // Its tpx ran here and is gone, but the host has not noticed its connection end yet.
-    answer = await holdLock(conn, owner, scope, `${answer.holder.pid}/${answer.holder.controller}`, signal);
+    answer = await holdLock(conn, owner, scope, `${answer.holder.pid}/${answer.holder.controller}/${PID_NAMESPACE}`, signal);
   }
   if (answer.kind === 'ok') {
     if (answer.previous && !isOwnEarlierConnection(answer.previous, owner)) warn(describePrevious(answer.previous));
@@ -84,7 +97,7 @@ async function holdLock(conn: Connection, owner: LockOwner, scope: LockScope, ta
   let stdout = '';
   let answered!: (text: string) => void;
   const firstAnswer = new Promise<string>((resolve) => (answered = resolve));
-  const fields = [scope, owner.runId, String(owner.pid), owner.controller, owner.host, owner.since, takeover].map(oneLine);
+  const fields = [scope, owner.runId, String(owner.pid), owner.controller, owner.host, owner.since, takeover, PID_NAMESPACE].map(oneLine);
   const argv = ['sh', '-c', SCRIPT, 'tpx-run-lock', ...fields];
   const ended: Promise<ExecResult> = conn.exec(quoteArgv(argv), {
     become: scope === 'root',
@@ -127,7 +140,7 @@ function isOwnEarlierConnection(previous: PreviousHolder, owner: LockOwner): boo
 /** The holder's tpx process ran on this machine and is no more. */
 function isDeadLocalHolder(holder: Readonly<Record<string, string>>, owner: LockOwner): boolean {
   const pid = Number(holder.pid);
-  if (holder.controller !== owner.controller || !Number.isInteger(pid) || pid <= 0) return false;
+  if (holder.controller !== owner.controller || holder.ns !== PID_NAMESPACE || !Number.isInteger(pid) || pid <= 0) return false;
   return pid !== process.pid && !isTpxProcess(pid);
 }
 

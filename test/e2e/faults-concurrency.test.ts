@@ -46,19 +46,23 @@ describe.skipIf(!labSupported())('two runs on one fleet at once', () => {
       const reports = { a: readReport(`${lab.dir}/a-${offsetMs}.json`), b: readReport(`${lab.dir}/b-${offsetMs}.json`) };
       for (const h of hosts) {
         const lines = (await onHost(lab.state, h, `cat ${MARKS}`)).trim().split('\n');
-        // One run got the host, and only one: start then end, nothing in between.
-        expect(lines, `${h} (offset ${offsetMs} ms)`).toHaveLength(2);
+        // Never interleaved: each run that got the host ran start to end alone. Usually one run
+        // got it and the other was refused; on a loaded machine the first may be done with the
+        // host before the second connects, which then gets it in turn.
+        expect(lines.length === 2 || lines.length === 4, `${h} (offset ${offsetMs} ms): ${lines.join(' | ')}`).toBe(true);
         const [, winner] = lines[0].split(' ');
-        expect(lines).toEqual([`start ${winner}`, `end ${winner}`]);
+        expect(lines.slice(0, 2)).toEqual([`start ${winner}`, `end ${winner}`]);
+        if (lines.length === 4) {
+          const [, second] = lines[2].split(' ');
+          expect(second).not.toBe(winner);
+          expect(lines.slice(2)).toEqual([`start ${second}`, `end ${second}`]);
+          for (const r of ['a', 'b'] as const) expect(reports[r].hosts[h].status, `${h}: run ${r}`).not.toBe('unreachable');
+          continue;
+        }
         const loser = winner === ids.a ? 'b' : 'a';
         const lost = reports[loser].hosts[h];
         expect(lost.status, `${h}: the other run`).toBe('unreachable');
-        // The winner may have just finished the host: its lock then lapses after a grace period.
-        expect(lost.tasks[0].msg).toMatch(
-          new RegExp(
-            `^${h}: locked by run ${winner} since \\S+ \\(pid \\d+ on [^,]+, user tpx\\)(: another tpx run is working on this host|; its SSH session is gone: the lock lapses within 15 s \\(or resume that run with --retry-failed\\))$`,
-          ),
-        );
+        expect(lost.tasks[0].msg).toMatch(new RegExp(`^${h}: locked by run ${winner} since \\S+ \\(pid \\d+ on [^,]+, user tpx\\): another tpx run is working on this host$`));
         refused++;
       }
       // Each run's exit code says whether it lost hosts: 3 (unreachable) or 0.
@@ -68,6 +72,8 @@ describe.skipIf(!labSupported())('two runs on one fleet at once', () => {
       }
       rounds++;
     }
+    // The lock did refuse: the two runs met on some host.
+    expect(refused).toBeGreaterThan(0);
     // Every lock was released at the end: a third run gets every host.
     for (const h of hosts) expect(await waitFor(() => runLockFree(lab.state, h), 5_000), h).toBe(true);
     const c = startTpx(args(`${lab.dir}/c.json`), env);

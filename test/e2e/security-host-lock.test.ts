@@ -128,6 +128,14 @@ describe.skipIf(!labSupported())('host lock and state against a local attacker',
     expect(backups.code, backups.out).toBe(2);
     expect(backups.out).toMatch(/refusing to run as root: \/tmp is writable by other users \(mode 1777\)/);
     expect(await onHost(lab.state, 'mesh-02', 'iptables-save | grep -v "^#"')).toBe(rulesBefore);
+    // A tproxy_args word that looks like a module option (executable=…) stays an argument of the
+    // helper: it never picks the interpreter that runs as root.
+    await asAttacker('printf "#!/bin/sh\\nid -u > /tmp/evil\\n" > /tmp/m/interp && chmod 755 /tmp/m/interp');
+    const option = await tpx(['run', join(REPO, 'playbooks/upgrade.yaml'), '-i', lab.state.inventoryFile, '-l', H, '--output', 'plain', '-e', `kuma_version=${TARGET}`, '-e', 'tproxy_args=executable=/tmp/m/interp', '--check']);
+    expect(option.code, option.out).toBe(0);
+    // A backslash in a path (awk would read it as an escape): refused before connecting.
+    const escaped = await tpx(['run', join(REPO, 'playbooks/upgrade.yaml'), '-i', lab.state.inventoryFile, '-l', H, '--output', 'plain', '-e', `kuma_version=${TARGET}`, '-e', 'backup_dir=/var/lib/tpx/backups\\057..\\057..\\057..\\057tmp']);
+    expect(escaped.code, escaped.out).toBe(4);
     expect(await onHost(lab.state, H, 'ls /tmp/evil 2>&1; true')).toMatch(/No such file/);
   });
 });

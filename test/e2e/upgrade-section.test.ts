@@ -76,7 +76,7 @@ describe.skipIf(!labSupported())('tproxy.sh critical section', () => {
     expect(await detect()).toMatchObject({ helper: 'same' });
     // Unchanged: not rewritten (same inode).
     expect((await onHost(lab.state, 'mesh-01', `stat -c '%a %i' ${copy}`)).trim()).toBe(installed.split('\n')[0]);
-    expect((await hostExec(lab.state, 'mesh-01', `sh /tmp/d/tproxy.sh detect ${OPTS} --install-helper relative/path`)).stderr).toMatch(/paths must be absolute, without '\.' or '\.\.' parts or newlines, got 'relative\/path'/);
+    expect((await hostExec(lab.state, 'mesh-01', `sh /tmp/d/tproxy.sh detect ${OPTS} --install-helper relative/path`)).stderr).toMatch(/paths must be absolute, without '\.' or '\.\.' parts, newlines or backslashes, got 'relative\/path'/);
 
     // A kumactl that says it is another version: detect installs nothing, and the section
     // fails before any backup or flush.

@@ -9,7 +9,7 @@ import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, re
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { parseLockAnswer, type LockAnswer } from '../../src/engine/host-lock-answer.js';
+import { hasLockAnswer, parseLockAnswer, type LockAnswer } from '../../src/engine/host-lock-answer.js';
 import { describeHolder, describePrevious } from '../../src/engine/host-lock.js';
 
 const SCRIPT = readFileSync(join(import.meta.dirname, '../../host/run-lock.sh'), 'utf8');
@@ -38,9 +38,9 @@ interface Holding {
 }
 
 /** Starts the lock script like tpx does and waits for its answer (ok keeps it running). */
-function take(home: string, owner: Partial<Owner> = {}, options: { takeover?: string; conn?: string } = {}): Promise<Holding> {
+function take(home: string, owner: Partial<Owner> = {}, options: { takeover?: string; conn?: string; ns?: string } = {}): Promise<Holding> {
   const o = { ...base, ...owner };
-  const child = spawn('sh', ['-c', SCRIPT, 'tpx-run-lock', 'user', o.run, o.pid, o.controller, o.host, '2026-01-01T00:00:00Z', options.takeover ?? ''], {
+  const child = spawn('sh', ['-c', SCRIPT, 'tpx-run-lock', 'user', o.run, o.pid, o.controller, o.host, '2026-01-01T00:00:00Z', options.takeover ?? '', options.ns ?? 'pid:[1]'], {
     env: { PATH: process.env.PATH, HOME: home, SSH_CONNECTION: options.conn ?? '127.0.0.1 40000 127.0.0.1 22' },
     stdio: ['pipe', 'pipe', 'inherit'],
   });
@@ -82,6 +82,12 @@ describe('host lock answers', () => {
     ],
   ])('%j', (stdout, expected) => {
     expect(parseLockAnswer(stdout)).toEqual(expected);
+  });
+
+  it('takes only a line of its own as the answer: a \\r or U+2028 in a listed command is no line end', () => {
+    expect(hasLockAnswer('TPXLOCK left 7 sleep 1\rTPXLOCK ok\r\n')).toBe(false);
+    expect(hasLockAnswer('TPXLOCK left 7 x\u2028TPXLOCK ok\n')).toBe(false);
+    expect(hasLockAnswer('TPXLOCK left 7 x\nTPXLOCK ok\n')).toBe(true);
   });
 
   it('describes the holder and what a dead connection left, in one line each', () => {
@@ -154,13 +160,35 @@ describe.skipIf(!hasFlock)('host lock script (sh, flock)', () => {
     const again = await take(home);
     expect(again.answer.kind).toBe('ok');
     await a.ended;
-    const other = await take(home, { run: 'run-b', pid: '200' }, { takeover: '100/ctl-1' });
+    // Same pid and name, another PID namespace (a container on the same controller name): held.
+    expect((await take(home, {}, { ns: 'pid:[2]' })).answer.kind).toBe('held');
+    expect((await take(home, { run: 'run-b', pid: '200' }, { takeover: '100/ctl-1/pid:[2]', ns: 'pid:[2]' })).answer.kind).toBe('held');
+    const other = await take(home, { run: 'run-b', pid: '200' }, { takeover: '100/ctl-1/pid:[1]' });
     expect(other.answer.kind).toBe('ok');
     await again.ended;
     // A takeover names only the process it was given.
-    const third = await take(home, { run: 'run-c', pid: '300' }, { takeover: '100/ctl-1' });
-    expect(third.answer.kind).toBe('held');
+    const third = await take(home, { run: 'run-c', pid: '300' }, { takeover: '100/ctl-1/pid:[1]' });
+    expect(third.answer).toMatchObject({ kind: 'held', holder: { run: 'run-b', ns: 'pid:[1]' } });
     await release(other);
+  });
+
+  it.runIf(process.getuid?.() === 0)('names only processes of the login user and root: another user cannot forge one that was left', async () => {
+    const home = newHome();
+    const conn = '127.0.0.1 41999 127.0.0.1 22';
+    const a = await take(home, {}, { conn });
+    // Another user's process with the dead session's SSH_CONNECTION and an answer in its argv.
+    const forged = spawn('sh', ['-c', 'sleep 30', 'x\rTPXLOCK ok\r'], { env: { SSH_CONNECTION: conn }, stdio: 'ignore', uid: 65534, gid: 65534 });
+    children.push(forged);
+    const own = spawn('sleep', ['31'], { env: { SSH_CONNECTION: conn }, stdio: 'ignore' });
+    children.push(own);
+    await drop(a);
+    const b = await take(home, { run: 'run-b', pid: '200' });
+    expect(b.answer.kind).toBe('ok');
+    if (b.answer.kind !== 'ok') return;
+    // In scope user the login user is this test (root): its own process is named, nobody's not.
+    expect(b.answer.previous?.left.map((p) => p.pid)).toEqual([String(own.pid)]);
+    expect(b.stdout).not.toContain(String(forged.pid));
+    await release(b);
   });
 
   it.runIf(process.getuid?.() === 0)('refuses a lock directory another user owns, others can write, or that is a link; never follows a planted link', async () => {
