@@ -8,8 +8,11 @@
 #
 # HOSTS_FILE: one `NAME PORT` per line (every host is on 127.0.0.1, user tpx).
 # Exit 0 when every host succeeded; 1 otherwise (the failed hosts are printed).
+# The remote script is written out literally: its $-expressions are for the host's shell.
+# shellcheck disable=SC2016
 set -u
 [ $# -ge 6 ] || { echo "usage: $0 HOSTS_FILE IDENTITY KNOWN_HOSTS PACKAGE RUN_ID LOG_DIR [KUMA_VERSION]" >&2; exit 2; }
+# shellcheck disable=SC2034 # HOSTS_FILE, IDENTITY and KNOWN_HOSTS are read by lib/each-host.sh
 HOSTS_FILE=$1 IDENTITY=$2 KNOWN_HOSTS=$3 PACKAGE=$4 RUN_ID=$5 LOG_DIR=$6 VERSION=${7:-2.10.1}
 HERE=$(cd "$(dirname "$0")" && pwd)
 TPROXY="$HERE/../playbooks/files/tproxy.sh"
@@ -47,5 +50,6 @@ SCRIPT="$LOG_DIR/floor-remote.sh"
 # Stdin is saved to a file first: commands the script runs must not read the script itself.
 REMOTE="sudo -n sh -c 'f=\$(mktemp) && cat > \"\$f\" && sh \"\$f\" < /dev/null; rc=\$?; rm -f \"\$f\"; exit \$rc'"
 
+# shellcheck source=lib/each-host.sh
 . "$HERE/lib/each-host.sh"
 each_host floor "$SCRIPT" "$REMOTE"

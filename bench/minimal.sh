@@ -15,8 +15,11 @@
 #
 # HOSTS_FILE: one `NAME PORT` per line (every host is on 127.0.0.1, user tpx).
 # Exit 0 when every host succeeded; 1 otherwise (the failed hosts are printed).
+# The remote script is written out literally: its $-expressions are for the host's shell.
+# shellcheck disable=SC2016
 set -u
 [ $# -ge 5 ] || { echo "usage: $0 HOSTS_FILE IDENTITY KNOWN_HOSTS PACKAGE LOG_DIR [KUMA_VERSION]" >&2; exit 2; }
+# shellcheck disable=SC2034 # HOSTS_FILE, IDENTITY and KNOWN_HOSTS are read by lib/each-host.sh
 HOSTS_FILE=$1 IDENTITY=$2 KNOWN_HOSTS=$3 PACKAGE=$4 LOG_DIR=$5 VERSION=${6:-2.10.1}
 case "$VERSION" in *[!0-9.]*|'') echo "$0: bad version $VERSION" >&2; exit 2 ;; esac
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -54,5 +57,6 @@ done
 EOF
 } > "$SCRIPT"
 
+# shellcheck source=lib/each-host.sh
 . "$HERE/lib/each-host.sh"
 each_host minimal "$SCRIPT" 'sudo -n sh'

@@ -29,7 +29,7 @@ if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}"
 fi
 
-[ -d node_modules ] && [ -f dist/cli/main.js ] || npm ci --no-audit --no-fund
+if [ ! -d node_modules ] || [ ! -f dist/cli/main.js ]; then npm ci --no-audit --no-fund; fi
 
 tpx() { node bin/tpx.js "$@"; }
 

@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # Sourced by bench/floor.sh and bench/minimal.sh: one OpenSSH connection per host, all hosts
 # in parallel, each running REMOTE with the file SCRIPT on its stdin; output to LOG_DIR/NAME.out
 # and .err. Returns 0 when every host succeeded, else prints the failed ones (prefixed with

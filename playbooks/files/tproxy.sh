@@ -49,6 +49,9 @@
 #
 # Exit codes: 0 done (or nothing to do), 1 failed (host restored), 2 bad usage,
 # 3 still running (apply --wait-max elapsed), 4 failed and the restore did not match (loud).
+# Variables named by family (REC_ipv4, HAS_KUMA_ipv6, FP_ipv4, …) are set and read through
+# eval, which shellcheck cannot follow; awk programs are single-quoted on purpose.
+# shellcheck disable=SC2034,SC2154,SC2016
 set -u
 umask 077
 MARKER='kuma/mesh/transparent/proxy'
@@ -96,7 +99,7 @@ parse_options() {
     shift 2
   done
   case "$FLUSH_MODE" in kuma|all) ;; *) die "--flush-mode must be kuma or all" ;; esac
-  is_number "$TIMEOUT" && [ "$TIMEOUT" -gt 0 ] || die "--timeout must be a positive number of seconds"
+  if ! is_number "$TIMEOUT" || [ "$TIMEOUT" -le 0 ]; then die "--timeout must be a positive number of seconds"; fi
   is_number "$WAIT_MAX" || die "--wait-max must be a number of seconds"
   # The run id and the token name a directory: keep them to a safe alphabet.
   case "$RUN_ID" in *[!A-Za-z0-9._-]*|.*) die "--run-id may only hold letters, digits, '.', '_' and '-' (and not start with '.')" ;; esac
@@ -466,9 +469,13 @@ version_parts() {
 
 # True when version $1 is newer than $2 (numerically, part by part).
 version_newer() {
-  version_parts "$1"; set -- $VPARTS "$2"
+  version_parts "$1"
+  # shellcheck disable=SC2086 # VPARTS is three numbers, split on purpose
+  set -- $VPARTS "$2"
   _a1=$1 _a2=$2 _a3=$3
-  version_parts "$4"; set -- $VPARTS
+  version_parts "$4"
+  # shellcheck disable=SC2086
+  set -- $VPARTS
   [ "$_a1" -ne "$1" ] && { [ "$_a1" -gt "$1" ]; return; }
   [ "$_a2" -ne "$2" ] && { [ "$_a2" -gt "$2" ]; return; }
   [ "$_a3" -gt "$3" ]
@@ -603,9 +610,11 @@ install_helper() {
   # The directory passed secure_paths (root's, nobody else can write in it): a temporary
   # name of this process cannot be taken by anyone else.
   _tmp="$_dir/.tproxy.sh.$$"
-  { [ -d "$_dir" ] || (umask 022 && mkdir -p "$_dir"); } &&
-    { install -m 0755 "$0" "$_tmp" && mv -f "$_tmp" "$INSTALL_HELPER" || { rm -f "$_tmp"; false; }; } ||
-    { echo "tproxy.sh: cannot install the helper at $INSTALL_HELPER" >&2; exit 1; }
+  if ! { [ -d "$_dir" ] || (umask 022 && mkdir -p "$_dir"); } || ! install -m 0755 "$0" "$_tmp" || ! mv -f "$_tmp" "$INSTALL_HELPER"; then
+    rm -f "$_tmp"
+    printf 'tproxy.sh: cannot install the helper at %s\n' "$INSTALL_HELPER" >&2
+    exit 1
+  fi
   HELPER=installed
 }
 
@@ -981,7 +990,7 @@ cmd_verify() {
   fi
 }
 
-file_arg() { [ $# -eq 1 ] && [ -r "$1" ] || die "give one readable iptables-save file"; }
+file_arg() { if [ $# -ne 1 ] || [ ! -r "$1" ]; then die "give one readable iptables-save file"; fi; }
 
 # check-rules ipv4|ipv6 FILE [OPTIONS]: what verify checks in a family the target installs,
 # on a saved file (--args, --dns and --marker as for verify).
@@ -1019,7 +1028,7 @@ case "$sub" in
   abort) parse_options "$@"; cmd_abort ;;
   kuma-lines) file_arg "$@"; normalise < "$1" | kuma_lines ;;
   rest-lines) file_arg "$@"; normalise < "$1" | rest_lines ;;
-  foreign-lines) file_arg "$@"; normalise < "$1" | foreign_lines ;;
+  foreign-lines) file_arg "$@"; normalise < "$1" | foreign_lines '' ;;
   check-rules) cmd_check_rules "$@" ;;
   *) die "usage: tproxy.sh detect|apply|verify|abort OPTIONS, kuma-lines|rest-lines|foreign-lines FILE, or check-rules ipv4|ipv6 FILE" ;;
 esac
