@@ -3,7 +3,7 @@ import type { HostRuntime } from './host-runtime.js';
 import type { HostStats, HostStatus, TaskResult } from './results.js';
 import type { HaltInfo, RunOutcome } from './run-options.js';
 
-/** Sums up a run: per-host stats, statuses and results, and the exit code of SPEC.md. */
+/** Sums up a run: per-host stats, statuses and results, and the exit code (the README's table, ansible-playbook's codes). */
 export function buildRunOutcome(
   hosts: readonly HostRuntime[],
   state: { readonly interrupted: boolean; readonly halted: HaltInfo | null; readonly notReached: readonly string[] },

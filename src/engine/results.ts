@@ -51,7 +51,7 @@ export type HostStatus = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable'
 
 const rank: Record<HostStatus, number> = { skipped: 0, ok: 1, changed: 2, failed: 3, unreachable: 4 };
 
-/** The worst of a host's task statuses: unreachable > failed > changed > ok > skipped (SPEC.md). */
+/** The worst of a host's task statuses: unreachable > failed > changed > ok > skipped (schemas/report.schema.json, hosts.*.status). */
 export function worstStatus(a: HostStatus, b: HostStatus): HostStatus {
   return rank[a] >= rank[b] ? a : b;
 }

@@ -70,6 +70,6 @@ export interface RunOutcome {
   readonly halted: HaltInfo | null;
   /** Hosts that did not get through their plays because the run halted or was interrupted (neither failed nor unreachable). */
   readonly notReached: readonly string[];
-  /** 0 ok, 2 a host failed, 3 unreachable only, 99 interrupted (SPEC.md). */
+  /** 0 ok, 2 a host failed, 3 unreachable only, 99 interrupted (the README's exit codes). */
   readonly exitCode: number;
 }

@@ -20,7 +20,7 @@ export interface TaskVarsInput {
 }
 
 /**
- * The variables of a host at a task, lowest precedence first (SPEC.md): inventory group and
+ * The variables of a host at a task, lowest precedence first (the README, Inventory): inventory group and
  * host vars, play vars, block and task vars, registered results and set_fact, `-e` extra
  * vars; then the magic variables and the loop item. Templated values render lazily, when read.
  */

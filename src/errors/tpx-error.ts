@@ -1,4 +1,4 @@
-/** Exit codes, the same as ansible-playbook's so CI scripts carry over (SPEC.md). */
+/** Exit codes, the same as ansible-playbook's so CI scripts carry over (the README's table). */
 export const ExitCode = {
   ok: 0,
   error: 1,

@@ -20,7 +20,7 @@ export interface ReportTask {
   readonly censored: boolean;
 }
 
-/** The `--report FILE.json` document, as SPEC.md shows it. */
+/** The `--report FILE.json` document, as schemas/report.schema.json describes it. */
 export interface RunReport {
   readonly playbook: string;
   /** The run's `tpx_run_id` (absent when the run never started). */

@@ -107,7 +107,7 @@ export class RunRecord {
     return this.hostMap.get(name);
   }
 
-  /** The worst of a host's task statuses (SPEC.md), or `not-reached`. */
+  /** The worst of a host's task statuses (schemas/report.schema.json), or `not-reached`. */
   hostStatus(name: string): ReportHostStatus {
     const h = this.hostMap.get(name);
     if (!h) return 'not-reached';

@@ -26,7 +26,7 @@ async function reportOf(name: string, events: Parameters<typeof runEvents>[0], m
 }
 
 describe('--report FILE.json', () => {
-  test('a successful run: the shape of SPEC.md, valid against schemas/report.schema.json, mode 0600', async () => {
+  test('a successful run: the documented shape, valid against schemas/report.schema.json, mode 0600', async () => {
     const report = await reportOf('ok.json', successfulRun());
     expect(report).toMatchObject({
       playbook: 'playbooks/upgrade.yaml',
