@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { EventBus } from '../../engine/events.js';
@@ -67,6 +68,9 @@ export async function runCommand(playbookFile: string, options: RunCommandOption
 
   const since = new Date().toISOString();
   const controller = new AbortController();
+  // Every command in flight on every host listens for an interrupt (and lets go when it
+  // ends): hundreds at once is the normal case, not a leak.
+  setMaxListeners(0, controller.signal);
   const stopSignals = trapSignals(controller);
   try {
     const outcome = await runPlaybook({
