@@ -14,6 +14,7 @@ import { journalPathFor, reportJournalPath } from '../../reporters/journal-paths
 import type { OutputMode } from '../../reporters/reporter.js';
 import { HostSession, resolveConnectionSpec } from '../../transport/ssh/index.js';
 import { canPrompt, promptSecretOnTty } from '../../transport/ssh/passphrase-prompt.js';
+import { checkLimit } from '../check-limit.js';
 import { parseExtraVars } from '../extra-vars.js';
 import { loadInputs } from '../load-inputs.js';
 import { findRetrySource, readRetryPlan, type RetryPlan } from '../retry-hosts.js';
@@ -47,6 +48,7 @@ export async function runCommand(playbookFile: string, options: RunCommandOption
   const retry = retryPlan(playbookFile, options);
   const runId = resolveRunId(extraVars, retry?.runId);
   const { playbook, inventory } = loadInputs(playbookFile, options.inventory, true);
+  checkLimit(inventory!, options.limit);
   const becomePassword = await askBecomePassword(options.askBecomePass);
 
   const bus = new EventBus();
