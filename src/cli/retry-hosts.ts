@@ -61,8 +61,8 @@ function readReportRetry(text: string, file: string): { hosts: string[]; runId?:
   if (!hosts || typeof hosts !== 'object') throw new UsageError(`--retry-failed ${file}: no "hosts" in it; give a report written by tpx --report`);
   const runId = (report as { run_id?: unknown }).run_id;
   return {
-    hosts: Object.entries(hosts as Record<string, { status?: string }>)
-      .filter(([, h]) => RETRY_STATUSES.has(String(h?.status)))
+    hosts: Object.entries(hosts as Record<string, { status?: string; stopped_early?: boolean }>)
+      .filter(([, h]) => RETRY_STATUSES.has(String(h?.status)) || h?.stopped_early === true)
       .map(([name]) => name),
     ...(typeof runId === 'string' ? { runId } : {}),
   };

@@ -33,8 +33,14 @@ export type EngineEvent =
       readonly stats: Readonly<Record<string, HostStats>>;
       readonly interrupted: boolean;
       readonly halted: { readonly play: string; readonly batch: number; readonly reason: string } | null;
-      /** Hosts that were never reached because the rollout halted or was interrupted. */
+      /** Hosts the run never got to (no task ran on them) because the rollout halted or was interrupted. */
       readonly notReached: readonly string[];
+      /**
+       * Hosts a halt or an interrupt stopped before they got through their plays, after some
+       * of their tasks ran: their status is what those tasks did (an upgraded host says
+       * changed), and they did not finish.
+       */
+      readonly stoppedEarly: readonly string[];
     };
 
 export type EngineEventListener = (event: EngineEvent) => void;

@@ -16,8 +16,13 @@ export function buildRunOutcome(
     hostStatus[h.name] = h.status ?? 'skipped';
     results[h.name] = [...h.results];
   }
-  const notReached = [...new Set(state.notReached)].filter((n) => !hosts.some((h) => h.name === n && !h.alive));
-  return { stats, hostStatus, results, interrupted: state.interrupted, halted: state.halted, notReached, exitCode: exitCodeOf(hosts, state) };
+  // Left out by a halt or an interrupt (a host that failed or was unreachable says so itself):
+  // "not reached" only when nothing ran on it; a host that did work was stopped early.
+  const pending = [...new Set(state.notReached)].filter((n) => !hosts.some((h) => h.name === n && !h.alive));
+  const didWork = (n: string): boolean => hosts.some((h) => h.name === n && h.results.length > 0);
+  const notReached = pending.filter((n) => !didWork(n));
+  const stoppedEarly = pending.filter(didWork);
+  return { stats, hostStatus, results, interrupted: state.interrupted, halted: state.halted, notReached, stoppedEarly, exitCode: exitCodeOf(hosts, state) };
 }
 
 /** 99 interrupted; 2 a host failed (or the rollout halted); 3 only unreachable hosts; 0 otherwise. */

@@ -68,8 +68,10 @@ export interface RunOutcome {
   readonly results: Readonly<Record<string, readonly TaskResult[]>>;
   readonly interrupted: boolean;
   readonly halted: HaltInfo | null;
-  /** Hosts that did not get through their plays because the run halted or was interrupted (neither failed nor unreachable). */
+  /** Hosts the run never got to because it halted or was interrupted: no task ran on them. */
   readonly notReached: readonly string[];
+  /** Hosts a halt or an interrupt stopped after some of their tasks ran (neither failed nor unreachable). */
+  readonly stoppedEarly: readonly string[];
   /** 0 ok, 2 a host failed, 3 unreachable only, 99 interrupted (the README's exit codes). */
   readonly exitCode: number;
 }

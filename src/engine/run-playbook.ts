@@ -66,6 +66,7 @@ export async function runPlaybook(options: RunOptions): Promise<RunOutcome> {
     interrupted: outcome.interrupted,
     halted: outcome.halted,
     notReached: outcome.notReached,
+    stoppedEarly: outcome.stoppedEarly,
   });
   return outcome;
 }

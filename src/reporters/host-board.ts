@@ -132,7 +132,8 @@ export class HostBoard {
       const s = this.record.getHost(h.name)?.stats;
       const counts = s ? `ok=${s.ok} changed=${s.changed}${s.skipped ? ` skipped=${s.skipped}` : ''}` : '';
       const took = h.firstAt !== undefined && h.lastAt !== undefined ? `  ${formatDuration(h.lastAt - h.firstAt)}` : '';
-      text = `${h.phase === 'done' ? status : `${status} so far`}  ${counts}${took}`;
+      const stopped = this.record.stoppedEarly.includes(h.name) ? ', stopped before the end' : '';
+      text = `${h.phase === 'done' ? `${status}${stopped}` : `${status} so far`}  ${counts}${took}`;
     }
     return truncate(`${name}  ${text}`, width);
   }

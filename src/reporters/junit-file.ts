@@ -49,9 +49,11 @@ export function buildJunitXml(record: RunRecord, masker: SecretMasker = secretMa
   let totalMs = 0;
   for (const [host, h] of Object.entries(report.hosts)) {
     const tasks: ReportTask[] = [...h.tasks];
+    const reason = report.halted ? `batch ${report.halted.batch} halted: ${report.halted.reason}` : 'run interrupted';
     if (h.status === 'not-reached') {
-      const reason = report.halted ? `batch ${report.halted.batch} halted: ${report.halted.reason}` : 'run interrupted';
       tasks.push({ play: report.halted?.play ?? '', task: 'not reached', status: 'skipped', rc: null, stdout: '', stderr: '', msg: `never reached (${reason})`, duration_ms: 0, ignored: false, censored: false });
+    } else if (h.stopped_early) {
+      tasks.push({ play: report.halted?.play ?? '', task: 'stopped before the end', status: 'skipped', rc: null, stdout: '', stderr: '', msg: `stopped after the tasks above (${reason})`, duration_ms: 0, ignored: false, censored: false });
     }
     const f = tasks.filter((t) => t.status === 'failed' && !t.ignored).length;
     const e = tasks.filter((t) => t.status === 'unreachable').length;

@@ -29,16 +29,19 @@ export interface RecapRow {
   readonly host: string;
   readonly status: ReportHostStatus;
   readonly stats: HostStats;
+  /** A halt or an interrupt stopped the host after some of its tasks ran. */
+  readonly stoppedEarly?: boolean;
 }
 
 /** The rows of a run's recap, in inventory order. */
 export function recapRows(record: RunRecord): RecapRow[] {
-  return record.hosts().map((h) => ({ host: h.name, status: record.hostStatus(h.name), stats: h.stats }));
+  return record.hosts().map((h) => ({ host: h.name, status: record.hostStatus(h.name), stats: h.stats, stoppedEarly: record.stoppedEarly.includes(h.name) }));
 }
 
 /**
  * The PLAY RECAP table, columns aligned as Ansible prints them:
- * `mesh-01 : ok=5    changed=2    failed=0 …`. Hosts never reached are named after it.
+ * `mesh-01 : ok=5    changed=2    failed=0 …`. Hosts a halt or an interrupt stopped before the
+ * end (their counts say what they did) and hosts never reached are named after it.
  */
 export function formatRecap(rows: readonly RecapRow[], paint: Paint): string {
   if (rows.length === 0) return 'PLAY RECAP\n(no hosts)\n';
@@ -53,7 +56,11 @@ export function formatRecap(rows: readonly RecapRow[], paint: Paint): string {
     });
     return `${host} : ${cells.join('')}`;
   });
+  const stopped = rows.filter((r) => r.stoppedEarly).map((r) => r.host);
   const notReached = rows.filter((r) => r.status === 'not-reached').map((r) => r.host);
-  const tail = notReached.length > 0 ? [paint('dim', `not reached (${notReached.length}): ${notReached.join(', ')}`)] : [];
+  const tail = [
+    ...(stopped.length > 0 ? [paint('yellow', `stopped before the end, after some of their tasks ran (${stopped.length}): ${stopped.join(', ')}`)] : []),
+    ...(notReached.length > 0 ? [paint('dim', `not reached (${notReached.length}): ${notReached.join(', ')}`)] : []),
+  ];
   return ['PLAY RECAP', ...lines, ...tail].join('\n') + '\n';
 }

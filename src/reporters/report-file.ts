@@ -31,7 +31,15 @@ export interface RunReport {
   readonly interrupted: boolean;
   readonly halted: { readonly play: string; readonly batch: number; readonly reason: string } | null;
   readonly stats: Record<string, HostStats>;
-  readonly hosts: Record<string, { readonly status: ReportHostStatus; readonly tasks: readonly ReportTask[] }>;
+  readonly hosts: Record<string, ReportHost>;
+}
+
+/** One host in the report: its status, its tasks, and whether a halt or interrupt stopped it early. */
+export interface ReportHost {
+  readonly status: ReportHostStatus;
+  readonly tasks: readonly ReportTask[];
+  /** Present (true) when the run stopped before this host got through its plays, after some of its tasks ran. */
+  readonly stopped_early?: true;
 }
 
 /** A task result as the report and JUnit show it: `no_log` output replaced, never missing fields. */
@@ -57,7 +65,7 @@ export function toReportTask(r: TaskResult): ReportTask {
  */
 export function buildReport(record: RunRecord, masker: SecretMasker = secretMasker, now: Date = new Date()): RunReport {
   const stats: Record<string, HostStats> = {};
-  const hosts: Record<string, { status: ReportHostStatus; tasks: ReportTask[] }> = {};
+  const hosts: Record<string, ReportHost> = {};
   for (const h of record.hosts()) {
     stats[h.name] = { ...h.stats };
     const tasks = h.tasks.map(toReportTask);
@@ -75,7 +83,7 @@ export function buildReport(record: RunRecord, masker: SecretMasker = secretMask
         censored: false,
       });
     }
-    hosts[h.name] = { status: record.hostStatus(h.name), tasks };
+    hosts[h.name] = { status: record.hostStatus(h.name), tasks, ...(record.stoppedEarly.includes(h.name) ? { stopped_early: true as const } : {}) };
   }
   return masker.maskDeep({
     playbook: record.playbook,

@@ -40,6 +40,8 @@ export class RunRecord {
   ended = false;
   halted: { play: string; batch: number; reason: string } | null = null;
   notReached: string[] = [];
+  /** Hosts a halt or an interrupt stopped after some of their tasks ran. */
+  stoppedEarly: string[] = [];
   readonly warnings: WarningRecord[] = [];
   private readonly hostMap = new Map<string, HostRecord>();
   private currentPlay = '';
@@ -123,6 +125,7 @@ export class RunRecord {
     this.interrupted = this.interrupted || event.interrupted;
     this.halted = event.halted ?? this.halted;
     this.notReached = [...event.notReached];
+    this.stoppedEarly = [...(event.stoppedEarly ?? [])];
     for (const name of event.notReached) this.host(name);
     for (const [name, stats] of Object.entries(event.stats)) this.host(name).stats = { ...emptyStats(), ...stats };
   }

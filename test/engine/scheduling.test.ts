@@ -98,7 +98,10 @@ describe('serial rollouts and failure budgets', () => {
     expect(r.fleet.readHostFile('h02', 'verified')).toBeUndefined();
     for (const h of ['h04', 'h05', 'h10']) expect(r.fleet.readHostFile(h, 'upgraded')).toBeUndefined();
     expect(r.outcome.halted).toMatchObject({ batch: 2, reason: expect.stringMatching(/max_fail_percentage 0% exceeded: 1 of 2 hosts failed/) });
-    expect(r.outcome.notReached).toEqual(['h02', 'h04', 'h05', 'h06', 'h07', 'h08', 'h09', 'h10']);
+    // h02 was upgraded before the halt: it says so (changed), stopped early; the rest never ran.
+    expect(r.outcome.notReached).toEqual(['h04', 'h05', 'h06', 'h07', 'h08', 'h09', 'h10']);
+    expect(r.outcome.stoppedEarly).toEqual(['h02']);
+    expect(r.outcome.hostStatus.h02).toBe('changed');
     const halted = r.events.find((e) => e.type === 'batch-halted');
     expect(halted).toMatchObject({ batch: 2, remaining: ['h02', 'h04', 'h05', 'h06', 'h07', 'h08', 'h09', 'h10'] });
     expect(r.outcome.exitCode).toBe(2);
@@ -160,7 +163,9 @@ describe('serial rollouts and failure budgets', () => {
       expect(r.fleet.readHostFile(h, 'next-play')).toBeUndefined();
     }
     expect(r.outcome.halted?.reason).toMatch(/any_errors_fatal: task "first" failed on h02/);
-    expect([...r.outcome.notReached].sort()).toEqual(['h01', 'h03']);
+    // h01 and h03 ran "first" (they did work): stopped early, not "not reached".
+    expect(r.outcome.notReached).toEqual([]);
+    expect([...r.outcome.stoppedEarly].sort()).toEqual(['h01', 'h03']);
     expect(r.outcome.exitCode).toBe(2);
   });
 

@@ -23,7 +23,7 @@ function hostileRun(): EngineEvent[] {
     { type: 'task-end', result: result('mesh-01', 'hostile', 'failed', { rc: 1, msg: `non-zero: ${HOSTILE}`, stderr: `line 1\n${HOSTILE}\n` }) },
     { type: 'warning', host: 'mesh-01', msg: `locked by run ${HOSTILE}` },
     { type: 'host-unreachable', host: 'mesh-02', kind: 'protocol', msg: `banner ${HOSTILE}` },
-    { type: 'run-end', time: '2026-01-01T10:00:01.000Z', stats: {}, interrupted: false, halted: null, notReached: [] },
+    { type: 'run-end', time: '2026-01-01T10:00:01.000Z', stats: {}, interrupted: false, halted: null, notReached: [], stoppedEarly: [] },
   ];
 }
 

@@ -49,6 +49,7 @@ export function successfulRun(): EngineEvent[] {
     interrupted: false,
     halted: null,
     notReached: [],
+    stoppedEarly: [],
   });
   return events;
 }
@@ -89,6 +90,7 @@ export function failingRun(): EngineEvent[] {
       interrupted: false,
       halted: null,
       notReached: [],
+      stoppedEarly: [],
     },
   ];
 }
@@ -112,6 +114,36 @@ export function haltedRollout(): EngineEvent[] {
       interrupted: false,
       halted: { play: 'upgrade', batch: 2, reason: 'max_fail_percentage 0 exceeded (1 of 2 hosts failed)' },
       notReached: ['mesh-04', 'mesh-05'],
+      stoppedEarly: [],
+    },
+  ];
+}
+
+/**
+ * serial [1, 2, 2] with any_errors_fatal: in batch 2, mesh-03 fails its first task and the
+ * rollout stops there; mesh-02 had already been upgraded by that task, so it was stopped
+ * early (changed), not "not reached"; batch 3 never started.
+ */
+export function haltedMidPlay(): EngineEvent[] {
+  const hosts = ['mesh-01', 'mesh-02', 'mesh-03', 'mesh-04'];
+  return [
+    { type: 'run-start', playbook: 'playbooks/upgrade.yaml', hosts, check: false, time: T0 },
+    { type: 'play-start', play: 'upgrade', hosts },
+    { type: 'batch-start', play: 'upgrade', batch: 1, batches: 3, hosts: ['mesh-01'] },
+    ...taskEvents(result('mesh-01', 'install transparent proxy', 'changed')),
+    ...taskEvents(result('mesh-01', 'verify', 'ok')),
+    { type: 'batch-start', play: 'upgrade', batch: 2, batches: 3, hosts: ['mesh-02', 'mesh-03'] },
+    ...taskEvents(result('mesh-02', 'install transparent proxy', 'changed')),
+    ...taskEvents(result('mesh-03', 'install transparent proxy', 'failed', { rc: 2, msg: 'install failed' })),
+    { type: 'batch-halted', play: 'upgrade', batch: 2, reason: 'any_errors_fatal: task "install transparent proxy" failed on mesh-03', remaining: ['mesh-02', 'mesh-04'] },
+    {
+      type: 'run-end',
+      time: T1,
+      stats: { 'mesh-01': stats({ ok: 2, changed: 1 }), 'mesh-02': stats({ ok: 1, changed: 1 }), 'mesh-03': stats({ failed: 1 }), 'mesh-04': stats({}) },
+      interrupted: false,
+      halted: { play: 'upgrade', batch: 2, reason: 'any_errors_fatal: task "install transparent proxy" failed on mesh-03' },
+      notReached: ['mesh-04'],
+      stoppedEarly: ['mesh-02'],
     },
   ];
 }
@@ -149,6 +181,7 @@ export function secretRun(secret: string): EngineEvent[] {
       interrupted: false,
       halted: null,
       notReached: [],
+      stoppedEarly: [],
     },
   ];
 }

@@ -106,6 +106,7 @@ describe('tty reporter (listr2)', () => {
       interrupted: false,
       halted: null,
       notReached: hosts.slice(130),
+      stoppedEarly: [],
     });
     await t.end();
     const final = replayTerminal(t.out.text());
@@ -182,7 +183,7 @@ describe('tty reporter (listr2)', () => {
     bus.emit({ type: 'task-output', host: 'mesh-01', task: 'install', stream: 'stdout', chunk: 'step 1\nstep 2: writing rules\n' });
     clock += 1200;
     expect((await screenWhen(out, (sc) => sc.some((l) => l.includes('mesh-01'))))[0]).toMatch(/^\S mesh-01  install  1\.2s  › step 2: writing rules$/);
-    bus.emit({ type: 'run-end', time: 't', stats: {}, interrupted: false, halted: null, notReached: [] });
+    bus.emit({ type: 'run-end', time: 't', stats: {}, interrupted: false, halted: null, notReached: [], stoppedEarly: [] });
     await reporter.end();
   });
 });
