@@ -79,9 +79,9 @@ describe('transport against real OpenSSH sshd', () => {
 
   it('runs commands through real sudo as another user', async () => {
     const conn = await connectSsh(spec());
-    const r = await conn.exec('id -un; cat', { become: true, becomeUser: 'postgres', stdin: 'through-stdin\n' });
+    const r = await conn.exec('id -un; cat', { become: true, becomeUser: 'daemon', stdin: 'through-stdin\n' });
     expect(r.rc).toBe(0);
-    expect(r.stdout).toBe('postgres\nthrough-stdin\n');
+    expect(r.stdout).toBe('daemon\nthrough-stdin\n');
     await conn.close();
   });
 
@@ -134,8 +134,8 @@ describe('transport against real OpenSSH sshd', () => {
     expect(readFileSync(plain, 'utf8')).toBe('hello\n');
     expect((await conn.exec(`stat -c %a ${plain}`)).stdout).toBe('640\n');
     const owned = join(work, 'up-owned.txt');
-    await conn.put(Buffer.from('owned\n'), owned, { mode: 0o600, owner: 'postgres:postgres' });
-    expect((await conn.exec(`stat -c '%a %U %G' ${owned}`)).stdout).toBe('600 postgres postgres\n');
+    await conn.put(Buffer.from('owned\n'), owned, { mode: 0o600, owner: 'daemon:daemon' });
+    expect((await conn.exec(`stat -c '%a %U %G' ${owned}`)).stdout).toBe('600 daemon daemon\n');
     expect((await conn.get(owned))?.toString()).toBe('owned\n');
     expect(await conn.get(join(work, 'missing'))).toBeNull();
     expect((await conn.exec('ls -a /tmp ~ | grep -c "^.tpx-put-" || true')).stdout).toBe('0\n');
