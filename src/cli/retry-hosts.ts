@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { UsageError } from '../errors/tpx-error.js';
+import { ExitCode, TpxError, UsageError } from '../errors/tpx-error.js';
+import type { Inventory } from '../inventory/types.js';
 import { findNewestJournal, reportJournalPath } from '../reporters/journal-paths.js';
 
 const RETRY_STATUSES = new Set(['failed', 'unreachable', 'not-reached']);
@@ -40,12 +41,12 @@ export function readRetryHosts(file: string): string[] {
  * `--retry-failed` without a file: `--report FILE`'s journal (`FILE.journal`) or the report
  * itself when there, else the newest journal of this playbook in the journal directory.
  */
-export function findRetrySource(playbookFile: string, reportFile: string | undefined, journalDir?: string): string {
+export function findRetrySource(playbookFile: string, reportFile: string | undefined, journalDir?: string, inventories?: readonly string[]): string {
   if (reportFile) {
     if (existsSync(reportJournalPath(reportFile))) return reportJournalPath(reportFile);
     if (existsSync(reportFile)) return reportFile;
   }
-  const newest = findNewestJournal(playbookFile, journalDir);
+  const newest = findNewestJournal(playbookFile, journalDir, inventories);
   if (newest) return newest;
   throw new UsageError(`--retry-failed: no earlier run of ${playbookFile} found (no journal in the journal directory${reportFile ? `, no ${reportFile}` : ''}); give one: --retry-failed REPORT.json or JOURNAL.jsonl`);
 }
@@ -91,4 +92,23 @@ export function readJournalRetry(text: string, file = 'journal'): { hosts: strin
   }
   if (!runId) throw new UsageError(`--retry-failed ${file}: not a run journal (no header line)`);
   return { hosts: [...targeted].filter((h) => !FINISHED.has(ended.get(h) ?? '')), runId };
+}
+
+/**
+ * What a retry plan means for this inventory: `nothing` when the earlier run left no host to
+ * run again (said on stdout, exit 0, nothing connects). Hosts the inventory does not have are
+ * named through `warn`; when it has none of them the plan is for another fleet: an error.
+ */
+export function checkRetryPlan(plan: RetryPlan, inventory: Inventory, warn: (msg: string) => void): 'nothing' | 'run' {
+  if (plan.hosts.length === 0) return 'nothing';
+  const unknown = plan.hosts.filter((h) => !inventory.hosts.has(h));
+  if (unknown.length === plan.hosts.length) {
+    throw new TpxError(
+      'retry',
+      `--retry-failed ${plan.source}: none of the hosts it would run again (${unknown.slice(0, 8).join(', ')}${unknown.length > 8 ? ', …' : ''}) is in this inventory; was that run on another fleet? Give the same -i, or the report or journal of this fleet's run.`,
+      { exitCode: ExitCode.error },
+    );
+  }
+  if (unknown.length > 0) warn(`--retry-failed ${plan.source}: ${unknown.join(', ')} not in this inventory; left out`);
+  return 'run';
 }

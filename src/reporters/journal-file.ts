@@ -22,6 +22,8 @@ export interface JournalOptions {
   readonly truncate?: readonly string[];
   readonly runId: string;
   readonly playbook: string;
+  /** The inventory files of the run, recorded so that --retry-failed finds a run of the same fleet. */
+  readonly inventories?: readonly string[];
   readonly masker?: SecretMasker;
   /** Told once when a journal cannot be written; the run goes on. */
   readonly onError?: (message: string) => void;
@@ -63,6 +65,7 @@ export class JournalReporter implements Reporter {
       version: 1,
       run_id: options.runId,
       playbook: resolve(options.playbook),
+      ...(options.inventories ? { inventories: options.inventories.map((f) => resolve(f)) } : {}),
       started: this.now().toISOString(),
       pid: process.pid,
       controller: hostname(),

@@ -28,6 +28,8 @@ export interface JournalHeader {
   readonly run_id: string;
   /** The playbook file, absolute. */
   readonly playbook: string;
+  /** The inventory files, absolute (absent in journals of tpx before they were recorded). */
+  readonly inventories?: readonly string[];
   readonly started: string;
   readonly pid: number;
   readonly controller: string;
@@ -51,8 +53,12 @@ export function readJournalHeader(path: string): JournalHeader | null {
 }
 
 /** The most recently written journal in `dir` of runs of this playbook, or null. */
-export function findNewestJournal(playbookFile: string, dir: string = defaultJournalDir()): string | null {
+export function findNewestJournal(playbookFile: string, dir: string = defaultJournalDir(), inventories?: readonly string[]): string | null {
   const wanted = resolve(playbookFile);
+  // The same inventory files too, when the journal names them: a run of the same playbook on
+  // another fleet is not the one to resume.
+  const fleet = inventories?.map((f) => resolve(f)).join('\n');
+  const sameFleet = (h: JournalHeader): boolean => fleet === undefined || h.inventories === undefined || h.inventories.join('\n') === fleet;
   let names: string[];
   try {
     names = readdirSync(dir).filter((n) => n.endsWith('.jsonl'));
@@ -69,7 +75,8 @@ export function findNewestJournal(playbookFile: string, dir: string = defaultJou
       continue;
     }
     if (best && mtime <= best.mtime) continue;
-    if (readJournalHeader(path)?.playbook === wanted) best = { path, mtime };
+    const header = readJournalHeader(path);
+    if (header?.playbook === wanted && sameFleet(header)) best = { path, mtime };
   }
   return best?.path ?? null;
 }

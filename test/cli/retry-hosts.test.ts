@@ -1,9 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { findRetrySource, readJournalRetry, readRetryPlan } from '../../src/cli/retry-hosts.js';
-import { UsageError } from '../../src/errors/tpx-error.js';
+import { checkRetryPlan, findRetrySource, readJournalRetry, readRetryPlan } from '../../src/cli/retry-hosts.js';
+import { TpxError, UsageError } from '../../src/errors/tpx-error.js';
+import { parseInventory } from '../engine/run-harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tpx-retry-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -68,5 +69,43 @@ describe('--retry-failed', () => {
     expect(findRetrySource(playbook, report, runs)).toBe(report);
     writeFileSync(`${report}.journal`, header('y'));
     expect(findRetrySource(playbook, report, runs)).toBe(`${report}.journal`);
+  });
+});
+
+describe('--retry-failed for the right fleet, and when there is nothing to retry', () => {
+  const inventory = parseInventory('all:\n  hosts:\n    a: {}\n    b: {}\n');
+  const plan = (hosts: string[]) => ({ hosts, source: 'r.json' });
+
+  test('without a file: the newest journal of this playbook and these inventory files (older journals name none)', () => {
+    const runs = join(dir, 'fleet-runs');
+    mkdirSync(runs, { recursive: true });
+    const playbook = join(dir, 'fleet.yaml');
+    const withInv = (runId: string, inventories?: string[]): string =>
+      JSON.stringify({ type: 'journal', version: 1, run_id: runId, playbook: resolve(playbook), ...(inventories ? { inventories } : {}), started: 'x', pid: 1, controller: 'c' });
+    writeFileSync(join(runs, 'old.jsonl'), withInv('old') + '\n');
+    utimesSync(join(runs, 'old.jsonl'), 1000, 1000);
+    writeFileSync(join(runs, 'prod.jsonl'), withInv('prod', [resolve('prod.yaml')]) + '\n');
+    utimesSync(join(runs, 'prod.jsonl'), 2000, 2000);
+    writeFileSync(join(runs, 'lab.jsonl'), withInv('lab', [resolve('lab.yaml')]) + '\n');
+    utimesSync(join(runs, 'lab.jsonl'), 3000, 3000);
+    expect(findRetrySource(playbook, undefined, runs, ['prod.yaml'])).toBe(join(runs, 'prod.jsonl'));
+    expect(findRetrySource(playbook, undefined, runs, ['lab.yaml'])).toBe(join(runs, 'lab.jsonl'));
+    expect(findRetrySource(playbook, undefined, runs, ['staging.yaml'])).toBe(join(runs, 'old.jsonl'));
+  });
+
+  test('no host to run again: nothing; hosts this inventory lacks: named, left out; none of them: an error (exit 1)', () => {
+    const warnings: string[] = [];
+    expect(checkRetryPlan(plan([]), inventory, (m) => warnings.push(m))).toBe('nothing');
+    expect(checkRetryPlan(plan(['a', 'z']), inventory, (m) => warnings.push(m))).toBe('run');
+    expect(warnings).toEqual(['--retry-failed r.json: z not in this inventory; left out']);
+    let error: unknown;
+    try {
+      checkRetryPlan(plan(['x', 'y']), inventory, () => undefined);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(TpxError);
+    expect((error as TpxError).exitCode).toBe(1);
+    expect((error as TpxError).message).toMatch(/none of the hosts it would run again \(x, y\) is in this inventory; was that run on another fleet\?/);
   });
 });

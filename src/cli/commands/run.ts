@@ -17,7 +17,7 @@ import { canPrompt, promptSecretOnTty } from '../../transport/ssh/passphrase-pro
 import { checkLimit } from '../check-limit.js';
 import { parseExtraVars } from '../extra-vars.js';
 import { loadInputs } from '../load-inputs.js';
-import { findRetrySource, readRetryPlan, type RetryPlan } from '../retry-hosts.js';
+import { checkRetryPlan, findRetrySource, readRetryPlan, type RetryPlan } from '../retry-hosts.js';
 
 export interface RunCommandOptions {
   readonly inventory?: string[];
@@ -45,10 +45,14 @@ export interface RunCommandOptions {
 export async function runCommand(playbookFile: string, options: RunCommandOptions): Promise<number> {
   const forks = parseForks(options.forks);
   const extraVars = parseExtraVars(options.extraVars);
-  const retry = retryPlan(playbookFile, options);
-  const runId = resolveRunId(extraVars, retry?.runId);
-  const { playbook, inventory } = loadInputs(playbookFile, options.inventory, true);
+  const { playbook, inventory, inventoryFiles } = loadInputs(playbookFile, options.inventory, true);
   checkLimit(inventory!, options.limit);
+  const retry = retryPlan(playbookFile, options, inventoryFiles);
+  if (retry && checkRetryPlan(retry, inventory!, (msg) => process.stderr.write(`tpx: warning: ${msg}\n`)) === 'nothing') {
+    process.stdout.write(`tpx: nothing to retry: every host of the run in ${retry.source} finished; nothing was run\n`);
+    return 0;
+  }
+  const runId = resolveRunId(extraVars, retry?.runId);
   const becomePassword = await askBecomePassword(options.askBecomePass);
 
   const bus = new EventBus();
@@ -63,6 +67,7 @@ export async function runCommand(playbookFile: string, options: RunCommandOption
       truncate: reportJournal,
       runId,
       playbook: playbookFile,
+      inventories: inventoryFiles,
       onError: (msg) => process.stderr.write(`tpx: warning: ${msg}\n`),
     },
   });
@@ -131,9 +136,9 @@ function splitList(value: string | undefined): string[] {
  * a report or a run journal; without it, `--report FILE`'s journal or report, else the
  * newest journal of this playbook.
  */
-function retryPlan(playbookFile: string, options: RunCommandOptions): RetryPlan | undefined {
+function retryPlan(playbookFile: string, options: RunCommandOptions, inventories: readonly string[]): RetryPlan | undefined {
   if (options.retryFailed === undefined || options.retryFailed === false) return undefined;
-  const file = typeof options.retryFailed === 'string' ? options.retryFailed : findRetrySource(playbookFile, options.report);
+  const file = typeof options.retryFailed === 'string' ? options.retryFailed : findRetrySource(playbookFile, options.report, undefined, inventories);
   return readRetryPlan(file);
 }
 
