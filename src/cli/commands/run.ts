@@ -16,6 +16,7 @@ import { HostSession, resolveConnectionSpec } from '../../transport/ssh/index.js
 import { canPrompt, promptSecretOnTty } from '../../transport/ssh/passphrase-prompt.js';
 import { checkLimit } from '../check-limit.js';
 import { parseExtraVars } from '../extra-vars.js';
+import { unusedExtraVars } from '../unused-extra-vars.js';
 import { loadInputs } from '../load-inputs.js';
 import { checkRetryPlan, findRetrySource, readRetryPlan, type RetryPlan } from '../retry-hosts.js';
 
@@ -47,6 +48,7 @@ export async function runCommand(playbookFile: string, options: RunCommandOption
   const extraVars = parseExtraVars(options.extraVars);
   const { playbook, inventory, inventoryFiles } = loadInputs(playbookFile, options.inventory, true);
   checkLimit(inventory!, options.limit);
+  for (const warning of unusedExtraVars(extraVars, playbook, inventory)) process.stderr.write(`tpx: warning: ${warning}\n`);
   const retry = retryPlan(playbookFile, options, inventoryFiles);
   if (retry && checkRetryPlan(retry, inventory!, (msg) => process.stderr.write(`tpx: warning: ${msg}\n`)) === 'nothing') {
     process.stdout.write(`tpx: nothing to retry: every host of the run in ${retry.source} finished; nothing was run\n`);
