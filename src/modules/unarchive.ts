@@ -81,7 +81,8 @@ async function planUnarchive(p: UnarchiveParams, facts: FactResults, ctx: PlanCo
   return {
     changed: true,
     actions: [{ kind: 'exec', command: unpack, stdin: local.content, become: ctx.become }],
-    msg: `${basename(p.src)} unpacked into ${p.dest}${destMissing ? ' (created)' : ''}`,
+    // In check mode nothing is unpacked: say what would be.
+    msg: `${basename(p.src)} ${ctx.check ? 'would be unpacked' : 'unpacked'} into ${p.dest}${destMissing ? (ctx.check ? ' (it would be created)' : ' (created)') : ''}`,
     diff,
     returns,
   };

@@ -68,6 +68,13 @@ describe('unarchive: plan', () => {
     expect(plan).toMatchObject(expected);
   });
 
+  it('in check mode says what would be unpacked, not that it was', async () => {
+    const book = makeTempDir();
+    makeArchive(book, 'a.tar.gz', { f: 'x' });
+    const plan = await unarchiveModule.plan(normaliseUnarchive({ src: 'a.tar.gz', dest: '/opt' }), { dest: execResult('tpx-dest-missing\n') }, makeContext({ playbookDir: book, check: true }));
+    expect(plan).toMatchObject({ changed: true, msg: 'a.tar.gz would be unpacked into /opt (it would be created)' });
+  });
+
   it('refuses an archive that is not gzip', async () => {
     const book = makeTempDir();
     writeFileSync(join(book, 'a.zip'), 'PK\x03\x04');
