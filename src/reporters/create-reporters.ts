@@ -35,7 +35,7 @@ export function createReporters(options: ReporterOptions = {}): Reporter {
   if (journal) reporters.push(journal);
   if (mode === 'json') reporters.push(new JsonReporter(stdout, masker));
   else if (mode === 'plain') reporters.push(new PlainReporter({ stream: stdout, masker, paint, verbose, journal: journal?.paths[0] }));
-  else reporters.push(new TtyReporter({ stream: stdout, errStream: stderr, masker, paint, verbose, now: options.now ?? Date.now }));
+  else reporters.push(new TtyReporter({ stream: stdout, errStream: stderr, masker, paint, verbose, now: options.now ?? Date.now, journal: journal?.paths[0] }));
   if (options.report) reporters.push(createReportFileReporter(options.report, masker));
   if (options.junit) reporters.push(createJunitReporter(options.junit, masker));
   return new ReporterGroup(reporters);

@@ -138,6 +138,11 @@ export class HostBoard {
     return truncate(`${name}  ${text}`, width);
   }
 
+  /** Whether a host is finished for this run. */
+  isDone(i: number): boolean {
+    return this.live[i].phase === 'done';
+  }
+
   /** Whether a host is doing something right now. */
   isActive(i: number): boolean {
     const p = this.live[i].phase;

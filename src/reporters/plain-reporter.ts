@@ -4,6 +4,8 @@ import type { Paint } from './color.js';
 import { escapeControlDeep } from './escape-control.js';
 import { formatDuration, toOneLine } from './format.js';
 import { formatRecap, recapRows } from './recap.js';
+import { formatNextStep } from './run-details.js';
+import { formatRunHeader } from './run-header.js';
 import type { OutputStream, Reporter } from './reporter.js';
 import { formatResultStatus, resultDetailLines } from './result-lines.js';
 import { RunRecord } from './run-record.js';
@@ -41,7 +43,7 @@ export class PlainReporter implements Reporter {
     this.write(this.takePartial());
     if (this.record.started === null && this.record.hosts().length === 0) return;
     if (!this.record.ended) this.write(['', 'run did not finish: results below are partial']);
-    this.write(['', ...formatRecap(recapRows(this.record), this.options.paint).trimEnd().split('\n')]);
+    this.write(['', ...formatRecap(recapRows(this.record), this.options.paint).trimEnd().split('\n'), ...formatNextStep(this.record)]);
   }
 
   private handle(event: EngineEvent): void {
@@ -55,10 +57,8 @@ export class PlainReporter implements Reporter {
   private linesFor(e: EngineEvent): string[] {
     const { paint, verbose } = this.options;
     switch (e.type) {
-      case 'run-start': {
-        const first = `tpx run ${e.playbook}: ${e.hosts.length} host${e.hosts.length === 1 ? '' : 's'}${e.check ? ' (check mode: nothing will be changed)' : ''}`;
-        return this.options.journal ? [first, `journal: ${this.options.journal}`] : [first];
-      }
+      case 'run-start':
+        return formatRunHeader(e, this.options.journal);
       case 'play-start':
         return ['', paint('bold', `PLAY ${e.play} (${e.hosts.length} host${e.hosts.length === 1 ? '' : 's'})`)];
       case 'batch-start':

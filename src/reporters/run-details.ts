@@ -27,5 +27,12 @@ export function formatRunDetails(record: RunRecord, paint: Paint): string[] {
   }
   if (record.halted) lines.push('', paint('red', `HALTED batch ${record.halted.batch} of ${record.halted.play}: ${record.halted.reason}`));
   if (record.interrupted || !record.ended) lines.push('', paint('red', 'INTERRUPTED: the run did not finish; results are partial'));
+  lines.push(...formatNextStep(record));
   return lines;
+}
+
+/** After a halted or unfinished run, what to do next (the hosts left are in the journal and the report). */
+export function formatNextStep(record: RunRecord): string[] {
+  if (!record.halted && !record.interrupted && record.ended) return [];
+  return ['next: fix the cause, then run the same command with --retry-failed: it runs again the hosts that failed, were unreachable, stopped early or were not reached, under the same run id'];
 }

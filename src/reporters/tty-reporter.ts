@@ -8,6 +8,7 @@ import { HostRowsRenderer, type HostRowsView } from './host-rows-renderer.js';
 import { formatRecap, recapRows } from './recap.js';
 import type { OutputStream, Reporter } from './reporter.js';
 import { formatRunDetails } from './run-details.js';
+import { formatRunHeader } from './run-header.js';
 
 /** Options of the terminal (listr2) renderer. */
 export interface TtyReporterOptions {
@@ -17,6 +18,8 @@ export interface TtyReporterOptions {
   readonly paint: Paint;
   readonly now: () => number;
   readonly verbose: number;
+  /** The run journal, named in the header. */
+  readonly journal?: string;
 }
 
 type Outcome = 'complete' | 'skip' | 'fail';
@@ -70,7 +73,12 @@ export class TtyReporter implements Reporter {
     if (this.ended) return;
     // The rows and the failures under them are text: host-made control characters arrive escaped.
     this.board.apply(escapeControlDeep(e));
-    if (e.type === 'run-start' && !this.running) this.start();
+    if (e.type === 'run-start' && !this.running) {
+      // The header stays above the live rows: what runs, on how many hosts, where the journal is.
+      const { stream, masker, paint } = this.options;
+      stream.write(formatRunHeader(escapeControlDeep(e), this.options.journal).map((l, i) => masker.mask(i === 0 ? paint('bold', l) : l)).join('\n') + '\n');
+      this.start();
+    }
     else if (e.type === 'host-unreachable') this.settle(e.host);
     else if (e.type === 'run-end') for (const name of this.hostsDone.keys()) this.settle(name);
   }
@@ -123,7 +131,10 @@ export class TtyReporter implements Reporter {
       title: (i) => masker.mask(this.board.rowText(i, nameWidth, width(), verbose > 0)),
       icon: (i) => {
         if (this.board.isActive(i)) return null;
-        switch (this.board.status(this.board.hosts()[i].name)) {
+        const status = this.board.status(this.board.hosts()[i].name);
+        // A tick only once the host is done: "ok so far" is not a result yet (a failure is).
+        if (!this.board.isDone(i) && (status === 'ok' || status === 'changed')) return paint('dim', figures.squareSmallFilled);
+        switch (status) {
           case 'ok':
             return paint('green', figures.tick);
           case 'changed':

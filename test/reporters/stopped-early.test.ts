@@ -23,6 +23,8 @@ describe('a host stopped early by a halt', () => {
     expect(text).toContain('stopped before the end, after some of their tasks ran (1): mesh-02');
     expect(text).toContain('not reached (1): mesh-04');
     expect(text).not.toMatch(/not reached \(\d+\): .*mesh-02/);
+    // And what to do next.
+    expect(text.trimEnd().split('\n').at(-1)).toMatch(/^next: fix the cause, then run the same command with --retry-failed/);
   });
 
   test('report: status changed with stopped_early; JUnit: its task and a skipped "stopped before the end"; --retry-failed runs it again', async () => {

@@ -42,15 +42,19 @@ describe('tty reporter (listr2)', () => {
     t.emit(...events.slice(0, 13)); // mesh-01 and mesh-02 detected, mesh-03 detecting
     t.emit({ type: 'task-start', play: 'upgrade', task: 'install transparent proxy', host: 'mesh-01' });
     t.advance(3400);
-    const live = await screenWhen(t.out, (sc) => sc.length === 3);
+    const first = await screenWhen(t.out, (sc) => sc.length === 4);
+    // The header stays above the rows.
+    expect(first[0]).toBe('tpx run playbooks/upgrade.yaml: 3 hosts');
+    const live = first.slice(1);
     expect(live).toHaveLength(3);
     expect(live[0]).toMatch(/^\S mesh-01  install transparent proxy  3\.4s$/);
-    expect(live[1]).toMatch(/^✔ mesh-02  ok so far  ok=1 changed=0  0\.00s$/);
+    // Not a tick before the host is done: "ok so far" is no result yet.
+    expect(live[1]).toMatch(/^[^✔✖ ] mesh-02  ok so far  ok=1 changed=0  0\.00s$/);
     expect(live[2]).toMatch(/^\S mesh-03  detect installed version  3\.4s$/);
 
     t.emit(...events.slice(13).filter((e) => !(e.type === 'task-start' && e.host === 'mesh-01' && e.task === 'install transparent proxy')));
     await t.end();
-    const screen = replayTerminal(t.out.text());
+    const screen = replayTerminal(t.out.text()).slice(1);
     expect(screen.slice(0, 3)).toEqual([
       '✔ mesh-01  changed  ok=2 changed=1  3.40s',
       '✔ mesh-02  changed  ok=2 changed=1  3.40s',
@@ -76,16 +80,17 @@ describe('tty reporter (listr2)', () => {
     hosts.slice(127, 130).forEach((h) => t.emit(start(h), { type: 'task-end', result: result(h, 'install transparent proxy', 'failed', { msg: 'verify failed', rc: 2 }) }));
     hosts.slice(87, 127).forEach((h) => t.emit(start(h)));
     t.advance(2500);
-    // The first frame can come before listr2 has enabled its tasks: wait for the rows.
-    await screenWhen(t.out, (sc) => sc.length > 1);
+    // The first frame can come before listr2 has enabled its tasks: wait for the failed rows.
+    await screenWhen(t.out, (sc) => sc.filter((l) => l.startsWith('✖')).length === 3);
 
-    const frames = framesOf(t.out.chunks);
+    // The header is written once, above; every frame after it fits the terminal.
+    const frames = framesOf(t.out.chunks).filter((f) => !f[0].startsWith('tpx run '));
     expect(frames.length).toBeGreaterThan(0);
     for (const frame of frames) {
       expect(frame.length).toBeLessThanOrEqual(rows - 1);
       expect(frame[0]).toMatch(/^\d+ hosts done so far: /);
     }
-    const screen = replayTerminal(t.out.text());
+    const screen = replayTerminal(t.out.text()).slice(1);
     expect(screen.length).toBeLessThanOrEqual(rows - 1);
     expect(screen[0]).toBe('87 hosts done so far: 80 changed, 7 ok · 40 running (15 not shown) · 20 waiting · 3 failed');
     const failedRows = screen.filter((l) => l.startsWith('✖'));
@@ -109,7 +114,7 @@ describe('tty reporter (listr2)', () => {
       stoppedEarly: [],
     });
     await t.end();
-    const final = replayTerminal(t.out.text());
+    const final = replayTerminal(t.out.text()).slice(1);
     expect(final[0]).toBe('127 hosts done: 120 changed, 7 ok · 3 failed · 20 not reached');
     expect(final.slice(1, 4).every((l) => l.startsWith('✖ mesh-1'))).toBe(true);
     expect(final).toContain('FAILURES');
@@ -122,7 +127,7 @@ describe('tty reporter (listr2)', () => {
     const t = setup(40);
     const hosts = names(120);
     t.emit({ type: 'run-start', playbook: 'p.yaml', hosts, check: false, time: '2026-01-01T10:00:00.000Z' });
-    await screenWhen(t.out, (sc) => sc.length > 1);
+    await screenWhen(t.out, (sc) => sc.some((l) => l.includes('mesh-')));
     const before = framesOf(t.out.chunks).length;
     const drawsBefore = draws.mock.calls.length;
     const began = Date.now();
@@ -168,8 +173,9 @@ describe('tty reporter (listr2)', () => {
     t.emit({ type: 'interrupted', signal: 'SIGINT' });
     await t.end();
     const screen = replayTerminal(t.out.text());
-    expect(screen[1]).toBe('↓ mesh-02  not reached');
+    expect(screen[2]).toBe('↓ mesh-02  not reached');
     expect(screen).toContain('INTERRUPTED: the run did not finish; results are partial');
+    expect(screen.some((l) => l.startsWith('next: fix the cause, then run the same command with --retry-failed'))).toBe(true);
   });
 
   test('-v adds the last line of output to a running host row', async () => {
@@ -182,7 +188,7 @@ describe('tty reporter (listr2)', () => {
     bus.emit({ type: 'task-start', play: 'p', task: 'install', host: 'mesh-01' });
     bus.emit({ type: 'task-output', host: 'mesh-01', task: 'install', stream: 'stdout', chunk: 'step 1\nstep 2: writing rules\n' });
     clock += 1200;
-    expect((await screenWhen(out, (sc) => sc.some((l) => l.includes('mesh-01'))))[0]).toMatch(/^\S mesh-01  install  1\.2s  › step 2: writing rules$/);
+    expect((await screenWhen(out, (sc) => sc.some((l) => l.includes('mesh-01'))))[1]).toMatch(/^\S mesh-01  install  1\.2s  › step 2: writing rules$/);
     bus.emit({ type: 'run-end', time: 't', stats: {}, interrupted: false, halted: null, notReached: [], stoppedEarly: [] });
     await reporter.end();
   });
