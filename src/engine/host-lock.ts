@@ -1,6 +1,6 @@
 import { readFileSync, readlinkSync } from 'node:fs';
 import { ConnectionError } from '../errors/connection-error.js';
-import { quoteArgv } from '../modules/shell-quote.js';
+import { quoteArgv } from '../shell/quote.js';
 import type { Connection, ExecResult } from '../transport/connection.js';
 import { hasLockAnswer, parseLockAnswer, type LockAnswer, type PreviousHolder } from './host-lock-answer.js';
 

@@ -2,14 +2,11 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readlinkSync, statSync } from 'node:fs';
 import { chmod, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { quoteArg } from '../shell/quote.js';
 import { hostKeyPath } from './ssh-files.js';
 import { runProcess, type ProcessResult } from './run-process.js';
 import type { LabHost, LabState } from './types.js';
 
-/** Quotes a value for sh. */
-export function shellQuote(value: string): string {
-  return `'${value.replace(/'/g, `'\\''`)}'`;
-}
 
 /** Directories under a host dir: overlay uppers/work dirs and its /tmp. */
 const OVERLAYS = [
@@ -50,7 +47,7 @@ interface AnchorSpec {
 
 /** The script run inside the host's new mount and UTS namespaces before it becomes the host's `sshd -D`. */
 export function anchorScript(s: AnchorSpec): string {
-  const q = shellQuote;
+  const q = quoteArg;
   const lines = ['set -e'];
   for (const o of OVERLAYS) {
     if (!existsSync(o.target)) continue;

@@ -1,7 +1,7 @@
 import { chmod, cp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { shellQuote } from './host-namespace.js';
+import { quoteArg } from '../shell/quote.js';
 import { NO_CONTROL_PLANE, versionLine } from './kumactl/version-text.js';
 import { labFiles, resolveDistScript } from './paths.js';
 import { runChecked } from './run-process.js';
@@ -19,11 +19,11 @@ export function standInWrapper(version: string, script: string): string {
     '#!/bin/sh',
     `# tpx lab stand-in for kumactl ${version}`,
     'if [ "$#" -eq 1 ] && [ "$1" = version ]; then',
-    `  printf '%s' ${shellQuote(versionLine(version))}`,
-    `  printf '%s' ${shellQuote(NO_CONTROL_PLANE)} >&2`,
+    `  printf '%s' ${quoteArg(versionLine(version))}`,
+    `  printf '%s' ${quoteArg(NO_CONTROL_PLANE)} >&2`,
     '  exit 0',
     'fi',
-    `exec ${shellQuote(process.execPath)} ${shellQuote(script)} --stand-in-version ${version} "$@"`,
+    `exec ${quoteArg(process.execPath)} ${quoteArg(script)} --stand-in-version ${version} "$@"`,
     '',
   ].join('\n');
 }

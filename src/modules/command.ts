@@ -3,7 +3,7 @@ import { ModuleArgs, paramNames } from './module-args.js';
 import { commandParams } from './params/command.js';
 import { guardFacts, planGuardSkip, type RunGuards } from './run-guards.js';
 import { planOrFail } from './plans.js';
-import { quoteArgv, quotePathOperand } from './shell-quote.js';
+import { quoteArgv, quotePathOperand } from '../shell/quote.js';
 import { splitShellWords } from './split-args.js';
 import { expandFreeForm } from './free-form.js';
 

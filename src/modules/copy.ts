@@ -7,7 +7,7 @@ import { ModuleArgs, paramNames } from './module-args.js';
 import { copyParams } from './params/copy.js';
 import { parsePathState, pathStateScript, type PathState } from './path-state.js';
 import { failPlan, planOrFail } from './plans.js';
-import { quoteArg } from './shell-quote.js';
+import { quoteArg } from '../shell/quote.js';
 import { contentDiff } from './content-diff.js';
 import { sha256Of } from './content-hash.js';
 import { writeFileCommand, type WrittenFile } from './write-file-command.js';

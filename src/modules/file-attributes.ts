@@ -1,6 +1,6 @@
 import { formatMode } from './file-mode.js';
 import { sameOwner, type PathState } from './path-state.js';
-import { quoteArg } from './shell-quote.js';
+import { quoteArg } from '../shell/quote.js';
 import { unifiedDiff } from './unified-diff.js';
 
 /** Mode and ownership a task asks for; unset ones are left as they are. */

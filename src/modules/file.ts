@@ -5,7 +5,7 @@ import { ModuleArgs, paramNames } from './module-args.js';
 import { fileParams } from './params/file.js';
 import { parsePathState, pathStateCommand, type PathState } from './path-state.js';
 import { failPlan, planOrFail } from './plans.js';
-import { quoteArg } from './shell-quote.js';
+import { quoteArg } from '../shell/quote.js';
 
 export type FileState = 'file' | 'directory' | 'link' | 'absent' | 'touch';
 

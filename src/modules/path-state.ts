@@ -1,5 +1,5 @@
 import type { ExecResult } from '../transport/connection.js';
-import { quoteArg } from './shell-quote.js';
+import { quoteArg } from '../shell/quote.js';
 
 /**
  * The path-state fact: one POSIX sh command that reports a path's type, mode, owner, size,

@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import type { FactRequest, FactResults, Plan, PlanContext } from './module.js';
-import { quoteGlob } from './shell-quote.js';
+import { quoteGlob } from '../shell/quote.js';
 
 /**
  * `creates` / `removes` of the command-like modules (command, shell, script, unarchive):

@@ -8,7 +8,7 @@ import { scriptParams } from './params/script.js';
 import { planOrFail } from './plans.js';
 import { REMOTE_TMP_DIR } from './remote-temp.js';
 import { guardFacts, planGuardSkip, type RunGuards } from './run-guards.js';
-import { quoteArg } from './shell-quote.js';
+import { quoteArg } from '../shell/quote.js';
 import { splitShellWords } from './split-args.js';
 
 /** Parameters of `script`: a local script, uploaded and run with arguments. */

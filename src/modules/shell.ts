@@ -4,7 +4,7 @@ import { expandFreeForm } from './free-form.js';
 import { ModuleArgs, paramNames } from './module-args.js';
 import { shellParams } from './params/shell.js';
 import { guardFacts, type RunGuards } from './run-guards.js';
-import { quoteArg } from './shell-quote.js';
+import { quoteArg } from '../shell/quote.js';
 
 /** Parameters of `shell`: a command line for `sh -c` (or `executable -c`). */
 export type ShellParams = RunGuards & {

@@ -9,7 +9,7 @@ import { pathExistsCommand, planGuardSkip } from './run-guards.js';
 import { sha256Of } from './content-hash.js';
 import { writeFileCommand } from './write-file-command.js';
 import type { ExecResult } from '../transport/connection.js';
-import { quoteArg, quoteArgv } from './shell-quote.js';
+import { quoteArg, quoteArgv } from '../shell/quote.js';
 
 /** Parameters of `unarchive`: a local .tar.gz unpacked into a directory on the host. */
 export type UnarchiveParams = {

@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import { formatMode } from './file-mode.js';
-import { quoteArg, quotePathOperand } from './shell-quote.js';
+import { quoteArg, quotePathOperand } from '../shell/quote.js';
 
 /** What a written file ends up as. */
 export interface WrittenFile {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { hostExec, shellQuote } from '../../src/lab/host-namespace.js';
+import { hostExec } from '../../src/lab/host-namespace.js';
+import { quoteArg as shellQuote } from '../../src/shell/quote.js';
 import { labStandInScript } from '../../src/lab/kumactl-files.js';
 import { FOREIGN_RULES, FOREIGN_SAVED_LINES } from '../../src/lab/seed-rules.js';
 import type { LabState } from '../../src/lab/types.js';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { quoteShellArg } from './shell-quote.js';
+import { quoteArg } from '../../shell/quote.js';
 
 /** How a command is run through sudo. */
 export interface BecomeWrap {
@@ -23,9 +23,9 @@ export function wrapRemoteCommand(command: string, token: string, become?: Becom
   if (!become) return `echo ${token}$$\n${command}`;
   const inner = `echo ${token}go\n${command}`;
   const sudo = become.prompt
-    ? `sudo -S -p ${quoteShellArg(become.prompt)} -u ${quoteShellArg(become.user)}`
-    : `sudo -n -u ${quoteShellArg(become.user)}`;
-  return `echo ${token}$$\nexec ${sudo} -- sh -c ${quoteShellArg(inner)}`;
+    ? `sudo -S -p ${quoteArg(become.prompt)} -u ${quoteArg(become.user)}`
+    : `sudo -n -u ${quoteArg(become.user)}`;
+  return `echo ${token}$$\nexec ${sudo} -- sh -c ${quoteArg(inner)}`;
 }
 
 /**

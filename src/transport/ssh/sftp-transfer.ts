@@ -6,7 +6,7 @@ import type { PutOptions } from '../connection.js';
 import { runRemoteCommand } from './exec-channel.js';
 import { openChannel, type ChannelHost } from './open-channel.js';
 import { createToken } from './remote-command.js';
-import { quoteShellArg } from './shell-quote.js';
+import { quoteArg } from '../../shell/quote.js';
 
 const NO_SUCH_FILE = 2;
 const DEFAULT_MODE = 0o644;
@@ -69,14 +69,14 @@ export async function putFile(host: ChannelHost, content: string | Buffer, remot
     'install',
     '-m',
     mode.toString(8).padStart(4, '0'),
-    ...(owner ? ['-o', quoteShellArg(owner)] : []),
-    ...(group ? ['-g', quoteShellArg(group)] : []),
-    quoteShellArg(temp),
-    quoteShellArg(remotePath),
+    ...(owner ? ['-o', quoteArg(owner)] : []),
+    ...(group ? ['-g', quoteArg(group)] : []),
+    quoteArg(temp),
+    quoteArg(remotePath),
   ].join(' ');
-  const result = await runRemoteCommand(host, `${install}; rc=$?; rm -f ${quoteShellArg(temp)}; exit $rc`, { become: true, becomeUser });
+  const result = await runRemoteCommand(host, `${install}; rc=$?; rm -f ${quoteArg(temp)}; exit $rc`, { become: true, becomeUser });
   if (result.rc !== 0) {
-    await runRemoteCommand(host, `rm -f ${quoteShellArg(temp)}`).catch(() => undefined);
+    await runRemoteCommand(host, `rm -f ${quoteArg(temp)}`).catch(() => undefined);
     throw new TransferError(host.name, remotePath, `${host.name}: cannot install ${remotePath}: ${result.stderr.trim() || `exit ${result.rc}`}`);
   }
 }

@@ -1,6 +1,8 @@
 /**
- * POSIX sh quoting: the one place that turns values into words of a remote command line.
- * Every path, argument and pattern a module puts into a command goes through here.
+ * POSIX sh quoting: the one place that turns values into words of a command line. Every
+ * path, argument and pattern that modules, the transport (sudo, uploads), the run lock and
+ * the lab put into a command goes through here. (The `quote` template filter is Ansible's,
+ * with Ansible's rules: template/filters.)
  */
 
 // No `=`: a leading NAME=value word would be read as an assignment.

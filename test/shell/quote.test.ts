@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { quoteArg, quoteArgv, quoteGlob, quotePathOperand } from '../../src/modules/shell-quote.js';
-import { HOSTILE_NAMES, makeTempDir } from './fixtures.js';
-import { runShell } from './local-executor.js';
+import { quoteArg, quoteArgv, quoteGlob, quotePathOperand } from '../../src/shell/quote.js';
+import { HOSTILE_NAMES, makeTempDir } from '../modules/fixtures.js';
+import { runShell } from '../modules/local-executor.js';
 
 describe('quoteArg', () => {
   it.each([
