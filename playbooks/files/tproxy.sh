@@ -269,6 +269,20 @@ read_rules() {
 # want=foreign prints "table: line" for the rules and chains that are not Kuma's.
 KUMA_FUNCS='
 function chain_line(l) { return l ~ /(^:| -j |^-A |^-N |^-I )(KUMA_)?MESH_(INBOUND|OUTBOUND|OUTPUT|REDIRECT)/ }
+# A line that shows the family has Kuma chains (is_kuma needs to know: has_mesh).
+function mesh_line(l) { return chain_line(l) || index(l, "KUMA_MESH") }
+# The table a `*nat` line opens.
+function table_name(l) { sub(/^\* */, "", l); sub(/ +$/, "", l); return l }
+# A line without its packet counters.
+function bare(l) { sub(/ \[[0-9]*:[0-9]*\]$/, "", l); return l }
+# A Kuma rule without the marker comment (kumactl before 2.9, or comments disabled).
+function unmarked_rule(l) { return l ~ /^-A/ && !index(l, marker) }
+# What must survive an upgrade: not a default ACCEPT policy of a built-in chain, not in a
+# table flush_mode all empties (skip: their names, space-separated).
+function foreign(l, t) {
+  if (l ~ /^:(PREROUTING|INPUT|FORWARD|OUTPUT|POSTROUTING) ACCEPT( |$)/) return 0
+  return skip == "" || !index(" " skip " ", " " t " ")
+}
 function is_kuma(l, t,   r) {
   if (index(l, "KUMA_MESH") || index(l, marker)) return 1
   if (chain_line(l)) return 1
@@ -281,26 +295,22 @@ function is_kuma(l, t,   r) {
   return 0
 }'
 KUMA_AWK=$KUMA_FUNCS'
-{ line[NR] = $0; if (chain_line($0) || index($0, "KUMA_MESH")) has_mesh = 1 }
+{ line[NR] = $0; if (mesh_line($0)) has_mesh = 1 }
 END {
   for (i = 1; i <= NR; i++) {
     l = line[i]
-    if (l ~ /^\*/) { table = l; sub(/^\* */, "", table); sub(/ +$/, "", table) }
+    if (l ~ /^\*/) table = table_name(l)
     k = (l ~ /^[:-]/) && is_kuma(l, table)
     if (want == "kuma" && k) print table ": " l
     if (want == "rest" && !k) print l
-    if (want == "foreign" && !k && l ~ /^[:-]/) {
-      if (l ~ /^:(PREROUTING|INPUT|FORWARD|OUTPUT|POSTROUTING) ACCEPT( |$)/) continue
-      if (skip_tables != "" && index(" " skip_tables " ", " " table " ")) continue
-      print table ": " l
-    }
+    if (want == "foreign" && !k && l ~ /^[:-]/ && foreign(l, table)) print table ": " l
   }
 }'
 
 kuma_lines() { awk -v want=kuma -v marker="$MARKER" "$KUMA_AWK"; }
 rest_lines() { awk -v want=rest -v marker="$MARKER" "$KUMA_AWK"; }
 # $1: tables to leave out (space-separated), e.g. the ones flush_mode all empties.
-foreign_lines() { awk -v want=foreign -v marker="$MARKER" -v skip_tables="${1:-}" "$KUMA_AWK"; }
+foreign_lines() { awk -v want=foreign -v marker="$MARKER" -v skip="${1:-}" "$KUMA_AWK"; }
 
 # The facts of both families in one pass. Input: each family's iptables-save output as a
 # file, `f=FAMILY` before it (fams: the families, in order). Prints shell assignments (HAS_KUMA_f, UNMARKED_f,
@@ -311,7 +321,7 @@ foreign_lines() { awk -v want=foreign -v marker="$MARKER" -v skip_tables="${1:-}
 # comments dropped: what a failed section restores).
 FACTS_AWK=$KUMA_FUNCS'
 BEGIN { out = ENVIRON["OUT"]; backup = ENVIRON["BACKUP"] }
-{ n[f]++; L[f, n[f]] = $0; if (chain_line($0) || index($0, "KUMA_MESH")) mesh[f] = 1 }
+{ n[f]++; L[f, n[f]] = $0; if (mesh_line($0)) mesh[f] = 1 }
 END {
   nf = split(fams, fam, " ")
   v6 = 0
@@ -333,11 +343,11 @@ END {
       raw = L[f, j]
       if (raw ~ /^#/) continue
       if (backup != "") print raw > (backup "." f ".rules")
-      l = raw; sub(/ \[[0-9]*:[0-9]*\]$/, "", l)
-      if (l ~ /^\*/) { table = l; sub(/^\* */, "", table); sub(/ +$/, "", table) }
+      l = bare(raw)
+      if (l ~ /^\*/) table = table_name(l)
       if ((l ~ /^[:-]/) && is_kuma(l, table)) {
         kuma = 1
-        if (l ~ /^-A/ && !index(l, marker)) unmarked = 1
+        if (unmarked_rule(l)) unmarked = 1
         if (out != "") print table ": " l > (out "/kuma." f)
       } else if (out != "") print raw > (out "/rest." f)
     }
@@ -346,12 +356,10 @@ END {
 }'
 
 # Runs FACTS_AWK on the rules read_rules saved in $1, writing its files there too; $2: the
-# backup prefix (or ""). $3: "files" to write the kuma/rest/resolv files (default), "no" not to.
+# backup prefix (or "").
 rules_facts() {
-  _out=$1
-  [ "${3:-files}" = files ] || _out=''
   # Paths go through the environment: awk -v would read backslashes in them as escapes.
-  _facts=$(OUT=$_out BACKUP=$2 awk -v marker="$MARKER" -v fams="ipv4 ipv6" "$FACTS_AWK" f=ipv4 "$1/now.ipv4" f=ipv6 "$1/now.ipv6") || return 1
+  _facts=$(OUT=$1 BACKUP=$2 awk -v marker="$MARKER" -v fams="ipv4 ipv6" "$FACTS_AWK" f=ipv4 "$1/now.ipv4" f=ipv6 "$1/now.ipv6") || return 1
   eval "$_facts"
   # A family ip6tables-save does not work in has no facts.
   case " $FAMS " in *" ipv6 "*) ;; *) HAS_KUMA_ipv6=false UNMARKED_ipv6=false ;; esac
@@ -673,40 +681,38 @@ flush_family() {
 # exits 1, or nothing. With out=DIR it writes DIR/kuma.FAMILY like FACTS_AWK (for the
 # record's fingerprints).
 VERIFY_AWK=$KUMA_FUNCS'
-function foreign(l, t) {
-  if (l ~ /^:(PREROUTING|INPUT|FORWARD|OUTPUT|POSTROUTING) ACCEPT( |$)/) return 0
-  if (skip != "" && index(" " skip " ", " " t " ")) return 0
-  return 1
-}
-function classify(f, count, has_mesh_of,   j, l, t) {
-  has_mesh = has_mesh_of; t = ""
-  for (j = 1; j <= count; j++) {
-    l = B[f, j]
-    if (l ~ /^\*/) { t = l; sub(/^\* */, "", t); sub(/ +$/, "", t) }
-    if (l ~ /^[:-]/ && !is_kuma(l, t) && foreign(l, t)) before = before t ": " l "\n"
-  }
-}
 BEGIN { out = ENVIRON["OUT"]; spec = ENVIRON["SPEC"] }
+# The rules and chains of A[f, 1..count] (lines as saved) that must survive, "table: line".
+function foreign_text(A, f, count, hm,   j, l, t, text) {
+  has_mesh = hm; t = ""; text = ""
+  for (j = 1; j <= count; j++) {
+    l = A[f, j]
+    if (l ~ /^#/) continue
+    l = bare(l)
+    if (l ~ /^\*/) t = table_name(l)
+    if (l ~ /^[:-]/ && !is_kuma(l, t) && foreign(l, t)) text = text t ": " l "\n"
+  }
+  return text
+}
 function fail(m) { print m; failed = 1; exit 1 }
-function check(f,   j, l, t, c1, c2, c3, c4, pre, out_hook, redirect, unm, kuma, after, bn, bl, bmesh) {
-  has_mesh = mesh[f]; t = ""; kuma = 0; after = ""
+function check(f,   j, l, t, c1, c2, c3, c4, pre, out_hook, redirect, unm, kuma, bn, bl, bmesh) {
+  has_mesh = mesh[f]; t = ""; kuma = 0
   if (out != "") printf "" > (out "/kuma." f)
   for (j = 1; j <= n[f]; j++) {
     l = L[f, j]
     if (l ~ /^#/) continue
-    sub(/ \[[0-9]*:[0-9]*\]$/, "", l)
-    if (l ~ /^\*/) { t = l; sub(/^\* */, "", t); sub(/ +$/, "", t) }
+    l = bare(l)
+    if (l ~ /^\*/) t = table_name(l)
     if (l ~ /^:KUMA_MESH_INBOUND /) c1 = 1; if (l ~ /^:KUMA_MESH_OUTBOUND /) c2 = 1
     if (l ~ /^:KUMA_MESH_INBOUND_REDIRECT /) c3 = 1; if (l ~ /^:KUMA_MESH_OUTBOUND_REDIRECT /) c4 = 1
     if (l ~ /^-A PREROUTING -p tcp .*-j KUMA_MESH_INBOUND$/) pre = 1
     if (l ~ /^-A OUTPUT -p tcp .*-j KUMA_MESH_OUTBOUND$/) out_hook = 1
     if (l ~ /^-A OUTPUT .*--dport 53 .*-j REDIRECT --to-ports/) redirect = 1
-    if (l !~ /^[:-]/) continue
-    if (is_kuma(l, t)) {
+    if (l ~ /^[:-]/ && is_kuma(l, t)) {
       kuma = 1
-      if (l ~ /^-A/ && !index(l, marker)) unm = 1
+      if (unmarked_rule(l)) unm = 1
       if (out != "") print t ": " l > (out "/kuma." f)
-    } else if (foreign(l, t)) after = after t ": " l "\n"
+    }
   }
   if (inst[f] == "yes") {
     if (!c1) fail(f ": chain KUMA_MESH_INBOUND is missing")
@@ -721,17 +727,13 @@ function check(f,   j, l, t, c1, c2, c3, c4, pre, out_hook, redirect, unm, kuma,
   if (bak[f] == "") return
   bn = 0; bmesh = 0
   while ((getline bl < bak[f]) > 0) {
-    if (bl ~ /^#/) continue
-    sub(/ \[[0-9]*:[0-9]*\]$/, "", bl)
     B[f, ++bn] = bl
-    if (chain_line(bl) || index(bl, "KUMA_MESH")) bmesh = 1
+    if (mesh_line(bl)) bmesh = 1
   }
   close(bak[f])
-  before = ""
-  classify(f, bn, bmesh)
-  if (before != after) fail(f ": rules that are not Kuma'"'"'s changed")
+  if (foreign_text(B, f, bn, bmesh) != foreign_text(L, f, n[f], mesh[f])) fail(f ": rules that are not Kuma'"'"'s changed")
 }
-{ n[f]++; L[f, n[f]] = $0; if (chain_line($0) || index($0, "KUMA_MESH")) mesh[f] = 1 }
+{ n[f]++; L[f, n[f]] = $0; if (mesh_line($0)) mesh[f] = 1 }
 END {
   if (failed) exit 1
   nf = split(spec, line, "\n")
