@@ -1,3 +1,4 @@
+import { nameSome } from '../errors/name-list.js';
 import { ExitCode, TpxError } from '../errors/tpx-error.js';
 import { selectHosts } from '../inventory/patterns.js';
 import type { Inventory } from '../inventory/types.js';
@@ -12,10 +13,9 @@ const NAMED = 8;
 export function checkLimit(inventory: Inventory, limit: string | undefined): void {
   if (limit === undefined || limit === '' || selectHosts(inventory, limit).length > 0) return;
   const names = [...inventory.hosts.keys()];
-  const shown = names.slice(0, NAMED).join(', ') + (names.length > NAMED ? `, and ${names.length - NAMED} more` : '');
   throw new TpxError(
     'limit',
-    `-l ${limit}: matches no host of the inventory (${names.length} host${names.length === 1 ? '' : 's'}${names.length > 0 ? `: ${shown}` : ''}); nothing was run. Check the name or pattern (tpx inventory --graph lists hosts and groups).`,
+    `-l ${limit}: matches no host of the inventory (${names.length} host${names.length === 1 ? '' : 's'}${names.length > 0 ? `: ${nameSome(names, NAMED)}` : ''}); nothing was run. Check the name or pattern (tpx inventory --graph lists hosts and groups).`,
     { exitCode: ExitCode.error },
   );
 }

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { nameSome } from '../errors/name-list.js';
 import { ExitCode, TpxError, UsageError } from '../errors/tpx-error.js';
 import type { Inventory } from '../inventory/types.js';
 import { findNewestJournal, reportJournalPath } from '../reporters/journal-paths.js';
@@ -105,7 +106,7 @@ export function checkRetryPlan(plan: RetryPlan, inventory: Inventory, warn: (msg
   if (unknown.length === plan.hosts.length) {
     throw new TpxError(
       'retry',
-      `--retry-failed ${plan.source}: none of the hosts it would run again (${unknown.slice(0, 8).join(', ')}${unknown.length > 8 ? ', …' : ''}) is in this inventory; was that run on another fleet? Give the same -i, or the report or journal of this fleet's run.`,
+      `--retry-failed ${plan.source}: none of the hosts it would run again (${nameSome(unknown, 8)}) is in this inventory; was that run on another fleet? Give the same -i, or the report or journal of this fleet's run.`,
       { exitCode: ExitCode.error },
     );
   }

@@ -1,4 +1,5 @@
 import { InputError } from '../errors/input-error.js';
+import { nameSome } from '../errors/name-list.js';
 import { assertionHolds, normaliseAssert } from '../modules/assert.js';
 import type { Play, Task } from '../playbook/types.js';
 import { evaluateConditions, evaluateExpression, renderValue } from '../template/render.js';
@@ -55,7 +56,6 @@ function isAssert(task: Task): boolean {
 }
 
 function describe(task: Task, message: string, failed: readonly string[], total: number): string {
-  const named = failed.slice(0, NAMED).join(', ') + (failed.length > NAMED ? `, and ${failed.length - NAMED} more` : '');
-  const which = failed.length === total ? `every host (${total})` : `${failed.length} of ${total} hosts: ${named}`;
+  const which = failed.length === total ? `every host (${total})` : `${failed.length} of ${total} hosts: ${nameSome(failed, NAMED)}`;
   return `${task.name ? `"${task.name}": ` : ''}${message} — checked before connecting, for ${which}; nothing was run`;
 }
