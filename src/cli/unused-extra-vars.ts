@@ -15,12 +15,14 @@ const OWN_NAMES = new Set<string>(Object.values(CONNECTION_VAR_NAMES).flat());
  */
 export function unusedExtraVars(extraVars: Readonly<Record<string, unknown>>, playbook: Playbook, inventory: Inventory | undefined): string[] {
   const used = referencedNames(playbook.plays);
-  if (inventory) for (const host of inventory.hosts.values()) referencedNames(host.vars, used);
-  const known = new Set([...used, ...OWN_NAMES]);
   // Names the playbook and inventory define: what a typo was meant to be, too.
-  const defined = new Set<string>(known);
-  for (const play of playbook.plays) for (const name of Object.keys(play.vars)) defined.add(name);
-  if (inventory) for (const host of inventory.hosts.values()) for (const name of Object.keys(host.vars)) defined.add(name);
+  const defined = new Set(playbook.plays.flatMap((play) => Object.keys(play.vars)));
+  for (const host of inventory?.hosts.values() ?? []) {
+    referencedNames(host.vars, used);
+    for (const name of Object.keys(host.vars)) defined.add(name);
+  }
+  const known = new Set([...used, ...OWN_NAMES]);
+  for (const name of known) defined.add(name);
   const warnings: string[] = [];
   for (const name of Object.keys(extraVars)) {
     if (known.has(name) || name.startsWith('tpx_') || name.startsWith('ansible_')) continue;

@@ -18,8 +18,9 @@ export function buildRunOutcome(
   }
   // Left out by a halt or an interrupt (a host that failed or was unreachable says so itself):
   // "not reached" only when nothing ran on it; a host that did work was stopped early.
-  const pending = [...new Set(state.notReached)].filter((n) => !hosts.some((h) => h.name === n && !h.alive));
-  const didWork = (n: string): boolean => hosts.some((h) => h.name === n && h.results.length > 0);
+  const byName = new Map(hosts.map((h) => [h.name, h]));
+  const pending = [...new Set(state.notReached)].filter((n) => byName.get(n)?.alive !== false);
+  const didWork = (n: string): boolean => (byName.get(n)?.results.length ?? 0) > 0;
   const notReached = pending.filter((n) => !didWork(n));
   const stoppedEarly = pending.filter(didWork);
   return { stats, hostStatus, results, interrupted: state.interrupted, halted: state.halted, notReached, stoppedEarly, exitCode: exitCodeOf(hosts, state) };

@@ -44,13 +44,14 @@ export interface RunCommandOptions {
  * second signal exits at once.
  */
 export async function runCommand(playbookFile: string, options: RunCommandOptions): Promise<number> {
+  const warn = (msg: string): void => void process.stderr.write(`tpx: warning: ${msg}\n`);
   const forks = parseForks(options.forks);
   const extraVars = parseExtraVars(options.extraVars);
   const { playbook, inventory, inventoryFiles } = loadInputs(playbookFile, options.inventory, true);
   checkLimit(inventory!, options.limit);
-  for (const warning of unusedExtraVars(extraVars, playbook, inventory)) process.stderr.write(`tpx: warning: ${warning}\n`);
+  for (const warning of unusedExtraVars(extraVars, playbook, inventory)) warn(warning);
   const retry = retryPlan(playbookFile, options, inventoryFiles);
-  if (retry && checkRetryPlan(retry, inventory!, (msg) => process.stderr.write(`tpx: warning: ${msg}\n`)) === 'nothing') {
+  if (retry && checkRetryPlan(retry, inventory!, warn) === 'nothing') {
     process.stdout.write(`tpx: nothing to retry: every host of the run in ${retry.source} finished; nothing was run\n`);
     return 0;
   }
@@ -70,7 +71,7 @@ export async function runCommand(playbookFile: string, options: RunCommandOption
       runId,
       playbook: playbookFile,
       inventories: inventoryFiles,
-      onError: (msg) => process.stderr.write(`tpx: warning: ${msg}\n`),
+      onError: warn,
     },
   });
   reporter.attach(bus);
@@ -104,11 +105,12 @@ export async function runCommand(playbookFile: string, options: RunCommandOption
         // Every connection takes the host's run lock first (host-lock.ts); closing releases it.
         const owner = { runId, pid: process.pid, controller: hostname(), host, since };
         const scope = connVars.become && (connVars.becomeUser ?? 'root') === 'root' ? 'root' : 'user';
+        const warnHost = (msg: string): void => bus.emit({ type: 'warning', host, msg });
         const session = new HostSession(becomePassword ? { ...spec, becomePassword } : spec, {
           // An interrupt stops a connect (and its retries) in flight.
           signal: controller.signal,
-          onWarning: (msg) => bus.emit({ type: 'warning', host, msg }),
-          onConnect: (conn) => takeHostLock(conn, owner, scope, (msg) => bus.emit({ type: 'warning', host, msg }), controller.signal),
+          onWarning: warnHost,
+          onConnect: (conn) => takeHostLock(conn, owner, scope, warnHost, controller.signal),
           beforeClose: (conn) => releaseHostLock(conn),
         });
         await session.connection();
