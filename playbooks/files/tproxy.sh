@@ -796,8 +796,9 @@ run_install() {
   [ -f "$RUN_DIR/abort" ] && kill -TERM $! 2>/dev/null
   wait $!
   RC=$?
-  # Its PID may be anyone's from now on: an abort must not signal it.
-  rm -f "$RUN_DIR/install.pid"
+  # Its PID may be anyone's from now on: an abort must not signal it (emptied by the shell
+  # itself, not rm: one process less per host).
+  : > "$RUN_DIR/install.pid"
 }
 
 # reason: why the operator aborted (the abort file).

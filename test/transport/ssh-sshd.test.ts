@@ -9,25 +9,14 @@ import { ConnectionError } from '../../src/errors/connection-error.js';
 import type { ConnectionSpec } from '../../src/transport/connection.js';
 import { DEFAULT_OUTPUT_LIMIT } from '../../src/transport/output-capture.js';
 import { connectSsh } from '../../src/transport/ssh/connect-ssh.js';
-import { findFreePort, startSshd, type SshdFixture } from './support/sshd-fixture.js';
+import { findFreePort, sshdSpec, startSshd, type SshdFixture } from './support/sshd-fixture.js';
 
 /** The transport against a real OpenSSH sshd on 127.0.0.1 (root login, real sudo, sftp-server). */
 describe('transport against real OpenSSH sshd', () => {
   let sshd: SshdFixture;
   let work: string;
   let knownHosts: string;
-  const spec = (overrides: Partial<ConnectionSpec> = {}): ConnectionSpec => ({
-    name: 'real-1',
-    host: '127.0.0.1',
-    port: sshd.port,
-    user: 'root',
-    identityFiles: [sshd.keys.ed25519],
-    proxyJump: [],
-    knownHostsFile: knownHosts,
-    hostKeyChecking: 'strict',
-    connectTimeoutMs: 5_000,
-    ...overrides,
-  });
+  const spec = (overrides: Partial<ConnectionSpec> = {}): ConnectionSpec => sshdSpec(sshd, 'real-1', knownHosts, overrides);
   const failure = async (p: Promise<unknown>): Promise<ConnectionError> => {
     const err = await p.then(() => undefined, (e: unknown) => e);
     expect(err).toBeInstanceOf(ConnectionError);

@@ -4,12 +4,34 @@ import { secretMasker } from '../../errors/mask-secrets.js';
 import type { ExecOptions, ExecResult } from '../connection.js';
 import { OutputCapture } from '../output-capture.js';
 import { describeBecomeFailure } from './become-failure.js';
-import { closedError, openChannel, type ChannelHost } from './open-channel.js';
+import { closedError, openChannel, type ChannelHost, type TakenChannel } from './open-channel.js';
 import { OutputHeader } from './output-header.js';
 import { PromptScanner } from './prompt-scanner.js';
 import { buildKillCommand, createToken, wrapRemoteCommand } from './remote-command.js';
 
 const KILL_GRACE_MS = 8_000;
+
+/**
+ * A channel running `wrapped`: the connection's spare when one is open (one round trip
+ * saved on every command after the first), else a new one. Kill commands use the slot
+ * kept in reserve, so they never wait behind the commands they stop.
+ */
+async function channelFor(host: ChannelHost, wrapped: string, reserved: boolean): Promise<TakenChannel> {
+  if (reserved) return { stream: await openChannel<ClientChannel>(host, 'stopping a command', (cb) => host.client.exec(wrapped, cb)), release: () => undefined };
+  const spare = await host.spares?.take(wrapped);
+  if (spare) {
+    host.spares?.fill();
+    return spare;
+  }
+  const release = await host.limiter.acquire();
+  host.spares?.fill();
+  try {
+    return { stream: await openChannel<ClientChannel>(host, 'running a command', (cb) => host.client.exec(wrapped, cb)), release };
+  } catch (err) {
+    release();
+    throw err;
+  }
+}
 
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
@@ -30,15 +52,7 @@ export async function runRemoteCommand(
   const become = options.become ? { user: options.becomeUser ?? 'root', prompt } : undefined;
   const wrapped = wrapRemoteCommand(command, host.token, become);
 
-  // Kill commands use the channel kept in reserve, so they never wait behind the commands they stop.
-  const release = internal.reservedChannel ? () => undefined : await host.limiter.acquire();
-  let stream: ClientChannel;
-  try {
-    stream = await openChannel<ClientChannel>(host, 'running a command', (cb) => host.client.exec(wrapped, cb));
-  } catch (err) {
-    release();
-    throw err;
-  }
+  const { stream, release } = await channelFor(host, wrapped, internal.reservedChannel === true);
 
   return new Promise<ExecResult>((resolve, reject) => {
     const header = new OutputHeader(host.token, become ? 2 : 1);

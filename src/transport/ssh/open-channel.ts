@@ -1,18 +1,35 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type ssh2 from 'ssh2';
+import type { Client, ClientChannel } from 'ssh2';
 import { ConnectionError } from '../../errors/connection-error.js';
 import type { SessionLimiter } from './session-limiter.js';
 
 /** What channel-level code needs from one live connection. */
 export interface ChannelHost {
-  readonly client: ssh2.Client;
+  readonly client: Client;
   readonly limiter: SessionLimiter;
   /** Inventory name, for messages. */
   readonly name: string;
   /** Per-connection token that marks tpx's header lines in stdout. */
   readonly token: string;
   readonly becomePassword?: string;
+  /** Channels opened ahead of the next command, when the connection keeps them (spare-channel.ts). */
+  readonly spares?: ChannelReserve;
   isClosed(): boolean;
+}
+
+/** A channel handed over with its command already on the way. */
+export interface TakenChannel {
+  readonly stream: ClientChannel;
+  /** Gives the session slot back; call once the channel is closed. */
+  readonly release: () => void;
+}
+
+/** Channels opened before they are needed. */
+export interface ChannelReserve {
+  /** A channel already running `command`, or undefined when none is ready to take it. */
+  take(command: string): Promise<TakenChannel | undefined>;
+  /** Opens the next one in the background when a session slot is free. */
+  fill(): void;
 }
 
 const OPEN_ATTEMPTS = 8;

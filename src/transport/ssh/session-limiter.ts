@@ -12,6 +12,23 @@ export class SessionLimiter {
   async acquire(): Promise<() => void> {
     if (this.active >= this.max) await new Promise<void>((resolve) => this.waiting.push(resolve));
     else this.active++;
+    return this.releaser();
+  }
+
+  /** A slot only if one is free now and nobody waits for one; never waits. */
+  tryAcquire(): (() => void) | undefined {
+    if (this.active >= this.max || this.waiting.length > 0) return undefined;
+    this.active++;
+    return this.releaser();
+  }
+
+  /** Channels open right now. */
+  get inUse(): number {
+    return this.active;
+  }
+
+  /** Gives the slot to the next in line, once however often it is called. */
+  private releaser(): () => void {
     let released = false;
     return () => {
       if (released) return;
@@ -20,10 +37,5 @@ export class SessionLimiter {
       if (next) next();
       else this.active--;
     };
-  }
-
-  /** Channels open right now. */
-  get inUse(): number {
-    return this.active;
   }
 }

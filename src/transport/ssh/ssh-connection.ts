@@ -4,6 +4,7 @@ import { runRemoteCommand } from './exec-channel.js';
 import { closedError, type ChannelHost } from './open-channel.js';
 import { createToken } from './remote-command.js';
 import { SessionLimiter } from './session-limiter.js';
+import { SpareChannels } from './spare-channel.js';
 import { getFile, putFile } from './sftp-transfer.js';
 
 /** OpenSSH's default MaxSessions. */
@@ -19,6 +20,7 @@ export class SshConnection implements Connection, ChannelHost {
   readonly token = createToken('tpx');
   readonly limiter: SessionLimiter;
   readonly becomePassword?: string;
+  readonly spares = new SpareChannels(this);
   private closed = false;
   private readonly closeListeners: ((err?: Error) => void)[] = [];
   private readonly ended = new WeakSet<ssh2.Client>();

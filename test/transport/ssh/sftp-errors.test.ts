@@ -4,10 +4,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectionError } from '../../../src/errors/connection-error.js';
 import { TransferError } from '../../../src/errors/transfer-error.js';
-import type { ConnectionSpec } from '../../../src/transport/connection.js';
 import { connectSsh } from '../../../src/transport/ssh/connect-ssh.js';
 import type { SshConnection } from '../../../src/transport/ssh/ssh-connection.js';
-import { startSshd, type SshdFixture } from '../support/sshd-fixture.js';
+import { sshdSpec, startSshd, type SshdFixture } from '../support/sshd-fixture.js';
 
 /** SFTP failures on a live connection are the file's problem (TransferError), not a lost host. */
 describe('file transfer errors against real OpenSSH sshd', () => {
@@ -20,18 +19,7 @@ describe('file transfer errors against real OpenSSH sshd', () => {
     work = mkdtempSync(join(tmpdir(), 'tpx-sftp-errors-'));
     const knownHosts = join(work, 'known_hosts');
     writeFileSync(knownHosts, sshd.knownHostsLines.join('\n') + '\n');
-    const spec: ConnectionSpec = {
-      name: 'sftp-1',
-      host: '127.0.0.1',
-      port: sshd.port,
-      user: 'root',
-      identityFiles: [sshd.keys.ed25519],
-      proxyJump: [],
-      knownHostsFile: knownHosts,
-      hostKeyChecking: 'strict',
-      connectTimeoutMs: 5_000,
-    };
-    conn = await connectSsh(spec);
+    conn = await connectSsh(sshdSpec(sshd, 'sftp-1', knownHosts));
   });
   afterAll(async () => {
     await conn?.close();

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { connect } from 'node:net';
+import type { ConnectionSpec } from '../../../src/transport/connection.js';
 
 /** A real OpenSSH sshd on 127.0.0.1 owned by one test file. */
 export interface SshdFixture {
@@ -16,6 +17,22 @@ export interface SshdFixture {
   readonly knownHostsLines: readonly string[];
   readonly pid: number;
   stop(): Promise<void>;
+}
+
+/** A spec for root on `sshd` with its ed25519 key, checking its host key in `knownHostsFile`. */
+export function sshdSpec(sshd: SshdFixture, name: string, knownHostsFile: string, overrides: Partial<ConnectionSpec> = {}): ConnectionSpec {
+  return {
+    name,
+    host: '127.0.0.1',
+    port: sshd.port,
+    user: 'root',
+    identityFiles: [sshd.keys.ed25519],
+    proxyJump: [],
+    knownHostsFile,
+    hostKeyChecking: 'strict',
+    connectTimeoutMs: 5_000,
+    ...overrides,
+  };
 }
 
 /** A free loopback port (closed again at once; the small race is fine for tests). */

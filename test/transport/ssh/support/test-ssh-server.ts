@@ -15,7 +15,7 @@ export interface TestServerOptions {
   readonly sudoPassword?: string;
   /** Sessions allowed at once (like MaxSessions); extra session requests are refused. */
   readonly maxSessions?: number;
-  /** Commands containing this text make the server kill the connection after the first output. */
+  /** Commands containing this text (in the request or on stdin) make the server kill the connection after the first output. */
   readonly dropMarker?: string;
 }
 
@@ -98,11 +98,16 @@ export async function startTestSshServer(options: TestServerOptions = {}): Promi
             env: { ...process.env, PATH: `${sudoDir}:${process.env.PATH}`, FAKE_SUDO_PASSWORD: options.sudoPassword ?? '' },
           });
           if (child.pid) children.add(child.pid);
+          // The marker may come in the exec request or, on a spare channel, on stdin.
+          let dropping = options.dropMarker !== undefined && info.command.includes(options.dropMarker);
+          stream.on('data', (d: Buffer) => {
+            if (options.dropMarker !== undefined && d.toString().includes(options.dropMarker)) dropping = true;
+          });
           stream.pipe(child.stdin).on('error', () => undefined);
           child.stdin.on('error', () => undefined);
           child.stdout.on('data', (d: Buffer) => {
             stream.write(d);
-            if (options.dropMarker && info.command.includes(options.dropMarker)) setTimeout(() => client.end(), 50);
+            if (dropping) setTimeout(() => client.end(), 50);
           });
           child.stderr.on('data', (d: Buffer) => stream.stderr.write(d));
           child.on('close', (code, signal) => {

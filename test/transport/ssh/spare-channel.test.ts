@@ -1,0 +1,97 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ConnectionSpec } from '../../../src/transport/connection.js';
+import { connectSsh } from '../../../src/transport/ssh/connect-ssh.js';
+import type { SshConnection } from '../../../src/transport/ssh/ssh-connection.js';
+import { sshdSpec, startSshd, type SshdFixture } from '../support/sshd-fixture.js';
+
+/** The spare channel against a real OpenSSH sshd: a command on it behaves as one sent with exec. */
+describe('spare channels (real sshd)', () => {
+  let sshd: SshdFixture;
+  let work: string;
+  let spec: ConnectionSpec;
+
+  beforeAll(async () => {
+    sshd = await startSshd({ maxSessions: 4 });
+    work = mkdtempSync(join(tmpdir(), 'tpx-spare-'));
+    const knownHosts = join(work, 'known_hosts');
+    writeFileSync(knownHosts, sshd.knownHostsLines.join('\n') + '\n');
+    spec = sshdSpec(sshd, 'spare-1', knownHosts);
+  });
+  afterAll(async () => {
+    await sshd?.stop();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  /** Counts what goes out as exec requests: the real commands, and the spares' stubs. */
+  const watchRequests = (conn: SshConnection): { commands: string[]; stubs: number } => {
+    const seen = { commands: [] as string[], stubs: 0 };
+    const client = conn.client as unknown as { exec: (...a: unknown[]) => unknown };
+    const exec = client.exec.bind(client);
+    client.exec = (command: unknown, ...rest: unknown[]) => {
+      if (String(command).startsWith('e=tpx-end-')) seen.stubs++;
+      else seen.commands.push(String(command));
+      return exec(command, ...rest);
+    };
+    return seen;
+  };
+
+  it('sends only the first of a run of commands as an exec request; the rest go on spares', async () => {
+    const conn = (await connectSsh(spec)) as SshConnection;
+    const seen = watchRequests(conn);
+    const outputs: string[] = [];
+    for (let i = 0; i < 5; i++) outputs.push((await conn.exec(`echo run-${i}`)).stdout);
+    await conn.close();
+    expect(outputs).toEqual(['run-0\n', 'run-1\n', 'run-2\n', 'run-3\n', 'run-4\n']);
+    expect(seen.commands.filter((c) => c.includes('echo run-'))).toHaveLength(1);
+    expect(seen.stubs).toBeGreaterThanOrEqual(4);
+  });
+
+  it('keeps lines, quotes, backslashes, exit status, stderr, signals and stdin bytes as they are', async () => {
+    const conn = (await connectSsh(spec)) as SshConnection;
+    const seen = watchRequests(conn);
+    await conn.exec('true');
+    const tricky = ["  lead 'q' \"dq\" \\back\\slash \\n $HOME-not-expanded", '', '\ttab', 'e=tpx-end-not-the-end'];
+    const script = `cat <<'EOF'\n${tricky.join('\n')}\nEOF\necho err >&2\nexit 7`;
+    const r = await conn.exec(script);
+    expect(r).toMatchObject({ rc: 7, stdout: tricky.join('\n') + '\n', stderr: 'err\n' });
+
+    const killed = await conn.exec('kill -TERM $$');
+    expect(killed).toMatchObject({ rc: null, signal: 'SIGTERM' });
+
+    const bytes = randomBytes(300_000);
+    const sum = await conn.exec('sha256sum | cut -d" " -f1', { stdin: bytes });
+    expect(sum.stdout.trim()).toBe(createHash('sha256').update(bytes).digest('hex'));
+
+    // The command's PID is the session's process group, so a timeout stops all it started.
+    const t0 = Date.now();
+    const slow = await conn.exec('sleep 30 & sleep 30; echo never', { timeoutMs: 300 });
+    expect(slow.timedOut).toBe(true);
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    const left = await conn.exec('pgrep -f "^sleep 30$" || echo none');
+    expect(left.stdout.trim()).toBe('none');
+    await conn.close();
+    expect(seen.commands.filter((c) => c.includes('sha256sum') || c.includes('kill -TERM $$') || c.includes('tricky'))).toHaveLength(0);
+  });
+
+  it('sends a command too long for the stub as its own exec request', async () => {
+    const conn = (await connectSsh(spec)) as SshConnection;
+    const seen = watchRequests(conn);
+    await conn.exec('true');
+    const long = `: ${'x'.repeat(70_000)}; echo long-ok`;
+    expect((await conn.exec(long)).stdout).toBe('long-ok\n');
+    await conn.close();
+    expect(seen.commands.some((c) => c.includes('long-ok'))).toBe(true);
+  });
+
+  it('runs commands through sudo on spares, password prompts included', async () => {
+    const conn = (await connectSsh(spec)) as SshConnection;
+    await conn.exec('true');
+    const r = await conn.exec('id -un; cat', { become: true, becomeUser: 'daemon', stdin: 'via-spare\n' });
+    await conn.close();
+    expect(r).toMatchObject({ rc: 0, stdout: 'daemon\nvia-spare\n' });
+  });
+});
