@@ -1,7 +1,7 @@
 import { CONNECTION_VAR_NAMES } from '../inventory/connection-vars.js';
 import type { Inventory } from '../inventory/types.js';
 import type { Playbook } from '../playbook/types.js';
-import { suggest } from '../schema/suggest.js';
+import { suggest } from '../errors/suggest.js';
 import { referencedNames } from '../template/referenced-names.js';
 
 /** Names tpx or Ansible read themselves: never "unused". */

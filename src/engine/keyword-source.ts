@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { InputProblem } from '../errors/input-error.js';
-import type { SourcePos } from '../playbook/types.js';
+import type { SourcePos } from '../schema/yaml-source.js';
 
 /**
  * Where a keyword of a mapping (a play, a task) is written, for a problem found at run time:

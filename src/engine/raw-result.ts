@@ -37,3 +37,17 @@ export function combineLoopResults(items: readonly RawResult[]): RawResult {
 }
 
 export const isTrue = (raw: RawResult, key: string): boolean => raw[key] === true;
+
+/** What one task did on one host, before rescue and ignore_errors are taken into account. */
+export interface HostTaskOutcome {
+  /** The value `register` stores. */
+  readonly raw: RawResult;
+  /** set_fact's variables to store on the host. */
+  readonly facts?: Readonly<Record<string, unknown>>;
+  readonly status: 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable';
+  readonly durationMs: number;
+  /** The host that actually ran it (differs from the recipient for run_once). */
+  readonly ranOn: string;
+  /** Why the host is unreachable (ConnectionError kind). */
+  readonly unreachableKind?: string;
+}

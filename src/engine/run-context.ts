@@ -5,7 +5,7 @@ import type { EventBus } from './events.js';
 import type { HostRuntime } from './host-runtime.js';
 import type { Limiter } from './limiter.js';
 import type { HaltInfo, RunOptions } from './run-options.js';
-import type { HostTaskOutcome } from './run-host-task.js';
+import type { HostTaskOutcome } from './raw-result.js';
 
 /** What every part of one run shares. */
 export interface RunContext {

@@ -2,23 +2,10 @@ import { UndefinedVariableError } from '../template/errors.js';
 import { evaluateConditions, renderValue } from '../template/render.js';
 import { UndefinedAccess } from '../template/undefined.js';
 import { isLostConnection, isUnreachableError } from './connection-loss.js';
-import { combineLoopResults, failedResult, skippedResult, type RawResult } from './raw-result.js';
+import { combineLoopResults, failedResult, skippedResult, type HostTaskOutcome, type RawResult } from './raw-result.js';
 import { runAttempts } from './run-attempts.js';
 import { varsFor, type TaskEnv } from './task-env.js';
 
-/** What one task did on one host, before rescue and ignore_errors are taken into account. */
-export interface HostTaskOutcome {
-  /** The value `register` stores. */
-  readonly raw: RawResult;
-  /** set_fact's variables to store on the host. */
-  readonly facts?: Readonly<Record<string, unknown>>;
-  readonly status: 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable';
-  readonly durationMs: number;
-  /** The host that actually ran it (differs from the recipient for run_once). */
-  readonly ranOn: string;
-  /** Why the host is unreachable (ConnectionError kind). */
-  readonly unreachableKind?: string;
-}
 
 /**
  * Runs one task on one host: `when` (per item in a loop), the loop, retries; turns every

@@ -1,5 +1,5 @@
 import { ExitCode, TpxError } from '../errors/tpx-error.js';
-import type { HostConnectionVars } from './types.js';
+import type { HostConnectionVars } from '../transport/connection.js';
 
 /**
  * Each connection setting and the variable names it is read from, first name first:

@@ -25,23 +25,3 @@ export interface Inventory {
   readonly files: readonly string[];
 }
 
-/**
- * Connection settings of one host under their tpx names, read from its variables
- * (tpx or Ansible names). Absent when not set; the transport fills in ~/.ssh/config and defaults.
- */
-export interface HostConnectionVars {
-  readonly host?: string;
-  readonly port?: number;
-  readonly user?: string;
-  readonly identityFile?: string;
-  readonly password?: string;
-  readonly become?: boolean;
-  readonly becomeUser?: string;
-  readonly becomePassword?: string;
-  /** Comma-separated chain in the inventory, split here. */
-  readonly proxyJump?: readonly string[];
-  readonly knownHostsFile?: string;
-  readonly hostKeyChecking?: 'strict' | 'accept-new' | 'off';
-  /** Seconds. */
-  readonly connectTimeout?: number;
-}

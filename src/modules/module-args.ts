@@ -1,7 +1,7 @@
 import { ExitCode, TpxError } from '../errors/tpx-error.js';
 import { parseMode } from './file-mode.js';
 import type { ModuleParams } from './params/module-params.js';
-import { suggest } from '../schema/suggest.js';
+import { suggest } from '../errors/suggest.js';
 
 /**
  * A module was given bad parameters. The engine turns it into a failed task (or, when the

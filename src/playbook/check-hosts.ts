@@ -1,6 +1,6 @@
 import { HostPatternError, selectHosts, splitPattern } from '../inventory/patterns.js';
 import type { Inventory } from '../inventory/types.js';
-import { didYouMean } from '../schema/suggest.js';
+import { didYouMean } from '../errors/suggest.js';
 import { containsTemplate } from '../template/syntax.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { InputProblem } from '../errors/input-error.js';
 import type { Inventory } from '../inventory/types.js';
 import { resolveModuleName } from '../modules/params/all-params.js';
-import { didYouMean } from '../schema/suggest.js';
+import { didYouMean } from '../errors/suggest.js';
 import type { YamlPath, YamlSource } from '../schema/yaml-source.js';
 import { containsTemplate } from '../template/syntax.js';
 import { TemplateChecker } from './check-templates.js';

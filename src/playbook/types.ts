@@ -1,11 +1,6 @@
 /** The loaded, validated and normalised playbook: frozen objects that keep their source position. */
 
-/** Where a node came from, 1-based, for `file:line:col` messages at run time. */
-export interface SourcePos {
-  readonly file: string;
-  readonly line: number;
-  readonly col: number;
-}
+import type { SourcePos } from '../schema/yaml-source.js';
 
 /** Keywords that blocks and tasks share; inherited from play → block → task at run time. */
 export interface TaskKeywords {

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import type { EngineEvent, EventBus } from '../engine/events.js';
 import { secretMasker, type SecretMasker } from '../errors/mask-secrets.js';
-import type { JournalHeader } from './journal-paths.js';
+import type { JournalHeader, JournalOptions } from './journal-paths.js';
 import { toJsonEvent } from './json-reporter.js';
 import type { Reporter } from './reporter.js';
 
@@ -14,23 +14,6 @@ const SYNC_AFTER = new Set<EngineEvent['type']>(['host-end', 'run-end', 'interru
 /** Output kept per task in the journal (the report has all of it). */
 const OUTPUT_CHARS = 1000;
 
-/** Where a journal goes and what it is of. */
-export interface JournalOptions {
-  /** Files to append to (created mode 0600, their directory 0700 when new). */
-  readonly paths: readonly string[];
-  /** Truncate instead of appending (a `--report FILE.journal` of a new run). */
-  readonly truncate?: readonly string[];
-  readonly runId: string;
-  readonly playbook: string;
-  /** The inventory files of the run, recorded so that --retry-failed finds a run of the same fleet. */
-  readonly inventories?: readonly string[];
-  readonly masker?: SecretMasker;
-  /** Told once when a journal cannot be written; the run goes on. */
-  readonly onError?: (message: string) => void;
-  readonly now?: () => Date;
-  /** The background sync (`fs.fdatasync`); injectable so tests can watch it. */
-  readonly syncFile?: (fd: number, done: () => void) => void;
-}
 
 /** One journal line for an event: the `--output json` shape with a time, output cut short. */
 export function toJournalEntry(e: EngineEvent, time: Date): Record<string, unknown> {

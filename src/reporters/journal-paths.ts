@@ -1,6 +1,7 @@
 import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { SecretMasker } from '../errors/mask-secrets.js';
 
 /**
  * Where run journals live: `$XDG_STATE_HOME/tpx/runs` (default `~/.local/state/tpx/runs`),
@@ -79,4 +80,22 @@ export function findNewestJournal(playbookFile: string, dir: string = defaultJou
     if (header?.playbook === wanted && sameFleet(header)) best = { path, mtime };
   }
   return best?.path ?? null;
+}
+
+/** Where a journal goes and what it is of. */
+export interface JournalOptions {
+  /** Files to append to (created mode 0600, their directory 0700 when new). */
+  readonly paths: readonly string[];
+  /** Truncate instead of appending (a `--report FILE.journal` of a new run). */
+  readonly truncate?: readonly string[];
+  readonly runId: string;
+  readonly playbook: string;
+  /** The inventory files of the run, recorded so that --retry-failed finds a run of the same fleet. */
+  readonly inventories?: readonly string[];
+  readonly masker?: SecretMasker;
+  /** Told once when a journal cannot be written; the run goes on. */
+  readonly onError?: (message: string) => void;
+  readonly now?: () => Date;
+  /** The background sync (`fs.fdatasync`); injectable so tests can watch it. */
+  readonly syncFile?: (fd: number, done: () => void) => void;
 }

@@ -1,6 +1,6 @@
 import type { SecretMasker } from '../errors/mask-secrets.js';
 import type { EventBus } from '../engine/events.js';
-import type { JournalOptions } from './journal-file.js';
+import type { JournalOptions } from './journal-paths.js';
 
 /**
  * What every output of `tpx run` implements: subscribe to the engine's events, then

@@ -1,7 +1,7 @@
 import type { ErrorObject } from 'ajv';
 import type { InputProblem } from '../errors/input-error.js';
 import { describeExpected, describeValue } from './describe-value.js';
-import { didYouMean, suggest } from './suggest.js';
+import { didYouMean, suggest } from '../errors/suggest.js';
 import type { YamlPath, YamlSource } from './yaml-source.js';
 
 type Schema = Readonly<Record<string, unknown>>;

@@ -1,6 +1,5 @@
 import { isScalar, Scalar } from 'yaml';
-import type { SourcePos } from '../playbook/types.js';
-import type { YamlPath, YamlSource } from './yaml-source.js';
+import type { SourcePos, YamlPath, YamlSource } from './yaml-source.js';
 
 /**
  * The file position of a place inside a string value: `line`/`col` are 1-based within the

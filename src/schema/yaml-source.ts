@@ -1,5 +1,11 @@
 import { isMap, isPair, isScalar, isSeq, LineCounter, type Document, type Node, type Pair } from 'yaml';
-import type { SourcePos } from '../playbook/types.js';
+
+/** Where a node came from, 1-based, for `file:line:col` messages at run time. */
+export interface SourcePos {
+  readonly file: string;
+  readonly line: number;
+  readonly col: number;
+}
 
 /** A path into a YAML document: mapping keys and sequence indexes (numeric strings work too). */
 export type YamlPath = readonly (string | number)[];

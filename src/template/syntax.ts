@@ -7,7 +7,7 @@
 import { FILTER_NAMES, TEST_NAMES, isKnownFilter, isKnownTest } from './catalog.js';
 import { isNode, type NjNode } from './nunjucks-internals.js';
 import { parseExpressionAst, parseTemplateAst } from './parser.js';
-import { suggest } from '../schema/suggest.js';
+import { suggest } from '../errors/suggest.js';
 import { describeParseError, type TemplateSyntaxProblem } from './syntax-problem.js';
 
 export type { TemplateSyntaxProblem } from './syntax-problem.js';

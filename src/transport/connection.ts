@@ -61,6 +61,27 @@ export interface Connection {
   close(): Promise<void>;
 }
 
+/**
+ * Connection settings of one host under their tpx names, read from its variables
+ * (tpx or Ansible names). Absent when not set; the transport fills in ~/.ssh/config and defaults.
+ */
+export interface HostConnectionVars {
+  readonly host?: string;
+  readonly port?: number;
+  readonly user?: string;
+  readonly identityFile?: string;
+  readonly password?: string;
+  readonly become?: boolean;
+  readonly becomeUser?: string;
+  readonly becomePassword?: string;
+  /** Comma-separated chain in the inventory, split here. */
+  readonly proxyJump?: readonly string[];
+  readonly knownHostsFile?: string;
+  readonly hostKeyChecking?: 'strict' | 'accept-new' | 'off';
+  /** Seconds. */
+  readonly connectTimeout?: number;
+}
+
 /** Everything needed to connect to one host, after inventory and ~/.ssh/config are merged. */
 export interface ConnectionSpec {
   /** Inventory name, used in messages. */

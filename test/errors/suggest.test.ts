@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { didYouMean, editDistance, suggest } from '../../src/schema/suggest.js';
+import { didYouMean, editDistance, suggest } from '../../src/errors/suggest.js';
 
 const TASK_KEYS = ['name', 'when', 'register', 'retries', 'delay', 'until', 'notify', 'loop', 'tags', 'become', 'become_user'];
 

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import SSHConfig from 'ssh-config';
-import type { HostConnectionVars } from '../../inventory/types.js';
+import type { HostConnectionVars } from '../connection.js';
 import { secretMasker } from '../../errors/mask-secrets.js';
 import type { ConnectionSpec } from '../connection.js';
 
