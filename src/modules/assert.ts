@@ -48,15 +48,7 @@ export function planAssert(p: AssertParams, ctx: PlanContext): Plan {
 /** `assert`: checks that expressions hold, on the controller; fails the host otherwise. */
 export const assertModule: ModuleDefinition<AssertParams> = {
   name: 'assert',
-  doc: `Checks that every expression in 'that' holds (bare Jinja2 expressions); fails the host otherwise, naming the first false one.
-
-- name: The target version is newer
-  assert:
-    that:
-      - kuma_version is version('2.9.0', '>=')
-      - flush_mode in ['kuma', 'all']
-    fail_msg: "unsupported target {{ kuma_version }}"
-    success_msg: target accepted`,
+  params: assertParams,
   local: true,
   normalise: normaliseAssert,
   plan: (p, _facts, ctx) => planAssert(p, ctx),

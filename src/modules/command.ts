@@ -75,15 +75,7 @@ export function planCommandLike(command: string, p: RunGuards & { stdin?: string
 /** `command`: runs a program with arguments, never through a shell. */
 export const commandModule: ModuleDefinition<CommandParams> = {
   name: 'command',
-  doc: `Runs a program with its arguments on the host, without a shell: no pipes, redirections or $VARS.
-
-- name: Show the installed kumactl version
-  command: /opt/kuma/2.10.1/bin/kumactl version
-  args:
-    chdir: /opt/kuma
-    creates: /opt/kuma/.installed     # skipped when this exists
-- command:
-    argv: [iptables-save, -t, nat]`,
+  params: commandParams,
   normalise: normaliseCommand,
   facts: (p, ctx) => guardFacts(p, ctx),
   plan: (p, facts, ctx) => planCommandLike(`${chdirPrefix(p.chdir)}exec ${quoteArgv(p.argv)}`, p, facts, ctx, { cmd: p.argv }),

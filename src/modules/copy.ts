@@ -128,18 +128,7 @@ function timestamp(): string {
 /** `copy`: writes a file on the host from inline content or a local file; changed only when sha256, mode or owner differs. */
 export const copyModule: ModuleDefinition<CopyParams> = {
   name: 'copy',
-  doc: `Writes a file on the host from 'content' or a local 'src'; changed only when its sha256, mode or owner differs.
-
-- name: Install the DNS resolver config
-  copy:
-    src: files/resolv.conf          # relative to the playbook
-    dest: /etc/resolv.conf
-    mode: "0644"
-    owner: root
-    backup: true
-- copy:
-    content: "{{ kuma_version }}\\n"
-    dest: /var/lib/tpx/target-version`,
+  params: copyParams,
   normalise: normaliseCopy,
   facts: (p, ctx) => [{ key: 'dest', command: copyFactCommand(p, ctx.diff), become: ctx.become }],
   plan: (p, facts, ctx) => planOrFail(() => planCopy(p, facts, ctx)),

@@ -61,13 +61,7 @@ export function planDebug(p: DebugParams, ctx: PlanContext): Plan {
 /** `debug`: shows a message or a variable's value (on the controller). */
 export const debugModule: ModuleDefinition<DebugParams> = {
   name: 'debug',
-  doc: `Shows a message or a variable's value; with 'verbosity: N' only at -v level N or above.
-
-- debug:
-    msg: "{{ inventory_hostname }} runs kumactl {{ installed_version }}"
-- debug:
-    var: detect_result.stdout_lines
-    verbosity: 1`,
+  params: debugParams,
   local: true,
   normalise: normaliseDebug,
   plan: (p, _facts, ctx) => planDebug(p, ctx),

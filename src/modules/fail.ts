@@ -18,12 +18,7 @@ export function normaliseFail(raw: Readonly<Record<string, unknown>>): FailParam
 /** `fail`: fails the host with a message (usually under a `when`). */
 export const failModule: ModuleDefinition<FailParams> = {
   name: 'fail',
-  doc: `Fails the host with a message; use it with 'when'.
-
-- name: Refuse hosts without iptables
-  fail:
-    msg: "iptables-save is missing on {{ inventory_hostname }}"
-  when: iptables_check.rc != 0`,
+  params: failParams,
   local: true,
   normalise: normaliseFail,
   plan: (p) => failPlan(p.msg),

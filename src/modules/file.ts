@@ -177,15 +177,7 @@ function fixAttributes(p: FileParams, state: PathState, ctx: PlanContext, return
 /** `file`: makes a path a directory, a link, absent, touched, or fixes a file's mode and owner. */
 export const fileModule: ModuleDefinition<FileParams> = {
   name: 'file',
-  doc: `Makes a path a directory, a symbolic link, absent or touched, or fixes an existing file's mode and owner.
-
-- name: Create the backup directory
-  file:
-    path: /var/lib/tpx/backups
-    state: directory
-    mode: "0700"
-- file: { path: /opt/kuma/current, src: /opt/kuma/2.10.1, state: link }
-- file: { path: /tmp/old-rules, state: absent }`,
+  params: fileParams,
   normalise: normaliseFile,
   facts: (p, ctx) => [{ key: 'path', command: factCommand(p), become: ctx.become }],
   plan: (p, facts, ctx) => planOrFail(() => planFile(p, facts, ctx)),

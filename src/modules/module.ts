@@ -1,4 +1,5 @@
 import type { ExecResult } from '../transport/connection.js';
+import type { ModuleParams } from './params/module-params.js';
 
 /**
  * The module contract: plan, then execute. A module reads facts from the host
@@ -68,8 +69,8 @@ export interface PlanContext {
 
 export interface ModuleDefinition<P = Record<string, unknown>> {
   readonly name: string;
-  /** One-line description and a YAML example, for docs and --help. */
-  readonly doc: string;
+  /** Its parameters' schema, one-line description and example (published in the playbook schema). */
+  readonly params: ModuleParams;
   /** Runs on the controller only, never touches the host (debug, set_fact, assert, fail). */
   readonly local?: boolean;
   /** Normalises templated parameters (free-form strings, aliases) into P; throws on invalid values. */

@@ -5,6 +5,7 @@ import { debugModule } from './debug.js';
 import { failModule } from './fail.js';
 import { fileModule } from './file.js';
 import type { ModuleDefinition } from './module.js';
+import { resolveModuleName, stripModulePrefix } from './params/all-params.js';
 import { scriptModule } from './script.js';
 import { setFactModule } from './set-fact.js';
 import { shellModule } from './shell.js';
@@ -17,17 +18,13 @@ const MODULES: ReadonlyMap<string, ModuleDefinition> = new Map(
   ),
 );
 
-const ALIAS_PREFIXES = ['ansible.builtin.', 'ansible.legacy.'];
-
 /** The short name of a module name as written (`ansible.builtin.copy` → `copy`). */
-export function canonicalModuleName(name: string): string {
-  for (const prefix of ALIAS_PREFIXES) if (name.startsWith(prefix)) return name.slice(prefix.length);
-  return name;
-}
+export const canonicalModuleName = stripModulePrefix;
 
 /** The module for a name as written in a task, with Ansible's collection prefixes accepted. */
 export function getModule(name: string): ModuleDefinition | undefined {
-  return MODULES.get(canonicalModuleName(name));
+  const short = resolveModuleName(name);
+  return short === undefined ? undefined : MODULES.get(short);
 }
 
 /** The short names of all modules, sorted. */

@@ -67,15 +67,7 @@ export function scriptRunCommand(p: ScriptParams, localName: string): string {
 /** `script`: sends a local script to a temporary file (mode 0700), runs it, removes it — one exec. */
 export const scriptModule: ModuleDefinition<ScriptParams> = {
   name: 'script',
-  doc: `Sends a local script to a private temporary file on the host (on the stdin of one command), runs it with its arguments (stdin from /dev/null), then removes it.
-
-- name: Collect the rules summary
-  script: scripts/rules-summary.sh --table nat
-  args:
-    creates: /var/lib/tpx/summary.done
-- script:
-    cmd: tools/check.py --strict
-    executable: python3`,
+  params: scriptParams,
   normalise: normaliseScript,
   facts: (p, ctx) => guardFacts(p, ctx),
   plan: (p, facts, ctx) =>

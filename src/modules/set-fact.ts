@@ -1,3 +1,4 @@
+import { setFactParams } from './params/set-fact.js';
 import type { ModuleDefinition } from './module.js';
 import { expandFreeForm } from './free-form.js';
 import { ModuleArgsError, toBool } from './module-args.js';
@@ -41,12 +42,7 @@ function splitWords(line: string): string[] {
 /** `set_fact`: sets host variables (with set_fact precedence) for the following tasks. */
 export const setFactModule: ModuleDefinition<SetFactParams> = {
   name: 'set_fact',
-  doc: `Sets variables on the host for the tasks that follow (above play vars, below -e).
-
-- name: Decide whether a flush is needed
-  set_fact:
-    needs_flush: "{{ legacy_rules.stdout | int > 0 }}"
-    target: "{{ kuma_version }}"`,
+  params: setFactParams,
   local: true,
   normalise: normaliseSetFact,
   plan: (p) => ({ changed: false, actions: [], facts: p.facts }),

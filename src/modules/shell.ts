@@ -33,16 +33,7 @@ export function shellCommandLine(p: ShellParams): string {
 /** `shell`: runs a command line through a shell on the host (pipes, redirections, $VARS). */
 export const shellModule: ModuleDefinition<ShellParams> = {
   name: 'shell',
-  doc: `Runs a command line through /bin/sh (or 'executable') on the host: pipes, redirections and variables work.
-
-- name: Back up the iptables rules
-  shell: iptables-save > /var/lib/tpx/backups/rules.v4
-  args:
-    chdir: /var/lib/tpx
-    creates: /var/lib/tpx/backups/rules.v4
-- shell:
-    cmd: set -o pipefail; iptables-save | grep -c KUMA
-    executable: /bin/bash`,
+  params: shellParams,
   normalise: normaliseShell,
   facts: (p, ctx) => guardFacts(p, ctx),
   plan: (p, facts, ctx) => planCommandLike(shellCommandLine(p), p, facts, ctx, { cmd: p.cmd }),

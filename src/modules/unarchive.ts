@@ -105,14 +105,7 @@ export function ownerCommand(p: UnarchiveParams, archive: Buffer): string | unde
 /** `unarchive`: unpacks a local .tar.gz into a directory on the host, once per archive content. */
 export const unarchiveModule: ModuleDefinition<UnarchiveParams> = {
   name: 'unarchive',
-  doc: `Streams a local .tar.gz to the host and unpacks it into a directory on the host (created when missing); unpacks again only when the archive's sha256 changes (recorded in dest/.tpx-unarchive-<name>.sha256).
-
-- name: Unpack the Kuma release (dest is created when missing)
-  unarchive:
-    src: dist/kuma-2.10.1.tar.gz          # relative to the playbook
-    dest: /opt/kuma
-    creates: /opt/kuma/kuma-2.10.1/bin/kumactl
-    extra_opts: [--no-same-owner]`,
+  params: unarchiveParams,
   normalise: normaliseUnarchive,
   facts: (p, ctx) => [{ key: 'dest', command: unarchiveFactCommand(p), become: ctx.become }],
   plan: (p, facts, ctx) => planOrFail(() => planUnarchive(p, facts, ctx)),

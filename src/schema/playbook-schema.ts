@@ -1,4 +1,4 @@
-import { FQCN_PREFIX, MODULE_PARAMS } from '../modules/params/all-params.js';
+import { MODULE_PARAMS, MODULE_PREFIXES } from '../modules/params/all-params.js';
 import { TEMPLATE_PATTERN, type JsonSchema } from '../modules/params/module-params.js';
 import { bool, conditions, doc, IDENTIFIER, intOrTemplate, numberOrTemplate, str, stringOrList, tagsSchema, varsSchema } from './schema-parts.js';
 
@@ -45,13 +45,13 @@ export const TASK_KEYWORDS: Readonly<Record<string, JsonSchema>> = {
   args: doc('Extra module arguments, merged into the module\'s (useful with the free form `command: ...`).', { type: 'object' }),
 };
 
-/** The keys of a task's module: every module, also under `ansible.builtin.`. */
+/** The keys of a task's module: every module, also under `ansible.builtin.` and `ansible.legacy.`. */
 function moduleProperties(): Record<string, JsonSchema> {
   const out: Record<string, JsonSchema> = {};
   for (const m of MODULE_PARAMS) {
     const ref = { $ref: `#/definitions/module_${m.name}` };
     out[m.name] = ref;
-    out[FQCN_PREFIX + m.name] = ref;
+    for (const prefix of MODULE_PREFIXES) out[prefix + m.name] = ref;
   }
   return out;
 }

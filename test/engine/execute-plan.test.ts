@@ -3,8 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { executePlan, type ExecuteRequest } from '../../src/engine/execute-plan.js';
+import type { ModuleParams } from '../../src/modules/params/module-params.js';
 import type { ModuleDefinition, PlanContext } from '../../src/modules/module.js';
 import { LocalConnection, type LocalCall } from '../helpers/local-connection.js';
+
+/** Parameters of the made-up modules below: nothing here reads them. */
+const TEST_PARAMS: ModuleParams = { name: 'test', description: 'A module made up for this test.', example: 'test: {}', schema: {} };
 
 let dir: string;
 let calls: LocalCall[];
@@ -33,7 +37,7 @@ const ctx = (over: Partial<PlanContext> = {}): PlanContext => ({
 /** A module that writes `content` to `path` when the file's content differs (read as a fact). */
 const writeModule: ModuleDefinition<{ path: string; content: string }> = {
   name: 'write',
-  doc: 'test',
+  params: TEST_PARAMS,
   facts: (p) => [{ key: 'current', command: `cat ${p.path} 2>/dev/null` }],
   plan: (p, facts) => {
     const same = facts.current.stdout === p.content;
@@ -93,7 +97,7 @@ describe('executePlan', () => {
   it('a failing exec action stops the task with rc, stderr and a message', async () => {
     const failing: ModuleDefinition = {
       name: 'two',
-      doc: 'test',
+      params: TEST_PARAMS,
       plan: () => ({
         changed: true,
         actions: [
@@ -108,7 +112,7 @@ describe('executePlan', () => {
   });
 
   it('local modules never open the connection; set_fact facts come back', async () => {
-    const local: ModuleDefinition = { name: 'loc', doc: 'test', local: true, plan: () => ({ changed: false, actions: [], facts: { a: 1 }, msg: 'm' }) };
+    const local: ModuleDefinition = { name: 'loc', params: TEST_PARAMS, local: true, plan: () => ({ changed: false, actions: [], facts: { a: 1 }, msg: 'm' }) };
     const out = await executePlan(request({ module: local, args: {} }));
     expect(opened).toBe(0);
     expect(out.facts).toEqual({ a: 1 });
@@ -118,23 +122,23 @@ describe('executePlan', () => {
   it('normalise errors, plan.failed and plan.skipped become results', async () => {
     const bad: ModuleDefinition = {
       name: 'bad',
-      doc: 'test',
+      params: TEST_PARAMS,
       normalise: () => {
         throw new Error("missing required argument 'dest'");
       },
       plan: () => ({ changed: false, actions: [] }),
     };
     expect((await executePlan(request({ module: bad, args: {} }))).raw).toMatchObject({ failed: true, msg: "bad: missing required argument 'dest'" });
-    const assertLike: ModuleDefinition = { name: 'a', doc: 't', local: true, plan: () => ({ changed: false, actions: [], failed: true, msg: 'Assertion failed' }) };
+    const assertLike: ModuleDefinition = { name: 'a', params: TEST_PARAMS, local: true, plan: () => ({ changed: false, actions: [], failed: true, msg: 'Assertion failed' }) };
     expect((await executePlan(request({ module: assertLike, args: {} }))).raw).toMatchObject({ failed: true, msg: 'Assertion failed' });
-    const skip: ModuleDefinition = { name: 's', doc: 't', local: true, plan: () => ({ changed: false, actions: [], skipped: true, msg: 'Verbosity threshold not met.' }) };
+    const skip: ModuleDefinition = { name: 's', params: TEST_PARAMS, local: true, plan: () => ({ changed: false, actions: [], skipped: true, msg: 'Verbosity threshold not met.' }) };
     expect((await executePlan(request({ module: skip, args: {} }))).raw).toMatchObject({ skipped: true, changed: false });
   });
 
   it('command-like modules: the last exec is the result, skipped in check mode', async () => {
     const cmd: ModuleDefinition = {
       name: 'cmd',
-      doc: 't',
+      params: TEST_PARAMS,
       plan: () => ({ changed: true, actions: [{ kind: 'exec', command: 'printf "a\\nb\\n"; exit 2' }], resultFromLastExec: true, skipInCheckMode: true }),
     };
     const out = await executePlan(request({ module: cmd, args: {} }));
@@ -147,7 +151,7 @@ describe('executePlan', () => {
   it('a timeout covers facts and actions together', async () => {
     const slow: ModuleDefinition = {
       name: 'slow',
-      doc: 't',
+      params: TEST_PARAMS,
       facts: () => [{ key: 'f', command: 'sleep 0.3' }],
       plan: () => ({ changed: true, actions: [{ kind: 'exec', command: 'sleep 30' }] }),
     };

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MODULE_PARAMS } from '../../src/modules/params/all-params.js';
 import { canonicalModuleName, getModule, moduleNames } from '../../src/modules/registry.js';
 
 const NAMES = ['assert', 'command', 'copy', 'debug', 'fail', 'file', 'script', 'set_fact', 'shell', 'unarchive'];
@@ -24,12 +25,18 @@ describe('module registry', () => {
     expect(canonicalModuleName('foo.bar.copy')).toBe('foo.bar.copy');
   });
 
-  it.each(NAMES)('%s has a one-line description, a YAML example using it, and a normaliser', (name) => {
+  it.each(NAMES)('%s has its own parameters, a one-line description, a YAML example using it, and a normaliser', (name) => {
     const m = getModule(name)!;
-    const [first, ...rest] = m.doc.split('\n');
-    expect(first.length).toBeGreaterThan(10);
-    expect(rest.join('\n')).toMatch(new RegExp(`^\\s*-?\\s*${name}:`, 'm'));
+    expect(m.params.name).toBe(name);
+    expect(m.params.description.length).toBeGreaterThan(10);
+    expect(m.params.description).not.toContain('\n');
+    expect(m.params.example).toMatch(new RegExp(`^\\s*-?\\s*${name}:`, 'm'));
     expect(typeof m.normalise).toBe('function');
+  });
+
+  it('has the same modules as the parameter schemas the playbook schema is made of', () => {
+    expect(MODULE_PARAMS.map((p) => p.name).sort()).toEqual(NAMES);
+    for (const p of MODULE_PARAMS) expect(getModule(p.name)!.params).toBe(p);
   });
 
   it('marks exactly the controller-only modules as local', () => {

@@ -74,6 +74,12 @@ describe('normalisation', () => {
     expect(backup.modulePos).toMatchObject({ line: 34, col: 11 });
   });
 
+  it('accepts ansible.legacy names as Ansible does, and no other collection', () => {
+    const pb = loadPlaybookText('- hosts: all\n  tasks:\n    - ansible.legacy.shell: echo hi\n    - ansible.legacy.copy: {content: x, dest: /tmp/x}\n', 'legacy.yaml');
+    expect(pb.plays[0].tasks.map((t) => (t as Task).module)).toEqual(['shell', 'copy']);
+    expect(() => loadPlaybookText('- hosts: all\n  tasks:\n    - community.general.shell: echo hi\n', 'other.yaml')).toThrow(InputError);
+  });
+
   it('keeps retries, delay, loop, loop_var, modes and set_fact values', () => {
     expect(task(3)).toMatchObject({ until: ['ready.rc == 0'], retries: 5, delay: 2, ignoreErrors: true, noLog: false });
     expect(task(4)).toMatchObject({ module: 'file', args: { mode: 0o700, follow: false }, runOnce: true });

@@ -16,12 +16,13 @@ describe('schemas/playbook.schema.json', () => {
     expect(readFileSync(published, 'utf8')).toBe(built);
   });
 
-  it('compiles with ajv and documents every module, also under ansible.builtin.', () => {
+  it('compiles with ajv and documents every module, also under ansible.builtin. and ansible.legacy.', () => {
     expect(typeof compileSchema('playbook')).toBe('function');
     const schema = JSON.parse(built) as { definitions: Record<string, { properties?: Record<string, unknown>; markdownDescription?: string }> };
     for (const m of MODULE_PARAMS) {
       expect(schema.definitions.task.properties).toHaveProperty([m.name]);
       expect(schema.definitions.task.properties).toHaveProperty([`ansible.builtin.${m.name}`]);
+      expect(schema.definitions.task.properties).toHaveProperty([`ansible.legacy.${m.name}`]);
       expect(schema.definitions[`module_${m.name}`].markdownDescription).toContain('```yaml');
     }
   });

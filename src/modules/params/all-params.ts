@@ -24,11 +24,17 @@ export const MODULE_PARAMS: readonly ModuleParams[] = [
   debugParams,
 ];
 
-/** Ansible's fully qualified names are accepted too: `ansible.builtin.shell`. */
-export const FQCN_PREFIX = 'ansible.builtin.';
+/** Ansible's collection prefixes, accepted before a module's name: `ansible.builtin.shell`. */
+export const MODULE_PREFIXES = ['ansible.builtin.', 'ansible.legacy.'] as const;
+
+/** A task key without a known collection prefix (`ansible.builtin.copy` → `copy`); other keys as they are. */
+export function stripModulePrefix(key: string): string {
+  for (const prefix of MODULE_PREFIXES) if (key.startsWith(prefix)) return key.slice(prefix.length);
+  return key;
+}
 
 /** The module name behind a task key (`ansible.builtin.shell` → `shell`), or undefined when it is no module. */
 export function resolveModuleName(key: string): string | undefined {
-  const name = key.startsWith(FQCN_PREFIX) ? key.slice(FQCN_PREFIX.length) : key;
+  const name = stripModulePrefix(key);
   return MODULE_PARAMS.some((m) => m.name === name) ? name : undefined;
 }

@@ -3,7 +3,7 @@ import { boolParam, type ModuleParams } from './module-params.js';
 /** `assert: { that: ["rc == 0"], fail_msg: "..." }`. */
 export const assertParams: ModuleParams = {
   name: 'assert',
-  description: 'Fail the host unless every expression in `that` holds (bare Jinja2 expressions, like when).',
+  description: 'Checks that every expression in `that` holds (bare Jinja2 expressions); fails the host otherwise, naming the first false one.',
   example: 'assert:\n  that:\n    - kuma_rules.rc == 0\n    - "\'KUMA\' in kuma_rules.stdout"\n  fail_msg: Kuma rules are missing',
   schema: {
     title: 'assert parameters',

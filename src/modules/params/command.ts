@@ -13,7 +13,7 @@ export const commandLikeProperties: Readonly<Record<string, JsonSchema>> = {
 /** `command: ls -l` or `command: { argv: [ls, -l], chdir: /tmp }`. */
 export const commandParams: ModuleParams = {
   name: 'command',
-  description: 'Run a command on the host, without a shell (no pipes, redirections or variables of the shell).',
+  description: 'Runs a program with its arguments on the host, without a shell: no pipes, redirections or $VARS.',
   example: 'command: kumactl version\n# or\ncommand:\n  argv: [kumactl, install, transparent-proxy]\n  creates: /etc/kuma/installed',
   freeForm: true,
   schema: {

@@ -3,7 +3,7 @@ import { boolParam, modeSchema, nameParam, pathSchema, type ModuleParams } from 
 /** `copy: { content: "...", dest: /etc/x, mode: "0644" }`. */
 export const copyParams: ModuleParams = {
   name: 'copy',
-  description: 'Write a file on the host from inline content or a local file; changed only when the sha256 differs.',
+  description: 'Writes a file on the host from `content` or a local `src`; changed only when its sha256, mode or owner differs.',
   example: 'copy:\n  content: "{{ rules }}"\n  dest: /var/lib/tpx/rules.v4\n  mode: "0600"',
   schema: {
     title: 'copy parameters',

@@ -3,7 +3,7 @@ import type { ModuleParams } from './module-params.js';
 /** `fail: { msg: "unsupported version" }`. */
 export const failParams: ModuleParams = {
   name: 'fail',
-  description: 'Fail the host with a message (usually with `when`).',
+  description: 'Fails the host with a message; use it with `when`.',
   example: 'fail:\n  msg: "kuma_version is required"\nwhen: kuma_version is not defined',
   schema: {
     title: 'fail parameters',

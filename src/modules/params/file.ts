@@ -3,7 +3,7 @@ import { boolParam, modeSchema, nameParam, pathSchema, type ModuleParams } from 
 /** `file: { path: /var/lib/tpx, state: directory, mode: "0700" }`. */
 export const fileParams: ModuleParams = {
   name: 'file',
-  description: 'Make sure a path is a directory, a symbolic link, an (empty) file, or absent.',
+  description: 'Makes a path a directory, a symbolic link, absent or touched, or fixes an existing file\'s mode and owner.',
   example: 'file:\n  path: /var/lib/tpx/backups\n  state: directory\n  mode: "0700"',
   schema: {
     title: 'file parameters',

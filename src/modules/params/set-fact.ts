@@ -4,7 +4,7 @@ import type { ModuleParams } from './module-params.js';
 export const setFactParams: ModuleParams = {
   freeForm: true,
   name: 'set_fact',
-  description: 'Set host variables for the rest of the run (above play vars, below -e).',
+  description: 'Sets variables on the host for the tasks that follow (above play vars, below -e).',
   example: 'set_fact:\n  needs_flush: "{{ legacy_rules.stdout | int > 0 }}"',
   schema: {
     title: 'set_fact parameters',

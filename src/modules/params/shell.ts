@@ -4,7 +4,7 @@ import { pathSchema, type ModuleParams } from './module-params.js';
 /** `shell: iptables-save | grep KUMA`. */
 export const shellParams: ModuleParams = {
   name: 'shell',
-  description: 'Run a command line through a shell (/bin/sh by default): pipes, redirections and globs work.',
+  description: 'Runs a command line through /bin/sh (or `executable`) on the host: pipes, redirections and variables work.',
   example: 'shell: iptables-save -t nat | grep -c KUMA\nregister: kuma_rules',
   freeForm: true,
   schema: {

@@ -3,7 +3,7 @@ import { pathSchema, type ModuleParams } from './module-params.js';
 /** `unarchive: { src: kuma-2.10.1.tar.gz, dest: /opt/kuma/2.10.1 }`. */
 export const unarchiveParams: ModuleParams = {
   name: 'unarchive',
-  description: 'Upload a local .tar.gz and unpack it into a directory on the host; skipped when `creates` exists.',
+  description: 'Streams a local .tar.gz to the host and unpacks it into a directory on the host (created when missing); unpacks again only when the archive\'s sha256 changes (recorded in dest/.tpx-unarchive-<name>.sha256).',
   example: 'unarchive:\n  src: "{{ kuma_package }}"\n  dest: "{{ kuma_install_dir }}/{{ kuma_version }}"\n  creates: "{{ kumactl }}"\n  extra_opts: [--strip-components=1]',
   schema: {
     title: 'unarchive parameters',
