@@ -53,7 +53,9 @@ try {
   const t = await runTimed(cmd.file, cmd.args, { outFile, env: { ...cmd.env, BENCH_CHANNELS_FILE: channelsFile }, timeoutMs: Number(opt.timeout) * 1000 });
   const bad = await checkUpgraded(state);
   await takeDown();
-  console.log(`tpx run, ${size} hosts, all at once: ${(t.wallMs / 1000).toFixed(2)} s wall, CPU ${(t.cpuMs / 1000).toFixed(2)} s (user ${(t.userMs / 1000).toFixed(2)}, sys ${(t.sysMs / 1000).toFixed(2)}), peak RSS ${t.maxRssMb.toFixed(0)} MB, exit ${t.code}, ${bad.length ? `NOT UPGRADED: ${bad.join('; ')}` : 'all hosts upgraded'}`);
+  console.log(
+    `tpx run, ${size} hosts, all at once: ${(t.wallMs / 1000).toFixed(2)} s wall, CPU ${(t.cpuMs / 1000).toFixed(2)} s (user ${(t.userMs / 1000).toFixed(2)}, sys ${(t.sysMs / 1000).toFixed(2)}), peak RSS ${t.maxRssMb.toFixed(0)} MB, exit ${t.code}, ${bad.length ? `NOT UPGRADED: ${bad.join('; ')}` : 'all hosts upgraded'}`,
+  );
   console.log('(profiling itself slows tpx down; take wall times from bench/run.mjs)\n');
   printChannels(JSON.parse(readFileSync(channelsFile, 'utf8')));
   printTasks(readFileSync(outFile, 'utf8'));
@@ -72,7 +74,9 @@ function printChannels(data) {
   const chans = hosts.flatMap((h) => h.channels);
   console.log(`SSH per host (median over ${hosts.length} hosts):`);
   console.log(`  connections ${per((h) => h.connects)}, handshake ${per((h) => median(h.connectMs)).toFixed(0)} ms`);
-  console.log(`  channels ${per((h) => h.channels.length)}: exec ${per((h) => h.channels.filter((c) => c.kind === 'exec').length)} (under sudo ${per((h) => h.channels.filter((c) => c.sudo).length)}), sftp ${per((h) => h.channels.filter((c) => c.kind === 'sftp').length)}`);
+  console.log(
+    `  channels ${per((h) => h.channels.length)}: exec ${per((h) => h.channels.filter((c) => c.kind === 'exec').length)} (under sudo ${per((h) => h.channels.filter((c) => c.sudo).length)}), sftp ${per((h) => h.channels.filter((c) => c.kind === 'sftp').length)}`,
+  );
   console.log(`  channel open (request → confirmed): median ${median(chans.map((c) => c.openMs)).toFixed(1)} ms`);
   console.log(`  event loop delay: max ${data.loop.maxMs.toFixed(0)} ms, p99 ${data.loop.p99Ms.toFixed(0)} ms, mean ${data.loop.meanMs.toFixed(1)} ms`);
   // The channels of one host in order, each with its lifetime: the round trips of the playbook.

@@ -22,8 +22,15 @@ try {
   state = opt.lab ? await labApi.readLabState(opt.lab) : await upFleet(ownDir, 1);
   const h = state.hosts[0];
   const spec = {
-    name: h.name, host: '127.0.0.1', port: h.port, user: state.user, identityFiles: [state.identityFile],
-    proxyJump: [], knownHostsFile: state.knownHostsFile, hostKeyChecking: 'strict', connectTimeoutMs: 20_000,
+    name: h.name,
+    host: '127.0.0.1',
+    port: h.port,
+    user: state.user,
+    identityFiles: [state.identityFile],
+    proxyJump: [],
+    knownHostsFile: state.knownHostsFile,
+    hostKeyChecking: 'strict',
+    connectTimeoutMs: 20_000,
   };
   const t0 = performance.now();
   const c0 = process.cpuUsage();
@@ -54,7 +61,10 @@ try {
   await conn.close();
   // sudo on the host itself, no SSH: what each `become` costs the host's CPU.
   const loop = (cmd) => `su -s /bin/sh ${state.user} -c 'i=0; while [ $i -lt ${N} ]; do ${cmd}; i=$((i+1)); done'`;
-  for (const [label, cmd] of [['sh -c true (no sudo), on the host', 'sh -c true'], ['sudo -n -u root -- sh -c true, on the host', 'sudo -n -u root -- sh -c true']]) {
+  for (const [label, cmd] of [
+    ['sh -c true (no sudo), on the host', 'sh -c true'],
+    ['sudo -n -u root -- sh -c true, on the host', 'sudo -n -u root -- sh -c true'],
+  ]) {
     const r = await labApi.hostExec(state, h, `/usr/bin/time -f '%e %U %S' sh -c ${quote(loop(cmd))} 2>&1 | tail -n 1`, { timeoutMs: 120_000 });
     const [e, u, s] = r.stdout.trim().split(/\s+/).map(Number);
     console.log(`  ${label.padEnd(42)} ${((e * 1000) / N).toFixed(1).padStart(6)} ms   host CPU ${(((u + s) * 1000) / N).toFixed(1)} ms`);

@@ -134,7 +134,9 @@ async function benchSize(size) {
   const dir = join(opt.base, `lab-${size}`);
   const workDir = join(opt.base, `work-${size}`);
   mkdirSync(workDir, { recursive: true });
-  console.error(`\n${size} hosts: lab up in ${dir} (load ${loadavg()[0].toFixed(1)}; seeds ${seeds.join(',')}${opt['target-present'] ? `, kumactl ${TARGET} present` : ''}${latencyMs ? `, +${latencyMs} ms round trip` : ''})`);
+  console.error(
+    `\n${size} hosts: lab up in ${dir} (load ${loadavg()[0].toFixed(1)}; seeds ${seeds.join(',')}${opt['target-present'] ? `, kumactl ${TARGET} present` : ''}${latencyMs ? `, +${latencyMs} ms round trip` : ''})`,
+  );
   liveDirs.add(dir);
   const state = await upFleet(dir, size, log, seeds);
   const fleet = { state, workDir, packageFile: join(dir, 'packages', `kuma-${TARGET}.tar.gz`) };
@@ -172,7 +174,9 @@ async function benchSize(size) {
       const bad = await checkUpgraded(state, { records: contender.records, foreign });
       const ok = t.code === 0 && !t.timedOut && bad.length === 0;
       runs[n].push({ ...t, ok, notUpgraded: bad.length, outFile, acct });
-      console.error(`  round ${r + 1} ${n.padEnd(7)} ${(t.wallMs / 1000).toFixed(2).padStart(7)} s  CPU ${(t.cpuMs / 1000).toFixed(2)} s  RSS ${t.maxRssMb.toFixed(0)} MB  exit ${t.code}${t.timedOut ? ' (timed out)' : ''}  ${bad.length ? `NOT UPGRADED: ${bad.length} (${bad.slice(0, 3).join('; ')})` : 'all upgraded'}  [reseed ${(reseedMs / 1000).toFixed(1)} s, untimed]`);
+      console.error(
+        `  round ${r + 1} ${n.padEnd(7)} ${(t.wallMs / 1000).toFixed(2).padStart(7)} s  CPU ${(t.cpuMs / 1000).toFixed(2)} s  RSS ${t.maxRssMb.toFixed(0)} MB  exit ${t.code}${t.timedOut ? ' (timed out)' : ''}  ${bad.length ? `NOT UPGRADED: ${bad.length} (${bad.slice(0, 3).join('; ')})` : 'all upgraded'}  [reseed ${(reseedMs / 1000).toFixed(1)} s, untimed]`,
+      );
       if (acct) console.error(`    ${formatAcct(acct)}\n    ${formatProcesses(acct, size)}`);
       if (!ok) console.error(`    output: ${outFile}`);
     }

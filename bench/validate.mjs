@@ -24,23 +24,58 @@ function generatePlaybook(n) {
   const perPlay = Math.ceil(n / 4);
   let made = 0;
   for (let p = 0; p < 4 && made < n; p++) {
-    out.push(`- name: play ${p}`, '  hosts: all', '  serial: [1, "25%", "100%"]', '  max_fail_percentage: 0', '  vars:', `    kuma_version: 2.10.${p}`, '  tasks:');
+    out.push(
+      `- name: play ${p}`,
+      '  hosts: all',
+      '  serial: [1, "25%", "100%"]',
+      '  max_fail_percentage: 0',
+      '  vars:',
+      `    kuma_version: 2.10.${p}`,
+      '  tasks:',
+    );
     for (let i = 0; i < perPlay && made < n; i++, made++) {
       switch (i % 5) {
         case 0:
-          out.push(`    - name: detect ${i}`, '      shell: "{{ kumactl }} version | head -1"', `      register: r${i}`, '      changed_when: false', `      failed_when: r${i}.rc not in [0, 1]`);
+          out.push(
+            `    - name: detect ${i}`,
+            '      shell: "{{ kumactl }} version | head -1"',
+            `      register: r${i}`,
+            '      changed_when: false',
+            `      failed_when: r${i}.rc not in [0, 1]`,
+          );
           break;
         case 1:
-          out.push(`    - name: copy ${i}`, '      copy:', '        content: "{{ inventory_hostname }} {{ kuma_version }}\\n"', `        dest: /tmp/tpx-${i}`, '        mode: "0644"', '      notify: reload');
+          out.push(
+            `    - name: copy ${i}`,
+            '      copy:',
+            '        content: "{{ inventory_hostname }} {{ kuma_version }}\\n"',
+            `        dest: /tmp/tpx-${i}`,
+            '        mode: "0644"',
+            '      notify: reload',
+          );
           break;
         case 2:
-          out.push(`    - name: check ${i}`, '      assert:', '        that:', `          - kuma_version is version('2.9.0', '>=')`, '          - inventory_hostname | length > 0', `      when: r${i - 2}.rc == 0`);
+          out.push(
+            `    - name: check ${i}`,
+            '      assert:',
+            '        that:',
+            `          - kuma_version is version('2.9.0', '>=')`,
+            '          - inventory_hostname | length > 0',
+            `      when: r${i - 2}.rc == 0`,
+          );
           break;
         case 3:
           out.push(`    - name: loop ${i}`, '      debug: {msg: "{{ item }}"}', '      loop: [a, b, c]', '      tags: [debug]');
           break;
         default:
-          out.push(`    - name: wait ${i}`, '      command: curl -sf localhost:9901/ready', `      register: w${i}`, `      until: w${i}.rc == 0`, '      retries: 3', '      delay: 1');
+          out.push(
+            `    - name: wait ${i}`,
+            '      command: curl -sf localhost:9901/ready',
+            `      register: w${i}`,
+            `      until: w${i}.rc == 0`,
+            '      retries: 3',
+            '      delay: 1',
+          );
       }
     }
     out.push('  handlers:', '    - name: reload', '      command: systemctl reload kuma-dp');

@@ -11,7 +11,9 @@ function importGraph(): Map<string, string[]> {
     if (!entry.isFile() || !entry.name.endsWith('.ts')) continue;
     const file = join(entry.parentPath, entry.name);
     const text = readFileSync(file, 'utf8');
-    const targets = [...text.matchAll(/(?:import|export)\s[^'"]*?from\s+'(\.[^']+)'/g)].map((m) => relative(SRC, resolve(dirname(file), m[1].replace(/\.js$/, '.ts'))));
+    const targets = [...text.matchAll(/(?:import|export)\s[^'"]*?from\s+'(\.[^']+)'/g)].map((m) =>
+      relative(SRC, resolve(dirname(file), m[1].replace(/\.js$/, '.ts'))),
+    );
     graph.set(relative(SRC, file), targets);
   }
   return graph;

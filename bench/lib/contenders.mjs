@@ -38,15 +38,25 @@ export const tpx = {
       file: process.execPath,
       args: [
         ...extraNodeArgs,
-        TPX, 'run', fleet.tpxPlaybook,
-        '-i', fleet.state.inventoryFile,
-        '-f', String(fleet.state.hosts.length),
-        '-e', 'serial=100%',
-        '-e', 'max_fail_percentage=0',
-        '-e', `kuma_version=${TARGET}`,
-        '-e', `kuma_package=${fleet.packageFile}`,
-        '-e', `tpx_run_id=${runId}`,
-        '--output', 'plain',
+        TPX,
+        'run',
+        fleet.tpxPlaybook,
+        '-i',
+        fleet.state.inventoryFile,
+        '-f',
+        String(fleet.state.hosts.length),
+        '-e',
+        'serial=100%',
+        '-e',
+        'max_fail_percentage=0',
+        '-e',
+        `kuma_version=${TARGET}`,
+        '-e',
+        `kuma_package=${fleet.packageFile}`,
+        '-e',
+        `tpx_run_id=${runId}`,
+        '--output',
+        'plain',
       ],
       // The run journal goes with the bench's work dir, not into ~/.local/state.
       env: { ...process.env, NO_COLOR: '1', XDG_STATE_HOME: join(fleet.workDir, 'state') },
@@ -65,7 +75,15 @@ export const ansible = {
     const s = fleet.state;
     const lines = ['[all]'];
     for (const h of s.hosts) lines.push(`${h.name} ansible_host=127.0.0.1 ansible_port=${h.port}`);
-    lines.push('', '[all:vars]', `ansible_user=${s.user}`, `ansible_ssh_private_key_file=${s.identityFile}`, 'ansible_become=true', 'ansible_python_interpreter=/usr/bin/python3', '');
+    lines.push(
+      '',
+      '[all:vars]',
+      `ansible_user=${s.user}`,
+      `ansible_ssh_private_key_file=${s.identityFile}`,
+      'ansible_become=true',
+      'ansible_python_interpreter=/usr/bin/python3',
+      '',
+    );
     writeFileSync(join(dir, 'inventory.ini'), lines.join('\n'));
     fleet.ansibleDir = dir;
   },
@@ -74,31 +92,38 @@ export const ansible = {
     const controlDir = join(dir, `cp-${runId}`);
     mkdirSync(controlDir, { recursive: true });
     const cfg = join(dir, `ansible-${runId}.cfg`);
-    writeFileSync(cfg, [
-      '[defaults]',
-      `forks = ${fleet.state.hosts.length}`,
-      'host_key_checking = True',
-      'gathering = explicit',
-      'retry_files_enabled = False',
-      'deprecation_warnings = False',
-      'timeout = 30',
-      `local_tmp = ${join(dir, 'tmp')}`,
-      '',
-      '[ssh_connection]',
-      'pipelining = True',
-      `ssh_args = -F /dev/null -o ControlMaster=auto -o ControlPersist=60s -o IdentitiesOnly=yes -o UserKnownHostsFile=${fleet.state.knownHostsFile} -o StrictHostKeyChecking=yes`,
-      `control_path_dir = ${controlDir}`,
-      '',
-    ].join('\n'));
+    writeFileSync(
+      cfg,
+      [
+        '[defaults]',
+        `forks = ${fleet.state.hosts.length}`,
+        'host_key_checking = True',
+        'gathering = explicit',
+        'retry_files_enabled = False',
+        'deprecation_warnings = False',
+        'timeout = 30',
+        `local_tmp = ${join(dir, 'tmp')}`,
+        '',
+        '[ssh_connection]',
+        'pipelining = True',
+        `ssh_args = -F /dev/null -o ControlMaster=auto -o ControlPersist=60s -o IdentitiesOnly=yes -o UserKnownHostsFile=${fleet.state.knownHostsFile} -o StrictHostKeyChecking=yes`,
+        `control_path_dir = ${controlDir}`,
+        '',
+      ].join('\n'),
+    );
     fleet.ansibleControlDir = controlDir;
     return {
       file: '/usr/bin/ansible-playbook',
       args: [
-        '-i', join(dir, 'inventory.ini'),
+        '-i',
+        join(dir, 'inventory.ini'),
         join(BENCH, 'ansible', 'upgrade.yml'),
-        '-e', `kuma_version=${TARGET}`,
-        '-e', `kuma_package=${fleet.packageFile}`,
-        '-e', `tpx_run_id=${runId}`,
+        '-e',
+        `kuma_version=${TARGET}`,
+        '-e',
+        `kuma_package=${fleet.packageFile}`,
+        '-e',
+        `tpx_run_id=${runId}`,
       ],
       env: { ...process.env, ANSIBLE_CONFIG: cfg, ANSIBLE_NOCOLOR: '1', ANSIBLE_FORCE_COLOR: '0' },
     };

@@ -22,21 +22,21 @@ function entry(client) {
 }
 
 const connect = Client.prototype.connect;
-Client.prototype.connect = function (config) {
+Client.prototype.connect = function (config, ...rest) {
   // tpx hands ssh2 its own socket (`sock`), so the port comes from there.
   this.__benchKey = `${config.host ?? config.sock?.remoteAddress}:${config.port ?? config.sock?.remotePort}`;
   const e = entry(this);
   e.connects += 1;
   const start = performance.now();
   this.once('ready', () => e.connectMs.push(performance.now() - start));
-  return connect.apply(this, arguments);
+  return connect.call(this, config, ...rest);
 };
 
 /** The command a channel ran, without tpx's header/sudo wrapper: its first real line. */
 function describe(command) {
   const lines = String(command).split('\n');
   const sudo = /exec sudo /.test(command);
-  const inner = sudo ? /sh -c '(?:echo \S+go\n)?([\s\S]*)'$/.exec(command)?.[1] ?? lines[1] : lines.slice(1).join(' ');
+  const inner = sudo ? (/sh -c '(?:echo \S+go\n)?([\s\S]*)'$/.exec(command)?.[1] ?? lines[1]) : lines.slice(1).join(' ');
   return { sudo, command: (inner ?? '').replace(/\s+/g, ' ').slice(0, 120) };
 }
 
@@ -46,10 +46,10 @@ function track(client, kind, detail, args) {
   e.channels.push(record);
   const cb = args[args.length - 1];
   if (typeof cb === 'function') {
-    args[args.length - 1] = function (err, stream) {
+    args[args.length - 1] = function (err, stream, ...rest) {
       record.openMs = performance.now() - t0 - record.start;
       if (!err && stream) stream.once('close', () => (record.ms = performance.now() - t0 - record.start));
-      return cb.apply(this, arguments);
+      return cb.call(this, err, stream, ...rest);
     };
   }
   return args;

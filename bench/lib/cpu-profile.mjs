@@ -66,7 +66,7 @@ export function summariseCpuProfile(profile, top = 15) {
     while (p !== undefined && /^node:|^$/.test(nodes.get(p).callFrame.url)) p = parent.get(p);
     if (p !== undefined) {
       const c = nodes.get(p).callFrame;
-      const by = (callers.get(key) ?? new Map());
+      const by = callers.get(key) ?? new Map();
       const ck = `${c.functionName || '(anonymous)'} ${c.url.replace(/^.*\/(node_modules|dist)\//, '$1/')}:${c.lineNumber + 1}`;
       by.set(ck, (by.get(ck) ?? 0) + ms);
       callers.set(key, by);
@@ -74,13 +74,21 @@ export function summariseCpuProfile(profile, top = 15) {
   }
   const idle = areas.get('idle (waiting for the network)') ?? 0;
   const busy = total - idle;
-  const lines = [`CPU profile: ${(total / 1000).toFixed(2)} s sampled, ${(busy / 1000).toFixed(2)} s on the CPU (main thread), ${(idle / 1000).toFixed(2)} s idle`];
+  const lines = [
+    `CPU profile: ${(total / 1000).toFixed(2)} s sampled, ${(busy / 1000).toFixed(2)} s on the CPU (main thread), ${(idle / 1000).toFixed(2)} s idle`,
+  ];
   lines.push('  self time by area (share of on-CPU time):');
-  for (const [area, ms] of [...areas].filter(([a]) => !a.startsWith('idle')).sort((a, b) => b[1] - a[1]).slice(0, 16)) {
+  for (const [area, ms] of [...areas]
+    .filter(([a]) => !a.startsWith('idle'))
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 16)) {
     lines.push(`    ${ms.toFixed(0).padStart(6)} ms  ${((100 * ms) / busy).toFixed(1).padStart(5)}%  ${area}`);
   }
   lines.push(`  top ${top} functions by self time:`);
-  for (const [fn, ms] of [...fns].filter(([f]) => !f.startsWith('(idle)')).sort((a, b) => b[1] - a[1]).slice(0, top)) {
+  for (const [fn, ms] of [...fns]
+    .filter(([f]) => !f.startsWith('(idle)'))
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)) {
     const by = [...(callers.get(fn) ?? new Map())].sort((a, b) => b[1] - a[1])[0];
     lines.push(`    ${ms.toFixed(0).padStart(6)} ms  ${fn}${by ? `   ← ${by[0]}` : ''}`);
   }

@@ -14,15 +14,24 @@ export const TARGET = '2.10.1';
 
 /** The options the playbook passes to tproxy.sh for the target (defaults of playbooks/upgrade.yaml). */
 export const TPROXY_OPTS = [
-  '--kumactl', `/opt/kuma/${TARGET}/bin/kumactl`,
-  '--version', TARGET,
-  '--args', '--kuma-dp-user kuma-dp --redirect-dns --verbose',
-  '--flush-mode', 'kuma',
-  '--backup-dir', '/var/lib/tpx/backups',
-  '--state-dir', '/var/lib/tpx/tproxy',
-  '--timeout', '120',
-  '--dns', 'yes',
-  '--marker', 'yes',
+  '--kumactl',
+  `/opt/kuma/${TARGET}/bin/kumactl`,
+  '--version',
+  TARGET,
+  '--args',
+  '--kuma-dp-user kuma-dp --redirect-dns --verbose',
+  '--flush-mode',
+  'kuma',
+  '--backup-dir',
+  '/var/lib/tpx/backups',
+  '--state-dir',
+  '/var/lib/tpx/tproxy',
+  '--timeout',
+  '120',
+  '--dns',
+  'yes',
+  '--marker',
+  'yes',
 ];
 
 const TPROXY = readFileSync(join(ROOT, 'playbooks', 'files', 'tproxy.sh'), 'utf8');
@@ -86,7 +95,10 @@ export async function placeTarget(state, packageFile, limit = 8) {
 export async function fingerprintFleet(state, limit = 8) {
   const out = {};
   await forEach(state.hosts, limit, async (h) => {
-    out[h.name] = createHash('sha256').update(await run(state, h, FINGERPRINT)).digest('hex').slice(0, 16);
+    out[h.name] = createHash('sha256')
+      .update(await run(state, h, FINGERPRINT))
+      .digest('hex')
+      .slice(0, 16);
   });
   return out;
 }
@@ -100,12 +112,16 @@ export async function fingerprintFleet(state, limit = 8) {
 export async function reseedFleet(state, baseline, { packageFile, limit = 8 } = {}) {
   await forEach(state.hosts, limit, async (h) => {
     const keep = h.kumaVersion ?? '';
-    await run(state, h, [
-      'set -e',
-      'nft flush ruleset',
-      'rm -rf /var/lib/tpx/* /tmp/* /tmp/.[!.]* /home/tpx/.ansible /home/tpx/.tpx* /root/.ansible',
-      `for d in /opt/kuma/*; do [ -e "$d" ] || continue; [ "\${d##*/}" = ${quote(keep)} ] || rm -rf "$d"; done`,
-    ].join('\n'));
+    await run(
+      state,
+      h,
+      [
+        'set -e',
+        'nft flush ruleset',
+        'rm -rf /var/lib/tpx/* /tmp/* /tmp/.[!.]* /home/tpx/.ansible /home/tpx/.tpx* /root/.ansible',
+        `for d in /opt/kuma/*; do [ -e "$d" ] || continue; [ "\${d##*/}" = ${quote(keep)} ] || rm -rf "$d"; done`,
+      ].join('\n'),
+    );
     await seedHost(state, h);
   });
   if (packageFile) await placeTarget(state, packageFile, limit);
@@ -170,7 +186,7 @@ export async function checkUpgraded(state, { records = true, foreign } = {}, lim
       }
       if (foreign) lines.push(FOREIGN);
       const out = await run(state, h, lines.join('\n'), TPROXY);
-      if (foreign && out !== foreign[h.name]) throw new Error('rules that are not Kuma\'s changed');
+      if (foreign && out !== foreign[h.name]) throw new Error("rules that are not Kuma's changed");
     } catch (error) {
       bad.push(`${h.name} (${h.seed}): ${String(error.message).split('\n')[0]}`);
     }

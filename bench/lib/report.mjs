@@ -48,23 +48,34 @@ const verdict = (met) => (met === undefined ? '' : met ? 'MET' : 'NOT MET');
 
 /** The table printed after each fleet size. */
 export function formatSummary(size, s) {
-  const what = [s.allFlush ? 'every host needs flush + install' : 'mixed versions', s.latencyMs ? `+${s.latencyMs} ms round trip` : ''].filter(Boolean).join(', ');
+  const what = [s.allFlush ? 'every host needs flush + install' : 'mixed versions', s.latencyMs ? `+${s.latencyMs} ms round trip` : '']
+    .filter(Boolean)
+    .join(', ');
   const lines = [`\n== ${size} hosts, all at once (${what}): medians of successful runs ==`];
   lines.push('  contender  wall        (all runs, s)              CPU (user+sys)   peak RSS   failed   processes/host (on the hosts)');
   for (const [name, c] of Object.entries(s.contenders)) {
     const procs = Number.isFinite(c.processesPerHost) ? `${c.processesPerHost.toFixed(1).padStart(7)} (${c.hostProcessesPerHost.toFixed(1)})` : '      —';
-    lines.push(`  ${name.padEnd(9)}  ${fmt(c.wallMs).padEnd(10)}  (${c.wallAllMs.map((x) => (x / 1000).toFixed(2)).join(', ')})`.padEnd(58) + `${fmt(c.cpuMs).padEnd(17)}${c.maxRssMb.toFixed(0).padStart(5)} MB   ${`${c.failed}/${c.runs}`.padEnd(9)}${procs}`);
+    lines.push(
+      `  ${name.padEnd(9)}  ${fmt(c.wallMs).padEnd(10)}  (${c.wallAllMs.map((x) => (x / 1000).toFixed(2)).join(', ')})`.padEnd(58) +
+        `${fmt(c.cpuMs).padEnd(17)}${c.maxRssMb.toFixed(0).padStart(5)} MB   ${`${c.failed}/${c.runs}`.padEnd(9)}${procs}`,
+    );
   }
   const r = s.ratios;
-  if (Number.isFinite(r.tpxOverFloor)) lines.push(`  tpx / floor      ${r.tpxOverFloor.toFixed(2)}×   (goal ≤ ${GOAL_RATIO}×)  ${verdict(r.tpxOverFloor <= GOAL_RATIO)}`);
-  if (Number.isFinite(r.tpxOverMinimal)) lines.push(`  tpx / minimal    ${r.tpxOverMinimal.toFixed(2)}×   (goal ≤ ${GOAL_RATIO}×)  ${verdict(r.tpxOverMinimal <= GOAL_RATIO)}`);
+  if (Number.isFinite(r.tpxOverFloor))
+    lines.push(`  tpx / floor      ${r.tpxOverFloor.toFixed(2)}×   (goal ≤ ${GOAL_RATIO}×)  ${verdict(r.tpxOverFloor <= GOAL_RATIO)}`);
+  if (Number.isFinite(r.tpxOverMinimal))
+    lines.push(`  tpx / minimal    ${r.tpxOverMinimal.toFixed(2)}×   (goal ≤ ${GOAL_RATIO}×)  ${verdict(r.tpxOverMinimal <= GOAL_RATIO)}`);
   if (Number.isFinite(r.ansibleOverTpx)) lines.push(`  ansible / tpx    ${r.ansibleOverTpx.toFixed(2)}×   (goal ≥ 6×)    ${verdict(r.ansibleOverTpx >= 6)}`);
   if (Number.isFinite(r.tpxCpuPerHostMs) && Number.isFinite(r.floorCpuPerHostMs)) {
-    lines.push(`  CPU per host: tpx ${r.tpxCpuPerHostMs.toFixed(1)} ms, OpenSSH clients (floor) ${r.floorCpuPerHostMs.toFixed(1)} ms  ${verdict(r.tpxCpuPerHostMs < r.floorCpuPerHostMs)}`);
+    lines.push(
+      `  CPU per host: tpx ${r.tpxCpuPerHostMs.toFixed(1)} ms, OpenSSH clients (floor) ${r.floorCpuPerHostMs.toFixed(1)} ms  ${verdict(r.tpxCpuPerHostMs < r.floorCpuPerHostMs)}`,
+    );
   }
   const tpx = s.contenders.tpx;
   if (tpx && Number.isFinite(tpx.processesPerHost)) {
-    const goal = s.allFlush ? `(goal ≤ ${GOAL_PROCESSES} per host that needs flush + install)  ${verdict(tpx.processesPerHost <= GOAL_PROCESSES)}` : '(the goal of ≤ 60 is for a fleet that needs flush + install everywhere: --versions 2.8.3)';
+    const goal = s.allFlush
+      ? `(goal ≤ ${GOAL_PROCESSES} per host that needs flush + install)  ${verdict(tpx.processesPerHost <= GOAL_PROCESSES)}`
+      : '(the goal of ≤ 60 is for a fleet that needs flush + install everywhere: --versions 2.8.3)';
     lines.push(`  tpx processes per host ${tpx.processesPerHost.toFixed(1)}  ${goal}`);
   }
   if (tpx) lines.push(`  tpx peak RSS ${tpx.maxRssMb.toFixed(0)} MB${size >= 200 ? `  (goal < 200 MB at 200 hosts) ${verdict(tpx.maxRssMb < 200)}` : ''}`);

@@ -31,7 +31,10 @@ export function debugLogDir(env: Env = process.env): string {
 export function writeDebugLog(text: string, options: DebugLogOptions = {}): string {
   const dir = debugLogDir(options.env);
   ensurePrivateDir(dir);
-  const stamp = (options.now ?? new Date()).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = (options.now ?? new Date())
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   const path = join(dir, `debug-${stamp}-${(options.random ?? randomHex)()}.log`);
   const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
   try {

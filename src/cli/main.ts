@@ -48,7 +48,10 @@ function buildProgram(): Command {
     .option('--report <file>', 'write a JSON report (also when interrupted)')
     .option('--junit <file>', 'write a JUnit XML report')
     .addOption(new Option('--output <mode>', 'progress output').choices(['auto', 'tty', 'plain', 'json']).default('auto'))
-    .option('--retry-failed [file]', 'run again only on hosts that failed, were unreachable or never finished, from a report or run journal (default: the newest journal of this playbook)')
+    .option(
+      '--retry-failed [file]',
+      'run again only on hosts that failed, were unreachable or never finished, from a report or run journal (default: the newest journal of this playbook)',
+    )
     .option('-K, --ask-become-pass', 'prompt for the sudo password')
     .option('-v, --verbose', 'show commands and their output', (_v: string, n: number) => n + 1, 0)
     .action(async (playbook: string, options: Record<string, unknown>) => {

@@ -49,7 +49,9 @@ export function findRetrySource(playbookFile: string, reportFile: string | undef
   }
   const newest = findNewestJournal(playbookFile, journalDir, inventories);
   if (newest) return newest;
-  throw new UsageError(`--retry-failed: no earlier run of ${playbookFile} found (no journal in the journal directory${reportFile ? `, no ${reportFile}` : ''}); give one: --retry-failed REPORT.json or JOURNAL.jsonl`);
+  throw new UsageError(
+    `--retry-failed: no earlier run of ${playbookFile} found (no journal in the journal directory${reportFile ? `, no ${reportFile}` : ''}); give one: --retry-failed REPORT.json or JOURNAL.jsonl`,
+  );
 }
 
 function readReportRetry(text: string, file: string): { hosts: string[]; runId?: string } {

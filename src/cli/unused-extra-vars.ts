@@ -26,7 +26,10 @@ export function unusedExtraVars(extraVars: Readonly<Record<string, unknown>>, pl
   const warnings: string[] = [];
   for (const name of Object.keys(extraVars)) {
     if (known.has(name) || name.startsWith('tpx_') || name.startsWith('ansible_')) continue;
-    const guess = suggest(name, [...defined].filter((n) => n !== name));
+    const guess = suggest(
+      name,
+      [...defined].filter((n) => n !== name),
+    );
     warnings.push(`-e ${name}: the playbook and inventory use no variable of that name${guess ? `; did you mean "${guess}"?` : ''}`);
   }
   return warnings;

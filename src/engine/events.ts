@@ -6,7 +6,14 @@ import type { HostStats, HostStatus, TaskResult } from './results.js';
  */
 export type EngineEvent =
   /** `runId`: the run's `tpx_run_id` (optional for producers other than runPlaybook). */
-  | { readonly type: 'run-start'; readonly playbook: string; readonly hosts: readonly string[]; readonly check: boolean; readonly time: string; readonly runId?: string }
+  | {
+      readonly type: 'run-start';
+      readonly playbook: string;
+      readonly hosts: readonly string[];
+      readonly check: boolean;
+      readonly time: string;
+      readonly runId?: string;
+    }
   | { readonly type: 'play-start'; readonly play: string; readonly hosts: readonly string[] }
   | { readonly type: 'batch-start'; readonly play: string; readonly batch: number; readonly batches: number; readonly hosts: readonly string[] }
   | { readonly type: 'host-connecting'; readonly host: string }

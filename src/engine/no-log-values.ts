@@ -20,7 +20,16 @@ const MODULE_TEXTS = new Set([DEFAULT_DEBUG_MSG, NOT_DEFINED, DEFAULT_FAIL_MSG, 
 const HOST_OUTPUT = ['stdout', 'stderr', 'stdout_lines', 'stderr_lines'];
 
 /** Keys of a result that tell what was asked or how it went rather than a value the task produced. */
-const ABOUT_THE_TASK = new Set(['cmd', 'ansible_loop_var', 'skip_reason', 'skipped_reason', 'false_condition', 'assertion', 'changed_when_result', 'failed_when_result']);
+const ABOUT_THE_TASK = new Set([
+  'cmd',
+  'ansible_loop_var',
+  'skip_reason',
+  'skipped_reason',
+  'false_condition',
+  'assertion',
+  'changed_when_result',
+  'failed_when_result',
+]);
 
 /** What a no_log task left behind for later tasks, and where it came from. */
 export interface NoLogOutcome {

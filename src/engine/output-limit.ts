@@ -16,7 +16,9 @@ export function readOutputLimit(vars: Readonly<Record<string, unknown>>): number
   const bytes = parseByteSize(value);
   if (bytes === undefined || bytes < MIN_OUTPUT_LIMIT) {
     const shown = typeof value === 'string' || typeof value === 'number' ? JSON.stringify(value) : 'a value that is not a size';
-    throw new Error(`${OUTPUT_LIMIT_VAR}: got ${shown}; expected a size of at least ${formatBytes(MIN_OUTPUT_LIMIT)}, in bytes or with a unit (e.g. 1048576, 512k, 16M)`);
+    throw new Error(
+      `${OUTPUT_LIMIT_VAR}: got ${shown}; expected a size of at least ${formatBytes(MIN_OUTPUT_LIMIT)}, in bytes or with a unit (e.g. 1048576, 512k, 16M)`,
+    );
   }
   return bytes;
 }

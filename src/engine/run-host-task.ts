@@ -6,7 +6,6 @@ import { combineLoopResults, failedResult, skippedResult, type HostTaskOutcome, 
 import { runAttempts } from './run-attempts.js';
 import { varsFor, type TaskEnv } from './task-env.js';
 
-
 /**
  * Runs one task on one host: `when` (per item in a loop), the loop, retries; turns every
  * error into a result, so a failed host is a result and not an exception. A failure to

@@ -11,7 +11,10 @@ const SAFE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
  * `20261126T074512Z-3fa9c1` — sortable, unique enough per fleet, safe in file names.
  */
 export function createRunId(now: Date = new Date(), random: () => Buffer = () => randomBytes(3)): string {
-  const stamp = now.toISOString().replace(/\.\d+Z$/, 'Z').replace(/[-:]/g, '');
+  const stamp = now
+    .toISOString()
+    .replace(/\.\d+Z$/, 'Z')
+    .replace(/[-:]/g, '');
   return `${stamp}-${random().toString('hex').slice(0, 6)}`;
 }
 
@@ -26,7 +29,9 @@ export function resolveRunId(extraVars: Readonly<Record<string, unknown>>, given
   if (value === undefined) return given ?? createRunId();
   const text = typeof value === 'number' ? String(value) : value;
   if (typeof text !== 'string' || !SAFE.test(text)) {
-    throw new UsageError(`-e ${RUN_ID_VAR}: ${JSON.stringify(value)} is not a usable run id (letters, digits, ".", "_" and "-", starting with a letter or digit, at most 128)`);
+    throw new UsageError(
+      `-e ${RUN_ID_VAR}: ${JSON.stringify(value)} is not a usable run id (letters, digits, ".", "_" and "-", starting with a letter or digit, at most 128)`,
+    );
   }
   return text;
 }

@@ -36,7 +36,10 @@ export async function runPlay(run: RunContext, play: Play, moreAfter: boolean, i
     const batch: BatchContext = { playCtx, number: i + 1, hosts: batches[i], failed: new Set(), halt: null, runOnce: new Map(), completed: new Set() };
     run.bus.emit({ type: 'batch-start', play: play.name, batch: batch.number, batches: batches.length, hosts: batch.hosts });
     for (const h of batch.hosts) run.hosts.get(h)!.notified.clear();
-    await strategy(batch, batch.hosts.filter((h) => run.hosts.get(h)!.alive));
+    await strategy(
+      batch,
+      batch.hosts.filter((h) => run.hosts.get(h)!.alive),
+    );
     emitHostEnds(batch, isLastPlay);
 
     const cut = batch.hosts.filter((h) => !batch.completed.has(h) && run.hosts.get(h)!.alive);

@@ -74,7 +74,11 @@ async function runOnHost(env: TaskEnv): Promise<TaskStatus | undefined> {
     const outcome = await runHostTask(env);
     return { outcome, status: applyOutcome(env, outcome) };
   });
-  if (env.scope.runOnce) batch.runOnce.set(task, job.then((j) => j?.outcome));
+  if (env.scope.runOnce)
+    batch.runOnce.set(
+      task,
+      job.then((j) => j?.outcome),
+    );
   return (await job)?.status;
 }
 

@@ -19,7 +19,9 @@ export function resolveTaskNumber(env: TaskEnv, keyword: NumericKeyword, vars: R
   const n = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : NaN;
   const whole = keyword === 'retries';
   if (!Number.isFinite(n) || n < 0 || (whole && !Number.isInteger(n))) {
-    throw new Error(`${keyword}: ${JSON.stringify(template)} rendered to ${JSON.stringify(value) ?? String(value)}; expected ${whole ? 'a whole number' : 'a number of seconds'} ≥ 0`);
+    throw new Error(
+      `${keyword}: ${JSON.stringify(template)} rendered to ${JSON.stringify(value) ?? String(value)}; expected ${whole ? 'a whole number' : 'a number of seconds'} ≥ 0`,
+    );
   }
   return n;
 }

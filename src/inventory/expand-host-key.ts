@@ -21,7 +21,7 @@ export function expandHostKey(key: string): ExpandedHostKey {
 
 function splitPort(key: string): { pattern: string; port?: number } {
   const bracketed = /^\[([0-9a-fA-F:.%]+)\]:(\d+)$/.exec(key);
-  if (bracketed && bracketed[1].includes(':')) return { pattern: bracketed[1], port: Number(bracketed[2]) };
+  if (bracketed?.[1].includes(':')) return { pattern: bracketed[1], port: Number(bracketed[2]) };
   const m = /^(.+):(\d+)$/.exec(key);
   // The head must have no colon outside brackets, or it is an IPv6 address or a range.
   if (m && !stripBrackets(m[1]).includes(':')) return { pattern: m[1], port: Number(m[2]) };

@@ -113,11 +113,14 @@ export class InventoryBuilder {
         const g = this.groups.get(name)!;
         return { name, depth: depth.get(name)!, priority: g.priority, vars: g.vars };
       });
-      hosts.set(h.name, deepFreeze({
-        name: h.name,
-        groupNames: groupNames.filter((n) => n !== ALL).sort(compareCodePoints),
-        vars: mergeHostVars(groups, h.vars),
-      }));
+      hosts.set(
+        h.name,
+        deepFreeze({
+          name: h.name,
+          groupNames: groupNames.filter((n) => n !== ALL).sort(compareCodePoints),
+          vars: mergeHostVars(groups, h.vars),
+        }),
+      );
     }
     const groups = new Map<string, InventoryGroup>();
     for (const g of this.groups.values()) {

@@ -25,10 +25,7 @@ export interface GroupForPrecedence {
  * Merging replaces whole values (Ansible's default `hash_behaviour = replace`): a dict set
  * in a child group replaces the parent's dict, it is not merged key by key.
  */
-export function mergeHostVars(
-  groups: readonly GroupForPrecedence[],
-  hostVars: Readonly<Record<string, unknown>>,
-): Record<string, unknown> {
+export function mergeHostVars(groups: readonly GroupForPrecedence[], hostVars: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const ordered = sortGroupsByPrecedence(groups.filter((g) => g.name !== 'all'));
   const all = groups.find((g) => g.name === 'all');
   const merged: Record<string, unknown> = {};

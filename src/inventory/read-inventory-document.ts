@@ -87,7 +87,7 @@ export function readInventoryDocument(source: YamlSource, builder: InventoryBuil
         report(hostPath, 'a host name cannot be empty');
         continue;
       }
-      let expanded;
+      let expanded: ReturnType<typeof expandHostKey>;
       try {
         expanded = expandHostKey(key);
       } catch (error) {

@@ -24,4 +24,3 @@ export interface Inventory {
   readonly groups: ReadonlyMap<string, InventoryGroup>;
   readonly files: readonly string[];
 }
-

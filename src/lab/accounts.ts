@@ -74,7 +74,12 @@ function parseIds(file: string): number[] {
 }
 
 async function chownToShadowGroup(files: readonly string[], group: string): Promise<void> {
-  const gid = Number(group.split('\n').find((l) => l.startsWith('shadow:'))?.split(':')[2]);
+  const gid = Number(
+    group
+      .split('\n')
+      .find((l) => l.startsWith('shadow:'))
+      ?.split(':')[2],
+  );
   if (!Number.isInteger(gid)) return;
   for (const f of files) await chown(f, 0, gid);
 }

@@ -7,7 +7,6 @@ import { hostKeyPath } from './ssh-files.js';
 import { runProcess, type ProcessResult } from './run-process.js';
 import type { LabHost, LabState } from './types.js';
 
-
 /** Directories under a host dir: overlay uppers/work dirs and its /tmp. */
 const OVERLAYS = [
   { target: '/etc', upper: 'etc', layer: 'etc' },
@@ -73,10 +72,14 @@ export function anchorScript(s: AnchorSpec): string {
 export async function startAnchor(s: AnchorSpec): Promise<number> {
   const logPath = join(s.hostDir, 'anchor.log');
   const fd = openSync(logPath, 'a');
-  const child = spawn('nsenter', [`--net=/run/netns/${s.netns}`, '--', 'unshare', '--mount', '--uts', '--propagation', 'private', '--', 'sh', '-c', anchorScript(s)], {
-    detached: true,
-    stdio: ['ignore', fd, fd],
-  });
+  const child = spawn(
+    'nsenter',
+    [`--net=/run/netns/${s.netns}`, '--', 'unshare', '--mount', '--uts', '--propagation', 'private', '--', 'sh', '-c', anchorScript(s)],
+    {
+      detached: true,
+      stdio: ['ignore', fd, fd],
+    },
+  );
   closeSync(fd);
   child.unref();
   const pid = child.pid;
@@ -119,7 +122,12 @@ export function assertInHostNetns(pid: number, netns: string): void {
 }
 
 /** Runs a shell command as root inside a host's namespaces (network, mount, hostname). */
-export async function hostExec(state: LabState, host: string | LabHost, command: string, options: { input?: string; timeoutMs?: number } = {}): Promise<ProcessResult> {
+export async function hostExec(
+  state: LabState,
+  host: string | LabHost,
+  command: string,
+  options: { input?: string; timeoutMs?: number } = {},
+): Promise<ProcessResult> {
   const h = typeof host === 'string' ? findHost(state, host) : host;
   assertInHostNetns(h.anchorPid, h.netns);
   return runProcess('nsenter', ['-t', String(h.anchorPid), '--net', '--mount', '--uts', '--', 'sh', '-c', command], options);

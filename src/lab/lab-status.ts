@@ -20,7 +20,14 @@ export async function labStatus(dir: string): Promise<{ state: LabState; bridgeA
   if (!state) return null;
   const bridgeAlive = state.bridgePid !== null && isAlive(state.bridgePid);
   const hosts = await Promise.all(
-    state.hosts.map(async (h) => ({ name: h.name, port: h.port, seed: h.seed, ipv4: h.ipv4, ipv6: h.ipv6, reachable: bridgeAlive && (await sshBanner(h.port)) })),
+    state.hosts.map(async (h) => ({
+      name: h.name,
+      port: h.port,
+      seed: h.seed,
+      ipv4: h.ipv4,
+      ipv6: h.ipv6,
+      reachable: bridgeAlive && (await sshBanner(h.port)),
+    })),
   );
   return { state, bridgeAlive, hosts };
 }

@@ -59,7 +59,14 @@ async function claimDir(dir: string, force: boolean, log: (line: string) => void
   await chmod(dir, 0o755);
 }
 
-async function build(dir: string, labId: string, count: number, seeds: ReturnType<typeof parseSeeds>, options: LabUpOptions, log: (line: string) => void): Promise<LabState> {
+async function build(
+  dir: string,
+  labId: string,
+  count: number,
+  seeds: ReturnType<typeof parseSeeds>,
+  options: LabUpOptions,
+  log: (line: string) => void,
+): Promise<LabState> {
   const files = labFiles(dir);
   const started = Date.now();
   const hostDirs = Array.from({ length: count }, (_, i) => join(files.hostsDir, `mesh-${pad(i + 1, count)}`));

@@ -46,7 +46,9 @@ export async function ensurePrerequisites(log: (line: string) => void): Promise<
   const probe = `tpxlab-probe-${process.pid}`;
   const added = await runProcess('ip', ['netns', 'add', probe]);
   if (added.code !== 0) {
-    throw new LabError(`network namespaces are not available here (ip netns add: ${added.stderr.trim()}); the lab needs a Linux host or a privileged container`);
+    throw new LabError(
+      `network namespaces are not available here (ip netns add: ${added.stderr.trim()}); the lab needs a Linux host or a privileged container`,
+    );
   }
   await runProcess('ip', ['netns', 'delete', probe]);
 }

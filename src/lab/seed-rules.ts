@@ -61,5 +61,6 @@ export async function seedHost(state: LabState, host: LabHost): Promise<void> {
     return;
   }
   const r = await hostExec(state, host, install, { timeoutMs: 120_000 });
-  if (r.code !== 0) throw new Error(`${host.name}: seeding Kuma ${host.seed} failed: ${(r.stderr.trim() || r.stdout.trim()).split('\n').slice(-2).join(' / ')}`);
+  if (r.code !== 0)
+    throw new Error(`${host.name}: seeding Kuma ${host.seed} failed: ${(r.stderr.trim() || r.stdout.trim()).split('\n').slice(-2).join(' / ')}`);
 }

@@ -50,10 +50,7 @@ export async function writeSshdConfig(path: string, authorizedKeysDir: string): 
 }
 
 /** known_hosts with `[127.0.0.1]:PORT` per host, plus the lab addresses (for jump-host use). */
-export async function writeKnownHosts(
-  path: string,
-  hosts: readonly { port: number; ipv4: string; ipv6: string; dir: string }[],
-): Promise<void> {
+export async function writeKnownHosts(path: string, hosts: readonly { port: number; ipv4: string; ipv6: string; dir: string }[]): Promise<void> {
   const lines: string[] = [];
   for (const h of hosts) {
     const [type, key] = (await readFile(hostKeyPath(h.dir) + '.pub', 'utf8')).trim().split(/\s+/);

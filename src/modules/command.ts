@@ -58,7 +58,13 @@ export function chdirPrefix(chdir: string | undefined): string {
 }
 
 /** The plan of a command-like module: run `command` (unless a guard skips it). */
-export function planCommandLike(command: string, p: RunGuards & { stdin?: string }, facts: Parameters<typeof planGuardSkip>[1], ctx: PlanContext, returns: Record<string, unknown>): Promise<Plan> {
+export function planCommandLike(
+  command: string,
+  p: RunGuards & { stdin?: string },
+  facts: Parameters<typeof planGuardSkip>[1],
+  ctx: PlanContext,
+  returns: Record<string, unknown>,
+): Promise<Plan> {
   return planOrFail(() => {
     const skip = planGuardSkip(p, facts);
     if (skip) return skip;

@@ -47,7 +47,16 @@ export function normaliseCopy(raw: Readonly<Record<string, unknown>>): CopyParam
   }
   const mode = args.string('mode') === 'preserve' ? 'preserve' : args.mode('mode');
   if (mode === 'preserve' && src === undefined) throw args.error("mode 'preserve' needs 'src'", 'mode');
-  return { content, src, dest, mode, owner: args.string('owner') || undefined, group: args.string('group') || undefined, backup: args.bool('backup', false), force: args.bool('force', true) };
+  return {
+    content,
+    src,
+    dest,
+    mode,
+    owner: args.string('owner') || undefined,
+    group: args.string('group') || undefined,
+    backup: args.bool('backup', false),
+    force: args.bool('force', true),
+  };
 }
 
 /**
@@ -81,8 +90,16 @@ async function planCopy(p: CopyParams, facts: FactResults, ctx: PlanContext): Pr
   if (exists && state.sha256 === hash) {
     const changes = compareAttributes(state, want);
     if (!hasAttributeChanges(changes)) return { changed: false, actions: [], returns };
-    const diff = ctx.diff ? stateDiff(dest, attrs(state.mode, state.user, state.group, want), attrs(mode ?? state.mode, p.owner ?? state.user, p.group ?? state.group, want)) : undefined;
-    return { changed: true, actions: [{ kind: 'exec', command: attributeCommand(dest, changes)!, become: ctx.become }], msg: changes.notes.join(', '), diff, returns };
+    const diff = ctx.diff
+      ? stateDiff(dest, attrs(state.mode, state.user, state.group, want), attrs(mode ?? state.mode, p.owner ?? state.user, p.group ?? state.group, want))
+      : undefined;
+    return {
+      changed: true,
+      actions: [{ kind: 'exec', command: attributeCommand(dest, changes)!, become: ctx.become }],
+      msg: changes.notes.join(', '),
+      diff,
+      returns,
+    };
   }
 
   let backup = '';
@@ -111,7 +128,12 @@ function writtenFile(want: { mode?: number; owner?: string; group?: string }, st
   return { mode: want.mode ?? NEW_FILE_MODE, owner, group: owner === undefined ? want.group : undefined };
 }
 
-function attrs(mode: number | undefined, owner: string | undefined, group: string | undefined, want: { mode?: number; owner?: string; group?: string }): Record<string, string | undefined> {
+function attrs(
+  mode: number | undefined,
+  owner: string | undefined,
+  group: string | undefined,
+  want: { mode?: number; owner?: string; group?: string },
+): Record<string, string | undefined> {
   return {
     mode: want.mode !== undefined && mode !== undefined ? formatMode(mode) : undefined,
     owner: want.owner !== undefined ? owner : undefined,

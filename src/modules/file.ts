@@ -113,7 +113,9 @@ function planFile(p: FileParams, facts: FactResults, ctx: PlanContext): Plan {
     group: p.group !== undefined ? group : undefined,
   });
   const diffOf = (after: Record<string, string | undefined>): string | undefined =>
-    ctx.diff ? stateDiff(p.path, state.type === 'absent' ? { state: 'absent' } : describe(state.type, state, state.mode, state.user, state.group), after) : undefined;
+    ctx.diff
+      ? stateDiff(p.path, state.type === 'absent' ? { state: 'absent' } : describe(state.type, state, state.mode, state.user, state.group), after)
+      : undefined;
   const afterWanted = (type: string): Record<string, string | undefined> =>
     describe(type, undefined, p.mode ?? state.mode, p.owner ?? state.user, p.group ?? state.group);
   const run = (commands: (string | undefined)[], msg: string, after: Record<string, string | undefined>): Plan => {
@@ -148,7 +150,11 @@ function planFile(p: FileParams, facts: FactResults, ctx: PlanContext): Plan {
       const changes = compareAttributes(state, p);
       if (times.length === 0) return fixAttributes(p, state, ctx, returns, diffOf(afterWanted(state.type)));
       // touch -a -m is plain touch; -c never creates a file that vanished meanwhile.
-      return run([`touch -c ${times.length === 2 ? '' : `${times[0]} `}-- ${q}`, attributeCommand(p.path, changes)], ['times updated', ...changes.notes].join(', '), afterWanted(state.type));
+      return run(
+        [`touch -c ${times.length === 2 ? '' : `${times[0]} `}-- ${q}`, attributeCommand(p.path, changes)],
+        ['times updated', ...changes.notes].join(', '),
+        afterWanted(state.type),
+      );
     }
     case 'link': {
       const src = p.src!;
@@ -171,7 +177,13 @@ function planFile(p: FileParams, facts: FactResults, ctx: PlanContext): Plan {
 function fixAttributes(p: FileParams, state: PathState, ctx: PlanContext, returns: Record<string, unknown>, diff: string | undefined): Plan {
   const changes = compareAttributes(state, p);
   if (!hasAttributeChanges(changes)) return { changed: false, actions: [], returns };
-  return { changed: true, actions: [{ kind: 'exec', command: attributeCommand(p.path, changes)!, become: ctx.become }], msg: changes.notes.join(', '), diff, returns };
+  return {
+    changed: true,
+    actions: [{ kind: 'exec', command: attributeCommand(p.path, changes)!, become: ctx.become }],
+    msg: changes.notes.join(', '),
+    diff,
+    returns,
+  };
 }
 
 /** `file`: makes a path a directory, a link, absent, touched, or fixes a file's mode and owner. */

@@ -38,8 +38,14 @@ export class ModuleArgs {
     const accepted = [...known, ...Object.keys(aliases)];
     for (const [key, value] of Object.entries(args)) {
       if (!accepted.includes(key)) {
-        const hint = suggest(key, accepted.filter((k) => !k.startsWith('_')));
-        throw this.error(`unsupported parameter '${key}'${hint ? ` (did you mean '${hint}'?)` : ''}; supported: ${known.filter((k) => !k.startsWith('_')).join(', ')}`, key);
+        const hint = suggest(
+          key,
+          accepted.filter((k) => !k.startsWith('_')),
+        );
+        throw this.error(
+          `unsupported parameter '${key}'${hint ? ` (did you mean '${hint}'?)` : ''}; supported: ${known.filter((k) => !k.startsWith('_')).join(', ')}`,
+          key,
+        );
       }
       const name = aliases[key] ?? key;
       const earlier = this.givenAs.get(name);
@@ -141,7 +147,6 @@ function describe(v: unknown): string {
   if (typeof v === 'object') return 'a mapping';
   return `${typeof v} ${JSON.stringify(v)}`;
 }
-
 
 /**
  * The parameter names a module accepts: those its schema in src/modules/params declares (the

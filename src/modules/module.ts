@@ -26,7 +26,14 @@ export type FactResults = Readonly<Record<string, ExecResult>>;
  */
 export type Action =
   | { readonly kind: 'exec'; readonly command: string; readonly stdin?: string | Buffer; readonly become?: boolean; readonly display?: string }
-  | { readonly kind: 'put'; readonly content: string | Buffer; readonly path: string; readonly mode?: number; readonly owner?: string; readonly become?: boolean };
+  | {
+      readonly kind: 'put';
+      readonly content: string | Buffer;
+      readonly path: string;
+      readonly mode?: number;
+      readonly owner?: string;
+      readonly become?: boolean;
+    };
 
 export interface Plan {
   /** Whether running the actions changes the host (as far as the facts tell). */

@@ -13,9 +13,20 @@ import { unarchiveModule } from './unarchive.js';
 
 /** Every module tpx knows, by its short name. */
 const MODULES: ReadonlyMap<string, ModuleDefinition> = new Map(
-  ([commandModule, shellModule, scriptModule, copyModule, fileModule, unarchiveModule, assertModule, setFactModule, failModule, debugModule] as ModuleDefinition[]).map(
-    (m) => [m.name, m],
-  ),
+  (
+    [
+      commandModule,
+      shellModule,
+      scriptModule,
+      copyModule,
+      fileModule,
+      unarchiveModule,
+      assertModule,
+      setFactModule,
+      failModule,
+      debugModule,
+    ] as ModuleDefinition[]
+  ).map((m) => [m.name, m]),
 );
 
 /** The short name of a module name as written (`ansible.builtin.copy` → `copy`). */

@@ -38,7 +38,7 @@ export function guardFacts(g: RunGuards, ctx: PlanContext): FactRequest[] {
 
 function exists(facts: FactResults, key: string): boolean {
   const r = facts[key];
-  if (!r || r.rc !== 0) throw new Error(`could not check whether the ${key} path exists: ${r?.stderr.trim() || 'no result'}`);
+  if (r?.rc !== 0) throw new Error(`could not check whether the ${key} path exists: ${r?.stderr.trim() || 'no result'}`);
   return r.stdout.trim().split('\n').pop() === 'present';
 }
 

@@ -43,7 +43,11 @@ function splitOrThrow(args: ModuleArgs, name: string, line: string): string[] {
 
 /** A file name safe to use unquoted inside the temporary directory, keeping the extension. */
 function scriptFileName(localName: string): string {
-  return basename(localName).replace(/[^A-Za-z0-9._-]/g, '_').slice(-60) || 'script';
+  return (
+    basename(localName)
+      .replace(/[^A-Za-z0-9._-]/g, '_')
+      .slice(-60) || 'script'
+  );
 }
 
 /**

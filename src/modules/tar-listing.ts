@@ -57,7 +57,10 @@ function field(header: Buffer, start: number, length: number): string {
 export function topLevelNames(entries: readonly string[], strip = 0): string[] {
   const tops = new Set<string>();
   for (const entry of entries) {
-    const parts = entry.split('/').slice(strip).filter((p) => p !== '');
+    const parts = entry
+      .split('/')
+      .slice(strip)
+      .filter((p) => p !== '');
     const first = parts[0] === '.' ? parts[1] : parts[0];
     if (first !== undefined && first !== '.' && first !== '..') tops.add(first);
   }

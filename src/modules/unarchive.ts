@@ -69,12 +69,17 @@ async function planUnarchive(p: UnarchiveParams, facts: FactResults, ctx: PlanCo
   const returns = { dest: p.dest, src: local.path, sha256 };
   const destMissing = lines.includes('tpx-dest-missing');
   if (!destMissing && !lines.includes('tpx-dest-dir')) return failPlan(`could not inspect ${p.dest}: ${fact.stdout.trim()}`, returns);
-  const recorded = lines.find((l) => l.startsWith('tpx-marker '))?.slice('tpx-marker '.length).trim();
+  const recorded = lines
+    .find((l) => l.startsWith('tpx-marker '))
+    ?.slice('tpx-marker '.length)
+    .trim();
   if (recorded === sha256) return { changed: false, actions: [], msg: `${basename(p.src)} already unpacked in ${p.dest}`, returns };
 
   const chown = ownerCommand(p, local.content);
   const marker = writeFileCommand(markerPath(p), { mode: 0o644 }, `printf '%s\\n' ${sha256}`);
-  const unpack = [`mkdir -p -- ${quoteArg(p.dest)}`, quoteArgv(['tar', '-xzf', '-', '-C', p.dest, ...p.extraOpts]), ...(chown ? [chown] : []), marker].join(' && ');
+  const unpack = [`mkdir -p -- ${quoteArg(p.dest)}`, quoteArgv(['tar', '-xzf', '-', '-C', p.dest, ...p.extraOpts]), ...(chown ? [chown] : []), marker].join(
+    ' && ',
+  );
   const diff = ctx.diff
     ? `--- before: ${p.dest}\n+++ after: ${p.dest}\n-archive: ${recorded ?? '(none)'}\n+archive: ${sha256} (${basename(p.src)})\n`
     : undefined;

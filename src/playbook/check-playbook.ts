@@ -56,7 +56,11 @@ export function checkPlaybook(source: YamlSource, options: CheckPlaybookOptions 
     const checkTask = (task: Obj, path: YamlPath): void => {
       const modules = findModuleKeys(task);
       if (modules.length > 1) {
-        add([...path, modules[1]], `two modules in one task: "${modules[0]}" and "${modules[1]}"; a task runs exactly one module, so split it into two tasks`, true);
+        add(
+          [...path, modules[1]],
+          `two modules in one task: "${modules[0]}" and "${modules[1]}"; a task runs exactly one module, so split it into two tasks`,
+          true,
+        );
       } else if (modules.length === 0 && !hasUnknownKeys(task)) {
         add(path, `no module in this task; add exactly one of: ${MODULE_NAMES.join(', ')}`);
       }

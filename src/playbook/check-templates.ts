@@ -42,7 +42,11 @@ export class TemplateChecker {
   }
 }
 
-function cached(cache: Map<string, TemplateSyntaxProblem | null>, text: string, check: (t: string) => TemplateSyntaxProblem | null): TemplateSyntaxProblem | null {
+function cached(
+  cache: Map<string, TemplateSyntaxProblem | null>,
+  text: string,
+  check: (t: string) => TemplateSyntaxProblem | null,
+): TemplateSyntaxProblem | null {
   let result = cache.get(text);
   if (result === undefined) {
     result = check(text);

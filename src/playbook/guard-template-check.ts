@@ -40,7 +40,8 @@ function checkTemplateSize(text: string): TemplateSyntaxProblem | null {
     }
     if (opener === '{%') {
       const tag = text.slice(at, end);
-      if (BLOCK_START.test(tag) && ++blocks > MAX_TEMPLATE_NESTING) return { message: `{% %} blocks nested more than ${MAX_TEMPLATE_NESTING} deep; simplify it`, ...positionOf(text, at) };
+      if (BLOCK_START.test(tag) && ++blocks > MAX_TEMPLATE_NESTING)
+        return { message: `{% %} blocks nested more than ${MAX_TEMPLATE_NESTING} deep; simplify it`, ...positionOf(text, at) };
       if (BLOCK_END.test(tag)) blocks = Math.max(0, blocks - 1);
     }
     const next = text.slice(end + 2).search(/\{[{%#]/);
@@ -51,12 +52,14 @@ function checkTemplateSize(text: string): TemplateSyntaxProblem | null {
 
 /** One expression: its length and its bracket depth. `offset` is where it starts in `whole`. */
 function checkExpressionSize(expr: string, offset: number, whole: string = expr): TemplateSyntaxProblem | null {
-  if (expr.length > MAX_EXPRESSION_LENGTH) return { message: `expression longer than ${MAX_EXPRESSION_LENGTH} characters; split it, or compute it in a variable`, ...positionOf(whole, offset) };
+  if (expr.length > MAX_EXPRESSION_LENGTH)
+    return { message: `expression longer than ${MAX_EXPRESSION_LENGTH} characters; split it, or compute it in a variable`, ...positionOf(whole, offset) };
   let depth = 0;
   for (let i = 0; i < expr.length; i++) {
     const c = expr[i];
     if (c === '(' || c === '[' || c === '{') {
-      if (++depth > MAX_TEMPLATE_NESTING) return { message: `brackets nested more than ${MAX_TEMPLATE_NESTING} deep; simplify it`, ...positionOf(whole, offset + i) };
+      if (++depth > MAX_TEMPLATE_NESTING)
+        return { message: `brackets nested more than ${MAX_TEMPLATE_NESTING} deep; simplify it`, ...positionOf(whole, offset + i) };
     } else if ((c === ')' || c === ']' || c === '}') && depth > 0) depth--;
   }
   return null;

@@ -73,7 +73,10 @@ export class HostBoard {
         this.enter(e.host, 'running', t).task = e.task;
         break;
       case 'task-output': {
-        const line = e.chunk.split('\n').filter((l) => l.trim() !== '').pop();
+        const line = e.chunk
+          .split('\n')
+          .filter((l) => l.trim() !== '')
+          .pop();
         if (line) this.host(e.host, t).lastOutput = toOneLine(line);
         break;
       }
@@ -82,7 +85,8 @@ export class HostBoard {
         h.lastAt = t;
         h.lastOutput = undefined;
         const r = e.result;
-        if (r.status === 'failed' && !r.ignored) h.lastFailure = `${r.task}: ${r.censored ? 'failed (output hidden: no_log)' : toOneLine(r.msg || (typeof r.rc === 'number' ? `rc=${r.rc}` : 'failed'))}`;
+        if (r.status === 'failed' && !r.ignored)
+          h.lastFailure = `${r.task}: ${r.censored ? 'failed (output hidden: no_log)' : toOneLine(r.msg || (typeof r.rc === 'number' ? `rc=${r.rc}` : 'failed'))}`;
         break;
       }
       case 'host-end':

@@ -14,7 +14,6 @@ const SYNC_AFTER = new Set<EngineEvent['type']>(['host-end', 'run-end', 'interru
 /** Output kept per task in the journal (the report has all of it). */
 const OUTPUT_CHARS = 1000;
 
-
 /** One journal line for an event: the `--output json` shape with a time, output cut short. */
 export function toJournalEntry(e: EngineEvent, time: Date): Record<string, unknown> {
   const entry: Record<string, unknown> = { t: time.toISOString(), ...toJsonEvent(e) };

@@ -8,7 +8,7 @@ import type { SecretMasker } from '../errors/mask-secrets.js';
  * one `<run id>.jsonl` per run id (a `--retry-failed` that reuses the id appends to it).
  */
 export function defaultJournalDir(env: Readonly<Record<string, string | undefined>> = process.env): string {
-  const state = env.XDG_STATE_HOME && env.XDG_STATE_HOME.startsWith('/') ? env.XDG_STATE_HOME : join(env.HOME || homedir(), '.local', 'state');
+  const state = env.XDG_STATE_HOME?.startsWith('/') ? env.XDG_STATE_HOME : join(env.HOME || homedir(), '.local', 'state');
   return join(state, 'tpx', 'runs');
 }
 

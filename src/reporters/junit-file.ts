@@ -23,7 +23,8 @@ function testcase(host: string, t: ReportTask): string {
   const detail = [t.msg, ...tailLines(t.stderr, 20)].filter(Boolean).join('\n');
   switch (t.status) {
     case 'failed':
-      if (t.ignored) return `${open}>\n      <system-out>${escapeXml(`failure ignored: ${detail}`)}${t.stdout ? `\n${escapeXml(t.stdout)}` : ''}</system-out>${err}\n    </testcase>`;
+      if (t.ignored)
+        return `${open}>\n      <system-out>${escapeXml(`failure ignored: ${detail}`)}${t.stdout ? `\n${escapeXml(t.stdout)}` : ''}</system-out>${err}\n    </testcase>`;
       return `${open}>\n      <failure message="${escapeXml(t.msg || 'failed')}" type="failed">${escapeXml(detail)}</failure>${out}${err}\n    </testcase>`;
     case 'unreachable':
       return `${open}>\n      <error message="${escapeXml(t.msg || 'unreachable')}" type="unreachable">${escapeXml(detail)}</error>\n    </testcase>`;
@@ -51,9 +52,31 @@ export function buildJunitXml(record: RunRecord, masker: SecretMasker = secretMa
     const tasks: ReportTask[] = [...h.tasks];
     const reason = report.halted ? `batch ${report.halted.batch} halted: ${report.halted.reason}` : 'run interrupted';
     if (h.status === 'not-reached') {
-      tasks.push({ play: report.halted?.play ?? '', task: 'not reached', status: 'skipped', rc: null, stdout: '', stderr: '', msg: `never reached (${reason})`, duration_ms: 0, ignored: false, censored: false });
+      tasks.push({
+        play: report.halted?.play ?? '',
+        task: 'not reached',
+        status: 'skipped',
+        rc: null,
+        stdout: '',
+        stderr: '',
+        msg: `never reached (${reason})`,
+        duration_ms: 0,
+        ignored: false,
+        censored: false,
+      });
     } else if (h.stopped_early) {
-      tasks.push({ play: report.halted?.play ?? '', task: 'stopped before the end', status: 'skipped', rc: null, stdout: '', stderr: '', msg: `stopped after the tasks above (${reason})`, duration_ms: 0, ignored: false, censored: false });
+      tasks.push({
+        play: report.halted?.play ?? '',
+        task: 'stopped before the end',
+        status: 'skipped',
+        rc: null,
+        stdout: '',
+        stderr: '',
+        msg: `stopped after the tasks above (${reason})`,
+        duration_ms: 0,
+        ignored: false,
+        censored: false,
+      });
     }
     const f = tasks.filter((t) => t.status === 'failed' && !t.ignored).length;
     const e = tasks.filter((t) => t.status === 'unreachable').length;

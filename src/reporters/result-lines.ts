@@ -36,6 +36,12 @@ export function resultDetailLines(r: TaskResult, indent = '    '): string[] {
     const tail = tailLines(source.text, FAILURE_TAIL_LINES);
     if (tail.length > 0) lines.push(`${indent}${source.name}:`, ...tail.map((l) => `${indent}  ${l}`));
   }
-  if (r.diff) lines.push(...r.diff.replace(/\n$/, '').split('\n').map((l) => `${indent}${l}`));
+  if (r.diff)
+    lines.push(
+      ...r.diff
+        .replace(/\n$/, '')
+        .split('\n')
+        .map((l) => `${indent}${l}`),
+    );
   return lines;
 }

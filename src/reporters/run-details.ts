@@ -34,5 +34,7 @@ export function formatRunDetails(record: RunRecord, paint: Paint): string[] {
 /** After a halted or unfinished run, what to do next (the hosts left are in the journal and the report). */
 export function formatNextStep(record: RunRecord): string[] {
   if (!record.halted && !record.interrupted && record.ended) return [];
-  return ['next: fix the cause, then run the same command with --retry-failed: it runs again the hosts that failed, were unreachable, stopped early or were not reached, under the same run id'];
+  return [
+    'next: fix the cause, then run the same command with --retry-failed: it runs again the hosts that failed, were unreachable, stopped early or were not reached, under the same run id',
+  ];
 }

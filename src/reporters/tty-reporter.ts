@@ -33,7 +33,14 @@ interface Deferred {
 function deferred(): Deferred {
   let resolve!: (o: Outcome) => void;
   const promise = new Promise<Outcome>((r) => (resolve = r));
-  const d: Deferred = { promise, settled: false, resolve: (o) => ((d.settled = true), resolve(o)) };
+  const d: Deferred = {
+    promise,
+    settled: false,
+    resolve: (o) => {
+      d.settled = true;
+      resolve(o);
+    },
+  };
   return d;
 }
 
@@ -76,10 +83,13 @@ export class TtyReporter implements Reporter {
     if (e.type === 'run-start' && !this.running) {
       // The header stays above the live rows: what runs, on how many hosts, where the journal is.
       const { stream, masker, paint } = this.options;
-      stream.write(formatRunHeader(escapeControlDeep(e), this.options.journal).map((l, i) => masker.mask(i === 0 ? paint('bold', l) : l)).join('\n') + '\n');
+      stream.write(
+        formatRunHeader(escapeControlDeep(e), this.options.journal)
+          .map((l, i) => masker.mask(i === 0 ? paint('bold', l) : l))
+          .join('\n') + '\n',
+      );
       this.start();
-    }
-    else if (e.type === 'host-unreachable') this.settle(e.host);
+    } else if (e.type === 'host-unreachable') this.settle(e.host);
     else if (e.type === 'run-end') for (const name of this.hostsDone.keys()) this.settle(name);
   }
 

@@ -9,7 +9,10 @@ type Schema = Readonly<Record<string, unknown>>;
 /** Keys that Ansible users write and tpx spells differently or does not have. */
 const SPECIAL_KEYS: ReadonlyArray<[RegExp, (key: string, title: string) => string | undefined]> = [
   [/^with_/, (key) => `"${key}" is not supported; use "loop"`],
-  [/^(rescue|always)$/, (key, title) => (title === 'task' || title === 'handler' ? `"${key}" is only allowed in a block: add a "block" list to this task` : undefined)],
+  [
+    /^(rescue|always)$/,
+    (key, title) => (title === 'task' || title === 'handler' ? `"${key}" is only allowed in a block: add a "block" list to this task` : undefined),
+  ],
   [/^listen$/, (key, title) => (title === 'task' ? `"${key}" is only allowed in handlers` : undefined)],
   [/^(pre_tasks|post_tasks|roles|import_playbook)$/, (key) => `"${key}" is not supported; put the tasks under "tasks"`],
   [/^(include_tasks|import_tasks|include_role|import_role|include)$/, (key) => `"${key}" is not supported; write the tasks in this playbook`],

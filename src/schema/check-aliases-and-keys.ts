@@ -51,14 +51,20 @@ export function checkAliasesAndKeys(doc: Document, lineOf: (offset: number) => n
       return 1;
     }
     if (onPath.has(target)) {
-      problems.push({ offset: at, message: `recursive alias *${alias.source}: it is inside the node &${alias.source} names, which would make an endless document` });
+      problems.push({
+        offset: at,
+        message: `recursive alias *${alias.source}: it is inside the node &${alias.source} names, which would make an endless document`,
+      });
       return 1;
     }
     const size = sizes.get(target) ?? 1;
     expansion += size;
     if (expansion > MAX_ALIAS_EXPANSION && !bombReported) {
       bombReported = true;
-      problems.push({ offset: at, message: `refused: with this alias, the aliases (*name) in this file expand to more than ${MAX_ALIAS_EXPANSION} values; this looks like an alias bomb` });
+      problems.push({
+        offset: at,
+        message: `refused: with this alias, the aliases (*name) in this file expand to more than ${MAX_ALIAS_EXPANSION} values; this looks like an alias bomb`,
+      });
     }
     return size;
   };
@@ -95,7 +101,11 @@ function childrenOf(node: Node, anchors: ReadonlyMap<string, Node>, lineOf: (off
       const name = key.value === null || key.value === undefined ? '' : String(key.value);
       const first = seen.get(name);
       if (first === undefined) seen.set(name, key.range[0]);
-      else problems.push({ offset: key.range[0], message: `duplicate key "${name}" (first set on line ${lineOf(first)}); a key may appear only once in a mapping` });
+      else
+        problems.push({
+          offset: key.range[0],
+          message: `duplicate key "${name}" (first set on line ${lineOf(first)}); a key may appear only once in a mapping`,
+        });
     }
     if (isMap(key) || isSeq(key)) {
       problems.push({ offset: key.range?.[0] ?? 0, message: 'a mapping key must be a plain value (a name or a number), not a list or a mapping' });

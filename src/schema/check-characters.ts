@@ -5,7 +5,8 @@ const MAX_REPORTED = 20;
 
 // What YAML 1.2 does not allow in a stream (c-printable): C0 controls but tab, LF and CR; DEL;
 // C1 controls but NEL; lone surrogates; U+FFFE and U+FFFF. PyYAML, and so Ansible, refuses them too.
-const UNPRINTABLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u0084\u0086-\u009f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const UNPRINTABLE =
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u0084\u0086-\u009f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /** Characters YAML does not allow, one problem per line (at most MAX_REPORTED), before any parsing. */
 export function findUnprintableCharacters(text: string): OffsetProblem[] {
@@ -18,7 +19,10 @@ export function findUnprintableCharacters(text: string): OffsetProblem[] {
     const code = m[0].charCodeAt(0);
     const hex = code.toString(16).toUpperCase().padStart(4, '0');
     const what = code >= 0xd800 && code <= 0xdfff ? `an unpaired surrogate (U+${hex})` : `the control character U+${hex}`;
-    problems.push({ offset: m.index, message: `${what} is not allowed in YAML${code === 0 ? ' (is this a binary file?)' : ''}; remove it or write it as an escape in a double-quoted string` });
+    problems.push({
+      offset: m.index,
+      message: `${what} is not allowed in YAML${code === 0 ? ' (is this a binary file?)' : ''}; remove it or write it as an escape in a double-quoted string`,
+    });
     if (problems.length === MAX_REPORTED) break;
   }
   return problems;

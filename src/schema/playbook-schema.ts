@@ -5,12 +5,14 @@ import { bool, conditions, doc, IDENTIFIER, intOrTemplate, numberOrTemplate, str
 /** Keywords a block shares with a task (inherited play → block → task at run time). */
 export const SHARED_KEYWORDS: Readonly<Record<string, JsonSchema>> = {
   name: str('A name for the output and the report.'),
-  when: conditions('Run only when the expression holds (bare Jinja2, no `{{ }}`); a list means all must hold. Example: `when: installed is version("2.9.0", "<")`'),
+  when: conditions(
+    'Run only when the expression holds (bare Jinja2, no `{{ }}`); a list means all must hold. Example: `when: installed is version("2.9.0", "<")`',
+  ),
   tags: tagsSchema,
   become: bool('Run through sudo (overrides the play and the inventory).'),
   become_user: str('The user to become (default root).'),
   ignore_errors: bool('A failure of this task does not fail the host.'),
-  no_log: bool('Hide the task\'s output and arguments everywhere (secrets).'),
+  no_log: bool("Hide the task's output and arguments everywhere (secrets)."),
   check_mode: bool('true: always run in check mode; false: run for real even under --check (e.g. detection commands).'),
   run_once: bool('Run on the first host of the batch only; the result is shared with the others.'),
   timeout: intOrTemplate('Seconds the task may take before it fails.', 1),
@@ -42,7 +44,7 @@ export const TASK_KEYWORDS: Readonly<Record<string, JsonSchema>> = {
     additionalProperties: false,
   }),
   notify: stringOrList('Handlers (by name or listen topic) to run at the end of the play when this task changed something.'),
-  args: doc('Extra module arguments, merged into the module\'s (useful with the free form `command: ...`).', { type: 'object' }),
+  args: doc("Extra module arguments, merged into the module's (useful with the free form `command: ...`).", { type: 'object' }),
 };
 
 /** The keys of a task's module: every module, also under `ansible.builtin.` and `ansible.legacy.`. */
@@ -110,7 +112,12 @@ export function buildPlaybookSchema(): JsonSchema {
             type: ['integer', 'string', 'array'],
             minimum: 1,
             pattern: `^(?:[1-9][0-9]*%?|100%|${TEMPLATE_PATTERN})$`,
-            items: { type: ['integer', 'string'], minimum: 1, pattern: `^(?:[1-9][0-9]*%?|${TEMPLATE_PATTERN})$`, 'x-expected': 'a number >= 1 or a percentage like "25%"' },
+            items: {
+              type: ['integer', 'string'],
+              minimum: 1,
+              pattern: `^(?:[1-9][0-9]*%?|${TEMPLATE_PATTERN})$`,
+              'x-expected': 'a number >= 1 or a percentage like "25%"',
+            },
             minItems: 1,
             'x-expected': 'a number >= 1, a percentage like "25%", or a list of them',
           }),

@@ -28,7 +28,9 @@ export function buildPrecompiledCode(): string {
   }
   const code = standaloneCode(ajv, refs);
   // standaloneCode exports each validator on `module.exports`; group them with the hashes.
-  return `${code}\nmodule.exports = { validators: { ${Object.keys(refs).map((n) => `${JSON.stringify(n)}: exports[${JSON.stringify(n)}]`).join(', ')} }, hashes: ${JSON.stringify(hashes)} };\n`;
+  return `${code}\nmodule.exports = { validators: { ${Object.keys(refs)
+    .map((n) => `${JSON.stringify(n)}: exports[${JSON.stringify(n)}]`)
+    .join(', ')} }, hashes: ${JSON.stringify(hashes)} };\n`;
 }
 
 /** Writes the precompiled validators next to this module. */

@@ -38,7 +38,12 @@ export function numberOrTemplate(description: string, minimum: number, exclusive
 /** A string or a list of strings (one item is the same as a list of one). */
 export function stringOrList(description: string, itemPattern?: string): JsonSchema {
   const item = itemPattern ? { type: 'string', pattern: itemPattern } : { type: 'string' };
-  return doc(description, { type: ['string', 'array'], ...(itemPattern ? { pattern: itemPattern } : {}), items: item, 'x-expected': 'a string or a list of strings' });
+  return doc(description, {
+    type: ['string', 'array'],
+    ...(itemPattern ? { pattern: itemPattern } : {}),
+    items: item,
+    'x-expected': 'a string or a list of strings',
+  });
 }
 
 /** A bare expression (no `{{ }}`), a boolean, or a list of them (all must hold). */

@@ -3,8 +3,7 @@ import type { YAMLError } from 'yaml';
 /** Messages a person can act on, by `yaml` error code; the parser's own text is kept for the rest. */
 const MESSAGES: Partial<Record<string, string>> = {
   TAB_AS_INDENT: 'tabs are not allowed for indentation; use spaces',
-  BLOCK_AS_IMPLICIT_KEY:
-    'a ": " inside a plain value starts a nested mapping here; quote the value, or put the mapping on its own indented lines',
+  BLOCK_AS_IMPLICIT_KEY: 'a ": " inside a plain value starts a nested mapping here; quote the value, or put the mapping on its own indented lines',
   MULTILINE_IMPLICIT_KEY: 'a key must fit on one line; check the indentation of this line and the one above',
   MULTIPLE_DOCS: 'only one YAML document per file is allowed; remove the second "---" and what follows or move it to another file',
   BAD_DQ_ESCAPE: 'invalid escape sequence in a double-quoted string; use single quotes or write \\\\ for a backslash',

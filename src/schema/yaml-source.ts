@@ -52,8 +52,7 @@ export function createYamlSource(file: string, text: string, doc: Document | nul
     const { line, col } = lineCounter.linePos(Math.max(0, Math.min(offset, text.length)));
     return { file, line, col };
   };
-  const posOfNode = (node: Node | null | undefined): SourcePos | undefined =>
-    node?.range ? posAtOffset(node.range[0]) : undefined;
+  const posOfNode = (node: Node | null | undefined): SourcePos | undefined => (node?.range ? posAtOffset(node.range[0]) : undefined);
 
   /** Walks the path; returns every step reached (the first is the root). */
   const walk = (path: YamlPath): Step[] => {

@@ -16,14 +16,25 @@ interface TokenizerInternals extends NjTokenizer {
 }
 
 const PYTHON_ESCAPES: Record<string, string> = {
-  '\\': '\\', "'": "'", '"': '"', n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', f: '\f', v: '\v', '0': '\0', '\n': '',
+  '\\': '\\',
+  "'": "'",
+  '"': '"',
+  n: '\n',
+  t: '\t',
+  r: '\r',
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  v: '\v',
+  '0': '\0',
+  '\n': '',
 };
 
 /** Python's string-literal escapes: `\n`, `\\`, `\'`, `\xhh`, `\uhhhh`; unknown escapes stay as written. */
 export function decodePythonEscapes(raw: string): string {
   return raw.replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|[\s\S])/g, (all, esc: string) => {
     if (esc.length > 1) return String.fromCharCode(parseInt(esc.slice(1), 16));
-    return Object.prototype.hasOwnProperty.call(PYTHON_ESCAPES, esc) ? PYTHON_ESCAPES[esc] : all;
+    return Object.hasOwn(PYTHON_ESCAPES, esc) ? PYTHON_ESCAPES[esc] : all;
   });
 }
 

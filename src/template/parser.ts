@@ -56,7 +56,7 @@ class JinjaParser extends BaseParser {
         this.nextToken();
         const name = this.nextToken();
         // nunjucks' own message, which syntax-problem.ts rewords.
-        if (!name || name.type !== 'symbol') this.fail(`expected name as lookup value, got ${name ? name.value : 'end of text'}`, name?.lineno, name?.colno);
+        if (name?.type !== 'symbol') this.fail(`expected name as lookup value, got ${name ? name.value : 'end of text'}`, name?.lineno, name?.colno);
         node = new nj.nodes.LookupVal(tok.lineno, tok.colno, node, new nj.nodes.Literal(name.lineno, name.colno, name.value));
       } else {
         break;

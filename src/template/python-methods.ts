@@ -11,7 +11,10 @@ type Method = (self: never, ...args: unknown[]) => unknown;
 function splitPy(self: string, sep?: unknown, maxsplit?: unknown): string[] {
   const max = typeof maxsplit === 'number' && maxsplit >= 0 ? maxsplit : Infinity;
   if (sep === undefined || sep === null) {
-    const parts = self.trim().split(/\s+/).filter((p) => p !== '');
+    const parts = self
+      .trim()
+      .split(/\s+/)
+      .filter((p) => p !== '');
     return max === Infinity || parts.length <= max + 1 ? parts : [...parts.slice(0, max), parts.slice(max).join(' ')];
   }
   const parts = self.split(String(sep));
@@ -59,8 +62,7 @@ const DICT_METHODS: Record<string, Method> = {
   keys: (d: Record<string, unknown>) => Object.keys(d),
   values: (d: Record<string, unknown>) => Object.values(d),
   items: (d: Record<string, unknown>) => Object.entries(d),
-  get: (d: Record<string, unknown>, key: unknown, fallback: unknown = null) =>
-    Object.prototype.hasOwnProperty.call(d, String(key)) ? d[String(key)] : fallback,
+  get: (d: Record<string, unknown>, key: unknown, fallback: unknown = null) => (Object.hasOwn(d, String(key)) ? d[String(key)] : fallback),
 };
 
 const LIST_METHODS: Record<string, Method> = {
@@ -75,7 +77,7 @@ const LIST_METHODS: Record<string, Method> = {
 /** A bound Python method of `obj` named `name`, or undefined when Python has none. */
 export function findPythonMethod(obj: unknown, name: string): ((...args: unknown[]) => unknown) | undefined {
   const table = typeof obj === 'string' ? STRING_METHODS : Array.isArray(obj) ? LIST_METHODS : isMapping(obj) ? DICT_METHODS : undefined;
-  if (!table || !Object.prototype.hasOwnProperty.call(table, name)) return undefined;
+  if (!table || !Object.hasOwn(table, name)) return undefined;
   const method = table[name];
   return (...args: unknown[]) => method(obj as never, ...args);
 }

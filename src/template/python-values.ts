@@ -84,7 +84,9 @@ export function pyRepr(value: unknown): string {
   if (typeof value === 'string') return quoteRepr(value);
   if (Array.isArray(value)) return `[${value.map(pyRepr).join(', ')}]`;
   if (typeof value === 'object') {
-    return `{${Object.entries(value).map(([k, v]) => `${quoteRepr(k)}: ${pyRepr(v)}`).join(', ')}}`;
+    return `{${Object.entries(value)
+      .map(([k, v]) => `${quoteRepr(k)}: ${pyRepr(v)}`)
+      .join(', ')}}`;
   }
   return String(value);
 }
@@ -106,7 +108,9 @@ export function pyAdd(a: unknown, b: unknown): unknown {
   if (isNumeric(a) && isNumeric(b)) return Number(a) + Number(b);
   if (typeof a === 'string' && typeof b === 'string') return a + b;
   if (Array.isArray(a) && Array.isArray(b)) return [...a, ...b];
-  throw new TemplateValueError(`unsupported operand types for +: ${describeType(a)} and ${describeType(b)} (${pyRepr(a)} + ${pyRepr(b)}); use "~" to join text`);
+  throw new TemplateValueError(
+    `unsupported operand types for +: ${describeType(a)} and ${describeType(b)} (${pyRepr(a)} + ${pyRepr(b)}); use "~" to join text`,
+  );
 }
 
 /** Python `*`: numbers multiply, a string or list times an int repeats. */
@@ -135,6 +139,6 @@ export function pyContains(container: unknown, item: unknown): boolean {
     return container.includes(item);
   }
   if (Array.isArray(container)) return container.some((v) => pyEquals(v, item));
-  if (isMapping(container)) return typeof item === 'string' && Object.prototype.hasOwnProperty.call(container, item);
+  if (isMapping(container)) return typeof item === 'string' && Object.hasOwn(container, item);
   throw new TemplateValueError(`argument of type ${describeType(container)} is not iterable (in "in")`);
 }

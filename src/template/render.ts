@@ -118,7 +118,12 @@ function checkParsed(text: string, ctx: TemplateContext, parse: () => NjNode, in
     ast = parse();
   } catch (error) {
     const problem = describeParseError(error, text, inCode);
-    throw new TemplateRenderError({ reason: `${problem.message} (line ${problem.line}, column ${problem.col})`, template: text, host: ctx.host, task: ctx.task });
+    throw new TemplateRenderError({
+      reason: `${problem.message} (line ${problem.line}, column ${problem.col})`,
+      template: text,
+      host: ctx.host,
+      task: ctx.task,
+    });
   }
   const unknown = findUnknownName(ast);
   if (unknown) throw new TemplateRenderError({ reason: unknown.message, template: text, host: ctx.host, task: ctx.task });
@@ -141,6 +146,7 @@ function translateRenderError(error: unknown, text: string, ctx: TemplateContext
   if (inner instanceof UndefinedAccess) {
     return new UndefinedVariableError({ variable: inner.variable, detail: inner.detail, ...origin }, { cause: error });
   }
-  const reason = inner instanceof Error ? inner.message.replace(/^\(template\)\s*(\[Line \d+, Column \d+\])?\s*/, '').replace(/^\w*Error: /, '') : String(inner);
+  const reason =
+    inner instanceof Error ? inner.message.replace(/^\(template\)\s*(\[Line \d+, Column \d+\])?\s*/, '').replace(/^\w*Error: /, '') : String(inner);
   return new TemplateRenderError({ reason, ...origin }, { cause: error });
 }

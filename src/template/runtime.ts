@@ -4,17 +4,7 @@
  * Undefined marker, Python truthiness, comparisons, `in`, arithmetic and text output.
  */
 import { findPythonMethod } from './python-methods.js';
-import {
-  isMapping,
-  isTruthy,
-  pyAdd,
-  pyCompare,
-  pyContains,
-  pyEquals,
-  pyMul,
-  pyStr,
-  requireNumbers,
-} from './python-values.js';
+import { isMapping, isTruthy, pyAdd, pyCompare, pyContains, pyEquals, pyMul, pyStr, requireNumbers } from './python-values.js';
 import { pySlice } from './slice.js';
 import { UndefinedValue, isUndefinedValue } from './undefined.js';
 import { TemplateValueError } from './value-error.js';
@@ -27,7 +17,7 @@ interface ContextLike {
   env: { globals: Record<string, unknown> };
 }
 
-const hasOwn = (obj: object, key: string): boolean => Object.prototype.hasOwnProperty.call(obj, key);
+const hasOwn = (obj: object, key: string): boolean => Object.hasOwn(obj, key);
 
 /**
  * The key under which a render passes its variables. nunjucks copies the top level of the

@@ -12,7 +12,14 @@ type NodeClassWithExtend = typeof nj.nodes.Node & { extend(name: string, props: 
 /** `target[start:stop:step]`; absent parts are null. */
 export const SliceNode = (nj.nodes.Node as unknown as NodeClassWithExtend).extend('Slice', {
   fields: ['target', 'start', 'stop', 'step'],
-}) as unknown as new (lineno: number, colno: number, target: NjNode, start: NjNode | null, stop: NjNode | null, step: NjNode | null) => NjNode;
+}) as unknown as new (
+  lineno: number,
+  colno: number,
+  target: NjNode,
+  start: NjNode | null,
+  stop: NjNode | null,
+  step: NjNode | null,
+) => NjNode;
 
 /** `seq[start:stop:step]` with Python's rules, for lists and strings (by code point). */
 export function pySlice(seq: unknown, start: unknown, stop: unknown, step: unknown): unknown {

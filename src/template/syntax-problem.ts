@@ -24,7 +24,9 @@ const BLOCK_TAGS = new Set(['if', 'for', 'macro', 'call', 'filter', 'block', 'ra
 /** Translates an error thrown by the nunjucks lexer or parser on `text`. */
 export function describeParseError(error: unknown, text: string, inCode: boolean): TemplateSyntaxProblem {
   const err = error as ParseErrorLike;
-  const raw = String(err.message ?? error).replace(/^\(unknown path\)\s*/, '').trim();
+  const raw = String(err.message ?? error)
+    .replace(/^\(unknown path\)\s*/, '')
+    .trim();
   const positioned = typeof err.lineno === 'number' && typeof err.colno === 'number' && err.lineno > 0;
   if (!positioned) return describeUnpositioned(raw, text, inCode);
   const line = err.lineno as number;

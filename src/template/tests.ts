@@ -11,8 +11,7 @@ import { TemplateValueError } from './value-error.js';
 
 export type TestFunction = (value: unknown, ...args: unknown[]) => boolean;
 
-const isKeywords = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && Object.prototype.hasOwnProperty.call(v, '__keywords');
+const isKeywords = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && Object.hasOwn(v, '__keywords');
 
 /** Positional arguments and keyword arguments (`name=value`) of a call. */
 export function splitArguments(args: unknown[]): { positional: unknown[]; keywords: Record<string, unknown> } {

@@ -46,6 +46,7 @@ export class UndefinedValue {
     return this.fail();
   }
 
+  // biome-ignore lint/correctness/useYield: iterating an undefined value fails before yielding anything.
   *[Symbol.iterator](): Iterator<never> {
     this.fail();
   }

@@ -38,7 +38,7 @@ const OPERATORS: Record<string, (c: number) => boolean> = {
 
 /** True when `operator` is one the version test accepts. */
 export function isVersionOperator(operator: string): boolean {
-  return Object.prototype.hasOwnProperty.call(OPERATORS, operator);
+  return Object.hasOwn(OPERATORS, operator);
 }
 
 /** `a OP b` on versions; throws TemplateValueError on an unknown operator or an empty version. */
@@ -75,7 +75,10 @@ function compareComponents(a: Component[], b: Component[]): number {
 }
 
 function parseVersion(text: string): ParsedVersion {
-  const cleaned = text.trim().replace(/^[vV](?=\d)/, '').replace(/\+.*$/, '');
+  const cleaned = text
+    .trim()
+    .replace(/^[vV](?=\d)/, '')
+    .replace(/\+.*$/, '');
   if (cleaned === '') throw new TemplateValueError(`version test: "${text}" is not a version`);
   const m = cleaned.match(/^(\d+(?:\.\d+)*)(.*)$/);
   if (!m) return { release: [], pre: splitComponents(cleaned) };

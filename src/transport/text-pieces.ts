@@ -36,7 +36,10 @@ export class TextPieces {
       this.bytes -= gone;
       removed += gone;
     }
-    if (this.start > 64 && this.start * 2 > this.pieces.length) this.pieces.splice(0, this.start), (this.start = 0);
+    if (this.start > 64 && this.start * 2 > this.pieces.length) {
+      this.pieces.splice(0, this.start);
+      this.start = 0;
+    }
     return removed;
   }
 
@@ -57,7 +60,10 @@ export class TextPieces {
 
   text(): string {
     this.seal();
-    return this.pieces.slice(this.start).map((p) => p.text).join('');
+    return this.pieces
+      .slice(this.start)
+      .map((p) => p.text)
+      .join('');
   }
 
   private seal(): void {

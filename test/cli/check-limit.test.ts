@@ -10,7 +10,9 @@ import { checkLimit } from '../../src/cli/check-limit.js';
 import { parseInventory } from '../engine/run-harness.js';
 import { ensureBuilt, runTpx } from './run-built-tpx.js';
 
-const inventory = parseInventory('all:\n  children:\n    web:\n      hosts:\n        web-1: { host: 127.0.0.1, port: 9 }\n        web-2: { host: 127.0.0.1, port: 9 }\n');
+const inventory = parseInventory(
+  'all:\n  children:\n    web:\n      hosts:\n        web-1: { host: 127.0.0.1, port: 9 }\n        web-2: { host: 127.0.0.1, port: 9 }\n',
+);
 let dir = '';
 beforeAll(() => {
   ensureBuilt();
@@ -30,7 +32,9 @@ describe('-l that matches nothing', () => {
   });
 
   it('tpx run exits 1 with that one line, before connecting (no journal, no run)', () => {
-    const r = runTpx(['run', join(dir, 'pb.yaml'), '-i', join(dir, 'inv.yaml'), '-l', 'mesh-99', '--output', 'plain'], { env: { XDG_STATE_HOME: join(dir, 'state') } });
+    const r = runTpx(['run', join(dir, 'pb.yaml'), '-i', join(dir, 'inv.yaml'), '-l', 'mesh-99', '--output', 'plain'], {
+      env: { XDG_STATE_HOME: join(dir, 'state') },
+    });
     expect(r.code).toBe(1);
     expect(r.stderr.trim()).toMatch(/^tpx: -l mesh-99: matches no host of the inventory \(1 host: web-1\); nothing was run\. Check the name or pattern/);
     expect(r.stdout).toBe('');

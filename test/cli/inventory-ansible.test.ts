@@ -100,7 +100,11 @@ if (!ansibleFound && process.env.CI) {
       [`${F}/overlap.yaml`, 'ungrouped:solo*'],
     ])('pattern on %s: %s', (file, pattern) => {
       const out = runAnsible('ansible', ['-i', file, pattern, '--list-hosts']);
-      const theirs = out.split('\n').slice(1).map((l) => l.trim()).filter((l) => l !== '');
+      const theirs = out
+        .split('\n')
+        .slice(1)
+        .map((l) => l.trim())
+        .filter((l) => l !== '');
       const ours = selectHosts(loadInventory([file]), pattern);
       expect(ours.length).toBeGreaterThan(0);
       // Same hosts; the order below a group's direct children comes from a Python set in
@@ -111,7 +115,7 @@ if (!ansibleFound && process.env.CI) {
 
     it.each(INVENTORIES.map((files) => [label(files), files] as const))('groups and group_names agree on %s', (_label, files) => {
       const playbook = join(ansibleDir, 'magic.yaml');
-      writeFileSync(playbook, '- hosts: all\n  gather_facts: false\n  tasks:\n    - debug: {msg: "{{ {\'group_names\': group_names, \'groups\': groups} }}"}\n');
+      writeFileSync(playbook, "- hosts: all\n  gather_facts: false\n  tasks:\n    - debug: {msg: \"{{ {'group_names': group_names, 'groups': groups} }}\"}\n");
       const report = JSON.parse(runAnsible('ansible-playbook', [...inventoryArgs(files), playbook])) as {
         plays: { tasks: { hosts: Record<string, { msg: { group_names: string[]; groups: Record<string, string[]> } }> }[] }[];
       };

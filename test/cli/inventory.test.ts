@@ -83,7 +83,17 @@ describe('tpx inventory', () => {
     const r = runTpx(['inventory', '-i', EXAMPLE, '-l', 'dc1', '--graph']);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(
-      ['@dc1:', '  |--@dc1_rack_a:', '  |  |--mesh-01', '  |  |--mesh-02', '  |  |--mesh-03', '  |--@dc1_rack_b:', '  |  |--mesh-04', '  |  |--mesh-05', ''].join('\n'),
+      [
+        '@dc1:',
+        '  |--@dc1_rack_a:',
+        '  |  |--mesh-01',
+        '  |  |--mesh-02',
+        '  |  |--mesh-03',
+        '  |--@dc1_rack_b:',
+        '  |  |--mesh-04',
+        '  |  |--mesh-05',
+        '',
+      ].join('\n'),
     );
   });
 

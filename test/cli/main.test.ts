@@ -7,7 +7,10 @@ afterEach(() => vi.restoreAllMocks());
 /** Runs main() and returns what it wrote to stderr. */
 async function stderrOf(argv: string[]): Promise<{ code: number; text: string }> {
   let text = '';
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((text += String(chunk)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    text += String(chunk);
+    return true;
+  });
   const code = await main(argv);
   return { code, text };
 }

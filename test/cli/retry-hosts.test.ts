@@ -9,7 +9,8 @@ import { parseInventory } from '../engine/run-harness.js';
 const dir = mkdtempSync(join(tmpdir(), 'tpx-retry-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const header = (runId: string, playbook = '/pb/upgrade.yaml'): string => JSON.stringify({ type: 'journal', version: 1, run_id: runId, playbook, started: 'x', pid: 1, controller: 'c' });
+const header = (runId: string, playbook = '/pb/upgrade.yaml'): string =>
+  JSON.stringify({ type: 'journal', version: 1, run_id: runId, playbook, started: 'x', pid: 1, controller: 'c' });
 const line = (o: object): string => JSON.stringify(o);
 
 describe('--retry-failed', () => {
@@ -44,7 +45,10 @@ describe('--retry-failed', () => {
     const path = join(dir, 'report.json');
     writeFileSync(
       path,
-      JSON.stringify({ run_id: 'r-9', hosts: { a: { status: 'changed' }, b: { status: 'failed' }, c: { status: 'not-reached' }, d: { status: 'unreachable' }, e: { status: 'ok' } } }),
+      JSON.stringify({
+        run_id: 'r-9',
+        hosts: { a: { status: 'changed' }, b: { status: 'failed' }, c: { status: 'not-reached' }, d: { status: 'unreachable' }, e: { status: 'ok' } },
+      }),
     );
     expect(readRetryPlan(path)).toEqual({ hosts: ['b', 'c', 'd'], runId: 'r-9', source: path });
   });
@@ -81,7 +85,16 @@ describe('--retry-failed for the right fleet, and when there is nothing to retry
     mkdirSync(runs, { recursive: true });
     const playbook = join(dir, 'fleet.yaml');
     const withInv = (runId: string, inventories?: string[]): string =>
-      JSON.stringify({ type: 'journal', version: 1, run_id: runId, playbook: resolve(playbook), ...(inventories ? { inventories } : {}), started: 'x', pid: 1, controller: 'c' });
+      JSON.stringify({
+        type: 'journal',
+        version: 1,
+        run_id: runId,
+        playbook: resolve(playbook),
+        ...(inventories ? { inventories } : {}),
+        started: 'x',
+        pid: 1,
+        controller: 'c',
+      });
     writeFileSync(join(runs, 'old.jsonl'), withInv('old') + '\n');
     utimesSync(join(runs, 'old.jsonl'), 1000, 1000);
     writeFileSync(join(runs, 'prod.jsonl'), withInv('prod', [resolve('prod.yaml')]) + '\n');

@@ -23,7 +23,10 @@ beforeAll(() => {
 }, 180_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const run = (file: string) => runTpx(['run', join(dir, 'pb.yaml'), '-i', join(dir, 'inv.yaml'), '--retry-failed', file, '--output', 'plain'], { env: { XDG_STATE_HOME: join(dir, 'state') } });
+const run = (file: string) =>
+  runTpx(['run', join(dir, 'pb.yaml'), '-i', join(dir, 'inv.yaml'), '--retry-failed', file, '--output', 'plain'], {
+    env: { XDG_STATE_HOME: join(dir, 'state') },
+  });
 
 describe('--retry-failed with nothing to run', () => {
   it('every host finished: says so, exit 0, nothing run', () => {

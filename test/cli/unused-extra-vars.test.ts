@@ -30,7 +30,19 @@ describe('-e names nothing reads', () => {
     [{ kuma_verison: '2.10.1' }, ['-e kuma_verison: the playbook and inventory use no variable of that name; did you mean "kuma_version"?']],
     [{ flush_mod: 'all' }, ['-e flush_mod: the playbook and inventory use no variable of that name; did you mean "flush_mode"?']],
     [{ zzz: 1 }, ['-e zzz: the playbook and inventory use no variable of that name']],
-    [{ kuma_version: '2.10.1', region: 'eu', skip_it: true, tpx_run_id: 'r', tpx_output_limit: '2M', ansible_user: 'ops', become: true, host_key_checking: 'off' }, []],
+    [
+      {
+        kuma_version: '2.10.1',
+        region: 'eu',
+        skip_it: true,
+        tpx_run_id: 'r',
+        tpx_output_limit: '2M',
+        ansible_user: 'ops',
+        become: true,
+        host_key_checking: 'off',
+      },
+      [],
+    ],
   ])('%j', (vars, expected) => {
     expect(unusedExtraVars(vars, playbook, inventory)).toEqual(expected);
   });

@@ -165,7 +165,9 @@ function runWithTpx(lab: LabState, work: string, playbook: string): Recap {
   // Exit 0 even with mesh-02's failure: it is rescued.
   expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
   const stats = (JSON.parse(readFileSync(report, 'utf8')) as { stats: Record<string, Record<string, number>> }).stats;
-  return Object.fromEntries(Object.entries(stats).map(([h, s]) => [h, { ok: s.ok, changed: s.changed, failed: s.failed, skipped: s.skipped, rescued: s.rescued }]));
+  return Object.fromEntries(
+    Object.entries(stats).map(([h, s]) => [h, { ok: s.ok, changed: s.changed, failed: s.failed, skipped: s.skipped, rescued: s.rescued }]),
+  );
 }
 
 /** Ansible's environment: everything it writes goes under `home`. */
@@ -208,7 +210,7 @@ function writeAnsibleInventory(lab: LabState, file: string): void {
   writeFileSync(file, JSON.stringify({ all: { hosts } }, null, 2));
 }
 
-function runWithAnsible(lab: LabState, home: string, playbook: string, inventory: string): Recap {
+function runWithAnsible(_lab: LabState, home: string, playbook: string, inventory: string): Recap {
   const r = spawnSync(ANSIBLE_PLAYBOOK, ['-i', inventory, playbook], { env: ansibleEnv(home), encoding: 'utf8', timeout: 180_000 });
   expect(r.error, 'ansible-playbook could not run').toBeUndefined();
   expect(r.status, `${r.stdout.slice(-3000)}\n${r.stderr}`).toBe(0);

@@ -171,7 +171,13 @@ describe.skipIf(!labSupported())('engine on the lab fleet', () => {
     - file: { path: ${STATE}, state: directory }
 `);
     const checked = await runOnLab(play, { check: true });
-    expect(Object.values(checked.results).flat().filter((r) => r.failed).map((r) => `${r.host} ${r.task}: ${r.msg}`).slice(0, 2)).toEqual([]);
+    expect(
+      Object.values(checked.results)
+        .flat()
+        .filter((r) => r.failed)
+        .map((r) => `${r.host} ${r.task}: ${r.msg}`)
+        .slice(0, 2),
+    ).toEqual([]);
     expect(checked.exitCode).toBe(0);
     for (const h of names()) {
       expect(await readOnHost(h, `${STATE}/app.conf`)).toBeNull();
@@ -183,7 +189,13 @@ describe.skipIf(!labSupported())('engine on the lab fleet', () => {
     expect(Object.values(first.stats).every((s) => s.changed === 2)).toBe(true);
     for (const h of names()) expect(await readOnHost(h, `${STATE}/app.conf`)).toBe('setting=1\n');
     const second = await runOnLab(play);
-    expect(Object.values(second.results).flat().filter((r) => r.changed).map((r) => `${r.host} ${r.task}: ${r.msg ?? ''} ${r.diff ?? ''}`).slice(0, 4)).toEqual([]);
+    expect(
+      Object.values(second.results)
+        .flat()
+        .filter((r) => r.changed)
+        .map((r) => `${r.host} ${r.task}: ${r.msg ?? ''} ${r.diff ?? ''}`)
+        .slice(0, 4),
+    ).toEqual([]);
     expect(Object.values(second.stats).every((s) => s.changed === 0 && s.ok === 2)).toBe(true);
   });
 

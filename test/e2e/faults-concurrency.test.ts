@@ -62,11 +62,16 @@ describe.skipIf(!labSupported())('two runs on one fleet at once', () => {
         const loser = winner === ids.a ? 'b' : 'a';
         const lost = reports[loser].hosts[h];
         expect(lost.status, `${h}: the other run`).toBe('unreachable');
-        expect(lost.tasks[0].msg).toMatch(new RegExp(`^${h}: locked by run ${winner} since \\S+ \\(pid \\d+ on [^,]+, user tpx\\): another tpx run is working on this host$`));
+        expect(lost.tasks[0].msg).toMatch(
+          new RegExp(`^${h}: locked by run ${winner} since \\S+ \\(pid \\d+ on [^,]+, user tpx\\): another tpx run is working on this host$`),
+        );
         refused++;
       }
       // Each run's exit code says whether it lost hosts: 3 (unreachable) or 0.
-      for (const [name, code] of [['a', ra.code], ['b', rb.code]] as const) {
+      for (const [name, code] of [
+        ['a', ra.code],
+        ['b', rb.code],
+      ] as const) {
         const lostAny = hosts.some((h) => reports[name].hosts[h].status === 'unreachable');
         expect(code, `run ${name}`).toBe(lostAny ? 3 : 0);
       }

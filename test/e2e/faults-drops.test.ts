@@ -40,7 +40,10 @@ function dropMoment(stdout: string, host: string, tasks: readonly { task: string
   const lines = stdout.split('\n');
   const again = lines.findIndex((l, i) => l === `[${host}] connecting` && lines.slice(0, i).includes(`[${host}] connecting`));
   if (again < 0) return 'no drop seen';
-  const started = lines.slice(0, again).reverse().find((l) => l.startsWith(`[${host}] `) && l.endsWith(': started'));
+  const started = lines
+    .slice(0, again)
+    .reverse()
+    .find((l) => l.startsWith(`[${host}] `) && l.endsWith(': started'));
   return `${started?.slice(host.length + 3, -': started'.length) ?? 'before the first task'} (reconnected)`;
 }
 
@@ -96,7 +99,9 @@ describe.skipIf(!labSupported())('dropped connections during the upgrade', () =>
       console.log(`round ${round + 1} re-run: exit 0 in ${again.ms} ms, ${hosts.length} hosts upgraded`);
     }
     console.log(where.join('\n'));
-    console.log(`drops: ${tally.injected} injected, ${tally.observed} seen by tpx; hosts whole: ${tally.whole}/${tally.injected} (${tally.upgraded} upgraded, ${tally.asBefore} as before)`);
+    console.log(
+      `drops: ${tally.injected} injected, ${tally.observed} seen by tpx; hosts whole: ${tally.whole}/${tally.injected} (${tally.upgraded} upgraded, ${tally.asBefore} as before)`,
+    );
     expect(tally.whole).toBe(10);
     expect(tally.observed).toBeGreaterThanOrEqual(8);
   });

@@ -10,7 +10,21 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import { INSTALL_FAULT_FILE } from '../../src/lab/index.js';
 import type { LabState } from '../../src/lab/types.js';
-import { FAMILIES, PLAYBOOK, REPO, TARGET, dataKumaLines, foreignLines, kumaLines, labForeignLines, maskCounters, onHost, saveRules, type Family, type Report } from './upgrade-helpers.js';
+import {
+  FAMILIES,
+  PLAYBOOK,
+  REPO,
+  TARGET,
+  dataKumaLines,
+  foreignLines,
+  kumaLines,
+  labForeignLines,
+  maskCounters,
+  onHost,
+  saveRules,
+  type Family,
+  type Report,
+} from './upgrade-helpers.js';
 
 /** A running `node bin/tpx.js …`. */
 export interface TpxChild {
@@ -24,7 +38,11 @@ export interface TpxChild {
 
 /** Starts `node bin/tpx.js ARGS` with plain output; killed with SIGKILL after `timeoutMs`. */
 export function startTpx(args: readonly string[], env: Record<string, string> = {}, timeoutMs = 180_000): TpxChild {
-  const child = spawn(process.execPath, [join(REPO, 'bin/tpx.js'), ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', ...env } });
+  const child = spawn(process.execPath, [join(REPO, 'bin/tpx.js'), ...args], {
+    cwd: REPO,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NO_COLOR: '1', ...env },
+  });
   const started = Date.now();
   const handle: TpxChild = {
     child,
@@ -56,10 +74,19 @@ export function journalHome(lab: LabState): { env: Record<string, string>; dir: 
 /** The arguments of an upgrade run on the lab: target, package, plain output, a report. */
 export function upgradeArgs(lab: LabState, report: string, extra: readonly string[] = []): string[] {
   return [
-    'run', PLAYBOOK, '-i', lab.inventoryFile,
-    '-e', `kuma_version=${TARGET}`,
-    '-e', `kuma_package=${join(lab.dir, 'packages', `kuma-${TARGET}.tar.gz`)}`,
-    '--report', report, '--output', 'plain', ...extra,
+    'run',
+    PLAYBOOK,
+    '-i',
+    lab.inventoryFile,
+    '-e',
+    `kuma_version=${TARGET}`,
+    '-e',
+    `kuma_package=${join(lab.dir, 'packages', `kuma-${TARGET}.tar.gz`)}`,
+    '--report',
+    report,
+    '--output',
+    'plain',
+    ...extra,
   ];
 }
 
@@ -131,7 +158,8 @@ export async function wholeness(lab: LabState, host: string, before: Record<Fami
     const missing = reference[f].filter((l) => !kuma.includes(l));
     const extra = kuma.filter((l) => !reference[f].includes(l));
     if (missing.length || extra.length) problems.push(`${f} Kuma lines: missing ${JSON.stringify(missing)}, extra ${JSON.stringify(extra)}`);
-    if (JSON.stringify(foreignNow) !== JSON.stringify(foreignBefore)) problems.push(`${f} other rules: was ${JSON.stringify(foreignBefore)}, now ${JSON.stringify(foreignNow)}`);
+    if (JSON.stringify(foreignNow) !== JSON.stringify(foreignBefore))
+      problems.push(`${f} other rules: was ${JSON.stringify(foreignBefore)}, now ${JSON.stringify(foreignNow)}`);
   }
   // Upgraded first: a 2.9.2 host's marked rules may be just what the target lays too.
   if (problems.length === 0) return 'upgraded';
@@ -148,7 +176,12 @@ export async function wholeness(lab: LabState, host: string, before: Record<Fami
 export async function resetHost(lab: LabState, host: string, before: Record<Family, string>): Promise<void> {
   for (const family of FAMILIES) {
     const [save, restore] = family === 'ipv4' ? ['iptables-save', 'iptables-restore'] : ['ip6tables-save', 'ip6tables-restore'];
-    await onHost(lab, host, `cat > /tmp/.reset.rules && ${restore} < /tmp/.reset.rules && for t in $(${save} | sed -n 's/^\\*//p'); do grep -qx "\\*$t" /tmp/.reset.rules || printf '*%s\\nCOMMIT\\n' $t | ${restore}; done; rm -f /tmp/.reset.rules`, before[family] + '\n');
+    await onHost(
+      lab,
+      host,
+      `cat > /tmp/.reset.rules && ${restore} < /tmp/.reset.rules && for t in $(${save} | sed -n 's/^\\*//p'); do grep -qx "\\*$t" /tmp/.reset.rules || printf '*%s\\nCOMMIT\\n' $t | ${restore}; done; rm -f /tmp/.reset.rules`,
+      before[family] + '\n',
+    );
   }
   await onHost(lab, host, `rm -rf /var/lib/tpx/tproxy /var/lib/tpx/backups /var/lib/tpx/bin ${INSTALL_FAULT_FILE}`);
   const now = await rawRules(lab, host);
@@ -181,4 +214,3 @@ export function seededRandom(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
-

@@ -45,10 +45,14 @@ describe.skipIf(!labSupported())('SIGINT during the upgrade', () => {
       let moment: string;
       if (hungRound) {
         // Wait until mesh-01's install is running (and hanging), then interrupt.
-        const ready = await waitFor(async () => {
-          const id = runIdOf(run);
-          return id !== undefined && (await sectionLog(lab.state, 'mesh-01', id)).includes('install:');
-        }, 60_000, 200);
+        const ready = await waitFor(
+          async () => {
+            const id = runIdOf(run);
+            return id !== undefined && (await sectionLog(lab.state, 'mesh-01', id)).includes('install:');
+          },
+          60_000,
+          200,
+        );
         expect(ready, run.stdout).toBe(true);
         await new Promise((r) => setTimeout(r, 1000));
         moment = `during mesh-01's hung install (${Date.now() - run.started} ms)`;
@@ -79,7 +83,13 @@ describe.skipIf(!labSupported())('SIGINT during the upgrade', () => {
         const upgrade = r.hosts['mesh-01'].tasks.find((t) => t.task.startsWith('upgrade:'))!;
         expect(upgrade.stdout).toMatch(/"status":"failed".*aborted: interrupted by the operator; restored from backup/);
         // The hung stand-in is gone from the host.
-        expect(await onHost(lab.state, 'mesh-01', `me=$(readlink /proc/self/ns/net); for p in $(pgrep -f -- '[-]-stand-in-version' || true); do [ "$(readlink /proc/$p/ns/net 2>/dev/null)" = "$me" ] && echo $p; done; true`)).toBe('');
+        expect(
+          await onHost(
+            lab.state,
+            'mesh-01',
+            `me=$(readlink /proc/self/ns/net); for p in $(pgrep -f -- '[-]-stand-in-version' || true); do [ "$(readlink /proc/$p/ns/net 2>/dev/null)" = "$me" ] && echo $p; done; true`,
+          ),
+        ).toBe('');
       }
       figures.push(`SIGINT at ${moment}: exit ${code} ${stopMs} ms after the signal; ${states.join(', ')}`);
     }
@@ -90,6 +100,8 @@ describe.skipIf(!labSupported())('SIGINT during the upgrade', () => {
     expect(done.code, rerun.stdout + rerun.stderr).toBe(0);
     for (const h of hosts) expect(await wholeness(lab.state, h, before[h], reference), h).toBe('upgraded');
     console.log(figures.join('\n'));
-    console.log(`interrupts: ${RANDOM_ROUNDS + 1}; hosts whole: ${whole}/${(RANDOM_ROUNDS + 1) * hosts.length}; re-run: exit 0 in ${done.ms} ms, ${hosts.length} hosts upgraded`);
+    console.log(
+      `interrupts: ${RANDOM_ROUNDS + 1}; hosts whole: ${whole}/${(RANDOM_ROUNDS + 1) * hosts.length}; re-run: exit 0 in ${done.ms} ms, ${hosts.length} hosts upgraded`,
+    );
   });
 });

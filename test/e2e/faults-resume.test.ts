@@ -24,13 +24,17 @@ describe.skipIf(!labSupported())('kill -9 mid-rollout, then --retry-failed on th
     const run = startTpx(upgradeArgs(lab.state, report), env);
     // Kill when mesh-01 is done (its host-end is in the journal) and mesh-02 is inside its install.
     let journal = '';
-    const ready = await waitFor(async () => {
-      journal = /^journal: (.*)$/m.exec(run.stdout)?.[1] ?? '';
-      const id = runIdOf(run);
-      if (!journal || !id) return false;
-      const done = readFileSync(journal, 'utf8').includes('"type":"host-end","host":"mesh-01","status":"changed"');
-      return done && (await sectionLog(lab.state, 'mesh-02', id)).includes('install:');
-    }, 90_000, 200);
+    const ready = await waitFor(
+      async () => {
+        journal = /^journal: (.*)$/m.exec(run.stdout)?.[1] ?? '';
+        const id = runIdOf(run);
+        if (!journal || !id) return false;
+        const done = readFileSync(journal, 'utf8').includes('"type":"host-end","host":"mesh-01","status":"changed"');
+        return done && (await sectionLog(lab.state, 'mesh-02', id)).includes('install:');
+      },
+      90_000,
+      200,
+    );
     expect(ready, run.stdout).toBe(true);
     const runId = runIdOf(run)!;
     run.child.kill('SIGKILL');

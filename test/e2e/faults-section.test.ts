@@ -24,7 +24,12 @@ const outcome = (run: string): Promise<string> => onHost(lab.state, H, `cat /var
 
 describe.skipIf(!labSupported())('tproxy.sh apply: signals and re-runs', () => {
   it('TERM aborts and restores; HUP and KILL do not; a token is reported again, a new token starts anew', { timeout: 180_000 }, async () => {
-    await onHost(lab.state, H, `mkdir -p /var/lib/tpx/bin && cat > ${HELPER} && chmod 755 ${HELPER}`, readFileSync(`${REPO}/playbooks/files/tproxy.sh`, 'utf8'));
+    await onHost(
+      lab.state,
+      H,
+      `mkdir -p /var/lib/tpx/bin && cat > ${HELPER} && chmod 755 ${HELPER}`,
+      readFileSync(`${REPO}/playbooks/files/tproxy.sh`, 'utf8'),
+    );
     await onHost(lab.state, H, `mkdir -p ${BIN} && cat > ${BIN}/kumactl && chmod 755 ${BIN}/kumactl`, standInWrapper(TARGET, labStandInScript(lab.dir)));
     const before = await rawRules(lab.state, H);
     const same = async (): Promise<boolean> => {
@@ -44,7 +49,11 @@ describe.skipIf(!labSupported())('tproxy.sh apply: signals and re-runs', () => {
     );
     const [status, json] = term.split('\n');
     expect(json, term).toMatch(/^\{/);
-    expect(JSON.parse(json)).toMatchObject({ status: 'failed', changed: false, msg: expect.stringMatching(/^aborted: interrupted by the operator; restored from backup/) });
+    expect(JSON.parse(json)).toMatchObject({
+      status: 'failed',
+      changed: false,
+      msg: expect.stringMatching(/^aborted: interrupted by the operator; restored from backup/),
+    });
     expect(Number(/ms=(\d+)/.exec(status)![1])).toBeLessThan(3000);
     expect(await outcome('t-term')).toMatch(/^failed\naborted: interrupted by the operator/);
     expect(await same()).toBe(true);
@@ -64,7 +73,7 @@ describe.skipIf(!labSupported())('tproxy.sh apply: signals and re-runs', () => {
     // 3. The same token again (a retry of the task, a re-attach): reported, not redone.
     const again = await helper(`apply ${OPTS} --run-id t-hup --token tok-t-hup`);
     expect(JSON.parse(again.stdout)).toMatchObject({ status: 'changed' });
-    expect(await log('t-hup')).not.toMatch(/plan:[^]*plan:/);
+    expect(await log('t-hup')).not.toMatch(/plan:[\s\S]*plan:/);
     // A failure, then the same run id with a new token at once (a --retry-failed after the
     // install was fixed, within the same second): a new section runs and succeeds.
     await onHost(lab.state, H, 'rm -f /var/lib/tpx/tproxy/state'); // the next plan installs again

@@ -17,7 +17,8 @@ import { REPO, TARGET, onHost } from './upgrade-helpers.js';
 const lab = useLab({ hosts: 2, versions: ['2.8.3', '2.9.2'], packages: [TARGET] });
 const H = 'mesh-01';
 /** Runs a command on the host as the attacker: uid/gid 65534, no supplementary groups. */
-const asAttacker = (command: string): Promise<string> => onHost(lab.state, H, `setpriv --reuid=65534 --regid=65534 --clear-groups sh -c '${command.replace(/'/g, `'\\''`)}'`);
+const asAttacker = (command: string): Promise<string> =>
+  onHost(lab.state, H, `setpriv --reuid=65534 --regid=65534 --clear-groups sh -c '${command.replace(/'/g, `'\\''`)}'`);
 const env = (): Record<string, string> => ({ XDG_STATE_HOME: join(lab.dir, 'xdg-state') });
 let seq = 0;
 const report = (): string => join(lab.dir, `security-${++seq}.json`);
@@ -36,7 +37,8 @@ async function tpx(args: readonly string[]): Promise<{ code: number; out: string
 }
 
 /** The login user's files the attacker aims at: content and mode. */
-const victims = (): Promise<string> => onHost(lab.state, H, `for f in /home/tpx/.bashrc /home/tpx/.profile /home/tpx/target; do stat -c '%n %a %U' "$f"; md5sum < "$f"; done`);
+const victims = (): Promise<string> =>
+  onHost(lab.state, H, `for f in /home/tpx/.bashrc /home/tpx/.profile /home/tpx/target; do stat -c '%n %a %U' "$f"; md5sum < "$f"; done`);
 
 afterEach(async () => {
   if (!labSupported()) return;
@@ -45,8 +47,12 @@ afterEach(async () => {
 });
 
 describe.skipIf(!labSupported())('host lock and state against a local attacker', () => {
-  it('links planted at the old lock paths are never followed: the login user\'s files keep their mode and bytes', { timeout: 120_000 }, async () => {
-    await onHost(lab.state, H, 'touch /home/tpx/.bashrc /home/tpx/.profile && echo secret > /home/tpx/target && chown tpx:tpx /home/tpx/.bashrc /home/tpx/.profile /home/tpx/target && chmod 600 /home/tpx/target');
+  it("links planted at the old lock paths are never followed: the login user's files keep their mode and bytes", { timeout: 120_000 }, async () => {
+    await onHost(
+      lab.state,
+      H,
+      'touch /home/tpx/.bashrc /home/tpx/.profile && echo secret > /home/tpx/target && chown tpx:tpx /home/tpx/.bashrc /home/tpx/.profile /home/tpx/target && chmod 600 /home/tpx/target',
+    );
     const before = await victims();
     // The attacker's /tmp/tpx-lock, mode 0777 as tpx once made it, with links to the login user's files.
     await asAttacker(
@@ -73,10 +79,14 @@ describe.skipIf(!labSupported())('host lock and state against a local attacker',
     }
     await expect(asAttacker('mkdir /run/tpx-x')).rejects.toThrow(/Permission denied/);
     // … so it holds what it can: the old lock path, with a forged holder, for ten minutes.
-    await asAttacker('mkdir -m 1777 /tmp/tpx-lock && printf "run=maintenance\\npid=1\\ncontroller=x\\nsshd=1:1\\n" > /tmp/tpx-lock/holder && : > /tmp/tpx-lock/lock');
+    await asAttacker(
+      'mkdir -m 1777 /tmp/tpx-lock && printf "run=maintenance\\npid=1\\ncontroller=x\\nsshd=1:1\\n" > /tmp/tpx-lock/holder && : > /tmp/tpx-lock/lock',
+    );
     // Its own session (setsid execs flock in place): the test ends the whole group by its PID.
     await asAttacker('setsid flock /tmp/tpx-lock/lock sleep 600 > /dev/null 2>&1 & echo $! > /tmp/attacker.pid');
-    expect(await waitFor(async () => (await onHost(lab.state, H, 'flock -n /tmp/tpx-lock/lock true && echo free || echo held')).trim() === 'held', 5_000)).toBe(true);
+    expect(await waitFor(async () => (await onHost(lab.state, H, 'flock -n /tmp/tpx-lock/lock true && echo free || echo held')).trim() === 'held', 5_000)).toBe(
+      true,
+    );
     for (const become of [true, false]) {
       const run = await tpx(['run', playbook(become), '-i', lab.state.inventoryFile, '--output', 'plain']);
       expect(run.code, run.out).toBe(0);
@@ -94,7 +104,9 @@ describe.skipIf(!labSupported())('host lock and state against a local attacker',
     const next = await tpx(['run', playbook(true), '-i', lab.state.inventoryFile, '--output', 'plain']);
     expect(next.code, next.out).toBe(0);
     expect(Date.now() - started).toBeLessThan(20_000);
-    expect(next.out).toMatch(/the last connection of run \S+ \(pid \d+ on [^)]+\) ended without releasing the host lock; \d+ process(es)? it started still runs? on the host: \d+ `[^`]*sleep 59\.123/);
+    expect(next.out).toMatch(
+      /the last connection of run \S+ \(pid \d+ on [^)]+\) ended without releasing the host lock; \d+ process(es)? it started still runs? on the host: \d+ `[^`]*sleep 59\.123/,
+    );
     await onHost(lab.state, H, "pkill -f -x 'sleep 59[.]123'; true");
   });
 
@@ -112,29 +124,99 @@ describe.skipIf(!labSupported())('host lock and state against a local attacker',
     expect(upgrade).toMatch(/: changed/);
   });
 
-  it('a kuma_version or kumactl that points into the attacker\'s files is refused; nothing of theirs runs as root', { timeout: 120_000 }, async () => {
+  it("a kuma_version or kumactl that points into the attacker's files is refused; nothing of theirs runs as root", { timeout: 120_000 }, async () => {
     // The attacker's "kumactl": it would leave a root-owned file behind if root ran it.
-    await asAttacker('mkdir -p /tmp/m/bin && printf "#!/bin/sh\\nid -u > /tmp/evil\\necho Client: Kuma 2.10.1\\n" > /tmp/m/bin/kumactl && chmod 755 /tmp/m/bin/kumactl');
-    const traversal = await tpx(['run', join(REPO, 'playbooks/upgrade.yaml'), '-i', lab.state.inventoryFile, '-l', H, '--output', 'plain', '-e', 'kuma_version=2.10.1/../../../tmp/m', '--check']);
+    await asAttacker(
+      'mkdir -p /tmp/m/bin && printf "#!/bin/sh\\nid -u > /tmp/evil\\necho Client: Kuma 2.10.1\\n" > /tmp/m/bin/kumactl && chmod 755 /tmp/m/bin/kumactl',
+    );
+    const traversal = await tpx([
+      'run',
+      join(REPO, 'playbooks/upgrade.yaml'),
+      '-i',
+      lab.state.inventoryFile,
+      '-l',
+      H,
+      '--output',
+      'plain',
+      '-e',
+      'kuma_version=2.10.1/../../../tmp/m',
+      '--check',
+    ]);
     expect(traversal.code, traversal.out).not.toBe(0);
     expect(traversal.out).toMatch(/kuma_version must be a version like 2\.10\.1/);
-    const direct = await tpx(['run', join(REPO, 'playbooks/upgrade.yaml'), '-i', lab.state.inventoryFile, '-l', H, '--output', 'plain', '-e', `kuma_version=${TARGET}`, '-e', 'kumactl=/tmp/m/bin/kumactl', '--check']);
+    const direct = await tpx([
+      'run',
+      join(REPO, 'playbooks/upgrade.yaml'),
+      '-i',
+      lab.state.inventoryFile,
+      '-l',
+      H,
+      '--output',
+      'plain',
+      '-e',
+      `kuma_version=${TARGET}`,
+      '-e',
+      'kumactl=/tmp/m/bin/kumactl',
+      '--check',
+    ]);
     expect(direct.code, direct.out).toBe(2);
     expect(direct.out, direct.out).toMatch(/refusing to run as root: \/tmp is writable by other users \(mode 1777\)/);
     // Backups into a world-writable place: the section refuses before it touches anything.
     const rulesBefore = await onHost(lab.state, 'mesh-02', 'iptables-save | grep -v "^#"');
     const pkg = join(lab.dir, 'packages', `kuma-${TARGET}.tar.gz`);
-    const backups = await tpx(['run', join(REPO, 'playbooks/upgrade.yaml'), '-i', lab.state.inventoryFile, '-l', 'mesh-02', '--output', 'plain', '-e', `kuma_version=${TARGET}`, '-e', `kuma_package=${pkg}`, '-e', 'backup_dir=/tmp/m/backups']);
+    const backups = await tpx([
+      'run',
+      join(REPO, 'playbooks/upgrade.yaml'),
+      '-i',
+      lab.state.inventoryFile,
+      '-l',
+      'mesh-02',
+      '--output',
+      'plain',
+      '-e',
+      `kuma_version=${TARGET}`,
+      '-e',
+      `kuma_package=${pkg}`,
+      '-e',
+      'backup_dir=/tmp/m/backups',
+    ]);
     expect(backups.code, backups.out).toBe(2);
     expect(backups.out).toMatch(/refusing to run as root: \/tmp is writable by other users \(mode 1777\)/);
     expect(await onHost(lab.state, 'mesh-02', 'iptables-save | grep -v "^#"')).toBe(rulesBefore);
     // A tproxy_args word that looks like a module option (executable=…) stays an argument of the
     // helper: it never picks the interpreter that runs as root.
     await asAttacker('printf "#!/bin/sh\\nid -u > /tmp/evil\\n" > /tmp/m/interp && chmod 755 /tmp/m/interp');
-    const option = await tpx(['run', join(REPO, 'playbooks/upgrade.yaml'), '-i', lab.state.inventoryFile, '-l', H, '--output', 'plain', '-e', `kuma_version=${TARGET}`, '-e', 'tproxy_args=executable=/tmp/m/interp', '--check']);
+    const option = await tpx([
+      'run',
+      join(REPO, 'playbooks/upgrade.yaml'),
+      '-i',
+      lab.state.inventoryFile,
+      '-l',
+      H,
+      '--output',
+      'plain',
+      '-e',
+      `kuma_version=${TARGET}`,
+      '-e',
+      'tproxy_args=executable=/tmp/m/interp',
+      '--check',
+    ]);
     expect(option.code, option.out).toBe(0);
     // A backslash in a path (awk would read it as an escape): refused before connecting.
-    const escaped = await tpx(['run', join(REPO, 'playbooks/upgrade.yaml'), '-i', lab.state.inventoryFile, '-l', H, '--output', 'plain', '-e', `kuma_version=${TARGET}`, '-e', 'backup_dir=/var/lib/tpx/backups\\057..\\057..\\057..\\057tmp']);
+    const escaped = await tpx([
+      'run',
+      join(REPO, 'playbooks/upgrade.yaml'),
+      '-i',
+      lab.state.inventoryFile,
+      '-l',
+      H,
+      '--output',
+      'plain',
+      '-e',
+      `kuma_version=${TARGET}`,
+      '-e',
+      'backup_dir=/var/lib/tpx/backups\\057..\\057..\\057..\\057tmp',
+    ]);
     expect(escaped.code, escaped.out).toBe(4);
     expect(await onHost(lab.state, H, 'ls /tmp/evil 2>&1; true')).toMatch(/No such file/);
   });

@@ -43,7 +43,10 @@ describe.skipIf(!labSupported())('secrets', () => {
     expect(spawnSync('ssh-keygen', ['-q', '-p', '-f', key, '-P', '', '-N', passphrase]).status).toBe(0);
     const inventory = join(out, 'inventory.yaml');
     const hosts = state.hosts.map((h) => `    ${h.name}: { host: 127.0.0.1, port: ${h.port} }`).join('\n');
-    writeFileSync(inventory, `all:\n  vars:\n    user: ${state.passwordUser}\n    identity_file: ${key}\n    known_hosts_file: ${state.knownHostsFile}\n    become: true\n  hosts:\n${hosts}\n`);
+    writeFileSync(
+      inventory,
+      `all:\n  vars:\n    user: ${state.passwordUser}\n    identity_file: ${key}\n    known_hosts_file: ${state.knownHostsFile}\n    become: true\n  hosts:\n${hosts}\n`,
+    );
     const playbook = join(out, 'secrets.yaml');
     writeFileSync(
       playbook,
@@ -75,22 +78,30 @@ describe.skipIf(!labSupported())('secrets', () => {
     // Without blocking the event loop (ps takes a while on a busy machine).
     const sampler = (async () => {
       while (sampling) {
-        argvSeen.push(await new Promise<string>((resolve) => execFile('ps', ['-eo', 'args'], { maxBuffer: 64 * 1024 * 1024 }, (_e, stdout) => resolve(stdout ?? ''))));
+        argvSeen.push(
+          await new Promise<string>((resolve) => execFile('ps', ['-eo', 'args'], { maxBuffer: 64 * 1024 * 1024 }, (_e, stdout) => resolve(stdout ?? ''))),
+        );
         await new Promise((r) => setTimeout(r, 20));
       }
     })();
 
     const outputs: { name: string; text: string }[] = [];
     for (const mode of ['plain', 'json'] as const) {
-      const run = startTpx(['run', playbook, '-i', inventory, '--output', mode, '-vv', '--report', join(out, `report-${mode}.json`), '--junit', join(out, `junit-${mode}.xml`)], env);
+      const run = startTpx(
+        ['run', playbook, '-i', inventory, '--output', mode, '-vv', '--report', join(out, `report-${mode}.json`), '--junit', join(out, `junit-${mode}.xml`)],
+        env,
+      );
       const { code } = await run.done;
       expect(code, run.stdout + run.stderr).toBe(0);
       outputs.push({ name: `stdout (${mode} -vv)`, text: run.stdout }, { name: `stderr (${mode} -vv)`, text: run.stderr });
       // The runs did use what they were given: sudo ran as root, the token was read (and hidden).
-      expect(run.stdout, run.stdout.slice(-2500)).toMatch(mode === "plain" ? /sudo took the password: ok/ : /"task":"sudo took the password","status":"ok"/);
+      expect(run.stdout, run.stdout.slice(-2500)).toMatch(mode === 'plain' ? /sudo took the password: ok/ : /"task":"sudo took the password","status":"ok"/);
     }
     // A wrong sudo password: the failure message names neither the password tried nor the right one.
-    const wrong = startTpx(['run', playbook, '-i', inventory, '--output', 'plain', '-vv', '--report', join(out, 'report-wrong.json')], { ...env, TPX_BECOME_PASSWORD: `${state.password}-wrong` });
+    const wrong = startTpx(['run', playbook, '-i', inventory, '--output', 'plain', '-vv', '--report', join(out, 'report-wrong.json')], {
+      ...env,
+      TPX_BECOME_PASSWORD: `${state.password}-wrong`,
+    });
     expect((await wrong.done).code).toBe(2);
     outputs.push({ name: 'stdout (wrong password)', text: wrong.stdout }, { name: 'stderr (wrong password)', text: wrong.stderr });
     // The become error itself (not just any line with "password" in it, like the task's own name).
@@ -112,6 +123,8 @@ describe.skipIf(!labSupported())('secrets', () => {
         expect(p.text.includes(wrongPassword), `the wrong password found in ${p.name}`).toBe(false);
       }
     }
-    console.log(`secrets: 3 planted (+1 wrong password); searched ${places.length} outputs and files (${outputs.length} outputs, ${checked.length} files, ${argvSeen.length} argv samples): none found`);
+    console.log(
+      `secrets: 3 planted (+1 wrong password); searched ${places.length} outputs and files (${outputs.length} outputs, ${checked.length} files, ${argvSeen.length} argv samples): none found`,
+    );
   });
 });

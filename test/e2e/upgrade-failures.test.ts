@@ -29,11 +29,16 @@ const lab = useLab({ hosts: 6, versions: ['2.8.3', '2.9.2', '2.9.2-nocomments', 
 const names = (): string[] => lab.state.hosts.map((h) => h.name);
 
 const upgradeTask = (run: Awaited<ReturnType<typeof runUpgrade>>, host: string) => run.report.hosts[host].tasks.find((t) => t.task.startsWith('upgrade:'));
-const setFault = (host: string, fault: string): Promise<string> => onHost(lab.state, host, `mkdir -p ${INSTALL_FAULT_FILE.replace(/\/[^/]+$/, '')} && echo ${fault} > ${INSTALL_FAULT_FILE}`);
+const setFault = (host: string, fault: string): Promise<string> =>
+  onHost(lab.state, host, `mkdir -p ${INSTALL_FAULT_FILE.replace(/\/[^/]+$/, '')} && echo ${fault} > ${INSTALL_FAULT_FILE}`);
 
 /** Processes of the kumactl stand-in still running inside the host's network namespace. */
 const standInsLeft = (host: string): Promise<string> =>
-  onHost(lab.state, host, `me=$(readlink /proc/self/ns/net); for p in $(pgrep -f -- '[-]-stand-in-version' || true); do [ "$(readlink /proc/$p/ns/net 2>/dev/null)" = "$me" ] && echo $p; done; true`);
+  onHost(
+    lab.state,
+    host,
+    `me=$(readlink /proc/self/ns/net); for p in $(pgrep -f -- '[-]-stand-in-version' || true); do [ "$(readlink /proc/$p/ns/net 2>/dev/null)" = "$me" ] && echo $p; done; true`,
+  );
 
 describe.skipIf(!labSupported())('upgrade playbook failures and flush modes', () => {
   it('a missing target kumactl without kuma_package fails the host before anything is touched', { timeout: 60_000 }, async () => {
@@ -49,7 +54,9 @@ describe.skipIf(!labSupported())('upgrade playbook failures and flush modes', ()
     expect(await listFiles(lab.state, 'mesh-01')).toBe(files);
   });
 
-  it('an install failure in the second batch: that host restored exactly, later batches untouched, exit 2, halted batch named', { timeout: 120_000 }, async () => {
+  it('an install failure in the second batch: that host restored exactly, later batches untouched, exit 2, halted batch named', {
+    timeout: 120_000,
+  }, async () => {
     await setFault('mesh-02', 'fail-after-cleanup');
     const before = await snapshotRules(lab.state, names());
     const later = ['mesh-03', 'mesh-04', 'mesh-05', 'mesh-06'];
@@ -94,7 +101,12 @@ describe.skipIf(!labSupported())('upgrade playbook failures and flush modes', ()
     // mesh-04 has no Kuma and no raw table; its target kumactl installs, then reports failure.
     const bin = `/opt/kuma/${TARGET}/bin`;
     const wrapper = `#!/bin/sh\n${bin}/kumactl.real "$@" || exit $?\n[ "$1" = install ] && { echo "Error: lab: failed after applying" >&2; exit 1; }\nexit 0\n`;
-    await onHost(lab.state, 'mesh-04', `mkdir -p ${bin} && cat > ${bin}/kumactl.real && chmod 755 ${bin}/kumactl.real`, standInWrapper(TARGET, labStandInScript(lab.dir)));
+    await onHost(
+      lab.state,
+      'mesh-04',
+      `mkdir -p ${bin} && cat > ${bin}/kumactl.real && chmod 755 ${bin}/kumactl.real`,
+      standInWrapper(TARGET, labStandInScript(lab.dir)),
+    );
     await onHost(lab.state, 'mesh-04', `cat > ${bin}/kumactl && chmod 755 ${bin}/kumactl`, wrapper);
     const before = await snapshotRules(lab.state, ['mesh-04']);
     expect(before['mesh-04'].ipv4).not.toContain('*raw');
@@ -111,7 +123,13 @@ describe.skipIf(!labSupported())('upgrade playbook failures and flush modes', ()
 
   it('flush_mode all empties nat, raw and mangle (Docker nat rules go) and keeps filter; kuma mode keeps them all', { timeout: 120_000 }, async () => {
     const extras = (cmd: string): string =>
-      [`${cmd} -t raw -A PREROUTING -p tcp --dport 7000 -j NOTRACK`, `${cmd} -t mangle -A OUTPUT -p tcp --dport 7001 -j MARK --set-mark 1`, `${cmd} -N FW`, `${cmd} -A FW -j RETURN`, `${cmd} -A INPUT -j FW`].join(' && ');
+      [
+        `${cmd} -t raw -A PREROUTING -p tcp --dport 7000 -j NOTRACK`,
+        `${cmd} -t mangle -A OUTPUT -p tcp --dport 7001 -j MARK --set-mark 1`,
+        `${cmd} -N FW`,
+        `${cmd} -A FW -j RETURN`,
+        `${cmd} -A INPUT -j FW`,
+      ].join(' && ');
     for (const h of ['mesh-05', 'mesh-06']) await onHost(lab.state, h, `${extras('iptables')} && ${extras('ip6tables')}`);
     const reference = await referenceKumaLines(lab.state, 'mesh-04');
 
@@ -129,7 +147,10 @@ describe.skipIf(!labSupported())('upgrade playbook failures and flush modes', ()
       const filter = [...labForeignLines(family).filter((l) => l.startsWith('filter: ')), 'filter: :FW -', 'filter: -A INPUT -j FW', 'filter: -A FW -j RETURN'];
       const sortFilter = (lines: string[]): string[] => lines.filter((l) => l.startsWith('filter: ')).sort();
       // all: only filter's non-Kuma rules are left; Docker's nat chain and rules, raw's and mangle's rules are gone.
-      expect(foreignLines(flushed).filter((l) => !l.startsWith('filter: ')), `mesh-05 ${family}`).toEqual([]);
+      expect(
+        foreignLines(flushed).filter((l) => !l.startsWith('filter: ')),
+        `mesh-05 ${family}`,
+      ).toEqual([]);
       expect(sortFilter(foreignLines(flushed))).toEqual([...filter].sort());
       // kuma: everything not Kuma's is still there.
       const keptForeign = foreignLines(kept);

@@ -29,7 +29,10 @@ const seedOf = (host: string): string => lab.state.hosts.find((h) => h.name === 
 
 /** Rules that are not Kuma's, laid on mesh-02 by this test on top of the lab's (raw and mangle, which Kuma also uses). */
 const EXTRA = {
-  ipv4: { cmd: 'iptables -t mangle -A PREROUTING -p tcp --dport 8443 -j MARK --set-mark 7', line: 'mangle: -A PREROUTING -p tcp -m tcp --dport 8443 -j MARK --set-xmark 0x7/0xffffffff' },
+  ipv4: {
+    cmd: 'iptables -t mangle -A PREROUTING -p tcp --dport 8443 -j MARK --set-mark 7',
+    line: 'mangle: -A PREROUTING -p tcp -m tcp --dport 8443 -j MARK --set-xmark 0x7/0xffffffff',
+  },
   ipv6: { cmd: 'ip6tables -t raw -A PREROUTING -p udp --dport 5353 -j NOTRACK', line: 'raw: -A PREROUTING -p udp -m udp --dport 5353 -j NOTRACK' },
 } as const;
 

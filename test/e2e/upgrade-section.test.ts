@@ -19,13 +19,32 @@ const helper = (args: string, timeoutMs = 30_000) => hostExec(lab.state, 'mesh-0
 
 describe.skipIf(!labSupported())('tproxy.sh critical section', () => {
   it('survives its caller, re-attaches by token, holds the section lock, and makes detect wait', { timeout: 90_000 }, async () => {
-    await onHost(lab.state, 'mesh-01', `mkdir -p /var/lib/tpx/bin && cat > ${HELPER} && chmod 755 ${HELPER}`, readFileSync(`${REPO}/playbooks/files/tproxy.sh`, 'utf8'));
+    await onHost(
+      lab.state,
+      'mesh-01',
+      `mkdir -p /var/lib/tpx/bin && cat > ${HELPER} && chmod 755 ${HELPER}`,
+      readFileSync(`${REPO}/playbooks/files/tproxy.sh`, 'utf8'),
+    );
     // A target kumactl whose install waits until the test lets it go: time to knock on the door meanwhile.
-    await onHost(lab.state, 'mesh-01', `mkdir -p ${BIN} && cat > ${BIN}/kumactl.real && chmod 755 ${BIN}/kumactl.real`, standInWrapper(TARGET, labStandInScript(lab.dir)));
-    await onHost(lab.state, 'mesh-01', `cat > ${BIN}/kumactl && chmod 755 ${BIN}/kumactl`, `#!/bin/sh\n[ "$1" = install ] && while [ ! -e /tmp/go-install ]; do sleep 0.1; done\nexec ${BIN}/kumactl.real "$@"\n`);
+    await onHost(
+      lab.state,
+      'mesh-01',
+      `mkdir -p ${BIN} && cat > ${BIN}/kumactl.real && chmod 755 ${BIN}/kumactl.real`,
+      standInWrapper(TARGET, labStandInScript(lab.dir)),
+    );
+    await onHost(
+      lab.state,
+      'mesh-01',
+      `cat > ${BIN}/kumactl && chmod 755 ${BIN}/kumactl`,
+      `#!/bin/sh\n[ "$1" = install ] && while [ ! -e /tmp/go-install ]; do sleep 0.1; done\nexec ${BIN}/kumactl.real "$@"\n`,
+    );
 
     // The caller is killed after 1 s, as a dropped SSH session would end it.
-    const cut = await onHost(lab.state, 'mesh-01', `${HELPER} apply ${OPTS} --run-id run-a --token t-a > /dev/null 2>&1 & pid=$!; sleep 1; kill -9 $pid; wait $pid; echo $?`);
+    const cut = await onHost(
+      lab.state,
+      'mesh-01',
+      `${HELPER} apply ${OPTS} --run-id run-a --token t-a > /dev/null 2>&1 & pid=$!; sleep 1; kill -9 $pid; wait $pid; echo $?`,
+    );
     expect(cut.trim()).toBe('137');
 
     const other = await helper(`apply ${OPTS} --run-id run-b --token t-b --wait-max 1`);
@@ -40,7 +59,11 @@ describe.skipIf(!labSupported())('tproxy.sh critical section', () => {
     // detect blocks until the section is done, saying what it waits for, then sees the
     // upgraded host. Its processes while it waits: itself and one flock, nothing forked per tick.
     const detecting = hostExec(lab.state, 'mesh-01', `${HELPER} detect ${OPTS}`, { timeoutMs: 30_000 });
-    const children = await onHost(lab.state, 'mesh-01', `sleep 1; for p in $(pgrep -f '^/bin/sh ${HELPER.replace('.', '[.]')} detect'); do for c in $(cat /proc/$p/task/$p/children); do cat /proc/$c/comm; done; done; true`);
+    const children = await onHost(
+      lab.state,
+      'mesh-01',
+      `sleep 1; for p in $(pgrep -f '^/bin/sh ${HELPER.replace('.', '[.]')} detect'); do for c in $(cat /proc/$p/task/$p/children); do cat /proc/$c/comm; done; done; true`,
+    );
     await onHost(lab.state, 'mesh-01', 'touch /tmp/go-install');
     const detect = await detecting;
     expect(detect.code, detect.stderr).toBe(0);
@@ -57,9 +80,16 @@ describe.skipIf(!labSupported())('tproxy.sh critical section', () => {
     expect(JSON.parse(next.stdout)).toMatchObject({ status: 'ok', changed: false });
   });
 
-  it('detect --install-helper puts the helper in place only when the upgrade goes ahead, once (0755, by rename); a section refuses a kumactl of another version and touches nothing', { timeout: 60_000 }, async () => {
+  it('detect --install-helper puts the helper in place only when the upgrade goes ahead, once (0755, by rename); a section refuses a kumactl of another version and touches nothing', {
+    timeout: 60_000,
+  }, async () => {
     const copy = '/var/lib/tpx/other/bin/tproxy.sh';
-    await onHost(lab.state, 'mesh-01', `rm -rf /var/lib/tpx/other /tmp/d && mkdir -p /tmp/d && cat > /tmp/d/tproxy.sh`, readFileSync(`${REPO}/playbooks/files/tproxy.sh`, 'utf8'));
+    await onHost(
+      lab.state,
+      'mesh-01',
+      `rm -rf /var/lib/tpx/other /tmp/d && mkdir -p /tmp/d && cat > /tmp/d/tproxy.sh`,
+      readFileSync(`${REPO}/playbooks/files/tproxy.sh`, 'utf8'),
+    );
     const detect = async (extra = '') => {
       const r = await hostExec(lab.state, 'mesh-01', `sh /tmp/d/tproxy.sh detect ${OPTS} --install-helper ${copy} ${extra}`, { timeoutMs: 30_000 });
       expect(r.code, r.stderr).toBe(0);
@@ -71,16 +101,26 @@ describe.skipIf(!labSupported())('tproxy.sh critical section', () => {
     // Damaged Kuma rules: an install is planned, the helper goes in place.
     await onHost(lab.state, 'mesh-01', 'iptables -t nat -F KUMA_MESH_INBOUND');
     expect(await detect()).toMatchObject({ action: 'install', helper: 'installed' });
-    const installed = await onHost(lab.state, 'mesh-01', `stat -c '%a %i' ${copy} && cmp ${copy} /tmp/d/tproxy.sh && echo same && stat -c %a /var/lib/tpx/other/bin`);
+    const installed = await onHost(
+      lab.state,
+      'mesh-01',
+      `stat -c '%a %i' ${copy} && cmp ${copy} /tmp/d/tproxy.sh && echo same && stat -c %a /var/lib/tpx/other/bin`,
+    );
     expect(installed).toMatch(/^755 \d+\nsame\n755\n$/);
     expect(await detect()).toMatchObject({ helper: 'same' });
     // Unchanged: not rewritten (same inode).
     expect((await onHost(lab.state, 'mesh-01', `stat -c '%a %i' ${copy}`)).trim()).toBe(installed.split('\n')[0]);
-    expect((await hostExec(lab.state, 'mesh-01', `sh /tmp/d/tproxy.sh detect ${OPTS} --install-helper relative/path`)).stderr).toMatch(/paths must be absolute, without '\.' or '\.\.' parts, newlines or backslashes, got 'relative\/path'/);
+    expect((await hostExec(lab.state, 'mesh-01', `sh /tmp/d/tproxy.sh detect ${OPTS} --install-helper relative/path`)).stderr).toMatch(
+      /paths must be absolute, without '\.' or '\.\.' parts, newlines or backslashes, got 'relative\/path'/,
+    );
 
     // A kumactl that says it is another version: detect installs nothing, and the section
     // fails before any backup or flush.
-    await onHost(lab.state, 'mesh-01', `rm -rf /var/lib/tpx/other && mv ${BIN}/kumactl ${BIN}/kumactl.slow && printf '#!/bin/sh\necho "Client: Kuma 2.9.9"\n' > ${BIN}/kumactl && chmod 755 ${BIN}/kumactl`);
+    await onHost(
+      lab.state,
+      'mesh-01',
+      `rm -rf /var/lib/tpx/other && mv ${BIN}/kumactl ${BIN}/kumactl.slow && printf '#!/bin/sh\necho "Client: Kuma 2.9.9"\n' > ${BIN}/kumactl && chmod 755 ${BIN}/kumactl`,
+    );
     expect(await detect('--package yes')).toMatchObject({ action: 'install', helper: '' });
     const before = await onHost(lab.state, 'mesh-01', 'iptables-save | grep -v "^#"; ls /var/lib/tpx; ls /var/lib/tpx/backups | wc -l');
     const wrong = await helper(`apply ${OPTS} --run-id run-d --token t-d`);

@@ -89,10 +89,18 @@ describe('a connection lost during a task with retries/until', () => {
     expect(r.result('h01', 'apply')).toMatchObject({ status: 'changed', rc: 0 });
     expect(r.fleet.readHostFile('h01', 'after')).toBe('');
     expect(fleet.connectCount('h01')).toBe(3);
-    expect(fleet.connections.get('h01')!.slice(0, 2).every((c) => c.closed)).toBe(true);
+    expect(
+      fleet.connections
+        .get('h01')!
+        .slice(0, 2)
+        .every((c) => c.closed),
+    ).toBe(true);
     const warnings = r.events.filter((e) => e.type === 'warning' && e.host === 'h01');
     expect(warnings).toHaveLength(2);
-    expect(warnings[0]).toMatchObject({ task: 'apply', msg: expect.stringMatching(/^connection lost: h01: the connection closed .*\(attempt 1 of 6\); retrying on a new connection$/) });
+    expect(warnings[0]).toMatchObject({
+      task: 'apply',
+      msg: expect.stringMatching(/^connection lost: h01: the connection closed .*\(attempt 1 of 6\); retrying on a new connection$/),
+    });
     expect(r.outcome.stats.h01).toMatchObject({ changed: 2, unreachable: 0, failed: 0 });
     expect(r.outcome.exitCode).toBe(0);
     expect(fleet.connectCount('h02')).toBe(1);
@@ -130,9 +138,7 @@ describe('a connection lost during a task with retries/until', () => {
     expect(r.result('h01', 'after')).toBeUndefined();
     expect(r.result('h01', 'next play')).toBeUndefined();
     expect(r.fleet.readHostFile('h02', 'next')).toBe('');
-    expect(r.events.filter((e) => e.type === 'host-unreachable')).toEqual([
-      { type: 'host-unreachable', host: 'h01', kind: 'closed', msg: apply.msg },
-    ]);
+    expect(r.events.filter((e) => e.type === 'host-unreachable')).toEqual([{ type: 'host-unreachable', host: 'h01', kind: 'closed', msg: apply.msg }]);
     expect(r.outcome.stats.h01).toMatchObject({ unreachable: 1, failed: 0 });
     expect(r.outcome.exitCode).toBe(3);
   });
@@ -152,7 +158,8 @@ describe('a connection lost during a task with retries/until', () => {
         return original(host, vars);
       },
     };
-    const r2 = await run(`
+    const r2 = await run(
+      `
 - hosts: web
   tasks:
     - name: apply
@@ -160,7 +167,10 @@ describe('a connection lost during a task with retries/until', () => {
       register: a
       until: a.rc == 0
       retries: 2
-`, fleetInventory(1), { fleet: refusing });
+`,
+      fleetInventory(1),
+      { fleet: refusing },
+    );
     const res = r2.result('h01', 'apply')!;
     expect(res.status).toBe('unreachable');
     expect(res.msg).toBe('connection lost: h01: connection refused');
@@ -253,7 +263,10 @@ describe('errors on a live connection are task failures, not unreachable', () =>
       fleetInventory(1),
       { fleet },
     );
-    expect(r.result('h01', 'upload')).toMatchObject({ status: 'rescued', msg: 'write DENIED/file (2 bytes from stdin): exit code 1: mktemp: failed to create file via template: Permission denied' });
+    expect(r.result('h01', 'upload')).toMatchObject({
+      status: 'rescued',
+      msg: 'write DENIED/file (2 bytes from stdin): exit code 1: mktemp: failed to create file via template: Permission denied',
+    });
     expect(r.fleet.readHostFile('h01', 'rescued')).toBe('');
     expect(r.events.some((e) => e.type === 'host-unreachable')).toBe(false);
     expect(r.outcome.stats.h01.unreachable).toBe(0);

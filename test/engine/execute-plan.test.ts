@@ -129,9 +129,19 @@ describe('executePlan', () => {
       plan: () => ({ changed: false, actions: [] }),
     };
     expect((await executePlan(request({ module: bad, args: {} }))).raw).toMatchObject({ failed: true, msg: "bad: missing required argument 'dest'" });
-    const assertLike: ModuleDefinition = { name: 'a', params: TEST_PARAMS, local: true, plan: () => ({ changed: false, actions: [], failed: true, msg: 'Assertion failed' }) };
+    const assertLike: ModuleDefinition = {
+      name: 'a',
+      params: TEST_PARAMS,
+      local: true,
+      plan: () => ({ changed: false, actions: [], failed: true, msg: 'Assertion failed' }),
+    };
     expect((await executePlan(request({ module: assertLike, args: {} }))).raw).toMatchObject({ failed: true, msg: 'Assertion failed' });
-    const skip: ModuleDefinition = { name: 's', params: TEST_PARAMS, local: true, plan: () => ({ changed: false, actions: [], skipped: true, msg: 'Verbosity threshold not met.' }) };
+    const skip: ModuleDefinition = {
+      name: 's',
+      params: TEST_PARAMS,
+      local: true,
+      plan: () => ({ changed: false, actions: [], skipped: true, msg: 'Verbosity threshold not met.' }),
+    };
     expect((await executePlan(request({ module: skip, args: {} }))).raw).toMatchObject({ skipped: true, changed: false });
   });
 

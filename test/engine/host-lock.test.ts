@@ -40,10 +40,14 @@ interface Holding {
 /** Starts the lock script like tpx does and waits for its answer (ok keeps it running). */
 function take(home: string, owner: Partial<Owner> = {}, options: { takeover?: string; conn?: string; ns?: string } = {}): Promise<Holding> {
   const o = { ...base, ...owner };
-  const child = spawn('sh', ['-c', SCRIPT, 'tpx-run-lock', 'user', o.run, o.pid, o.controller, o.host, '2026-01-01T00:00:00Z', options.takeover ?? '', options.ns ?? 'pid:[1]'], {
-    env: { PATH: process.env.PATH, HOME: home, SSH_CONNECTION: options.conn ?? '127.0.0.1 40000 127.0.0.1 22' },
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    'sh',
+    ['-c', SCRIPT, 'tpx-run-lock', 'user', o.run, o.pid, o.controller, o.host, '2026-01-01T00:00:00Z', options.takeover ?? '', options.ns ?? 'pid:[1]'],
+    {
+      env: { PATH: process.env.PATH, HOME: home, SSH_CONNECTION: options.conn ?? '127.0.0.1 40000 127.0.0.1 22' },
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
   children.push(child);
   const ended = new Promise<void>((resolve) => child.once('close', () => resolve()));
   return new Promise((resolve) => {
@@ -129,7 +133,13 @@ describe.skipIf(!hasFlock)('host lock script (sh, flock)', () => {
     const pid = a.child.pid!;
     const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
     expect(children).toBe('');
-    const ticks = (): number => readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ').slice(11, 13).map(Number).reduce((x, y) => x + y, 0);
+    const ticks = (): number =>
+      readFileSync(`/proc/${pid}/stat`, 'utf8')
+        .replace(/^.*\) /, '')
+        .split(' ')
+        .slice(11, 13)
+        .map(Number)
+        .reduce((x, y) => x + y, 0);
     const before = ticks();
     await new Promise((r) => setTimeout(r, 1500));
     expect(ticks() - before).toBe(0);
@@ -191,33 +201,36 @@ describe.skipIf(!hasFlock)('host lock script (sh, flock)', () => {
     await release(b);
   });
 
-  it.runIf(process.getuid?.() === 0)('refuses a lock directory another user owns, others can write, or that is a link; never follows a planted link', async () => {
-    const home = newHome();
-    mkdirSync(join(home, '.local/state'), { recursive: true });
-    // Owned by someone else (nobody).
-    mkdirSync(lockDir(home), { mode: 0o700 });
-    chownSync(lockDir(home), 65534, 65534);
-    const foreign = await take(home);
-    expect(foreign.answer).toMatchObject({ kind: 'unavailable' });
-    expect((foreign.answer as { reason: string }).reason).toMatch(/is not a directory of root .*nobody.*; remove it/);
-    rmSync(lockDir(home), { recursive: true });
+  it.runIf(process.getuid?.() === 0)(
+    'refuses a lock directory another user owns, others can write, or that is a link; never follows a planted link',
+    async () => {
+      const home = newHome();
+      mkdirSync(join(home, '.local/state'), { recursive: true });
+      // Owned by someone else (nobody).
+      mkdirSync(lockDir(home), { mode: 0o700 });
+      chownSync(lockDir(home), 65534, 65534);
+      const foreign = await take(home);
+      expect(foreign.answer).toMatchObject({ kind: 'unavailable' });
+      expect((foreign.answer as { reason: string }).reason).toMatch(/is not a directory of root .*nobody.*; remove it/);
+      rmSync(lockDir(home), { recursive: true });
 
-    mkdirSync(lockDir(home), { mode: 0o700 });
-    chmodSync(lockDir(home), 0o777);
-    expect((await take(home)).answer).toMatchObject({ kind: 'unavailable', reason: expect.stringMatching(/writable by other users/) });
-    rmSync(lockDir(home), { recursive: true });
+      mkdirSync(lockDir(home), { mode: 0o700 });
+      chmodSync(lockDir(home), 0o777);
+      expect((await take(home)).answer).toMatchObject({ kind: 'unavailable', reason: expect.stringMatching(/writable by other users/) });
+      rmSync(lockDir(home), { recursive: true });
 
-    const victim = join(home, '.bashrc');
-    writeFileSync(victim, 'safe\n', { mode: 0o644 });
-    symlinkSync(home, lockDir(home));
-    expect((await take(home)).answer).toMatchObject({ kind: 'unavailable', reason: expect.stringMatching(/is not a directory/) });
-    rmSync(lockDir(home));
-    mkdirSync(lockDir(home), { mode: 0o700 });
-    symlinkSync(victim, join(lockDir(home), 'lock'));
-    expect((await take(home)).answer).toMatchObject({ kind: 'unavailable', reason: expect.stringMatching(/lock is a symbolic link/) });
-    expect(readFileSync(victim, 'utf8')).toBe('safe\n');
-    expect(statSync(victim).mode & 0o777).toBe(0o644);
-    expect(lstatSync(join(lockDir(home), 'lock')).isSymbolicLink()).toBe(true);
-    expect(existsSync(join(lockDir(home), 'holder'))).toBe(false);
-  });
+      const victim = join(home, '.bashrc');
+      writeFileSync(victim, 'safe\n', { mode: 0o644 });
+      symlinkSync(home, lockDir(home));
+      expect((await take(home)).answer).toMatchObject({ kind: 'unavailable', reason: expect.stringMatching(/is not a directory/) });
+      rmSync(lockDir(home));
+      mkdirSync(lockDir(home), { mode: 0o700 });
+      symlinkSync(victim, join(lockDir(home), 'lock'));
+      expect((await take(home)).answer).toMatchObject({ kind: 'unavailable', reason: expect.stringMatching(/lock is a symbolic link/) });
+      expect(readFileSync(victim, 'utf8')).toBe('safe\n');
+      expect(statSync(victim).mode & 0o777).toBe(0o644);
+      expect(lstatSync(join(lockDir(home), 'lock')).isSymbolicLink()).toBe(true);
+      expect(existsSync(join(lockDir(home), 'holder'))).toBe(false);
+    },
+  );
 });

@@ -26,12 +26,21 @@ function maskedAfter(outcome: Parameters<typeof maskNoLogValues>[1], text: strin
 describe('which values of a no_log task are masked later', () => {
   it(`only strings of ${MIN_MASKED_LENGTH}+ characters that are not booleans, nulls or a module's default text`, () => {
     expect(MIN_MASKED_LENGTH).toBe(4);
-    for (const common of ['', '0', 'ok', 'yes', 'abc', 'true', 'False', 'None', 'null', 'Hello world!', 'All assertions passed']) expect(isMaskable(common), common).toBe(false);
+    for (const common of ['', '0', 'ok', 'yes', 'abc', 'true', 'False', 'None', 'null', 'Hello world!', 'All assertions passed'])
+      expect(isMaskable(common), common).toBe(false);
     for (const secret of ['abcd', '1234', 'hunter2', 's3cret with spaces']) expect(isMaskable(secret), secret).toBe(true);
   });
 
   it('from a host module: what the host printed, line by line, trimmed; not its command, paths or tpx words', () => {
-    const raw = { changed: true, rc: 0, cmd: ['cat', '/root/token-file'], stdout: 'tok-AAAA\n  tok-BBBB  ', stdout_lines: ['tok-AAAA', '  tok-BBBB  '], stderr: 'warn-CCCC', msg: 'non-zero return code' };
+    const raw = {
+      changed: true,
+      rc: 0,
+      cmd: ['cat', '/root/token-file'],
+      stdout: 'tok-AAAA\n  tok-BBBB  ',
+      stdout_lines: ['tok-AAAA', '  tok-BBBB  '],
+      stderr: 'warn-CCCC',
+      msg: 'non-zero return code',
+    };
     const text = 'tok-AAAA tok-BBBB warn-CCCC cat /root/token-file non-zero return code';
     expect(maskedAfter({ raw, controllerSide: false, loopVar: 'item' }, text)).toBe('******** ******** ******** cat /root/token-file non-zero return code');
   });
@@ -53,7 +62,9 @@ describe('which values of a no_log task are masked later', () => {
       ],
     };
     expect(maskedAfter({ raw, controllerSide: false, loopVar: 'item' }, 'item-out-1 All items completed first')).toBe('******** All items completed first');
-    expect(maskedAfter({ raw: { skipped: true, msg: 'Verbosity threshold not met.' }, controllerSide: true, loopVar: 'item' }, 'Verbosity threshold not met.')).toBe('Verbosity threshold not met.');
+    expect(
+      maskedAfter({ raw: { skipped: true, msg: 'Verbosity threshold not met.' }, controllerSide: true, loopVar: 'item' }, 'Verbosity threshold not met.'),
+    ).toBe('Verbosity threshold not met.');
   });
 });
 
@@ -96,7 +107,16 @@ describe('no_log values used by later tasks', () => {
     const json = new CaptureStream();
     const files = { report: join(dir, 'report.json'), junit: join(dir, 'junit.xml'), journal: join(dir, 'run.jsonl') };
     const reporters = [
-      createReporters({ output: 'plain', verbose: 1, stdout: plain, env: {}, masker, report: files.report, junit: files.junit, journal: { paths: [files.journal], runId: 'r1', playbook: 'p.yaml' } }),
+      createReporters({
+        output: 'plain',
+        verbose: 1,
+        stdout: plain,
+        env: {},
+        masker,
+        report: files.report,
+        junit: files.junit,
+        journal: { paths: [files.journal], runId: 'r1', playbook: 'p.yaml' },
+      }),
       createReporters({ output: 'json', stdout: json, env: {}, masker }),
     ];
     for (const r of reporters) r.attach(bus);

@@ -46,7 +46,9 @@ describe('preflight asserts', () => {
     expect(error.problems).toHaveLength(1);
     // The `assert:` key of the task (the playbook text is not on disk here: no source line).
     expect(error.problems[0]).toMatchObject({ line: 8, col: 7 });
-    expect(error.problems[0].message).toBe(`"check version": version must be like 2.10.1, ${shown} — checked before connecting, for every host (3); nothing was run`);
+    expect(error.problems[0].message).toBe(
+      `"check version": version must be like 2.10.1, ${shown} — checked before connecting, for every host (3); nothing was run`,
+    );
     expect(r.fleet.calls).toEqual([]);
     expect(r.fleet.connections.size).toBe(0);
     expect(r.events).toEqual([]);

@@ -69,7 +69,10 @@ export async function runYaml(
     events,
     fleet,
     results: (host) => ends().filter((r) => r.host === host),
-    result: (host, task) => ends().filter((r) => r.host === host && r.task === task).pop(),
+    result: (host, task) =>
+      ends()
+        .filter((r) => r.host === host && r.task === task)
+        .pop(),
     order: () => ends().map((r) => `${r.host}:${r.task}`),
   };
 }

@@ -16,7 +16,18 @@ describe('runPlaybook', () => {
 `,
       fleetInventory(2),
     );
-    expect(r.events.map((e) => e.type)).toEqual(['run-start', 'play-start', 'batch-start', 'task-start', 'task-start', 'task-end', 'task-end', 'host-end', 'host-end', 'run-end']);
+    expect(r.events.map((e) => e.type)).toEqual([
+      'run-start',
+      'play-start',
+      'batch-start',
+      'task-start',
+      'task-start',
+      'task-end',
+      'task-end',
+      'host-end',
+      'host-end',
+      'run-end',
+    ]);
     expect(r.events[0]).toMatchObject({ hosts: ['h01', 'h02'], check: false });
     expect(r.events[1]).toEqual({ type: 'play-start', play: 'first play', hosts: ['h01', 'h02'] });
     expect(r.events.at(-1)).toMatchObject({ type: 'run-end', interrupted: false, halted: null, notReached: [], stats: { h01: { ok: 1 } } });

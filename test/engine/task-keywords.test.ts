@@ -166,14 +166,17 @@ describe('loop', () => {
   });
 
   it('a loop that is not a list fails clearly', async () => {
-    const r = await run(`
+    const r = await run(
+      `
 - hosts: h01
   vars: { x: 5 }
   tasks:
     - name: bad
       debug: { msg: "{{ item }}" }
       loop: "{{ x }}"
-`, inv2);
+`,
+      inv2,
+    );
     expect(r.result('h01', 'bad')?.msg).toMatch(/requires a list/);
   });
 });
@@ -377,8 +380,7 @@ describe('no_log, check_mode, become, timeout, tags', () => {
       tags: [blk]
     - { name: t-none, debug: { msg: x } }
 `;
-    const ran = async (tags: string[], skipTags: string[] = []) =>
-      (await run(playbook, inv2, { tags, skipTags })).results('h01').map((x) => x.task);
+    const ran = async (tags: string[], skipTags: string[] = []) => (await run(playbook, inv2, { tags, skipTags })).results('h01').map((x) => x.task);
     expect(await ran([])).toEqual(['t-a', 't-b', 't-always', 't-inner', 't-none']);
     expect(await ran(['a'])).toEqual(['t-a', 't-always']);
     expect(await ran(['blk', 'debugonly'])).toEqual(['t-always', 't-never', 't-inner']);

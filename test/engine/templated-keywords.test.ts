@@ -29,7 +29,7 @@ function batchSizes(r: Awaited<ReturnType<typeof run>>): number[] {
 }
 
 describe('templated play keywords (rendered with play vars and -e)', () => {
-  it('serial "{{ serial | default([1, \'25%\', \'100%\']) }}" gives a canary, a quarter, the rest', async () => {
+  it("serial \"{{ serial | default([1, '25%', '100%']) }}\" gives a canary, a quarter, the rest", async () => {
     const r = await run(ROLLOUT(OK_TASK), fleetInventory(8));
     expect(batchSizes(r)).toEqual([1, 2, 5]);
     expect(r.outcome.exitCode).toBe(0);
@@ -222,6 +222,8 @@ describe('templated task keywords (rendered per host)', () => {
     );
     expect(r.result('h01', 'inner')!.status).toBe('changed');
     expect(r.result('h02', 'inner')!.status).toBe('failed');
-    expect(r.result('h02', 'inner')!.msg).toBe('timeout: "{{ \'soon\' if inventory_hostname == \'h02\' else 5 }}" rendered to "soon"; expected a number of seconds ≥ 0');
+    expect(r.result('h02', 'inner')!.msg).toBe(
+      'timeout: "{{ \'soon\' if inventory_hostname == \'h02\' else 5 }}" rendered to "soon"; expected a number of seconds ≥ 0',
+    );
   });
 });

@@ -33,7 +33,9 @@ describe('unreachable hosts', () => {
     expect(r.result('h02', 'second')).toBeUndefined();
     expect(r.result('h02', 'later play')).toBeUndefined();
     expect(r.fleet.readHostFile('h03', 'c')).toBe('');
-    expect(r.events.filter((e) => e.type === 'host-unreachable')).toEqual([{ type: 'host-unreachable', host: 'h02', kind: 'refused', msg: 'h02: connection refused' }]);
+    expect(r.events.filter((e) => e.type === 'host-unreachable')).toEqual([
+      { type: 'host-unreachable', host: 'h02', kind: 'refused', msg: 'h02: connection refused' },
+    ]);
     expect(r.outcome.stats.h02).toMatchObject({ ok: 1, unreachable: 1 });
     expect(r.outcome.hostStatus.h02).toBe('unreachable');
     expect(r.outcome.exitCode).toBe(3);

@@ -39,7 +39,12 @@ export function runCase(text: string, file: string, load: (text: string, file: s
     } else {
       result = 'crash';
       const e = error as Error;
-      violations.push(`threw ${e?.constructor?.name ?? typeof error}: ${String(e?.message ?? error).slice(0, 300)}\n${String(e?.stack ?? '').split('\n').slice(1, 6).join('\n')}`);
+      violations.push(
+        `threw ${e?.constructor?.name ?? typeof error}: ${String(e?.message ?? error).slice(0, 300)}\n${String(e?.stack ?? '')
+          .split('\n')
+          .slice(1, 6)
+          .join('\n')}`,
+      );
     }
   }
   const ms = performance.now() - start;
@@ -47,7 +52,8 @@ export function runCase(text: string, file: string, load: (text: string, file: s
   // CPU time, not wall time: a hang burns CPU, while a machine shared with other jobs only stretches the wall clock.
   const cpuMs = (cpu.user + cpu.system) / 1000;
   const limit = CASE_TIME_LIMIT_MS + (CASE_TIME_PER_MB_MS * text.length) / (1024 * 1024);
-  if (cpuMs > limit) violations.push(`took ${cpuMs.toFixed(0)} ms of CPU (${ms.toFixed(0)} ms wall; limit ${limit.toFixed(0)} ms for ${text.length} characters): a hang`);
+  if (cpuMs > limit)
+    violations.push(`took ${cpuMs.toFixed(0)} ms of CPU (${ms.toFixed(0)} ms wall; limit ${limit.toFixed(0)} ms for ${text.length} characters): a hang`);
   return { result, ms, violations };
 }
 
@@ -60,7 +66,8 @@ export function checkProblems(text: string, file: string, problems: readonly Inp
     const where = `${p.line}:${p.col} "${String(p.message).slice(0, 120)}"`;
     if (p.file !== file) out.push(`${where}: file is ${JSON.stringify(p.file)}, not ${file}`);
     if (!Number.isInteger(p.line) || p.line < 1 || p.line > lines.length) out.push(`${where}: line out of the file (it has ${lines.length} lines)`);
-    else if (!Number.isInteger(p.col) || p.col < 1 || p.col > lines[p.line - 1].length + 1) out.push(`${where}: column out of line ${p.line} (${lines[p.line - 1].length} characters)`);
+    else if (!Number.isInteger(p.col) || p.col < 1 || p.col > lines[p.line - 1].length + 1)
+      out.push(`${where}: column out of line ${p.line} (${lines[p.line - 1].length} characters)`);
     if (typeof p.message !== 'string' || p.message.trim() === '') out.push(`${where}: empty message`);
     else {
       if (STACK_TRACE.test(p.message)) out.push(`${where}: message looks like a stack trace`);
@@ -68,7 +75,8 @@ export function checkProblems(text: string, file: string, problems: readonly Inp
       if (p.message.length > MAX_MESSAGE) out.push(`${where}: message of ${p.message.length} characters`);
       if (/maximum call stack|out of memory|undefined is not|cannot read propert/i.test(p.message)) out.push(`${where}: message leaks an internal error`);
     }
-    if (p.sourceLine !== undefined && p.line >= 1 && p.line <= lines.length) out.push(...checkSourceLine(where, p.sourceLine, lines[p.line - 1].replace(/\r$/, '')));
+    if (p.sourceLine !== undefined && p.line >= 1 && p.line <= lines.length)
+      out.push(...checkSourceLine(where, p.sourceLine, lines[p.line - 1].replace(/\r$/, '')));
   }
   return out;
 }

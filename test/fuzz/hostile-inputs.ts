@@ -23,11 +23,17 @@ function laughs(rng: Rng, width: number, levels: number, flow: boolean): string 
     const refs = Array.from({ length: width }, () => `*a${i - 1}`);
     lines.push(flow ? `a${i}: &a${i} [${refs.join(', ')}]` : `a${i}: &a${i}\n${refs.map((r) => `  - ${r}`).join('\n')}`);
   }
-  return rng.chance(0.5) ? lines.join('\n') + '\n' : `- hosts: all\n  vars:\n${lines.map((l) => `    ${l.replace(/\n/g, '\n    ')}`).join('\n')}\n  tasks: []\n`;
+  return rng.chance(0.5)
+    ? lines.join('\n') + '\n'
+    : `- hosts: all\n  vars:\n${lines.map((l) => `    ${l.replace(/\n/g, '\n    ')}`).join('\n')}\n  tasks: []\n`;
 }
 
 export const HOSTILE_INPUTS: readonly HostileInput[] = [
-  { name: 'deep-flow-seq', weight: 3, make: (rng, k) => embed(k, '['.repeat(rng.pick([300, 1000, 10_000])) + (rng.chance(0.5) ? ']'.repeat(rng.pick([300, 1000, 10_000])) : ''), rng) },
+  {
+    name: 'deep-flow-seq',
+    weight: 3,
+    make: (rng, k) => embed(k, '['.repeat(rng.pick([300, 1000, 10_000])) + (rng.chance(0.5) ? ']'.repeat(rng.pick([300, 1000, 10_000])) : ''), rng),
+  },
   { name: 'deep-flow-map', weight: 3, make: (rng, k) => embed(k, '{a: '.repeat(rng.pick([300, 1000, 10_000])) + '1' + '}'.repeat(rng.int(10_000)), rng) },
   { name: 'deep-dash-line', weight: 3, make: (rng) => '- '.repeat(rng.pick([300, 1000, 10_000])) + 'x\n' },
   { name: 'deep-dash-block', weight: 2, make: (rng) => Array.from({ length: rng.pick([300, 3000]) }, (_, i) => `${' '.repeat(i)}-`).join('\n') + ' x\n' },
@@ -39,11 +45,23 @@ export const HOSTILE_INPUTS: readonly HostileInput[] = [
     weight: 2,
     make: (rng) => {
       const lines = ['a0: &a0 {x0: 1}'];
-      for (let i = 1; i < rng.pick([10, 20, 30]); i++) lines.push(`a${i}: &a${i} {<<: [${Array.from({ length: 5 }, () => `*a${i - 1}`).join(', ')}], x${i}: 1}`);
+      for (let i = 1; i < rng.pick([10, 20, 30]); i++)
+        lines.push(`a${i}: &a${i} {<<: [${Array.from({ length: 5 }, () => `*a${i - 1}`).join(', ')}], x${i}: 1}`);
       return lines.join('\n') + '\n';
     },
   },
-  { name: 'recursive-alias', weight: 2, make: (rng) => rng.pick(['&a [*a]\n', '- &a\n  hosts: all\n  vars: {x: *a}\n  tasks: []\n', '- hosts: all\n  vars: &v\n    x: *v\n  tasks: []\n', 'all: &g\n  children:\n    c: *g\n', '- hosts: all\n  tasks: &t\n    - block: *t\n']) },
+  {
+    name: 'recursive-alias',
+    weight: 2,
+    make: (rng) =>
+      rng.pick([
+        '&a [*a]\n',
+        '- &a\n  hosts: all\n  vars: {x: *a}\n  tasks: []\n',
+        '- hosts: all\n  vars: &v\n    x: *v\n  tasks: []\n',
+        'all: &g\n  children:\n    c: *g\n',
+        '- hosts: all\n  tasks: &t\n    - block: *t\n',
+      ]),
+  },
   { name: 'undefined-alias', weight: 1, make: (rng) => rng.pick(['*a\n', '- *nope\n', 'all: {vars: {x: *y}}\n', '- hosts: all\n  tasks: *t\n']) },
   { name: 'huge-string', weight: 1, make: (rng, k) => embed(k, JSON.stringify('x'.repeat(rng.pick([100_000, 1_000_000, 3_000_000]))), rng) },
   { name: 'huge-template', weight: 1, make: (rng, k) => embed(k, JSON.stringify('{{ x }} '.repeat(rng.pick([10_000, 100_000]))), rng) },
@@ -52,7 +70,11 @@ export const HOSTILE_INPUTS: readonly HostileInput[] = [
   { name: 'long-line', weight: 2, make: (rng) => rng.pick(['x', 'a: ', '- ', '#', ' ', '"']).repeat(rng.pick([10_000, 1_000_000])) },
   { name: 'many-keys', weight: 1, make: (rng) => Array.from({ length: rng.pick([1000, 20_000]) }, (_, i) => `k${rng.chance(0.99) ? i : 0}: ${i}`).join('\n') },
   { name: 'many-docs', weight: 1, make: (rng) => '---\n- hosts: all\n  tasks: []\n'.repeat(rng.pick([2, 1000])) },
-  { name: 'many-errors', weight: 1, make: (rng) => '- hosts: all\n  tasks:\n' + '    - nosuchmodule: {a: 1}\n      when: "(("\n'.repeat(rng.pick([100, 3000])) },
+  {
+    name: 'many-errors',
+    weight: 1,
+    make: (rng) => '- hosts: all\n  tasks:\n' + '    - nosuchmodule: {a: 1}\n      when: "(("\n'.repeat(rng.pick([100, 3000])),
+  },
   {
     name: 'binary-garbage',
     weight: 3,
@@ -62,13 +84,70 @@ export const HOSTILE_INPUTS: readonly HostileInput[] = [
       return bytes.toString(rng.chance(0.5) ? 'utf8' : 'latin1');
     },
   },
-  { name: 'only-bom-or-space', weight: 1, make: (rng) => rng.pick(['', '\uFEFF', ' ', '\n\n', '\r\n', '\0', '#', '---', '...', '--- |', '%YAML 1.2\n---\n', '%YAML\n', '\uFEFF---\n', '~', 'null', '[]', '{}', '- ', '-', '- -', '"', "'"]) },
+  {
+    name: 'only-bom-or-space',
+    weight: 1,
+    make: (rng) =>
+      rng.pick([
+        '',
+        '\uFEFF',
+        ' ',
+        '\n\n',
+        '\r\n',
+        '\0',
+        '#',
+        '---',
+        '...',
+        '--- |',
+        '%YAML 1.2\n---\n',
+        '%YAML\n',
+        '\uFEFF---\n',
+        '~',
+        'null',
+        '[]',
+        '{}',
+        '- ',
+        '-',
+        '- -',
+        '"',
+        "'",
+      ]),
+  },
   { name: 'control-chars', weight: 1, make: (rng) => Array.from({ length: 200 }, () => String.fromCharCode(rng.int(32))).join('') },
-  { name: 'deep-template', weight: 2, make: (rng) => `- hosts: all\n  tasks:\n    - debug:\n        msg: "{{ ${rng.pick(['(', '[', '{', 'not ', '-', '(1 + ', 'x|d(', 'x ~ ']).repeat(rng.pick([200, 3000, 20_000]))}1 }}"\n` },
-  { name: 'deep-when', weight: 2, make: (rng) => `- hosts: all\n  tasks:\n    - debug: {msg: hi}\n      when: "${rng.pick(['(', '[', 'not ', '- ', 'x if y else ', '1 + ', 'x|d|']).repeat(rng.pick([200, 3000, 20_000]))}1"\n` },
-  { name: 'deep-template-tags', weight: 1, make: (rng) => `- hosts: all\n  tasks:\n    - copy:\n        dest: /x\n        content: "${'{% if x %}'.repeat(rng.pick([50, 200, 5000]))}y${'{% endif %}'.repeat(rng.pick([0, 50, 5000]))}"\n` },
-  { name: 'deep-inventory-children', weight: 1, make: (rng) => { const n = rng.pick([100, 500]); const lines = ['all:', '  children:']; for (let i = 0; i < n; i++) lines.push(`${' '.repeat(4 + i * 4)}g${i}:`, `${' '.repeat(6 + i * 4)}children:`); return lines.join('\n') + '\n'; } },
-  { name: 'wide-host-range', weight: 1, make: (rng) => `all:\n  hosts:\n    ${rng.pick(['h[0:99999999]', 'h[0:999999:1]', 'h[a:z][a:z][a:z][a:z]', 'h[00:99][00:99][00:99]', 'h[1:0]', 'h[0:10:0]', 'h[0:9][', 'h[::]'])}:\n` },
+  {
+    name: 'deep-template',
+    weight: 2,
+    make: (rng) =>
+      `- hosts: all\n  tasks:\n    - debug:\n        msg: "{{ ${rng.pick(['(', '[', '{', 'not ', '-', '(1 + ', 'x|d(', 'x ~ ']).repeat(rng.pick([200, 3000, 20_000]))}1 }}"\n`,
+  },
+  {
+    name: 'deep-when',
+    weight: 2,
+    make: (rng) =>
+      `- hosts: all\n  tasks:\n    - debug: {msg: hi}\n      when: "${rng.pick(['(', '[', 'not ', '- ', 'x if y else ', '1 + ', 'x|d|']).repeat(rng.pick([200, 3000, 20_000]))}1"\n`,
+  },
+  {
+    name: 'deep-template-tags',
+    weight: 1,
+    make: (rng) =>
+      `- hosts: all\n  tasks:\n    - copy:\n        dest: /x\n        content: "${'{% if x %}'.repeat(rng.pick([50, 200, 5000]))}y${'{% endif %}'.repeat(rng.pick([0, 50, 5000]))}"\n`,
+  },
+  {
+    name: 'deep-inventory-children',
+    weight: 1,
+    make: (rng) => {
+      const n = rng.pick([100, 500]);
+      const lines = ['all:', '  children:'];
+      for (let i = 0; i < n; i++) lines.push(`${' '.repeat(4 + i * 4)}g${i}:`, `${' '.repeat(6 + i * 4)}children:`);
+      return lines.join('\n') + '\n';
+    },
+  },
+  {
+    name: 'wide-host-range',
+    weight: 1,
+    make: (rng) =>
+      `all:\n  hosts:\n    ${rng.pick(['h[0:99999999]', 'h[0:999999:1]', 'h[a:z][a:z][a:z][a:z]', 'h[00:99][00:99][00:99]', 'h[1:0]', 'h[0:10:0]', 'h[0:9][', 'h[::]'])}:\n`,
+  },
 ];
 
 const TOTAL_WEIGHT = HOSTILE_INPUTS.reduce((n, g) => n + g.weight, 0);

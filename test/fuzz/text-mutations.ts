@@ -7,8 +7,82 @@ export interface TextMutation {
 }
 
 /** Characters and fragments that mean something to YAML (or to templates). */
-const SYNTAX = [':', ': ', '- ', '-', '[', ']', '{', '}', ',', '#', ' #', '&a ', '*a', '!', '!!str ', '!!binary ', '!x ', '|', '>', '|-', '>+2', "'", '"', '%', '@', '`', '?', '? ', '<<: ', '---\n', '...\n', '\n', '\n\n', ' ', '\\', '{{', '}}', '{%', '%}', '{#', '\t', '\r', '\0', '\uFEFF', '\u2028', '\u0085', '\x1b[31m', '\uD800', '\uFFFD', '&', '*', '=', '%YAML 1.1\n', '%TAG ! tag:x,2000:\n'];
-const TEMPLATE_GARBAGE = ['{{', '}}', '{{ }}', '{{ x | }}', '{{ x | nofilter }}', '{% if %}', '{% for %}', '{{ (1 }}', '{{ x is nosuchtest }}', '{{ "unclosed }}', '{{ x[ }}', '{{ x.. }}', '{# open', '{{ a b c }}', '{%- endfor %}', '{{ lookup("pipe", "id") }}', '{{ {{ }} }}', '{{ x | default( }}'];
+const SYNTAX = [
+  ':',
+  ': ',
+  '- ',
+  '-',
+  '[',
+  ']',
+  '{',
+  '}',
+  ',',
+  '#',
+  ' #',
+  '&a ',
+  '*a',
+  '!',
+  '!!str ',
+  '!!binary ',
+  '!x ',
+  '|',
+  '>',
+  '|-',
+  '>+2',
+  "'",
+  '"',
+  '%',
+  '@',
+  '`',
+  '?',
+  '? ',
+  '<<: ',
+  '---\n',
+  '...\n',
+  '\n',
+  '\n\n',
+  ' ',
+  '\\',
+  '{{',
+  '}}',
+  '{%',
+  '%}',
+  '{#',
+  '\t',
+  '\r',
+  '\0',
+  '\uFEFF',
+  '\u2028',
+  '\u0085',
+  '\x1b[31m',
+  '\uD800',
+  '\uFFFD',
+  '&',
+  '*',
+  '=',
+  '%YAML 1.1\n',
+  '%TAG ! tag:x,2000:\n',
+];
+const TEMPLATE_GARBAGE = [
+  '{{',
+  '}}',
+  '{{ }}',
+  '{{ x | }}',
+  '{{ x | nofilter }}',
+  '{% if %}',
+  '{% for %}',
+  '{{ (1 }}',
+  '{{ x is nosuchtest }}',
+  '{{ "unclosed }}',
+  '{{ x[ }}',
+  '{{ x.. }}',
+  '{# open',
+  '{{ a b c }}',
+  '{%- endfor %}',
+  '{{ lookup("pipe", "id") }}',
+  '{{ {{ }} }}',
+  '{{ x | default( }}',
+];
 
 function randomIndex(rng: Rng, text: string): number {
   return rng.int(text.length + 1);
@@ -82,15 +156,33 @@ export const TEXT_MUTATIONS: readonly TextMutation[] = [
       return replaceAt(t, at, Math.min(indent, rng.between(1, 4)), '\t');
     },
   },
-  { name: 'crlf', apply: (rng, t) => (rng.chance(0.5) ? t.replace(/\n/g, '\r\n') : t.replace(/\n/g, () => (rng.chance(0.3) ? '\r\n' : rng.chance(0.1) ? '\r' : '\n'))) },
+  {
+    name: 'crlf',
+    apply: (rng, t) => (rng.chance(0.5) ? t.replace(/\n/g, '\r\n') : t.replace(/\n/g, () => (rng.chance(0.3) ? '\r\n' : rng.chance(0.1) ? '\r' : '\n'))),
+  },
   { name: 'bom', apply: (rng, t) => (rng.chance(0.8) ? '\uFEFF' + t : replaceAt(t, randomIndex(rng, t), 0, '\uFEFF')) },
   { name: 'nul', apply: (rng, t) => replaceAt(t, randomIndex(rng, t), 0, '\0'.repeat(rng.between(1, 3))) },
   {
     name: 'invalid-utf8',
     // What a decoder makes of bytes that are not UTF-8: replacement characters and lone surrogates.
-    apply: (rng, t) => replaceAt(t, randomIndex(rng, t), 0, Buffer.from([0xc3, 0x28, 0xff, 0xfe, 0xed, 0xa0, 0x80].slice(rng.int(5))).toString('utf8') + (rng.chance(0.3) ? '\uDC00' : '')),
+    apply: (rng, t) =>
+      replaceAt(
+        t,
+        randomIndex(rng, t),
+        0,
+        Buffer.from([0xc3, 0x28, 0xff, 0xfe, 0xed, 0xa0, 0x80].slice(rng.int(5))).toString('utf8') + (rng.chance(0.3) ? '\uDC00' : ''),
+      ),
   },
-  { name: 'long-line', apply: (rng, t) => replaceAt(t, randomIndex(rng, t), 0, rng.pick(['x', 'ab ', '{', '[', '- ', ': ', '"']).repeat(rng.chance(0.9) ? rng.between(100, 5000) : rng.between(5000, 200_000))) },
+  {
+    name: 'long-line',
+    apply: (rng, t) =>
+      replaceAt(
+        t,
+        randomIndex(rng, t),
+        0,
+        rng.pick(['x', 'ab ', '{', '[', '- ', ': ', '"']).repeat(rng.chance(0.9) ? rng.between(100, 5000) : rng.between(5000, 200_000)),
+      ),
+  },
   {
     name: 'binary-splice',
     apply: (rng, t) => {
@@ -99,7 +191,14 @@ export const TEXT_MUTATIONS: readonly TextMutation[] = [
       return replaceAt(t, randomIndex(rng, t), 0, bytes.toString(rng.chance(0.5) ? 'utf8' : 'latin1'));
     },
   },
-  { name: 'repeat-span', apply: (rng, t) => { const at = randomIndex(rng, t); const span = t.slice(at, at + rng.between(1, 80)); return replaceAt(t, at, 0, span.repeat(rng.between(2, 50))); } },
+  {
+    name: 'repeat-span',
+    apply: (rng, t) => {
+      const at = randomIndex(rng, t);
+      const span = t.slice(at, at + rng.between(1, 80));
+      return replaceAt(t, at, 0, span.repeat(rng.between(2, 50)));
+    },
+  },
 ];
 
 /** Applies 1–`max` random text mutations; returns the text and the names applied. */

@@ -11,14 +11,155 @@ interface Slot {
 
 /** Values of the wrong type, out of range, or that look like other types. */
 const WEIRD_VALUES: readonly unknown[] = [
-  null, true, false, 0, -1, 1.5, -0, 1e308, -1e308, 2 ** 53 + 1, 1e-320, Number.NaN, Number.POSITIVE_INFINITY,
-  '', ' ', 'NaN', '.nan', '.inf', '-.inf', 'Infinity', 'null', '~', 'yes', 'no', 'on', 'off', '0x1F', '0o17', '0b101', '1_000',
-  '1e3', '2001-12-14', '0644', '08', '1:30', '99999999999999999999999', '-', '*', '&', '!', '{}', '[]', '%', '@x', '\u0000', '\t',
-  [], {}, [null], [[]], [{}], { '': null }, { x: [] }, 'x'.repeat(5000), ['a', 1, null, true, { k: 'v' }],
+  null,
+  true,
+  false,
+  0,
+  -1,
+  1.5,
+  -0,
+  1e308,
+  -1e308,
+  2 ** 53 + 1,
+  1e-320,
+  Number.NaN,
+  Number.POSITIVE_INFINITY,
+  '',
+  ' ',
+  'NaN',
+  '.nan',
+  '.inf',
+  '-.inf',
+  'Infinity',
+  'null',
+  '~',
+  'yes',
+  'no',
+  'on',
+  'off',
+  '0x1F',
+  '0o17',
+  '0b101',
+  '1_000',
+  '1e3',
+  '2001-12-14',
+  '0644',
+  '08',
+  '1:30',
+  '99999999999999999999999',
+  '-',
+  '*',
+  '&',
+  '!',
+  '{}',
+  '[]',
+  '%',
+  '@x',
+  '\u0000',
+  '\t',
+  [],
+  {},
+  [null],
+  [[]],
+  [{}],
+  { '': null },
+  { x: [] },
+  'x'.repeat(5000),
+  ['a', 1, null, true, { k: 'v' }],
 ];
-const STRANGE_KEYS = ['', ' ', 'with_items', 'block', 'rescue', 'always', 'include_tasks', 'hosts', 'tasks', 'vars', 'name', 'shell', 'command', 'copy', 'debug', 'args', 'when', 'loop', 'notify', 'listen', 'children', '<<', '__proto__', 'constructor', 'toString', 'hasOwnProperty', 'ansible.builtin.shell', 'ansible.builtin.nope', 'shel', 'hsots', 'x'.repeat(300), '1', 'null', 'true', 'a\nb', 'ключ', '🔥', 'a:b', '- x', '{{ x }}'];
-const TEMPLATE_GARBAGE = ['{{', '}}', '{{ }}', '{{ x | }}', '{{ x | nofilter }}', '{% if %}', '{{ (1 }}', '{{ x is nosuchtest }}', "{{ 'a }}", '{{ x[ }}', '{{ x.. }}', '{# x', '{{ a b }}', '{% endfor %}', '{{ x | default( }}', '{{ x }}{{', '{{ ' + '('.repeat(300) + ' }}', '{{ ' + 'not '.repeat(2000) + 'x }}', '{{ ' + '-'.repeat(3000) + '1 }}', '{{ x' + '|d'.repeat(2000) + ' }}', '{{ ' + '[1, '.repeat(400) + ' }}'];
-const EXPRESSION_GARBAGE = ['', ' ', '(', ')', 'x ==', '== x', 'x | nofilter', 'x is nosuchtest', '{{ x }}', '1 +', 'a b c', 'x[', '"unclosed', 'not', 'x if', '((((((((((x', 'x.1.2.', 'lambda: 1', '{% if %}', '(' .repeat(5000) + 'x' + ')'.repeat(5000), 'not '.repeat(5000) + 'x', '- '.repeat(5000) + '1', 'a if b else '.repeat(2000) + 'c', '[' .repeat(3000), 'x' + '.y'.repeat(5000), '1' + ' + 1'.repeat(5000)];
+const STRANGE_KEYS = [
+  '',
+  ' ',
+  'with_items',
+  'block',
+  'rescue',
+  'always',
+  'include_tasks',
+  'hosts',
+  'tasks',
+  'vars',
+  'name',
+  'shell',
+  'command',
+  'copy',
+  'debug',
+  'args',
+  'when',
+  'loop',
+  'notify',
+  'listen',
+  'children',
+  '<<',
+  '__proto__',
+  'constructor',
+  'toString',
+  'hasOwnProperty',
+  'ansible.builtin.shell',
+  'ansible.builtin.nope',
+  'shel',
+  'hsots',
+  'x'.repeat(300),
+  '1',
+  'null',
+  'true',
+  'a\nb',
+  'ключ',
+  '🔥',
+  'a:b',
+  '- x',
+  '{{ x }}',
+];
+const TEMPLATE_GARBAGE = [
+  '{{',
+  '}}',
+  '{{ }}',
+  '{{ x | }}',
+  '{{ x | nofilter }}',
+  '{% if %}',
+  '{{ (1 }}',
+  '{{ x is nosuchtest }}',
+  "{{ 'a }}",
+  '{{ x[ }}',
+  '{{ x.. }}',
+  '{# x',
+  '{{ a b }}',
+  '{% endfor %}',
+  '{{ x | default( }}',
+  '{{ x }}{{',
+  '{{ ' + '('.repeat(300) + ' }}',
+  '{{ ' + 'not '.repeat(2000) + 'x }}',
+  '{{ ' + '-'.repeat(3000) + '1 }}',
+  '{{ x' + '|d'.repeat(2000) + ' }}',
+  '{{ ' + '[1, '.repeat(400) + ' }}',
+];
+const EXPRESSION_GARBAGE = [
+  '',
+  ' ',
+  '(',
+  ')',
+  'x ==',
+  '== x',
+  'x | nofilter',
+  'x is nosuchtest',
+  '{{ x }}',
+  '1 +',
+  'a b c',
+  'x[',
+  '"unclosed',
+  'not',
+  'x if',
+  '((((((((((x',
+  'x.1.2.',
+  'lambda: 1',
+  '{% if %}',
+  '('.repeat(5000) + 'x' + ')'.repeat(5000),
+  'not '.repeat(5000) + 'x',
+  '- '.repeat(5000) + '1',
+  'a if b else '.repeat(2000) + 'c',
+  '['.repeat(3000),
+  'x' + '.y'.repeat(5000),
+  '1' + ' + 1'.repeat(5000),
+];
 const EXPRESSION_KEYS = ['when', 'until', 'changed_when', 'failed_when'];
 
 function isContainer(v: unknown): v is Container {
@@ -66,7 +207,14 @@ interface TreeMutation {
 }
 
 const TREE_MUTATIONS: readonly TreeMutation[] = [
-  { name: 'type-swap', apply: (rng, root, slots) => (slots.length ? (set(rng.pick(slots), structuredClone(rng.pick(WEIRD_VALUES))), root) : rng.pick(WEIRD_VALUES)) },
+  {
+    name: 'type-swap',
+    apply: (rng, root, slots) => {
+      if (!slots.length) return rng.pick(WEIRD_VALUES);
+      set(rng.pick(slots), structuredClone(rng.pick(WEIRD_VALUES)));
+      return root;
+    },
+  },
   {
     name: 'delete',
     apply: (rng, root, slots) => {
@@ -81,13 +229,42 @@ const TREE_MUTATIONS: readonly TreeMutation[] = [
     name: 'unknown-key',
     apply: (rng, root, slots) => {
       const maps = mappings(slots, root);
-      if (maps.length) Object.defineProperty(rng.pick(maps), rng.pick(STRANGE_KEYS), { value: structuredClone(rng.pick(WEIRD_VALUES)), enumerable: true, configurable: true, writable: true });
+      if (maps.length)
+        Object.defineProperty(rng.pick(maps), rng.pick(STRANGE_KEYS), {
+          value: structuredClone(rng.pick(WEIRD_VALUES)),
+          enumerable: true,
+          configurable: true,
+          writable: true,
+        });
       return root;
     },
   },
-  { name: 'empty-collection', apply: (rng, root, slots) => { const c = slots.filter((s) => isContainer(get(s))); if (c.length) set(rng.pick(c), rng.chance(0.5) ? [] : {}); return root; } },
-  { name: 'null-everywhere', apply: (rng, root, slots) => { const p = rng.pick([0.2, 0.6, 1]); for (const s of slots) if (!isContainer(get(s)) && rng.chance(p)) set(s, null); return root; } },
-  { name: 'template-garbage-everywhere', apply: (rng, root, slots) => { const p = rng.pick([0.1, 0.5, 1]); for (const s of slots) if (typeof get(s) === 'string' && rng.chance(p)) set(s, rng.chance(0.5) ? rng.pick(TEMPLATE_GARBAGE) : `${get(s) as string} ${rng.pick(TEMPLATE_GARBAGE)}`); return root; } },
+  {
+    name: 'empty-collection',
+    apply: (rng, root, slots) => {
+      const c = slots.filter((s) => isContainer(get(s)));
+      if (c.length) set(rng.pick(c), rng.chance(0.5) ? [] : {});
+      return root;
+    },
+  },
+  {
+    name: 'null-everywhere',
+    apply: (rng, root, slots) => {
+      const p = rng.pick([0.2, 0.6, 1]);
+      for (const s of slots) if (!isContainer(get(s)) && rng.chance(p)) set(s, null);
+      return root;
+    },
+  },
+  {
+    name: 'template-garbage-everywhere',
+    apply: (rng, root, slots) => {
+      const p = rng.pick([0.1, 0.5, 1]);
+      for (const s of slots)
+        if (typeof get(s) === 'string' && rng.chance(p))
+          set(s, rng.chance(0.5) ? rng.pick(TEMPLATE_GARBAGE) : `${get(s) as string} ${rng.pick(TEMPLATE_GARBAGE)}`);
+      return root;
+    },
+  },
   {
     name: 'expression-garbage',
     apply: (rng, root, slots) => {
@@ -99,11 +276,55 @@ const TREE_MUTATIONS: readonly TreeMutation[] = [
       return root;
     },
   },
-  { name: 'wrap-in-list', apply: (rng, root, slots) => { if (slots.length) { const s = rng.pick(slots); set(s, [get(s)]); } return root; } },
-  { name: 'unwrap-list', apply: (rng, root, slots) => { const l = slots.filter((s) => Array.isArray(get(s))); if (l.length) { const s = rng.pick(l); set(s, (get(s) as unknown[])[0] ?? null); } return Array.isArray(root) && rng.chance(0.1) ? root[0] : root; } },
-  { name: 'deep-value', apply: (rng, root, slots) => (slots.length ? (set(rng.pick(slots), deepValue(rng)), root) : deepValue(rng)) },
-  { name: 'huge-number', apply: (rng, root, slots) => { const n = slots.filter((s) => typeof get(s) === 'number' || typeof get(s) === 'string'); if (n.length) set(rng.pick(n), rng.pick([1e308, -1e308, 2 ** 64, 2 ** 53 + 1, -(2 ** 31), 65536, 65535, 0, -0.5, 1e21, Number.MAX_VALUE, Number.MIN_VALUE])); return root; } },
-  { name: 'long-list', apply: (rng, root, slots) => { if (slots.length) set(rng.pick(slots), Array.from({ length: rng.pick([30, 200, 1000]) }, (_, i) => (rng.chance(0.5) ? i : { [`k${i}`]: i }))); return root; } },
+  {
+    name: 'wrap-in-list',
+    apply: (rng, root, slots) => {
+      if (slots.length) {
+        const s = rng.pick(slots);
+        set(s, [get(s)]);
+      }
+      return root;
+    },
+  },
+  {
+    name: 'unwrap-list',
+    apply: (rng, root, slots) => {
+      const l = slots.filter((s) => Array.isArray(get(s)));
+      if (l.length) {
+        const s = rng.pick(l);
+        set(s, (get(s) as unknown[])[0] ?? null);
+      }
+      return Array.isArray(root) && rng.chance(0.1) ? root[0] : root;
+    },
+  },
+  {
+    name: 'deep-value',
+    apply: (rng, root, slots) => {
+      if (!slots.length) return deepValue(rng);
+      set(rng.pick(slots), deepValue(rng));
+      return root;
+    },
+  },
+  {
+    name: 'huge-number',
+    apply: (rng, root, slots) => {
+      const n = slots.filter((s) => typeof get(s) === 'number' || typeof get(s) === 'string');
+      if (n.length)
+        set(rng.pick(n), rng.pick([1e308, -1e308, 2 ** 64, 2 ** 53 + 1, -(2 ** 31), 65536, 65535, 0, -0.5, 1e21, Number.MAX_VALUE, Number.MIN_VALUE]));
+      return root;
+    },
+  },
+  {
+    name: 'long-list',
+    apply: (rng, root, slots) => {
+      if (slots.length)
+        set(
+          rng.pick(slots),
+          Array.from({ length: rng.pick([30, 200, 1000]) }, (_, i) => (rng.chance(0.5) ? i : { [`k${i}`]: i })),
+        );
+      return root;
+    },
+  },
   {
     name: 'share-subtree',
     // Stringifying a shared object writes an &anchor and *aliases.
@@ -142,7 +363,12 @@ function write(rng: Rng, value: unknown): string {
   try {
     if (how === 0) return JSON.stringify(value, null, rng.pick([0, 2])) ?? 'null';
     if (how === 1) return stringify(value, { collectionStyle: 'flow', aliasDuplicateObjects: rng.chance(0.5) });
-    return stringify(value, { lineWidth: rng.pick([0, 40, 80]), indent: rng.pick([2, 2, 4, 1]), indentSeq: rng.chance(0.5), aliasDuplicateObjects: rng.chance(0.8) });
+    return stringify(value, {
+      lineWidth: rng.pick([0, 40, 80]),
+      indent: rng.pick([2, 2, 4, 1]),
+      indentSeq: rng.chance(0.5),
+      aliasDuplicateObjects: rng.chance(0.8),
+    });
   } catch {
     // A value the writer cannot express (it happens with exotic keys): JSON it is.
     return JSON.stringify(value) ?? 'null';

@@ -34,7 +34,15 @@ export class LocalConnection implements Connection {
   ) {}
 
   exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
-    this.calls.push({ host: this.host, kind: 'exec', command, become: options.become, becomeUser: options.becomeUser, timeoutMs: options.timeoutMs, outputLimit: options.outputLimit });
+    this.calls.push({
+      host: this.host,
+      kind: 'exec',
+      command,
+      become: options.become,
+      becomeUser: options.becomeUser,
+      timeoutMs: options.timeoutMs,
+      outputLimit: options.outputLimit,
+    });
     if (this.closed) return Promise.reject(new ConnectionError(this.host, 'closed', 'connection closed'));
     const started = Date.now();
     return new Promise((resolve) => {
@@ -55,7 +63,12 @@ export class LocalConnection implements Connection {
           // already gone
         }
       };
-      const timer = options.timeoutMs ? setTimeout(() => ((timedOut = true), stop()), options.timeoutMs) : undefined;
+      const timer = options.timeoutMs
+        ? setTimeout(() => {
+            timedOut = true;
+            stop();
+          }, options.timeoutMs)
+        : undefined;
       const onAbort = (): void => stop();
       options.signal?.addEventListener('abort', onAbort, { once: true });
       if (options.signal?.aborted) stop();

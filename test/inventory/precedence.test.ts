@@ -2,12 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { mergeHostVars, sortGroupsByPrecedence } from '../../src/inventory/precedence.js';
 import { inventoryFromYaml } from './inventory-from-yaml.js';
 
-const varsOf = (yaml: string | string[], host: string) =>
-  inventoryFromYaml(...(Array.isArray(yaml) ? yaml : [yaml])).hosts.get(host)!.vars;
+const varsOf = (yaml: string | string[], host: string) => inventoryFromYaml(...(Array.isArray(yaml) ? yaml : [yaml])).hosts.get(host)!.vars;
 
 describe('variable precedence (as ansible-core)', () => {
   it('host vars beat every group; all is lowest', () => {
-    expect(varsOf('all:\n  vars: {x: all, y: all}\n  children:\n    g:\n      vars: {x: g}\n      hosts:\n        h: {x: host}\n', 'h')).toEqual({ x: 'host', y: 'all' });
+    expect(varsOf('all:\n  vars: {x: all, y: all}\n  children:\n    g:\n      vars: {x: g}\n      hosts:\n        h: {x: host}\n', 'h')).toEqual({
+      x: 'host',
+      y: 'all',
+    });
   });
 
   it('a child group beats its parent, whatever the file order', () => {

@@ -57,7 +57,19 @@ describe('renderInventoryList (ansible-inventory --list)', () => {
 describe('renderInventoryGraph (ansible-inventory --graph)', () => {
   it('draws children before hosts, no hosts under all', () => {
     expect(renderInventoryGraph(inventory)).toBe(
-      ['@all:', '  |--@ungrouped:', '  |  |--lonely', '  |--@canary:', '  |  |--mesh-01', '  |--@fleet:', '  |  |--@canary:', '  |  |  |--mesh-01', '  |  |--@rack:', '  |  |  |--mesh-02', '  |--@empty:'].join('\n'),
+      [
+        '@all:',
+        '  |--@ungrouped:',
+        '  |  |--lonely',
+        '  |--@canary:',
+        '  |  |--mesh-01',
+        '  |--@fleet:',
+        '  |  |--@canary:',
+        '  |  |  |--mesh-01',
+        '  |  |--@rack:',
+        '  |  |  |--mesh-02',
+        '  |--@empty:',
+      ].join('\n'),
     );
   });
 

@@ -49,11 +49,29 @@ interface Case {
 const cases: Case[] = [
   { name: '2.8 default', family: 'ipv4', settings: v28, restore: 'v2.8-default.ipv4.restore', saved: 'v2.8-default.ipv4.nft.rules' },
   { name: '2.8 default', family: 'ipv6', settings: v28, restore: 'v2.8-default.ipv6.restore', saved: 'v2.8-default.ipv6.nft.rules' },
-  { name: '2.8 redirect-dns', family: 'ipv4', settings: { ...v28, ...ns(['192.0.2.53']) }, restore: 'v2.8-redirect-dns.ipv4.restore', saved: 'v2.8-redirect-dns.ipv4.nft.rules' },
-  { name: '2.8 redirect-dns, no IPv6 nameserver', family: 'ipv6', settings: { ...v28, ...ns([]) }, restore: 'v2.8-redirect-dns.ipv6.restore', saved: 'v2.8-redirect-dns.ipv6.nft.rules' },
+  {
+    name: '2.8 redirect-dns',
+    family: 'ipv4',
+    settings: { ...v28, ...ns(['192.0.2.53']) },
+    restore: 'v2.8-redirect-dns.ipv4.restore',
+    saved: 'v2.8-redirect-dns.ipv4.nft.rules',
+  },
+  {
+    name: '2.8 redirect-dns, no IPv6 nameserver',
+    family: 'ipv6',
+    settings: { ...v28, ...ns([]) },
+    restore: 'v2.8-redirect-dns.ipv6.restore',
+    saved: 'v2.8-redirect-dns.ipv6.nft.rules',
+  },
   { name: '2.9 comments default', family: 'ipv4', settings: v29, saved: 'v2.9-comments-default.ipv4.nft.golden.rules' },
   { name: '2.9 comments default', family: 'ipv6', settings: v29, saved: 'v2.9-comments-default.ipv6.nft.golden.rules' },
-  { name: '2.9 comments redirect-dns', family: 'ipv4', settings: { ...v29, ...ns(['192.0.2.53']) }, restore: 'v2.9-comments-redirect-dns.ipv4.restore', saved: 'v2.9-comments-redirect-dns.ipv4.nft.rules' },
+  {
+    name: '2.9 comments redirect-dns',
+    family: 'ipv4',
+    settings: { ...v29, ...ns(['192.0.2.53']) },
+    restore: 'v2.9-comments-redirect-dns.ipv4.restore',
+    saved: 'v2.9-comments-redirect-dns.ipv4.nft.rules',
+  },
   {
     name: '2.9 comments redirect-dns, loopback resolver',
     family: 'ipv4',
@@ -61,8 +79,20 @@ const cases: Case[] = [
     restore: 'v2.9-comments-redirect-dns-loopback-resolver.ipv4.restore',
     saved: 'v2.9-comments-redirect-dns-loopback-resolver.ipv4.nft.rules',
   },
-  { name: '2.9 no comments default', family: 'ipv4', settings: v29nc, restore: 'v2.9-nocomments-default.ipv4.restore', saved: 'v2.9-nocomments-default.ipv4.nft.rules' },
-  { name: '2.9 no comments redirect-dns', family: 'ipv4', settings: { ...v29nc, ...ns(['192.0.2.53']) }, restore: 'v2.9-nocomments-redirect-dns.ipv4.restore', saved: 'v2.9-nocomments-redirect-dns.ipv4.nft.rules' },
+  {
+    name: '2.9 no comments default',
+    family: 'ipv4',
+    settings: v29nc,
+    restore: 'v2.9-nocomments-default.ipv4.restore',
+    saved: 'v2.9-nocomments-default.ipv4.nft.rules',
+  },
+  {
+    name: '2.9 no comments redirect-dns',
+    family: 'ipv4',
+    settings: { ...v29nc, ...ns(['192.0.2.53']) },
+    restore: 'v2.9-nocomments-redirect-dns.ipv4.restore',
+    saved: 'v2.9-nocomments-redirect-dns.ipv4.nft.rules',
+  },
 ];
 
 describe('kumactl stand-in rule builder: restore text', () => {
@@ -87,7 +117,9 @@ describe('kumactl stand-in rule builder: restore text', () => {
   });
 
   it('2.9 marks every rule and 2.8 none', () => {
-    const marked = buildRules({ ...v29, ...ns(['192.0.2.53']) }, 'ipv4').split('\n').filter((l) => /^-[AI] /.test(l));
+    const marked = buildRules({ ...v29, ...ns(['192.0.2.53']) }, 'ipv4')
+      .split('\n')
+      .filter((l) => /^-[AI] /.test(l));
     expect(marked.length).toBeGreaterThan(10);
     for (const l of marked) expect(l).toContain('-m comment --comment "kuma/mesh/transparent/proxy/');
     expect(buildRules({ ...v28, ...ns(['192.0.2.53']) }, 'ipv4')).not.toContain('comment');
@@ -101,17 +133,22 @@ describe.skipIf(!labSupported())('kumactl stand-in rule builder: applied in an e
     for (const n of made) await runProcess('ip', ['netns', 'delete', n]);
   });
 
-  it.each(cases.map((c, i) => ({ ...c, i })))('$name ($family): iptables-save equals $saved byte for byte (without date lines)', async ({ settings, family, saved, i }) => {
-    const netns = `${prefix}${i}`;
-    await runChecked('ip', ['netns', 'add', netns]);
-    made.push(netns);
-    const inNs = (cmd: string, input?: string) => runChecked('nsenter', [`--net=/run/netns/${netns}`, '--', 'sh', '-c', cmd], { input });
-    const tool = family === 'ipv4' ? 'iptables' : 'ip6tables';
-    await inNs(`${tool}-nft-restore --noflush`, buildRules(settings, family));
-    const out = await inNs(`${tool}-nft-save`);
-    const expected = body(read(saved)).replace(/^\n+/, '').replace(/ifPlaceholder/g, 'lo');
-    const actual = body(out).replace(/^\n+/, '');
-    // The upstream goldens were saved without counters.
-    expect(saved.includes('golden') ? actual.replace(/ \[0:0\]/g, '') : actual).toBe(expected);
-  });
+  it.each(cases.map((c, i) => ({ ...c, i })))(
+    '$name ($family): iptables-save equals $saved byte for byte (without date lines)',
+    async ({ settings, family, saved, i }) => {
+      const netns = `${prefix}${i}`;
+      await runChecked('ip', ['netns', 'add', netns]);
+      made.push(netns);
+      const inNs = (cmd: string, input?: string) => runChecked('nsenter', [`--net=/run/netns/${netns}`, '--', 'sh', '-c', cmd], { input });
+      const tool = family === 'ipv4' ? 'iptables' : 'ip6tables';
+      await inNs(`${tool}-nft-restore --noflush`, buildRules(settings, family));
+      const out = await inNs(`${tool}-nft-save`);
+      const expected = body(read(saved))
+        .replace(/^\n+/, '')
+        .replace(/ifPlaceholder/g, 'lo');
+      const actual = body(out).replace(/^\n+/, '');
+      // The upstream goldens were saved without counters.
+      expect(saved.includes('golden') ? actual.replace(/ \[0:0\]/g, '') : actual).toBe(expected);
+    },
+  );
 });

@@ -54,7 +54,15 @@ interface Case {
 }
 
 const cases: Case[] = [
-  { name: 'version', version: '2.8.3', start: 'foreign', cmd: 'version', code: 0, stdout: 'Client: Kuma 2.8.3\n', stderr: /^Unable to connect to control plane: / },
+  {
+    name: 'version',
+    version: '2.8.3',
+    start: 'foreign',
+    cmd: 'version',
+    code: 0,
+    stdout: 'Client: Kuma 2.8.3\n',
+    stderr: /^Unable to connect to control plane: /,
+  },
   { name: 'version', version: '2.10.1', start: 'foreign', cmd: 'version', code: 0, stdout: 'Client: Kuma 2.10.1\n' },
   { name: 'version --detailed', version: '2.9.2', start: 'foreign', cmd: 'version -a', code: 0, stdout: /Product: Kuma\nVersion: 2\.9\.2\n/ },
   {
@@ -77,11 +85,33 @@ const cases: Case[] = [
     start: 'legacy',
     cmd: 'install transparent-proxy --kuma-dp-user kuma-dp --redirect-dns --sleep-between-retries 0s',
     code: 1,
-    stderr: /Chain already exists[\s\S]*try 5\/5[\s\S]*Error: failed to setup transparent proxy: cannot restore ipv4 iptable rules: \/usr\/sbin\/iptables-nft-restore failed\n$/,
+    stderr:
+      /Chain already exists[\s\S]*try 5\/5[\s\S]*Error: failed to setup transparent proxy: cannot restore ipv4 iptable rules: \/usr\/sbin\/iptables-nft-restore failed\n$/,
   },
-  { name: '2.8 needs a kuma-dp user', version: '2.8.3', start: 'foreign', cmd: 'install transparent-proxy', code: 1, stderr: 'Error: --kuma-dp-user or --kuma-dp-uid should be supplied\n' },
-  { name: '2.8 has no --disable-comments', version: '2.8.3', start: 'foreign', cmd: 'install transparent-proxy --kuma-dp-user kuma-dp --disable-comments', code: 1, stderr: 'Error: unknown flag: --disable-comments\n' },
-  { name: '2.8 uninstall is not supported', version: '2.8.3', start: 'legacy', cmd: 'uninstall transparent-proxy', code: 1, stderr: 'Error: cleanup is not supported\n' },
+  {
+    name: '2.8 needs a kuma-dp user',
+    version: '2.8.3',
+    start: 'foreign',
+    cmd: 'install transparent-proxy',
+    code: 1,
+    stderr: 'Error: --kuma-dp-user or --kuma-dp-uid should be supplied\n',
+  },
+  {
+    name: '2.8 has no --disable-comments',
+    version: '2.8.3',
+    start: 'foreign',
+    cmd: 'install transparent-proxy --kuma-dp-user kuma-dp --disable-comments',
+    code: 1,
+    stderr: 'Error: unknown flag: --disable-comments\n',
+  },
+  {
+    name: '2.8 uninstall is not supported',
+    version: '2.8.3',
+    start: 'legacy',
+    cmd: 'uninstall transparent-proxy',
+    code: 1,
+    stderr: 'Error: cleanup is not supported\n',
+  },
   {
     name: '2.9 refuses when Kuma rules without the marker exist, and changes nothing',
     version: '2.9.2',
@@ -122,7 +152,10 @@ const cases: Case[] = [
       ].join('\\n'),
     ),
     after: (v4, v6) => {
-      for (const [s, family] of [[v4, 'ipv4'], [v6, 'ipv6']] as const) {
+      for (const [s, family] of [
+        [v4, 'ipv4'],
+        [v6, 'ipv6'],
+      ] as const) {
         for (const line of FOREIGN_SAVED_LINES[family]) expect(s).toContain(line);
         expect(s).toContain(MARKER);
         // --redirect-dns was not given this time: the old DNS rules are gone, not doubled.
@@ -185,7 +218,15 @@ const cases: Case[] = [
       expect(v6).not.toContain('CT --zone');
     },
   },
-  { name: '2.9 needs root', version: '2.9.2', start: 'foreign', cmd: 'install transparent-proxy --kuma-dp-user kuma-dp', code: 1, asUser: true, stderr: 'Error: you need to have root privileges to run this command\n' },
+  {
+    name: '2.9 needs root',
+    version: '2.9.2',
+    start: 'foreign',
+    cmd: 'install transparent-proxy --kuma-dp-user kuma-dp',
+    code: 1,
+    asUser: true,
+    stderr: 'Error: you need to have root privileges to run this command\n',
+  },
   {
     name: '2.9 dry-run as non-root only warns',
     version: '2.9.2',
@@ -218,7 +259,10 @@ const cases: Case[] = [
     cmd: 'uninstall transparent-proxy',
     code: 0,
     after: (v4, v6) => {
-      for (const [s, family] of [[v4, 'ipv4'], [v6, 'ipv6']] as const) {
+      for (const [s, family] of [
+        [v4, 'ipv4'],
+        [v6, 'ipv6'],
+      ] as const) {
         expect(s).not.toContain('KUMA_MESH');
         for (const line of FOREIGN_SAVED_LINES[family]) expect(s).toContain(line);
       }

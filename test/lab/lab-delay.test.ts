@@ -62,7 +62,20 @@ const lab = useLab({ hosts: 1, versions: ['none'] });
 
 /** The real OpenSSH client's arguments to reach `host` through the bridge (then the command). */
 function sshArgs(state: LabState, host: LabHost): string[] {
-  return ['-T', '-i', state.identityFile, '-o', `UserKnownHostsFile=${state.knownHostsFile}`, '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=20', '-p', String(host.port), `${state.user}@127.0.0.1`];
+  return [
+    '-T',
+    '-i',
+    state.identityFile,
+    '-o',
+    `UserKnownHostsFile=${state.knownHostsFile}`,
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    'ConnectTimeout=20',
+    '-p',
+    String(host.port),
+    `${state.user}@127.0.0.1`,
+  ];
 }
 
 /**

@@ -27,7 +27,18 @@ describe.skipIf(!labSupported())('lab up / down', () => {
     try {
       await expect(labUp({ dir, hosts: 2 })).rejects.toThrow(/a lab already exists in .*lab down --dir/);
       // A session left running on a host is the lab's too.
-      await runProcess('ssh', ['-i', state.identityFile, '-o', `UserKnownHostsFile=${state.knownHostsFile}`, '-o', 'BatchMode=yes', '-p', String(state.hosts[0].port), `${state.user}@127.0.0.1`, 'nohup sleep 600 >/dev/null 2>&1 &']);
+      await runProcess('ssh', [
+        '-i',
+        state.identityFile,
+        '-o',
+        `UserKnownHostsFile=${state.knownHostsFile}`,
+        '-o',
+        'BatchMode=yes',
+        '-p',
+        String(state.hosts[0].port),
+        `${state.user}@127.0.0.1`,
+        'nohup sleep 600 >/dev/null 2>&1 &',
+      ]);
       expect((await listLabNetns(state.labId)).length).toBe(3);
       expect((await processesMentioning(dir)).length).toBeGreaterThan(0);
     } finally {
@@ -67,7 +78,17 @@ describe.skipIf(!labSupported())('lab up / down', () => {
     try {
       chmodSync(copy, 0o755);
       for (const part of ['bin', 'dist', 'package.json', 'node_modules']) cpSync(part, `${copy}/${part}`, { recursive: true });
-      const r = await runProcess('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, `${copy}/bin/tpx.js`, 'lab', 'up', '--dir', '/var/tmp/tpx-lab-nonroot']);
+      const r = await runProcess('setpriv', [
+        '--reuid=nobody',
+        '--regid=nogroup',
+        '--clear-groups',
+        process.execPath,
+        `${copy}/bin/tpx.js`,
+        'lab',
+        'up',
+        '--dir',
+        '/var/tmp/tpx-lab-nonroot',
+      ]);
       expect(r.code).toBe(1);
       expect(r.stderr).toBe('tpx: tpx lab needs root (network namespaces, iptables, sshd): run it with sudo\n');
       expect(existsSync('/var/tmp/tpx-lab-nonroot')).toBe(false);

@@ -14,7 +14,10 @@ describe.skipIf(!labSupported())('lab network', () => {
     const [a, b, c] = state.hosts;
     // -J starts separate ssh processes that read the config file, not -o options.
     const config = `${state.dir}/ssh_config`;
-    writeFileSync(config, `Host *\n  User ${state.user}\n  IdentityFile ${state.identityFile}\n  UserKnownHostsFile ${state.knownHostsFile}\n  BatchMode yes\n`);
+    writeFileSync(
+      config,
+      `Host *\n  User ${state.user}\n  IdentityFile ${state.identityFile}\n  UserKnownHostsFile ${state.knownHostsFile}\n  BatchMode yes\n`,
+    );
     const r4 = await runProcess('ssh', ['-F', config, '-J', `127.0.0.1:${a.port},${b.ipv4}`, c.ipv4, 'hostname'], { timeoutMs: 20_000 });
     expect(r4.stderr).toBe('');
     expect(r4.stdout).toBe(`${c.name}\n`);

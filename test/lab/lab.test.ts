@@ -16,7 +16,21 @@ const lab = useLab({ hosts: 6, versions, packages: ['2.10.1'] });
 function ssh(state: LabState, host: LabHost, command: string, extra: string[] = [], user = state.user) {
   return runProcess(
     'ssh',
-    ['-i', state.identityFile, '-o', `UserKnownHostsFile=${state.knownHostsFile}`, '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=5', ...extra, '-p', String(host.port), `${user}@127.0.0.1`, command],
+    [
+      '-i',
+      state.identityFile,
+      '-o',
+      `UserKnownHostsFile=${state.knownHostsFile}`,
+      '-o',
+      'BatchMode=yes',
+      '-o',
+      'ConnectTimeout=5',
+      ...extra,
+      '-p',
+      String(host.port),
+      `${user}@127.0.0.1`,
+      command,
+    ],
     { timeoutMs: 30_000 },
   );
 }
@@ -32,27 +46,33 @@ describe.skipIf(!labSupported())('lab fleet', () => {
     expect(existsSync(`${state.dir}/packages/kuma-2.10.1.tar.gz`)).toBe(true);
   });
 
-  it.each(versions.map((v, i) => ({ v, i })))('host with $v: ssh + sudo iptables-save shows its rules and the non-Kuma rules, IPv4 and IPv6', async ({ v, i }) => {
-    const { state } = lab;
-    const host = state.hosts[i];
-    const r = await ssh(state, host, 'hostname; sudo -n iptables-save; echo =====; sudo -n ip6tables-save');
-    expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
-    const [name, ...rest] = r.stdout.split('\n');
-    expect(name).toBe(host.name);
-    const [v4, v6] = rest.join('\n').split('=====');
-    for (const [saved, family] of [[v4, 'ipv4'], [v6, 'ipv6']] as const) {
-      for (const line of FOREIGN_SAVED_LINES[family]) expect(saved).toContain(line + '\n');
-      const kuma = v !== 'none';
-      const marked = kuma && !v.startsWith('2.7') && !v.startsWith('2.8') && !v.endsWith('-nocomments');
-      expect(saved.includes('-j KUMA_MESH_OUTBOUND')).toBe(kuma);
-      expect(saved.includes('kuma/mesh/transparent/proxy/')).toBe(marked);
-    }
-    // --redirect-dns with the lab's IPv4 nameserver; no IPv6 nameserver.
-    if (v !== 'none') expect(v4).toMatch(/-A OUTPUT -d 10\.123\.0\.1\/32 -p udp .*--dport 53 -j REDIRECT --to-ports 15053/);
-    const kumactl = await ssh(state, host, `ls /opt/kuma 2>/dev/null; /opt/kuma/${v.replace('-nocomments', '')}/bin/kumactl version 2>/dev/null`);
-    expect(kumactl.stdout).toBe(v === 'none' ? '' : `${v.replace('-nocomments', '')}\nClient: Kuma ${v.replace('-nocomments', '')}\n`);
-  });
+  it.each(versions.map((v, i) => ({ v, i })))(
+    'host with $v: ssh + sudo iptables-save shows its rules and the non-Kuma rules, IPv4 and IPv6',
+    async ({ v, i }) => {
+      const { state } = lab;
+      const host = state.hosts[i];
+      const r = await ssh(state, host, 'hostname; sudo -n iptables-save; echo =====; sudo -n ip6tables-save');
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const [name, ...rest] = r.stdout.split('\n');
+      expect(name).toBe(host.name);
+      const [v4, v6] = rest.join('\n').split('=====');
+      for (const [saved, family] of [
+        [v4, 'ipv4'],
+        [v6, 'ipv6'],
+      ] as const) {
+        for (const line of FOREIGN_SAVED_LINES[family]) expect(saved).toContain(line + '\n');
+        const kuma = v !== 'none';
+        const marked = kuma && !v.startsWith('2.7') && !v.startsWith('2.8') && !v.endsWith('-nocomments');
+        expect(saved.includes('-j KUMA_MESH_OUTBOUND')).toBe(kuma);
+        expect(saved.includes('kuma/mesh/transparent/proxy/')).toBe(marked);
+      }
+      // --redirect-dns with the lab's IPv4 nameserver; no IPv6 nameserver.
+      if (v !== 'none') expect(v4).toMatch(/-A OUTPUT -d 10\.123\.0\.1\/32 -p udp .*--dport 53 -j REDIRECT --to-ports 15053/);
+      const kumactl = await ssh(state, host, `ls /opt/kuma 2>/dev/null; /opt/kuma/${v.replace('-nocomments', '')}/bin/kumactl version 2>/dev/null`);
+      expect(kumactl.stdout).toBe(v === 'none' ? '' : `${v.replace('-nocomments', '')}\nClient: Kuma ${v.replace('-nocomments', '')}\n`);
+    },
+  );
 
   it('sudo needs the password for the password user: -n fails, the password works', async () => {
     const { state } = lab;
@@ -75,7 +95,22 @@ describe.skipIf(!labSupported())('lab fleet', () => {
     await runProcess('sh', ['-c', `printf '#!/bin/sh\\necho %s\\n' '${state.password}' > ${askpass} && chmod 700 ${askpass}`]);
     const r = await runProcess(
       'setsid',
-      ['-w', 'ssh', '-o', `UserKnownHostsFile=${state.knownHostsFile}`, '-o', 'PubkeyAuthentication=no', '-o', 'PreferredAuthentications=password', '-o', 'NumberOfPasswordPrompts=1', '-p', String(host.port), `${state.passwordUser}@127.0.0.1`, 'id -un'],
+      [
+        '-w',
+        'ssh',
+        '-o',
+        `UserKnownHostsFile=${state.knownHostsFile}`,
+        '-o',
+        'PubkeyAuthentication=no',
+        '-o',
+        'PreferredAuthentications=password',
+        '-o',
+        'NumberOfPasswordPrompts=1',
+        '-p',
+        String(host.port),
+        `${state.passwordUser}@127.0.0.1`,
+        'id -un',
+      ],
       { env: { ...process.env, SSH_ASKPASS: askpass, SSH_ASKPASS_REQUIRE: 'force', DISPLAY: ':0' }, timeoutMs: 20_000 },
     );
     expect(r.stdout).toBe(`${state.passwordUser}\n`);

@@ -33,7 +33,10 @@ describe('lab seeds', () => {
 
 describe('kumactl stand-in flags', () => {
   it('parses pflag forms and rejects unknown flags per version', () => {
-    const { values, positional } = parseFlags(['--kuma-dp-user', 'kuma-dp', '--redirect-dns', '--redirect-inbound=false', '--vnet', 'a', '--vnet=b', 'x'], MARKED_INSTALL_FLAGS);
+    const { values, positional } = parseFlags(
+      ['--kuma-dp-user', 'kuma-dp', '--redirect-dns', '--redirect-inbound=false', '--vnet', 'a', '--vnet=b', 'x'],
+      MARKED_INSTALL_FLAGS,
+    );
     expect(Object.fromEntries(values)).toEqual({ 'kuma-dp-user': 'kuma-dp', 'redirect-dns': true, 'redirect-inbound': false, vnet: ['a', 'b'] });
     expect(positional).toEqual(['x']);
     expect(() => parseFlags(['--disable-comments'], LEGACY_INSTALL_FLAGS)).toThrow('unknown flag: --disable-comments');

@@ -16,7 +16,10 @@ describe('assert', () => {
   it.each<[Record<string, unknown>, Record<string, unknown>]>([
     [{ that: 'yes' }, { that: ['yes'], quiet: false }],
     [{ that: ['yes', 'one'], msg: 'bad' }, { failMsg: 'bad' }],
-    [{ that: ['yes'], fail_msg: 'bad', success_msg: 'good', quiet: true }, { failMsg: 'bad', successMsg: 'good', quiet: true }],
+    [
+      { that: ['yes'], fail_msg: 'bad', success_msg: 'good', quiet: true },
+      { failMsg: 'bad', successMsg: 'good', quiet: true },
+    ],
   ])('normalises %j', (args, expected) => {
     expect(normaliseAssert(args)).toMatchObject(expected);
   });
@@ -37,7 +40,10 @@ describe('assert', () => {
     [{ that: 'yes', success_msg: 'fine' }, { msg: 'fine' }],
     [{ that: 'yes', quiet: true }, { msg: undefined }],
     [{ that: ['yes', 'zero', 'no'] }, { failed: true, msg: 'Assertion failed: zero', returns: { assertion: 'zero', evaluated_to: false } }],
-    [{ that: ['empty_list'], fail_msg: 'need rules' }, { failed: true, msg: 'need rules', returns: { assertion: 'empty_list' } }],
+    [
+      { that: ['empty_list'], fail_msg: 'need rules' },
+      { failed: true, msg: 'need rules', returns: { assertion: 'empty_list' } },
+    ],
     [{ that: ['empty'] }, { failed: true }],
     [{ that: ['none'] }, { failed: true }],
     [{ that: ['empty_map'] }, { failed: true }],
@@ -48,7 +54,16 @@ describe('assert', () => {
 
   it('stops at the first false expression without evaluating the rest', async () => {
     const seen: string[] = [];
-    const plan = await assertModule.plan(normaliseAssert({ that: ['yes', 'no', 'undefined_thing'] }), {}, makeContext({ evaluate: (e) => (seen.push(e), evaluate(e)) }));
+    const plan = await assertModule.plan(
+      normaliseAssert({ that: ['yes', 'no', 'undefined_thing'] }),
+      {},
+      makeContext({
+        evaluate: (e) => {
+          seen.push(e);
+          return evaluate(e);
+        },
+      }),
+    );
     expect(plan.msg).toBe('Assertion failed: no');
     expect(seen).toEqual(['yes', 'no']);
   });
@@ -58,7 +73,10 @@ describe('assert', () => {
   });
 
   it('fails clearly without an evaluator, and is local', async () => {
-    expect(await assertModule.plan(normaliseAssert({ that: 'yes' }), {}, makeContext())).toMatchObject({ failed: true, msg: expect.stringMatching(/evaluator/) });
+    expect(await assertModule.plan(normaliseAssert({ that: 'yes' }), {}, makeContext())).toMatchObject({
+      failed: true,
+      msg: expect.stringMatching(/evaluator/),
+    });
     expect(assertModule.local).toBe(true);
     expect(assertModule.facts).toBeUndefined();
   });

@@ -16,11 +16,20 @@ describe('command: parameters', () => {
     [{ argv: ['echo', 'a b', '$(x)'] }, { argv: ['echo', 'a b', '$(x)'] }],
     [{ _raw_params: 'creates=/x chdir=/tmp touch x' }, { argv: ['touch', 'x'], creates: '/x', chdir: '/tmp' }],
     [{ _raw_params: 'echo foo=bar' }, { argv: ['echo', 'foo=bar'] }],
-    [{ cmd: 'cat', stdin: 'hello' }, { argv: ['cat'], stdin: 'hello\n' }],
-    [{ cmd: 'cat', stdin: 'hello', stdin_add_newline: 'no' }, { argv: ['cat'], stdin: 'hello' }],
+    [
+      { cmd: 'cat', stdin: 'hello' },
+      { argv: ['cat'], stdin: 'hello\n' },
+    ],
+    [
+      { cmd: 'cat', stdin: 'hello', stdin_add_newline: 'no' },
+      { argv: ['cat'], stdin: 'hello' },
+    ],
     [{ argv: 'ls' }, { argv: ['ls'] }],
     [{ cmd: ['echo', 'a b', '$(x)'] }, { argv: ['echo', 'a b', '$(x)'] }],
-    [{ cmd: 'ls', chdir: '/srv', creates: '/a', removes: '/b' }, { argv: ['ls'], chdir: '/srv', creates: '/a', removes: '/b' }],
+    [
+      { cmd: 'ls', chdir: '/srv', creates: '/a', removes: '/b' },
+      { argv: ['ls'], chdir: '/srv', creates: '/a', removes: '/b' },
+    ],
   ])('%j', (args, expected) => {
     expect(normaliseCommand(args)).toMatchObject(expected);
   });
@@ -54,18 +63,48 @@ describe('command: facts and plan', () => {
   });
 
   it.each<[string, Record<string, unknown>, Record<string, ReturnType<typeof execResult>>, Record<string, unknown>]>([
-    ['runs argv quoted, never through a shell', { argv: ['echo', 'a b', '$(id)', "it's"] }, {}, {
-      changed: true, resultFromLastExec: true, skipInCheckMode: true,
-      actions: [{ kind: 'exec', command: `exec echo 'a b' '$(id)' 'it'\\''s'`, become: false }],
-    }],
-    ['changes directory first', { cmd: 'ls', chdir: '-weird dir' }, {}, { actions: [{ kind: 'exec', command: `cd './-weird dir' && exec ls`, become: false }] }],
+    [
+      'runs argv quoted, never through a shell',
+      { argv: ['echo', 'a b', '$(id)', "it's"] },
+      {},
+      {
+        changed: true,
+        resultFromLastExec: true,
+        skipInCheckMode: true,
+        actions: [{ kind: 'exec', command: `exec echo 'a b' '$(id)' 'it'\\''s'`, become: false }],
+      },
+    ],
+    [
+      'changes directory first',
+      { cmd: 'ls', chdir: '-weird dir' },
+      {},
+      { actions: [{ kind: 'exec', command: `cd './-weird dir' && exec ls`, become: false }] },
+    ],
     ['passes stdin on the action', { cmd: 'cat', stdin: 'secret' }, {}, { actions: [{ kind: 'exec', command: 'exec cat', stdin: 'secret\n', become: false }] }],
-    ['skips when creates exists', { cmd: 'touch /x', creates: '/x' }, { creates: execResult('present\n') }, {
-      changed: false, actions: [], msg: 'skipped, since /x exists', returns: { rc: 0, stdout: 'skipped, since /x exists', stderr: '' },
-    }],
+    [
+      'skips when creates exists',
+      { cmd: 'touch /x', creates: '/x' },
+      { creates: execResult('present\n') },
+      {
+        changed: false,
+        actions: [],
+        msg: 'skipped, since /x exists',
+        returns: { rc: 0, stdout: 'skipped, since /x exists', stderr: '' },
+      },
+    ],
     ['runs when creates is missing', { cmd: 'touch /x', creates: '/x' }, { creates: execResult('absent\n') }, { changed: true }],
-    ['skips when removes is missing', { cmd: 'rm /x', removes: '/x' }, { removes: execResult('absent\n') }, { changed: false, msg: 'skipped, since /x does not exist' }],
-    ['fails when the guard cannot be checked', { cmd: 'ls', creates: '/x' }, { creates: execResult('', 1, 'sh: boom') }, { failed: true, msg: expect.stringContaining('sh: boom') }],
+    [
+      'skips when removes is missing',
+      { cmd: 'rm /x', removes: '/x' },
+      { removes: execResult('absent\n') },
+      { changed: false, msg: 'skipped, since /x does not exist' },
+    ],
+    [
+      'fails when the guard cannot be checked',
+      { cmd: 'ls', creates: '/x' },
+      { creates: execResult('', 1, 'sh: boom') },
+      { failed: true, msg: expect.stringContaining('sh: boom') },
+    ],
   ])('%s', async (_name, args, facts, expected) => {
     expect(await commandModule.plan(normaliseCommand(args), facts, ctx)).toMatchObject(expected);
   });
@@ -98,7 +137,7 @@ describe('command: for real', () => {
 
   it('is idempotent with creates: the second run changes nothing', async () => {
     const dir = makeTempDir();
-    const target = join(dir, "made $(here)");
+    const target = join(dir, 'made $(here)');
     const args = { argv: ['touch', target], creates: target };
     const first = await runLocally(commandModule, args, ctx, dir);
     expect(first.plan.changed).toBe(true);

@@ -18,14 +18,20 @@ const absent: FactResults = { dest: execResult('tpx-stat absent\n') };
 
 describe('copy: parameters', () => {
   it.each<[Record<string, unknown>, Record<string, unknown>]>([
-    [{ content: 'x', dest: '/etc/x' }, { content: 'x', dest: '/etc/x', backup: false, force: true }],
+    [
+      { content: 'x', dest: '/etc/x' },
+      { content: 'x', dest: '/etc/x', backup: false, force: true },
+    ],
     [{ content: 'x', dest: '/etc/x', mode: '0640' }, { mode: 0o640 }],
     [{ content: 'x', dest: '/etc/x', mode: '644' }, { mode: 0o644 }],
     [{ content: 'x', dest: '/etc/x', mode: 0o600 }, { mode: 0o600 }],
     [{ content: { a: 1 }, dest: '/etc/x.json' }, { content: '{"a":1}' }],
     [{ content: 42, dest: '/etc/x' }, { content: '42' }],
     [{ src: 'files/app.conf', dest: '/etc/' }, { dest: '/etc/app.conf' }],
-    [{ src: 'a', dest: '/b', mode: 'preserve', backup: 'yes', force: 'no' }, { mode: 'preserve', backup: true, force: false }],
+    [
+      { src: 'a', dest: '/b', mode: 'preserve', backup: 'yes', force: 'no' },
+      { mode: 'preserve', backup: true, force: false },
+    ],
   ])('%j', (args, expected) => {
     expect(normaliseCopy(args)).toMatchObject(expected);
   });
@@ -63,53 +69,130 @@ describe('copy: facts', () => {
 
 describe('copy: plan', () => {
   it.each<[string, Record<string, unknown>, FactResults, Record<string, unknown>]>([
-    ['creates a missing file', { content: 'hi\n', dest: '/etc/x' }, absent, {
-      changed: true, msg: 'created', actions: [{
-        kind: 'exec',
-        command: `(umask 077; t=$(mktemp /etc/.tpx-XXXXXXXXXX) || exit $?; cat > "$t" && chmod 0644 "$t" && mv -f -- "$t" /etc/x || { rc=$?; rm -f -- "$t"; exit $rc; })`,
-        stdin: Buffer.from('hi\n'),
-        become: false,
-      }],
-    }],
-    ['creates with mode and owner:group', { content: 'hi\n', dest: '/etc/x', mode: '0600', owner: 'kuma', group: 'kuma' }, absent, {
-      actions: [{ kind: 'exec', command: expect.stringContaining(`cat > "$t" && chown -- kuma:kuma "$t" && chmod 0600 "$t" && mv -f -- "$t" /etc/x`) }],
-    }],
-    ['changes nothing when sha256, mode and owner match', { content: 'hi\n', dest: '/etc/x', mode: '0644', owner: 'root' }, fileFact('hi\n'), {
-      changed: false, actions: [],
-    }],
+    [
+      'creates a missing file',
+      { content: 'hi\n', dest: '/etc/x' },
+      absent,
+      {
+        changed: true,
+        msg: 'created',
+        actions: [
+          {
+            kind: 'exec',
+            command: `(umask 077; t=$(mktemp /etc/.tpx-XXXXXXXXXX) || exit $?; cat > "$t" && chmod 0644 "$t" && mv -f -- "$t" /etc/x || { rc=$?; rm -f -- "$t"; exit $rc; })`,
+            stdin: Buffer.from('hi\n'),
+            become: false,
+          },
+        ],
+      },
+    ],
+    [
+      'creates with mode and owner:group',
+      { content: 'hi\n', dest: '/etc/x', mode: '0600', owner: 'kuma', group: 'kuma' },
+      absent,
+      {
+        actions: [{ kind: 'exec', command: expect.stringContaining(`cat > "$t" && chown -- kuma:kuma "$t" && chmod 0600 "$t" && mv -f -- "$t" /etc/x`) }],
+      },
+    ],
+    [
+      'changes nothing when sha256, mode and owner match',
+      { content: 'hi\n', dest: '/etc/x', mode: '0644', owner: 'root' },
+      fileFact('hi\n'),
+      {
+        changed: false,
+        actions: [],
+      },
+    ],
     ['accepts a numeric owner that matches the uid', { content: 'hi\n', dest: '/etc/x', owner: '0' }, fileFact('hi\n'), { changed: false }],
-    ['fixes only the mode when the content matches', { content: 'hi\n', dest: '/etc/x', mode: '0600' }, fileFact('hi\n'), {
-      changed: true, msg: 'mode 0644 → 0600', actions: [{ kind: 'exec', command: 'chmod 0600 -- /etc/x' }],
-    }],
-    ['fixes only the owner when the content matches', { content: 'hi\n', dest: '/etc/x', owner: 'kuma' }, fileFact('hi\n'), {
-      changed: true, actions: [{ kind: 'exec', command: 'chown -- kuma /etc/x' }],
-    }],
-    ['replaces changed content keeping the current mode', { content: 'new\n', dest: '/etc/x' }, fileFact('old\n', '600'), {
-      changed: true, msg: 'content changed', actions: [{ kind: 'exec', command: expect.stringContaining(`cat > "$t" && chmod 0600 "$t" && mv`), stdin: Buffer.from('new\n') }],
-    }],
-    ['sets only the group with chgrp before the rename', { content: 'new\n', dest: '/etc/x', group: 'adm' }, absent, {
-      actions: [{ kind: 'exec', command: expect.stringContaining(`cat > "$t" && chgrp -- adm "$t" && chmod 0644 "$t" && mv`) }],
-    }],
+    [
+      'fixes only the mode when the content matches',
+      { content: 'hi\n', dest: '/etc/x', mode: '0600' },
+      fileFact('hi\n'),
+      {
+        changed: true,
+        msg: 'mode 0644 → 0600',
+        actions: [{ kind: 'exec', command: 'chmod 0600 -- /etc/x' }],
+      },
+    ],
+    [
+      'fixes only the owner when the content matches',
+      { content: 'hi\n', dest: '/etc/x', owner: 'kuma' },
+      fileFact('hi\n'),
+      {
+        changed: true,
+        actions: [{ kind: 'exec', command: 'chown -- kuma /etc/x' }],
+      },
+    ],
+    [
+      'replaces changed content keeping the current mode',
+      { content: 'new\n', dest: '/etc/x' },
+      fileFact('old\n', '600'),
+      {
+        changed: true,
+        msg: 'content changed',
+        actions: [{ kind: 'exec', command: expect.stringContaining(`cat > "$t" && chmod 0600 "$t" && mv`), stdin: Buffer.from('new\n') }],
+      },
+    ],
+    [
+      'sets only the group with chgrp before the rename',
+      { content: 'new\n', dest: '/etc/x', group: 'adm' },
+      absent,
+      {
+        actions: [{ kind: 'exec', command: expect.stringContaining(`cat > "$t" && chgrp -- adm "$t" && chmod 0644 "$t" && mv`) }],
+      },
+    ],
     ['keeps an existing file (force: false)', { content: 'new\n', dest: '/etc/x', force: false }, fileFact('old\n'), { changed: false, actions: [] }],
-    ['fails when the parent directory is missing', { content: 'x', dest: '/no/x' }, { dest: execResult('tpx-no-parent\ntpx-stat absent\n') }, {
-      failed: true, msg: 'destination directory /no does not exist',
-    }],
-    ['fails when dest is a directory', { content: 'x', dest: '/etc' }, { dest: execResult('tpx-stat directory 755 0 root 0 root 4096 -\n') }, {
-      failed: true, msg: expect.stringMatching(/not a regular file/),
-    }],
-    ['fails when dest cannot be read', { content: 'x', dest: '/etc/shadow' }, { dest: execResult('tpx-stat file 640 0 root 42 shadow 10 unreadable\n') }, {
-      failed: true, msg: expect.stringMatching(/cannot read \/etc\/shadow/),
-    }],
-    ['fails with the fact error', { content: 'x', dest: '/x' }, { dest: execResult('', 1, 'stat: boom') }, { failed: true, msg: expect.stringMatching(/stat: boom/) }],
+    [
+      'fails when the parent directory is missing',
+      { content: 'x', dest: '/no/x' },
+      { dest: execResult('tpx-no-parent\ntpx-stat absent\n') },
+      {
+        failed: true,
+        msg: 'destination directory /no does not exist',
+      },
+    ],
+    [
+      'fails when dest is a directory',
+      { content: 'x', dest: '/etc' },
+      { dest: execResult('tpx-stat directory 755 0 root 0 root 4096 -\n') },
+      {
+        failed: true,
+        msg: expect.stringMatching(/not a regular file/),
+      },
+    ],
+    [
+      'fails when dest cannot be read',
+      { content: 'x', dest: '/etc/shadow' },
+      { dest: execResult('tpx-stat file 640 0 root 42 shadow 10 unreadable\n') },
+      {
+        failed: true,
+        msg: expect.stringMatching(/cannot read \/etc\/shadow/),
+      },
+    ],
+    [
+      'fails with the fact error',
+      { content: 'x', dest: '/x' },
+      { dest: execResult('', 1, 'stat: boom') },
+      { failed: true, msg: expect.stringMatching(/stat: boom/) },
+    ],
     ['skips a shell banner before the fact line', { content: 'hi\n', dest: '/etc/x' }, fileFact('hi\n', '644', 'root', 'Welcome!\n'), { changed: false }],
   ])('%s', async (_name, args, facts, expected) => {
     expect(await copyModule.plan(normaliseCopy(args), facts, ctx)).toMatchObject(expected);
   });
 
   it('keeps the current owner when replacing a file through become', async () => {
-    const plan = await copyModule.plan(normaliseCopy({ content: 'new', dest: '/etc/x' }), { dest: execResult(`tpx-stat file 640 999 kuma 998 kuma 3 ${sha('old')}\n`) }, makeContext({ become: true }));
+    const plan = await copyModule.plan(
+      normaliseCopy({ content: 'new', dest: '/etc/x' }),
+      { dest: execResult(`tpx-stat file 640 999 kuma 998 kuma 3 ${sha('old')}\n`) },
+      makeContext({ become: true }),
+    );
     expect(plan.actions).toHaveLength(1);
-    expect(plan.actions[0]).toMatchObject({ kind: 'exec', stdin: Buffer.from('new'), become: true, command: expect.stringContaining(`chown -- 999:998 "$t" && chmod 0640 "$t" && mv -f -- "$t" /etc/x`) });
+    expect(plan.actions[0]).toMatchObject({
+      kind: 'exec',
+      stdin: Buffer.from('new'),
+      become: true,
+      command: expect.stringContaining(`chown -- 999:998 "$t" && chmod 0640 "$t" && mv -f -- "$t" /etc/x`),
+    });
   });
 
   it('backs up the old file first when asked', async () => {
@@ -117,7 +200,11 @@ describe('copy: plan', () => {
     const backup = plan.returns?.backup_file as string;
     expect(backup).toMatch(/^\/etc\/x y\.\d{4}-\d\d-\d\d@\d\d:\d\d:\d\d~$/);
     expect(plan.actions).toHaveLength(1);
-    expect(plan.actions[0]).toMatchObject({ kind: 'exec', command: expect.stringContaining(` && (umask 077; t=$(mktemp /etc/.tpx-XXXXXXXXXX)`), become: false });
+    expect(plan.actions[0]).toMatchObject({
+      kind: 'exec',
+      command: expect.stringContaining(` && (umask 077; t=$(mktemp /etc/.tpx-XXXXXXXXXX)`),
+      become: false,
+    });
     expect((plan.actions[0] as { command: string }).command).toMatch(new RegExp(`^cp -p -- '/etc/x y' '${backup.replace(/[.*+?^$()|[\]\\]/g, '\\$&')}' && `));
   });
 
@@ -142,7 +229,10 @@ describe('copy: plan', () => {
     writeFileSync(join(dir, 'app.conf'), 'conf\n');
     const facts = { dest: execResult('tpx-into-dir\ntpx-stat absent\n') };
     const plan = await copyModule.plan(normaliseCopy({ src: 'app.conf', dest: '/etc/app' }), facts, makeContext({ playbookDir: dir }));
-    expect(plan).toMatchObject({ changed: true, actions: [{ kind: 'exec', command: expect.stringContaining('mktemp /etc/app/.tpx-XXXXXXXXXX'), stdin: Buffer.from('conf\n') }] });
+    expect(plan).toMatchObject({
+      changed: true,
+      actions: [{ kind: 'exec', command: expect.stringContaining('mktemp /etc/app/.tpx-XXXXXXXXXX'), stdin: Buffer.from('conf\n') }],
+    });
     expect((plan.actions[0] as { command: string }).command).toContain('mv -f -- "$t" /etc/app/app.conf ||');
   });
 });

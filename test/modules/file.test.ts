@@ -16,9 +16,18 @@ const FILE = fact('file 644 0 root 0 root 3 -');
 describe('file: parameters', () => {
   it.each<[Record<string, unknown>, Record<string, unknown>]>([
     [{ path: '/x' }, { path: '/x', state: 'file', force: false, follow: true }],
-    [{ dest: '/x', state: 'directory', mode: '0750' }, { path: '/x', state: 'directory', mode: 0o750 }],
-    [{ name: '/x', state: 'link', src: '/y', force: 'yes' }, { path: '/x', src: '/y', force: true }],
-    [{ path: '/x', state: 'touch', modification_time: 'preserve', access_time: 'preserve' }, { modificationTime: 'preserve', accessTime: 'preserve' }],
+    [
+      { dest: '/x', state: 'directory', mode: '0750' },
+      { path: '/x', state: 'directory', mode: 0o750 },
+    ],
+    [
+      { name: '/x', state: 'link', src: '/y', force: 'yes' },
+      { path: '/x', src: '/y', force: true },
+    ],
+    [
+      { path: '/x', state: 'touch', modification_time: 'preserve', access_time: 'preserve' },
+      { modificationTime: 'preserve', accessTime: 'preserve' },
+    ],
   ])('%j', (args, expected) => {
     expect(normaliseFile(args)).toMatchObject(expected);
   });
@@ -48,30 +57,79 @@ describe('file: facts', () => {
 
 describe('file: plan', () => {
   it.each<[string, Record<string, unknown>, FactResults, Record<string, unknown>]>([
-    ['creates a directory with its mode and owner', { path: '/d x', state: 'directory', mode: '0750', owner: 'kuma' }, ABSENT, {
-      changed: true, actions: [{ kind: 'exec', command: `mkdir -p -- '/d x' && chmod 0750 -- '/d x' && chown -- kuma '/d x'`, become: false }],
-    }],
+    [
+      'creates a directory with its mode and owner',
+      { path: '/d x', state: 'directory', mode: '0750', owner: 'kuma' },
+      ABSENT,
+      {
+        changed: true,
+        actions: [{ kind: 'exec', command: `mkdir -p -- '/d x' && chmod 0750 -- '/d x' && chown -- kuma '/d x'`, become: false }],
+      },
+    ],
     ['leaves a matching directory alone', { path: '/d', state: 'directory', mode: '0755', owner: 'root' }, DIR, { changed: false, actions: [] }],
     ['fixes a directory mode', { path: '/d', state: 'directory', mode: '0700' }, DIR, { changed: true, actions: [{ command: 'chmod 0700 -- /d' }] }],
     ['refuses a file where a directory should be', { path: '/d', state: 'directory' }, FILE, { failed: true, msg: '/d exists and is a file, not a directory' }],
     ['removes an existing path', { path: '/-rf *', state: 'absent' }, DIR, { changed: true, actions: [{ command: `rm -rf -- '/-rf *'` }] }],
     ['changes nothing for an absent path', { path: '/x', state: 'absent' }, ABSENT, { changed: false, actions: [] }],
     ['creates a link', { path: '/cur', state: 'link', src: '/opt/2.10' }, ABSENT, { changed: true, actions: [{ command: 'ln -sfn -- /opt/2.10 /cur' }] }],
-    ['keeps a link with the right target', { path: '/cur', state: 'link', src: '/opt/2.10' }, fact('link 777 0 root 0 root 9 -', '/opt/2.10\n'), { changed: false }],
-    ['retargets a link', { path: '/cur', state: 'link', src: '/opt/2.10' }, fact('link 777 0 root 0 root 8 -', '/opt/2.9\n'), {
-      changed: true, msg: 'link retargeted from /opt/2.9 to /opt/2.10', actions: [{ command: 'ln -sfn -- /opt/2.10 /cur' }],
-    }],
-    ['refuses to turn a file into a link without force', { path: '/cur', state: 'link', src: '/y' }, FILE, { failed: true, msg: expect.stringMatching(/set force: true/) }],
+    [
+      'keeps a link with the right target',
+      { path: '/cur', state: 'link', src: '/opt/2.10' },
+      fact('link 777 0 root 0 root 9 -', '/opt/2.10\n'),
+      { changed: false },
+    ],
+    [
+      'retargets a link',
+      { path: '/cur', state: 'link', src: '/opt/2.10' },
+      fact('link 777 0 root 0 root 8 -', '/opt/2.9\n'),
+      {
+        changed: true,
+        msg: 'link retargeted from /opt/2.9 to /opt/2.10',
+        actions: [{ command: 'ln -sfn -- /opt/2.10 /cur' }],
+      },
+    ],
+    [
+      'refuses to turn a file into a link without force',
+      { path: '/cur', state: 'link', src: '/y' },
+      FILE,
+      { failed: true, msg: expect.stringMatching(/set force: true/) },
+    ],
     ['turns a file into a link with force', { path: '/cur', state: 'link', src: '/y', force: true }, FILE, { changed: true }],
     ['refuses to replace a directory with a link', { path: '/cur', state: 'link', src: '/y', force: true }, DIR, { failed: true }],
-    ['sets a link owner with chown -h', { path: '/cur', state: 'link', src: '/y', owner: 'kuma' }, fact('link 777 0 root 0 root 2 -', '/y\n'), {
-      changed: true, actions: [{ command: 'chown -h -- kuma /cur' }],
-    }],
+    [
+      'sets a link owner with chown -h',
+      { path: '/cur', state: 'link', src: '/y', owner: 'kuma' },
+      fact('link 777 0 root 0 root 2 -', '/y\n'),
+      {
+        changed: true,
+        actions: [{ command: 'chown -h -- kuma /cur' }],
+      },
+    ],
     ['fails for a missing file with state file', { path: '/x' }, ABSENT, { failed: true, msg: expect.stringMatching(/file \/x is absent, cannot continue/) }],
-    ['fixes a file owner with state file', { path: '/x', owner: 'nobody', group: 'daemon' }, FILE, { changed: true, actions: [{ command: 'chown -- nobody:daemon /x' }] }],
-    ['touch creates a missing file', { path: '/x', state: 'touch', mode: '0600' }, ABSENT, { changed: true, actions: [{ command: 'touch -- /x && chmod 0600 -- /x' }] }],
-    ['touch updates the times of an existing file (as Ansible)', { path: '/x', state: 'touch' }, FILE, { changed: true, actions: [{ command: 'touch -c -- /x' }] }],
-    ['touch with preserved times is idempotent', { path: '/x', state: 'touch', modification_time: 'preserve', access_time: 'preserve' }, FILE, { changed: false }],
+    [
+      'fixes a file owner with state file',
+      { path: '/x', owner: 'nobody', group: 'daemon' },
+      FILE,
+      { changed: true, actions: [{ command: 'chown -- nobody:daemon /x' }] },
+    ],
+    [
+      'touch creates a missing file',
+      { path: '/x', state: 'touch', mode: '0600' },
+      ABSENT,
+      { changed: true, actions: [{ command: 'touch -- /x && chmod 0600 -- /x' }] },
+    ],
+    [
+      'touch updates the times of an existing file (as Ansible)',
+      { path: '/x', state: 'touch' },
+      FILE,
+      { changed: true, actions: [{ command: 'touch -c -- /x' }] },
+    ],
+    [
+      'touch with preserved times is idempotent',
+      { path: '/x', state: 'touch', modification_time: 'preserve', access_time: 'preserve' },
+      FILE,
+      { changed: false },
+    ],
   ])('%s', async (_name, args, facts, expected) => {
     expect(await fileModule.plan(normaliseFile(args), facts, ctx)).toMatchObject(expected);
   });
@@ -104,16 +162,16 @@ describe('file: for real', () => {
   it('creates and retargets links, idempotently', async () => {
     const root = makeTempDir();
     mkdirSync(join(root, '2.9'));
-    mkdirSync(join(root, "2.10 $(x)"));
+    mkdirSync(join(root, '2.10 $(x)'));
     const link = join(root, 'current');
     const to = async (src: string) => runLocally(fileModule, { path: link, state: 'link', src }, ctx, root);
     expect((await to(join(root, '2.9'))).plan.changed).toBe(true);
     expect((await to(join(root, '2.9'))).plan.changed).toBe(false);
     // The old target is a directory: ln -n must replace the link, not create one inside it.
-    expect((await to(join(root, "2.10 $(x)"))).plan.changed).toBe(true);
-    expect(readlinkSync(link)).toBe(join(root, "2.10 $(x)"));
-    expect(existsSync(join(root, '2.9', "2.10 $(x)"))).toBe(false);
-    expect((await to(join(root, "2.10 $(x)"))).plan.changed).toBe(false);
+    expect((await to(join(root, '2.10 $(x)'))).plan.changed).toBe(true);
+    expect(readlinkSync(link)).toBe(join(root, '2.10 $(x)'));
+    expect(existsSync(join(root, '2.9', '2.10 $(x)'))).toBe(false);
+    expect((await to(join(root, '2.10 $(x)'))).plan.changed).toBe(false);
     const rel = await runLocally(fileModule, { path: join(root, 'rel'), state: 'link', src: '2.9' }, ctx, root);
     expect(rel.plan.changed).toBe(true);
     expect(readlinkSync(join(root, 'rel'))).toBe('2.9');
@@ -160,12 +218,18 @@ describe('file: recurse', () => {
     const p = normaliseFile({ path: '/d x', state: 'directory', recurse: true, owner: 'kuma', mode: '0750' });
     const facts = fileModule.facts!(p, ctx);
     expect(facts).toHaveLength(1);
-    expect(facts[0].command).toBe(`${fileFactCommand(p)}; if [ -d "$p" ]; then echo tpx-tree; find "$p" \\( ! -user kuma -o ! -perm 0750 \\) -print -quit; echo "tpx-tree-rc $?"; fi`);
+    expect(facts[0].command).toBe(
+      `${fileFactCommand(p)}; if [ -d "$p" ]; then echo tpx-tree; find "$p" \\( ! -user kuma -o ! -perm 0750 \\) -print -quit; echo "tpx-tree-rc $?"; fi`,
+    );
     const drift = await fileModule.plan(p, fact('directory 755 0 root 0 root 4096 -', 'tpx-tree\n/d x/f\ntpx-tree-rc 0\n'), ctx);
     expect(drift).toMatchObject({ changed: true, actions: [{ command: `chmod -R 0750 -- '/d x' && chown -R -- kuma '/d x'` }] });
     const clean = await fileModule.plan(p, fact('directory 750 1 kuma 0 root 1 -', 'tpx-tree\ntpx-tree-rc 0\n'), ctx);
     expect(clean).toMatchObject({ changed: false, actions: [] });
-    const denied = await fileModule.plan(p, { path: execResult('tpx-stat directory 750 1 kuma 0 root 1 -\ntpx-tree\ntpx-tree-rc 1\n', 0, 'find: denied\n') }, ctx);
+    const denied = await fileModule.plan(
+      p,
+      { path: execResult('tpx-stat directory 750 1 kuma 0 root 1 -\ntpx-tree\ntpx-tree-rc 1\n', 0, 'find: denied\n') },
+      ctx,
+    );
     expect(denied).toMatchObject({ failed: true, msg: `could not check the tree under /d x: find: denied` });
   });
 

@@ -10,7 +10,20 @@ export function execResult(stdout: string, rc: number | null = 0, stderr = ''): 
 }
 
 /** Names that break naive quoting: spaces, quotes, expansions, globs, a leading dash, newlines. */
-export const HOSTILE_NAMES = ["with space", "it's", 'dq"uote', '$(touch pwned)', '`touch pwned`', '$HOME', '*', '-rf', 'new\nline', 'semi;colon&amp|pipe', 'back\\slash', 'ünïcödé'];
+export const HOSTILE_NAMES = [
+  'with space',
+  "it's",
+  'dq"uote',
+  '$(touch pwned)',
+  '`touch pwned`',
+  '$HOME',
+  '*',
+  '-rf',
+  'new\nline',
+  'semi;colon&amp|pipe',
+  'back\\slash',
+  'ünïcödé',
+];
 
 const made: string[] = [];
 

@@ -75,4 +75,3 @@ export async function runLocally<P>(module: ModuleDefinition<P>, args: Record<st
   const failed = Boolean(plan.resultFromLastExec && last && last.rc !== 0);
   return { plan, facts, execs, failed, msg: plan.msg };
 }
-

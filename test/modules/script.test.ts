@@ -6,12 +6,14 @@ import { normaliseScript, scriptModule, scriptRunCommand } from '../../src/modul
 import { execResult, makeTempDir } from './fixtures.js';
 import { makeContext, runLocally } from './local-executor.js';
 
-
 describe('script: parameters', () => {
   it.each<[Record<string, unknown>, Record<string, unknown>]>([
     [{ _raw_params: 'scripts/x.sh --table nat' }, { path: 'scripts/x.sh', args: ['--table', 'nat'] }],
     [{ _raw_params: "creates=/done x.sh 'a b' $(id)" }, { path: 'x.sh', args: ['a b', '$(id)'], creates: '/done' }],
-    [{ cmd: 'check.py --strict', executable: 'python3 -u' }, { path: 'check.py', args: ['--strict'], executable: ['python3', '-u'] }],
+    [
+      { cmd: 'check.py --strict', executable: 'python3 -u' },
+      { path: 'check.py', args: ['--strict'], executable: ['python3', '-u'] },
+    ],
   ])('%j', (args, expected) => {
     expect(normaliseScript(args)).toMatchObject(expected);
   });
@@ -35,12 +37,14 @@ describe('script: plan', () => {
     const p = normaliseScript({ _raw_params: "x.sh 'a b'" });
     const plan = await scriptModule.plan(p, {}, makeContext({ playbookDir: dir, become: true }));
     expect(plan).toMatchObject({ changed: true, resultFromLastExec: true, skipInCheckMode: true });
-    expect(plan.actions).toEqual([{
-      kind: 'exec',
-      stdin: Buffer.from('#!/bin/sh\necho hi\n'),
-      become: true,
-      command: `d=$(mktemp -d /tmp/.tpx-XXXXXXXXXX) || exit $?; f="$d"/x.sh; if cat > "$f" && chmod 0700 "$f"; then "$f" 'a b' < /dev/null; rc=$?; else rc=$?; fi; rm -rf -- "$d"; exit $rc`,
-    }]);
+    expect(plan.actions).toEqual([
+      {
+        kind: 'exec',
+        stdin: Buffer.from('#!/bin/sh\necho hi\n'),
+        become: true,
+        command: `d=$(mktemp -d /tmp/.tpx-XXXXXXXXXX) || exit $?; f="$d"/x.sh; if cat > "$f" && chmod 0700 "$f"; then "$f" 'a b' < /dev/null; rc=$?; else rc=$?; fi; rm -rf -- "$d"; exit $rc`,
+      },
+    ]);
   });
 
   it('runs from chdir in a subshell so the cleanup always runs', () => {
@@ -52,7 +56,11 @@ describe('script: plan', () => {
 
   it('fails clearly when the local script is missing', async () => {
     const plan = await scriptModule.plan(normaliseScript({ cmd: 'nope.sh' }), {}, makeContext({ playbookDir: '/nowhere' }));
-    expect(plan).toMatchObject({ failed: true, actions: [], msg: expect.stringMatching(/could not find 'nope.sh' \(looked in \/nowhere\/nope.sh, \/nowhere\/files\/nope.sh\)/) });
+    expect(plan).toMatchObject({
+      failed: true,
+      actions: [],
+      msg: expect.stringMatching(/could not find 'nope.sh' \(looked in \/nowhere\/nope.sh, \/nowhere\/files\/nope.sh\)/),
+    });
   });
 
   it('skips before reading the script when creates exists', async () => {

@@ -5,7 +5,10 @@ import { makeContext } from './local-executor.js';
 
 describe('set_fact', () => {
   it.each<[Record<string, unknown>, Record<string, unknown>]>([
-    [{ a: 1, b: 'x', c: [1, 2], d: { e: true } }, { a: 1, b: 'x', c: [1, 2], d: { e: true } }],
+    [
+      { a: 1, b: 'x', c: [1, 2], d: { e: true } },
+      { a: 1, b: 'x', c: [1, 2], d: { e: true } },
+    ],
     [{ a: 1, cacheable: true }, { a: 1 }],
     [{ _raw_params: "a=1 b='two words' c=yes d=False e=maybe" }, { a: '1', b: 'two words', c: true, d: false, e: 'maybe' }],
     [{ _raw_params: 'a=1', a: 2 }, { a: 2 }],

@@ -13,7 +13,10 @@ describe('shell: parameters', () => {
     [{ cmd: 'echo $HOME | wc -c' }, { cmd: 'echo $HOME | wc -c', executable: '/bin/sh' }],
     [{ _raw_params: 'creates=/x executable=/bin/bash echo hi > /x' }, { cmd: 'echo hi > /x', creates: '/x', executable: '/bin/bash' }],
     [{ _raw_params: "grep 'a  b' f" }, { cmd: "grep 'a  b' f" }],
-    [{ cmd: 'cat', stdin: 'x', chdir: '/tmp' }, { stdin: 'x\n', chdir: '/tmp' }],
+    [
+      { cmd: 'cat', stdin: 'x', chdir: '/tmp' },
+      { stdin: 'x\n', chdir: '/tmp' },
+    ],
   ])('%j', (args, expected) => {
     expect(normaliseShell(args)).toMatchObject(expected);
   });
@@ -31,12 +34,24 @@ describe('shell: parameters', () => {
 
 describe('shell: plan', () => {
   it.each<[string, Record<string, unknown>, Record<string, ReturnType<typeof execResult>>, Record<string, unknown>]>([
-    ['runs the line as one quoted argument of sh -c', { cmd: "echo 'x' | tr x y" }, {}, {
-      changed: true, resultFromLastExec: true, skipInCheckMode: true,
-      actions: [{ kind: 'exec', command: `exec /bin/sh -c 'echo '\\''x'\\'' | tr x y'`, become: false }],
-    }],
+    [
+      'runs the line as one quoted argument of sh -c',
+      { cmd: "echo 'x' | tr x y" },
+      {},
+      {
+        changed: true,
+        resultFromLastExec: true,
+        skipInCheckMode: true,
+        actions: [{ kind: 'exec', command: `exec /bin/sh -c 'echo '\\''x'\\'' | tr x y'`, become: false }],
+      },
+    ],
     ['uses chdir and executable', { cmd: 'ls', chdir: '/a b', executable: '/bin/bash' }, {}, { actions: [{ command: `cd '/a b' && exec /bin/bash -c ls` }] }],
-    ['skips when creates exists', { cmd: 'x', creates: '/done' }, { creates: execResult('present\n') }, { changed: false, actions: [], msg: 'skipped, since /done exists' }],
+    [
+      'skips when creates exists',
+      { cmd: 'x', creates: '/done' },
+      { creates: execResult('present\n') },
+      { changed: false, actions: [], msg: 'skipped, since /done exists' },
+    ],
   ])('%s', async (_name, args, facts, expected) => {
     expect(await shellModule.plan(normaliseShell(args), facts, ctx)).toMatchObject(expected);
   });

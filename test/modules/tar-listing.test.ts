@@ -11,7 +11,7 @@ describe('listTarEntries', () => {
     const long = `a/${'d'.repeat(90)}/${'f'.repeat(90)}`;
     mkdirSync(join(dir, 'src', 'a', 'd'.repeat(90)), { recursive: true });
     writeFileSync(join(dir, 'src', long), 'x');
-    writeFileSync(join(dir, 'src', "sp ace $(x)"), 'y');
+    writeFileSync(join(dir, 'src', 'sp ace $(x)'), 'y');
     const r = runShell(`cd src && tar --format=${format} -czf ../a.tgz -- *`, dir);
     expect(r.rc, r.stderr).toBe(0);
     const listed = runShell('tar -tzf a.tgz', dir).stdout.trim().split('\n');

@@ -16,7 +16,9 @@ function makeArchive(book: string, name: string, files: Record<string, string>):
   }
   const r = runShell(`tar -czf '${join(book, name)}' -- *`, src);
   if (r.rc !== 0) throw new Error(r.stderr);
-  return createHash('sha256').update(readFileSync(join(book, name))).digest('hex');
+  return createHash('sha256')
+    .update(readFileSync(join(book, name)))
+    .digest('hex');
 }
 
 describe('unarchive: parameters and facts', () => {
@@ -48,37 +50,59 @@ describe('unarchive: plan', () => {
     const p = normaliseUnarchive({ src: 'a.tar.gz', dest: '/opt/k k' });
     const plan = await unarchiveModule.plan(p, { dest: execResult('tpx-dest-dir\ntpx-marker 0123\n') }, makeContext({ playbookDir: book, diff: true }));
     expect(plan).toMatchObject({ changed: true, returns: { sha256: sha } });
-    expect(plan.actions).toEqual([{
-      kind: 'exec',
-      stdin: readFileSync(join(book, 'a.tar.gz')),
-      become: false,
-      command: `mkdir -p -- '/opt/k k' && tar -xzf - -C '/opt/k k' && (umask 077; t=$(mktemp '/opt/k k/.tpx-XXXXXXXXXX') || exit $?; printf '%s\\n' ${sha} > "$t" && chmod 0644 "$t" && mv -f -- "$t" '/opt/k k/.tpx-unarchive-a.tar.gz.sha256' || { rc=$?; rm -f -- "$t"; exit $rc; })`,
-    }]);
+    expect(plan.actions).toEqual([
+      {
+        kind: 'exec',
+        stdin: readFileSync(join(book, 'a.tar.gz')),
+        become: false,
+        command: `mkdir -p -- '/opt/k k' && tar -xzf - -C '/opt/k k' && (umask 077; t=$(mktemp '/opt/k k/.tpx-XXXXXXXXXX') || exit $?; printf '%s\\n' ${sha} > "$t" && chmod 0644 "$t" && mv -f -- "$t" '/opt/k k/.tpx-unarchive-a.tar.gz.sha256' || { rc=$?; rm -f -- "$t"; exit $rc; })`,
+      },
+    ]);
     expect(plan.diff).toContain(`-archive: 0123\n+archive: ${sha} (a.tar.gz)`);
   });
 
   it.each<[string, string, Record<string, unknown>]>([
     ['changes nothing when the marker matches', 'tpx-dest-dir\ntpx-marker SHA\n', { changed: false, actions: [], msg: 'a.tar.gz already unpacked in /opt' }],
-    ['creates a missing dest first', 'tpx-dest-missing\n', { changed: true, msg: 'a.tar.gz unpacked into /opt (created)', actions: [{ kind: 'exec', command: expect.stringMatching(/^mkdir -p -- \/opt && tar -xzf - -C \/opt && /) }] }],
+    [
+      'creates a missing dest first',
+      'tpx-dest-missing\n',
+      {
+        changed: true,
+        msg: 'a.tar.gz unpacked into /opt (created)',
+        actions: [{ kind: 'exec', command: expect.stringMatching(/^mkdir -p -- \/opt && tar -xzf - -C \/opt && /) }],
+      },
+    ],
     ['fails when the fact is garbled', 'garbage\n', { failed: true, msg: 'could not inspect /opt: garbage' }],
   ])('%s', async (_name, stdout, expected) => {
     const book = makeTempDir();
     const sha = makeArchive(book, 'a.tar.gz', { f: 'x' });
-    const plan = await unarchiveModule.plan(normaliseUnarchive({ src: 'a.tar.gz', dest: '/opt' }), { dest: execResult(stdout.replace('SHA', sha)) }, makeContext({ playbookDir: book }));
+    const plan = await unarchiveModule.plan(
+      normaliseUnarchive({ src: 'a.tar.gz', dest: '/opt' }),
+      { dest: execResult(stdout.replace('SHA', sha)) },
+      makeContext({ playbookDir: book }),
+    );
     expect(plan).toMatchObject(expected);
   });
 
   it('in check mode says what would be unpacked, not that it was', async () => {
     const book = makeTempDir();
     makeArchive(book, 'a.tar.gz', { f: 'x' });
-    const plan = await unarchiveModule.plan(normaliseUnarchive({ src: 'a.tar.gz', dest: '/opt' }), { dest: execResult('tpx-dest-missing\n') }, makeContext({ playbookDir: book, check: true }));
+    const plan = await unarchiveModule.plan(
+      normaliseUnarchive({ src: 'a.tar.gz', dest: '/opt' }),
+      { dest: execResult('tpx-dest-missing\n') },
+      makeContext({ playbookDir: book, check: true }),
+    );
     expect(plan).toMatchObject({ changed: true, msg: 'a.tar.gz would be unpacked into /opt (it would be created)' });
   });
 
   it('refuses an archive that is not gzip', async () => {
     const book = makeTempDir();
     writeFileSync(join(book, 'a.zip'), 'PK\x03\x04');
-    const plan = await unarchiveModule.plan(normaliseUnarchive({ src: 'a.zip', dest: '/opt' }), { dest: execResult('tpx-dest-dir\n') }, makeContext({ playbookDir: book }));
+    const plan = await unarchiveModule.plan(
+      normaliseUnarchive({ src: 'a.zip', dest: '/opt' }),
+      { dest: execResult('tpx-dest-dir\n') },
+      makeContext({ playbookDir: book }),
+    );
     expect(plan).toMatchObject({ failed: true, msg: expect.stringMatching(/not a gzip-compressed tar archive/) });
   });
 

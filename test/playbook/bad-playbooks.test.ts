@@ -8,7 +8,9 @@ import { loadPlaybook } from '../../src/playbook/load-playbook.js';
 const DIR = 'test/fixtures/playbooks/bad';
 /** file → every expected problem, in order, as `LINE:COL: message` (the message may be a prefix-free substring). */
 const EXPECTED = JSON.parse(readFileSync(join(DIR, 'expected.json'), 'utf8')) as Record<string, string[]>;
-const FIXTURES = readdirSync(DIR).filter((f) => f.endsWith('.yaml')).sort();
+const FIXTURES = readdirSync(DIR)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 
 function shownLine(line: string): string {
   const visible = line.replace(/\r$/, '').replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g, '\ufffd');

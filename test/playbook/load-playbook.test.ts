@@ -75,7 +75,10 @@ describe('normalisation', () => {
   });
 
   it('accepts ansible.legacy names as Ansible does, and no other collection', () => {
-    const pb = loadPlaybookText('- hosts: all\n  tasks:\n    - ansible.legacy.shell: echo hi\n    - ansible.legacy.copy: {content: x, dest: /tmp/x}\n', 'legacy.yaml');
+    const pb = loadPlaybookText(
+      '- hosts: all\n  tasks:\n    - ansible.legacy.shell: echo hi\n    - ansible.legacy.copy: {content: x, dest: /tmp/x}\n',
+      'legacy.yaml',
+    );
     expect(pb.plays[0].tasks.map((t) => (t as Task).module)).toEqual(['shell', 'copy']);
     expect(() => loadPlaybookText('- hosts: all\n  tasks:\n    - community.general.shell: echo hi\n', 'other.yaml')).toThrow(InputError);
   });
@@ -129,7 +132,7 @@ describe('module parameter checks', () => {
     ['    - command: {cmd: ls, argv: [ls]}\n', 3, 26, /^command: give one of a free-form command, 'cmd' or 'argv'/],
     ['    - debug: {msg: a, var: b}\n', 3, 23, /^debug: give either 'msg' or 'var', not both/],
     ['    - set_fact: "a=1 -"\n', 3, 7, /^set_fact: '-' is not a name=value pair/],
-  ])('reports the module\'s own check of %j at the parameter', (task, line, col, message) => {
+  ])("reports the module's own check of %j at the parameter", (task, line, col, message) => {
     try {
       loadPlaybookText(`- hosts: all\n  tasks:\n${task}`, 'm.yaml');
       expect.unreachable();

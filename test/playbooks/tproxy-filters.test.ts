@@ -30,11 +30,25 @@ function filter(mode: 'kuma-lines' | 'rest-lines' | 'foreign-lines', text: strin
 
 /** Rules that are not Kuma's, mixed into a data file: Docker's nat chain (its OUTPUT rule amid Kuma's), a filter table, and look-alikes. */
 const DOCKER_CHAIN = ':DOCKER - [0:0]';
-const DOCKER_RULES = ['-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER', '-A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE', '-A DOCKER -i docker0 -j RETURN'];
+const DOCKER_RULES = [
+  '-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER',
+  '-A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE',
+  '-A DOCKER -i docker0 -j RETURN',
+];
 const DOCKER_OUTPUT = '-A OUTPUT ! -d 127.0.0.0/8 -m addrtype --dst-type LOCAL -j DOCKER';
 // Not Kuma's although it mentions port 53: TCP, and no REDIRECT / uid RETURN.
 const DNS_LOOKALIKE = '-A OUTPUT -p tcp -m tcp --dport 53 -j ACCEPT';
-const FILTER = ['*filter', ':INPUT DROP [0:0]', ':FORWARD ACCEPT [0:0]', ':OUTPUT ACCEPT [0:0]', ':FW - [0:0]', '-A INPUT -p tcp -m tcp --dport 9100 -j ACCEPT', '-A INPUT -j FW', '-A FW -j RETURN', 'COMMIT'];
+const FILTER = [
+  '*filter',
+  ':INPUT DROP [0:0]',
+  ':FORWARD ACCEPT [0:0]',
+  ':OUTPUT ACCEPT [0:0]',
+  ':FW - [0:0]',
+  '-A INPUT -p tcp -m tcp --dport 9100 -j ACCEPT',
+  '-A INPUT -j FW',
+  '-A FW -j RETURN',
+  'COMMIT',
+];
 
 interface Mixed {
   readonly text: string;
@@ -72,7 +86,13 @@ function mix(data: string): Mixed {
   }
   out.push(...FILTER, '');
   foreign.push(`nat: ${DOCKER_OUTPUT}`, `nat: ${DOCKER_CHAIN.replace(/ \[0:0\]$/, '')}`, ...DOCKER_RULES.map((r) => `nat: ${r}`), `nat: ${DNS_LOOKALIKE}`);
-  foreign.push('filter: :INPUT DROP', 'filter: :FW -', 'filter: -A INPUT -p tcp -m tcp --dport 9100 -j ACCEPT', 'filter: -A INPUT -j FW', 'filter: -A FW -j RETURN');
+  foreign.push(
+    'filter: :INPUT DROP',
+    'filter: :FW -',
+    'filter: -A INPUT -p tcp -m tcp --dport 9100 -j ACCEPT',
+    'filter: -A INPUT -j FW',
+    'filter: -A FW -j RETURN',
+  );
   return { text: out.join('\n'), kuma, foreign };
 }
 
@@ -91,7 +111,7 @@ describe('tproxy.sh filters on the Kuma data files', () => {
       expect(filter('kuma-lines', mixed.text)).toEqual(mixed.kuma);
     });
 
-    it("rest-lines keeps every other line byte for byte, in order", () => {
+    it('rest-lines keeps every other line byte for byte, in order', () => {
       const kumaBare = new Set(mixed.kuma.map((l) => l.slice(l.indexOf(': ') + 2)));
       const expected = mixed.text
         .split('\n')
@@ -130,8 +150,22 @@ describe('tproxy.sh filters without Kuma chains', () => {
   });
 
   it('recognises 1.x chains (MESH_INBOUND, MESH_OUTPUT, MESH_REDIRECT) as Kuma', () => {
-    const text = ['*nat', ':OUTPUT ACCEPT [0:0]', ':MESH_OUTPUT - [0:0]', ':MESH_REDIRECT - [0:0]', '-A OUTPUT -p tcp -j MESH_OUTPUT', '-A MESH_OUTPUT -j MESH_REDIRECT', 'COMMIT', ''].join('\n');
-    expect(filter('kuma-lines', text)).toEqual(['nat: :MESH_OUTPUT -', 'nat: :MESH_REDIRECT -', 'nat: -A OUTPUT -p tcp -j MESH_OUTPUT', 'nat: -A MESH_OUTPUT -j MESH_REDIRECT']);
+    const text = [
+      '*nat',
+      ':OUTPUT ACCEPT [0:0]',
+      ':MESH_OUTPUT - [0:0]',
+      ':MESH_REDIRECT - [0:0]',
+      '-A OUTPUT -p tcp -j MESH_OUTPUT',
+      '-A MESH_OUTPUT -j MESH_REDIRECT',
+      'COMMIT',
+      '',
+    ].join('\n');
+    expect(filter('kuma-lines', text)).toEqual([
+      'nat: :MESH_OUTPUT -',
+      'nat: :MESH_REDIRECT -',
+      'nat: -A OUTPUT -p tcp -j MESH_OUTPUT',
+      'nat: -A MESH_OUTPUT -j MESH_REDIRECT',
+    ]);
   });
 });
 
@@ -157,7 +191,11 @@ describe('tproxy.sh check-rules: what verify checks in a family the target insta
   const DEFAULT = readFileSync(join(DATA, 'v2.9-comments-default.ipv4.nft.golden.rules'), 'utf8');
   const ALL_DNS = readFileSync(join(DATA, 'v2.9-comments-multiflags-redirect-all-dns.ipv4.nft.golden.rules'), 'utf8');
   const OLD = readFileSync(join(DATA, 'v2.8-redirect-dns.ipv4.nft.rules'), 'utf8');
-  const without = (text: string, re: RegExp): string => text.split('\n').filter((l) => !re.test(l)).join('\n');
+  const without = (text: string, re: RegExp): string =>
+    text
+      .split('\n')
+      .filter((l) => !re.test(l))
+      .join('\n');
   const check = (text: string, ...options: string[]) => {
     const file = join(work, `check-${Math.random().toString(36).slice(2)}.rules`);
     writeFileSync(file, text);
@@ -175,7 +213,12 @@ describe('tproxy.sh check-rules: what verify checks in a family the target insta
     ['a chain gone', without(DEFAULT, /^:KUMA_MESH_INBOUND_REDIRECT /), [], 'ipv4: chain KUMA_MESH_INBOUND_REDIRECT is missing'],
     ['the first chain gone (reported first)', without(DEFAULT, /^:KUMA_MESH_(INBOUND|OUTBOUND) /), [], 'ipv4: chain KUMA_MESH_INBOUND is missing'],
     ['the PREROUTING hook gone', without(DEFAULT, /^-A PREROUTING .*-j KUMA_MESH_INBOUND$/), [], 'ipv4: PREROUTING hook missing'],
-    ['the PREROUTING hook gone, inbound not redirected', without(DEFAULT, /^-A PREROUTING .*-j KUMA_MESH_INBOUND$/), ['--args', '--redirect-inbound=false'], 'ipv4: ok'],
+    [
+      'the PREROUTING hook gone, inbound not redirected',
+      without(DEFAULT, /^-A PREROUTING .*-j KUMA_MESH_INBOUND$/),
+      ['--args', '--redirect-inbound=false'],
+      'ipv4: ok',
+    ],
     ['the OUTPUT hook gone', without(DEFAULT, /^-A OUTPUT .*-j KUMA_MESH_OUTBOUND$/), [], 'ipv4: OUTPUT hook missing'],
   ])('%s: %j', (_name, text, options, expected) => {
     const r = check(text, ...(options as string[]));

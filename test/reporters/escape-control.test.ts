@@ -75,7 +75,10 @@ describe('host text on the terminal outputs', () => {
 
   it('json keeps the text as it was, JSON-escaped once', async () => {
     const { out } = await runEvents(hostileRun(), { output: 'json' });
-    const end = out.text().split('\n').find((l) => l.includes('"task-end"'))!;
+    const end = out
+      .text()
+      .split('\n')
+      .find((l) => l.includes('"task-end"'))!;
     expect(end).toContain('"non-zero: ok\\u001b]52;c;cm0gLXJmIH4=\\u0007');
     expect(JSON.parse(end).msg).toBe(`non-zero: ${HOSTILE}`);
   });

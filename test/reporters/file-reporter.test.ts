@@ -11,8 +11,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const OLD = '{"playbook":"an earlier run"}\n';
 
-describe('FileReporter: the file is this run\'s or absent', () => {
-  test('an earlier run\'s file is gone as soon as the run starts, before anything is written', () => {
+describe("FileReporter: the file is this run's or absent", () => {
+  test("an earlier run's file is gone as soon as the run starts, before anything is written", () => {
     const path = join(dir, 'stale.json');
     writeFileSync(path, OLD);
     new FileReporter(path, () => 'new\n').attach(new EventBus());
@@ -55,11 +55,13 @@ describe('FileReporter: the file is this run\'s or absent', () => {
     expect(existsSync(path)).toBe(false);
   });
 
-  test('a path that is a directory: the error says what is there is not this run\'s report', async () => {
+  test("a path that is a directory: the error says what is there is not this run's report", async () => {
     const path = join(dir, 'a-directory');
     mkdirSync(join(path, 'inside'), { recursive: true });
     const reporter = new FileReporter(path, () => 'x\n');
     reporter.attach(new EventBus());
-    await expect(reporter.end()).rejects.toThrow(/^cannot write .*a-directory: .*; and what is there could not be removed \(.*\): it is not this run's report$/);
+    await expect(reporter.end()).rejects.toThrow(
+      /^cannot write .*a-directory: .*; and what is there could not be removed \(.*\): it is not this run's report$/,
+    );
   });
 });

@@ -3,8 +3,12 @@ import { SecretMasker } from '../../src/errors/mask-secrets.js';
 import { runEvents } from './run-events.js';
 import { haltedRollout, secretRun, successfulRun } from './scenarios.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: parsed JSON lines, taken apart by the assertions
 function lines(text: string): any[] {
-  return text.trimEnd().split('\n').map((l) => JSON.parse(l));
+  return text
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l));
 }
 
 describe('json reporter', () => {
@@ -13,7 +17,13 @@ describe('json reporter', () => {
     const { out } = await runEvents(events, { output: 'json' });
     const objs = lines(out.text());
     expect(objs.map((o) => o.type)).toEqual(events.map((e) => e.type));
-    expect(objs[0]).toEqual({ type: 'run-start', playbook: 'playbooks/upgrade.yaml', hosts: ['mesh-01', 'mesh-02', 'mesh-03'], check: false, time: '2026-01-01T10:00:00.000Z' });
+    expect(objs[0]).toEqual({
+      type: 'run-start',
+      playbook: 'playbooks/upgrade.yaml',
+      hosts: ['mesh-01', 'mesh-02', 'mesh-03'],
+      check: false,
+      time: '2026-01-01T10:00:00.000Z',
+    });
     expect(objs.find((o) => o.type === 'host-connected')).toEqual({ type: 'host-connected', host: 'mesh-01', duration_ms: 50 });
     expect(objs.find((o) => o.type === 'task-end')).toEqual({
       type: 'task-end',

@@ -20,7 +20,11 @@ async function junitOf(name: string, events: Parameters<typeof runEvents>[0], ma
 describe('--junit FILE.xml', () => {
   test('one testcase per host × task, classname = host, name = play: task', async () => {
     const xml = await junitOf('ok.xml', successfulRun());
-    expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="playbooks/upgrade.yaml" tests="6" failures="0" errors="0" skipped="0" time="5.190">')).toBe(true);
+    expect(
+      xml.startsWith(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="playbooks/upgrade.yaml" tests="6" failures="0" errors="0" skipped="0" time="5.190">',
+      ),
+    ).toBe(true);
     expect(xml).toContain('<testsuite name="mesh-01" tests="2" failures="0" errors="0" skipped="0" time="1.730">');
     expect(xml).toContain('<testcase classname="mesh-02" name="upgrade: install transparent proxy" time="1.520"/>');
     expect(xml).toContain('<testcase classname="mesh-03" name="upgrade: detect installed version" time="0.210">\n      <system-out>2.8.3\n</system-out>');
@@ -32,7 +36,9 @@ describe('--junit FILE.xml', () => {
     expect(xml).toContain(
       '<failure message="non-zero return code" type="failed">non-zero return code\nline 1\nline 2\nError: existing rules &lt;without&gt; marker &amp; &quot;comment&quot;</failure>',
     );
-    expect(xml).toContain('<testcase classname="mesh-03" name="upgrade: connect" time="0.000">\n      <error message="timeout: connect timed out after 10s" type="unreachable">');
+    expect(xml).toContain(
+      '<testcase classname="mesh-03" name="upgrade: connect" time="0.000">\n      <error message="timeout: connect timed out after 10s" type="unreachable">',
+    );
     // The ignored failure passes.
     expect(xml).toContain(
       '<testcase classname="mesh-01" name="upgrade: check docker chains" time="0.210">\n      <system-out>failure ignored: non-zero return code</system-out>\n    </testcase>',

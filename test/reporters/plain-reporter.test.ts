@@ -53,9 +53,7 @@ describe('plain reporter', () => {
     const { out } = await runEvents(haltedRollout(), { output: 'plain' });
     const text = out.text();
     expect(text).toContain('BATCH 1/3 of upgrade: mesh-01\n[mesh-01] install transparent proxy: changed (0.21s)\nBATCH 2/3 of upgrade: mesh-02, mesh-03\n');
-    expect(text).toContain(
-      'HALTED batch 2 of upgrade: max_fail_percentage 0 exceeded (1 of 2 hosts failed); not run on 2 hosts: mesh-04, mesh-05\n',
-    );
+    expect(text).toContain('HALTED batch 2 of upgrade: max_fail_percentage 0 exceeded (1 of 2 hosts failed); not run on 2 hosts: mesh-04, mesh-05\n');
     expect(text).toContain('    msg: verify failed: chain KUMA_MESH_OUTBOUND missing\n');
     expect(text).toContain('mesh-04 : ok=0   changed=0   failed=0');
     expect(text.trimEnd().split('\n').slice(-2)).toEqual([

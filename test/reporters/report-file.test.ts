@@ -17,6 +17,7 @@ const Ajv = createRequire(import.meta.url)('ajv').default as typeof import('ajv'
 const schema = JSON.parse(readFileSync(new URL('../../schemas/report.schema.json', import.meta.url), 'utf8'));
 const validate = new Ajv({ allErrors: true, allowUnionTypes: true }).compile(schema);
 
+// biome-ignore lint/suspicious/noExplicitAny: the parsed report, taken apart by the assertions
 async function reportOf(name: string, events: Parameters<typeof runEvents>[0], masker?: SecretMasker): Promise<any> {
   const path = join(dir, name);
   await runEvents(events, { output: 'json', report: path, ...(masker ? { masker } : {}) });
@@ -39,8 +40,30 @@ describe('--report FILE.json', () => {
     expect(report.stats['mesh-02']).toEqual({ ok: 2, changed: 1, failed: 0, skipped: 0, unreachable: 0, rescued: 0, ignored: 0 });
     expect(report.hosts['mesh-02'].status).toBe('changed');
     expect(report.hosts['mesh-02'].tasks).toEqual([
-      { play: 'upgrade', task: 'detect installed version', status: 'ok', rc: 0, stdout: '2.8.3\n', stderr: '', msg: '', duration_ms: 210, ignored: false, censored: false },
-      { play: 'upgrade', task: 'install transparent proxy', status: 'changed', rc: 0, stdout: '', stderr: '', msg: '', duration_ms: 1520, ignored: false, censored: false },
+      {
+        play: 'upgrade',
+        task: 'detect installed version',
+        status: 'ok',
+        rc: 0,
+        stdout: '2.8.3\n',
+        stderr: '',
+        msg: '',
+        duration_ms: 210,
+        ignored: false,
+        censored: false,
+      },
+      {
+        play: 'upgrade',
+        task: 'install transparent proxy',
+        status: 'changed',
+        rc: 0,
+        stdout: '',
+        stderr: '',
+        msg: '',
+        duration_ms: 1520,
+        ignored: false,
+        censored: false,
+      },
     ]);
     expect(statSync(join(dir, 'ok.json')).mode & 0o777).toBe(0o600);
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
@@ -52,7 +75,20 @@ describe('--report FILE.json', () => {
     expect(report.hosts['mesh-02'].status).toBe('failed');
     expect(report.hosts['mesh-03']).toEqual({
       status: 'unreachable',
-      tasks: [{ play: 'upgrade', task: 'connect', status: 'unreachable', rc: null, stdout: '', stderr: '', msg: 'timeout: connect timed out after 10s', duration_ms: 0, ignored: false, censored: false }],
+      tasks: [
+        {
+          play: 'upgrade',
+          task: 'connect',
+          status: 'unreachable',
+          rc: null,
+          stdout: '',
+          stderr: '',
+          msg: 'timeout: connect timed out after 10s',
+          duration_ms: 0,
+          ignored: false,
+          censored: false,
+        },
+      ],
     });
     expect(report.hosts['mesh-01'].tasks[1]).toMatchObject({ status: 'failed', ignored: true });
     expect(report.stats['mesh-03'].unreachable).toBe(1);
@@ -64,11 +100,12 @@ describe('--report FILE.json', () => {
     expect(report.hosts['mesh-04']).toEqual({ status: 'not-reached', tasks: [] });
     expect(report.hosts['mesh-05'].status).toBe('not-reached');
     expect(report.stats['mesh-05']).toEqual({ ok: 0, changed: 0, failed: 0, skipped: 0, unreachable: 0, rescued: 0, ignored: 0 });
-    expect(Object.entries(report.hosts).filter(([, h]: [string, any]) => ['failed', 'unreachable', 'not-reached'].includes(h.status)).map(([n]) => n)).toEqual([
-      'mesh-03',
-      'mesh-04',
-      'mesh-05',
-    ]);
+    expect(
+      Object.entries(report.hosts)
+        // biome-ignore lint/suspicious/noExplicitAny: the parsed report, taken apart by the assertions
+        .filter(([, h]: [string, any]) => ['failed', 'unreachable', 'not-reached'].includes(h.status))
+        .map(([n]) => n),
+    ).toEqual(['mesh-03', 'mesh-04', 'mesh-05']);
   });
 
   test('written from the signal path (no run-end): interrupted, finished set, untouched hosts not-reached', async () => {

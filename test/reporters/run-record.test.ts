@@ -25,7 +25,10 @@ describe('RunRecord', () => {
       { type: 'run-start', playbook: 'p', hosts: ['a', 'b', 'c', 'd'], check: false, time: 't' },
       { type: 'task-end', result: { play: 'p', task: 't1', host: 'a', status: 'skipped', changed: false, failed: false, skipped: true, durationMs: 1 } },
       { type: 'task-end', result: { play: 'p', task: 't2', host: 'a', status: 'changed', changed: true, failed: false, skipped: false, durationMs: 1 } },
-      { type: 'task-end', result: { play: 'p', task: 't1', host: 'b', status: 'failed', changed: true, failed: true, skipped: false, ignored: true, durationMs: 1 } },
+      {
+        type: 'task-end',
+        result: { play: 'p', task: 't1', host: 'b', status: 'failed', changed: true, failed: true, skipped: false, ignored: true, durationMs: 1 },
+      },
       { type: 'host-unreachable', host: 'c', kind: 'auth', msg: 'denied' },
       { type: 'task-end', result: { play: 'p', task: 't1', host: 'c', status: 'unreachable', changed: false, failed: true, skipped: false, durationMs: 1 } },
     ]);

@@ -135,7 +135,13 @@ export function haltedMidPlay(): EngineEvent[] {
     { type: 'batch-start', play: 'upgrade', batch: 2, batches: 3, hosts: ['mesh-02', 'mesh-03'] },
     ...taskEvents(result('mesh-02', 'install transparent proxy', 'changed')),
     ...taskEvents(result('mesh-03', 'install transparent proxy', 'failed', { rc: 2, msg: 'install failed' })),
-    { type: 'batch-halted', play: 'upgrade', batch: 2, reason: 'any_errors_fatal: task "install transparent proxy" failed on mesh-03', remaining: ['mesh-02', 'mesh-04'] },
+    {
+      type: 'batch-halted',
+      play: 'upgrade',
+      batch: 2,
+      reason: 'any_errors_fatal: task "install transparent proxy" failed on mesh-03',
+      remaining: ['mesh-02', 'mesh-04'],
+    },
     {
       type: 'run-end',
       time: T1,

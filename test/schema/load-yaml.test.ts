@@ -62,7 +62,12 @@ describe('loadYamlText', () => {
 
   it('refuses an alias bomb quickly', () => {
     const levels = ['a: &a [x,x,x,x,x,x,x,x,x,x]'];
-    for (let i = 1; i < 9; i++) levels.push(`l${i}: &l${i} [${Array(10).fill(i === 1 ? '*a' : `*l${i - 1}`).join(',')}]`);
+    for (let i = 1; i < 9; i++)
+      levels.push(
+        `l${i}: &l${i} [${Array(10)
+          .fill(i === 1 ? '*a' : `*l${i - 1}`)
+          .join(',')}]`,
+      );
     let p!: InputProblem;
     // CPU time, generously bounded: a bomb that expanded would take minutes.
     expect(cpuMs(() => ([p] = problemsOf(levels.join('\n') + '\n')))).toBeLessThan(3000);

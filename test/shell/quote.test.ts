@@ -33,7 +33,7 @@ describe('quoteArg', () => {
 
 describe('quoteGlob', () => {
   it('keeps * and ? as globs and quotes the rest', () => {
-    expect(quoteGlob('/opt/kuma/*/bin')).toBe("/opt/kuma/*/bin");
+    expect(quoteGlob('/opt/kuma/*/bin')).toBe('/opt/kuma/*/bin');
     expect(quoteGlob('/a b/*.$(x)')).toBe("'/a b/'*'.$(x)'");
     expect(quoteGlob('/plain')).toBe('/plain');
   });

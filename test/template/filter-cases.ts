@@ -104,7 +104,13 @@ export const filterCases: FilterCase[] = [
   ['{{ ver | regex_replace("(?P<major>\\d+)", "<\\g<major>>", count=1) }}', '<2>.10.1'],
   ['{{ "a1b22" | regex_replace("\\d") }}', 'ab'],
   ['{{ out | regex_findall("\\d+\\.\\d+\\.\\d+") }}', ['2.9.3', '2.9.3']],
-  ['{{ out | regex_findall("^(\\S+): (\\S+)$", multiline=true) }}', [['kumactl', '2.9.3'], ['kuma-dp', '2.9.3']]],
+  [
+    '{{ out | regex_findall("^(\\S+): (\\S+)$", multiline=true) }}',
+    [
+      ['kumactl', '2.9.3'],
+      ['kuma-dp', '2.9.3'],
+    ],
+  ],
   ['{{ "a.b*c" | regex_escape }}', 'a\\.b\\*c'],
   // data formats
   ['{{ d | to_json }}', '{"b": 2, "a": 1}'],
@@ -149,9 +155,21 @@ export const filterCases: FilterCase[] = [
   ['{{ [1, 2, 3] | intersect([3, 2, 9]) }}', [2, 3]],
   ['{{ [1, 2] | union([2, 3]) }}', [1, 2, 3]],
   ['{{ [1, 2] | symmetric_difference([2, 3]) }}', [1, 3]],
-  ['{{ [1, 2] | zip(["a", "b"]) }}', [[1, 'a'], [2, 'b']]],
+  [
+    '{{ [1, 2] | zip(["a", "b"]) }}',
+    [
+      [1, 'a'],
+      [2, 'b'],
+    ],
+  ],
   ['{{ [1, 2, 3] | batch(2) }}', [[1, 2], [3]]],
-  ['{{ [1, 2, 3] | batch(2, 0) }}', [[1, 2], [3, 0]]],
+  [
+    '{{ [1, 2, 3] | batch(2, 0) }}',
+    [
+      [1, 2],
+      [3, 0],
+    ],
+  ],
   ['{{ [1, 2, 3] | slice(2) }}', [[1, 2], [3]]],
   ['{{ nums | min }}', 1],
   ['{{ nums | max }}', 3],
@@ -173,12 +191,36 @@ export const filterCases: FilterCase[] = [
   ['{{ users | selectattr("name", "match", "^[ab]") | length }}', 2],
   ['{{ users | groupby("admin") | map("first") }}', [false, true]],
   // mappings
-  ['{{ d | dict2items }}', [{ key: 'b', value: 2 }, { key: 'a', value: 1 }]],
-  ['{{ d | dict2items(key_name="k", value_name="v") }}', [{ k: 'b', v: 2 }, { k: 'a', v: 1 }]],
+  [
+    '{{ d | dict2items }}',
+    [
+      { key: 'b', value: 2 },
+      { key: 'a', value: 1 },
+    ],
+  ],
+  [
+    '{{ d | dict2items(key_name="k", value_name="v") }}',
+    [
+      { k: 'b', v: 2 },
+      { k: 'a', v: 1 },
+    ],
+  ],
   ['{{ [{"key": "x", "value": 1}] | items2dict }}', { x: 1 }],
   ['{{ [{"n": "x", "v": 1}] | items2dict(key_name="n", value_name="v") }}', { x: 1 }],
-  ['{{ d | items }}', [['b', 2], ['a', 1]]],
-  ['{{ d | dictsort }}', [['a', 1], ['b', 2]]],
+  [
+    '{{ d | items }}',
+    [
+      ['b', 2],
+      ['a', 1],
+    ],
+  ],
+  [
+    '{{ d | dictsort }}',
+    [
+      ['a', 1],
+      ['b', 2],
+    ],
+  ],
   ['{{ d | combine({"c": 3, "a": 0}) }}', { b: 2, a: 0, c: 3 }],
   ['{{ {"a": {"x": 1}} | combine({"a": {"y": 2}}, recursive=true) }}', { a: { x: 1, y: 2 } }],
   ['{{ {"a": {"x": 1}} | combine({"a": {"y": 2}}) }}', { a: { y: 2 } }],

@@ -131,7 +131,13 @@ describe('operators (Python semantics)', () => {
     ['", ".join(items)', 'a, b'],
     ['conf.get("missing", "dflt")', 'dflt'],
     ['conf.keys() | list', ['mode', 'retries']],
-    ['conf.items() | list', [['mode', 'kuma'], ['retries', 3]]],
+    [
+      'conf.items() | list',
+      [
+        ['mode', 'kuma'],
+        ['retries', 3],
+      ],
+    ],
     ['"{}-{}".format(1, "x")', '1-x'],
     ['range(3) | list', [0, 1, 2]],
   ] as const)('%s → %j', (expression, expected) => {

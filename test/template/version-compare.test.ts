@@ -25,12 +25,20 @@ describe('compareVersions', () => {
 
 describe('testVersion operators', () => {
   it.each([
-    ['<', '1.0', '2.0', true], ['lt', '2.0', '1.0', false],
-    ['<=', '1.0', '1.0', true], ['le', '1.1', '1.0', false],
-    ['>', '2.0', '1.0', true], ['gt', '1.0', '1.0', false],
-    ['>=', '1.0', '1.0', true], ['ge', '0.9', '1.0', false],
-    ['==', '1.0', '1.0.0', true], ['=', '1.0', '1.1', false], ['eq', '1.0', '1.0', true],
-    ['!=', '1.0', '1.1', true], ['<>', '1.0', '1.0', false], ['ne', '1.0', '1.0', false],
+    ['<', '1.0', '2.0', true],
+    ['lt', '2.0', '1.0', false],
+    ['<=', '1.0', '1.0', true],
+    ['le', '1.1', '1.0', false],
+    ['>', '2.0', '1.0', true],
+    ['gt', '1.0', '1.0', false],
+    ['>=', '1.0', '1.0', true],
+    ['ge', '0.9', '1.0', false],
+    ['==', '1.0', '1.0.0', true],
+    ['=', '1.0', '1.1', false],
+    ['eq', '1.0', '1.0', true],
+    ['!=', '1.0', '1.1', true],
+    ['<>', '1.0', '1.0', false],
+    ['ne', '1.0', '1.0', false],
   ] as const)('%s: %s vs %s → %s', (op, a, b, expected) => {
     expect(isVersionOperator(op)).toBe(true);
     expect(testVersion(a, b, op)).toBe(expected);

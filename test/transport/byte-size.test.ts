@@ -14,9 +14,7 @@ describe('parseByteSize', () => {
     ['100 bytes', 100],
   ])('%j is %d bytes', (input, expected) => expect(parseByteSize(input)).toBe(expected));
 
-  it.each([['lots'], ['-5'], ['5 TB'], [1.5], [-1], [true], [null], [{}], ['']])('%j is not a size', (input) =>
-    expect(parseByteSize(input)).toBeUndefined(),
-  );
+  it.each([['lots'], ['-5'], ['5 TB'], [1.5], [-1], [true], [null], [{}], ['']])('%j is not a size', (input) => expect(parseByteSize(input)).toBeUndefined());
 });
 
 describe('formatBytes', () => {

@@ -85,9 +85,7 @@ describe.skipIf(!labSupported())('transport against the lab fleet', () => {
   });
 
   it('sudo that needs a password that was not given, or a wrong one: clear become errors', async () => {
-    const missing = await failure(
-      withConnection(spec(host(3), { user: lab.state.passwordUser }), (c) => c.exec('true', { become: true })),
-    );
+    const missing = await failure(withConnection(spec(host(3), { user: lab.state.passwordUser }), (c) => c.exec('true', { become: true })));
     expect(missing.kind).toBe('become');
     expect(missing.message).toBe(`sudo on ${host(3).name} needs a password: set become_password (or TPX_BECOME_PASSWORD, or --ask-become-pass)`);
     const wrong = await failure(
@@ -105,7 +103,9 @@ describe.skipIf(!labSupported())('transport against the lab fleet', () => {
     expect(readFileSync(file, 'utf8')).toMatch(new RegExp(`^\\[127\\.0\\.0\\.1\\]:${host(4).port} ssh-ed25519 \\S+\\n$`));
     await withConnection(spec(host(4), { knownHostsFile: file }), async () => undefined);
     // mesh-06's key filed under mesh-05's address: the server's key does not match.
-    const other = readFileSync(lab.state.knownHostsFile, 'utf8').split('\n').find((l) => l.startsWith(`[127.0.0.1]:${host(5).port} `))!;
+    const other = readFileSync(lab.state.knownHostsFile, 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith(`[127.0.0.1]:${host(5).port} `))!;
     writeFileSync(file, other.replace(`:${host(5).port} `, `:${host(4).port} `) + '\n');
     const err = await failure(connectSsh(spec(host(4), { knownHostsFile: file, hostKeyChecking: 'accept-new' })));
     expect(err.kind).toBe('host-key');

@@ -18,7 +18,10 @@ describe('transport against real OpenSSH sshd', () => {
   let knownHosts: string;
   const spec = (overrides: Partial<ConnectionSpec> = {}): ConnectionSpec => sshdSpec(sshd, 'real-1', knownHosts, overrides);
   const failure = async (p: Promise<unknown>): Promise<ConnectionError> => {
-    const err = await p.then(() => undefined, (e: unknown) => e);
+    const err = await p.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(ConnectionError);
     return err as ConnectionError;
   };
@@ -147,13 +150,19 @@ describe('transport against real OpenSSH sshd', () => {
       const err = await failure(connectSsh(spec({ knownHostsFile: file, hostKeyChecking: mode })));
       expect(err.kind).toBe('host-key');
       expect(err.message).toMatch(
-        new RegExp(`^real-1: host key for \\[127\\.0\\.0\\.1\\]:${sshd.port} has changed: got ED25519 key SHA256:\\S+, but ${file}:2 has ED25519 key SHA256:\\S+$`),
+        new RegExp(
+          `^real-1: host key for \\[127\\.0\\.0\\.1\\]:${sshd.port} has changed: got ED25519 key SHA256:\\S+, but ${file}:2 has ED25519 key SHA256:\\S+$`,
+        ),
       );
     }
     // off connects, and says what it let through.
     const warnings: string[] = [];
     await (await connectSsh(spec({ knownHostsFile: file, hostKeyChecking: 'off' }), { onWarning: (m) => warnings.push(m) })).close();
-    expect(warnings).toEqual([expect.stringMatching(new RegExp(`has changed: got ED25519 key SHA256:\\S+, but ${file}:2 has ED25519 key SHA256:\\S+; connecting anyway because host_key_checking is off$`))]);
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        new RegExp(`has changed: got ED25519 key SHA256:\\S+, but ${file}:2 has ED25519 key SHA256:\\S+; connecting anyway because host_key_checking is off$`),
+      ),
+    ]);
   });
 
   it('goes through a chain of two jump hosts', async () => {

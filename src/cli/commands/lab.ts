@@ -48,9 +48,20 @@ export async function labStatusCommand(options: Record<string, unknown>): Promis
     return 1;
   }
   const { state, hosts, bridgeAlive } = status;
-  const rows = [['HOST', 'PORT', 'SEED', 'IPV4', 'IPV6', 'SSH'], ...hosts.map((h) => [h.name, String(h.port), h.seed, h.ipv4, h.ipv6, h.reachable ? 'up' : 'DOWN'])];
+  const rows = [
+    ['HOST', 'PORT', 'SEED', 'IPV4', 'IPV6', 'SSH'],
+    ...hosts.map((h) => [h.name, String(h.port), h.seed, h.ipv4, h.ipv6, h.reachable ? 'up' : 'DOWN']),
+  ];
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  process.stdout.write(`lab ${state.labId} in ${state.dir} (${state.phase}); bridge ${bridgeAlive ? `pid ${state.bridgePid}` : 'NOT RUNNING'}; inventory ${state.inventoryFile}\n`);
-  for (const r of rows) process.stdout.write(r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd() + '\n');
+  process.stdout.write(
+    `lab ${state.labId} in ${state.dir} (${state.phase}); bridge ${bridgeAlive ? `pid ${state.bridgePid}` : 'NOT RUNNING'}; inventory ${state.inventoryFile}\n`,
+  );
+  for (const r of rows)
+    process.stdout.write(
+      r
+        .map((c, i) => c.padEnd(widths[i]))
+        .join('  ')
+        .trimEnd() + '\n',
+    );
   return hosts.every((h) => h.reachable) ? 0 : 1;
 }

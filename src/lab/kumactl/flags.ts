@@ -91,7 +91,8 @@ export function parseFlags(argv: readonly string[], specs: Record<string, FlagKi
     if (!kind) throw new KumactlError(`unknown flag: --${name}`);
     let raw: string | undefined = eq === -1 ? undefined : arg.slice(eq + 1);
     if (kind === 'bool') {
-      if (raw !== undefined && !['true', 'false', '1', '0'].includes(raw)) throw new KumactlError(`invalid argument "${raw}" for "--${name}" flag: strconv.ParseBool: parsing "${raw}": invalid syntax`);
+      if (raw !== undefined && !['true', 'false', '1', '0'].includes(raw))
+        throw new KumactlError(`invalid argument "${raw}" for "--${name}" flag: strconv.ParseBool: parsing "${raw}": invalid syntax`);
       values.set(name, raw === undefined || raw === 'true' || raw === '1');
       continue;
     }

@@ -25,7 +25,10 @@ export async function installLegacy(io: HostIo, v: StandInVersion, c: TproxyConf
     throw new KumactlError(findToolsFailure());
   }
   const uid = await lookupUid(io, c.kumaDPUser);
-  if (uid === null) throw new KumactlError('failed to setup transparent proxy: unable to find the kuma-dp user: --kuma-dp-user or --kuma-dp-uid should refer to a valid user on the host');
+  if (uid === null)
+    throw new KumactlError(
+      'failed to setup transparent proxy: unable to find the kuma-dp user: --kuma-dp-user or --kuma-dp-uid should refer to a valid user on the host',
+    );
   const ns = parseNameservers((await io.readFile(c.redirect.dns.resolvConfigPath)) ?? '');
   if (c.dryRun) {
     // 2.8 prints one family (IPv6 when enabled) and leaves out the per-nameserver rules.
@@ -58,7 +61,9 @@ export async function installMarked(io: HostIo, v: StandInVersion, c: TproxyConf
   const settings = (family: Family): RuleSettings => {
     const s = ruleSettings(v, c, uid, ns[family]);
     if (s.dns === 'servers' && s.nameservers.length === 0) {
-      io.err(`# [${tools.get(family)!.label}] [WARNING] no ${family === 'ipv4' ? 'IPv4' : 'IPv6'} nameserver found in ${c.redirect.dns.resolvConfigPath}; DNS redirection for ${family === 'ipv4' ? 'IPv4' : 'IPv6'} is disabled\n`);
+      io.err(
+        `# [${tools.get(family)!.label}] [WARNING] no ${family === 'ipv4' ? 'IPv4' : 'IPv6'} nameserver found in ${c.redirect.dns.resolvConfigPath}; DNS redirection for ${family === 'ipv4' ? 'IPv4' : 'IPv6'} is disabled\n`,
+      );
       return { ...s, dns: 'off' };
     }
     return s;
@@ -76,7 +81,9 @@ export async function installMarked(io: HostIo, v: StandInVersion, c: TproxyConf
       await cleanupFamily(io, tools.get(family)!, new Date());
     } catch (e) {
       if (!(e instanceof CleanupError)) throw e;
-      throw new KumactlError(`failed to setup transparent proxy: cleanup failed during setup: failed to cleanup ${family === 'ipv4' ? 'IPv4' : 'IPv6'} rules: ${e.message}`);
+      throw new KumactlError(
+        `failed to setup transparent proxy: cleanup failed during setup: failed to cleanup ${family === 'ipv4' ? 'IPv4' : 'IPv6'} rules: ${e.message}`,
+      );
     }
   }
   if (fault === 'fail-after-cleanup') await playFault('fail');
@@ -98,12 +105,15 @@ export async function installMarked(io: HostIo, v: StandInVersion, c: TproxyConf
 export async function resolveDpUser(io: HostIo, user: string): Promise<number> {
   if (user) {
     const uid = await lookupUid(io, user);
-    if (uid === null) throw new KumactlError(`failed to initialize config: the specified UID or username ('${user}') does not refer to a valid user on the host`);
+    if (uid === null)
+      throw new KumactlError(`failed to initialize config: the specified UID or username ('${user}') does not refer to a valid user on the host`);
     return uid;
   }
   const uid = (await lookupUid(io, '5678')) ?? (await lookupUid(io, 'kuma-dp'));
   if (uid === null) {
-    throw new KumactlError("failed to initialize config: no UID or username provided, and user with the default UID ('5678') or username ('kuma-dp') could not be found");
+    throw new KumactlError(
+      "failed to initialize config: no UID or username provided, and user with the default UID ('5678') or username ('kuma-dp') could not be found",
+    );
   }
   return uid;
 }

@@ -52,23 +52,48 @@ export function buildRules(s: RuleSettings, family: Family): string {
   const tables: string[] = [];
 
   if (s.dropInvalidPackets) {
-    tables.push(table('mangle', [], [{ head: '-A PREROUTING', comment: 'drop packets marked as invalid by conntrack', params: '-m conntrack --ctstate INVALID -j DROP' }], s));
+    tables.push(
+      table(
+        'mangle',
+        [],
+        [{ head: '-A PREROUTING', comment: 'drop packets marked as invalid by conntrack', params: '-m conntrack --ctstate INVALID -j DROP' }],
+        s,
+      ),
+    );
   }
 
   if (dnsOn && s.conntrackZoneSplit) {
     const raw: Rule[] = [];
-    if (s.dns === 'all') raw.push({ head: '-A PREROUTING', comment: 'assign connection tracking zone 1 to all DNS responses', params: '-p udp --sport 53 -j CT --zone 1' });
+    if (s.dns === 'all')
+      raw.push({ head: '-A PREROUTING', comment: 'assign connection tracking zone 1 to all DNS responses', params: '-p udp --sport 53 -j CT --zone 1' });
     for (const ns of servers) {
       const match = s.generation === 'legacy' ? `-d ${ns}` : `-s ${ns}`;
-      raw.push({ head: '-A PREROUTING', comment: `assign connection tracking zone 1 to DNS responses from ${ns}`, params: `${match} -p udp --sport 53 -j CT --zone 1` });
+      raw.push({
+        head: '-A PREROUTING',
+        comment: `assign connection tracking zone 1 to DNS responses from ${ns}`,
+        params: `${match} -p udp --sport 53 -j CT --zone 1`,
+      });
     }
     raw.push(
-      { head: '-A OUTPUT', comment: `assign connection tracking zone 1 to DNS traffic from the kuma-dp user (UID ${u})`, params: `-p udp --dport 53 -m owner --uid-owner ${u} -j CT --zone 1` },
-      { head: '-A OUTPUT', comment: 'assign connection tracking zone 2 to DNS responses from the kuma-dp DNS proxy', params: `-p udp --sport ${dp} -m owner --uid-owner ${u} -j CT --zone 2` },
+      {
+        head: '-A OUTPUT',
+        comment: `assign connection tracking zone 1 to DNS traffic from the kuma-dp user (UID ${u})`,
+        params: `-p udp --dport 53 -m owner --uid-owner ${u} -j CT --zone 1`,
+      },
+      {
+        head: '-A OUTPUT',
+        comment: 'assign connection tracking zone 2 to DNS responses from the kuma-dp DNS proxy',
+        params: `-p udp --sport ${dp} -m owner --uid-owner ${u} -j CT --zone 2`,
+      },
     );
-    if (s.dns === 'all') raw.push({ head: '-A OUTPUT', comment: 'assign connection tracking zone 2 to all DNS requests', params: '-p udp --dport 53 -j CT --zone 2' });
+    if (s.dns === 'all')
+      raw.push({ head: '-A OUTPUT', comment: 'assign connection tracking zone 2 to all DNS requests', params: '-p udp --dport 53 -j CT --zone 2' });
     for (const ns of servers) {
-      raw.push({ head: '-A OUTPUT', comment: `assign connection tracking zone 2 to DNS requests destined for ${ns}`, params: `-d ${ns} -p udp --dport 53 -j CT --zone 2` });
+      raw.push({
+        head: '-A OUTPUT',
+        comment: `assign connection tracking zone 2 to DNS requests destined for ${ns}`,
+        params: `-d ${ns} -p udp --dport 53 -j CT --zone 2`,
+      });
     }
     if (s.generation === 'marked') {
       for (const ns of servers.filter(isLoopback)) {
@@ -84,22 +109,33 @@ export function buildRules(s: RuleSettings, family: Family): string {
   }
 
   const nat: Rule[] = [];
-  if (s.redirectInbound) nat.push({ head: '-A PREROUTING', comment: 'redirect inbound TCP traffic to our custom chain for processing', params: `-p tcp -j ${IN}` });
+  if (s.redirectInbound)
+    nat.push({ head: '-A PREROUTING', comment: 'redirect inbound TCP traffic to our custom chain for processing', params: `-p tcp -j ${IN}` });
   if (dnsOn) {
     nat.push({ head: '-I OUTPUT 1', comment: 'return early for DNS traffic from kuma-dp', params: `-p udp --dport 53 -m owner --uid-owner ${u} -j RETURN` });
     if (s.dns === 'all') {
-      nat.push({ head: '-I OUTPUT 2', comment: `redirect all DNS requests to the kuma-dp DNS proxy (listening on port ${dp})`, params: `-p udp --dport 53 -j REDIRECT --to-ports ${dp}` });
+      nat.push({
+        head: '-I OUTPUT 2',
+        comment: `redirect all DNS requests to the kuma-dp DNS proxy (listening on port ${dp})`,
+        params: `-p udp --dport 53 -j REDIRECT --to-ports ${dp}`,
+      });
     }
     servers.forEach((ns, i) =>
-      nat.push({ head: `-I OUTPUT ${i + 2}`, comment: `redirect DNS requests to ${ns} to the kuma-dp DNS proxy (listening on port ${dp})`, params: `-d ${ns} -p udp --dport 53 -j REDIRECT --to-ports ${dp}` }),
+      nat.push({
+        head: `-I OUTPUT ${i + 2}`,
+        comment: `redirect DNS requests to ${ns} to the kuma-dp DNS proxy (listening on port ${dp})`,
+        params: `-d ${ns} -p udp --dport 53 -j REDIRECT --to-ports ${dp}`,
+      }),
     );
   }
   nat.push({ head: '-A OUTPUT', comment: 'redirect outbound TCP traffic to our custom chain for processing', params: `-p tcp -j ${OUT}` });
   if (s.redirectInbound) {
-    for (const p of s.excludeInboundPorts) nat.push({ head: `-A ${IN}`, comment: `exclude inbound traffic from port ${p} from redirection`, params: `-p tcp --dport ${p} -j RETURN` });
+    for (const p of s.excludeInboundPorts)
+      nat.push({ head: `-A ${IN}`, comment: `exclude inbound traffic from port ${p} from redirection`, params: `-p tcp --dport ${p} -j RETURN` });
     nat.push({ head: `-A ${IN}`, comment: 'redirect all inbound traffic to the custom chain for processing', params: `-p tcp -j ${IN_REDIRECT}` });
   }
-  for (const p of s.excludeOutboundPorts) nat.push({ head: `-A ${OUT}`, comment: `exclude outbound traffic from port ${p} from redirection`, params: `-p tcp --dport ${p} -j RETURN` });
+  for (const p of s.excludeOutboundPorts)
+    nat.push({ head: `-A ${OUT}`, comment: `exclude outbound traffic from port ${p} from redirection`, params: `-p tcp --dport ${p} -j RETURN` });
   const not53 = dnsOn ? ' ! --dport 53' : '';
   nat.push(
     {
@@ -120,16 +156,28 @@ export function buildRules(s: RuleSettings, family: Family): string {
     { head: `-A ${OUT}`, comment: `return outbound traffic owned by UID ${u} (kuma-dp user)`, params: `-m owner --uid-owner ${u} -j RETURN` },
   );
   if (s.dns === 'all') {
-    nat.push({ head: `-A ${OUT}`, comment: `redirect all DNS requests sent via TCP to kuma-dp DNS proxy (listening on port ${dp})`, params: `-p tcp --dport 53 -j REDIRECT --to-ports ${dp}` });
+    nat.push({
+      head: `-A ${OUT}`,
+      comment: `redirect all DNS requests sent via TCP to kuma-dp DNS proxy (listening on port ${dp})`,
+      params: `-p tcp --dport 53 -j REDIRECT --to-ports ${dp}`,
+    });
   }
   for (const ns of servers) {
-    nat.push({ head: `-A ${OUT}`, comment: `redirect DNS requests sent via TCP to ${ns} to kuma-dp DNS proxy (listening on port ${dp})`, params: `-d ${ns} -p tcp --dport 53 -j REDIRECT --to-ports ${dp}` });
+    nat.push({
+      head: `-A ${OUT}`,
+      comment: `redirect DNS requests sent via TCP to ${ns} to kuma-dp DNS proxy (listening on port ${dp})`,
+      params: `-d ${ns} -p tcp --dport 53 -j REDIRECT --to-ports ${dp}`,
+    });
   }
   nat.push(
     { head: `-A ${OUT}`, comment: `return traffic destined for localhost (${lo}) to avoid redirection`, params: `-d ${lo} -j RETURN` },
     { head: `-A ${OUT}`, comment: 'redirect all other outbound traffic to our custom chain for further processing', params: `-j ${OUT_REDIRECT}` },
     { head: `-A ${IN_REDIRECT}`, comment: `redirect TCP traffic to envoy (port ${s.inboundPort})`, params: `-p tcp -j REDIRECT --to-ports ${s.inboundPort}` },
-    { head: `-A ${OUT_REDIRECT}`, comment: `redirect TCP traffic to envoy (port ${s.outboundPort})`, params: `-p tcp -j REDIRECT --to-ports ${s.outboundPort}` },
+    {
+      head: `-A ${OUT_REDIRECT}`,
+      comment: `redirect TCP traffic to envoy (port ${s.outboundPort})`,
+      params: `-p tcp -j REDIRECT --to-ports ${s.outboundPort}`,
+    },
   );
   tables.push(table('nat', [IN, OUT, IN_REDIRECT, OUT_REDIRECT], nat, s));
   return tables.join('');

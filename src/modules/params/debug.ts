@@ -3,7 +3,7 @@ import type { ModuleParams } from './module-params.js';
 /** `debug: { msg: "..." }` or `debug: { var: kuma_rules.stdout_lines }`. */
 export const debugParams: ModuleParams = {
   name: 'debug',
-  description: 'Shows a message or a variable\'s value; with `verbosity: N` only at -v level N or above.',
+  description: "Shows a message or a variable's value; with `verbosity: N` only at -v level N or above.",
   example: 'debug:\n  msg: "{{ inventory_hostname }}: {{ installed }} -> {{ kuma_version }}"',
   schema: {
     title: 'debug parameters',

@@ -3,7 +3,7 @@ import { boolParam, modeSchema, nameParam, pathSchema, type ModuleParams } from 
 /** `file: { path: /var/lib/tpx, state: directory, mode: "0700" }`. */
 export const fileParams: ModuleParams = {
   name: 'file',
-  description: 'Makes a path a directory, a symbolic link, absent or touched, or fixes an existing file\'s mode and owner.',
+  description: "Makes a path a directory, a symbolic link, absent or touched, or fixes an existing file's mode and owner.",
   example: 'file:\n  path: /var/lib/tpx/backups\n  state: directory\n  mode: "0700"',
   schema: {
     title: 'file parameters',
@@ -14,7 +14,8 @@ export const fileParams: ModuleParams = {
       name: pathSchema('Same as path.'),
       state: {
         enum: ['file', 'directory', 'link', 'absent', 'touch'],
-        description: 'file (default): must exist; directory: create it (and parents); link: a symlink to src; absent: remove it; touch: create empty or update times.',
+        description:
+          'file (default): must exist; directory: create it (and parents); link: a symlink to src; absent: remove it; touch: create empty or update times.',
       },
       src: pathSchema('Target of the link (state: link).'),
       mode: modeSchema,

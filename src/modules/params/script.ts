@@ -3,7 +3,8 @@ import { pathSchema, type ModuleParams } from './module-params.js';
 /** `script: files/detect.sh --json` or `script: { cmd: files/detect.sh --json, creates: /x }`. */
 export const scriptParams: ModuleParams = {
   name: 'script',
-  description: 'Sends a local script to a private temporary file on the host (on the stdin of one command), runs it with its arguments (stdin from /dev/null), then removes it.',
+  description:
+    'Sends a local script to a private temporary file on the host (on the stdin of one command), runs it with its arguments (stdin from /dev/null), then removes it.',
   example: 'script: files/detect-kuma.sh --json\n# or\nscript:\n  cmd: files/detect-kuma.sh --json\n  creates: /var/lib/tpx/detected',
   freeForm: true,
   schema: {

@@ -10,7 +10,7 @@ export function readAttribute(value: unknown, path: string): unknown {
     if (Array.isArray(current) && /^-?\d+$/.test(step)) {
       const i = Number(step) < 0 ? current.length + Number(step) : Number(step);
       current = i >= 0 && i < current.length ? current[i] : new UndefinedValue(path, `no item ${step}`);
-    } else if (isMapping(current) && Object.prototype.hasOwnProperty.call(current, step) && current[step] !== undefined) {
+    } else if (isMapping(current) && Object.hasOwn(current, step) && current[step] !== undefined) {
       current = current[step];
     } else {
       current = new UndefinedValue(path, `no attribute "${step}"`);

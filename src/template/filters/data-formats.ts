@@ -24,11 +24,20 @@ export function dumpJson(value: unknown, options: DumpOptions = {}, depth = 0): 
     const pad = ' '.repeat(indent * (depth + 1));
     return `${l}\n${pad}${items.join(`,\n${pad}`)}\n${' '.repeat(indent * depth)}${r}`;
   };
-  if (Array.isArray(value)) return open(value.map((v) => dumpJson(v, options, depth + 1)), '[', ']');
+  if (Array.isArray(value))
+    return open(
+      value.map((v) => dumpJson(v, options, depth + 1)),
+      '[',
+      ']',
+    );
   if (isMapping(value)) {
     const keys = Object.keys(value);
     if (options.sortKeys) keys.sort();
-    return open(keys.map((k) => `${dumpJson(k)}: ${dumpJson(value[k], options, depth + 1)}`), '{', '}');
+    return open(
+      keys.map((k) => `${dumpJson(k)}: ${dumpJson(value[k], options, depth + 1)}`),
+      '{',
+      '}',
+    );
   }
   return dumpJson(pyStr(value), options, depth);
 }

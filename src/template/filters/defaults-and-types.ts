@@ -22,7 +22,8 @@ function toInt(value: unknown, ...args: unknown[]): number {
   if (typeof value === 'string') {
     const text = value.trim().replace(/_/g, '');
     const b = Number(base);
-    const prefixed = b === 16 ? text.replace(/^([+-]?)0x/i, '$1') : b === 8 ? text.replace(/^([+-]?)0o/i, '$1') : b === 2 ? text.replace(/^([+-]?)0b/i, '$1') : text;
+    const prefixed =
+      b === 16 ? text.replace(/^([+-]?)0x/i, '$1') : b === 8 ? text.replace(/^([+-]?)0o/i, '$1') : b === 2 ? text.replace(/^([+-]?)0b/i, '$1') : text;
     const digits = '0123456789abcdefghijklmnopqrstuvwxyz'.slice(0, b);
     if (new RegExp(`^[+-]?[${digits}]+$`, 'i').test(prefixed)) return parseInt(prefixed, b);
     const asFloat = toFloatOrNull(text);
@@ -75,7 +76,8 @@ export const defaultsAndTypesFilters: Record<string, FilterFunction> = {
   int: toInt,
   float: (value, fallback = 0) => toFloatOrNull(value) ?? Number(fallback),
   // Ansible's bool filter: None stays None; true only for true, 1, and "yes"/"on"/"1"/"true" in any case.
-  bool: (value) => (value === null ? null : typeof value === 'string' ? ['yes', 'on', '1', 'true'].includes(value.trim().toLowerCase()) : value === true || value === 1),
+  bool: (value) =>
+    value === null ? null : typeof value === 'string' ? ['yes', 'on', '1', 'true'].includes(value.trim().toLowerCase()) : value === true || value === 1,
   string: (value) => pyStr(requireDefined(value)),
   list: toList,
   type_debug: (value) => describeType(value),

@@ -56,10 +56,12 @@ export const mappingFilters: Record<string, FilterFunction> = {
     const { positional, keywords } = splitArguments(args);
     const [keyName = keywords.key_name ?? 'key', valueName = keywords.value_name ?? 'value'] = positional;
     if (!Array.isArray(value)) throw new TemplateValueError('items2dict: expects a list of dicts');
-    return Object.fromEntries(value.map((item) => {
-      const entry = requireMapping(item, 'items2dict');
-      return [String(entry[String(keyName)]), entry[String(valueName)]];
-    }));
+    return Object.fromEntries(
+      value.map((item) => {
+        const entry = requireMapping(item, 'items2dict');
+        return [String(entry[String(keyName)]), entry[String(valueName)]];
+      }),
+    );
   },
   items: (value) => Object.entries(requireMapping(value, 'items')),
   dictsort: (value, ...args) => {

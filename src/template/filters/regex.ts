@@ -19,7 +19,7 @@ const regexSearch: FilterFunction = (value, ...args) => {
   return groups.map((g) => {
     const spec = pyStr(g);
     const named = spec.match(/^\\g<(\w+)>$/);
-    if (named) return /^\d+$/.test(named[1]) ? match[Number(named[1])] ?? null : match.groups?.[named[1]] ?? null;
+    if (named) return /^\d+$/.test(named[1]) ? (match[Number(named[1])] ?? null) : (match.groups?.[named[1]] ?? null);
     const numbered = spec.match(/^\\(\d+)$/);
     if (numbered) return match[Number(numbered[1])] ?? null;
     throw new TemplateValueError(`regex_search: unknown group argument ${JSON.stringify(spec)}; use '\\\\1' or '\\\\g<name>'`);
@@ -39,7 +39,8 @@ function expandReplacement(template: string, match: RegExpMatchArray): string {
 
 const regexReplace: FilterFunction = (value, ...args) => {
   const { positional, keywords } = splitArguments(args);
-  const [pattern, replacement = keywords.replacement ?? '', ignorecase = keywords.ignorecase, multiline = keywords.multiline, count = keywords.count ?? 0] = positional;
+  const [pattern, replacement = keywords.replacement ?? '', ignorecase = keywords.ignorecase, multiline = keywords.multiline, count = keywords.count ?? 0] =
+    positional;
   const re = compilePythonRegex(pyStr(pattern), { ...flagsOf({ ignorecase, multiline }), global: true });
   const limit = Number(count) > 0 ? Number(count) : Infinity;
   const text = pyStr(value);
@@ -62,7 +63,7 @@ const regexFindall: FilterFunction = (value, ...args) => {
   const { positional, keywords } = splitArguments(args);
   const [pattern, multiline = keywords.multiline, ignorecase = keywords.ignorecase] = positional;
   const re = compilePythonRegex(pyStr(pattern), { ...flagsOf({ ignorecase, multiline }), global: true });
-  return [...pyStr(value).matchAll(re)].map((m) => (m.length === 1 ? m[0] : m.length === 2 ? m[1] ?? '' : m.slice(1).map((g) => g ?? '')));
+  return [...pyStr(value).matchAll(re)].map((m) => (m.length === 1 ? m[0] : m.length === 2 ? (m[1] ?? '') : m.slice(1).map((g) => g ?? '')));
 };
 
 /** The filters of this file by name. */

@@ -27,7 +27,8 @@ function sortKey(value: unknown, caseSensitive: boolean): unknown {
 function sortItems(value: unknown, ...args: unknown[]): unknown[] {
   const { positional, keywords } = splitArguments(args);
   const [reverse = keywords.reverse ?? false, caseSensitive = keywords.case_sensitive ?? false, attribute = keywords.attribute] = positional;
-  const keyOf = (v: unknown): unknown => sortKey(attribute === undefined || attribute === null ? v : readAttribute(v, String(attribute)), Boolean(caseSensitive));
+  const keyOf = (v: unknown): unknown =>
+    sortKey(attribute === undefined || attribute === null ? v : readAttribute(v, String(attribute)), Boolean(caseSensitive));
   const sorted = [...iterate(value, 'sort')].sort((a, b) => pyCompare(keyOf(a), keyOf(b), '<'));
   return reverse ? sorted.reverse() : sorted;
 }
@@ -45,7 +46,8 @@ function extreme(value: unknown, args: unknown[], sign: 1 | -1, name: string): u
   const { keywords } = splitArguments(args);
   const items = iterate(value, name);
   if (items.length === 0) return new UndefinedValue(`(${name} of an empty list)`);
-  const keyOf = (v: unknown): unknown => sortKey(keywords.attribute === undefined ? v : readAttribute(v, String(keywords.attribute)), Boolean(keywords.case_sensitive));
+  const keyOf = (v: unknown): unknown =>
+    sortKey(keywords.attribute === undefined ? v : readAttribute(v, String(keywords.attribute)), Boolean(keywords.case_sensitive));
   return items.reduce((best, item) => (pyCompare(keyOf(item), keyOf(best), name) * sign > 0 ? item : best));
 }
 

@@ -66,7 +66,10 @@ function truncateText(value: unknown, ...args: unknown[]): string {
 /** Jinja2's urlencode: a string keeps "/" and uses %20; dict or pairs form a query string with "+". */
 function urlencode(value: unknown): string {
   const quoteQuery = (v: unknown): string => encodeURIComponent(pyStr(v)).replace(/%20/g, '+');
-  if (isMapping(value)) return Object.entries(value).map(([k, v]) => `${quoteQuery(k)}=${quoteQuery(v)}`).join('&');
+  if (isMapping(value))
+    return Object.entries(value)
+      .map(([k, v]) => `${quoteQuery(k)}=${quoteQuery(v)}`)
+      .join('&');
   if (Array.isArray(value)) return value.map((pair) => (Array.isArray(pair) ? pair.map(quoteQuery).join('=') : '')).join('&');
   return encodeURIComponent(pyStr(value)).replace(/%2F/g, '/');
 }
@@ -90,6 +93,9 @@ export const stringFilters: Record<string, FilterFunction> = {
   },
   indent: indentText,
   truncate: truncateText,
-  wordcount: (value) => pyStr(value).split(/\s+/).filter((w) => w !== '').length,
+  wordcount: (value) =>
+    pyStr(value)
+      .split(/\s+/)
+      .filter((w) => w !== '').length,
   urlencode,
 };

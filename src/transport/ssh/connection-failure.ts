@@ -26,7 +26,13 @@ export function mapConnectError(ctx: FailureContext, err: unknown, timeoutMs: nu
   if (code === 'ECONNREFUSED' || /connection refused/i.test(message)) {
     return failConnection(ctx, 'refused', `connection refused by ${ctx.address}`, err);
   }
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME' || e?.level === 'client-dns' || /name or service not known|could not resolve|no address associated/i.test(message)) {
+  if (
+    code === 'ENOTFOUND' ||
+    code === 'EAI_AGAIN' ||
+    code === 'EAI_NONAME' ||
+    e?.level === 'client-dns' ||
+    /name or service not known|could not resolve|no address associated/i.test(message)
+  ) {
     return failConnection(ctx, 'dns', `cannot resolve the host name in ${ctx.address}`, err);
   }
   if (code === 'ETIMEDOUT' || e?.level === 'client-timeout' || /timed out/i.test(message)) {

@@ -17,7 +17,8 @@ const KILL_GRACE_MS = 8_000;
  * kept in reserve, so they never wait behind the commands they stop.
  */
 async function channelFor(host: ChannelHost, wrapped: string, reserved: boolean): Promise<TakenChannel> {
-  if (reserved) return { stream: await openChannel<ClientChannel>(host, 'stopping a command', (cb) => host.client.exec(wrapped, cb)), release: () => undefined };
+  if (reserved)
+    return { stream: await openChannel<ClientChannel>(host, 'stopping a command', (cb) => host.client.exec(wrapped, cb)), release: () => undefined };
   const spare = await host.spares?.take(wrapped);
   if (spare) {
     host.spares?.fill();
@@ -90,7 +91,10 @@ export async function runRemoteCommand(
       killStarted = true;
       const killOptions = { become: options.become, becomeUser: options.becomeUser };
       killed = runRemoteCommand(host, buildKillCommand(target), killOptions, { reservedChannel: true })
-        .then(() => undefined, () => undefined)
+        .then(
+          () => undefined,
+          () => undefined,
+        )
         .finally(() => {
           clearTimeout(graceTimer);
           graceTimer = setTimeout(() => stream.destroy(), 2_000);

@@ -52,7 +52,10 @@ async function acquireLock(lock: string): Promise<void> {
       return;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const age = await stat(lock).then((s) => Date.now() - s.mtimeMs, () => 0);
+      const age = await stat(lock).then(
+        (s) => Date.now() - s.mtimeMs,
+        () => 0,
+      );
       if (age > STALE_LOCK_MS) await unlink(lock).catch(() => undefined);
       else if (Date.now() > deadline) throw new Error(`known_hosts is locked by ${lock}; remove it if no tpx or ssh is running`);
       await sleep(delay);

@@ -34,10 +34,7 @@ export async function openTcpSocket(
       reject(err);
     };
     const onAbort = (): void => fail(Object.assign(new Error('connect aborted'), { code: 'ABORT_ERR' }));
-    const timer = setTimeout(
-      () => fail(Object.assign(new Error(`connect timed out`), { code: 'ETIMEDOUT' })),
-      Math.max(1, deadline - Date.now()),
-    );
+    const timer = setTimeout(() => fail(Object.assign(new Error(`connect timed out`), { code: 'ETIMEDOUT' })), Math.max(1, deadline - Date.now()));
     options.signal?.addEventListener('abort', onAbort, { once: true });
     socket.once('error', fail);
     socket.connect({ host: address, port }, () => {

@@ -22,9 +22,7 @@ export function createToken(prefix: string): string {
 export function wrapRemoteCommand(command: string, token: string, become?: BecomeWrap): string {
   if (!become) return `echo ${token}$$\n${command}`;
   const inner = `echo ${token}go\n${command}`;
-  const sudo = become.prompt
-    ? `sudo -S -p ${quoteArg(become.prompt)} -u ${quoteArg(become.user)}`
-    : `sudo -n -u ${quoteArg(become.user)}`;
+  const sudo = become.prompt ? `sudo -S -p ${quoteArg(become.prompt)} -u ${quoteArg(become.user)}` : `sudo -n -u ${quoteArg(become.user)}`;
   return `echo ${token}$$\nexec ${sudo} -- sh -c ${quoteArg(inner)}`;
 }
 

@@ -67,7 +67,10 @@ export function resolveConnectionSpec(name: string, vars: HostConnectionVars, op
 
 /** `a@b:1, c` → `['a@b:1', 'c']` */
 export function splitJumps(value: string): string[] {
-  return value.split(',').map((s) => s.trim()).filter(Boolean);
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 function readSshConfig(file: string, host: string): Record<string, string | string[]> {

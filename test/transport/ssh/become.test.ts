@@ -24,9 +24,7 @@ describe('become with a sudo that wants a password', () => {
 
   it('feeds the password on the channel and strips the prompt', async () => {
     const seen: string[] = [];
-    const r = await withConnection(SUDO_PASSWORD, (c) =>
-      c.exec('echo ran-as-root; echo warn >&2', { become: true, onStderr: (t) => seen.push(t) }),
-    );
+    const r = await withConnection(SUDO_PASSWORD, (c) => c.exec('echo ran-as-root; echo warn >&2', { become: true, onStderr: (t) => seen.push(t) }));
     expect(r.rc).toBe(0);
     expect(r.stdout).toBe('ran-as-root\n');
     expect(r.stderr).toBe('warn\n');
@@ -43,9 +41,7 @@ describe('become with a sudo that wants a password', () => {
     const err = await withConnection(undefined, (c) => c.exec('true', { become: true })).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConnectionError);
     expect((err as ConnectionError).kind).toBe('become');
-    expect((err as Error).message).toBe(
-      'sudo on test-host needs a password: set become_password (or TPX_BECOME_PASSWORD, or --ask-become-pass)',
-    );
+    expect((err as Error).message).toBe('sudo on test-host needs a password: set become_password (or TPX_BECOME_PASSWORD, or --ask-become-pass)');
   });
 
   it('reports a wrong password clearly and never shows it', async () => {

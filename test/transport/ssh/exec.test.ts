@@ -71,7 +71,7 @@ describe('exec over one ssh2 connection', () => {
     expect(Date.now() - started).toBeLessThan(20_000);
     // The test server runs commands on this machine, so look here: nothing may be left.
     const left = findProcesses(marker);
-    if (left.length) console.log(spawnSync("ps", ["-o", "pid,pgid,sid,stat,args", "-p", left.join(",")], { encoding: "utf8" }).stdout);
+    if (left.length) console.log(spawnSync('ps', ['-o', 'pid,pgid,sid,stat,args', '-p', left.join(',')], { encoding: 'utf8' }).stdout);
     expect(left).toEqual([]);
   });
 

@@ -107,7 +107,10 @@ describe('HostSession', () => {
     const err = (await session.exec('three').catch((e: unknown) => e)) as ConnectionError;
     expect(err.kind).toBe('locked');
     expect(log).toEqual(['lock 1', 'lock 2', 'lock 3', 'close 3']);
-    const live = new HostSession({ name: 'h' } as ConnectionSpec, { connect: async () => ({ ...fake(9), exec: undefined, isClosed: () => false, close: async () => void log.push('close 9') }) as unknown as SshConnection, beforeClose: async () => void log.push('release 9') });
+    const live = new HostSession({ name: 'h' } as ConnectionSpec, {
+      connect: async () => ({ ...fake(9), exec: undefined, isClosed: () => false, close: async () => void log.push('close 9') }) as unknown as SshConnection,
+      beforeClose: async () => void log.push('release 9'),
+    });
     await live.connection();
     await live.close();
     expect(log.slice(-2)).toEqual(['release 9', 'close 9']);

@@ -25,10 +25,7 @@ describe('a chain of two jump hosts', () => {
     const pub = readPublic(target.keyFile);
     hop1 = await startTestSshServer({ authorizedKey: pub });
     hop2 = await startTestSshServer({ authorizedKey: pub });
-    writeFileSync(
-      target.knownHostsFile,
-      [target.server, hop1, hop2].map((s) => `[127.0.0.1]:${s.port} ${s.hostPublicKey}`).join('\n') + '\n',
-    );
+    writeFileSync(target.knownHostsFile, [target.server, hop1, hop2].map((s) => `[127.0.0.1]:${s.port} ${s.hostPublicKey}`).join('\n') + '\n');
   });
   afterAll(async () => {
     await hop1?.close();
@@ -50,7 +47,9 @@ describe('a chain of two jump hosts', () => {
     )) as ConnectionError;
     expect(err).toBeInstanceOf(ConnectionError);
     expect(err.kind).toBe('host-key');
-    expect(err.message).toMatch(new RegExp(`^test-host \\(jump host tester@127\\.0\\.0\\.1:${hop2.port}\\): host key for \\[127\\.0\\.0\\.1\\]:${hop2.port} is not known`));
+    expect(err.message).toMatch(
+      new RegExp(`^test-host \\(jump host tester@127\\.0\\.0\\.1:${hop2.port}\\): host key for \\[127\\.0\\.0\\.1\\]:${hop2.port} is not known`),
+    );
   });
 
   it('says when the last hop cannot reach the target', async () => {

@@ -68,7 +68,16 @@ describe('resolveConnectionSpec', () => {
   it('lets inventory values win over the config', () => {
     const spec = resolveConnectionSpec(
       'mesh-02',
-      { host: '10.0.0.12', port: 22, user: 'tpx', identityFile: '~/keys/id', proxyJump: [], hostKeyChecking: 'accept-new', connectTimeout: 3, knownHostsFile: '~/kh' },
+      {
+        host: '10.0.0.12',
+        port: 22,
+        user: 'tpx',
+        identityFile: '~/keys/id',
+        proxyJump: [],
+        hostKeyChecking: 'accept-new',
+        connectTimeout: 3,
+        knownHostsFile: '~/kh',
+      },
       { home, sshConfigFile: configFile, env: env() },
     );
     expect(spec).toMatchObject({

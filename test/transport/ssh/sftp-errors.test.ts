@@ -28,7 +28,10 @@ describe('file transfer errors against real OpenSSH sshd', () => {
   });
 
   const failure = async (p: Promise<unknown>): Promise<Error> => {
-    const err = await p.then(() => undefined, (e: unknown) => e);
+    const err = await p.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(Error);
     return err as Error;
   };
@@ -36,7 +39,11 @@ describe('file transfer errors against real OpenSSH sshd', () => {
   it.each([
     ['a missing directory', () => conn.put('x', join(work, 'no-such-dir', 'f')), /uploading .*no-such-dir\/f failed: No such file/],
     ['a read-only place', () => conn.put('x', '/proc/tpx-test-file'), /uploading \/proc\/tpx-test-file failed: /],
-    ['an unknown owner (install through sudo)', () => conn.put('x', join(work, 'owned'), { owner: 'no-such-user-tpx' }), /cannot install .*owned: .*no-such-user-tpx/],
+    [
+      'an unknown owner (install through sudo)',
+      () => conn.put('x', join(work, 'owned'), { owner: 'no-such-user-tpx' }),
+      /cannot install .*owned: .*no-such-user-tpx/,
+    ],
     ['reading a directory', () => conn.get(work), /downloading .* failed: /],
   ])('%s: TransferError naming host and path; the connection stays usable', async (_what, attempt, message) => {
     const err = await failure(attempt());

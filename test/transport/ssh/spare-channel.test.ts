@@ -54,7 +54,7 @@ describe('spare channels (real sshd)', () => {
     const conn = (await connectSsh(spec)) as SshConnection;
     const seen = watchRequests(conn);
     await conn.exec('true');
-    const tricky = ["  lead 'q' \"dq\" \\back\\slash \\n $HOME-not-expanded", '', '\ttab', 'e=tpx-end-not-the-end'];
+    const tricky = ['  lead \'q\' "dq" \\back\\slash \\n $HOME-not-expanded', '', '\ttab', 'e=tpx-end-not-the-end'];
     const script = `cat <<'EOF'\n${tricky.join('\n')}\nEOF\necho err >&2\nexit 7`;
     const r = await conn.exec(script);
     expect(r).toMatchObject({ rc: 7, stdout: tricky.join('\n') + '\n', stderr: 'err\n' });

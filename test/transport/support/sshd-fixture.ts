@@ -62,7 +62,9 @@ export async function startSshd(options: { maxSessions?: number } = {}): Promise
   mkdirSync(join(dir, 'authorized'));
   writeFileSync(
     join(dir, 'authorized', 'root'),
-    Object.values(keys).map((k) => readFileSync(`${k}.pub`, 'utf8')).join(''),
+    Object.values(keys)
+      .map((k) => readFileSync(`${k}.pub`, 'utf8'))
+      .join(''),
   );
   const port = await findFreePort();
   const config = [
@@ -87,12 +89,23 @@ export async function startSshd(options: { maxSessions?: number } = {}): Promise
 
   const child: ChildProcess = spawn(
     'unshare',
-    ['--mount', '--propagation', 'private', 'sh', '-c', `mount -t tmpfs tmpfs /run && mkdir -m 755 /run/sshd && exec /usr/sbin/sshd -D -e -f ${join(dir, 'sshd_config')}`],
+    [
+      '--mount',
+      '--propagation',
+      'private',
+      'sh',
+      '-c',
+      `mount -t tmpfs tmpfs /run && mkdir -m 755 /run/sshd && exec /usr/sbin/sshd -D -e -f ${join(dir, 'sshd_config')}`,
+    ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  await waitForPort(port, () => child.exitCode !== null, () => stderr);
+  await waitForPort(
+    port,
+    () => child.exitCode !== null,
+    () => stderr,
+  );
 
   const knownHostsLines = ['host_ed25519', 'host_ecdsa'].map((f) => {
     const [type, base64] = readFileSync(join(dir, `${f}.pub`), 'utf8').split(' ');
