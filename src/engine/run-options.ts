@@ -12,6 +12,12 @@ import type { HostStats, HostStatus, TaskResult } from './results.js';
  */
 export const DEFAULT_FORKS = 200;
 
+/**
+ * "A connection for host H": `vars` are the host's variables as the task sees them (the
+ * connection settings are read from them). Throws ConnectionError when it cannot connect.
+ */
+export type Connector = (host: string, vars: Record<string, unknown>) => Promise<Connection>;
+
 /** Everything a run needs; the CLI builds it, tests build it directly. */
 export interface RunOptions {
   readonly playbook: Playbook;
@@ -29,8 +35,8 @@ export interface RunOptions {
   readonly skipTags: readonly string[];
   readonly verbosity: number;
   readonly bus: EventBus;
-  /** Opens a connection to a host; throws ConnectionError when it cannot. `vars` are the host's variables. */
-  readonly connect: (host: string, vars: Record<string, unknown>) => Promise<Connection>;
+  /** Opens a connection to a host (ssh-connector.ts); tests pass their own. */
+  readonly connect: Connector;
   /** Aborting interrupts the run: nothing new starts, in-flight commands are stopped. */
   readonly signal?: AbortSignal;
   /** `--retry-failed`: only these hosts (after `hosts` and `-l`). */

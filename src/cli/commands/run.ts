@@ -1,18 +1,15 @@
 import { setMaxListeners } from 'node:events';
-import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { EventBus } from '../../engine/events.js';
-import { releaseHostLock, takeHostLock } from '../../engine/host-lock.js';
 import { DEFAULT_FORKS } from '../../engine/run-options.js';
 import { resolveRunId } from '../../engine/run-id.js';
 import { runPlaybook } from '../../engine/run-playbook.js';
+import { sshConnector } from '../../engine/ssh-connector.js';
 import { secretMasker } from '../../errors/mask-secrets.js';
 import { ExitCode, UsageError } from '../../errors/tpx-error.js';
-import { readConnectionVars } from '../../inventory/connection-vars.js';
 import { createReporters } from '../../reporters/create-reporters.js';
 import { journalPathFor, reportJournalPath } from '../../reporters/journal-paths.js';
 import type { OutputMode } from '../../reporters/reporter.js';
-import { HostSession, resolveConnectionSpec } from '../../transport/ssh/index.js';
 import { canPrompt, promptSecretOnTty } from '../../transport/ssh/passphrase-prompt.js';
 import { checkLimit } from '../check-limit.js';
 import { parseExtraVars } from '../extra-vars.js';
@@ -76,7 +73,6 @@ export async function runCommand(playbookFile: string, options: RunCommandOption
   });
   reporter.attach(bus);
 
-  const since = new Date().toISOString();
   const controller = new AbortController();
   // Every command in flight on every host listens for an interrupt (and lets go when it
   // ends): hundreds at once is the normal case, not a leak.
@@ -99,23 +95,13 @@ export async function runCommand(playbookFile: string, options: RunCommandOption
       onlyHosts: retry?.hosts,
       runId,
       playbookDir: dirname(playbookFile),
-      connect: async (host, vars) => {
-        const connVars = readConnectionVars(vars);
-        const spec = resolveConnectionSpec(host, connVars);
-        // Every connection takes the host's run lock first (host-lock.ts); closing releases it.
-        const owner = { runId, pid: process.pid, controller: hostname(), host, since };
-        const scope = connVars.become && (connVars.becomeUser ?? 'root') === 'root' ? 'root' : 'user';
-        const warnHost = (msg: string): void => bus.emit({ type: 'warning', host, msg });
-        const session = new HostSession(becomePassword ? { ...spec, becomePassword } : spec, {
-          // An interrupt stops a connect (and its retries) in flight.
-          signal: controller.signal,
-          onWarning: warnHost,
-          onConnect: (conn) => takeHostLock(conn, owner, scope, warnHost, controller.signal),
-          beforeClose: (conn) => releaseHostLock(conn),
-        });
-        await session.connection();
-        return session;
-      },
+      connect: sshConnector({
+        runId,
+        since: new Date().toISOString(),
+        becomePassword,
+        signal: controller.signal,
+        warn: (host, msg) => bus.emit({ type: 'warning', host, msg }),
+      }),
     });
     await reporter.end();
     return outcome.exitCode;
@@ -132,7 +118,12 @@ function parseForks(value: string | undefined): number {
 }
 
 function splitList(value: string | undefined): string[] {
-  return value ? value.split(',').map((s) => s.trim()).filter(Boolean) : [];
+  return value
+    ? value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : [];
 }
 
 /**
