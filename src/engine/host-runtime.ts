@@ -1,7 +1,7 @@
 import type { InventoryHost } from '../inventory/types.js';
 import type { Task } from '../playbook/types.js';
 import type { Connection } from '../transport/connection.js';
-import { emptyStats, worstStatus, type HostStats, type HostStatus, type TaskResult } from './results.js';
+import { countResult, emptyStats, taskHostStatus, worstStatus, type HostStats, type HostStatus, type TaskResult } from './results.js';
 
 /** Everything the engine keeps about one host for the whole run. */
 export class HostRuntime {
@@ -40,37 +40,8 @@ export class HostRuntime {
   /** Records a finished task: the result list, the recap counters (as Ansible counts them) and the worst status. */
   record(result: TaskResult): void {
     this.results.push(result);
-    const s = this.stats;
-    let status: HostStatus;
-    switch (result.status) {
-      case 'unreachable':
-        s.unreachable++;
-        status = 'unreachable';
-        break;
-      case 'skipped':
-        s.skipped++;
-        status = 'skipped';
-        break;
-      case 'rescued':
-        s.rescued++;
-        status = 'ok';
-        break;
-      case 'failed':
-        if (result.ignored) {
-          s.ok++;
-          s.ignored++;
-          if (result.changed) s.changed++;
-          status = result.changed ? 'changed' : 'ok';
-        } else {
-          s.failed++;
-          status = 'failed';
-        }
-        break;
-      default:
-        s.ok++;
-        if (result.status === 'changed') s.changed++;
-        status = result.status;
-    }
+    countResult(this.stats, result);
+    const status = taskHostStatus(result);
     this.status = this.status === undefined ? status : worstStatus(this.status, status);
   }
 

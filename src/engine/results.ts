@@ -59,3 +59,48 @@ export function worstStatus(a: HostStatus, b: HostStatus): HostStatus {
 export function emptyStats(): HostStats {
   return { ok: 0, changed: 0, failed: 0, skipped: 0, unreachable: 0, rescued: 0, ignored: 0 };
 }
+
+/** How one task result weighs on its host's status: a rescued or ignored failure does not fail the host. */
+export function taskHostStatus(result: TaskResult): HostStatus {
+  switch (result.status) {
+    case 'rescued':
+      return 'ok';
+    case 'failed':
+      if (!result.ignored) return 'failed';
+      return result.changed ? 'changed' : 'ok';
+    default:
+      return result.status;
+  }
+}
+
+/**
+ * Counts a result the way Ansible's recap (and the engine) does: a changed task is also ok;
+ * an ignored failure is ok and `ignored` (and changed if it changed something).
+ */
+export function countResult(stats: HostStats, result: TaskResult): void {
+  switch (result.status) {
+    case 'ok':
+      stats.ok++;
+      break;
+    case 'changed':
+      stats.ok++;
+      stats.changed++;
+      break;
+    case 'failed':
+      if (result.ignored) {
+        stats.ok++;
+        stats.ignored++;
+        if (result.changed) stats.changed++;
+      } else stats.failed++;
+      break;
+    case 'skipped':
+      stats.skipped++;
+      break;
+    case 'unreachable':
+      stats.unreachable++;
+      break;
+    case 'rescued':
+      stats.rescued++;
+      break;
+  }
+}

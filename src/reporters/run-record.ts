@@ -1,5 +1,5 @@
 import type { EngineEvent } from '../engine/events.js';
-import { emptyStats, worstStatus, type HostStats, type HostStatus, type TaskResult } from '../engine/results.js';
+import { countResult, emptyStats, taskHostStatus, worstStatus, type HostStats, type HostStatus, type TaskResult } from '../engine/results.js';
 
 /** A host's overall status in the recap and report; `not-reached` for hosts a halted or interrupted rollout never got to. */
 export type ReportHostStatus = HostStatus | 'not-reached';
@@ -146,50 +146,5 @@ export class RunRecord {
       this.hostMap.set(name, h);
     }
     return h;
-  }
-}
-
-/** How one task result weighs on its host's status: a rescued or ignored failure does not fail the host. */
-export function taskHostStatus(result: TaskResult): HostStatus {
-  switch (result.status) {
-    case 'rescued':
-      return 'ok';
-    case 'failed':
-      if (!result.ignored) return 'failed';
-      return result.changed ? 'changed' : 'ok';
-    default:
-      return result.status;
-  }
-}
-
-/**
- * Counts a result the way Ansible's recap (and the engine) does: a changed task is also ok;
- * an ignored failure is ok and `ignored` (and changed if it changed something).
- */
-export function countResult(stats: HostStats, result: TaskResult): void {
-  switch (result.status) {
-    case 'ok':
-      stats.ok++;
-      break;
-    case 'changed':
-      stats.ok++;
-      stats.changed++;
-      break;
-    case 'failed':
-      if (result.ignored) {
-        stats.ok++;
-        stats.ignored++;
-        if (result.changed) stats.changed++;
-      } else stats.failed++;
-      break;
-    case 'skipped':
-      stats.skipped++;
-      break;
-    case 'unreachable':
-      stats.unreachable++;
-      break;
-    case 'rescued':
-      stats.rescued++;
-      break;
   }
 }
