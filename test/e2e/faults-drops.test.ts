@@ -24,7 +24,10 @@ import {
 
 const lab = useLab({ hosts: 5, versions: ['2.8.3', '2.9.2', '2.9.2-nocomments', 'none', '2.7.4'], packages: ['2.10.1'] });
 
-/** ms after the host's connection was accepted; the install takes 7 s more than usual. */
+/**
+ * ms after the host's connection was accepted. The install takes 9 s more than usual, so the
+ * last drop (8.4 s) still lands while tpx waits on the section, however fast the rest goes.
+ */
 const ROUNDS: readonly (readonly number[])[] = [
   [300, 1000, 1500, 1900, 2400],
   [3500, 5000, 6500, 7600, 8400],
@@ -52,10 +55,11 @@ describe.skipIf(!labSupported())('dropped connections during the upgrade', () =>
     const { hosts, env, before, reference } = await startingPoint(lab.state);
     const tally = { injected: 0, observed: 0, whole: 0, asBefore: 0, upgraded: 0 };
     const where: string[] = [];
+    const halfDone: string[] = [];
 
     for (let round = 0; round < ROUNDS.length; round++) {
       if (round > 0) for (const h of hosts) await resetHost(lab.state, h, before[h]);
-      for (const h of hosts) await setInstallFault(lab.state, h, 'slow 7');
+      for (const h of hosts) await setInstallFault(lab.state, h, 'slow 9');
       for (let i = 0; i < hosts.length; i++) await setLabFault(lab.dir, hosts[i], { kind: 'drop', afterMs: ROUNDS[round][i] });
       tally.injected += hosts.length;
       const report = `${lab.dir}/drops-${round}.json`;
@@ -85,10 +89,10 @@ describe.skipIf(!labSupported())('dropped connections during the upgrade', () =>
         const w: Wholeness = await wholeness(lab.state, h, before[h], reference);
         const hit = dropMoment(run.stdout, h, r.hosts[h].tasks);
         where.push(`${ROUNDS[round][i]}ms ${h}: ${hit} → ${w} (${r.hosts[h].status})`);
-        expect(w, `${h} after a drop at ${ROUNDS[round][i]} ms (${hit})`).not.toBe('HALF-DONE');
-        tally.whole++;
+        if (w === 'HALF-DONE') halfDone.push(`${h} after a drop at ${ROUNDS[round][i]} ms (${hit})`);
+        else tally.whole++;
         if (w === 'as-before') tally.asBefore++;
-        else tally.upgraded++;
+        if (w === 'upgraded') tally.upgraded++;
       }
       console.log(`round ${round + 1}: exit ${code} in ${ms} ms`);
 
@@ -102,7 +106,9 @@ describe.skipIf(!labSupported())('dropped connections during the upgrade', () =>
     console.log(
       `drops: ${tally.injected} injected, ${tally.observed} seen by tpx; hosts whole: ${tally.whole}/${tally.injected} (${tally.upgraded} upgraded, ${tally.asBefore} as before)`,
     );
-    expect(tally.whole).toBe(10);
-    expect(tally.observed).toBeGreaterThanOrEqual(8);
+    expect(halfDone, 'hosts left half-done').toEqual([]);
+    expect(tally.whole).toBe(tally.injected);
+    // Every drop landed while tpx was connected, and tpx noticed each one.
+    expect(tally.observed, where.join('\n')).toBe(tally.injected);
   });
 });

@@ -145,7 +145,8 @@ export type Wholeness = 'as-before' | 'upgraded' | 'HALF-DONE';
 
 /**
  * `as-before`: both families byte-identical to `before` once counters are masked. `upgraded`:
- * Kuma's lines are the target's (`reference`) and the lab's other rules are all there, as seeded.
+ * Kuma's lines are exactly the target's (`reference`: each once, in order) and the lab's other
+ * rules are all there, as seeded.
  */
 export async function wholeness(lab: LabState, host: string, before: Record<Family, string>, reference: Record<Family, string[]>): Promise<Wholeness> {
   const now = await rawRules(lab, host);
@@ -155,9 +156,16 @@ export async function wholeness(lab: LabState, host: string, before: Record<Fami
     const foreignNow = foreignLines(now[f]);
     // The lab's own rules that are not Kuma's (before, unmarked Kuma rules look foreign to foreignLines).
     const foreignBefore = labForeignLines(f);
-    const missing = reference[f].filter((l) => !kuma.includes(l));
-    const extra = kuma.filter((l) => !reference[f].includes(l));
-    if (missing.length || extra.length) problems.push(`${f} Kuma lines: missing ${JSON.stringify(missing)}, extra ${JSON.stringify(extra)}`);
+    // The exact target ruleset: every line once, in the target's order (a rule laid twice, or
+    // out of order, after a reconnect is not an upgrade).
+    if (JSON.stringify(kuma) !== JSON.stringify(reference[f])) {
+      const missing = reference[f].filter((l) => !kuma.includes(l));
+      const extra = kuma.filter((l) => !reference[f].includes(l));
+      const twice = kuma.filter((l, i) => kuma.indexOf(l) !== i);
+      problems.push(
+        `${f} Kuma lines differ from the target's: missing ${JSON.stringify(missing)}, extra ${JSON.stringify(extra)}, twice ${JSON.stringify(twice)}, order ${missing.length || extra.length || twice.length ? '-' : 'differs'}`,
+      );
+    }
     if (JSON.stringify(foreignNow) !== JSON.stringify(foreignBefore))
       problems.push(`${f} other rules: was ${JSON.stringify(foreignBefore)}, now ${JSON.stringify(foreignNow)}`);
   }

@@ -62,7 +62,10 @@ describe.skipIf(!labSupported())('tproxy.sh critical section', () => {
     const children = await onHost(
       lab.state,
       'mesh-01',
-      `sleep 1; for p in $(pgrep -f '^/bin/sh ${HELPER.replace('.', '[.]')} detect'); do for c in $(cat /proc/$p/task/$p/children); do cat /proc/$c/comm; done; done; true`,
+      // Waits (bounded) for detect to be blocked on the section lock, then looks again half a
+      // second later: still only the flock, so nothing is forked per tick.
+      `kids() { for p in $(pgrep -f '^/bin/sh ${HELPER.replace('.', '[.]')} detect'); do for c in $(cat /proc/$p/task/$p/children); do cat /proc/$c/comm; done; done; }; ` +
+        `i=0; until [ "$(kids)" = flock ] || [ $i -gt 200 ]; do sleep 0.05; i=$((i+1)); done; sleep 0.5; kids; true`,
     );
     await onHost(lab.state, 'mesh-01', 'touch /tmp/go-install');
     const detect = await detecting;
