@@ -1,6 +1,6 @@
 import { withoutInternalVars } from './ansible-internal-vars.js';
 import { ALL } from './inventory-builder.js';
-import { formatPythonStr } from './python-repr.js';
+import { pyStr } from '../template/python-values.js';
 import type { Inventory } from './types.js';
 
 export interface GraphOptions {
@@ -39,7 +39,7 @@ export function renderInventoryGraph(inventory: Inventory, options: GraphOptions
   };
   const showVars = (vars: Readonly<Record<string, unknown>>, depth: number): void => {
     for (const name of Object.keys(vars).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
-      line(`{${name} = ${formatPythonStr(vars[name])}}`, depth);
+      line(`{${name} = ${pyStr(vars[name])}}`, depth);
     }
   };
   const drawGroup = (name: string, depth: number): void => {

@@ -74,7 +74,7 @@ export function pyStr(value: unknown): string {
   return pyRepr(value);
 }
 
-/** Python `repr()`: strings quoted, True/False/None, `[1, 'a']`, `{'k': 'v'}`. */
+/** Python `repr()`: strings quoted (control characters as `\\x..`), True/False/None, `[1, 'a']`, `{'k': 'v'}`. */
 export function pyRepr(value: unknown): string {
   if (isUndefinedValue(value)) value.fail();
   if (value === null || value === undefined) return 'None';
@@ -83,6 +83,8 @@ export function pyRepr(value: unknown): string {
   if (typeof value === 'number') return formatNumber(value);
   if (typeof value === 'string') return quoteRepr(value);
   if (Array.isArray(value)) return `[${value.map(pyRepr).join(', ')}]`;
+  // A YAML date (an inventory's `2024-01-31`), as Python's yaml loader makes it.
+  if (value instanceof Date) return `datetime.date(${value.getUTCFullYear()}, ${value.getUTCMonth() + 1}, ${value.getUTCDate()})`;
   if (typeof value === 'object') {
     return `{${Object.entries(value)
       .map(([k, v]) => `${quoteRepr(k)}: ${pyRepr(v)}`)
@@ -98,9 +100,19 @@ function formatNumber(n: number): string {
 }
 
 function quoteRepr(s: string): string {
-  const q = s.includes("'") && !s.includes('"') ? '"' : "'";
-  const body = s.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t');
-  return q + (q === "'" ? body.replace(/'/g, "\\'") : body) + q;
+  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
+  let out = quote;
+  for (const ch of s) {
+    const code = ch.codePointAt(0)!;
+    if (ch === '\\') out += '\\\\';
+    else if (ch === quote) out += '\\' + quote;
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\r') out += '\\r';
+    else if (ch === '\t') out += '\\t';
+    else if (code < 0x20 || code === 0x7f) out += '\\x' + code.toString(16).padStart(2, '0');
+    else out += ch;
+  }
+  return out + quote;
 }
 
 /** Python `+`: numbers add, strings and lists concatenate, other mixes are errors. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatPythonRepr, formatPythonStr } from '../../src/inventory/python-repr.js';
+import { pyRepr as formatPythonRepr, pyStr as formatPythonStr } from '../../src/template/python-values.js';
 import { renderInventoryGraph } from '../../src/inventory/render-inventory-graph.js';
 import { formatSortedJson, renderInventoryList } from '../../src/inventory/render-inventory-list.js';
 import { inventoryFromYaml } from './inventory-from-yaml.js';
@@ -97,7 +97,7 @@ describe('renderInventoryGraph (ansible-inventory --graph)', () => {
   });
 });
 
-describe('formatPythonStr / formatPythonRepr', () => {
+describe('pyStr / pyRepr (template/python-values), as --graph --vars writes values', () => {
   it.each<[unknown, string]>([
     ['text', 'text'],
     [true, 'True'],
