@@ -44,7 +44,8 @@ describe.skipIf(!labSupported())('tproxy.sh apply: signals and re-runs', () => {
       lab.state,
       H,
       `setsid /tmp/apply.sh t-term > /tmp/out.json 2>/dev/null & pid=$!; ` +
-        `i=0; until grep -q 'install:' /var/lib/tpx/tproxy/runs/t-term.tok-t-term/log 2>/dev/null || [ $i -gt 150 ]; do sleep 0.1; i=$((i+1)); done; sleep 1; ` +
+        // Waits (bounded) until the install runs: its pid recorded and alive.
+        `i=0; until { read -r ip < /var/lib/tpx/tproxy/runs/t-term.tok-t-term/install.pid && kill -0 "$ip"; } 2>/dev/null || [ $i -gt 150 ]; do sleep 0.1; i=$((i+1)); done; ` +
         `start=$(date +%s%N); kill -TERM -$pid; wait $pid; echo "rc=$? ms=$(( ($(date +%s%N) - start) / 1000000 ))"; cat /tmp/out.json`,
     );
     const [status, json] = term.split('\n');
