@@ -173,7 +173,11 @@ export function describePrevious(previous: PreviousHolder): string {
   return `the last connection of ${who} ended without releasing the host lock; ${count} process${count === 1 ? '' : 'es'} it started still run${count === 1 ? 's' : ''} on the host: ${listed}${previous.more ? `, and ${previous.more} more` : ''}`;
 }
 
-/** A left command as tpx started it, without the wrapper: `sudo … sh -c echo tpx…go exec /bin/sh -c 'sleep 60'` → `sudo: /bin/sh -c 'sleep 60'`. */
-function shortCommand(command: string): string {
-  return command.replace(/^sudo .*? -- sh -c echo tpx[0-9a-f]+go +(?:exec +)?/, 'sudo: ').replace(/^sh -c echo tpx[0-9a-f]+\S* +/, '');
+/**
+ * A left command as tpx started it, without the wrapper: `sudo … sh -c echo tpx…go exec /bin/sh -c 'sleep 60'`
+ * → `sudo: /bin/sh -c 'sleep 60'`; `/bin/bash -c echo tpx…$$ sleep 60` (the login shell, named by
+ * sshd or, on a spare channel, by its path) → `sleep 60`.
+ */
+export function shortCommand(command: string): string {
+  return command.replace(/^sudo .*? -- sh -c echo tpx[0-9a-f]+go +(?:exec +)?/, 'sudo: ').replace(/^(?:\S*\/)?[\w.-]*sh -c echo tpx[0-9a-f]+\S* +/, '');
 }

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { hasLockAnswer, parseLockAnswer, type LockAnswer } from '../../src/engine/host-lock-answer.js';
-import { describeHolder, describePrevious } from '../../src/engine/host-lock.js';
+import { describeHolder, describePrevious, shortCommand } from '../../src/engine/host-lock.js';
 
 const SCRIPT = readFileSync(join(import.meta.dirname, '../../host/run-lock.sh'), 'utf8');
 const hasFlock = spawnSync('sh', ['-c', 'command -v flock']).status === 0;
@@ -92,6 +92,17 @@ describe('host lock answers', () => {
     expect(hasLockAnswer('TPXLOCK left 7 sleep 1\rTPXLOCK ok\r\n')).toBe(false);
     expect(hasLockAnswer('TPXLOCK left 7 x\u2028TPXLOCK ok\n')).toBe(false);
     expect(hasLockAnswer('TPXLOCK left 7 x\nTPXLOCK ok\n')).toBe(true);
+  });
+
+  it.each([
+    ['sh -c echo tpxab12 sleep 60', 'sleep 60'],
+    ['bash -c echo tpxab12 sleep 60', 'sleep 60'],
+    ['/bin/bash -c echo tpxab12 sleep 60', 'sleep 60'],
+    ["sudo -n -u root -- sh -c echo tpxab12go exec /bin/sh -c 'sleep 60'", "sudo: /bin/sh -c 'sleep 60'"],
+    ['/usr/bin/python3 -c echo tpxab12 x', '/usr/bin/python3 -c echo tpxab12 x'],
+    ['sleep 60', 'sleep 60'],
+  ])("shows a left command without tpx's wrapper: %s", (command, shown) => {
+    expect(shortCommand(command)).toBe(shown);
   });
 
   it('describes the holder and what a dead connection left, in one line each', () => {
