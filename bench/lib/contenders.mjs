@@ -26,6 +26,11 @@ export function benchPlaybook(workDir) {
   return file;
 }
 
+/** The variables both playbook runners get: the target, its package, the run id. */
+function upgradeVars(fleet, runId) {
+  return ['-e', `kuma_version=${TARGET}`, '-e', `kuma_package=${fleet.packageFile}`, '-e', `tpx_run_id=${runId}`];
+}
+
 /** tpx: `tpx run` of the upgrade playbook, all hosts at once, plain output to a file. */
 export const tpx = {
   name: 'tpx',
@@ -49,12 +54,7 @@ export const tpx = {
         'serial=100%',
         '-e',
         'max_fail_percentage=0',
-        '-e',
-        `kuma_version=${TARGET}`,
-        '-e',
-        `kuma_package=${fleet.packageFile}`,
-        '-e',
-        `tpx_run_id=${runId}`,
+        ...upgradeVars(fleet, runId),
         '--output',
         'plain',
       ],
@@ -114,17 +114,7 @@ export const ansible = {
     fleet.ansibleControlDir = controlDir;
     return {
       file: '/usr/bin/ansible-playbook',
-      args: [
-        '-i',
-        join(dir, 'inventory.ini'),
-        join(BENCH, 'ansible', 'upgrade.yml'),
-        '-e',
-        `kuma_version=${TARGET}`,
-        '-e',
-        `kuma_package=${fleet.packageFile}`,
-        '-e',
-        `tpx_run_id=${runId}`,
-      ],
+      args: ['-i', join(dir, 'inventory.ini'), join(BENCH, 'ansible', 'upgrade.yml'), ...upgradeVars(fleet, runId)],
       env: { ...process.env, ANSIBLE_CONFIG: cfg, ANSIBLE_NOCOLOR: '1', ANSIBLE_FORCE_COLOR: '0' },
     };
   },

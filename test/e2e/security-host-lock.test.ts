@@ -36,6 +36,10 @@ async function tpx(args: readonly string[]): Promise<{ code: number; out: string
   return { code, out: run.stdout + run.stderr };
 }
 
+/** The upgrade playbook on one host, plain output, with these extra arguments. */
+const upgrade = (host: string, ...extra: string[]): Promise<{ code: number; out: string }> =>
+  tpx(['run', join(REPO, 'playbooks/upgrade.yaml'), '-i', lab.state.inventoryFile, '-l', host, '--output', 'plain', ...extra]);
+
 /** The login user's files the attacker aims at: content and mode. */
 const victims = (): Promise<string> =>
   onHost(lab.state, H, `for f in /home/tpx/.bashrc /home/tpx/.profile /home/tpx/target; do stat -c '%n %a %U' "$f"; md5sum < "$f"; done`);
@@ -129,94 +133,26 @@ describe.skipIf(!labSupported())('host lock and state against a local attacker',
     await asAttacker(
       'mkdir -p /tmp/m/bin && printf "#!/bin/sh\\nid -u > /tmp/evil\\necho Client: Kuma 2.10.1\\n" > /tmp/m/bin/kumactl && chmod 755 /tmp/m/bin/kumactl',
     );
-    const traversal = await tpx([
-      'run',
-      join(REPO, 'playbooks/upgrade.yaml'),
-      '-i',
-      lab.state.inventoryFile,
-      '-l',
-      H,
-      '--output',
-      'plain',
-      '-e',
-      'kuma_version=2.10.1/../../../tmp/m',
-      '--check',
-    ]);
+    const traversal = await upgrade(H, '-e', 'kuma_version=2.10.1/../../../tmp/m', '--check');
     expect(traversal.code, traversal.out).not.toBe(0);
     expect(traversal.out).toMatch(/kuma_version must be a version like 2\.10\.1/);
-    const direct = await tpx([
-      'run',
-      join(REPO, 'playbooks/upgrade.yaml'),
-      '-i',
-      lab.state.inventoryFile,
-      '-l',
-      H,
-      '--output',
-      'plain',
-      '-e',
-      `kuma_version=${TARGET}`,
-      '-e',
-      'kumactl=/tmp/m/bin/kumactl',
-      '--check',
-    ]);
+    const direct = await upgrade(H, '-e', `kuma_version=${TARGET}`, '-e', 'kumactl=/tmp/m/bin/kumactl', '--check');
     expect(direct.code, direct.out).toBe(2);
     expect(direct.out, direct.out).toMatch(/refusing to run as root: \/tmp is writable by other users \(mode 1777\)/);
     // Backups into a world-writable place: the section refuses before it touches anything.
     const rulesBefore = await onHost(lab.state, 'mesh-02', 'iptables-save | grep -v "^#"');
     const pkg = join(lab.dir, 'packages', `kuma-${TARGET}.tar.gz`);
-    const backups = await tpx([
-      'run',
-      join(REPO, 'playbooks/upgrade.yaml'),
-      '-i',
-      lab.state.inventoryFile,
-      '-l',
-      'mesh-02',
-      '--output',
-      'plain',
-      '-e',
-      `kuma_version=${TARGET}`,
-      '-e',
-      `kuma_package=${pkg}`,
-      '-e',
-      'backup_dir=/tmp/m/backups',
-    ]);
+    const backups = await upgrade('mesh-02', '-e', `kuma_version=${TARGET}`, '-e', `kuma_package=${pkg}`, '-e', 'backup_dir=/tmp/m/backups');
     expect(backups.code, backups.out).toBe(2);
     expect(backups.out).toMatch(/refusing to run as root: \/tmp is writable by other users \(mode 1777\)/);
     expect(await onHost(lab.state, 'mesh-02', 'iptables-save | grep -v "^#"')).toBe(rulesBefore);
     // A tproxy_args word that looks like a module option (executable=…) stays an argument of the
     // helper: it never picks the interpreter that runs as root.
     await asAttacker('printf "#!/bin/sh\\nid -u > /tmp/evil\\n" > /tmp/m/interp && chmod 755 /tmp/m/interp');
-    const option = await tpx([
-      'run',
-      join(REPO, 'playbooks/upgrade.yaml'),
-      '-i',
-      lab.state.inventoryFile,
-      '-l',
-      H,
-      '--output',
-      'plain',
-      '-e',
-      `kuma_version=${TARGET}`,
-      '-e',
-      'tproxy_args=executable=/tmp/m/interp',
-      '--check',
-    ]);
+    const option = await upgrade(H, '-e', `kuma_version=${TARGET}`, '-e', 'tproxy_args=executable=/tmp/m/interp', '--check');
     expect(option.code, option.out).toBe(0);
     // A backslash in a path (awk would read it as an escape): refused before connecting.
-    const escaped = await tpx([
-      'run',
-      join(REPO, 'playbooks/upgrade.yaml'),
-      '-i',
-      lab.state.inventoryFile,
-      '-l',
-      H,
-      '--output',
-      'plain',
-      '-e',
-      `kuma_version=${TARGET}`,
-      '-e',
-      'backup_dir=/var/lib/tpx/backups\\057..\\057..\\057..\\057tmp',
-    ]);
+    const escaped = await upgrade(H, '-e', `kuma_version=${TARGET}`, '-e', 'backup_dir=/var/lib/tpx/backups\\057..\\057..\\057..\\057tmp');
     expect(escaped.code, escaped.out).toBe(4);
     expect(await onHost(lab.state, H, 'ls /tmp/evil 2>&1; true')).toMatch(/No such file/);
   });

@@ -12,7 +12,7 @@ import { mkdtempSync } from 'node:fs';
 import { afterAll, beforeAll } from 'vitest';
 import { labDown } from '../../src/lab/lab-down.js';
 import { labUp } from '../../src/lab/lab-up.js';
-import type { LabState, LabUpOptions } from '../../src/lab/types.js';
+import type { LabHost, LabState, LabUpOptions } from '../../src/lab/types.js';
 
 /** True when the lab can be tried here: as root, or in CI (where a failing lab must fail, not skip). */
 export function labSupported(): boolean {
@@ -53,4 +53,23 @@ export function useLab(options: Omit<LabUpOptions, 'dir'> & { timeoutMs?: number
       return dir;
     },
   };
+}
+
+/**
+ * The real OpenSSH client's arguments to reach `host` through the bridge with the lab's key
+ * and known_hosts, `options` before the destination (then the command).
+ */
+export function labSshArgs(state: LabState, host: LabHost, options: readonly string[] = [], user = state.user): string[] {
+  return [
+    '-i',
+    state.identityFile,
+    '-o',
+    `UserKnownHostsFile=${state.knownHostsFile}`,
+    '-o',
+    'BatchMode=yes',
+    ...options,
+    '-p',
+    String(host.port),
+    `${user}@127.0.0.1`,
+  ];
 }

@@ -5,7 +5,7 @@ import { relayDelayed } from '../../src/lab/bridge/delayed-relay.js';
 import { setLabFault } from '../../src/lab/faults.js';
 import { runProcess } from '../../src/lab/run-process.js';
 import type { LabHost, LabState } from '../../src/lab/types.js';
-import { labSupported, useLab } from '../helpers/lab.js';
+import { labSshArgs, labSupported, useLab } from '../helpers/lab.js';
 
 describe('relayDelayed', () => {
   it('passes each chunk, then the end, delayMs after it arrived, in order', async () => {
@@ -62,20 +62,7 @@ const lab = useLab({ hosts: 1, versions: ['none'] });
 
 /** The real OpenSSH client's arguments to reach `host` through the bridge (then the command). */
 function sshArgs(state: LabState, host: LabHost): string[] {
-  return [
-    '-T',
-    '-i',
-    state.identityFile,
-    '-o',
-    `UserKnownHostsFile=${state.knownHostsFile}`,
-    '-o',
-    'BatchMode=yes',
-    '-o',
-    'ConnectTimeout=20',
-    '-p',
-    String(host.port),
-    `${state.user}@127.0.0.1`,
-  ];
+  return ['-T', ...labSshArgs(state, host, ['-o', 'ConnectTimeout=20'])];
 }
 
 /**

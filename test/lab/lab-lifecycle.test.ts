@@ -7,7 +7,7 @@ import { labUp } from '../../src/lab/lab-up.js';
 import { listLabNetns } from '../../src/lab/network.js';
 import { LabError } from '../../src/lab/prerequisites.js';
 import { runProcess } from '../../src/lab/run-process.js';
-import { labSupported } from '../helpers/lab.js';
+import { labSshArgs, labSupported } from '../helpers/lab.js';
 
 /** PIDs whose command line mentions the dir. */
 async function processesMentioning(dir: string): Promise<number[]> {
@@ -27,18 +27,7 @@ describe.skipIf(!labSupported())('lab up / down', () => {
     try {
       await expect(labUp({ dir, hosts: 2 })).rejects.toThrow(/a lab already exists in .*lab down --dir/);
       // A session left running on a host is the lab's too.
-      await runProcess('ssh', [
-        '-i',
-        state.identityFile,
-        '-o',
-        `UserKnownHostsFile=${state.knownHostsFile}`,
-        '-o',
-        'BatchMode=yes',
-        '-p',
-        String(state.hosts[0].port),
-        `${state.user}@127.0.0.1`,
-        'nohup sleep 600 >/dev/null 2>&1 &',
-      ]);
+      await runProcess('ssh', [...labSshArgs(state, state.hosts[0]), 'nohup sleep 600 >/dev/null 2>&1 &']);
       expect((await listLabNetns(state.labId)).length).toBe(3);
       expect((await processesMentioning(dir)).length).toBeGreaterThan(0);
     } finally {

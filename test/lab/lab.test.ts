@@ -7,32 +7,14 @@ import { setLabFault } from '../../src/lab/faults.js';
 import { FOREIGN_SAVED_LINES } from '../../src/lab/seed-rules.js';
 import { runProcess } from '../../src/lab/run-process.js';
 import type { LabHost, LabState } from '../../src/lab/types.js';
-import { labSupported, useLab } from '../helpers/lab.js';
+import { labSshArgs, labSupported, useLab } from '../helpers/lab.js';
 
 const versions = ['2.7.4', '2.8.3', '2.9.2', '2.9.2-nocomments', 'none', '2.10.1'];
 const lab = useLab({ hosts: 6, versions, packages: ['2.10.1'] });
 
 /** Runs a command with the real OpenSSH client through the bridge. */
 function ssh(state: LabState, host: LabHost, command: string, extra: string[] = [], user = state.user) {
-  return runProcess(
-    'ssh',
-    [
-      '-i',
-      state.identityFile,
-      '-o',
-      `UserKnownHostsFile=${state.knownHostsFile}`,
-      '-o',
-      'BatchMode=yes',
-      '-o',
-      'ConnectTimeout=5',
-      ...extra,
-      '-p',
-      String(host.port),
-      `${user}@127.0.0.1`,
-      command,
-    ],
-    { timeoutMs: 30_000 },
-  );
+  return runProcess('ssh', [...labSshArgs(state, host, ['-o', 'ConnectTimeout=5', ...extra], user), command], { timeoutMs: 30_000 });
 }
 
 describe.skipIf(!labSupported())('lab fleet', () => {
