@@ -26,7 +26,8 @@ const NAMED = 5;
 export function preflight(run: RunContext, play: Play, hosts: readonly string[]): void {
   const playCtx = { run, play, hosts };
   for (const node of play.tasks) {
-    if (node.kind !== 'task' || !isAssert(node) || !node.tags.includes(PREFLIGHT_TAG)) return;
+    // Module names are short by now: `ansible.builtin.assert` was resolved to `assert` at load.
+    if (node.kind !== 'task' || node.module !== 'assert' || !node.tags.includes(PREFLIGHT_TAG)) return;
     if (!shouldRunForTags([...play.tags, ...node.tags], run.options.tags, run.options.skipTags)) continue;
     const failed: string[] = [];
     let message = '';
@@ -49,10 +50,6 @@ export function preflight(run: RunContext, play: Play, hosts: readonly string[])
     }
     if (failed.length > 0) throw new InputError([{ ...keywordSourcePos(node.modulePos, node.module), message: describe(node, message, failed, hosts.length) }]);
   }
-}
-
-function isAssert(task: Task): boolean {
-  return task.module === 'assert' || task.module === 'ansible.builtin.assert' || task.module === 'ansible.legacy.assert';
 }
 
 function describe(task: Task, message: string, failed: readonly string[], total: number): string {

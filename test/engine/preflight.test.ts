@@ -54,6 +54,12 @@ describe('preflight asserts', () => {
     expect(r.events).toEqual([]);
   });
 
+  it.each(['ansible.builtin.assert', 'ansible.legacy.assert'])('an assert written as %s is checked before the run too', async (key) => {
+    const r = await run(PLAY(CHECK_VERSION.replace('assert:', `${key}:`) + WORK), {});
+    expect((r.error as InputError).exitCode).toBe(4);
+    expect(r.fleet.calls).toEqual([]);
+  });
+
   it('names the hosts a host-specific value fails for', async () => {
     const inventory = `all:\n  vars: { version: 2.10.1 }\n  children:\n    web:\n      hosts:\n        h01: {}\n        h02: { version: "2.x" }\n        h03: {}\n`;
     const r = await run(PLAY(CHECK_VERSION + WORK), {}, inventory);
