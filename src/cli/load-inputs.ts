@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { InputError, type InputProblem } from '../errors/input-error.js';
 import { loadInventory } from '../inventory/load-inventory.js';
 import type { Inventory } from '../inventory/types.js';
@@ -24,7 +25,7 @@ export function loadInputs(playbookFile: string, inventoryOption: readonly strin
   let inventory: Inventory | undefined;
   if (inventoryFiles.length > 0) {
     try {
-      inventory = loadInventory(inventoryFiles);
+      inventory = loadInventory(inventoryFiles, { playbookDir: dirname(playbookFile) });
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
       problems.push(...error.problems);

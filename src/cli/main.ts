@@ -37,7 +37,7 @@ function buildProgram(): Command {
     .command('run')
     .description('run a playbook on the hosts of an inventory')
     .argument('<playbook>', 'playbook YAML file')
-    .option('-i, --inventory <file>', 'inventory file (repeatable; default ./inventory.yaml)', collect)
+    .option('-i, --inventory <file>', 'inventory: a YAML or INI file, a directory of them, or host1,host2, (repeatable; default ./inventory.yaml)', collect)
     .option('-l, --limit <pattern>', 'limit to hosts matching this pattern')
     .option('-e, --extra-vars <vars>', 'KEY=VALUE, a JSON object, or @file.yaml (repeatable; highest precedence)', collect)
     .option('-f, --forks <n>', 'hosts worked on at once (default 200)')
@@ -63,7 +63,7 @@ function buildProgram(): Command {
     .command('validate')
     .description('parse and check a playbook (and inventory) without connecting anywhere')
     .argument('<playbook>', 'playbook YAML file')
-    .option('-i, --inventory <file>', 'inventory file (repeatable; default ./inventory.yaml)', collect)
+    .option('-i, --inventory <file>', 'inventory: a YAML or INI file, a directory of them, or host1,host2, (repeatable; default ./inventory.yaml)', collect)
     .action(async (playbook: string, options: { inventory?: string[] }) => {
       const { validateCommand } = await import('./commands/validate.js');
       process.exitCode = await validateCommand(playbook, options);
@@ -72,11 +72,12 @@ function buildProgram(): Command {
   program
     .command('inventory')
     .description('show the hosts, groups and variables of an inventory')
-    .option('-i, --inventory <file>', 'inventory file (repeatable; default ./inventory.yaml)', collect)
+    .option('-i, --inventory <file>', 'inventory: a YAML or INI file, a directory of them, or host1,host2, (repeatable; default ./inventory.yaml)', collect)
     .option('-l, --limit <pattern>', 'only hosts matching this pattern')
     .option('--list', 'print JSON shaped like ansible-inventory --list (default)')
     .option('--graph', 'print the group tree')
     .option('--vars', 'with --graph, show variables too')
+    .option('--playbook-dir <dir>', "also apply this playbook directory's group_vars/ and host_vars/, as a run would")
     .action(async (options: Record<string, unknown>) => {
       const { inventoryCommand } = await import('./commands/inventory.js');
       process.exitCode = await inventoryCommand(options);

@@ -129,3 +129,21 @@ function describe(value: unknown): string {
   if (value !== null && typeof value === 'object') return 'a mapping';
   return JSON.stringify(value) ?? String(value);
 }
+
+const ALL_CONNECTION_VAR_NAMES: ReadonlySet<string> = new Set(Object.values(CONNECTION_VAR_NAMES).flat());
+
+/**
+ * What is wrong with one variable as a connection setting (`ansible_port=abc`), or undefined
+ * when it is fine or not a connection setting: for sources without a schema (INI lines,
+ * vars files), so the problem is reported at its line before anything connects.
+ */
+export function connectionVarProblem(name: string, value: unknown): string | undefined {
+  if (!ALL_CONNECTION_VAR_NAMES.has(name)) return undefined;
+  try {
+    readConnectionVars({ [name]: value });
+    return undefined;
+  } catch (error) {
+    if (error instanceof ConnectionVarError) return `${error.message} (a connection setting)`;
+    throw error;
+  }
+}

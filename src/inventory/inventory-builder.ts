@@ -1,7 +1,8 @@
+import type { AdjacentVars } from './adjacent-vars.js';
 import type { Inventory, InventoryGroup, InventoryHost } from './types.js';
 import { compareCodePoints } from './compare.js';
 import { mergeHostVars } from './precedence.js';
-import { setOwn } from './set-own.js';
+import { assignOwn, setOwn } from './set-own.js';
 
 interface MutableGroup {
   readonly name: string;
@@ -101,8 +102,11 @@ export class InventoryBuilder {
     return this.groups.has(name);
   }
 
-  /** Finishes the inventory: Ansible's reconcile step, then depth, membership and variable precedence. */
-  build(files: readonly string[]): Inventory {
+  /**
+   * Finishes the inventory: Ansible's reconcile step, then depth, membership and variable
+   * precedence, with the `group_vars/` and `host_vars/` files of `adjacent` when given.
+   */
+  build(files: readonly string[], adjacent?: AdjacentVars): Inventory {
     this.reconcile();
     this.ancestorCache = new Map();
     const depth = this.computeDepths();
@@ -118,17 +122,19 @@ export class InventoryBuilder {
         deepFreeze({
           name: h.name,
           groupNames: groupNames.filter((n) => n !== ALL).sort(compareCodePoints),
-          vars: mergeHostVars(groups, h.vars),
+          vars: mergeHostVars(groups, h.vars, adjacent && { files: adjacent, host: h.name }),
         }),
       );
     }
     const groups = new Map<string, InventoryGroup>();
     for (const g of this.groups.values()) {
+      const vars = { ...g.vars };
+      if (adjacent) for (const side of ['inventory', 'play'] as const) assignOwn(vars, adjacent.vars('group_vars', g.name, side));
       const group: InventoryGroup = {
         name: g.name,
         hosts: [...g.hosts],
         children: [...g.children],
-        vars: g.vars,
+        vars,
         ...(g.priority === 1 ? {} : { priority: g.priority }),
       };
       groups.set(g.name, deepFreeze(group));

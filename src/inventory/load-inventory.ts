@@ -1,59 +1,60 @@
-import { InputError, type InputProblem } from '../errors/input-error.js';
+import type { InputProblem } from '../errors/input-error.js';
 import { createInputError } from '../schema/clean-problems.js';
-import { loadYamlFile, loadYamlText, type YamlSource } from '../schema/load-yaml.js';
-import { validateWithSchema } from '../schema/validate.js';
+import { AdjacentVars } from './adjacent-vars.js';
 import { InventoryBuilder } from './inventory-builder.js';
-import { findPluginConfig, readInventoryDocument } from './read-inventory-document.js';
-import { addStructureKeyHint } from './structure-key-hint.js';
+import { resolveInventorySources } from './inventory-sources.js';
+import { readHostList, readInventoryFile, readInventoryText } from './read-inventory-file.js';
 import type { Inventory } from './types.js';
 
-const EXPECTED = 'an inventory: a mapping of groups (all: {hosts, children, vars})';
+export interface LoadInventoryOptions {
+  /** The playbook's directory: its `group_vars/` and `host_vars/` apply too, over the inventory's. */
+  readonly playbookDir?: string;
+}
 
 /**
- * Loads one or more inventory files (`-i a.yaml -i b.yaml`) and merges them as Ansible
- * does: groups and hosts named in several files are the same group or host, and a later
- * file's variables replace an earlier file's. Throws one InputError listing every problem
- * of every file (YAML, schema, cycles among children) with `file:line:col`.
+ * Loads the inventory sources given with `-i` (files in YAML or INI, directories of them,
+ * host lists) and merges them as Ansible does: groups and hosts named in several sources are
+ * the same group or host, a later source's variables replace an earlier one's, and the
+ * `group_vars/` and `host_vars/` beside each source (and beside the playbook) apply with
+ * Ansible's precedence. Throws one InputError listing every problem of every file with
+ * `file:line:col`; a source that does not exist is a UsageError (exit 5).
  */
-export function loadInventory(files: readonly string[]): Inventory {
-  const sources: YamlSource[] = [];
-  const problems: InputProblem[] = [];
-  for (const file of files) {
-    try {
-      sources.push(loadYamlFile(file, { expected: EXPECTED }));
-    } catch (error) {
-      if (!(error instanceof InputError)) throw error;
-      problems.push(...error.problems);
-    }
-  }
-  return buildInventory(sources, problems);
-}
-
-/** The same as loadInventory for one file's text (`file` is used in messages): tests, fuzzing, editors. */
-export function loadInventoryText(text: string, file: string): Inventory {
-  let source: YamlSource;
-  try {
-    source = loadYamlText(text, file, { expected: EXPECTED });
-  } catch (error) {
-    if (!(error instanceof InputError)) throw error;
-    return buildInventory([], error.problems);
-  }
-  return buildInventory([source]);
-}
-
-/** The inventory of already parsed YAML sources (tests, and callers holding text). */
-export function buildInventory(sources: readonly YamlSource[], earlierProblems: readonly InputProblem[] = []): Inventory {
+export function loadInventory(given: readonly string[], options: LoadInventoryOptions = {}): Inventory {
+  const { entries, varsDirs } = resolveInventorySources(given);
   const builder = new InventoryBuilder();
-  const problems = [...earlierProblems];
-  for (const source of sources) {
-    const plugin = findPluginConfig(source);
-    if (plugin) {
-      problems.push(plugin);
-      continue;
+  const problems: InputProblem[] = [];
+  const files: string[] = [];
+  for (const entry of entries) {
+    if ('hostList' in entry) readHostList(entry.hostList, builder);
+    else {
+      files.push(entry.file);
+      problems.push(...readInventoryFile(entry.file, builder));
     }
-    const found = [...validateWithSchema(source, 'inventory').map(addStructureKeyHint), ...readInventoryDocument(source, builder)];
-    problems.push(...found.sort((a, b) => a.line - b.line || a.col - b.col));
   }
+  const adjacent = new AdjacentVars(varsDirs, options.playbookDir === undefined ? [] : [options.playbookDir]);
+  return finish(builder, files, problems, adjacent);
+}
+
+/** One file's text as an inventory (`file` is used in messages and picks the format): tests, fuzzing, editors. */
+export function loadInventoryText(text: string, file: string): Inventory {
+  return loadInventoryTexts([{ text, file }]);
+}
+
+/** Several files' texts, merged in order as loadInventory merges files (no vars files). */
+export function loadInventoryTexts(sources: readonly { readonly text: string; readonly file: string }[]): Inventory {
+  const builder = new InventoryBuilder();
+  const problems = sources.flatMap(({ text, file }) => readInventoryText(text, file, builder));
+  return finish(
+    builder,
+    sources.map((s) => s.file),
+    problems,
+  );
+}
+
+function finish(builder: InventoryBuilder, files: readonly string[], problems: InputProblem[], adjacent?: AdjacentVars): Inventory {
   if (problems.length > 0) throw createInputError(problems);
-  return builder.build(sources.map((s) => s.file));
+  // build() reads the vars files of every group and host, so a broken one is reported even when no host uses it.
+  const inventory = builder.build(files, adjacent);
+  if (adjacent && adjacent.problems.length > 0) throw createInputError(adjacent.problems);
+  return inventory;
 }

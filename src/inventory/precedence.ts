@@ -1,3 +1,4 @@
+import type { AdjacentVars } from './adjacent-vars.js';
 import { compareCodePoints } from './compare.js';
 import { assignOwn } from './set-own.js';
 
@@ -20,20 +21,36 @@ export interface GroupForPrecedence {
  *    depth (parents before children), then `ansible_group_priority` (higher wins), then
  *    group name (later in code-point order wins) — so a child group overrides its parent
  *    and, between siblings at the same depth, `b` overrides `a`;
- * 3. the host's own vars (later definitions in the files win over earlier ones).
+ * 3. with `adjacent`, `group_vars/all` beside the inventory, then beside the playbook; then
+ *    `group_vars/GROUP` of the other groups in the order of 2, beside the inventory, then
+ *    beside the playbook (Ansible's default `precedence` setting);
+ * 4. the host's own vars (later definitions in the files win over earlier ones), then with
+ *    `adjacent` its `host_vars/HOST` beside the inventory, then beside the playbook.
  *
  * Merging replaces whole values (Ansible's default `hash_behaviour = replace`): a dict set
  * in a child group replaces the parent's dict, it is not merged key by key.
  */
-export function mergeHostVars(groups: readonly GroupForPrecedence[], hostVars: Readonly<Record<string, unknown>>): Record<string, unknown> {
+export function mergeHostVars(
+  groups: readonly GroupForPrecedence[],
+  hostVars: Readonly<Record<string, unknown>>,
+  adjacent?: { readonly files: AdjacentVars; readonly host: string },
+): Record<string, unknown> {
   const ordered = sortGroupsByPrecedence(groups.filter((g) => g.name !== 'all'));
   const all = groups.find((g) => g.name === 'all');
   const merged: Record<string, unknown> = {};
   if (all) assignOwn(merged, all.vars);
   for (const g of ordered) assignOwn(merged, g.vars);
+  const files = adjacent?.files;
+  if (files) {
+    if (all) for (const side of SIDES) assignOwn(merged, files.vars('group_vars', all.name, side));
+    for (const side of SIDES) for (const g of ordered) assignOwn(merged, files.vars('group_vars', g.name, side));
+  }
   assignOwn(merged, hostVars);
+  if (files && adjacent) for (const side of SIDES) assignOwn(merged, files.vars('host_vars', adjacent.host, side));
   return merged;
 }
+
+const SIDES = ['inventory', 'play'] as const;
 
 /** Ansible's `sort_groups`: by depth, then priority, then name; the last one wins. */
 export function sortGroupsByPrecedence<T extends Omit<GroupForPrecedence, 'vars'>>(groups: readonly T[]): T[] {

@@ -5,6 +5,7 @@ export interface InventoryGroup {
   /** Hosts listed directly under this group. */
   readonly hosts: readonly string[];
   readonly children: readonly string[];
+  /** The group's own vars, as `ansible-inventory --graph --vars` shows them: from the inventory files, then its `group_vars/` files. */
   readonly vars: Readonly<Record<string, unknown>>;
   /** `ansible_group_priority` when set to something other than the default 1 (kept out of `vars`, as Ansible does). */
   readonly priority?: number;

@@ -2,6 +2,7 @@ import type { ErrorObject } from 'ajv';
 import type { InputProblem } from '../errors/input-error.js';
 import { describeExpected, describeValue } from './describe-value.js';
 import { didYouMean, suggest } from '../errors/suggest.js';
+import { UNSUPPORTED_KEYWORDS, UNSUPPORTED_MODULES } from './ansible-unsupported.js';
 import type { YamlPath, YamlSource } from './yaml-source.js';
 
 type Schema = Readonly<Record<string, unknown>>;
@@ -115,13 +116,20 @@ function unknownKeyMessage(key: string, schema: Schema, data: unknown, modules: 
     const special = re.test(key) ? make(key, title) : undefined;
     if (special) return special;
   }
+  const short = key.replace(/^ansible\.(?:builtin|legacy)\./, '');
+  const isTaskLike = title === 'task' || title === 'handler';
+  if (UNSUPPORTED_KEYWORDS.has(key) && !(isTaskLike && UNSUPPORTED_MODULES.has(key))) {
+    return `"${key}" is an Ansible keyword that tpx does not support yet (docs/ansible-compat.md)`;
+  }
+  if (isTaskLike && UNSUPPORTED_MODULES.has(short)) {
+    return `"${key}" is an Ansible module that tpx does not support yet; the modules are ${modules.join(', ')}`;
+  }
   const properties = Object.keys((schema.properties as Schema | undefined) ?? {});
   if (title === 'block') {
     const module = modules.includes(key.replace(/^ansible\.builtin\./, ''));
     if (module) return `a block cannot have a module ("${key}"); move it into a task under "block"`;
     if (BLOCKLESS_TASK_KEYS.includes(key)) return `"${key}" is not allowed on a block, only on the tasks inside it`;
   }
-  const isTaskLike = title === 'task' || title === 'handler';
   if (!isTaskLike) return `unknown key "${key}" in ${title}${didYouMean(key, properties)}`;
   const keywords = properties.filter((p) => !modules.includes(p) && !p.includes('.'));
   const nearKeyword = suggest(key, keywords);

@@ -69,6 +69,58 @@ if (!ansibleFound && process.env.CI) {
 
     const label = (files: readonly string[]): string => files.join(' + ');
 
+    // Estates as they are: INI files, directories of sources, group_vars/ and host_vars/ in
+    // file and directory forms, host lists, a playbook directory's vars. Each case is the
+    // argument list given to both tools.
+    const ESTATES: readonly (readonly string[])[] = [
+      ['-i', `${F}/ini-basic.ini`],
+      ['-i', `${F}/ini-forward.ini`],
+      ['-i', `${F}/estate`],
+      ['-i', `${F}/estate/hosts`],
+      ['-i', `${F}/estate/hosts`, '-i', `${F}/estate/cloud.yaml`, '-i', `${F}/ini-basic.ini`],
+      ['-i', `${F}/estate`, '--playbook-dir', `${F}/playdir`],
+      ['-i', 'h1,h2:2200,[::1]:2222,web[1:2],'],
+    ];
+
+    it.each(ESTATES.map((args) => [args.join(' '), args] as const))('--list and --graph --vars agree byte for byte on %s', (_label, args) => {
+      for (const view of [['--list'], ['--graph', '--vars']]) {
+        const ours = runTpx(['inventory', ...args, ...view]);
+        expect(ours.stderr).toBe('');
+        expect(ours.code).toBe(0);
+        expect(ours.stdout.trimEnd()).toBe(runAnsible('ansible-inventory', [...args, ...view]).trimEnd());
+      }
+    });
+
+    it('reads INI values as Ansible types them (same JSON; floats and tuples print alike once parsed)', () => {
+      const args = ['-i', `${F}/ini-typing`, '--list'];
+      const ours = runTpx(['inventory', ...args]);
+      expect(ours.code).toBe(0);
+      const parsed = JSON.parse(ours.stdout) as { _meta: { hostvars: Record<string, Record<string, unknown>> } };
+      // Typing happened: a number, a boolean, a list and a mapping, not strings.
+      expect(parsed._meta.hostvars.h1.i).toBe(42);
+      expect(parsed._meta.hostvars.h2.t).toBe(true);
+      expect(parsed._meta.hostvars.h3.list).toEqual([1, 'two', [3]]);
+      expect(parsed._meta.hostvars.h3.dict).toEqual({ k: 'v', n: 1 });
+      expect(parsed).toEqual(JSON.parse(runAnsible('ansible-inventory', args)));
+    });
+
+    it.each([
+      ['a [g:vars] of a group no section defines', '[g:vars]\nx=1\n', 1],
+      ['a child never defined', '[p:children]\nnope\n', 2],
+      ['an unknown section type', '[g:weird]\nh\n', 1],
+      ['a host line with a word that is not key=value', '[g]\nh1 novalue\n', 2],
+      ['a cycle among children', '[a:children]\nb\n[b:children]\na\n[b]\n', 4],
+    ])('refuses %s, as Ansible fails to parse it', (_what, text, line) => {
+      const file = join(ansibleDir, 'broken-inventory');
+      writeFileSync(file, text.replace(/\\n/g, '\n'));
+      const ours = runTpx(['inventory', '-i', file, '--list']);
+      expect(ours.code).toBe(4);
+      expect(ours.stderr).toContain(`${file}:${line}:`);
+      // Ansible only warns and goes on without the file; the warning names the same line.
+      const theirs = spawnSync('ansible-inventory', ['-i', file, '--list'], { env: ansibleEnv(), encoding: 'utf8', timeout: 120_000 });
+      expect(theirs.stderr.replace(/\n/g, ' ')).toMatch(/Unable to parse|Failed to parse/);
+    });
+
     it.each(INVENTORIES.map((files) => [label(files), files] as const))('--list agrees on %s', (_label, files) => {
       const ours = runTpx(['inventory', ...inventoryArgs(files), '--list']);
       expect(ours.stderr).toBe('');

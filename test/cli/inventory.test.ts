@@ -45,7 +45,7 @@ describe('tpx inventory', () => {
   it('an -i file that does not exist: exit 5, naming it', () => {
     const r = runTpx(['inventory', '-i', join(dir, 'missing.yaml')]);
     expect(r.code).toBe(5);
-    expect(r.stderr).toContain(`inventory file not found: ${join(dir, 'missing.yaml')}`);
+    expect(r.stderr).toContain(`inventory not found: ${join(dir, 'missing.yaml')}`);
   });
 
   it('a bad inventory: every problem as FILE:LINE:COL with the line and a caret, exit 4, no stack trace', () => {

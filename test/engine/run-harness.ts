@@ -3,10 +3,9 @@ import type { TaskResult } from '../../src/engine/results.js';
 import { runPlaybook } from '../../src/engine/run-playbook.js';
 import { SecretMasker } from '../../src/errors/mask-secrets.js';
 import type { RunOptions, RunOutcome } from '../../src/engine/run-options.js';
-import { buildInventory } from '../../src/inventory/load-inventory.js';
+import { loadInventoryText } from '../../src/inventory/load-inventory.js';
 import type { Inventory } from '../../src/inventory/types.js';
 import { loadPlaybookText } from '../../src/playbook/load-playbook.js';
-import { loadYamlText } from '../../src/schema/load-yaml.js';
 import { createLocalFleet, type LocalFleet } from '../helpers/local-connection.js';
 
 /** An inventory of `n` hosts h01..hNN in group `web`, plus extra YAML when given. */
@@ -16,7 +15,7 @@ export function fleetInventory(n: number, vars: Record<string, unknown> = {}): s
 }
 
 export function parseInventory(yaml: string): Inventory {
-  return buildInventory([loadYamlText(yaml, 'inventory.yaml')]);
+  return loadInventoryText(yaml, 'inventory.yaml');
 }
 
 export interface HarnessRun {

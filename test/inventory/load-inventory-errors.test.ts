@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InputError, type InputProblem } from '../../src/errors/input-error.js';
+import { UsageError } from '../../src/errors/tpx-error.js';
 import { loadInventory } from '../../src/inventory/load-inventory.js';
 import { inventoryFromYaml } from './inventory-from-yaml.js';
 
@@ -74,10 +75,8 @@ describe('loadInventory refuses bad inventories with file:line:col', () => {
     expect(problems.map((p) => `${p.file}:${p.line}:${p.col}`)).toEqual([`${BAD}/port-type.yaml:5:13`, `${BAD}/self-child.yaml:3:5`]);
   });
 
-  it('refuses a file that does not exist as bad input, naming it', () => {
-    const [p] = problemsOf([`${BAD}/no-such-file.yaml`]);
-    expect(p.message).toMatch(/cannot read the file: no such file/);
-    expect(p.file).toBe(`${BAD}/no-such-file.yaml`);
+  it('refuses a source that does not exist as a bad option (exit 5), naming it', () => {
+    expect(() => loadInventory([`${BAD}/no-such-file.yaml`])).toThrow(new UsageError(`inventory not found: ${BAD}/no-such-file.yaml`));
   });
 
   it('has at least the 8 bad inventories the issue asks for, each a real file', () => {

@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { UsageError } from '../../errors/tpx-error.js';
 import { loadInventory } from '../../inventory/load-inventory.js';
 import { selectHosts } from '../../inventory/patterns.js';
@@ -14,6 +14,7 @@ export interface InventoryCommandOptions {
   readonly list?: boolean;
   readonly graph?: boolean;
   readonly vars?: boolean;
+  readonly playbookDir?: string;
 }
 
 /**
@@ -30,7 +31,7 @@ export async function inventoryCommand(
   const options = rawOptions as InventoryCommandOptions;
   if (options.list && options.graph) throw new UsageError('--list and --graph cannot be used together; choose one');
   if (options.vars && !options.graph) throw new UsageError('--vars goes with --graph');
-  const inventory = loadInventory(resolveInventoryFiles(options.inventory));
+  const inventory = loadInventory(resolveInventoryFiles(options.inventory), { playbookDir: options.playbookDir });
 
   let only: Set<string> | undefined;
   let start: string | undefined;
@@ -50,17 +51,13 @@ export async function inventoryCommand(
 }
 
 /**
- * The inventory files to read: the `-i` files, or ./inventory.yaml when there is one.
- * A file that does not exist is a bad option (exit 5), as is having no inventory at all.
+ * The inventory sources to read: the `-i` values, or ./inventory.yaml when there is one.
+ * Having no inventory at all is a bad option (exit 5); loadInventory checks each source.
  */
 export function resolveInventoryFiles(given: readonly string[] | undefined, cwdHas: (f: string) => boolean = existsSync): string[] {
   if (!given || given.length === 0) {
     if (cwdHas(DEFAULT_INVENTORY)) return [DEFAULT_INVENTORY];
     throw new UsageError(`no inventory: give one with -i FILE, or create ./${DEFAULT_INVENTORY}`);
-  }
-  for (const file of given) {
-    if (!existsSync(file)) throw new UsageError(`inventory file not found: ${file}`);
-    if (statSync(file).isDirectory()) throw new UsageError(`inventory ${file} is a directory; give a YAML file`);
   }
   return [...given];
 }

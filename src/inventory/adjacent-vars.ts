@@ -1,0 +1,146 @@
+import { readdirSync, statSync } from 'node:fs';
+import { extname, join } from 'node:path';
+import { InputError, type InputProblem } from '../errors/input-error.js';
+import { loadYamlFile } from '../schema/load-yaml.js';
+import { compareCodePoints } from './compare.js';
+import { connectionVarProblem } from './connection-vars.js';
+import { setOwn } from './set-own.js';
+
+type Vars = Readonly<Record<string, unknown>>;
+export type VarsKind = 'group_vars' | 'host_vars';
+
+/** Extensions of vars files, besides none at all (Ansible's `yaml_valid_extensions`). */
+const VARS_EXTENSIONS = ['.yml', '.yaml', '.json'] as const;
+const EMPTY: Vars = Object.freeze({});
+
+/**
+ * `group_vars/` and `host_vars/` beside the inventory and beside the playbook, read as
+ * Ansible's `host_group_vars` plugin reads them: in a base dir, for group or host NAME, the
+ * first of `NAME` (a file, or a directory of vars files read recursively in name order,
+ * skipping hidden files, `~` backups and other extensions), `NAME.yml`, `NAME.yaml`,
+ * `NAME.json`. Each file is a mapping of variables (YAML or JSON); an empty file adds none.
+ *
+ * Base dirs: one per inventory source (the source itself when it is a directory, else the
+ * directory it is in), in the order given, then the playbook's directory. Every file is read
+ * once; a later base dir's value replaces an earlier one's, whole (no deep merge).
+ */
+export class AdjacentVars {
+  private readonly listings = new Map<string, ReadonlySet<string> | null>();
+  private readonly files = new Map<string, Vars>();
+  readonly problems: InputProblem[] = [];
+
+  constructor(
+    readonly inventoryDirs: readonly string[],
+    readonly playDirs: readonly string[] = [],
+  ) {}
+
+  /** Every file found for NAME under `kind` in the given base dirs, merged in order. */
+  vars(kind: VarsKind, name: string, side: 'inventory' | 'play'): Vars {
+    // Ansible skips names that are absolute paths (chroot-style hosts).
+    if (name.startsWith('/')) return EMPTY;
+    let merged: Record<string, unknown> | undefined;
+    for (const dir of side === 'inventory' ? this.inventoryDirs : this.playDirs) {
+      for (const file of this.find(join(dir, kind), name)) {
+        const vars = this.load(file);
+        if (Object.keys(vars).length === 0) continue;
+        merged ??= {};
+        for (const [k, v] of Object.entries(vars)) setOwn(merged, k, v);
+      }
+    }
+    return merged ?? EMPTY;
+  }
+
+  /** The vars files for NAME in one `group_vars`/`host_vars` directory, in the order they apply. */
+  private find(dir: string, name: string): string[] {
+    const names = this.listing(dir);
+    if (!names) return [];
+    for (const ext of ['', ...VARS_EXTENSIONS]) {
+      if (!names.has(name + ext)) continue;
+      const path = join(dir, name + ext);
+      return isDirectory(path) ? varsFilesIn(path) : [path];
+    }
+    return [];
+  }
+
+  /** The names in a directory, listed once (null when it is missing or not a directory). */
+  private listing(dir: string): ReadonlySet<string> | null {
+    let names = this.listings.get(dir);
+    if (names === undefined) {
+      try {
+        names = new Set(readdirSync(dir));
+      } catch {
+        names = null;
+      }
+      this.listings.set(dir, names);
+    }
+    return names;
+  }
+
+  private load(file: string): Vars {
+    const known = this.files.get(file);
+    if (known) return known;
+    let vars: Vars = EMPTY;
+    try {
+      vars = readVarsFile(file);
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      this.problems.push(...error.problems);
+    }
+    this.files.set(file, vars);
+    return vars;
+  }
+}
+
+/** Reads one vars file: a mapping of variable names, or nothing (empty file, only comments). */
+export function readVarsFile(file: string): Vars {
+  let source: ReturnType<typeof loadYamlFile>;
+  try {
+    source = loadYamlFile(file, { expected: 'a mapping of variables' });
+  } catch (error) {
+    // An empty vars file is fine in Ansible: it sets nothing.
+    if (error instanceof InputError && error.problems.length === 1 && /^file is empty/.test(error.problems[0].message)) return EMPTY;
+    throw error;
+  }
+  const value = source.value;
+  if (typeof value === 'string' && value.startsWith('$ANSIBLE_VAULT;')) {
+    throw new InputError([
+      { file, line: 1, col: 1, message: 'this vars file is encrypted with Ansible Vault, which tpx does not support yet', sourceLine: source.lineText(1) },
+    ]);
+  }
+  if (value === null || value === undefined) return EMPTY;
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw new InputError([
+      { file, line: 1, col: 1, message: 'a vars file holds a mapping of variable names to values (key: value lines)', sourceLine: source.lineText(1) },
+    ]);
+  }
+  const problems: InputProblem[] = [];
+  for (const [name, v] of Object.entries(value)) {
+    const message = connectionVarProblem(name, v);
+    if (!message) continue;
+    const pos = source.keyPosOf([name]);
+    problems.push({ ...pos, message, sourceLine: source.lineText(pos.line) });
+  }
+  if (problems.length > 0) throw new InputError(problems);
+  return value as Vars;
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** The vars files of a `group_vars/NAME/` directory: recursive, in name order, as Ansible lists them. */
+function varsFilesIn(dir: string): string[] {
+  const found: string[] = [];
+  for (const entry of readdirSync(dir).sort(compareCodePoints)) {
+    if (entry.startsWith('.') || entry.endsWith('~')) continue;
+    const path = join(dir, entry);
+    const ext = extname(entry);
+    if (!ext && isDirectory(path)) found.push(...varsFilesIn(path));
+    else if ((!ext || (VARS_EXTENSIONS as readonly string[]).includes(ext)) && !isDirectory(path)) found.push(path);
+  }
+  return found;
+}

@@ -1,0 +1,133 @@
+import { isUtf8 } from 'node:buffer';
+import { readFileSync, statSync } from 'node:fs';
+import { extname } from 'node:path';
+import { InputError, type InputProblem } from '../errors/input-error.js';
+import { loadYamlFile, loadYamlText, MAX_YAML_BYTES, type YamlSource } from '../schema/load-yaml.js';
+import { validateWithSchema } from '../schema/validate.js';
+import { expandHostKey } from './expand-host-key.js';
+import type { InventoryBuilder } from './inventory-builder.js';
+import { readIniInventory } from './read-ini-inventory.js';
+import { findPluginConfig, readInventoryDocument } from './read-inventory-document.js';
+import { addStructureKeyHint } from './structure-key-hint.js';
+
+const EXPECTED = 'an inventory: a mapping of groups (all: {hosts, children, vars})';
+const YAML_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
+const INI_SECTION_LINE = /^\s*\[[^:\]\s]+(?::\w+)?\]\s*(?:#.*)?$/;
+
+/**
+ * Reads one inventory file into the builder and returns its problems. The format is chosen
+ * as Ansible chooses it: a `.yaml`, `.yml` or `.json` file is YAML; a file without an
+ * extension is YAML when it reads as a YAML mapping, INI otherwise; any other extension
+ * (`.ini`, `hosts.prod`…) is INI. `.toml` files and executable inventory scripts are named
+ * as unsupported.
+ */
+export function readInventoryFile(file: string, builder: InventoryBuilder): InputProblem[] {
+  const ext = extname(file);
+  if (ext === '.toml') return [whole(file, 'TOML inventories are not supported; convert it to YAML or INI')];
+  if (YAML_EXTENSIONS.has(ext)) return readYamlFile(file, builder);
+  let text: string;
+  try {
+    text = readText(file);
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    return [...error.problems];
+  }
+  if (text.startsWith('#!') && isExecutable(file)) {
+    return [whole(file, 'this is an inventory script, which tpx does not run; save its output (`./script --list`) as a YAML inventory and give that')];
+  }
+  return readInventoryText(text, file, builder);
+}
+
+/** The same for text already read (`file` names it in messages and decides the format by its extension). */
+export function readInventoryText(text: string, file: string, builder: InventoryBuilder): InputProblem[] {
+  const ext = extname(file);
+  if (YAML_EXTENSIONS.has(ext)) return readYaml(() => loadYamlText(text, file, { expected: EXPECTED }), builder, text);
+  if (ext !== '') return readIniInventory(file, text, builder);
+  const first = firstSignificantLine(text);
+  if (first === undefined || INI_SECTION_LINE.test(first)) return readIniInventory(file, text, builder);
+  let source: YamlSource | undefined;
+  try {
+    source = loadYamlText(text, file, { expected: EXPECTED });
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    // Written as YAML (a key, a document start): its YAML problems are the news, not INI's.
+    if (/^\s*(?:---|[^\s#;][^=]*:(?:\s|$))/.test(first)) return [...error.problems];
+  }
+  const root = source?.value;
+  if (source && root !== null && typeof root === 'object' && !Array.isArray(root)) return readYaml(() => source, builder, text);
+  return readIniInventory(file, text, builder);
+}
+
+function readYamlFile(file: string, builder: InventoryBuilder): InputProblem[] {
+  return readYaml(() => loadYamlFile(file, { expected: EXPECTED }), builder);
+}
+
+function readYaml(load: () => YamlSource, builder: InventoryBuilder, text?: string): InputProblem[] {
+  let source: YamlSource;
+  try {
+    source = load();
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    const first = text === undefined ? undefined : firstSignificantLine(text);
+    if (first === undefined || !INI_SECTION_LINE.test(first)) return [...error.problems];
+    const [head, ...rest] = error.problems;
+    return [{ ...head, message: `${head.message} (this looks like an INI inventory: give the file no extension or .ini)` }, ...rest];
+  }
+  const plugin = findPluginConfig(source);
+  if (plugin) return [plugin];
+  const found = [...validateWithSchema(source, 'inventory').map(addStructureKeyHint), ...readInventoryDocument(source, builder)];
+  return found.sort((a, b) => a.line - b.line || a.col - b.col);
+}
+
+/**
+ * A host list given to `-i` (`web1,web2:2222,`): each name, with an optional port, becomes a
+ * host of `ungrouped`, as Ansible's `host_list` source does (no ranges).
+ */
+export function readHostList(list: string, builder: InventoryBuilder): void {
+  for (const item of list.split(',')) {
+    const name = item.trim();
+    if (name === '') continue;
+    let host = name;
+    let port: number | undefined;
+    if (!name.includes('[') || /^\[[0-9a-fA-F:.%]+\]:\d+$/.test(name)) {
+      const parsed = expandHostKey(name);
+      host = parsed.names[0];
+      port = parsed.port;
+    }
+    builder.addHost(host, 'ungrouped', port);
+  }
+}
+
+/** The file's text, with the checks YAML files get (size, UTF-8, binary garbage). */
+function readText(file: string): string {
+  let bytes: Buffer;
+  try {
+    if (statSync(file).size > MAX_YAML_BYTES) return loadYamlFile(file).text;
+    bytes = readFileSync(file);
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    return loadYamlFile(file).text; // says why the file cannot be read
+  }
+  if (!isUtf8(bytes)) loadYamlFile(file); // throws the invalid byte's position
+  return bytes.toString('utf8');
+}
+
+function firstSignificantLine(text: string): string | undefined {
+  for (const line of text.split(/\r?\n/)) {
+    const t = line.trim();
+    if (t !== '' && t[0] !== '#' && t[0] !== ';') return line;
+  }
+  return undefined;
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    return (statSync(file).mode & 0o111) !== 0;
+  } catch {
+    return false;
+  }
+}
+
+function whole(file: string, message: string): InputProblem {
+  return { file, line: 1, col: 1, message };
+}
