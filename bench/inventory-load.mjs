@@ -36,7 +36,7 @@ function generate(dir) {
   for (let p = 0; p < 5; p++) {
     lines.push('', `[dc${p}:children]`);
     for (let g = p; g < GROUPS; g += 5) lines.push(`app${g}`);
-    lines.push('', `[dc${p}:vars]`, `dc = dc${p}`, 'ntp = [\'a.ntp\', \'b.ntp\']');
+    lines.push('', `[dc${p}:vars]`, `dc = dc${p}`, "ntp = ['a.ntp', 'b.ntp']");
   }
   writeFileSync(join(dir, 'hosts'), `${lines.join('\n')}\n`);
   mkdirSync(join(dir, 'group_vars', 'all'), { recursive: true });

@@ -2,7 +2,7 @@ import { setFactParams } from './params/set-fact.js';
 import type { ModuleDefinition } from './module.js';
 import { expandFreeForm } from './free-form.js';
 import { ModuleArgsError, toBool } from './module-args.js';
-import { splitShellWords } from './split-args.js';
+import { type KeyValueArgs, parseKeyValueArgs } from './key-value-args.js';
 
 /** Parameters of `set_fact`: the variables to set. */
 export type SetFactParams = { readonly facts: Readonly<Record<string, unknown>> };
@@ -16,12 +16,12 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export function normaliseSetFact(raw: Readonly<Record<string, unknown>>): SetFactParams {
   const { args, rest } = expandFreeForm(raw, []);
   const facts: Record<string, unknown> = {};
-  for (const word of rest !== undefined ? splitWords(rest) : []) {
-    const eq = word.indexOf('=');
-    if (eq <= 0) throw new ModuleArgsError('set_fact', `'${word}' is not a name=value pair`);
-    const value = word.slice(eq + 1);
-    const asBool = /^(true|false|yes|no)$/i.test(value) ? toBool(value) : undefined;
-    facts[word.slice(0, eq)] = asBool ?? value;
+  if (rest !== undefined) {
+    const line = parseLine(rest);
+    if (line.rest !== undefined) throw new ModuleArgsError('set_fact', `'${line.rest}' is not a name=value pair`);
+    for (const [name, value] of Object.entries(line.options)) {
+      facts[name] = /^(true|false|yes|no)$/i.test(value) ? toBool(value) : value;
+    }
   }
   for (const [key, value] of Object.entries(args)) if (key !== 'cacheable') facts[key] = value;
   const names = Object.keys(facts);
@@ -31,9 +31,9 @@ export function normaliseSetFact(raw: Readonly<Record<string, unknown>>): SetFac
   return { facts };
 }
 
-function splitWords(line: string): string[] {
+function parseLine(line: string): KeyValueArgs {
   try {
-    return splitShellWords(line);
+    return parseKeyValueArgs(line);
   } catch (err) {
     throw new ModuleArgsError('set_fact', (err as Error).message);
   }

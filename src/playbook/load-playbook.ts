@@ -6,6 +6,7 @@ import { validateWithSchema } from '../schema/validate.js';
 import type { YamlSource } from '../schema/yaml-source.js';
 import { checkModuleArgs } from './check-module-args.js';
 import { checkPlaybook } from './check-playbook.js';
+import { expandKeyValueArgs } from './expand-key-value.js';
 import { normalisePlaybook } from './normalise-play.js';
 import type { Playbook } from './types.js';
 
@@ -30,7 +31,8 @@ export function loadPlaybookText(text: string, file: string, options: LoadPlaybo
 }
 
 /** Validates and normalises an already parsed playbook. */
-export function buildPlaybook(source: YamlSource, options: LoadPlaybookOptions = {}): Playbook {
+export function buildPlaybook(written: YamlSource, options: LoadPlaybookOptions = {}): Playbook {
+  const source = expandKeyValueArgs(written);
   let problems = dedupe([...validateWithSchema(source, 'playbook'), ...checkPlaybook(source, options)]);
   // The modules' own checks expect well-formed arguments, so they come once the rest passed.
   if (problems.length === 0) problems = dedupe(checkModuleArgs(source));

@@ -23,7 +23,7 @@ describe('set_fact', () => {
     [{ 'bad-name': 1 }, /'bad-name' is not a valid variable name/],
     [{ '1x': 1 }, /'1x' is not a valid variable name/],
     [{ _raw_params: 'novalue' }, /'novalue' is not a name=value pair/],
-    [{ _raw_params: "a='open" }, /unterminated/],
+    [{ _raw_params: "a='open" }, /a single quote is not closed/],
   ])('rejects %j', (args, message) => {
     expect(() => normaliseSetFact(args)).toThrow(ModuleArgsError);
     expect(() => normaliseSetFact(args)).toThrow(message);
