@@ -1,3 +1,4 @@
+import { withLoopItems } from '../template/with-loops.js';
 import { UndefinedVariableError } from '../template/errors.js';
 import { evaluateConditions, renderValue } from '../template/render.js';
 import { UndefinedAccess } from '../template/undefined.js';
@@ -70,9 +71,10 @@ async function runLoop(env: TaskEnv): Promise<{ raw: RawResult; facts?: Record<s
   return { raw, facts };
 }
 
-/** `loop:` as a list (its items templated) or a template that renders to one. */
+/** `loop:` as a list (its items templated) or a template that renders to one; a `with_*` loop's items from its value. */
 function resolveLoopItems(env: TaskEnv): unknown[] {
   const value = renderValue(env.task.loop, { vars: varsFor(env), host: env.host.name, task: env.name });
+  if (env.task.loopKind) return withLoopItems(env.task.loopKind, value);
   if (!Array.isArray(value)) {
     throw new Error(`Invalid data passed to 'loop', it requires a list, got this instead: ${JSON.stringify(value)}`);
   }

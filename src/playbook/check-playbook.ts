@@ -1,3 +1,4 @@
+import { WITH_LOOPS } from '../template/with-loops.js';
 import type { InputProblem } from '../errors/input-error.js';
 import type { Inventory } from '../inventory/types.js';
 import { resolveModuleName } from '../modules/params/all-params.js';
@@ -12,6 +13,8 @@ export interface CheckPlaybookOptions {
   /** When given, each play's `hosts` pattern is checked against it. */
   readonly inventory?: Inventory;
 }
+
+const LOOP_KEYS: ReadonlySet<string> = new Set(WITH_LOOPS.map((k) => `with_${k}`));
 
 type Obj = Readonly<Record<string, unknown>>;
 
@@ -64,6 +67,8 @@ export function checkPlaybook(source: YamlSource, options: CheckPlaybookOptions 
       } else if (modules.length === 0 && !hasUnknownKeys(task)) {
         add(path, `no module in this task; add exactly one of: ${MODULE_NAMES.join(', ')}`);
       }
+      const loops = Object.keys(task).filter((k) => k === 'loop' || LOOP_KEYS.has(k));
+      if (loops.length > 1) add([...path, loops[1]], `two loops in one task: "${loops[0]}" and "${loops[1]}"; keep one`, true);
       for (const [key, value] of Object.entries(task)) {
         const kpath = [...path, key];
         const module = resolveModuleName(key);

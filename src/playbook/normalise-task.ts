@@ -1,5 +1,6 @@
 import { resolveModuleName } from '../modules/params/all-params.js';
 import type { YamlPath, YamlSource } from '../schema/yaml-source.js';
+import { WITH_LOOPS } from '../template/with-loops.js';
 import { normaliseArgs } from './normalise-args.js';
 import { compact, splitNumeric, toConditions, toList, toTags } from './normalise-values.js';
 import { findModuleKeys } from './task-keys.js';
@@ -49,7 +50,7 @@ export class TaskNormaliser {
       until: toConditions(raw.until),
       retries: splitNumeric(raw.retries, 'retries', templated),
       delay: splitNumeric(raw.delay, 'delay', templated),
-      loop: raw.loop,
+      ...loopOf(raw),
       loopVar: typeof loopControl.loop_var === 'string' ? loopControl.loop_var : 'item',
       notify: toList(raw.notify),
       listen: toList(raw.listen),
@@ -78,4 +79,13 @@ export class TaskNormaliser {
       templated: Object.keys(templated).length > 0 ? templated : undefined,
     };
   }
+}
+
+/** `loop:`, or one of Ansible's `with_*:` forms, with its kind. */
+function loopOf(raw: Obj): Pick<Task, 'loop' | 'loopKind'> {
+  for (const kind of WITH_LOOPS) {
+    const key = `with_${kind}`;
+    if (key in raw) return { loop: raw[key], loopKind: kind };
+  }
+  return { loop: raw.loop };
 }

@@ -1,6 +1,7 @@
 /** The loaded, validated and normalised playbook: frozen objects that keep their source position. */
 
 import type { SourcePos } from '../schema/yaml-source.js';
+import type { WithLoop } from '../template/with-loops.js';
 
 /** Keywords that blocks and tasks share; inherited from play → block → task at run time. */
 export interface TaskKeywords {
@@ -45,6 +46,8 @@ export interface Task extends TaskKeywords {
   readonly delay?: number;
   /** A list, or a template string that renders to one. */
   readonly loop?: unknown;
+  /** Set when the loop was written `with_KIND:` (Ansible's older form): how its value becomes the items. */
+  readonly loopKind?: WithLoop;
   readonly loopVar: string;
   readonly notify: readonly string[];
   /** Handlers may also `listen` to a topic. */

@@ -2,6 +2,7 @@ import type { ErrorObject } from 'ajv';
 import type { InputProblem } from '../errors/input-error.js';
 import { describeExpected, describeValue } from './describe-value.js';
 import { didYouMean, suggest } from '../errors/suggest.js';
+import { WITH_LOOPS } from '../template/with-loops.js';
 import { UNSUPPORTED_KEYWORDS, UNSUPPORTED_MODULES } from './ansible-unsupported.js';
 import type { YamlPath, YamlSource } from './yaml-source.js';
 
@@ -9,7 +10,7 @@ type Schema = Readonly<Record<string, unknown>>;
 
 /** Keys that Ansible users write and tpx spells differently or does not have. */
 const SPECIAL_KEYS: ReadonlyArray<[RegExp, (key: string, title: string) => string | undefined]> = [
-  [/^with_/, (key) => `"${key}" is not supported; use "loop"`],
+  [/^with_/, (key) => `"${key}" is not supported; use "loop" (tpx has ${WITH_LOOPS.map((k) => `with_${k}`).join(', ')})`],
   [
     /^(rescue|always)$/,
     (key, title) => (title === 'task' || title === 'handler' ? `"${key}" is only allowed in a block: add a "block" list to this task` : undefined),
@@ -142,7 +143,19 @@ function unknownKeyMessage(key: string, schema: Schema, data: unknown, modules: 
 }
 
 /** Task keys that make no sense on a block. */
-const BLOCKLESS_TASK_KEYS = ['register', 'changed_when', 'failed_when', 'until', 'retries', 'delay', 'loop', 'loop_control', 'notify', 'args'];
+const BLOCKLESS_TASK_KEYS = [
+  'register',
+  'changed_when',
+  'failed_when',
+  'until',
+  'retries',
+  'delay',
+  'loop',
+  ...WITH_LOOPS.map((k) => `with_${k}`),
+  'loop_control',
+  'notify',
+  'args',
+];
 
 function isEmpty(value: unknown): boolean {
   if (Array.isArray(value) || typeof value === 'string') return value.length === 0;

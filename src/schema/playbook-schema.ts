@@ -1,3 +1,4 @@
+import { WITH_LOOPS, type WithLoop } from '../template/with-loops.js';
 import { MODULE_PARAMS, MODULE_PREFIXES } from '../modules/params/all-params.js';
 import { TEMPLATE_PATTERN, type JsonSchema } from '../modules/params/module-params.js';
 import { bool, conditions, doc, IDENTIFIER, intOrTemplate, numberOrTemplate, str, stringOrList, tagsSchema, varsSchema } from './schema-parts.js';
@@ -37,6 +38,7 @@ export const TASK_KEYWORDS: Readonly<Record<string, JsonSchema>> = {
     pattern: TEMPLATE_PATTERN,
     'x-expected': 'a list or a "{{ … }}" template that renders to one',
   }),
+  ...withLoopKeywords(),
   loop_control: doc('Loop settings.', {
     type: 'object',
     title: 'loop_control',
@@ -46,6 +48,25 @@ export const TASK_KEYWORDS: Readonly<Record<string, JsonSchema>> = {
   notify: stringOrList('Handlers (by name or listen topic) to run at the end of the play when this task changed something.'),
   args: doc("Extra module arguments, merged into the module's (useful with the free form `command: ...`).", { type: 'object' }),
 };
+
+/** Ansible's `with_*` loops tpx supports, each a loop keyword of its own. */
+function withLoopKeywords(): Record<string, JsonSchema> {
+  const what: Record<WithLoop, string> = {
+    list: 'the list as it is',
+    items: 'a list, nested lists flattened one level',
+    flattened: 'a list, nested lists flattened at every level',
+    indexed_items: '[index, item] pairs',
+    dict: '{key, value} for each entry of a mapping',
+    together: 'the lists zipped, padded with null',
+    nested: 'every combination of the lists',
+  };
+  return Object.fromEntries(
+    WITH_LOOPS.map((kind) => [
+      `with_${kind}`,
+      doc(`Ansible's older loop form: one run per item, with \`item\` = ${what[kind]}. Same as \`loop\` with the matching filter.`, {}),
+    ]),
+  );
+}
 
 /** The keys of a task's module: every module, also under `ansible.builtin.` and `ansible.legacy.`. */
 function moduleProperties(): Record<string, JsonSchema> {

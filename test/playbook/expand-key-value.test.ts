@@ -46,3 +46,16 @@ describe('key=value arguments for modules without a free form', () => {
     expect(pb.plays[0].handlers[0].args).toEqual({ msg: 'handled' });
   });
 });
+
+describe('with_* loops in a playbook', () => {
+  it('load as a loop of their kind, and two loops in one task are refused', () => {
+    const task = firstTask(play('debug: msg={{ item.key }}\n      with_dict: "{{ users }}"'));
+    expect([task.loop, task.loopKind]).toEqual(['{{ users }}', 'dict']);
+    expect(() => loadPlaybookText(play('debug: msg=x\n      loop: [1]\n      with_items: [2]'), 'play.yaml')).toThrow(
+      /play\.yaml:5:7: two loops in one task: "loop" and "with_items"; keep one/,
+    );
+    expect(() => loadPlaybookText(play('debug: msg=x\n      with_sequence: start=1 end=3'), 'play.yaml')).toThrow(
+      /"with_sequence" is not supported; use "loop"/,
+    );
+  });
+});
