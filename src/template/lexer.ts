@@ -13,6 +13,7 @@ interface TokenizerInternals extends NjTokenizer {
   readonly str: string;
   readonly index: number;
   forward(): void;
+  backN(n: number): void;
 }
 
 const PYTHON_ESCAPES: Record<string, string> = {
@@ -45,7 +46,13 @@ export function lexJinja(text: string, inCode = false): NjTokenizer {
   const next = tokens.nextToken.bind(tokens);
   let depth = 0;
   let inVariable = false;
+  let afterDot = false;
   tokens.nextToken = (): NjToken | null => {
+    const tok = nextJinjaToken();
+    afterDot = tok?.type === 'operator' && tok.value === '.';
+    return tok;
+  };
+  const nextJinjaToken = (): NjToken | null => {
     if (tokens.in_code && depth > 0 && tokens.str.startsWith('}}', tokens.index)) {
       const tok = { type: 'right-curly', value: '}', lineno: tokens.lineno, colno: tokens.colno };
       tokens.forward();
@@ -55,6 +62,12 @@ export function lexJinja(text: string, inCode = false): NjTokenizer {
     const start = tokens.index;
     const tok = next();
     if (!tok) return tok;
+    if (afterDot && tok.type === 'float') {
+      // Jinja2 reads `x.1.2` as x[1][2] and `users.2.uid` as users[2].uid: after a dot a number is an integer.
+      const digits = /^\d+/.exec(tok.value)?.[0] ?? '';
+      tokens.backN(tok.value.length - digits.length);
+      return { ...tok, type: 'int', value: digits };
+    }
     switch (tok.type) {
       case 'left-curly':
         depth++;

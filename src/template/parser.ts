@@ -55,6 +55,11 @@ class JinjaParser extends BaseParser {
       } else if (tok.type === 'operator' && tok.value === '.') {
         this.nextToken();
         const name = this.nextToken();
+        if (name?.type === 'int') {
+          // Jinja2's `item.0` is `item[0]` (the lexer gives an integer after a dot, see lexer.ts).
+          node = new nj.nodes.LookupVal(tok.lineno, tok.colno, node, new nj.nodes.Literal(name.lineno, name.colno, Number(name.value)));
+          continue;
+        }
         // nunjucks' own message, which syntax-problem.ts rewords.
         if (name?.type !== 'symbol') this.fail(`expected name as lookup value, got ${name ? name.value : 'end of text'}`, name?.lineno, name?.colno);
         node = new nj.nodes.LookupVal(tok.lineno, tok.colno, node, new nj.nodes.Literal(name.lineno, name.colno, name.value));

@@ -11,9 +11,9 @@
  * Under CI a missing ansible-playbook fails the test; elsewhere it is skipped.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hostExec } from '../../src/lab/host-namespace.js';
 import type { LabState } from '../../src/lab/types.js';
@@ -146,8 +146,7 @@ const PLAYBOOK = `---
 `;
 
 /** What the playbook touched on one host: each path with type, mode, owner, link target, and file contents. */
-async function dumpHost(lab: LabState, host: string): Promise<string> {
-  const dirs = `/opt/compat /home/${lab.user}/compat`;
+async function dumpHost(lab: LabState, host: string, dirs = `/opt/compat /home/${lab.user}/compat`): Promise<string> {
   const script = [
     `find ${dirs} -printf '%p %y %m %u:%g %l\\n' 2>/dev/null | sort`,
     `find ${dirs} -type f 2>/dev/null | sort | while read -r f; do echo "== $f"; cat "$f"; done`,
@@ -159,9 +158,9 @@ async function dumpHost(lab: LabState, host: string): Promise<string> {
 /** The recap columns both tools count. */
 type Recap = Record<string, { ok: number; changed: number; failed: number; skipped: number; rescued: number }>;
 
-function runWithTpx(lab: LabState, work: string, playbook: string): Recap {
+function runWithTpx(lab: LabState, work: string, playbook: string, moreInventories: readonly string[] = []): Recap {
   const report = join(work, `tpx-report-${Date.now()}.json`);
-  const r = runTpx(['run', playbook, '-i', lab.inventoryFile, '--report', report, '--output', 'plain']);
+  const r = runTpx(['run', playbook, '-i', lab.inventoryFile, ...moreInventories.flatMap((i) => ['-i', i]), '--report', report, '--output', 'plain']);
   // Exit 0 even with mesh-02's failure: it is rescued.
   expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
   const stats = (JSON.parse(readFileSync(report, 'utf8')) as { stats: Record<string, Record<string, number>> }).stats;
@@ -210,8 +209,8 @@ function writeAnsibleInventory(lab: LabState, file: string): void {
   writeFileSync(file, JSON.stringify({ all: { hosts } }, null, 2));
 }
 
-function runWithAnsible(_lab: LabState, home: string, playbook: string, inventory: string): Recap {
-  const r = spawnSync(ANSIBLE_PLAYBOOK, ['-i', inventory, playbook], { env: ansibleEnv(home), encoding: 'utf8', timeout: 180_000 });
+function runWithAnsible(home: string, playbook: string, inventories: readonly string[]): Recap {
+  const r = spawnSync(ANSIBLE_PLAYBOOK, [...inventories.flatMap((i) => ['-i', i]), playbook], { env: ansibleEnv(home), encoding: 'utf8', timeout: 180_000 });
   expect(r.error, 'ansible-playbook could not run').toBeUndefined();
   expect(r.status, `${r.stdout.slice(-3000)}\n${r.stderr}`).toBe(0);
   const stats = (JSON.parse(r.stdout) as { stats: Record<string, Record<string, number>> }).stats;
@@ -254,7 +253,7 @@ describe.skipIf(!enabled)('an Ansible playbook runs unchanged with tpx and with 
     const home = join(work, 'ansible-home');
 
     const tpxFirst = runWithTpx(tpxLab.state, work, playbook);
-    const ansibleFirst = runWithAnsible(ansibleLab.state, home, playbook, inventory);
+    const ansibleFirst = runWithAnsible(home, playbook, [inventory]);
     const names = tpxLab.state.hosts.map((h) => h.name);
     expect(Object.keys(ansibleFirst).sort()).toEqual([...names].sort());
     expect(tpxFirst).toEqual(ansibleFirst);
@@ -270,8 +269,131 @@ describe.skipIf(!enabled)('an Ansible playbook runs unchanged with tpx and with 
     }
 
     const tpxSecond = runWithTpx(tpxLab.state, work, playbook);
-    const ansibleSecond = runWithAnsible(ansibleLab.state, home, playbook, inventory);
+    const ansibleSecond = runWithAnsible(home, playbook, [inventory]);
     expect(tpxSecond).toEqual(ansibleSecond);
     for (const host of names) expect(await dumpHost(tpxLab.state, host), host).toBe(await dumpHost(ansibleLab.state, host));
   }, 300_000);
+});
+
+/**
+ * Issue 13's estate, grown feature by feature: an INI inventory beside group_vars/ (file and
+ * directory forms) and host_vars/, a playbook in Ansible's older spellings (key=value
+ * arguments, with_* loops, set_fact's free form). The lab's own inventory (tpx) or an
+ * Ansible one (ansible-playbook) gives only the connection; the estate gives the groups.
+ */
+const ESTATE: Readonly<Record<string, string>> = {
+  hosts: `# groups only: the connection comes from the other -i
+[web]
+mesh-01
+mesh-02
+
+[db]
+mesh-03
+
+[app:children]
+web
+db
+
+[web:vars]
+site_port = 8080
+banner = "served by web"
+`,
+  'group_vars/all.yml': 'base: /opt/estate\npackages: [curl, jq]\nbanner: from group_vars/all\n',
+  'group_vars/web/10-users.yml': 'users: {alice: 1001, bob: 1002}\n',
+  'group_vars/web/20-role.yaml': 'role_name: web\n',
+  'group_vars/db.yml': 'role_name: db\nsite_port: 5432\n',
+  'host_vars/mesh-01.yml': 'primary: true\n',
+  'site.yml': `---
+- name: estate
+  hosts: app
+  become: true
+  gather_facts: false
+  tasks:
+    - name: base
+      file: path={{ base }} state=directory mode=0755
+
+    - name: role file
+      copy: content="{{ role_name }} {{ site_port }} {{ banner }}\\n" dest={{ base }}/role mode=0644
+
+    - name: package dirs
+      file: path={{ base }}/{{ item }} state=directory mode=0750
+      with_items:
+        - "{{ packages }}"
+        - [extra]
+
+    - name: one file per user
+      copy: content="{{ item.value }}\\n" dest={{ base }}/user-{{ item.key }} mode=0600
+      with_dict: "{{ users | default({}) }}"
+
+    - name: indexed
+      shell: echo {{ item.0 }}={{ item.1 }} >> {{ base }}/indexed
+      with_indexed_items: [a, b]
+
+    - name: together
+      shell: echo {{ item.0 }}-{{ item.1 }} >> {{ base }}/together
+      with_together:
+        - [1, 2, 3]
+        - [x, y]
+
+    - name: nested
+      shell: echo {{ item[0] }}{{ item[1] }} >> {{ base }}/nested
+      with_nested:
+        - [p, q]
+        - [1, 2]
+
+    - name: greeting
+      set_fact: greeting="hello {{ inventory_hostname }}" loud=yes
+
+    - name: primary only
+      copy: content="{{ greeting }} {{ loud }}\\n" dest={{ base }}/primary mode=0644
+      when: primary | default(false)
+`,
+};
+
+describe.skipIf(!enabled)('an Ansible estate (INI inventory, group_vars, host_vars, older spellings) runs unchanged', () => {
+  const tpxLab = useLab({ hosts: 3, versions: ['none'] });
+  const ansibleLab = useLab({ hosts: 3, versions: ['none'] });
+  let work = '';
+  beforeAll(() => {
+    work = mkdtempSync(join(tmpdir(), 'tpx-ansible-estate-'));
+    ensureBuilt();
+  }, 240_000);
+  afterAll(() => {
+    if (!work) return;
+    stopControlMasters(join(work, 'ansible-home'));
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it('ends with the same files and recap counts on both fleets, on a first and a second run', async () => {
+    expect(hasAnsible, `${ANSIBLE_PLAYBOOK} is missing (apt-get install ansible-core)`).toBe(true);
+    const estate = join(work, 'estate');
+    for (const [path, text] of Object.entries(ESTATE)) {
+      mkdirSync(dirname(join(estate, path)), { recursive: true });
+      writeFileSync(join(estate, path), text);
+    }
+    const connection = join(work, 'ansible-connection.json');
+    writeAnsibleInventory(ansibleLab.state, connection);
+    const home = join(work, 'ansible-home');
+    const playbook = join(estate, 'site.yml');
+    const hostsFile = join(estate, 'hosts');
+    const names = tpxLab.state.hosts.map((h) => h.name);
+    const dump = (lab: LabState, host: string) => dumpHost(lab, host, '/opt/estate');
+
+    for (const round of ['first', 'second']) {
+      const ours = runWithTpx(tpxLab.state, work, playbook, [hostsFile]);
+      const theirs = runWithAnsible(home, playbook, [connection, hostsFile]);
+      expect(Object.keys(theirs).sort(), round).toEqual([...names].sort());
+      expect(ours, round).toEqual(theirs);
+      for (const host of names) expect(await dump(tpxLab.state, host), `${round} ${host}`).toBe(await dump(ansibleLab.state, host));
+      // The three shell tasks run again on the second round, for both tools alike; nothing else changes.
+      if (round === 'second') for (const host of names) expect(theirs[host].changed, `second run on ${host}`).toBe(3);
+    }
+    // The estate's variables did reach the hosts (so equal empty dumps cannot pass).
+    const first = await dump(tpxLab.state, names[0]);
+    // group_vars/all.yml beats [web:vars] written in the INI file: Ansible's precedence, followed.
+    expect(first).toContain('web 8080 from group_vars/all');
+    expect(first).toContain('== /opt/estate/user-alice\n1001');
+    expect(first).toContain('hello mesh-01 True');
+    expect(await dump(tpxLab.state, names[2])).toContain('db 5432 from group_vars/all');
+  }, 400_000);
 });

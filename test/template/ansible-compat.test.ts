@@ -46,8 +46,9 @@ function evaluateWithAnsible(expressions: string[]): unknown[] {
   }
 }
 
-describe.skipIf(!hasAnsible)('filters agree with ansible-core', () => {
+describe.skipIf(!hasAnsible && !process.env.CI)('filters agree with ansible-core', () => {
   it('gives the same values as ansible-playbook for the filter table', () => {
+    expect(hasAnsible, 'ansible-playbook is missing (apt-get install ansible-core); in CI this comparison must run').toBe(true);
     const expressions = collectExpressions();
     const theirs = evaluateWithAnsible(expressions);
     const differences = expressions

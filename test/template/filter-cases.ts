@@ -30,6 +30,10 @@ export type FilterCase = [template: string, expected: unknown];
 
 /** Every filter of the catalog, with at least one case each. */
 export const filterCases: FilterCase[] = [
+  // Jinja2's numeric attribute: `x.0` is `x[0]` (with_indexed_items and with_together write item.0)
+  ['{{ nums.0 }}', 3],
+  ['{{ nested.1.0 }}', 2],
+  ['{{ nested.1.1.0 + users.2.uid }}', 1005],
   // defaults and types
   ['{{ missing | default("x") }}', 'x'],
   ['{{ missing | d("x") }}', 'x'],
