@@ -230,12 +230,13 @@ function stopControlMasters(home: string): void {
   for (const s of sockets) spawnSync('ssh', ['-o', `ControlPath=${join(home, 'cp', s)}`, '-O', 'exit', 'lab'], { stdio: 'ignore', timeout: 10_000 });
 }
 
-describe.skipIf(!enabled)('an Ansible playbook runs unchanged with tpx and with ansible-playbook', () => {
+/** Two 3-host lab fleets, one for each tool, and a work dir (Ansible's home in it), all removed after the tests. */
+function useTwinFleets(prefix: string) {
   const tpxLab = useLab({ hosts: 3, versions: ['none'] });
   const ansibleLab = useLab({ hosts: 3, versions: ['none'] });
   let work = '';
   beforeAll(() => {
-    work = mkdtempSync(join(tmpdir(), 'tpx-ansible-compat-'));
+    work = mkdtempSync(join(tmpdir(), prefix));
     ensureBuilt();
   }, 240_000);
   afterAll(() => {
@@ -243,8 +244,14 @@ describe.skipIf(!enabled)('an Ansible playbook runs unchanged with tpx and with 
     stopControlMasters(join(work, 'ansible-home'));
     rmSync(work, { recursive: true, force: true });
   });
+  return { tpxLab, ansibleLab, dir: () => work };
+}
+
+describe.skipIf(!enabled)('an Ansible playbook runs unchanged with tpx and with ansible-playbook', () => {
+  const { tpxLab, ansibleLab, dir } = useTwinFleets('tpx-ansible-compat-');
 
   it('ends with the same files on every host and the same recap counts, on a first and a second run', async () => {
+    const work = dir();
     expect(hasAnsible, `${ANSIBLE_PLAYBOOK} is missing (apt-get install ansible-core)`).toBe(true);
     const playbook = join(work, 'site.yml');
     writeFileSync(playbook, PLAYBOOK);
@@ -351,20 +358,10 @@ banner = "served by web"
 };
 
 describe.skipIf(!enabled)('an Ansible estate (INI inventory, group_vars, host_vars, older spellings) runs unchanged', () => {
-  const tpxLab = useLab({ hosts: 3, versions: ['none'] });
-  const ansibleLab = useLab({ hosts: 3, versions: ['none'] });
-  let work = '';
-  beforeAll(() => {
-    work = mkdtempSync(join(tmpdir(), 'tpx-ansible-estate-'));
-    ensureBuilt();
-  }, 240_000);
-  afterAll(() => {
-    if (!work) return;
-    stopControlMasters(join(work, 'ansible-home'));
-    rmSync(work, { recursive: true, force: true });
-  });
+  const { tpxLab, ansibleLab, dir } = useTwinFleets('tpx-ansible-estate-');
 
   it('ends with the same files and recap counts on both fleets, on a first and a second run', async () => {
+    const work = dir();
     expect(hasAnsible, `${ANSIBLE_PLAYBOOK} is missing (apt-get install ansible-core)`).toBe(true);
     const estate = join(work, 'estate');
     for (const [path, text] of Object.entries(ESTATE)) {
