@@ -1,7 +1,7 @@
 import { InputError } from '../errors/input-error.js';
 import { nameSome } from '../errors/name-list.js';
 import { assertionHolds, normaliseAssert } from '../modules/assert.js';
-import type { Play, Task } from '../playbook/types.js';
+import { type Play, playSections, type Task } from '../playbook/types.js';
 import { evaluateConditions, evaluateExpression, renderValue } from '../template/render.js';
 import { keywordSourcePos } from './keyword-source.js';
 import type { RunContext } from './run-context.js';
@@ -25,7 +25,7 @@ const NAMED = 5;
  */
 export function preflight(run: RunContext, play: Play, hosts: readonly string[]): void {
   const playCtx = { run, play, hosts };
-  for (const node of play.tasks) {
+  for (const node of playSections(play).flat()) {
     // Module names are short by now: `ansible.builtin.assert` was resolved to `assert` at load.
     if (node.kind !== 'task' || node.module !== 'assert' || !node.tags.includes(PREFLIGHT_TAG)) return;
     if (!shouldRunForTags([...play.tags, ...node.tags], run.options.tags, run.options.skipTags)) continue;

@@ -4,6 +4,7 @@ import { getModule } from '../modules/registry.js';
 import type { YamlPath, YamlSource } from '../schema/yaml-source.js';
 import { containsTemplate } from '../template/syntax.js';
 import { normaliseArgs } from './normalise-args.js';
+import { PLAY_TASK_LISTS } from './expand-key-value.js';
 import { findModuleKeys } from './task-keys.js';
 
 type Obj = Readonly<Record<string, unknown>>;
@@ -43,7 +44,7 @@ export function checkModuleArgs(source: YamlSource): InputProblem[] {
   if (!Array.isArray(source.value)) return problems;
   source.value.forEach((play: unknown, p) => {
     if (!isObject(play)) return;
-    for (const list of ['tasks', 'handlers'] as const) {
+    for (const list of PLAY_TASK_LISTS) {
       const tasks = play[list];
       if (Array.isArray(tasks)) tasks.forEach((t, i) => visitNode(t, [p, list, i]));
     }

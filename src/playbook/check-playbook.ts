@@ -1,3 +1,4 @@
+import { PLAY_TASK_LISTS } from './expand-key-value.js';
 import { WITH_LOOPS } from '../template/with-loops.js';
 import type { InputProblem } from '../errors/input-error.js';
 import type { Inventory } from '../inventory/types.js';
@@ -38,7 +39,7 @@ export function checkPlaybook(source: YamlSource, options: CheckPlaybookOptions 
     if (!isObject(play)) return;
     const handlers = handlerNames(play.handlers);
     for (const [key, value] of Object.entries(play)) {
-      if (key !== 'tasks' && key !== 'handlers') templates.checkTemplates(value, [p, key]);
+      if (!(PLAY_TASK_LISTS as readonly string[]).includes(key)) templates.checkTemplates(value, [p, key]);
     }
     if (options.inventory && play.hosts !== undefined) {
       for (const message of checkHostsPattern(options.inventory, play.hosts)) add([p, 'hosts'], message);
@@ -99,7 +100,10 @@ export function checkPlaybook(source: YamlSource, options: CheckPlaybookOptions 
         );
       }
     };
-    if (Array.isArray(play.tasks)) play.tasks.forEach((t, i) => checkNode(t, [p, 'tasks', i]));
+    for (const list of ['pre_tasks', 'tasks', 'post_tasks'] as const) {
+      const nodes = play[list];
+      if (Array.isArray(nodes)) nodes.forEach((t, i) => checkNode(t, [p, list, i]));
+    }
     if (Array.isArray(play.handlers)) play.handlers.forEach((h, i) => checkNode(h, [p, 'handlers', i]));
   });
   return [...problems, ...templates.problems];

@@ -2,7 +2,7 @@ import type { YamlSource } from '../schema/yaml-source.js';
 import { deepFreeze } from './freeze.js';
 import { TaskNormaliser } from './normalise-task.js';
 import { compact, splitNumeric, toTags } from './normalise-values.js';
-import type { Play, Playbook, SerialSpec, Task } from './types.js';
+import { type Play, type Playbook, playSections, type SerialSpec, type Task } from './types.js';
 
 type Obj = Readonly<Record<string, unknown>>;
 
@@ -27,7 +27,9 @@ export function normalisePlaybook(source: YamlSource): Playbook {
       anyErrorsFatal: raw.any_errors_fatal === true,
       strategy: (raw.strategy ?? 'linear') as Play['strategy'],
       tags: toTags(raw.tags),
+      preTasks: tasks.nodes(raw.pre_tasks, [p, 'pre_tasks']),
       tasks: tasks.nodes(raw.tasks, [p, 'tasks']),
+      postTasks: tasks.nodes(raw.post_tasks, [p, 'post_tasks']),
       handlers: tasks.nodes(raw.handlers, [p, 'handlers']) as Task[],
       pos: source.posOf([p]),
       templated: Object.keys(templated).length > 0 ? templated : undefined,
@@ -47,5 +49,5 @@ function toSerial(value: unknown): SerialSpec | undefined {
 export function countTasks(playbook: Playbook): number {
   const count = (nodes: Play['tasks']): number =>
     nodes.reduce((n, node) => n + (node.kind === 'task' ? 1 : count(node.block) + count(node.rescue) + count(node.always)), 0);
-  return playbook.plays.reduce((n, play) => n + count(play.tasks) + play.handlers.length, 0);
+  return playbook.plays.reduce((n, play) => n + playSections(play).reduce((m, section) => m + count(section), 0) + play.handlers.length, 0);
 }

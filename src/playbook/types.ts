@@ -80,7 +80,10 @@ export interface Play {
   readonly anyErrorsFatal: boolean;
   readonly strategy: 'linear' | 'free';
   readonly tags: readonly string[];
+  /** `pre_tasks`, `tasks` and `post_tasks`: run in that order, each followed by the handlers it notified (Ansible's flush points). */
+  readonly preTasks: readonly TaskNode[];
   readonly tasks: readonly TaskNode[];
+  readonly postTasks: readonly TaskNode[];
   readonly handlers: readonly Task[];
   readonly pos: SourcePos;
   /** `max_fail_percentage` written as a `{{ template }}`, by YAML keyword name; see TaskKeywords.templated. */
@@ -90,4 +93,9 @@ export interface Play {
 export interface Playbook {
   readonly file: string;
   readonly plays: readonly Play[];
+}
+
+/** A play's task sections in the order they run: pre_tasks, tasks, post_tasks. */
+export function playSections(play: Pick<Play, 'preTasks' | 'tasks' | 'postTasks'>): readonly (readonly TaskNode[])[] {
+  return [play.preTasks, play.tasks, play.postTasks];
 }

@@ -16,7 +16,7 @@ const SPECIAL_KEYS: ReadonlyArray<[RegExp, (key: string, title: string) => strin
     (key, title) => (title === 'task' || title === 'handler' ? `"${key}" is only allowed in a block: add a "block" list to this task` : undefined),
   ],
   [/^listen$/, (key, title) => (title === 'task' ? `"${key}" is only allowed in handlers` : undefined)],
-  [/^(pre_tasks|post_tasks|roles|import_playbook)$/, (key) => `"${key}" is not supported; put the tasks under "tasks"`],
+  [/^(roles|import_playbook)$/, (key) => `"${key}" is not supported yet; put the tasks under "tasks"`],
   [/^(include_tasks|import_tasks|include_role|import_role|include)$/, (key) => `"${key}" is not supported; write the tasks in this playbook`],
 ];
 

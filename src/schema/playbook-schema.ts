@@ -152,7 +152,9 @@ export function buildPlaybookSchema(): JsonSchema {
             'x-expected': 'false (tpx gathers no facts)',
           }),
           tags: tagsSchema,
+          pre_tasks: taskList('tasks', 'Tasks run before `tasks`; the handlers they notify run right after them.'),
           tasks: taskList('tasks', 'The tasks, run in order.'),
+          post_tasks: taskList('tasks', 'Tasks run after `tasks` and their handlers; the handlers they notify run right after them.'),
           handlers: doc('Tasks run at the end of the play when notified (by name or `listen` topic).', {
             type: 'array',
             items: { $ref: '#/definitions/handler' },

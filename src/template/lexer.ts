@@ -62,10 +62,11 @@ export function lexJinja(text: string, inCode = false): NjTokenizer {
     const start = tokens.index;
     const tok = next();
     if (!tok) return tok;
-    if (afterDot && tok.type === 'float') {
+    const digits = afterDot && tok.type === 'float' ? /^\d+/.exec(tok.value)?.[0] : undefined;
+    if (digits !== undefined) {
       // Jinja2 reads `x.1.2` as x[1][2] and `users.2.uid` as users[2].uid: after a dot a number is an integer.
-      const digits = /^\d+/.exec(tok.value)?.[0] ?? '';
-      tokens.backN(tok.value.length - digits.length);
+      // Back to just after the digits (nunjucks' value of `1.` at the end is not what it read).
+      tokens.backN(tokens.index - (start + digits.length));
       return { ...tok, type: 'int', value: digits };
     }
     switch (tok.type) {

@@ -284,8 +284,9 @@ describe.skipIf(!enabled)('an Ansible playbook runs unchanged with tpx and with 
 
 /**
  * Issue 13's estate, grown feature by feature: an INI inventory beside group_vars/ (file and
- * directory forms) and host_vars/, a playbook in Ansible's older spellings (key=value
- * arguments, with_* loops, set_fact's free form). The lab's own inventory (tpx) or an
+ * directory forms) and host_vars/, a playbook with pre_tasks and post_tasks (handlers flushed
+ * after each section) in Ansible's older spellings (key=value arguments, with_* loops,
+ * set_fact's free form). The lab's own inventory (tpx) or an
  * Ansible one (ansible-playbook) gives only the connection; the estate gives the groups.
  */
 const ESTATE: Readonly<Record<string, string>> = {
@@ -315,9 +316,12 @@ banner = "served by web"
   hosts: app
   become: true
   gather_facts: false
-  tasks:
+  pre_tasks:
     - name: base
       file: path={{ base }} state=directory mode=0755
+      notify: note order
+
+  tasks:
 
     - name: role file
       copy: content="{{ role_name }} {{ site_port }} {{ banner }}\\n" dest={{ base }}/role mode=0644
@@ -354,6 +358,15 @@ banner = "served by web"
     - name: primary only
       copy: content="{{ greeting }} {{ loud }}\\n" dest={{ base }}/primary mode=0644
       when: primary | default(false)
+
+  post_tasks:
+    - name: post
+      shell: echo post >> {{ base }}/order
+      notify: note order
+
+  handlers:
+    - name: note order
+      shell: echo handler >> {{ base }}/order
 `,
 };
 
@@ -382,8 +395,8 @@ describe.skipIf(!enabled)('an Ansible estate (INI inventory, group_vars, host_va
       expect(Object.keys(theirs).sort(), round).toEqual([...names].sort());
       expect(ours, round).toEqual(theirs);
       for (const host of names) expect(await dump(tpxLab.state, host), `${round} ${host}`).toBe(await dump(ansibleLab.state, host));
-      // The three shell tasks run again on the second round, for both tools alike; nothing else changes.
-      if (round === 'second') for (const host of names) expect(theirs[host].changed, `second run on ${host}`).toBe(3);
+      // The four shell tasks and the handler post_tasks notifies run again, for both tools alike; nothing else changes.
+      if (round === 'second') for (const host of names) expect(theirs[host].changed, `second run on ${host}`).toBe(5);
     }
     // The estate's variables did reach the hosts (so equal empty dumps cannot pass).
     const first = await dump(tpxLab.state, names[0]);
@@ -391,6 +404,8 @@ describe.skipIf(!enabled)('an Ansible estate (INI inventory, group_vars, host_va
     expect(first).toContain('web 8080 from group_vars/all');
     expect(first).toContain('== /opt/estate/user-alice\n1001');
     expect(first).toContain('hello mesh-01 True');
+    // Handlers flushed after pre_tasks and after post_tasks (the first run), then after post_tasks again.
+    expect(first).toContain('== /opt/estate/order\nhandler\npost\nhandler\npost\nhandler\n');
     expect(await dump(tpxLab.state, names[2])).toContain('db 5432 from group_vars/all');
   }, 400_000);
 });

@@ -41,6 +41,59 @@ describe('notify and handlers', () => {
     expect(order.indexOf('h01:restart a')).toBeGreaterThan(order.indexOf('h01:last task'));
   });
 
+  it('pre_tasks, tasks and post_tasks each flush their handlers before the next section, in both strategies', async () => {
+    for (const strategy of ['linear', 'free']) {
+      const r = await run(
+        `
+- hosts: web
+  strategy: ${strategy}
+  pre_tasks:
+    - name: pre
+      shell: echo pre >> s-${strategy}.log
+      notify: h
+  tasks:
+    - name: main
+      shell: echo main >> s-${strategy}.log
+      notify: h
+  post_tasks:
+    - name: post
+      shell: echo post >> s-${strategy}.log
+      notify: h
+  handlers:
+    - name: h
+      shell: echo handler >> s-${strategy}.log
+`,
+        fleetInventory(2),
+      );
+      for (const host of ['h01', 'h02'])
+        expect(r.fleet.readHostFile(host, `s-${strategy}.log`), `${strategy} ${host}`).toBe('pre\nhandler\nmain\nhandler\npost\nhandler\n');
+    }
+  });
+
+  it('a host that fails in pre_tasks runs neither its handlers nor the later sections', async () => {
+    const r = await run(
+      `
+- hosts: web
+  pre_tasks:
+    - name: pre
+      shell: echo pre >> p.log
+      notify: h
+    - name: fail h02
+      command: "false"
+      when: inventory_hostname == 'h02'
+  tasks:
+    - name: main
+      shell: echo main >> p.log
+  handlers:
+    - name: h
+      shell: echo handler >> p.log
+`,
+      fleetInventory(2),
+    );
+    expect(r.fleet.readHostFile('h01', 'p.log')).toBe('pre\nhandler\nmain\n');
+    expect(r.fleet.readHostFile('h02', 'p.log')).toBe('pre\n');
+  });
+
   it('a failed host does not run its handlers; a handler may notify a later one', async () => {
     const r = await run(
       `

@@ -17,7 +17,7 @@ describe('resolveInventorySources', () => {
   it('reads a directory in name order, recursing, and skips what Ansible skips', () => {
     mkdirSync(join(dir, 'b-sub'));
     mkdirSync(join(dir, 'group_vars'));
-    for (const f of ['c.yaml', 'a', 'z.ini', 'notes.md', 'x.cfg', 'old~', '.hidden', 'r.retry', 'B']) touch(f);
+    for (const f of ['c.yaml', 'a', 'z.ini', 'README.md', 'x.cfg', 'old~', '.hidden', 'r.retry', 'B']) touch(f);
     touch('b-sub', 'inner');
     touch('group_vars', 'all.yml');
     symlinkSync(join(dir, 'missing'), join(dir, 'dangling'));

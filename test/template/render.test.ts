@@ -246,3 +246,18 @@ describe('render errors name host and task', () => {
     }
   });
 });
+
+describe('numbers after a dot (Jinja2: x.0 is x[0])', () => {
+  const vars = { x: [[10, 20], { a: 'A' }], users: [{ uid: 1 }, { uid: 2 }] };
+  it.each([
+    ['{{ x.0.1 }}', 20],
+    ['{{ x.1.a }}', 'A'],
+    ['{{ users.1.uid }}', 2],
+  ])('%s', (template, expected) => {
+    expect(renderValue(template, { vars })).toBe(expected);
+  });
+
+  it.each(['{{ x.1. }}', '{{ x.0.1. }}', '{{ x.. }}'])('refuses %s as a syntax error (it once looped for ever)', (template) => {
+    expect(() => renderValue(template, { vars })).toThrow(TemplateRenderError);
+  });
+});
