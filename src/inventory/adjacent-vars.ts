@@ -1,4 +1,4 @@
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { InputError, type InputProblem } from '../errors/input-error.js';
 import { loadYamlFile } from '../schema/load-yaml.js';
@@ -133,13 +133,17 @@ function isDirectory(path: string): boolean {
 }
 
 /** The vars files of a `group_vars/NAME/` directory: recursive, in name order, as Ansible lists them. */
-function varsFilesIn(dir: string): string[] {
+function varsFilesIn(dir: string, seen = new Set<string>()): string[] {
   const found: string[] = [];
+  // A directory reached twice (a symlink loop) is read once.
+  const real = realpathSync(dir);
+  if (seen.has(real)) return found;
+  seen.add(real);
   for (const entry of readdirSync(dir).sort(compareCodePoints)) {
     if (entry.startsWith('.') || entry.endsWith('~')) continue;
     const path = join(dir, entry);
     const ext = extname(entry);
-    if (!ext && isDirectory(path)) found.push(...varsFilesIn(path));
+    if (!ext && isDirectory(path)) found.push(...varsFilesIn(path, seen));
     else if ((!ext || (VARS_EXTENSIONS as readonly string[]).includes(ext)) && !isDirectory(path)) found.push(path);
   }
   return found;

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { UsageError } from '../errors/tpx-error.js';
 import { compareCodePoints } from './compare.js';
@@ -49,8 +49,12 @@ export function resolveInventorySources(given: readonly string[]): InventorySour
   return { entries, varsDirs };
 }
 
-function filesIn(dir: string): string[] {
+function filesIn(dir: string, seen = new Set<string>()): string[] {
   const out: string[] = [];
+  // A directory reached twice (a symlink loop) is read once.
+  const real = realpathSync(dir);
+  if (seen.has(real)) return out;
+  seen.add(real);
   for (const name of readdirSync(dir).sort(compareCodePoints)) {
     if (IGNORED_NAMES.test(name) || IGNORED_ENDINGS.some((e) => name.endsWith(e))) continue;
     const path = join(dir, name);
@@ -60,7 +64,7 @@ function filesIn(dir: string): string[] {
     } catch {
       continue; // a dangling link: Ansible finds no plugin for it and goes on
     }
-    if (isDir) out.push(...filesIn(path));
+    if (isDir) out.push(...filesIn(path, seen));
     else out.push(path);
   }
   return out;

@@ -40,6 +40,7 @@ const STRING_PREFIX = /^(?:[rRuUbB]|[bB][rR]|[rR][bB])?(?='|")/;
 const NUMBER = /^(?:0[xX](?:_?[0-9a-fA-F])+|0[oO](?:_?[0-7])+|0[bB](?:_?[01])+|(?:\d(?:_?\d)*)?\.?(?:\d(?:_?\d)*)?(?:[eE][+-]?\d(?:_?\d)*)?)/;
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
 const CLOSERS: Readonly<Record<string, string>> = { '(': ')', '[': ']', '{': '}' };
+const MAX_DEPTH = 100;
 
 class LiteralParser {
   private pos = 0;
@@ -181,6 +182,8 @@ class LiteralParser {
   }
 
   private container(open: string, depth: number): unknown {
+    // Python gives up far sooner (its parser's nesting limit); kept as text, as failures are.
+    if (depth > MAX_DEPTH) return fail();
     const close = CLOSERS[open];
     this.pos += 1;
     const items: unknown[] = [];

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -65,6 +65,13 @@ describe('group_vars and host_vars beside the inventory', () => {
   ])('refuse %s', (_what, text, expected) => {
     write('group_vars/web.yml', text);
     expect(problemsOf()).toEqual([expected]);
+  });
+
+  it('read a group_vars directory that links back to itself once', () => {
+    mkdirSync(join(dir, 'group_vars', 'web'));
+    write('group_vars/web/a.yml', 'v: 1\n');
+    symlinkSync(join(dir, 'group_vars', 'web'), join(dir, 'group_vars', 'web', 'again'));
+    expect(loadInventory([join(dir, 'hosts')]).hosts.get('w1')!.vars).toEqual({ v: 1 });
   });
 
   it('take an empty file or one with only comments as no variables', () => {

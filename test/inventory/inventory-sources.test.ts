@@ -26,6 +26,13 @@ describe('resolveInventorySources', () => {
     expect(varsDirs).toEqual([dir]);
   });
 
+  it('reads a directory that links back to itself once', () => {
+    mkdirSync(join(dir, 'sub'));
+    touch('sub', 'hosts');
+    symlinkSync(dir, join(dir, 'sub', 'loop'));
+    expect(resolveInventorySources([dir]).entries).toEqual([{ file: join(dir, 'sub', 'hosts') }]);
+  });
+
   it('takes a file, with its directory for group_vars, and a host list', () => {
     touch('hosts');
     const { entries, varsDirs } = resolveInventorySources([join(dir, 'hosts'), 'h1,h2,']);

@@ -114,3 +114,10 @@ describe('parseIniValue', () => {
     expect(parseIniValue('1+2j')).toBe('1+2j');
   });
 });
+
+describe('parseIniValue on hostile input', () => {
+  it('keeps a value nested thousands of levels deep as text instead of overflowing the stack', () => {
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    expect(parseIniValue(deep)).toBe(deep);
+  });
+});
