@@ -1,9 +1,9 @@
-import { readdirSync, realpathSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { InputError, type InputProblem } from '../errors/input-error.js';
 import { loadYamlFile } from '../schema/load-yaml.js';
-import { compareCodePoints } from './compare.js';
 import { connectionVarProblem } from './connection-vars.js';
+import { listTree } from './list-tree.js';
 import { setOwn } from './set-own.js';
 
 type Vars = Readonly<Record<string, unknown>>;
@@ -27,6 +27,8 @@ const EMPTY: Vars = Object.freeze({});
 export class AdjacentVars {
   private readonly listings = new Map<string, ReadonlySet<string> | null>();
   private readonly files = new Map<string, Vars>();
+  /** Merged vars by kind, side and name: group vars are asked for once per host of the group. */
+  private readonly merged = new Map<string, Vars>();
   readonly problems: InputProblem[] = [];
 
   constructor(
@@ -36,6 +38,16 @@ export class AdjacentVars {
 
   /** Every file found for NAME under `kind` in the given base dirs, merged in order. */
   vars(kind: VarsKind, name: string, side: 'inventory' | 'play'): Vars {
+    const key = `${kind}\0${side}\0${name}`;
+    let known = this.merged.get(key);
+    if (!known) {
+      known = this.merge(kind, name, side);
+      this.merged.set(key, known);
+    }
+    return known;
+  }
+
+  private merge(kind: VarsKind, name: string, side: 'inventory' | 'play'): Vars {
     // Ansible skips names that are absolute paths (chroot-style hosts).
     if (name.startsWith('/')) return EMPTY;
     let merged: Record<string, unknown> | undefined;
@@ -93,14 +105,8 @@ export class AdjacentVars {
 
 /** Reads one vars file: a mapping of variable names, or nothing (empty file, only comments). */
 export function readVarsFile(file: string): Vars {
-  let source: ReturnType<typeof loadYamlFile>;
-  try {
-    source = loadYamlFile(file, { expected: 'a mapping of variables' });
-  } catch (error) {
-    // An empty vars file is fine in Ansible: it sets nothing.
-    if (error instanceof InputError && error.problems.length === 1 && /^file is empty/.test(error.problems[0].message)) return EMPTY;
-    throw error;
-  }
+  // An empty vars file is fine in Ansible: it sets nothing.
+  const source = loadYamlFile(file, { allowEmpty: true });
   const value = source.value;
   if (typeof value === 'string' && value.startsWith('$ANSIBLE_VAULT;')) {
     throw new InputError([
@@ -133,18 +139,11 @@ function isDirectory(path: string): boolean {
 }
 
 /** The vars files of a `group_vars/NAME/` directory: recursive, in name order, as Ansible lists them. */
-function varsFilesIn(dir: string, seen = new Set<string>()): string[] {
-  const found: string[] = [];
-  // A directory reached twice (a symlink loop) is read once.
-  const real = realpathSync(dir);
-  if (seen.has(real)) return found;
-  seen.add(real);
-  for (const entry of readdirSync(dir).sort(compareCodePoints)) {
-    if (entry.startsWith('.') || entry.endsWith('~')) continue;
-    const path = join(dir, entry);
-    const ext = extname(entry);
-    if (!ext && isDirectory(path)) found.push(...varsFilesIn(path, seen));
-    else if ((!ext || (VARS_EXTENSIONS as readonly string[]).includes(ext)) && !isDirectory(path)) found.push(path);
-  }
-  return found;
+function varsFilesIn(dir: string): string[] {
+  return listTree(dir, (name, kind) => {
+    if (name.startsWith('.') || name.endsWith('~')) return 'skip';
+    const ext = extname(name);
+    if (kind === 'dir') return ext ? 'skip' : 'descend';
+    return !ext || (VARS_EXTENSIONS as readonly string[]).includes(ext) ? 'keep' : 'skip';
+  });
 }

@@ -1,7 +1,7 @@
-import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { UsageError } from '../errors/tpx-error.js';
-import { compareCodePoints } from './compare.js';
+import { listTree } from './list-tree.js';
 
 /** One thing to read an inventory from, in the order Ansible reads them. */
 export type InventoryEntry = { readonly file: string } | { readonly hostList: string };
@@ -49,23 +49,10 @@ export function resolveInventorySources(given: readonly string[]): InventorySour
   return { entries, varsDirs };
 }
 
-function filesIn(dir: string, seen = new Set<string>()): string[] {
-  const out: string[] = [];
-  // A directory reached twice (a symlink loop) is read once.
-  const real = realpathSync(dir);
-  if (seen.has(real)) return out;
-  seen.add(real);
-  for (const name of readdirSync(dir).sort(compareCodePoints)) {
-    if (IGNORED_NAMES.test(name) || IGNORED_ENDINGS.some((e) => name.endsWith(e))) continue;
-    const path = join(dir, name);
-    let isDir = false;
-    try {
-      isDir = statSync(path).isDirectory();
-    } catch {
-      continue; // a dangling link: Ansible finds no plugin for it and goes on
-    }
-    if (isDir) out.push(...filesIn(path, seen));
-    else out.push(path);
-  }
-  return out;
+function filesIn(dir: string): string[] {
+  return listTree(dir, (name, kind) => {
+    if (IGNORED_NAMES.test(name) || IGNORED_ENDINGS.some((e) => name.endsWith(e))) return 'skip';
+    // A dangling link: Ansible finds no plugin for it and goes on.
+    return kind === 'dir' ? 'descend' : kind === 'file' ? 'keep' : 'skip';
+  });
 }

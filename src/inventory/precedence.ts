@@ -40,13 +40,12 @@ export function mergeHostVars(
   const merged: Record<string, unknown> = {};
   if (all) assignOwn(merged, all.vars);
   for (const g of ordered) assignOwn(merged, g.vars);
-  const files = adjacent?.files;
-  if (files) {
-    if (all) for (const side of SIDES) assignOwn(merged, files.vars('group_vars', all.name, side));
-    for (const side of SIDES) for (const g of ordered) assignOwn(merged, files.vars('group_vars', g.name, side));
+  if (adjacent) {
+    if (all) for (const side of SIDES) assignOwn(merged, adjacent.files.vars('group_vars', all.name, side));
+    for (const side of SIDES) for (const g of ordered) assignOwn(merged, adjacent.files.vars('group_vars', g.name, side));
   }
   assignOwn(merged, hostVars);
-  if (files && adjacent) for (const side of SIDES) assignOwn(merged, files.vars('host_vars', adjacent.host, side));
+  if (adjacent) for (const side of SIDES) assignOwn(merged, adjacent.files.vars('host_vars', adjacent.host, side));
   return merged;
 }
 

@@ -6,6 +6,9 @@ import { parseIniValue } from './python-literal.js';
 import { shlexSplit } from './shlex-split.js';
 
 const SECTION = /^\[([^:\]\s]+)(?::(\w+))?\]\s*(?:#.*)?$/u;
+
+/** Whether a line is an INI section header (`[web]`, `[web:vars]`), as this reader sees one. */
+export const isIniSectionLine = (line: string): boolean => SECTION.test(line.trim());
 const GROUP_NAME = /^([^:\]\s]+)\s*(?:#.*)?$/u;
 /** Python's str.splitlines() boundaries. */
 const LINE_BREAK = /\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]/;

@@ -1,18 +1,16 @@
-import { isUtf8 } from 'node:buffer';
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { InputError, type InputProblem } from '../errors/input-error.js';
-import { loadYamlFile, loadYamlText, MAX_YAML_BYTES, type YamlSource } from '../schema/load-yaml.js';
+import { loadYamlText, readInputText, type YamlSource } from '../schema/load-yaml.js';
 import { validateWithSchema } from '../schema/validate.js';
 import { expandHostKey } from './expand-host-key.js';
 import type { InventoryBuilder } from './inventory-builder.js';
-import { readIniInventory } from './read-ini-inventory.js';
+import { isIniSectionLine, readIniInventory } from './read-ini-inventory.js';
 import { findPluginConfig, readInventoryDocument } from './read-inventory-document.js';
 import { addStructureKeyHint } from './structure-key-hint.js';
 
 const EXPECTED = 'an inventory: a mapping of groups (all: {hosts, children, vars})';
 const YAML_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
-const INI_SECTION_LINE = /^\s*\[[^:\]\s]+(?::\w+)?\]\s*(?:#.*)?$/;
 
 /**
  * Reads one inventory file into the builder and returns its problems. The format is chosen
@@ -24,15 +22,14 @@ const INI_SECTION_LINE = /^\s*\[[^:\]\s]+(?::\w+)?\]\s*(?:#.*)?$/;
 export function readInventoryFile(file: string, builder: InventoryBuilder): InputProblem[] {
   const ext = extname(file);
   if (ext === '.toml') return [whole(file, 'TOML inventories are not supported; convert it to YAML or INI')];
-  if (YAML_EXTENSIONS.has(ext)) return readYamlFile(file, builder);
   let text: string;
   try {
-    text = readText(file);
+    text = readInputText(file);
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
     return [...error.problems];
   }
-  if (text.startsWith('#!') && isExecutable(file)) {
+  if (!YAML_EXTENSIONS.has(ext) && text.startsWith('#!') && isExecutable(file)) {
     return [whole(file, 'this is an inventory script, which tpx does not run; save its output (`./script --list`) as a YAML inventory and give that')];
   }
   return readInventoryText(text, file, builder);
@@ -44,7 +41,7 @@ export function readInventoryText(text: string, file: string, builder: Inventory
   if (YAML_EXTENSIONS.has(ext)) return readYaml(() => loadYamlText(text, file, { expected: EXPECTED }), builder, text);
   if (ext !== '') return readIniInventory(file, text, builder);
   const first = firstSignificantLine(text);
-  if (first === undefined || INI_SECTION_LINE.test(first)) return readIniInventory(file, text, builder);
+  if (first === undefined || isIniSectionLine(first)) return readIniInventory(file, text, builder);
   let source: YamlSource | undefined;
   try {
     source = loadYamlText(text, file, { expected: EXPECTED });
@@ -58,18 +55,14 @@ export function readInventoryText(text: string, file: string, builder: Inventory
   return readIniInventory(file, text, builder);
 }
 
-function readYamlFile(file: string, builder: InventoryBuilder): InputProblem[] {
-  return readYaml(() => loadYamlFile(file, { expected: EXPECTED }), builder);
-}
-
-function readYaml(load: () => YamlSource, builder: InventoryBuilder, text?: string): InputProblem[] {
+function readYaml(load: () => YamlSource, builder: InventoryBuilder, text: string): InputProblem[] {
   let source: YamlSource;
   try {
     source = load();
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
-    const first = text === undefined ? undefined : firstSignificantLine(text);
-    if (first === undefined || !INI_SECTION_LINE.test(first)) return [...error.problems];
+    const first = firstSignificantLine(text);
+    if (first === undefined || !isIniSectionLine(first)) return [...error.problems];
     const [head, ...rest] = error.problems;
     return [{ ...head, message: `${head.message} (this looks like an INI inventory: give the file no extension or .ini)` }, ...rest];
   }
@@ -96,20 +89,6 @@ export function readHostList(list: string, builder: InventoryBuilder): void {
     }
     builder.addHost(host, 'ungrouped', port);
   }
-}
-
-/** The file's text, with the checks YAML files get (size, UTF-8, binary garbage). */
-function readText(file: string): string {
-  let bytes: Buffer;
-  try {
-    if (statSync(file).size > MAX_YAML_BYTES) return loadYamlFile(file).text;
-    bytes = readFileSync(file);
-  } catch (error) {
-    if (error instanceof InputError) throw error;
-    return loadYamlFile(file).text; // says why the file cannot be read
-  }
-  if (!isUtf8(bytes)) loadYamlFile(file); // throws the invalid byte's position
-  return bytes.toString('utf8');
 }
 
 function firstSignificantLine(text: string): string | undefined {

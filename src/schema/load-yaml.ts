@@ -20,6 +20,8 @@ export const MAX_YAML_BYTES = 10 * 1024 * 1024;
 export interface LoadYamlOptions {
   /** What the file should hold, for the empty-file message, e.g. "a list of plays". */
   readonly expected?: string;
+  /** An empty file (or one with only comments) is fine: its value is null (vars files). */
+  readonly allowEmpty?: boolean;
 }
 
 /**
@@ -28,6 +30,14 @@ export interface LoadYamlOptions {
  * of levels deep, an alias bomb, a recursive or undefined alias.
  */
 export function loadYamlFile(file: string, options: LoadYamlOptions = {}): YamlSource {
+  return loadYamlText(readInputText(file), file, options);
+}
+
+/**
+ * A file's text with the checks every input file gets, YAML or not: not larger than the
+ * limit, readable, valid UTF-8 (else the position of the first bad byte). Throws InputError.
+ */
+export function readInputText(file: string): string {
   let bytes: Buffer;
   try {
     const size = statSync(file).size;
@@ -45,7 +55,7 @@ export function loadYamlFile(file: string, options: LoadYamlOptions = {}): YamlS
     const pos = createYamlSource(file, text, null, undefined, countLines(text)).posAtOffset(invalid.offset);
     throw createInputError([{ ...pos, message: invalid.message }]);
   }
-  return loadYamlText(text, file, options);
+  return text;
 }
 
 /** Parses YAML text that came from `file` (used in messages). Same checks as loadYamlFile. */
@@ -123,7 +133,7 @@ export function loadYamlText(text: string, file: string, options: LoadYamlOption
   }
   for (const p of checkAliasesAndKeys(doc, (offset) => lineCounter.linePos(offset).line)) at(p.offset, p.message);
 
-  if (problems.length === 0 && doc.contents === null) {
+  if (problems.length === 0 && doc.contents === null && !options.allowEmpty) {
     problems.push({ file, line: 1, col: 1, message: `file is empty; expected ${options.expected ?? 'a YAML document'}` });
   }
 

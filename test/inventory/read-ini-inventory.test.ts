@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { InputError, type InputProblem } from '../../src/errors/input-error.js';
-import { loadInventoryText } from '../../src/inventory/load-inventory.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadInventory, loadInventoryText } from '../../src/inventory/load-inventory.js';
 
 const ini = (text: string) => loadInventoryText(text, 'hosts.ini');
 
@@ -70,5 +73,15 @@ describe('INI inventories', () => {
   it('gives a YAML file written as INI a hint, and a broken YAML file without extension its YAML error', () => {
     expect(() => loadInventoryText('[web]\nw1 a=1\n', 'hosts.yaml')).toThrow(/looks like an INI inventory/);
     expect(() => loadInventoryText('all:\n  hosts:\n\t  x:\n', 'hosts')).toThrow(/tabs are not allowed/);
+  });
+
+  it('gives the same hint for such a file read from disk', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tpx-ini-'));
+    try {
+      writeFileSync(join(dir, 'hosts.yml'), '[web]\nw1 a=1\n');
+      expect(() => loadInventory([join(dir, 'hosts.yml')])).toThrow(/looks like an INI inventory/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
