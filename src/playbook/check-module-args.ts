@@ -1,11 +1,10 @@
 import type { InputProblem } from '../errors/input-error.js';
 import { ModuleArgsError } from '../modules/module-args.js';
 import { getModule } from '../modules/registry.js';
-import type { YamlPath, YamlSource } from '../schema/yaml-source.js';
+import type { YamlSource } from '../schema/yaml-source.js';
 import { containsTemplate } from '../template/syntax.js';
 import { normaliseArgs } from './normalise-args.js';
-import { PLAY_TASK_LISTS } from './expand-key-value.js';
-import { findModuleKeys } from './task-keys.js';
+import { findModuleKeys, forEachRawTask } from './task-keys.js';
 
 type Obj = Readonly<Record<string, unknown>>;
 const isObject = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -18,15 +17,7 @@ const isObject = (v: unknown): v is Obj => v !== null && typeof v === 'object' &
  */
 export function checkModuleArgs(source: YamlSource): InputProblem[] {
   const problems: InputProblem[] = [];
-  const visitNode = (node: unknown, path: YamlPath): void => {
-    if (!isObject(node)) return;
-    if ('block' in node) {
-      for (const key of ['block', 'rescue', 'always']) {
-        const list = node[key];
-        if (Array.isArray(list)) list.forEach((child, i) => visitNode(child, [...path, key, i]));
-      }
-      return;
-    }
+  forEachRawTask(source.value, (node, path) => {
     const [key] = findModuleKeys(node);
     if (key === undefined) return;
     const module = getModule(key);
@@ -39,14 +30,6 @@ export function checkModuleArgs(source: YamlSource): InputProblem[] {
       const inModule = error.param !== undefined && isObject(node[key]) && error.param in node[key];
       const pos = inModule ? source.keyPosOf([...path, key, error.param!]) : source.keyPosOf([...path, key]);
       problems.push({ ...pos, message: `${module.name}: ${error.message}`, sourceLine: source.lineText(pos.line) });
-    }
-  };
-  if (!Array.isArray(source.value)) return problems;
-  source.value.forEach((play: unknown, p) => {
-    if (!isObject(play)) return;
-    for (const list of PLAY_TASK_LISTS) {
-      const tasks = play[list];
-      if (Array.isArray(tasks)) tasks.forEach((t, i) => visitNode(t, [p, list, i]));
     }
   });
   return problems;

@@ -1,5 +1,4 @@
-import { PLAY_TASK_LISTS } from './expand-key-value.js';
-import { WITH_LOOPS } from '../template/with-loops.js';
+import { WITH_LOOP_KEYS } from '../template/with-loops.js';
 import type { InputProblem } from '../errors/input-error.js';
 import type { Inventory } from '../inventory/types.js';
 import { resolveModuleName } from '../modules/params/all-params.js';
@@ -8,14 +7,14 @@ import type { YamlPath, YamlSource } from '../schema/yaml-source.js';
 import { containsTemplate } from '../template/syntax.js';
 import { TemplateChecker } from './check-templates.js';
 import { checkHostsPattern } from './check-hosts.js';
-import { EXPRESSION_KEYWORDS, EXPRESSION_PARAMS, findModuleKeys, hasUnknownKeys, MODULE_NAMES } from './task-keys.js';
+import { EXPRESSION_KEYWORDS, EXPRESSION_PARAMS, findModuleKeys, hasUnknownKeys, MODULE_NAMES, PLAY_TASK_LISTS, BLOCK_TASK_LISTS } from './task-keys.js';
 
 export interface CheckPlaybookOptions {
   /** When given, each play's `hosts` pattern is checked against it. */
   readonly inventory?: Inventory;
 }
 
-const LOOP_KEYS: ReadonlySet<string> = new Set(WITH_LOOPS.map((k) => `with_${k}`));
+const LOOP_KEYS: ReadonlySet<string> = new Set(WITH_LOOP_KEYS);
 
 type Obj = Readonly<Record<string, unknown>>;
 
@@ -48,7 +47,7 @@ export function checkPlaybook(source: YamlSource, options: CheckPlaybookOptions 
       if (!isObject(node)) return;
       if ('block' in node) {
         for (const [key, value] of Object.entries(node)) {
-          if (key === 'block' || key === 'rescue' || key === 'always') {
+          if ((BLOCK_TASK_LISTS as readonly string[]).includes(key)) {
             if (Array.isArray(value)) value.forEach((child, i) => checkNode(child, [...path, key, i]));
           } else if (EXPRESSION_KEYWORDS.has(key)) templates.checkConditions(value, [...path, key]);
           else templates.checkTemplates(value, [...path, key]);
@@ -100,11 +99,10 @@ export function checkPlaybook(source: YamlSource, options: CheckPlaybookOptions 
         );
       }
     };
-    for (const list of ['pre_tasks', 'tasks', 'post_tasks'] as const) {
+    for (const list of PLAY_TASK_LISTS) {
       const nodes = play[list];
       if (Array.isArray(nodes)) nodes.forEach((t, i) => checkNode(t, [p, list, i]));
     }
-    if (Array.isArray(play.handlers)) play.handlers.forEach((h, i) => checkNode(h, [p, 'handlers', i]));
   });
   return [...problems, ...templates.problems];
 }

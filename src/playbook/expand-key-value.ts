@@ -1,17 +1,11 @@
 import { parseKeyValueArgs } from '../modules/key-value-args.js';
-import { MODULE_PARAMS, resolveModuleName } from '../modules/params/all-params.js';
 import type { JsonSchema } from '../modules/params/module-params.js';
+import { getModule } from '../modules/registry.js';
 import type { YamlSource } from '../schema/yaml-source.js';
 import { containsTemplate } from '../template/syntax.js';
-import { findModuleKeys } from './task-keys.js';
+import { findModuleKeys, forEachRawTask } from './task-keys.js';
 
 type Obj = Record<string, unknown>;
-const isObject = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
-
-const PARAMS = new Map(MODULE_PARAMS.map((m) => [m.name, m]));
-/** The task lists of a play, and of a block. */
-export const PLAY_TASK_LISTS = ['pre_tasks', 'tasks', 'post_tasks', 'handlers'] as const;
-const BLOCK_LISTS = ['block', 'rescue', 'always'] as const;
 const TRUE_WORDS = /^(?:y|yes|on|1|true|t)$/i;
 const FALSE_WORDS = /^(?:n|no|off|0|false|f)$/i;
 
@@ -26,17 +20,10 @@ const FALSE_WORDS = /^(?:n|no|off|0|false|f)$/i;
  * Returns the source unchanged when there is nothing to expand, else a copy with the new value.
  */
 export function expandKeyValueArgs(source: YamlSource): YamlSource {
-  if (!Array.isArray(source.value)) return source;
   let value: unknown[] | undefined;
-  const visit = (node: unknown, path: (string | number)[]): void => {
-    if (!isObject(node)) return;
-    if ('block' in node) {
-      for (const list of BLOCK_LISTS) if (Array.isArray(node[list])) node[list].forEach((child, i) => visit(child, [...path, list, i]));
-      return;
-    }
+  forEachRawTask(source.value, (node, path) => {
     const [key] = findModuleKeys(node);
-    const name = key === undefined ? undefined : resolveModuleName(key);
-    const params = name === undefined ? undefined : PARAMS.get(name);
+    const params = key === undefined ? undefined : getModule(key)?.params;
     const line = key === undefined ? undefined : node[key];
     if (!params || params.freeForm || typeof line !== 'string') return;
     let parsed: ReturnType<typeof parseKeyValueArgs>;
@@ -49,10 +36,6 @@ export function expandKeyValueArgs(source: YamlSource): YamlSource {
     value ??= structuredClone(source.value as unknown[]);
     const copy = at(value, path) as Obj;
     copy[key!] = typed(parsed.options, params.schema);
-  };
-  source.value.forEach((play, p) => {
-    if (!isObject(play)) return;
-    for (const list of PLAY_TASK_LISTS) if (Array.isArray(play[list])) play[list].forEach((t, i) => visit(t, [p, list, i]));
   });
   return value === undefined ? source : { ...source, value };
 }

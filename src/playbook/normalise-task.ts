@@ -1,6 +1,6 @@
 import { resolveModuleName } from '../modules/params/all-params.js';
 import type { YamlPath, YamlSource } from '../schema/yaml-source.js';
-import { WITH_LOOPS } from '../template/with-loops.js';
+import { WITH_LOOPS, withLoopKey } from '../template/with-loops.js';
 import { normaliseArgs } from './normalise-args.js';
 import { compact, splitNumeric, toConditions, toList, toTags } from './normalise-values.js';
 import { findModuleKeys } from './task-keys.js';
@@ -84,7 +84,7 @@ export class TaskNormaliser {
 /** `loop:`, or one of Ansible's `with_*:` forms, with its kind. */
 function loopOf(raw: Obj): Pick<Task, 'loop' | 'loopKind'> {
   for (const kind of WITH_LOOPS) {
-    const key = `with_${kind}`;
+    const key = withLoopKey(kind);
     if (key in raw) return { loop: raw[key], loopKind: kind };
   }
   return { loop: raw.loop };

@@ -2,7 +2,7 @@ import type { ErrorObject } from 'ajv';
 import type { InputProblem } from '../errors/input-error.js';
 import { describeExpected, describeValue } from './describe-value.js';
 import { didYouMean, suggest } from '../errors/suggest.js';
-import { WITH_LOOPS } from '../template/with-loops.js';
+import { WITH_LOOP_KEYS } from '../template/with-loops.js';
 import { UNSUPPORTED_KEYWORDS, UNSUPPORTED_MODULES } from './ansible-unsupported.js';
 import type { YamlPath, YamlSource } from './yaml-source.js';
 
@@ -10,7 +10,7 @@ type Schema = Readonly<Record<string, unknown>>;
 
 /** Keys that Ansible users write and tpx spells differently or does not have. */
 const SPECIAL_KEYS: ReadonlyArray<[RegExp, (key: string, title: string) => string | undefined]> = [
-  [/^with_/, (key) => `"${key}" is not supported; use "loop" (tpx has ${WITH_LOOPS.map((k) => `with_${k}`).join(', ')})`],
+  [/^with_/, (key) => `"${key}" is not supported; use "loop" (tpx has ${WITH_LOOP_KEYS.join(', ')})`],
   [
     /^(rescue|always)$/,
     (key, title) => (title === 'task' || title === 'handler' ? `"${key}" is only allowed in a block: add a "block" list to this task` : undefined),
@@ -151,7 +151,7 @@ const BLOCKLESS_TASK_KEYS = [
   'retries',
   'delay',
   'loop',
-  ...WITH_LOOPS.map((k) => `with_${k}`),
+  ...WITH_LOOP_KEYS,
   'loop_control',
   'notify',
   'args',

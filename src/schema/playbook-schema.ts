@@ -1,4 +1,4 @@
-import { WITH_LOOPS, type WithLoop } from '../template/with-loops.js';
+import { WITH_LOOPS, type WithLoop, withLoopKey } from '../template/with-loops.js';
 import { MODULE_PARAMS, MODULE_PREFIXES } from '../modules/params/all-params.js';
 import { TEMPLATE_PATTERN, type JsonSchema } from '../modules/params/module-params.js';
 import { bool, conditions, doc, IDENTIFIER, intOrTemplate, numberOrTemplate, str, stringOrList, tagsSchema, varsSchema } from './schema-parts.js';
@@ -62,7 +62,7 @@ function withLoopKeywords(): Record<string, JsonSchema> {
   };
   return Object.fromEntries(
     WITH_LOOPS.map((kind) => [
-      `with_${kind}`,
+      withLoopKey(kind),
       doc(`Ansible's older loop form: one run per item, with \`item\` = ${what[kind]}. Same as \`loop\` with the matching filter.`, {}),
     ]),
   );

@@ -13,6 +13,11 @@
 export const WITH_LOOPS = ['list', 'items', 'flattened', 'indexed_items', 'dict', 'together', 'nested'] as const;
 export type WithLoop = (typeof WITH_LOOPS)[number];
 
+/** The task keyword of a `with_*` loop kind. */
+export const withLoopKey = (kind: WithLoop): string => `with_${kind}`;
+/** Every `with_*` keyword tpx supports. */
+export const WITH_LOOP_KEYS: readonly string[] = WITH_LOOPS.map(withLoopKey);
+
 export function withLoopItems(kind: WithLoop, value: unknown): unknown[] {
   const terms = Array.isArray(value) ? value : [value];
   switch (kind) {
