@@ -1,6 +1,7 @@
 import type { Action, FactResults, ModuleDefinition, Plan, PlanContext } from '../modules/module.js';
 import type { Connection, ExecResult } from '../transport/connection.js';
 import { splitLines } from './raw-result.js';
+import { environmentPrefix } from './task-environment.js';
 
 /** One module invocation on one host, with its parameters already templated. */
 export interface ExecuteRequest {
@@ -11,6 +12,8 @@ export interface ExecuteRequest {
   readonly connection: () => Promise<Connection>;
   /** The task's `timeout`, in milliseconds, for facts and actions together. */
   readonly timeoutMs?: number;
+  /** The task's `environment`, exported in the shell of every command it runs (never shown). */
+  readonly environment?: Readonly<Record<string, string>>;
   /** `tpx_output_limit`: bytes of stdout, and of stderr, kept per command (the transport's default when absent). */
   readonly outputLimit?: number;
   readonly signal?: AbortSignal;
@@ -111,7 +114,7 @@ async function runExec(
 ): Promise<ExecResult> {
   const timeoutMs = deadline !== undefined ? Math.max(1, deadline - Date.now()) : undefined;
   const onOutput = opts.stream ? req.onOutput : undefined;
-  return conn.exec(command, {
+  return conn.exec(environmentPrefix(req.environment) + command, {
     become: opts.become,
     becomeUser: opts.become ? req.ctx.becomeUser : undefined,
     timeoutMs,

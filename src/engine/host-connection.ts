@@ -1,15 +1,26 @@
 import type { Connection } from '../transport/connection.js';
 import type { HostRuntime } from './host-runtime.js';
+import { dropHostConnection } from './connection-loss.js';
 import { isUnrenderable } from './lazy-vars.js';
 import type { RunContext } from './run-context.js';
 
 /**
  * The host's connection, opened the first time a task needs it and reused for everything
  * after. A ConnectionError propagates to the caller, which makes the host unreachable.
- * `vars` is read only when the connection is opened.
+ * `vars` is read only when the connection is opened. `user` is the login user the task asks
+ * for (undefined: the default); a task that asks for another one than the open connection's
+ * (`remote_user` changed between plays or tasks) closes it and logs in anew, so a host never
+ * holds two connections, nor two run locks.
  */
-export function getHostConnection(run: RunContext, host: HostRuntime, vars: () => Record<string, unknown>): Promise<Connection> {
+export async function getHostConnection(
+  run: RunContext,
+  host: HostRuntime,
+  user: string | undefined,
+  vars: () => Record<string, unknown>,
+): Promise<Connection> {
+  if (host.connection && host.connectionUser !== user) await dropHostConnection(host);
   if (!host.connection) {
+    host.connectionUser = user;
     host.connection = openConnection(run, host, vars());
     // A failed connect is reported through the task that needed it; avoid an unhandled rejection here.
     host.connection.catch(() => undefined);

@@ -24,6 +24,8 @@ export class HostRuntime {
   readonly notified = new Set<Task>();
   /** The (lazily opened) connection. */
   connection: Promise<Connection> | undefined;
+  /** The login user `connection` was opened for (undefined: the default one). */
+  connectionUser: string | undefined;
   /** Set once a connection to the host was established: a later `closed` error is a lost connection. */
   connected = false;
 

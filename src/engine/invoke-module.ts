@@ -1,7 +1,9 @@
 import { CONNECTION_VAR_NAMES, readConnectionVars } from '../inventory/connection-vars.js';
 import { evaluateExpression, renderValue } from '../template/render.js';
 import { executePlan, type ExecuteOutcome } from './execute-plan.js';
+import { pyStr } from '../template/python-values.js';
 import { getHostConnection, snapshotVars } from './host-connection.js';
+import { renderEnvironment } from './task-environment.js';
 import { readOutputLimit } from './output-limit.js';
 import { failedResult } from './raw-result.js';
 import { resolveTaskNumber } from './task-numbers.js';
@@ -18,6 +20,16 @@ export async function invokeModule(env: TaskEnv, vars: Record<string, unknown>):
   const tctx = { vars, host: host.name, task: env.name };
   const args = renderValue(task.args, tctx) as Record<string, unknown>;
   const conn = readConnectionVars(snapshotVars(vars, Object.values(CONNECTION_VAR_NAMES).flat()));
+  let environment: Record<string, string>;
+  let remoteUser: string | undefined;
+  try {
+    environment = renderEnvironment(scope.environment, tctx);
+    remoteUser = scope.remoteUser === undefined ? undefined : pyStr(renderValue(scope.remoteUser, tctx));
+  } catch (error) {
+    return { raw: failedResult(error instanceof Error ? error.message : String(error)) };
+  }
+  // An ansible_user (or user) variable wins over the remote_user keyword, as in Ansible.
+  const loginUser = conn.user ?? remoteUser;
   const become = scope.become ?? conn.become ?? false;
   const becomeUser = scope.becomeUser ?? conn.becomeUser ?? 'root';
   const verbose = run.options.verbosity;
@@ -41,7 +53,14 @@ export async function invokeModule(env: TaskEnv, vars: Record<string, unknown>):
     },
     // The opening task's own become goes with the connection vars: the run lock is taken as
     // root when it runs as root (host-lock.ts).
-    connection: () => getHostConnection(run, host, () => ({ ...snapshotVars(vars, connectionVarNames(env)), become, become_user: becomeUser })),
+    connection: () =>
+      getHostConnection(run, host, loginUser, () => ({
+        ...snapshotVars(vars, connectionVarNames(env)),
+        ...(conn.user === undefined && remoteUser !== undefined ? { ansible_user: remoteUser } : {}),
+        become,
+        become_user: becomeUser,
+      })),
+    environment: Object.keys(environment).length > 0 ? environment : undefined,
     timeoutMs: timeout !== undefined && timeout > 0 ? timeout * 1000 : undefined,
     outputLimit,
     signal: run.options.signal,
@@ -59,6 +78,7 @@ function connectionVarNames(env: TaskEnv): string[] {
   return [
     ...Object.keys(env.host.inventory.vars),
     ...Object.keys(env.batch.playCtx.play.vars),
+    ...env.batch.playCtx.play.varsFiles.flatMap((file) => Object.keys(file.vars ?? {})),
     ...env.scope.vars.flatMap((layer) => Object.keys(layer)),
     ...Object.keys(env.host.facts),
     ...Object.keys(env.run.options.extraVars),

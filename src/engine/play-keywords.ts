@@ -1,5 +1,8 @@
 import { InputError, type InputProblem } from '../errors/input-error.js';
-import type { Play, SerialSpec } from '../playbook/types.js';
+import { dirname } from 'node:path';
+import { readVarsFile } from '../inventory/read-vars-file.js';
+import type { Play, SerialSpec, VarsFile } from '../playbook/types.js';
+import { findVarsFile, missingVarsFile } from '../playbook/vars-files.js';
 import { renderValue } from '../template/render.js';
 import { createLazyVars, isUnrenderable, type VarEntry } from './lazy-vars.js';
 import { keywordSourcePos } from './keyword-source.js';
@@ -18,6 +21,7 @@ import { RUN_ID_VAR } from './run-id.js';
 export function resolvePlayKeywords(plays: readonly Play[], extraVars: Readonly<Record<string, unknown>>, runId?: string): Play[] {
   const problems: InputProblem[] = [];
   const resolved = plays.map((play) => {
+    const baseDir = dirname(play.pos.file);
     if (!needsRendering(play)) return play;
     const vars = playVars(play, runId === undefined ? extraVars : { ...extraVars, [RUN_ID_VAR]: runId });
     const fail = (keyword: string, message: string): void => {
@@ -26,25 +30,64 @@ export function resolvePlayKeywords(plays: readonly Play[], extraVars: Readonly<
     const serial = resolveSerial(play.serial, vars, (m) => fail('serial', m));
     const template = play.templated?.max_fail_percentage;
     const maxFail = template === undefined ? play.maxFailPercentage : resolveMaxFail(template, vars, (m) => fail('max_fail_percentage', m));
+    const varsFiles = play.varsFiles.map((entry) => resolveVarsFile(entry, vars, baseDir, problems));
     const { templated: _templated, ...rest } = play;
-    return { ...rest, serial, maxFailPercentage: maxFail } as Play;
+    return { ...rest, serial, maxFailPercentage: maxFail, varsFiles } as Play;
   });
   if (problems.length > 0) throw new InputError(problems);
   return resolved;
 }
 
 function needsRendering(play: Play): boolean {
-  return play.templated?.max_fail_percentage !== undefined || (play.serial ?? []).some((v) => typeof v === 'string' && isTemplate(v));
+  return (
+    play.templated?.max_fail_percentage !== undefined ||
+    (play.serial ?? []).some((v) => typeof v === 'string' && isTemplate(v)) ||
+    play.varsFiles.some((entry) => entry.vars === undefined)
+  );
+}
+
+/**
+ * A `vars_files` entry whose paths are templates: rendered with the play's vars and `-e`
+ * (like `serial`), then read. Paths that need a host's own variables or facts are not
+ * supported yet, and say so.
+ */
+function resolveVarsFile(entry: VarsFile, vars: Record<string, unknown>, baseDir: string, problems: InputProblem[]): VarsFile {
+  if (entry.vars !== undefined) return entry;
+  const at = { file: entry.pos.file, line: entry.pos.line, col: entry.pos.col };
+  const paths: string[] = [];
+  for (const path of entry.paths) {
+    const rendered = render(path, vars, (message) =>
+      problems.push({
+        ...at,
+        message: `vars_files: ${message}; a path is rendered with the play's vars, earlier vars_files and -e (paths that use host variables or facts are not supported yet)`,
+      }),
+    );
+    if (!rendered) return { ...entry, vars: {} };
+    paths.push(String(rendered.value));
+  }
+  const file = findVarsFile(paths, baseDir);
+  if (file === undefined) {
+    problems.push({ ...at, message: missingVarsFile(paths, baseDir) });
+    return { ...entry, vars: {} };
+  }
+  try {
+    return { ...entry, paths, vars: readVarsFile(file) };
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    problems.push(...error.problems);
+    return { ...entry, vars: {} };
+  }
 }
 
 function isTemplate(text: string): boolean {
   return text.includes('{{') || text.includes('{%');
 }
 
-/** Play vars (rendered lazily: one may use another) under `-e`. */
+/** Play vars and the vars files read at load time (rendered lazily: one may use another) under `-e`. */
 function playVars(play: Play, extraVars: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const entries = new Map<string, VarEntry>();
   for (const [k, v] of Object.entries(play.vars)) entries.set(k, { value: v, template: true });
+  for (const entry of play.varsFiles) for (const [k, v] of Object.entries(entry.vars ?? {})) entries.set(k, { value: v, template: true });
   for (const [k, v] of Object.entries(extraVars)) entries.set(k, { value: v, template: true });
   return createLazyVars(entries, (value, vars) => renderValue(value, { vars }));
 }

@@ -9,6 +9,10 @@ export interface Scope {
   readonly tags: readonly string[];
   readonly become?: boolean;
   readonly becomeUser?: string;
+  /** `remote_user` as written (may be a template). */
+  readonly remoteUser?: string;
+  /** `environment` layers as written, outermost first; inner names win. */
+  readonly environment: readonly unknown[];
   readonly ignoreErrors?: boolean;
   readonly noLog?: boolean;
   readonly checkMode?: boolean;
@@ -25,7 +29,16 @@ export interface Scope {
 
 /** The scope at the top of a play. */
 export function createPlayScope(play: Play): Scope {
-  return { when: [], tags: [...play.tags], become: play.become, becomeUser: play.becomeUser, vars: [], rescuable: false };
+  return {
+    when: [],
+    tags: [...play.tags],
+    become: play.become,
+    becomeUser: play.becomeUser,
+    remoteUser: play.remoteUser,
+    environment: play.environment === undefined ? [] : [play.environment],
+    vars: [],
+    rescuable: false,
+  };
 }
 
 /** The scope inside a block or at a task: its keywords over the enclosing ones. */
@@ -35,6 +48,8 @@ export function enterScope(outer: Scope, node: TaskKeywords): Scope {
     tags: node.tags.length > 0 ? [...new Set([...outer.tags, ...node.tags])] : outer.tags,
     become: node.become ?? outer.become,
     becomeUser: node.becomeUser ?? outer.becomeUser,
+    remoteUser: node.remoteUser ?? outer.remoteUser,
+    environment: node.environment === undefined ? outer.environment : [...outer.environment, node.environment],
     ignoreErrors: node.ignoreErrors ?? outer.ignoreErrors,
     noLog: node.noLog ?? outer.noLog,
     checkMode: node.checkMode ?? outer.checkMode,

@@ -30,6 +30,7 @@ export function buildTaskVars(input: TaskVarsInput): Record<string, unknown> {
   const entries = new Map<string, VarEntry>();
   addLayer(entries, host.inventory.vars, true);
   addLayer(entries, playCtx.play.vars, true);
+  for (const file of playCtx.play.varsFiles) addLayer(entries, file.vars ?? {}, true);
   for (const layer of input.scopeVars) addLayer(entries, layer, true);
   addLayer(entries, host.facts, false);
   addLayer(entries, run.options.extraVars, true);

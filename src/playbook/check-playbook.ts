@@ -40,6 +40,9 @@ export function checkPlaybook(source: YamlSource, options: CheckPlaybookOptions 
     for (const [key, value] of Object.entries(play)) {
       if (!(PLAY_TASK_LISTS as readonly string[]).includes(key)) templates.checkTemplates(value, [p, key]);
     }
+    if ('user' in play && 'remote_user' in play) {
+      add([p, 'user'], 'both "user" and "remote_user" are set; "user" is the older name of "remote_user", keep one', true);
+    }
     if (options.inventory && play.hosts !== undefined) {
       for (const message of checkHostsPattern(options.inventory, play.hosts)) add([p, 'hosts'], message);
     }

@@ -9,6 +9,7 @@ import { checkPlaybook } from './check-playbook.js';
 import { expandKeyValueArgs } from './expand-key-value.js';
 import { normalisePlaybook } from './normalise-play.js';
 import type { Playbook } from './types.js';
+import { readPlayVarsFiles } from './vars-files.js';
 
 export interface LoadPlaybookOptions {
   /** When given, each play's `hosts` pattern is checked against it. */
@@ -37,7 +38,9 @@ export function buildPlaybook(written: YamlSource, options: LoadPlaybookOptions 
   // The modules' own checks expect well-formed arguments, so they come once the rest passed.
   if (problems.length === 0) problems = dedupe(checkModuleArgs(source));
   if (problems.length > 0) throw createInputError(problems);
-  return normalisePlaybook(source);
+  const varsFiles = (source.value as unknown[]).map((_play, p) => readPlayVarsFiles(source, p, problems));
+  if (problems.length > 0) throw createInputError(problems);
+  return normalisePlaybook(source, varsFiles);
 }
 
 function dedupe(problems: InputProblem[]): InputProblem[] {

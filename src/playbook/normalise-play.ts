@@ -2,7 +2,7 @@ import type { YamlSource } from '../schema/yaml-source.js';
 import { deepFreeze } from './freeze.js';
 import { TaskNormaliser } from './normalise-task.js';
 import { compact, splitNumeric, toTags } from './normalise-values.js';
-import { type Play, type Playbook, playSections, type SerialSpec, type Task } from './types.js';
+import { type Play, type Playbook, playSections, type SerialSpec, type Task, type VarsFile } from './types.js';
 
 type Obj = Readonly<Record<string, unknown>>;
 
@@ -11,7 +11,7 @@ type Obj = Readonly<Record<string, unknown>>;
  * keep their source positions. Defaults that belong to the playbook are set here
  * (strategy linear, loop_var item, play name = hosts); inheritance is left to the engine.
  */
-export function normalisePlaybook(source: YamlSource): Playbook {
+export function normalisePlaybook(source: YamlSource, varsFiles: readonly (readonly VarsFile[])[] = []): Playbook {
   const tasks = new TaskNormaliser(source);
   const plays = (source.value as Obj[]).map((raw, p): Play => {
     const hosts = Array.isArray(raw.hosts) ? raw.hosts.map(String).join(',') : String(raw.hosts);
@@ -22,6 +22,9 @@ export function normalisePlaybook(source: YamlSource): Playbook {
       vars: (raw.vars ?? {}) as Obj,
       become: raw.become as boolean | undefined,
       becomeUser: raw.become_user as string | undefined,
+      remoteUser: (raw.remote_user ?? raw.user) as string | undefined,
+      environment: raw.environment,
+      varsFiles: varsFiles[p] ?? [],
       serial: toSerial(raw.serial),
       maxFailPercentage: splitNumeric(raw.max_fail_percentage, 'max_fail_percentage', templated),
       anyErrorsFatal: raw.any_errors_fatal === true,

@@ -75,6 +75,8 @@ export class TaskNormaliser {
       runOnce: raw.run_once as boolean | undefined,
       timeout: splitNumeric(raw.timeout, 'timeout', templated),
       vars: (raw.vars ?? {}) as Obj,
+      remoteUser: raw.remote_user as string | undefined,
+      environment: raw.environment,
       pos: this.source.posOf(path),
       templated: Object.keys(templated).length > 0 ? templated : undefined,
     };

@@ -18,6 +18,10 @@ export interface TaskKeywords {
   /** Seconds. */
   readonly timeout?: number;
   readonly vars: Readonly<Record<string, unknown>>;
+  /** The user to log in as (`remote_user`); an `ansible_user` variable wins over it. */
+  readonly remoteUser?: string;
+  /** `environment` as written: a mapping, a template that renders to one, or a list of them. */
+  readonly environment?: unknown;
   readonly pos: SourcePos;
   /**
    * Numeric keywords written as a `{{ template }}` (e.g. `timeout: "{{ install_timeout }}"`),
@@ -75,6 +79,12 @@ export interface Play {
   readonly vars: Readonly<Record<string, unknown>>;
   readonly become?: boolean;
   readonly becomeUser?: string;
+  /** `remote_user` (or its older name `user`). */
+  readonly remoteUser?: string;
+  /** `environment` as written, for every task of the play. */
+  readonly environment?: unknown;
+  /** `vars_files`, in order; their variables sit above the play's `vars`. */
+  readonly varsFiles: readonly VarsFile[];
   readonly serial?: SerialSpec;
   readonly maxFailPercentage?: number;
   readonly anyErrorsFatal: boolean;
@@ -88,6 +98,17 @@ export interface Play {
   readonly pos: SourcePos;
   /** `max_fail_percentage` written as a `{{ template }}`, by YAML keyword name; see TaskKeywords.templated. */
   readonly templated?: Readonly<Record<string, string>>;
+}
+
+/**
+ * One `vars_files` entry: the candidate paths (the first that exists is read), and, when no
+ * path is a template, the variables read at load time. Templated paths are read per host.
+ */
+export interface VarsFile {
+  readonly paths: readonly string[];
+  /** Read at load time (no template in any path); absent when the paths are templates. */
+  readonly vars?: Readonly<Record<string, unknown>>;
+  readonly pos: SourcePos;
 }
 
 export interface Playbook {

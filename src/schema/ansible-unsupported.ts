@@ -5,14 +5,10 @@
  * and module lists; the ones tpx supports are not here.
  */
 export const UNSUPPORTED_KEYWORDS: ReadonlySet<string> = new Set([
-  'remote_user',
-  'user',
-  'vars_files',
   'vars_prompt',
   'gather_subset',
   'gather_timeout',
   'fact_path',
-  'environment',
   'collections',
   'connection',
   'port',

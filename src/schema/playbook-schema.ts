@@ -18,7 +18,24 @@ export const SHARED_KEYWORDS: Readonly<Record<string, JsonSchema>> = {
   run_once: bool('Run on the first host of the batch only; the result is shared with the others.'),
   timeout: intOrTemplate('Seconds the task may take before it fails.', 1),
   vars: varsSchema('Variables for this task or block only.'),
+  remote_user: remoteUser('The user to log in as for this task or block.'),
+  environment: environmentSchema('Environment variables for the commands of this task or block (merged over the enclosing ones).'),
 };
+
+function remoteUser(description: string): JsonSchema {
+  return str(`${description} An \`ansible_user\` (or \`user\`) variable wins over it, as in Ansible.`);
+}
+
+function environmentSchema(description: string): JsonSchema {
+  const mapping = { type: 'object', propertyNames: { pattern: IDENTIFIER }, 'x-expected': 'a mapping of environment variable names to values' };
+  return doc(description, {
+    type: ['object', 'string', 'array'],
+    propertyNames: { pattern: IDENTIFIER },
+    pattern: TEMPLATE_PATTERN,
+    items: { type: ['object', 'string'], propertyNames: { pattern: IDENTIFIER }, pattern: TEMPLATE_PATTERN, 'x-expected': mapping['x-expected'] },
+    'x-expected': 'a mapping of environment variable names to values (or a "{{ … }}" template that renders to one)',
+  });
+}
 
 /** Keywords of a task (besides its one module). */
 export const TASK_KEYWORDS: Readonly<Record<string, JsonSchema>> = {
@@ -127,6 +144,24 @@ export function buildPlaybookSchema(): JsonSchema {
             'x-expected': 'a host pattern or a list of patterns',
           }),
           vars: varsSchema('Play variables (above inventory vars, below set_fact/register and -e).'),
+          vars_files: doc(
+            'Files of variables, read in order (a later file wins), relative to the playbook; an entry that is a list means the first of them that exists. Paths may use templates (per host).',
+            {
+              type: ['array', 'string'],
+              minLength: 1,
+              items: {
+                type: ['string', 'array'],
+                minLength: 1,
+                items: { type: 'string', minLength: 1 },
+                minItems: 1,
+                'x-expected': 'a file path or a list of them',
+              },
+              'x-expected': 'a file path or a list of file paths',
+            },
+          ),
+          remote_user: remoteUser('The user to log in as.'),
+          user: remoteUser("Ansible's older name for `remote_user`."),
+          environment: environmentSchema('Environment variables for the commands of every task of the play.'),
           become: bool('Run every task through sudo (a task may override it).'),
           become_user: str('The user to become (default root).'),
           serial: doc('Rolling batches: a number, a percentage like "25%", or a list of them, e.g. `[1, "25%", "100%"]`.', {

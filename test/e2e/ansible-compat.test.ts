@@ -286,7 +286,8 @@ describe.skipIf(!enabled)('an Ansible playbook runs unchanged with tpx and with 
  * Issue 13's estate, grown feature by feature: an INI inventory beside group_vars/ (file and
  * directory forms) and host_vars/, a playbook with pre_tasks and post_tasks (handlers flushed
  * after each section) in Ansible's older spellings (key=value arguments, with_* loops,
- * set_fact's free form). The lab's own inventory (tpx) or an
+ * set_fact's free form), vars_files (one templated, first found), environment and
+ * remote_user. The lab's own inventory (tpx) or an
  * Ansible one (ansible-playbook) gives only the connection; the estate gives the groups.
  */
 const ESTATE: Readonly<Record<string, string>> = {
@@ -311,11 +312,22 @@ banner = "served by web"
   'group_vars/web/20-role.yaml': 'role_name: web\n',
   'group_vars/db.yml': 'role_name: db\nsite_port: 5432\n',
   'host_vars/mesh-01.yml': 'primary: true\n',
+  'vars/common.yml': 'motd: from vars_files\n',
+  'vars/default.yml': 'tier: default tier\n',
   'site.yml': `---
 - name: estate
   hosts: app
   become: true
   gather_facts: false
+  # The connection's ansible_user wins over remote_user, in Ansible and in tpx.
+  remote_user: nobody-such
+  vars:
+    stage: prod
+  vars_files:
+    - vars/common.yml
+    - ["vars/{{ stage }}.yml", vars/default.yml]
+  environment:
+    ESTATE_COLOR: blue
   pre_tasks:
     - name: base
       file: path={{ base }} state=directory mode=0755
@@ -351,6 +363,12 @@ banner = "served by web"
       with_nested:
         - [p, q]
         - [1, 2]
+
+    - name: environment
+      shell: echo "$ESTATE_COLOR $ESTATE_SHAPE {{ motd }}, {{ tier }}" > {{ base }}/env
+      environment:
+        ESTATE_SHAPE: "{{ role_name }}"
+      changed_when: false
 
     - name: greeting
       set_fact: greeting="hello {{ inventory_hostname }}" loud=yes
@@ -404,6 +422,7 @@ describe.skipIf(!enabled)('an Ansible estate (INI inventory, group_vars, host_va
     expect(first).toContain('web 8080 from group_vars/all');
     expect(first).toContain('== /opt/estate/user-alice\n1001');
     expect(first).toContain('hello mesh-01 True');
+    expect(first).toContain('== /opt/estate/env\nblue web from vars_files, default tier\n');
     // Handlers flushed after pre_tasks and after post_tasks (the first run), then after post_tasks again.
     expect(first).toContain('== /opt/estate/order\nhandler\npost\nhandler\npost\nhandler\n');
     expect(await dump(tpxLab.state, names[2])).toContain('db 5432 from group_vars/all');
