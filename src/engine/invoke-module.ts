@@ -47,6 +47,7 @@ export async function invokeModule(env: TaskEnv, vars: Record<string, unknown>):
       become,
       becomeUser,
       playbookDir: run.playbookDir,
+      roleDir: task.roleDir,
       vars,
       verbosity: verbose,
       evaluate: (expression) => evaluateExpression(expression, tctx),

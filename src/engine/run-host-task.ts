@@ -72,7 +72,7 @@ async function runLoop(env: TaskEnv): Promise<{ raw: RawResult; facts?: Record<s
 }
 
 /** `loop:` as a list (its items templated) or a template that renders to one; a `with_*` loop's items from its value. */
-function resolveLoopItems(env: TaskEnv): unknown[] {
+export function resolveLoopItems(env: TaskEnv): unknown[] {
   const value = renderValue(env.task.loop, { vars: varsFor(env), host: env.host.name, task: env.name });
   if (env.task.loopKind) return withLoopItems(env.task.loopKind, value);
   if (!Array.isArray(value)) {
@@ -82,7 +82,7 @@ function resolveLoopItems(env: TaskEnv): unknown[] {
 }
 
 /** Ansible's `ansible_loop` (loop_control.extended). */
-function loopInfo(items: readonly unknown[], i: number): Record<string, unknown> {
+export function loopInfo(items: readonly unknown[], i: number): Record<string, unknown> {
   const n = items.length;
   return {
     index: i + 1,

@@ -83,7 +83,7 @@ async function runOnHost(env: TaskEnv): Promise<TaskStatus | undefined> {
 }
 
 /** Stores what the task did on the host and reports it; returns the status it was recorded with. */
-function applyOutcome(env: TaskEnv, outcome: HostTaskOutcome): TaskStatus {
+export function applyOutcome(env: TaskEnv, outcome: HostTaskOutcome): TaskStatus {
   const { host, task, scope, run, batch } = env;
   if (outcome.facts) for (const [k, v] of Object.entries(outcome.facts)) host.setFact(k, v);
   if (task.register) host.setFact(task.register, outcome.raw);

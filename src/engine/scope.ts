@@ -23,6 +23,8 @@ export interface Scope {
   readonly timeoutTemplate?: string;
   /** Block and task vars, outermost first. */
   readonly vars: readonly Readonly<Record<string, unknown>>[];
+  /** Vars that differ per host (an include's loop item), outermost first, above `vars`. */
+  readonly hostVars?: readonly ReadonlyMap<string, Readonly<Record<string, unknown>>>[];
   /** A failure here is caught by an enclosing block's `rescue`. */
   readonly rescuable: boolean;
 }
@@ -56,6 +58,7 @@ export function enterScope(outer: Scope, node: TaskKeywords): Scope {
     runOnce: node.runOnce ?? outer.runOnce,
     ...innerTimeout(outer, node),
     vars: Object.keys(node.vars).length > 0 ? [...outer.vars, node.vars] : outer.vars,
+    hostVars: outer.hostVars,
     rescuable: outer.rescuable,
   };
 }

@@ -24,7 +24,7 @@ export function varsFor(env: TaskEnv, fixed?: Readonly<Record<string, unknown>>)
     playCtx: env.batch.playCtx,
     batch: env.batch,
     host: env.host,
-    scopeVars: env.scope.vars,
+    scopeVars: env.scope.hostVars ? [...env.scope.vars, ...env.scope.hostVars.map((layer) => layer.get(env.host.name) ?? {})] : env.scope.vars,
     check: env.check,
     task: env.name,
     fixed,

@@ -20,17 +20,19 @@ export interface TaskVarsInput {
 }
 
 /**
- * The variables of a host at a task, lowest precedence first (the README, Inventory): inventory group and
- * host vars, play vars, block and task vars, registered results and set_fact, `-e` extra
+ * The variables of a host at a task, lowest precedence first (the README, Inventory): role
+ * defaults, inventory group and host vars, play vars, vars_files, role vars, block and task vars, registered results and set_fact, `-e` extra
  * vars; then the magic variables and the loop item. Templated values render lazily, when read.
  */
 export function buildTaskVars(input: TaskVarsInput): Record<string, unknown> {
   const { playCtx, host, batch } = input;
   const run = playCtx.run;
   const entries = new Map<string, VarEntry>();
+  addLayer(entries, playCtx.play.roleDefaults, true);
   addLayer(entries, host.inventory.vars, true);
   addLayer(entries, playCtx.play.vars, true);
   for (const file of playCtx.play.varsFiles) addLayer(entries, file.vars ?? {}, true);
+  addLayer(entries, playCtx.play.roleVars, true);
   for (const layer of input.scopeVars) addLayer(entries, layer, true);
   addLayer(entries, host.facts, false);
   addLayer(entries, run.options.extraVars, true);

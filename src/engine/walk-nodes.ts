@@ -2,15 +2,10 @@ import type { Block, TaskNode } from '../playbook/types.js';
 import { isStopped, type BatchContext } from './run-context.js';
 import { runTaskOnHosts } from './run-task.js';
 import { enterScope, withRescuable, type Scope } from './scope.js';
+import { walkInclude } from './walk-include.js';
+import type { WalkOutcome } from './walk-outcome.js';
 
-/** Hosts that did not get through a list of tasks. */
-export interface WalkOutcome {
-  /** Failed and not rescued (or failed where a rescue further out will handle it). */
-  readonly failed: Set<string>;
-  readonly unreachable: Set<string>;
-  /** Stopped before the end: interrupted, or the batch halted. */
-  readonly cut: Set<string>;
-}
+export type { WalkOutcome };
 
 /**
  * Runs task nodes in order on a set of hosts: each task on every host still in, before the
@@ -40,7 +35,9 @@ export async function walkNodes(batch: BatchContext, nodes: readonly TaskNode[],
       drop(res.failed, out.failed);
       drop(res.notStarted, out.cut);
     } else {
-      const res = await walkBlock(batch, node, active, scope);
+      const res = node.include
+        ? await walkInclude(batch, { ...node, include: node.include }, active, scope, walkNodes)
+        : await walkBlock(batch, node, active, scope);
       drop(res.unreachable, out.unreachable);
       drop(res.failed, out.failed);
       drop(res.cut, out.cut);

@@ -75,7 +75,7 @@ async function planCopy(p: CopyParams, facts: FactResults, ctx: PlanContext): Pr
   const state = parsePathState(fact);
   const flags = fact.stdout.slice(0, fact.stdout.indexOf('tpx-stat '));
   const dest = flags.includes('tpx-into-dir') && p.src !== undefined ? posix.join(p.dest, posix.basename(p.src)) : p.dest;
-  const local = p.src !== undefined ? await readLocalFile(p.src, ctx.playbookDir) : undefined;
+  const local = p.src !== undefined ? await readLocalFile(p.src, ctx) : undefined;
   const content = local ? local.content : Buffer.from(p.content ?? '', 'utf8');
   const mode = p.mode === 'preserve' ? local?.mode : p.mode;
   const hash = sha256Of(content);

@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
+import type { PlanContext } from './module.js';
 
 /** A file on the controller that a module uploads (copy src, script, unarchive src). */
 export interface LocalFile {
@@ -54,14 +55,17 @@ function readCached(path: string, st: Stats): Promise<LocalFile> {
 }
 
 /**
- * Finds a local file as Ansible does: an absolute path as is; a relative one in the
- * playbook's directory, then in its `files/` folder. Throws an Error naming every place
+ * Finds a local file as Ansible does: an absolute path as is; a relative one, for a task of
+ * a role, in the role's `files/` folder and the role's directory, then in the playbook's
+ * directory and its `files/` folder. Throws an Error naming every place
  * looked at when it is not found, or when it is a directory. The content is read once per
  * process for as long as the file's size, mtime, inode and mode do not change (200 hosts
  * uploading the same package read it once; a file changed in the last 2 s is read each time); the Buffer is shared, so callers must not modify it.
  */
-export async function readLocalFile(src: string, playbookDir: string): Promise<LocalFile> {
-  const candidates = isAbsolute(src) ? [src] : [join(playbookDir, src), join(playbookDir, 'files', src)];
+export async function readLocalFile(src: string, where: Pick<PlanContext, 'playbookDir' | 'roleDir'>): Promise<LocalFile> {
+  const { playbookDir, roleDir } = where;
+  const inRole = roleDir === undefined ? [] : [join(roleDir, 'files', src), join(roleDir, src)];
+  const candidates = isAbsolute(src) ? [src] : [...inRole, join(playbookDir, src), join(playbookDir, 'files', src)];
   for (const path of candidates) {
     const st = await statShared(path);
     if (!st) continue;

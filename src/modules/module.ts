@@ -64,6 +64,8 @@ export interface PlanContext {
   readonly becomeUser: string;
   /** Directory of the playbook, for relative local `src` paths. */
   readonly playbookDir: string;
+  /** The role directory of a task that comes from a role: its `files/` are searched first. */
+  readonly roleDir?: string;
   /** The task's variables (for debug `var:`). */
   readonly vars: Readonly<Record<string, unknown>>;
   readonly verbosity: number;

@@ -78,7 +78,7 @@ export const scriptModule: ModuleDefinition<ScriptParams> = {
     planOrFail(async () => {
       const skip = planGuardSkip(p, facts);
       if (skip) return skip;
-      const local = await readLocalFile(p.path, ctx.playbookDir);
+      const local = await readLocalFile(p.path, ctx);
       return {
         changed: true,
         actions: [{ kind: 'exec', command: scriptRunCommand(p, local.path), stdin: local.content, become: ctx.become }],

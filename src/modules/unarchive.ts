@@ -63,7 +63,7 @@ async function planUnarchive(p: UnarchiveParams, facts: FactResults, ctx: PlanCo
   if (skip) return skip;
   if (fact.rc !== 0) return failPlan(`could not inspect ${p.dest}: ${fact.stderr.trim() || `exit code ${fact.rc}`}`);
   const lines = fact.stdout.split('\n');
-  const local = await readLocalFile(p.src, ctx.playbookDir);
+  const local = await readLocalFile(p.src, ctx);
   if (local.content[0] !== 0x1f || local.content[1] !== 0x8b) return failPlan(`${local.path} is not a gzip-compressed tar archive (.tar.gz)`);
   const sha256 = sha256Of(local.content);
   const returns = { dest: p.dest, src: local.path, sha256 };

@@ -2,16 +2,28 @@ import { WITH_LOOP_KEYS } from '../template/with-loops.js';
 import type { InputProblem } from '../errors/input-error.js';
 import type { Inventory } from '../inventory/types.js';
 import { resolveModuleName } from '../modules/params/all-params.js';
-import { didYouMean } from '../errors/suggest.js';
 import type { YamlPath, YamlSource } from '../schema/yaml-source.js';
-import { containsTemplate } from '../template/syntax.js';
 import { TemplateChecker } from './check-templates.js';
 import { checkHostsPattern } from './check-hosts.js';
-import { EXPRESSION_KEYWORDS, EXPRESSION_PARAMS, findModuleKeys, hasUnknownKeys, MODULE_NAMES, PLAY_TASK_LISTS, BLOCK_TASK_LISTS } from './task-keys.js';
+import { missingHandlerMessage } from './check-notify.js';
+import { containsTemplate } from '../template/syntax.js';
+import { findIncludeAction } from '../schema/include-actions.js';
+import {
+  EXPRESSION_KEYWORDS,
+  EXPRESSION_PARAMS,
+  findModuleKeys,
+  hasUnknownKeys,
+  MODULE_NAMES,
+  PLAY_TASK_LISTS,
+  BLOCK_TASK_LISTS,
+  forEachRawTask,
+} from './task-keys.js';
 
 export interface CheckPlaybookOptions {
   /** When given, each play's `hosts` pattern is checked against it. */
   readonly inventory?: Inventory;
+  /** false for a file of tasks pulled in by a play: its handlers are the play's (check-notify.ts). */
+  readonly notify?: boolean;
 }
 
 const LOOP_KEYS: ReadonlySet<string> = new Set(WITH_LOOP_KEYS);
@@ -23,7 +35,8 @@ const isObject = (v: unknown): v is Obj => v !== null && typeof v === 'object' &
 /**
  * The checks a schema cannot express, run on the raw YAML value whatever its shape (so
  * they add to the schema's problems instead of waiting for them to be fixed): exactly one
- * module per task, template and expression syntax, notify naming a handler, hosts patterns.
+ * module per task, template and expression syntax, hosts patterns. (`notify` is checked once
+ * roles and includes are read: check-notify.ts.)
  */
 export function checkPlaybook(source: YamlSource, options: CheckPlaybookOptions = {}): InputProblem[] {
   const problems: InputProblem[] = [];
@@ -36,7 +49,7 @@ export function checkPlaybook(source: YamlSource, options: CheckPlaybookOptions 
 
   source.value.forEach((play: unknown, p) => {
     if (!isObject(play)) return;
-    const handlers = handlerNames(play.handlers);
+    const handlers = options.notify === false || pullsInFiles(play) ? undefined : handlerNames(play.handlers);
     for (const [key, value] of Object.entries(play)) {
       if (!(PLAY_TASK_LISTS as readonly string[]).includes(key)) templates.checkTemplates(value, [p, key]);
     }
@@ -60,7 +73,8 @@ export function checkPlaybook(source: YamlSource, options: CheckPlaybookOptions 
       checkTask(node, path);
     };
     const checkTask = (task: Obj, path: YamlPath): void => {
-      const modules = findModuleKeys(task);
+      const include = findIncludeAction(task);
+      const modules = [...(include ? [include.key] : []), ...findModuleKeys(task)];
       if (modules.length > 1) {
         add(
           [...path, modules[1]],
@@ -85,7 +99,9 @@ export function checkPlaybook(source: YamlSource, options: CheckPlaybookOptions 
         } else templates.checkTemplates(value, kpath);
       }
     };
+    // With roles or includes, the play's handlers are known once those are read: check-notify.ts.
     const checkNotify = (value: unknown, path: YamlPath): void => {
+      if (handlers === undefined) return;
       const names = typeof value === 'string' ? [[value, path] as const] : Array.isArray(value) ? value.map((v, i) => [v, [...path, i]] as const) : [];
       for (const [name, at] of names) {
         if (typeof name !== 'string') continue;
@@ -94,12 +110,7 @@ export function checkPlaybook(source: YamlSource, options: CheckPlaybookOptions 
           continue;
         }
         if (handlers.has(name)) continue;
-        add(
-          at,
-          handlers.size === 0
-            ? `notify names the handler "${name}", but this play has no handlers`
-            : `notify names the handler "${name}", which this play does not have${didYouMean(name, handlers)}`,
-        );
+        add(at, missingHandlerMessage(name, handlers));
       }
     };
     for (const list of PLAY_TASK_LISTS) {
@@ -121,4 +132,14 @@ function handlerNames(handlers: unknown): Set<string> {
     for (const topic of listen) if (typeof topic === 'string') out.add(topic);
   }
   return out;
+}
+
+/** The play has roles or include/import tasks: its handlers are not all written in it. */
+function pullsInFiles(play: Obj): boolean {
+  if (Array.isArray(play.roles) && play.roles.length > 0) return true;
+  let found = false;
+  forEachRawTask([play], (task) => {
+    found ||= findIncludeAction(task) !== undefined;
+  });
+  return found;
 }

@@ -1,6 +1,8 @@
 import type { YamlSource } from '../schema/yaml-source.js';
 import { deepFreeze } from './freeze.js';
+import type { TaskListReader } from './include-types.js';
 import { TaskNormaliser } from './normalise-task.js';
+import { PlayRoles } from './play-roles.js';
 import { compact, splitNumeric, toTags } from './normalise-values.js';
 import { type Play, type Playbook, playSections, type SerialSpec, type Task, type VarsFile } from './types.js';
 
@@ -11,9 +13,19 @@ type Obj = Readonly<Record<string, unknown>>;
  * keep their source positions. Defaults that belong to the playbook are set here
  * (strategy linear, loop_var item, play name = hosts); inheritance is left to the engine.
  */
-export function normalisePlaybook(source: YamlSource, varsFiles: readonly (readonly VarsFile[])[] = []): Playbook {
-  const tasks = new TaskNormaliser(source);
-  const plays = (source.value as Obj[]).map((raw, p): Play => {
+export function normalisePlaybook(
+  source: YamlSource,
+  varsFiles: readonly (readonly VarsFile[])[] = [],
+  loader?: TaskListReader,
+  importPlaybook?: ImportPlaybook,
+): Playbook {
+  const tasks = new TaskNormaliser(source, loader);
+  const plays = (source.value as Obj[]).flatMap((raw, p): Play[] => {
+    if (isPlaybookImport(raw)) return importPlaybook ? importPlaybook(raw, p) : [];
+    const roles = loader ? new PlayRoles(loader) : undefined;
+    if (loader) loader.roles = roles;
+    const preTasks = tasks.nodes(raw.pre_tasks, [p, 'pre_tasks']);
+    const roleBlocks = Array.isArray(raw.roles) && roles ? raw.roles.flatMap((entry, i) => roles.entryBlock(entry, source.posOf([p, 'roles', i])) ?? []) : [];
     const hosts = Array.isArray(raw.hosts) ? raw.hosts.map(String).join(',') : String(raw.hosts);
     const templated: Record<string, string> = {};
     const play = compact({
@@ -30,16 +42,27 @@ export function normalisePlaybook(source: YamlSource, varsFiles: readonly (reado
       anyErrorsFatal: raw.any_errors_fatal === true,
       strategy: (raw.strategy ?? 'linear') as Play['strategy'],
       tags: toTags(raw.tags),
-      preTasks: tasks.nodes(raw.pre_tasks, [p, 'pre_tasks']),
-      tasks: tasks.nodes(raw.tasks, [p, 'tasks']),
+      roleDefaults: roles?.defaults ?? {},
+      roleVars: roles?.vars ?? {},
+      preTasks,
+      // Roles run after pre_tasks and before tasks, in the same handler section as tasks (as in Ansible).
+      tasks: [...roleBlocks, ...tasks.nodes(raw.tasks, [p, 'tasks'])],
       postTasks: tasks.nodes(raw.post_tasks, [p, 'post_tasks']),
-      handlers: tasks.nodes(raw.handlers, [p, 'handlers']) as Task[],
+      // Role handlers come first, as Ansible compiles them.
+      handlers: [...(roles?.handlers ?? []), ...(tasks.nodes(raw.handlers, [p, 'handlers']) as Task[])],
       pos: source.posOf([p]),
       templated: Object.keys(templated).length > 0 ? templated : undefined,
     });
-    return play;
+    return [play];
   });
   return deepFreeze({ file: source.file, plays });
+}
+
+/** Reads an `import_playbook` entry (at index `p`) into the plays it brings. */
+export type ImportPlaybook = (raw: Obj, p: number) => Play[];
+
+export function isPlaybookImport(raw: Obj): boolean {
+  return 'import_playbook' in raw || 'ansible.builtin.import_playbook' in raw;
 }
 
 /** `serial` as written: one value becomes a list of one. */

@@ -1,17 +1,27 @@
+import { dirname } from 'node:path';
 import { resolveModuleName } from '../modules/params/all-params.js';
-import type { YamlPath, YamlSource } from '../schema/yaml-source.js';
-import { WITH_LOOPS, withLoopKey } from '../template/with-loops.js';
+import { findIncludeAction } from '../schema/include-actions.js';
+import type { FileContext, IncludingFile, TaskListReader } from './include-types.js';
+import { includeBlock } from './include-task.js';
+import type { SourcePos, YamlPath, YamlSource } from '../schema/yaml-source.js';
 import { normaliseArgs } from './normalise-args.js';
-import { compact, splitNumeric, toConditions, toList, toTags } from './normalise-values.js';
+import { compact, loopOf, splitNumeric, toConditions, toList, toTags } from './normalise-values.js';
 import { findModuleKeys } from './task-keys.js';
 import type { Block, Task, TaskKeywords, TaskNode } from './types.js';
 
 type Obj = Readonly<Record<string, unknown>>;
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-/** Turns validated YAML task nodes into typed ones (not frozen yet; the playbook is frozen whole). */
-export class TaskNormaliser {
-  constructor(private readonly source: YamlSource) {}
+/**
+ * Turns validated YAML task nodes into typed ones (not frozen yet; the playbook is frozen
+ * whole). Include and import actions are resolved through `loader` (include-task.ts).
+ */
+export class TaskNormaliser implements IncludingFile {
+  constructor(
+    readonly source: YamlSource,
+    readonly loader?: TaskListReader,
+    readonly context: FileContext = { dir: dirname(source.file) },
+  ) {}
 
   /** A list of tasks and blocks at `path`. */
   nodes(value: unknown, path: YamlPath): TaskNode[] {
@@ -20,7 +30,9 @@ export class TaskNormaliser {
   }
 
   node(raw: Obj, path: YamlPath): TaskNode {
-    return 'block' in raw ? this.block(raw, path) : this.task(raw, path);
+    if ('block' in raw) return this.block(raw, path);
+    const include = this.loader && findIncludeAction(raw);
+    return include ? includeBlock(this, raw, path, include) : this.task(raw, path);
   }
 
   block(raw: Obj, path: YamlPath): Block {
@@ -53,41 +65,40 @@ export class TaskNormaliser {
       ...loopOf(raw),
       loopVar: typeof loopControl.loop_var === 'string' ? loopControl.loop_var : 'item',
       notify: toList(raw.notify),
+      notifyPos: toList(raw.notify).map((_, i) => this.source.posOf(Array.isArray(raw.notify) ? [...path, 'notify', i] : [...path, 'notify'])),
       listen: toList(raw.listen),
       modulePos: this.source.keyPosOf([...path, key]),
+      role: this.context.role?.name,
+      roleDir: this.context.role?.dir,
     };
     task.templated = Object.keys(templated).length > 0 ? templated : undefined;
     return compact(task);
   }
 
   /** The keywords tasks and blocks share; inherited play → block → task at run time, not merged here. */
-  private keywords(raw: Obj, path: YamlPath): Mutable<TaskKeywords> {
-    const templated: Record<string, string> = {};
-    return {
-      name: raw.name as string | undefined,
-      when: toConditions(raw.when) ?? [],
-      tags: toTags(raw.tags),
-      become: raw.become as boolean | undefined,
-      becomeUser: raw.become_user as string | undefined,
-      ignoreErrors: raw.ignore_errors as boolean | undefined,
-      noLog: raw.no_log as boolean | undefined,
-      checkMode: raw.check_mode as boolean | undefined,
-      runOnce: raw.run_once as boolean | undefined,
-      timeout: splitNumeric(raw.timeout, 'timeout', templated),
-      vars: (raw.vars ?? {}) as Obj,
-      remoteUser: raw.remote_user as string | undefined,
-      environment: raw.environment,
-      pos: this.source.posOf(path),
-      templated: Object.keys(templated).length > 0 ? templated : undefined,
-    };
+  keywords(raw: Obj, path: YamlPath): Mutable<TaskKeywords> {
+    return keywordsOf(raw, this.source.posOf(path));
   }
 }
 
-/** `loop:`, or one of Ansible's `with_*:` forms, with its kind. */
-function loopOf(raw: Obj): Pick<Task, 'loop' | 'loopKind'> {
-  for (const kind of WITH_LOOPS) {
-    const key = withLoopKey(kind);
-    if (key in raw) return { loop: raw[key], loopKind: kind };
-  }
-  return { loop: raw.loop };
+/** The shared keywords of a task, block or role entry as written, at `pos`. */
+export function keywordsOf(raw: Obj, pos: SourcePos): Mutable<TaskKeywords> {
+  const templated: Record<string, string> = {};
+  return {
+    name: raw.name as string | undefined,
+    when: toConditions(raw.when) ?? [],
+    tags: toTags(raw.tags),
+    become: raw.become as boolean | undefined,
+    becomeUser: raw.become_user as string | undefined,
+    ignoreErrors: raw.ignore_errors as boolean | undefined,
+    noLog: raw.no_log as boolean | undefined,
+    checkMode: raw.check_mode as boolean | undefined,
+    runOnce: raw.run_once as boolean | undefined,
+    timeout: splitNumeric(raw.timeout, 'timeout', templated),
+    vars: (raw.vars ?? {}) as Obj,
+    remoteUser: raw.remote_user as string | undefined,
+    environment: raw.environment,
+    pos,
+    templated: Object.keys(templated).length > 0 ? templated : undefined,
+  };
 }

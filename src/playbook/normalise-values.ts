@@ -1,3 +1,6 @@
+import type { Task } from './types.js';
+import { WITH_LOOPS, withLoopKey } from '../template/with-loops.js';
+
 /** Small conversions from YAML's shapes to the typed playbook's (run after schema validation). */
 
 /** A condition as YAML allows it (string, boolean, list of them) → list of expressions. */
@@ -37,4 +40,13 @@ export function splitNumeric(value: unknown, keyword: string, templated: Record<
 export function compact<T extends object>(value: T): T {
   for (const key of Object.keys(value) as (keyof T)[]) if (value[key] === undefined) delete value[key];
   return value;
+}
+
+/** `loop:`, or one of Ansible's `with_*:` forms, with its kind. */
+export function loopOf(raw: Readonly<Record<string, unknown>>): Pick<Task, 'loop' | 'loopKind'> {
+  for (const kind of WITH_LOOPS) {
+    const key = withLoopKey(kind);
+    if (key in raw) return { loop: raw[key], loopKind: kind };
+  }
+  return { loop: raw.loop };
 }

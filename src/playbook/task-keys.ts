@@ -1,4 +1,5 @@
 import { MODULE_PARAMS, resolveModuleName } from '../modules/params/all-params.js';
+import { INCLUDE_ACTION_KEYS } from '../schema/include-actions.js';
 import { SHARED_KEYWORDS, TASK_KEYWORDS } from '../schema/playbook-schema.js';
 
 /** Names of the keys a task or block may have, and which of them hold expressions. */
@@ -25,9 +26,9 @@ export function findModuleKeys(task: Readonly<Record<string, unknown>>): string[
   return Object.keys(task).filter((k) => resolveModuleName(k) !== undefined);
 }
 
-/** Keys that are neither keywords nor modules (the schema reports them; other checks stay quiet). */
+/** Keys that are neither keywords, include actions nor modules (the schema reports them; other checks stay quiet). */
 export function hasUnknownKeys(task: Readonly<Record<string, unknown>>): boolean {
-  return Object.keys(task).some((k) => !TASK_KEYWORD_NAMES.has(k) && resolveModuleName(k) === undefined);
+  return Object.keys(task).some((k) => !TASK_KEYWORD_NAMES.has(k) && !INCLUDE_ACTION_KEYS.has(k) && resolveModuleName(k) === undefined);
 }
 
 type RawNode = Readonly<Record<string, unknown>>;

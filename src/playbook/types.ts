@@ -58,6 +58,12 @@ export interface Task extends TaskKeywords {
   readonly listen: readonly string[];
   /** Position of the module key, for argument errors. */
   readonly modulePos: SourcePos;
+  /** Where each `notify` entry is written (same order as `notify`). */
+  readonly notifyPos?: readonly SourcePos[];
+  /** The role the task belongs to, when it comes from one (handlers answer `ROLE : NAME` too). */
+  readonly role?: string;
+  /** The role's directory: `copy src:` and `script` look in its `files/` first. */
+  readonly roleDir?: string;
 }
 
 export interface Block extends TaskKeywords {
@@ -65,6 +71,22 @@ export interface Block extends TaskKeywords {
   readonly block: readonly TaskNode[];
   readonly rescue: readonly TaskNode[];
   readonly always: readonly TaskNode[];
+  /**
+   * Set for `include_tasks` and `include_role`, Ansible's dynamic includes: the block's `when`
+   * and `tags` decide about the include itself, checked once per host (not inherited by the
+   * tasks inside), its `vars` and loop item reach the tasks, and each host that includes the
+   * file counts one ok per item. Absent for blocks, `import_tasks`, `import_role` and roles.
+   */
+  readonly include?: DynamicInclude;
+}
+
+export interface DynamicInclude {
+  readonly action: 'include_tasks' | 'include_role';
+  /** What is included, as shown: the file or the role name. */
+  readonly what: string;
+  readonly loop?: unknown;
+  readonly loopKind?: WithLoop;
+  readonly loopVar: string;
 }
 
 export type TaskNode = Task | Block;
@@ -85,6 +107,10 @@ export interface Play {
   readonly environment?: unknown;
   /** `vars_files`, in order; their variables sit above the play's `vars`. */
   readonly varsFiles: readonly VarsFile[];
+  /** The `defaults/` of the play's roles, merged in order: below every other variable. */
+  readonly roleDefaults: Readonly<Record<string, unknown>>;
+  /** The `vars/` of the play's roles, merged in order: above `vars_files`, below block and task vars. */
+  readonly roleVars: Readonly<Record<string, unknown>>;
   readonly serial?: SerialSpec;
   readonly maxFailPercentage?: number;
   readonly anyErrorsFatal: boolean;

@@ -1,6 +1,7 @@
 import { WITH_LOOPS, type WithLoop, withLoopKey } from '../template/with-loops.js';
 import { MODULE_PARAMS, MODULE_PREFIXES } from '../modules/params/all-params.js';
 import { TEMPLATE_PATTERN, type JsonSchema } from '../modules/params/module-params.js';
+import { INCLUDE_ACTION_KEYS, type IncludeAction } from './include-actions.js';
 import { bool, conditions, doc, IDENTIFIER, intOrTemplate, numberOrTemplate, str, stringOrList, tagsSchema, varsSchema } from './schema-parts.js';
 
 /** Keywords a block shares with a task (inherited play → block → task at run time). */
@@ -85,6 +86,43 @@ function withLoopKeywords(): Record<string, JsonSchema> {
   );
 }
 
+/** The include and import actions, each under all its spellings (include-actions.ts). */
+function includeProperties(): Record<string, JsonSchema> {
+  const file = (what: string) =>
+    doc(what, {
+      type: ['string', 'object'],
+      minLength: 1,
+      properties: { file: { type: 'string', minLength: 1 } },
+      required: ['file'],
+      additionalProperties: false,
+      'x-expected': 'a file path (or a mapping with `file:`)',
+    });
+  const role = (what: string) =>
+    doc(what, {
+      type: 'object',
+      title: 'role include',
+      required: ['name'],
+      properties: {
+        name: str('The role: a name looked up in roles/ beside the playbook (and ANSIBLE_ROLES_PATH), or a path.'),
+        tasks_from: str('The tasks file of the role to run instead of tasks/main.yml.'),
+        vars_from: str('The vars file of the role to read instead of vars/main.yml.'),
+        defaults_from: str('The defaults file of the role to read instead of defaults/main.yml.'),
+        handlers_from: str('The handlers file of the role to read instead of handlers/main.yml.'),
+        allow_duplicates: bool('Accepted for Ansible compatibility.'),
+        public: bool('Accepted for Ansible compatibility: role variables are visible to the whole play in tpx.'),
+      },
+      additionalProperties: false,
+      'x-expected': 'a mapping with the role `name`',
+    });
+  const schemas: Record<IncludeAction, JsonSchema> = {
+    import_tasks: file('Tasks of another file, put here when the playbook loads; keywords of this task apply to each of them.'),
+    include_tasks: file('Tasks of another file, run here per host (with `loop`, `when` checked once, `vars` passed on).'),
+    import_role: role("A role's tasks, put here when the playbook loads."),
+    include_role: role("A role's tasks, run here (the role is loaded with the playbook)."),
+  };
+  return Object.fromEntries([...INCLUDE_ACTION_KEYS].map(([key, action]) => [key, schemas[action]]));
+}
+
 /** The keys of a task's module: every module, also under `ansible.builtin.` and `ansible.legacy.`. */
 function moduleProperties(): Record<string, JsonSchema> {
   const out: Record<string, JsonSchema> = {};
@@ -125,8 +163,27 @@ export function buildPlaybookSchema(): JsonSchema {
     type: 'array',
     minItems: 1,
     'x-expected': 'a list of plays',
-    items: { $ref: '#/definitions/play' },
+    items: { $ref: '#/definitions/play_or_import' },
     definitions: {
+      play_or_import: {
+        if: { type: 'object', required: ['import_playbook'] },
+        then: { $ref: '#/definitions/import_playbook' },
+        else: { $ref: '#/definitions/play' },
+      },
+      import_playbook: {
+        title: 'import_playbook',
+        type: 'object',
+        description: 'The plays of another playbook, put here when the playbook loads.',
+        additionalProperties: false,
+        properties: {
+          import_playbook: doc('The playbook file, relative to this one.', { type: 'string', minLength: 1, 'x-expected': 'a playbook file path' }),
+          'ansible.builtin.import_playbook': doc('The playbook file, relative to this one.', { type: 'string', minLength: 1 }),
+          name: str('A name for the import.'),
+          vars: varsSchema('Variables for every play of the imported playbook.'),
+          tags: tagsSchema,
+          when: conditions('Run the imported plays only when the expression holds (checked for each of their tasks).'),
+        },
+      },
       play: {
         title: 'play',
         type: 'object',
@@ -188,6 +245,17 @@ export function buildPlaybookSchema(): JsonSchema {
           }),
           tags: tagsSchema,
           pre_tasks: taskList('tasks', 'Tasks run before `tasks`; the handlers they notify run right after them.'),
+          roles: doc('Roles to run after `pre_tasks` and before `tasks`: names, or mappings with `role:` plus keywords and role parameters.', {
+            type: 'array',
+            items: {
+              type: ['string', 'object'],
+              minLength: 1,
+              anyOf: [{ type: 'string' }, { required: ['role'] }, { required: ['name'] }],
+              properties: { role: { type: 'string', minLength: 1 }, name: { type: 'string', minLength: 1 }, ...SHARED_KEYWORDS },
+              'x-expected': 'a role name, or a mapping with `role:`',
+            },
+            'x-expected': 'a list of roles',
+          }),
           tasks: taskList('tasks', 'The tasks, run in order.'),
           post_tasks: taskList('tasks', 'Tasks run after `tasks` and their handlers; the handlers they notify run right after them.'),
           handlers: doc('Tasks run at the end of the play when notified (by name or `listen` topic).', {
@@ -221,7 +289,7 @@ export function buildPlaybookSchema(): JsonSchema {
         description: 'A task: exactly one module plus keywords.',
         'x-expected': 'a task (a mapping with one module)',
         additionalProperties: false,
-        properties: { ...TASK_KEYWORDS, ...modules },
+        properties: { ...TASK_KEYWORDS, ...includeProperties(), ...modules },
       },
       handler: {
         title: 'handler',

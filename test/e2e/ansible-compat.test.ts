@@ -287,7 +287,8 @@ describe.skipIf(!enabled)('an Ansible playbook runs unchanged with tpx and with 
  * directory forms) and host_vars/, a playbook with pre_tasks and post_tasks (handlers flushed
  * after each section) in Ansible's older spellings (key=value arguments, with_* loops,
  * set_fact's free form), vars_files (one templated, first found), environment and
- * remote_user. The lab's own inventory (tpx) or an
+ * remote_user, roles (a dependency, defaults, vars, files/, handlers notified by both names),
+ * import_tasks, include_tasks (in a loop, and with vars and when), import_playbook. The lab's own inventory (tpx) or an
  * Ansible one (ansible-playbook) gives only the connection; the estate gives the groups.
  */
 const ESTATE: Readonly<Record<string, string>> = {
@@ -314,7 +315,52 @@ banner = "served by web"
   'host_vars/mesh-01.yml': 'primary: true\n',
   'vars/common.yml': 'motd: from vars_files\n',
   'vars/default.yml': 'tier: default tier\n',
+  'roles/common/defaults/main.yml': 'common_dir: "{{ base }}/common"\ncommon_note: from common defaults\n',
+  'roles/common/files/motd': 'welcome from the common role\n',
+  'roles/common/tasks/main.yml': `- name: common dir
+  file: path={{ common_dir }} state=directory mode=0755
+- name: motd from the role's files/
+  copy: src=motd dest={{ common_dir }}/motd mode=0644
+  notify: common changed
+`,
+  'roles/common/handlers/main.yml': `- name: common changed
+  shell: echo common-handler >> {{ base }}/order
+`,
+  'roles/web/meta/main.yml': 'dependencies:\n  - role: common\n',
+  'roles/web/vars/main.yml': 'web_greeting: from web vars\n',
+  'roles/web/tasks/main.yml': `- import_tasks: config.yml
+- name: one site per item
+  include_tasks: site.yml
+  loop: [alpha, beta]
+  loop_control:
+    loop_var: site
+`,
+  'roles/web/tasks/config.yml': `- name: web config
+  copy:
+    content: "{{ web_greeting }} {{ common_note }} {{ role_name }}\\n"
+    dest: "{{ base }}/web.conf"
+    mode: "0644"
+  notify: "common : common changed"
+`,
+  'roles/web/tasks/site.yml': `- name: site file
+  copy: content="{{ site }}\\n" dest={{ base }}/site-{{ site }} mode=0644
+`,
+  'tasks/primary.yml': `- name: primary marker
+  copy: content="{{ marker }}\\n" dest={{ base }}/marker mode=0644
+`,
   'site.yml': `---
+- import_playbook: estate.yml
+- name: second play
+  hosts: db
+  gather_facts: false
+  become: true
+  tasks:
+    - name: imported in a play of site.yml
+      import_tasks: tasks/primary.yml
+      vars:
+        marker: db marker
+`,
+  'estate.yml': `---
 - name: estate
   hosts: app
   become: true
@@ -332,6 +378,11 @@ banner = "served by web"
     - name: base
       file: path={{ base }} state=directory mode=0755
       notify: note order
+
+  roles:
+    - common
+    - role: web
+      when: "'web' in group_names"
 
   tasks:
 
@@ -376,6 +427,12 @@ banner = "served by web"
     - name: primary only
       copy: content="{{ greeting }} {{ loud }}\\n" dest={{ base }}/primary mode=0644
       when: primary | default(false)
+
+    - name: included on the primary only
+      include_tasks: tasks/primary.yml
+      when: primary | default(false)
+      vars:
+        marker: primary marker
 
   post_tasks:
     - name: post
@@ -423,8 +480,16 @@ describe.skipIf(!enabled)('an Ansible estate (INI inventory, group_vars, host_va
     expect(first).toContain('== /opt/estate/user-alice\n1001');
     expect(first).toContain('hello mesh-01 True');
     expect(first).toContain('== /opt/estate/env\nblue web from vars_files, default tier\n');
-    // Handlers flushed after pre_tasks and after post_tasks (the first run), then after post_tasks again.
-    expect(first).toContain('== /opt/estate/order\nhandler\npost\nhandler\npost\nhandler\n');
+    // Handlers flushed after pre_tasks, after roles and tasks (the role's handler, notified as
+    // "common : common changed" too, once), after post_tasks; on the second run after post_tasks only.
+    expect(first).toContain('== /opt/estate/order\nhandler\ncommon-handler\npost\nhandler\npost\nhandler\n');
+    // Roles: dependency, defaults, vars, files/, import_tasks, include_tasks in a loop; include_tasks with vars.
+    expect(first).toContain('== /opt/estate/web.conf\nfrom web vars from common defaults web\n');
+    expect(first).toContain('== /opt/estate/common/motd\nwelcome from the common role\n');
+    expect(first).toContain('== /opt/estate/site-beta\nbeta\n');
+    expect(first).toContain('== /opt/estate/marker\nprimary marker\n');
+    // import_playbook: the second play of site.yml ran on db only.
+    expect(await dump(tpxLab.state, names[2])).toContain('== /opt/estate/marker\ndb marker\n');
     expect(await dump(tpxLab.state, names[2])).toContain('db 5432 from group_vars/all');
   }, 400_000);
 });

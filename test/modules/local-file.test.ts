@@ -15,11 +15,25 @@ describe('readLocalFile', () => {
     const dir = makeTempDir();
     mkdirSync(join(dir, 'files'));
     writeFileSync(join(dir, 'files', 'a.sh'), 'a', { mode: 0o751 });
-    const found = await readLocalFile('a.sh', dir);
+    const found = await readLocalFile('a.sh', { playbookDir: dir });
     expect(found).toMatchObject({ path: join(dir, 'files', 'a.sh'), mode: 0o751 });
     expect(found.content.toString()).toBe('a');
-    await expect(readLocalFile('b.sh', dir)).rejects.toThrow(`could not find 'b.sh' (looked in ${join(dir, 'b.sh')}, ${join(dir, 'files', 'b.sh')})`);
-    await expect(readLocalFile('files', dir)).rejects.toThrow(/is a directory/);
+    await expect(readLocalFile('b.sh', { playbookDir: dir })).rejects.toThrow(
+      `could not find 'b.sh' (looked in ${join(dir, 'b.sh')}, ${join(dir, 'files', 'b.sh')})`,
+    );
+    await expect(readLocalFile('files', { playbookDir: dir })).rejects.toThrow(/is a directory/);
+  });
+
+  it("for a role's task, looks in the role's files/ and the role's directory first", async () => {
+    const dir = makeTempDir();
+    const role = join(dir, 'roles', 'web');
+    mkdirSync(join(role, 'files'), { recursive: true });
+    writeFileSync(join(role, 'files', 'a.conf'), 'role');
+    writeFileSync(join(dir, 'a.conf'), 'playbook');
+    writeFileSync(join(dir, 'b.conf'), 'playbook b');
+    expect((await readLocalFile('a.conf', { playbookDir: dir, roleDir: role })).content.toString()).toBe('role');
+    expect((await readLocalFile('b.conf', { playbookDir: dir, roleDir: role })).content.toString()).toBe('playbook b');
+    expect((await readLocalFile('a.conf', { playbookDir: dir })).content.toString()).toBe('playbook');
   });
 
   it('reads a settled file once for many callers, and again when it changes', async () => {
@@ -27,11 +41,11 @@ describe('readLocalFile', () => {
     const path = join(dir, 'pkg');
     writeFileSync(path, 'v1');
     age(path);
-    const many = await Promise.all(Array.from({ length: 50 }, () => readLocalFile('pkg', dir)));
+    const many = await Promise.all(Array.from({ length: 50 }, () => readLocalFile('pkg', { playbookDir: dir })));
     for (const f of many) expect(f.content).toBe(many[0].content);
     writeFileSync(path, 'v2');
     age(path, 1800);
-    const changed = await readLocalFile('pkg', dir);
+    const changed = await readLocalFile('pkg', { playbookDir: dir });
     expect(changed.content.toString()).toBe('v2');
     expect(changed.content).not.toBe(many[0].content);
   });
@@ -40,9 +54,9 @@ describe('readLocalFile', () => {
     const dir = makeTempDir();
     const path = join(dir, 'fresh');
     writeFileSync(path, 'v1');
-    const first = await readLocalFile(path, '/');
+    const first = await readLocalFile(path, { playbookDir: '/' });
     writeFileSync(path, 'v2');
-    const second = await readLocalFile(path, '/');
+    const second = await readLocalFile(path, { playbookDir: '/' });
     expect([first.content.toString(), second.content.toString()]).toEqual(['v1', 'v2']);
   });
 });

@@ -62,7 +62,7 @@ describe('vars_files', () => {
   it("a problem inside a vars file is reported at that file's line", () => {
     writeFileSync(join(dir, 'vars', 'bad.yml'), 'ok: 1\nbad: [unclosed\n');
     writeFileSync(join(dir, 'vars', 'list.yml'), '- a\n- b\n');
-    const problems = problemsOf(write('- hosts: all\n  vars_files: [vars/bad.yml, vars/list.yml]\n  tasks: []\n'));
+    const problems = problemsOf(write('- hosts: all\n  vars_files: [vars/bad.yml, vars/list.yml]\n  tasks: []\n')).sort();
     expect(problems).toHaveLength(2);
     expect(problems[0]).toMatch(/^DIR\/vars\/bad\.yml:\d+:\d+: /);
     expect(problems[1]).toBe('DIR/vars/list.yml:1:1: a vars file holds a mapping of variable names to values (key: value lines)');
