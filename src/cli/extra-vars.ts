@@ -1,20 +1,27 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { UsageError } from '../errors/tpx-error.js';
+import { createVaultTag, VAULT_TAG_MESSAGE_START } from '../schema/vault-tag.js';
+import { decryptVault } from '../vault/decrypt-vault.js';
+import { VaultError } from '../vault/vault-error.js';
+import { isVaultText } from '../vault/vault-format.js';
+import type { VaultSecret } from '../vault/vault-secrets.js';
+import { maskDecryptedValues } from '../vault/vault-values.js';
 
 /**
  * Parses the `-e` values, later ones winning: `KEY=VALUE ...` pairs (values that look
  * like JSON — numbers, true/false, lists, objects — become those types), a JSON object,
- * or `@file.yaml` / `@file.json`.
+ * or `@file.yaml` / `@file.json`. A file encrypted with Ansible Vault, and `!vault` values
+ * in a file, are decrypted with `vaultSecrets` (their values registered with the masker).
  */
-export function parseExtraVars(values: readonly string[] = []): Record<string, unknown> {
+export function parseExtraVars(values: readonly string[] = [], vaultSecrets: readonly VaultSecret[] = []): Record<string, unknown> {
   const vars: Record<string, unknown> = {};
-  for (const raw of values) Object.assign(vars, parseOne(raw.trim()));
+  for (const raw of values) Object.assign(vars, parseOne(raw.trim(), vaultSecrets));
   return vars;
 }
 
-function parseOne(raw: string): Record<string, unknown> {
-  if (raw.startsWith('@')) return readVarsFile(raw.slice(1));
+function parseOne(raw: string, vaultSecrets: readonly VaultSecret[]): Record<string, unknown> {
+  if (raw.startsWith('@')) return readVarsFile(raw.slice(1), vaultSecrets);
   if (raw.startsWith('{')) {
     const value = tryJson(raw);
     if (!isMapping(value)) throw new UsageError(`-e ${raw}: not a valid JSON object`);
@@ -23,22 +30,41 @@ function parseOne(raw: string): Record<string, unknown> {
   return parsePairs(raw);
 }
 
-function readVarsFile(file: string): Record<string, unknown> {
+function readVarsFile(file: string, vaultSecrets: readonly VaultSecret[]): Record<string, unknown> {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
     throw new UsageError(`-e @${file}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
   }
+  const encrypted = isVaultText(text);
+  if (encrypted) text = decryptFile(file, text, vaultSecrets);
   let value: unknown;
   try {
-    value = parse(text, { maxAliasCount: 100 });
+    // Only Ansible's !vault tag: the rest of the file keeps plain YAML 1.2 types, as before.
+    value = parse(text, { maxAliasCount: 100, customTags: [createVaultTag(vaultSecrets)] });
   } catch (error) {
-    throw new UsageError(`-e @${file}: not valid YAML/JSON: ${(error as Error).message.split('\n')[0]}`);
+    const message = (error as Error).message.split('\n')[0];
+    throw new UsageError(`-e @${file}: ${message.startsWith(VAULT_TAG_MESSAGE_START) ? '' : 'not valid YAML/JSON: '}${message}`);
   }
+  if (encrypted) maskDecryptedValues(value);
   if (value == null) return {};
   if (!isMapping(value)) throw new UsageError(`-e @${file}: expected a mapping of variables`);
   return value;
+}
+
+function decryptFile(file: string, text: string, vaultSecrets: readonly VaultSecret[]): string {
+  try {
+    return decryptVault(text, vaultSecrets);
+  } catch (error) {
+    if (!(error instanceof VaultError)) throw error;
+    if (error.kind === 'no-secret') {
+      throw new UsageError(
+        `-e @${file}: the file is encrypted with Ansible Vault: give its password with --vault-password-file FILE, --vault-id or --ask-vault-pass`,
+      );
+    }
+    throw new UsageError(`-e @${file}: the file is encrypted with Ansible Vault and cannot be decrypted: ${error.message}`);
+  }
 }
 
 /** `a=1 b="two words" c=[1,2]` — shell-like words, each KEY=VALUE. */

@@ -5,7 +5,13 @@ import { loadInventory } from '../inventory/load-inventory.js';
 import type { Inventory } from '../inventory/types.js';
 import { loadPlaybook } from '../playbook/load-playbook.js';
 import type { Playbook } from '../playbook/types.js';
+import type { VaultSecret } from '../vault/vault-secrets.js';
 import { DEFAULT_INVENTORY, resolveInventoryFiles } from './commands/inventory.js';
+
+export interface LoadInputsOptions {
+  /** The secrets that decrypt vault data in the inputs (vault-encrypted vars files, `!vault` values). */
+  readonly vaultSecrets?: readonly VaultSecret[];
+}
 
 export interface LoadedInputs {
   readonly playbook: Playbook;
@@ -18,21 +24,26 @@ export interface LoadedInputs {
  * playbook against the inventory, and throws one InputError with every problem of every file.
  * `requireInventory` makes a missing inventory a bad option (exit 5), as `tpx run` needs one.
  */
-export function loadInputs(playbookFile: string, inventoryOption: readonly string[] | undefined, requireInventory: boolean): LoadedInputs {
+export function loadInputs(
+  playbookFile: string,
+  inventoryOption: readonly string[] | undefined,
+  requireInventory: boolean,
+  options: LoadInputsOptions = {},
+): LoadedInputs {
   const problems: InputProblem[] = [];
   const wantInventory = requireInventory || Boolean(inventoryOption?.length) || existsSync(DEFAULT_INVENTORY);
   const inventoryFiles = wantInventory ? resolveInventoryFiles(inventoryOption) : [];
   let inventory: Inventory | undefined;
   if (inventoryFiles.length > 0) {
     try {
-      inventory = loadInventory(inventoryFiles, { playbookDir: dirname(playbookFile) });
+      inventory = loadInventory(inventoryFiles, { playbookDir: dirname(playbookFile), vaultSecrets: options.vaultSecrets });
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
       problems.push(...error.problems);
     }
   }
   try {
-    const playbook = loadPlaybook(playbookFile, { inventory });
+    const playbook = loadPlaybook(playbookFile, { inventory, vaultSecrets: options.vaultSecrets });
     if (problems.length > 0) throw new InputError(problems);
     return { playbook, inventory, inventoryFiles };
   } catch (error) {

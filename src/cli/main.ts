@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { escapeControl } from '../reporters/escape-control.js';
 import { handleError } from './handle-error.js';
+import { addVaultOptions } from './vault-options.js';
 import { readVersion } from './version.js';
 
 /** Parses argv, runs the command and returns the process exit code. The only place tpx decides how it exits. */
@@ -33,7 +34,7 @@ function buildProgram(): Command {
     .showSuggestionAfterError(true)
     .configureOutput({ outputError: (str, write) => write(str) });
 
-  program
+  const run = program
     .command('run')
     .description('run a playbook on the hosts of an inventory')
     .argument('<playbook>', 'playbook YAML file')
@@ -52,24 +53,25 @@ function buildProgram(): Command {
       '--retry-failed [file]',
       'run again only on hosts that failed, were unreachable or never finished, from a report or run journal (default: the newest journal of this playbook)',
     )
-    .option('-K, --ask-become-pass', 'prompt for the sudo password')
+    .option('-K, --ask-become-pass', 'prompt for the sudo password');
+  addVaultOptions(run)
     .option('-v, --verbose', 'show commands and their output', (_v: string, n: number) => n + 1, 0)
     .action(async (playbook: string, options: Record<string, unknown>) => {
       const { runCommand } = await import('./commands/run.js');
       process.exitCode = await runCommand(playbook, options);
     });
 
-  program
+  const validate = program
     .command('validate')
     .description('parse and check a playbook (and inventory) without connecting anywhere')
     .argument('<playbook>', 'playbook YAML file')
-    .option('-i, --inventory <file>', 'inventory: a YAML or INI file, a directory of them, or host1,host2, (repeatable; default ./inventory.yaml)', collect)
-    .action(async (playbook: string, options: { inventory?: string[] }) => {
-      const { validateCommand } = await import('./commands/validate.js');
-      process.exitCode = await validateCommand(playbook, options);
-    });
+    .option('-i, --inventory <file>', 'inventory: a YAML or INI file, a directory of them, or host1,host2, (repeatable; default ./inventory.yaml)', collect);
+  addVaultOptions(validate).action(async (playbook: string, options: Record<string, unknown>) => {
+    const { validateCommand } = await import('./commands/validate.js');
+    process.exitCode = await validateCommand(playbook, options);
+  });
 
-  program
+  const inventory = program
     .command('inventory')
     .description('show the hosts, groups and variables of an inventory')
     .option('-i, --inventory <file>', 'inventory: a YAML or INI file, a directory of them, or host1,host2, (repeatable; default ./inventory.yaml)', collect)
@@ -77,11 +79,11 @@ function buildProgram(): Command {
     .option('--list', 'print JSON shaped like ansible-inventory --list (default)')
     .option('--graph', 'print the group tree')
     .option('--vars', 'with --graph, show variables too')
-    .option('--playbook-dir <dir>', "also apply this playbook directory's group_vars/ and host_vars/, as a run would")
-    .action(async (options: Record<string, unknown>) => {
-      const { inventoryCommand } = await import('./commands/inventory.js');
-      process.exitCode = await inventoryCommand(options);
-    });
+    .option('--playbook-dir <dir>', "also apply this playbook directory's group_vars/ and host_vars/, as a run would");
+  addVaultOptions(inventory).action(async (options: Record<string, unknown>) => {
+    const { inventoryCommand } = await import('./commands/inventory.js');
+    process.exitCode = await inventoryCommand(options);
+  });
 
   const lab = program.command('lab').description('a local fleet in network namespaces for rehearsals, demos and tests');
   lab

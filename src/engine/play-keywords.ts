@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { readVarsFile } from '../inventory/read-vars-file.js';
 import type { Play, SerialSpec, VarsFile } from '../playbook/types.js';
 import { findVarsFile, missingVarsFile } from '../playbook/vars-files.js';
+import type { VaultSecret } from '../vault/vault-secrets.js';
 import { renderValue } from '../template/render.js';
 import { createLazyVars, isUnrenderable, type VarEntry } from './lazy-vars.js';
 import { keywordSourcePos } from './keyword-source.js';
@@ -18,7 +19,12 @@ import { RUN_ID_VAR } from './run-id.js';
  * to something that is not a batch size / percentage, is an InputError (exit 4, "nothing was
  * run") naming the play, the keyword and the rendered value, at the keyword's line.
  */
-export function resolvePlayKeywords(plays: readonly Play[], extraVars: Readonly<Record<string, unknown>>, runId?: string): Play[] {
+export function resolvePlayKeywords(
+  plays: readonly Play[],
+  extraVars: Readonly<Record<string, unknown>>,
+  runId?: string,
+  vaultSecrets?: readonly VaultSecret[],
+): Play[] {
   const problems: InputProblem[] = [];
   const resolved = plays.map((play) => {
     const baseDir = dirname(play.pos.file);
@@ -30,7 +36,7 @@ export function resolvePlayKeywords(plays: readonly Play[], extraVars: Readonly<
     const serial = resolveSerial(play.serial, vars, (m) => fail('serial', m));
     const template = play.templated?.max_fail_percentage;
     const maxFail = template === undefined ? play.maxFailPercentage : resolveMaxFail(template, vars, (m) => fail('max_fail_percentage', m));
-    const varsFiles = play.varsFiles.map((entry) => resolveVarsFile(entry, vars, baseDir, problems));
+    const varsFiles = play.varsFiles.map((entry) => resolveVarsFile(entry, vars, baseDir, problems, vaultSecrets));
     const { templated: _templated, ...rest } = play;
     return { ...rest, serial, maxFailPercentage: maxFail, varsFiles } as Play;
   });
@@ -51,7 +57,13 @@ function needsRendering(play: Play): boolean {
  * (like `serial`), then read. Paths that need a host's own variables or facts are not
  * supported yet, and say so.
  */
-function resolveVarsFile(entry: VarsFile, vars: Record<string, unknown>, baseDir: string, problems: InputProblem[]): VarsFile {
+function resolveVarsFile(
+  entry: VarsFile,
+  vars: Record<string, unknown>,
+  baseDir: string,
+  problems: InputProblem[],
+  vaultSecrets?: readonly VaultSecret[],
+): VarsFile {
   if (entry.vars !== undefined) return entry;
   const at = { file: entry.pos.file, line: entry.pos.line, col: entry.pos.col };
   const paths: string[] = [];
@@ -71,7 +83,7 @@ function resolveVarsFile(entry: VarsFile, vars: Record<string, unknown>, baseDir
     return { ...entry, vars: {} };
   }
   try {
-    return { ...entry, paths, vars: readVarsFile(file) };
+    return { ...entry, paths, vars: readVarsFile(file, vaultSecrets) };
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
     problems.push(...error.problems);

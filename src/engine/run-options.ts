@@ -3,6 +3,7 @@ import type { Inventory } from '../inventory/types.js';
 import type { ModuleDefinition } from '../modules/module.js';
 import type { Playbook } from '../playbook/types.js';
 import type { Connection } from '../transport/connection.js';
+import type { VaultSecret } from '../vault/vault-secrets.js';
 import type { EventBus } from './events.js';
 import type { HostStats, HostStatus, TaskResult } from './results.js';
 
@@ -26,6 +27,8 @@ export interface RunOptions {
   readonly limit?: string;
   /** `-e`: the highest variable precedence. */
   readonly extraVars: Readonly<Record<string, unknown>>;
+  /** Passwords for vault data in `vars_files` whose paths are templates (read when the run starts). */
+  readonly vaultSecrets?: readonly VaultSecret[];
   /** Hosts worked on at once (DEFAULT_FORKS when the CLI gets no `-f`). */
   readonly forks: number;
   readonly check: boolean;

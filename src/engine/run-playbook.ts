@@ -29,7 +29,7 @@ import { abortableSleep } from './sleep.js';
  */
 export async function runPlaybook(options: RunOptions): Promise<RunOutcome> {
   const runId = resolveRunId(options.extraVars, options.runId);
-  const plays = resolvePlayKeywords(options.playbook.plays, options.extraVars, runId);
+  const plays = resolvePlayKeywords(options.playbook.plays, options.extraVars, runId, options.vaultSecrets);
   const run = createRunContext(options, runId);
   const playHosts = plays.map((p) => selectPlayHosts(run, p));
   if (plays.length > 0) preflight(run, plays[0], playHosts[0]);

@@ -1,4 +1,19 @@
-const MASK = '********';
+/** What a secret is replaced with. */
+export const SECRET_MASK = '********';
+
+/**
+ * Shortest line `addValue` registers. Shorter ones ("", "0", "ok", "yes", a letter) turn up
+ * all over any output: masking them would garble every later line while hiding nothing.
+ */
+export const MIN_MASKED_VALUE_LENGTH = 4;
+
+/** As common as the short ones: booleans and nulls as commands and templates print them. */
+const TOO_COMMON = new Set(['true', 'false', 'none', 'null']);
+
+/** Whether a line of a secret value is worth masking: long enough, and not a boolean or null word. */
+export function isMaskableValue(text: string): boolean {
+  return text.length >= MIN_MASKED_VALUE_LENGTH && !TOO_COMMON.has(text.toLowerCase());
+}
 
 /**
  * Keeps the secrets of a run (passwords, passphrases, values `no_log` tasks produced) and
@@ -16,11 +31,25 @@ export class SecretMasker {
     this.ordered = undefined;
   }
 
+  /**
+   * Registers a value that holds a secret (a decrypted vault value): the whole value and each
+   * of its lines, trimmed, those that pass isMaskableValue.
+   */
+  addValue(value: string): void {
+    const trimmed = value.trim();
+    if (isMaskableValue(trimmed)) this.add(trimmed);
+    if (!/[\r\n]/.test(trimmed)) return;
+    for (const line of trimmed.split(/\r?\n/)) {
+      const text = line.trim();
+      if (isMaskableValue(text)) this.add(text);
+    }
+  }
+
   mask(text: string): string {
     this.ordered ??= [...this.secrets].sort((a, b) => b.length - a.length);
     let out = text;
     for (const s of this.ordered) {
-      if (out.includes(s)) out = out.split(s).join(MASK);
+      if (out.includes(s)) out = out.split(s).join(SECRET_MASK);
     }
     return out;
   }

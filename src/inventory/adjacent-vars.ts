@@ -1,6 +1,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { InputError, type InputProblem } from '../errors/input-error.js';
+import type { VaultSecret } from '../vault/vault-secrets.js';
 import { listTree } from './list-tree.js';
 import { readVarsFile } from './read-vars-file.js';
 import { setOwn } from './set-own.js';
@@ -21,7 +22,8 @@ const EMPTY: Vars = Object.freeze({});
  *
  * Base dirs: one per inventory source (the source itself when it is a directory, else the
  * directory it is in), in the order given, then the playbook's directory. Every file is read
- * once; a later base dir's value replaces an earlier one's, whole (no deep merge).
+ * once; a later base dir's value replaces an earlier one's, whole (no deep merge). Files
+ * encrypted with Ansible Vault and `!vault` values are decrypted with `vaultSecrets`.
  */
 export class AdjacentVars {
   private readonly listings = new Map<string, ReadonlySet<string> | null>();
@@ -33,6 +35,7 @@ export class AdjacentVars {
   constructor(
     readonly inventoryDirs: readonly string[],
     readonly playDirs: readonly string[] = [],
+    private readonly vaultSecrets?: readonly VaultSecret[],
   ) {}
 
   /** Every file found for NAME under `kind` in the given base dirs, merged in order. */
@@ -92,7 +95,7 @@ export class AdjacentVars {
     if (known) return known;
     let vars: Vars = EMPTY;
     try {
-      vars = readVarsFile(file);
+      vars = readVarsFile(file, this.vaultSecrets);
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
       this.problems.push(...error.problems);

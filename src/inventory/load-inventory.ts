@@ -1,5 +1,6 @@
 import type { InputProblem } from '../errors/input-error.js';
 import { createInputError } from '../schema/clean-problems.js';
+import type { VaultSecret } from '../vault/vault-secrets.js';
 import { AdjacentVars } from './adjacent-vars.js';
 import { InventoryBuilder } from './inventory-builder.js';
 import { resolveInventorySources } from './inventory-sources.js';
@@ -9,6 +10,12 @@ import type { Inventory } from './types.js';
 export interface LoadInventoryOptions {
   /** The playbook's directory: its `group_vars/` and `host_vars/` apply too, over the inventory's. */
   readonly playbookDir?: string;
+  /**
+   * The secrets that decrypt vault data: `group_vars`/`host_vars` files encrypted whole and
+   * `!vault` values (in those files and in YAML inventories). Without any, vault data is an
+   * InputError naming the options that give a password.
+   */
+  readonly vaultSecrets?: readonly VaultSecret[];
 }
 
 /**
@@ -28,10 +35,10 @@ export function loadInventory(given: readonly string[], options: LoadInventoryOp
     if ('hostList' in entry) readHostList(entry.hostList, builder);
     else {
       files.push(entry.file);
-      problems.push(...readInventoryFile(entry.file, builder));
+      problems.push(...readInventoryFile(entry.file, builder, options.vaultSecrets));
     }
   }
-  const adjacent = new AdjacentVars(varsDirs, options.playbookDir === undefined ? [] : [options.playbookDir]);
+  const adjacent = new AdjacentVars(varsDirs, options.playbookDir === undefined ? [] : [options.playbookDir], options.vaultSecrets);
   return finish(builder, files, problems, adjacent);
 }
 

@@ -3,6 +3,8 @@ import { extname } from 'node:path';
 import { InputError, type InputProblem } from '../errors/input-error.js';
 import { loadYamlText, readInputText, type YamlSource } from '../schema/load-yaml.js';
 import { validateWithSchema } from '../schema/validate.js';
+import { isVaultText } from '../vault/vault-format.js';
+import type { VaultSecret } from '../vault/vault-secrets.js';
 import { expandHostKey } from './expand-host-key.js';
 import type { InventoryBuilder } from './inventory-builder.js';
 import { isIniSectionLine, readIniInventory } from './read-ini-inventory.js';
@@ -17,9 +19,9 @@ const YAML_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
  * as Ansible chooses it: a `.yaml`, `.yml` or `.json` file is YAML; a file without an
  * extension is YAML when it reads as a YAML mapping, INI otherwise; any other extension
  * (`.ini`, `hosts.prod`…) is INI. `.toml` files and executable inventory scripts are named
- * as unsupported.
+ * as unsupported. `!vault` values of a YAML inventory are decrypted with `vaultSecrets`.
  */
-export function readInventoryFile(file: string, builder: InventoryBuilder): InputProblem[] {
+export function readInventoryFile(file: string, builder: InventoryBuilder, vaultSecrets?: readonly VaultSecret[]): InputProblem[] {
   const ext = extname(file);
   if (ext === '.toml') return [whole(file, 'TOML inventories are not supported; convert it to YAML or INI')];
   let text: string;
@@ -29,22 +31,31 @@ export function readInventoryFile(file: string, builder: InventoryBuilder): Inpu
     if (!(error instanceof InputError)) throw error;
     return [...error.problems];
   }
+  if (isVaultText(text)) {
+    return [
+      whole(
+        file,
+        'this inventory file is encrypted with Ansible Vault, which tpx does not read yet; keep the inventory plain and put its secrets in encrypted group_vars/host_vars files or !vault values',
+      ),
+    ];
+  }
   if (!YAML_EXTENSIONS.has(ext) && text.startsWith('#!') && isExecutable(file)) {
     return [whole(file, 'this is an inventory script, which tpx does not run; save its output (`./script --list`) as a YAML inventory and give that')];
   }
-  return readInventoryText(text, file, builder);
+  return readInventoryText(text, file, builder, vaultSecrets);
 }
 
 /** The same for text already read (`file` names it in messages and decides the format by its extension). */
-export function readInventoryText(text: string, file: string, builder: InventoryBuilder): InputProblem[] {
+export function readInventoryText(text: string, file: string, builder: InventoryBuilder, vaultSecrets?: readonly VaultSecret[]): InputProblem[] {
   const ext = extname(file);
-  if (YAML_EXTENSIONS.has(ext)) return readYaml(() => loadYamlText(text, file, { expected: EXPECTED }), builder, text);
+  const options = { expected: EXPECTED, vaultSecrets };
+  if (YAML_EXTENSIONS.has(ext)) return readYaml(() => loadYamlText(text, file, options), builder, text);
   if (ext !== '') return readIniInventory(file, text, builder);
   const first = firstSignificantLine(text);
   if (first === undefined || isIniSectionLine(first)) return readIniInventory(file, text, builder);
   let source: YamlSource | undefined;
   try {
-    source = loadYamlText(text, file, { expected: EXPECTED });
+    source = loadYamlText(text, file, options);
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
     // Written as YAML (a key, a document start): its YAML problems are the news, not INI's.

@@ -2,6 +2,8 @@ import { withoutInternalVars } from './ansible-internal-vars.js';
 import { ALL } from './inventory-builder.js';
 import { pyStr } from '../template/python-values.js';
 import type { Inventory } from './types.js';
+import { SECRET_MASK } from '../errors/mask-secrets.js';
+import { vaultTextOf } from '../vault/vault-values.js';
 
 export interface GraphOptions {
   /** The group to start from (default `all`). */
@@ -23,6 +25,7 @@ export interface GraphOptions {
  *
  * Child groups first, then the group's own hosts (none under `all`); with `vars`, each
  * host's merged variables and each group's own variables as `{name = value}`, sorted.
+ * Where Ansible prints the plaintext of a `!vault` value, tpx masks it (`********`).
  */
 export function renderInventoryGraph(inventory: Inventory, options: GraphOptions = {}): string {
   const lines: string[] = [];
@@ -39,7 +42,8 @@ export function renderInventoryGraph(inventory: Inventory, options: GraphOptions
   };
   const showVars = (vars: Readonly<Record<string, unknown>>, depth: number): void => {
     for (const name of Object.keys(vars).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
-      line(`{${name} = ${pyStr(vars[name])}}`, depth);
+      const value = vars[name];
+      line(`{${name} = ${vaultTextOf(value) === undefined ? pyStr(value) : SECRET_MASK}}`, depth);
     }
   };
   const drawGroup = (name: string, depth: number): void => {

@@ -1,6 +1,7 @@
 import { ALL } from './inventory-builder.js';
 import { withoutInternalVars } from './ansible-internal-vars.js';
 import type { Inventory } from './types.js';
+import { vaultTextOf } from '../vault/vault-values.js';
 
 /** The shape of `ansible-inventory --list`. */
 export interface AnsibleInventoryList {
@@ -12,7 +13,8 @@ export interface AnsibleInventoryList {
  * The inventory as `ansible-inventory --list` shows it: every group reachable from `all`
  * with its direct `hosts` and its `children` (empty lists left out, and a group with
  * neither left out, though its parent still names it), `all` without hosts, and
- * `_meta.hostvars` with each host's merged variables (hosts without any left out).
+ * `_meta.hostvars` with each host's merged variables (hosts without any left out), a
+ * `!vault` value as its vault text (`{"__ansible_vault": TEXT}`), never its plaintext.
  * With `only`, hosts outside that set are left out everywhere.
  */
 export function renderInventoryList(inventory: Inventory, only?: ReadonlySet<string>): AnsibleInventoryList {
@@ -38,10 +40,23 @@ export function renderInventoryList(inventory: Inventory, only?: ReadonlySet<str
   for (const host of inventory.hosts.values()) {
     if (!keep(host.name)) continue;
     const vars = withoutInternalVars(host.vars);
-    if (Object.keys(vars).length > 0) hostvars[host.name] = vars;
+    if (Object.keys(vars).length > 0) hostvars[host.name] = showVaultValues(vars) as Record<string, unknown>;
   }
   result._meta = { hostvars };
   return result as AnsibleInventoryList;
+}
+
+/** A value with each `!vault` plaintext inside replaced by what Ansible's JSON encoder writes for it. */
+function showVaultValues(value: unknown): unknown {
+  const vaultText = vaultTextOf(value);
+  if (vaultText !== undefined) return { __ansible_vault: vaultText };
+  if (Array.isArray(value)) return value.map(showVaultValues);
+  if (value === null || typeof value !== 'object' || value instanceof Date) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    Object.defineProperty(out, k, { value: showVaultValues(v), enumerable: true, writable: true, configurable: true });
+  }
+  return out;
 }
 
 /** JSON with keys sorted and four-space indentation, as ansible-inventory prints it. */

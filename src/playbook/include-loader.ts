@@ -13,6 +13,7 @@ import type { FileContext, RoleTasks, TaskListReader } from './include-types.js'
 import { findRoleDir, type RoleRef } from './role-path.js';
 import { asOnePlaySource } from './task-file-source.js';
 import type { TaskNode } from './types.js';
+import type { VaultSecret } from '../vault/vault-secrets.js';
 
 /** How deep imports may nest before tpx calls it a loop (Ansible has no limit and recurses until Python gives up). */
 const MAX_DEPTH = 64;
@@ -31,6 +32,7 @@ export class IncludeLoader implements TaskListReader {
   constructor(
     readonly playbookDir: string,
     readonly problems: InputProblem[],
+    readonly vaultSecrets?: readonly VaultSecret[],
   ) {}
 
   /**
@@ -95,7 +97,7 @@ export class IncludeLoader implements TaskListReader {
 
   private load(file: string, expected: string): ReturnType<typeof loadYamlFile> | undefined {
     try {
-      const source = loadYamlFile(file, { expected, allowEmpty: true });
+      const source = loadYamlFile(file, { expected, allowEmpty: true, vaultSecrets: this.vaultSecrets });
       return source.value === null || source.value === undefined ? { ...source, value: [] } : source;
     } catch (error) {
       if (!(error instanceof InputError)) throw error;

@@ -1,6 +1,7 @@
 import type { InputProblem } from '../errors/input-error.js';
 import type { SourcePos, YamlPath, YamlSource } from '../schema/yaml-source.js';
 import type { RoleRef } from './role-path.js';
+import type { VaultSecret } from '../vault/vault-secrets.js';
 import type { TaskKeywords, TaskNode } from './types.js';
 
 /**
@@ -35,6 +36,8 @@ export interface RoleTasks {
 export interface TaskListReader {
   readonly playbookDir: string;
   readonly problems: InputProblem[];
+  /** Passwords for vault data in the files read. */
+  readonly vaultSecrets?: readonly VaultSecret[];
   /** The roles of the play being read (set by the playbook's normaliser at each play). */
   roles: RoleTasks | undefined;
   readTaskList(file: string, context: FileContext, key?: 'tasks' | 'handlers', at?: SourcePos): TaskNode[];

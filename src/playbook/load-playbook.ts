@@ -17,11 +17,14 @@ import { IncludeLoader } from './include-loader.js';
 import { normalisePlaybook } from './normalise-play.js';
 import { toConditions, toTags } from './normalise-values.js';
 import type { Play, Playbook, TaskNode } from './types.js';
+import type { VaultSecret } from '../vault/vault-secrets.js';
 import { readPlayVarsFiles } from './vars-files.js';
 
 export interface LoadPlaybookOptions {
   /** When given, each play's `hosts` pattern is checked against it. */
   readonly inventory?: Inventory;
+  /** Passwords for vault data: `!vault` values, encrypted vars files (in the playbook, its vars files and roles). */
+  readonly vaultSecrets?: readonly VaultSecret[];
 }
 
 const EXPECTED = 'a playbook: a list of plays (- hosts: ...)';
@@ -31,12 +34,12 @@ const EXPECTED = 'a playbook: a list of plays (- hosts: ...)';
  * problem of the file (YAML, schema, modules, templates, expressions, notify, hosts).
  */
 export function loadPlaybook(file: string, options: LoadPlaybookOptions = {}): Playbook {
-  return buildPlaybook(loadYamlFile(file, { expected: EXPECTED }), options);
+  return buildPlaybook(loadYamlFile(file, { expected: EXPECTED, vaultSecrets: options.vaultSecrets }), options);
 }
 
 /** The same as loadPlaybook, from text (tests, editors). */
 export function loadPlaybookText(text: string, file: string, options: LoadPlaybookOptions = {}): Playbook {
-  return buildPlaybook(loadYamlText(text, file, { expected: EXPECTED }), options);
+  return buildPlaybook(loadYamlText(text, file, { expected: EXPECTED, vaultSecrets: options.vaultSecrets }), options);
 }
 
 /**
@@ -46,7 +49,7 @@ export function loadPlaybookText(text: string, file: string, options: LoadPlaybo
  */
 export function buildPlaybook(written: YamlSource, options: LoadPlaybookOptions = {}): Playbook {
   const problems: InputProblem[] = [];
-  const loader = new IncludeLoader(dirname(written.file), problems);
+  const loader = new IncludeLoader(dirname(written.file), problems, options.vaultSecrets);
   const plays = buildPlays(written, options, loader, []);
   if (problems.length === 0) problems.push(...checkNotify(plays));
   if (problems.length > 0) throw createInputError(dedupe(problems));
@@ -63,7 +66,7 @@ function buildPlays(written: YamlSource, options: LoadPlaybookOptions, loader: I
     loader.problems.push(...createInputError(problems).problems);
     return [];
   }
-  const varsFiles = (source.value as unknown[]).map((_play, p) => readPlayVarsFiles(source, p, loader.problems));
+  const varsFiles = (source.value as unknown[]).map((_play, p) => readPlayVarsFiles(source, p, loader.problems, options.vaultSecrets));
   const importPlaybook = (raw: Readonly<Record<string, unknown>>, p: number): Play[] => {
     const at = source.keyPosOf([p, 'import_playbook' in raw ? 'import_playbook' : 'ansible.builtin.import_playbook']);
     const path = String(raw.import_playbook ?? raw['ansible.builtin.import_playbook']);
@@ -74,7 +77,7 @@ function buildPlays(written: YamlSource, options: LoadPlaybookOptions, loader: I
     else if (!existsSync(file)) loader.report(at, `import_playbook: ${JSON.stringify(path)} not found (looked for ${file})`);
     else {
       try {
-        const plays = buildPlays(loadYamlFile(file, { expected: EXPECTED }), options, loader, [...importing, source.file]);
+        const plays = buildPlays(loadYamlFile(file, { expected: EXPECTED, vaultSecrets: options.vaultSecrets }), options, loader, [...importing, source.file]);
         return plays.map((play) => withImportKeywords(play, raw));
       } catch (error) {
         if (!(error instanceof InputError)) throw error;

@@ -80,7 +80,7 @@ export class PlayRoles implements RoleTasks {
     const file = roleFile(ref.dir, 'meta');
     if (!file) return [];
     try {
-      const source = loadYamlFile(file, { allowEmpty: true });
+      const source = loadYamlFile(file, { allowEmpty: true, vaultSecrets: this.loader.vaultSecrets });
       const deps = (source.value as Obj | null)?.dependencies;
       if (deps === undefined || deps === null) return [];
       if (!Array.isArray(deps)) {
@@ -97,7 +97,7 @@ export class PlayRoles implements RoleTasks {
 
   private readVars(file: string): Obj {
     try {
-      return readVarsFile(file);
+      return readVarsFile(file, this.loader.vaultSecrets);
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
       this.loader.problems.push(...error.problems);

@@ -5,6 +5,7 @@ import { readVarsFile } from '../inventory/read-vars-file.js';
 import type { YamlSource } from '../schema/yaml-source.js';
 import { containsTemplate } from '../template/syntax.js';
 import type { VarsFile } from './types.js';
+import type { VaultSecret } from '../vault/vault-secrets.js';
 
 type Obj = Readonly<Record<string, unknown>>;
 
@@ -15,7 +16,7 @@ type Obj = Readonly<Record<string, unknown>>;
  * exists, YAML errors inside a file, a file that is not a mapping) go to `problems`, at the
  * entry's line in the playbook or at the line in the vars file.
  */
-export function readPlayVarsFiles(source: YamlSource, p: number, problems: InputProblem[]): VarsFile[] {
+export function readPlayVarsFiles(source: YamlSource, p: number, problems: InputProblem[], vaultSecrets?: readonly VaultSecret[]): VarsFile[] {
   const play = (source.value as Obj[])[p];
   const written = play.vars_files;
   if (written === undefined || written === null) return [];
@@ -32,7 +33,7 @@ export function readPlayVarsFiles(source: YamlSource, p: number, problems: Input
       return { paths, vars: {}, pos };
     }
     try {
-      return { paths, vars: readVarsFile(file), pos };
+      return { paths, vars: readVarsFile(file, vaultSecrets), pos };
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
       problems.push(...error.problems);

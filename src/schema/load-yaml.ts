@@ -2,13 +2,14 @@ import { isUtf8 } from 'node:buffer';
 import { readFileSync, statSync } from 'node:fs';
 import { visit, type Document } from 'yaml';
 import { InputError, type InputProblem } from '../errors/input-error.js';
+import type { VaultSecret } from '../vault/vault-secrets.js';
 import { checkAliasesAndKeys } from './check-aliases-and-keys.js';
 import { findInvalidUtf8, findUnprintableCharacters } from './check-characters.js';
 import { createInputError } from './clean-problems.js';
 import { MAX_YAML_DEPTH, parseYamlDocument } from './parse-yaml-document.js';
 import { describeYamlError } from './yaml-messages.js';
 import { countLines, createYamlSource, type YamlSource } from './yaml-source.js';
-import { addAnsibleTags } from './yaml-tags.js';
+import { ansibleTags } from './yaml-tags.js';
 
 export type { YamlPath, YamlSource } from './yaml-source.js';
 
@@ -22,6 +23,11 @@ export interface LoadYamlOptions {
   readonly expected?: string;
   /** An empty file (or one with only comments) is fine: its value is null (vars files). */
   readonly allowEmpty?: boolean;
+  /**
+   * The secrets that decrypt `!vault` values (each becomes its decrypted string, registered
+   * with the secret masker). Without any, a `!vault` value is a problem at its tag.
+   */
+  readonly vaultSecrets?: readonly VaultSecret[];
 }
 
 /**
@@ -77,7 +83,7 @@ export function loadYamlText(text: string, file: string, options: LoadYamlOption
     prettyErrors: false,
     uniqueKeys: false,
     merge: true,
-    customTags: addAnsibleTags,
+    customTags: ansibleTags(options.vaultSecrets),
     logLevel: 'error',
   });
   if ('tooDeepAt' in parsed) {

@@ -1,4 +1,5 @@
 import type { YAMLError } from 'yaml';
+import { VAULT_TAG_MESSAGE_START } from './vault-tag.js';
 
 /** Messages a person can act on, by `yaml` error code; the parser's own text is kept for the rest. */
 const MESSAGES: Partial<Record<string, string>> = {
@@ -17,6 +18,7 @@ export function describeYamlError(error: YAMLError): string {
   const known = MESSAGES[error.code];
   if (known) return known;
   const raw = error.message.split('\n')[0].replace(/ at line \d+, column \d+.*$/, '');
+  if (error.code === 'TAG_RESOLVE_FAILED' && raw.startsWith(VAULT_TAG_MESSAGE_START)) return raw;
   if (/without - indicator/.test(raw)) return 'bad indentation: this line does not line up with the keys above it (or its "- " is missing)';
   if (/must start at the same column/.test(raw)) return 'bad indentation: all keys of a mapping must start at the same column';
   if (error.code === 'MISSING_CHAR' && /quote/.test(raw)) {

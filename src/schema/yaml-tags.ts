@@ -1,4 +1,6 @@
 import type { ScalarTag } from 'yaml';
+import type { VaultSecret } from '../vault/vault-secrets.js';
+import { createVaultTag } from './vault-tag.js';
 
 /**
  * The YAML 1.2 core schema plus the two YAML 1.1 habits Ansible playbooks rely on
@@ -23,7 +25,11 @@ const leadingZeroOctal: ScalarTag = {
   resolve: (str) => parseInt(str, 8),
 };
 
-/** Tags prepended to the core schema's own (see `yaml`'s `customTags` option). */
-export function addAnsibleTags<T>(tags: T[]): (T | ScalarTag)[] {
-  return [ansibleBool, leadingZeroOctal, ...tags];
+/**
+ * The `customTags` option of `yaml` for Ansible's YAML: these tags prepended to the core
+ * schema's own, and `!vault` decrypted with `vaultSecrets` (an error at the tag without them).
+ */
+export function ansibleTags(vaultSecrets?: readonly VaultSecret[]): <T>(tags: T[]) => (T | ScalarTag)[] {
+  const vault = createVaultTag(vaultSecrets);
+  return (tags) => [ansibleBool, leadingZeroOctal, vault, ...tags];
 }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { loadInventory } from '../../src/inventory/load-inventory.js';
 import { selectHosts } from '../../src/inventory/patterns.js';
 import { ensureBuilt, REPO_ROOT, runTpx } from './run-built-tpx.js';
 import { ANSIBLE_JSON_ENV } from '../helpers/ansible-json.js';
+import { AnsibleVaultWorkspace } from '../helpers/ansible-vault.js';
 
 // tpx must read inventories exactly as ansible-core does: the same JSON for --list, the
 // same tree for --graph, the same hosts for patterns, the same `groups` and `group_names`.
@@ -119,6 +120,48 @@ if (!ansibleFound && process.env.CI) {
       // Ansible only warns and goes on without the file; the warning names the same line.
       const theirs = spawnSync('ansible-inventory', ['-i', file, '--list'], { env: ansibleEnv(), encoding: 'utf8', timeout: 120_000 });
       expect(theirs.stderr.replace(/\n/g, ' ')).toMatch(/Unable to parse|Failed to parse/);
+    });
+
+    it('--list agrees with --vault-password-file: a group_vars file encrypted whole, !vault values in host_vars and in the inventory', () => {
+      const vault = new AnsibleVaultWorkspace();
+      try {
+        const password = vault.write('oracle vault password\n');
+        const estate = join(ansibleDir, 'vault-estate');
+        mkdirSync(join(estate, 'group_vars'), { recursive: true });
+        mkdirSync(join(estate, 'host_vars'), { recursive: true });
+        // encrypt_string ends without a line break.
+        const indent = (text: string, by: number): string => `${text.trimEnd().replace(/^/gm, ' '.repeat(by))}\n`;
+        const hosts = join(estate, 'hosts.yml');
+        writeFileSync(
+          hosts,
+          `all:\n  children:\n    web:\n      hosts:\n        web1:\n${indent(vault.encryptString('inline-oracle-value', password, 'inline_token'), 10)}        web2:\n`,
+        );
+        writeFileSync(join(estate, 'group_vars', 'web.yml'), vault.encrypt('db_password: oracle-db-password\nport_note: plain\n', password));
+        // With its last line break: at the end of a file without one, `yaml` keeps a `|` scalar's final
+        // line break where PyYAML has none (a difference of every block scalar, not of vault values).
+        writeFileSync(join(estate, 'host_vars', 'web1.yml'), `${vault.encryptString('oracle-api-token', password, 'api_token')}\n`);
+
+        const args = ['-i', hosts, '--list', '--vault-password-file', password];
+        const ours = runTpx(['inventory', ...args]);
+        expect(ours.stderr).toBe('');
+        expect(ours.code).toBe(0);
+        const theirs = runAnsible('ansible-inventory', args);
+        expect(theirs).toContain('__ansible_vault');
+        expect(ours.stdout.trimEnd()).toBe(theirs.trimEnd());
+        // The plaintext of a !vault value is never printed, by either.
+        expect(ours.stdout).not.toContain('oracle-api-token');
+
+        // Without the password both refuse; tpx at the first vault data it meets (Ansible reads
+        // !vault values lazily, so it is its encrypted group_vars file that stops it).
+        const refused = runTpx(['inventory', '-i', hosts, '--list']);
+        expect(refused.code).toBe(4);
+        expect(refused.stderr).toContain(`${hosts}:6:25: this !vault value is encrypted with Ansible Vault`);
+        const theirsRefused = spawnSync('ansible-inventory', ['-i', hosts, '--list'], { env: ansibleEnv(), encoding: 'utf8', timeout: 120_000 });
+        expect(theirsRefused.status).not.toBe(0);
+        expect(theirsRefused.stderr).toContain('no vault secrets');
+      } finally {
+        vault.remove();
+      }
     });
 
     it.each(INVENTORIES.map((files) => [label(files), files] as const))('--list agrees on %s', (_label, files) => {

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -135,6 +135,67 @@ describe('tpx inventory', () => {
   it('inventory --help names the options', () => {
     const r = runTpx(['inventory', '--help']);
     expect(r.code).toBe(0);
-    for (const flag of ['--inventory', '--limit', '--list', '--graph', '--vars']) expect(r.stdout).toContain(flag);
+    for (const flag of ['--inventory', '--limit', '--list', '--graph', '--vars', '--vault-password-file', '--vault-id', '-J, --ask-vault-pass']) {
+      expect(r.stdout).toContain(flag);
+    }
+  });
+});
+
+describe('tpx inventory with vault data', () => {
+  // From test/fixtures/vault/: a group_vars file encrypted whole (vault id "prod") and a !vault value in host_vars.
+  const VAULT = join(REPO_ROOT, 'test', 'fixtures', 'vault');
+  const PASSWORD = join(VAULT, 'password');
+  const PROD = join(VAULT, 'prod-password');
+  let estate = '';
+  let hosts = '';
+  beforeAll(() => {
+    estate = mkdtempSync(join(dir, 'vault-'));
+    mkdirSync(join(estate, 'group_vars'));
+    mkdirSync(join(estate, 'host_vars'));
+    hosts = join(estate, 'hosts.yml');
+    writeFileSync(hosts, 'all:\n  children:\n    web:\n      hosts:\n        web1:\n');
+    copyFileSync(join(VAULT, 'labelled-1.2.vault'), join(estate, 'group_vars', 'web.yml'));
+    copyFileSync(join(VAULT, 'encrypt-string.yml'), join(estate, 'host_vars', 'web1.yml'));
+  });
+
+  it('decrypts with --vault-id and --vault-password-file; --list shows a !vault value as its vault text', () => {
+    const r = runTpx(['inventory', '-i', hosts, '--list', '--vault-id', `prod@${PROD}`, '--vault-password-file', PASSWORD]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const web1 = JSON.parse(r.stdout)._meta.hostvars.web1;
+    expect(web1.db_password).toBe('s3cr3t');
+    expect(web1.api_token.__ansible_vault).toMatch(/^\$ANSIBLE_VAULT;1\.1;AES256\n/);
+    expect(r.stdout).not.toContain('tok-123');
+  });
+
+  it('without a vault password: exit 4 at the file:line:col of the vault data, naming the options', () => {
+    const r = runTpx(['inventory', '-i', hosts, '--list']);
+    expect(r.code).toBe(4);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(
+      `${join(estate, 'group_vars', 'web.yml')}:1:1: this vars file is encrypted with Ansible Vault: give its password with --vault-password-file FILE`,
+    );
+    expect(r.stderr).toContain(`${join(estate, 'host_vars', 'web1.yml')}:1:12: this !vault value is encrypted with Ansible Vault`);
+  });
+
+  it('with a wrong password: exit 4 at the vault data, and neither a password nor a plaintext in the output', () => {
+    const wrong = join(estate, 'wrong-password');
+    writeFileSync(wrong, 'wrong-password-value\n');
+    const r = runTpx(['inventory', '-i', hosts, '--graph', '--vars', '--vault-password-file', wrong, '--vault-id', `prod@${PROD}`]);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain(`${join(estate, 'host_vars', 'web1.yml')}:1:12: this !vault value cannot be decrypted: no vault secret could decrypt this`);
+    const output = r.stdout + r.stderr;
+    for (const secret of ['wrong-password-value', readFileSync(PROD, 'utf8').trim(), readFileSync(PASSWORD, 'utf8').trim(), 'tok-123']) {
+      expect(output).not.toContain(secret);
+    }
+  });
+
+  it('a vault password file that does not exist, or --ask-vault-pass without a terminal: exit 5', () => {
+    const missing = runTpx(['inventory', '-i', hosts, '--vault-password-file', join(estate, 'nope')]);
+    expect(missing.code).toBe(5);
+    expect(missing.stderr).toBe(`tpx: vault password file not found: ${join(estate, 'nope')}\n`);
+    const ask = runTpx(['inventory', '-i', hosts, '-J']);
+    expect(ask.code).toBe(5);
+    expect(ask.stderr).toContain('--ask-vault-pass needs a terminal');
   });
 });

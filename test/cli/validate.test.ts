@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -69,5 +69,28 @@ describe('tpx validate', () => {
     const r = tpx(['validate', 'nope.yaml']);
     expect(r.code).toBe(4);
     expect(r.stderr).toMatch(/^nope\.yaml:1:1: cannot read the file: no such file\n/);
+  });
+
+  it("decrypts the inventory's vault data with --vault-id / --vault-password-file, and refuses it without", () => {
+    const vault = join(ROOT, 'test', 'fixtures', 'vault');
+    const estate = mkdtempSync(join(dir, 'vault-'));
+    mkdirSync(join(estate, 'group_vars'));
+    writeFileSync(join(estate, 'inv.yaml'), 'all:\n  children:\n    web:\n      hosts:\n        web-1: {}\n');
+    copyFileSync(join(vault, 'labelled-1.2.vault'), join(estate, 'group_vars', 'web.yml'));
+    const refused = tpx(['validate', join(dir, 'ok.yaml'), '-i', 'inv.yaml'], estate);
+    expect(refused.code).toBe(4);
+    expect(refused.stderr).toContain(
+      `${join('group_vars', 'web.yml')}:1:1: this vars file is encrypted with Ansible Vault: give its password with --vault-password-file FILE`,
+    );
+    const ok = tpx(['validate', join(dir, 'ok.yaml'), '-i', 'inv.yaml', '--vault-id', `prod@${join(vault, 'prod-password')}`], estate);
+    expect(ok.stderr).toBe('');
+    expect(ok.code).toBe(0);
+  });
+
+  it('run and validate --help name the vault options', () => {
+    for (const command of ['run', 'validate']) {
+      const r = tpx([command, '--help']);
+      for (const flag of ['--vault-password-file', '--vault-id', '-J, --ask-vault-pass']) expect(r.stdout).toContain(flag);
+    }
   });
 });

@@ -53,9 +53,9 @@ describe('group_vars and host_vars beside the inventory', () => {
   it.each([
     ['a list', '- a\n- b\n', 'group_vars/web.yml:1:1: a vars file holds a mapping of variable names to values (key: value lines)'],
     [
-      'a vault file',
+      'a truncated vault file',
       '$ANSIBLE_VAULT;1.1;AES256\n6162\n',
-      'group_vars/web.yml:1:1: this vars file is encrypted with Ansible Vault, which tpx does not support yet',
+      'group_vars/web.yml:1:1: this vars file is not vault data tpx can read: malformed vault data: the body does not hold salt, HMAC and ciphertext (is it truncated?)',
     ],
     [
       'a bad connection setting',

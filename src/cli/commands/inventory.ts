@@ -4,11 +4,12 @@ import { loadInventory } from '../../inventory/load-inventory.js';
 import { selectHosts } from '../../inventory/patterns.js';
 import { renderInventoryGraph } from '../../inventory/render-inventory-graph.js';
 import { formatSortedJson, renderInventoryList } from '../../inventory/render-inventory-list.js';
+import { loadCliVaultSecrets, type VaultCliOptions } from '../vault-options.js';
 
 /** The inventory file used when no `-i` is given. */
 export const DEFAULT_INVENTORY = 'inventory.yaml';
 
-export interface InventoryCommandOptions {
+export interface InventoryCommandOptions extends VaultCliOptions {
   readonly inventory?: readonly string[];
   readonly limit?: string;
   readonly list?: boolean;
@@ -21,7 +22,9 @@ export interface InventoryCommandOptions {
  * `tpx inventory [-i FILE]... [-l PATTERN] [--list | --graph [--vars]]`: prints the
  * inventory as `ansible-inventory` does (JSON for --list, the default; a tree for --graph).
  * With -l, only the matching hosts; for --graph, a pattern that names a group draws the
- * tree from that group, as `ansible-inventory --graph GROUP` does.
+ * tree from that group, as `ansible-inventory --graph GROUP` does. Vault data is decrypted
+ * with the vault options' secrets; `--list` shows a `!vault` value as Ansible does (its vault
+ * text), `--graph --vars` masks it.
  */
 export async function inventoryCommand(
   rawOptions: Readonly<Record<string, unknown>> | InventoryCommandOptions,
@@ -31,7 +34,9 @@ export async function inventoryCommand(
   const options = rawOptions as InventoryCommandOptions;
   if (options.list && options.graph) throw new UsageError('--list and --graph cannot be used together; choose one');
   if (options.vars && !options.graph) throw new UsageError('--vars goes with --graph');
-  const inventory = loadInventory(resolveInventoryFiles(options.inventory), { playbookDir: options.playbookDir });
+  const files = resolveInventoryFiles(options.inventory);
+  const vaultSecrets = await loadCliVaultSecrets(options);
+  const inventory = loadInventory(files, { playbookDir: options.playbookDir, vaultSecrets });
 
   let only: Set<string> | undefined;
   let start: string | undefined;

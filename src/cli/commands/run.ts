@@ -16,8 +16,9 @@ import { parseExtraVars } from '../extra-vars.js';
 import { unusedExtraVars } from '../unused-extra-vars.js';
 import { loadInputs } from '../load-inputs.js';
 import { checkRetryPlan, findRetrySource, readRetryPlan, type RetryPlan } from '../retry-hosts.js';
+import { loadCliVaultSecrets, type VaultCliOptions } from '../vault-options.js';
 
-export interface RunCommandOptions {
+export interface RunCommandOptions extends VaultCliOptions {
   readonly inventory?: string[];
   readonly limit?: string;
   readonly extraVars?: string[];
@@ -43,8 +44,10 @@ export interface RunCommandOptions {
 export async function runCommand(playbookFile: string, options: RunCommandOptions): Promise<number> {
   const warn = (msg: string): void => void process.stderr.write(`tpx: warning: ${msg}\n`);
   const forks = parseForks(options.forks);
-  const extraVars = parseExtraVars(options.extraVars);
-  const { playbook, inventory, inventoryFiles } = loadInputs(playbookFile, options.inventory, true);
+  // Asked before anything is loaded: the loaders decrypt vault data as they read it.
+  const vaultSecrets = await loadCliVaultSecrets(options);
+  const extraVars = parseExtraVars(options.extraVars, vaultSecrets);
+  const { playbook, inventory, inventoryFiles } = loadInputs(playbookFile, options.inventory, true, { vaultSecrets });
   checkLimit(inventory!, options.limit);
   for (const warning of unusedExtraVars(extraVars, playbook, inventory)) warn(warning);
   const retry = retryPlan(playbookFile, options, inventoryFiles);
@@ -84,6 +87,7 @@ export async function runCommand(playbookFile: string, options: RunCommandOption
       inventory: inventory!,
       limit: options.limit,
       extraVars,
+      vaultSecrets,
       forks,
       check: Boolean(options.check),
       diff: Boolean(options.diff),

@@ -1,7 +1,8 @@
 import { countTasks } from '../../playbook/normalise-play.js';
 import { loadInputs } from '../load-inputs.js';
+import { loadCliVaultSecrets, type VaultCliOptions } from '../vault-options.js';
 
-export interface ValidateCommandOptions {
+export interface ValidateCommandOptions extends VaultCliOptions {
   readonly inventory?: readonly string[];
 }
 
@@ -11,14 +12,15 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
  * `tpx validate PLAYBOOK [-i INVENTORY]...`: parses and checks the playbook (and the
  * inventory: `-i`, or ./inventory.yaml when present) without connecting anywhere. Prints
  * `ok: PLAYBOOK (N plays, M tasks)` and returns 0, or throws one InputError with every
- * problem of every file (exit 4).
+ * problem of every file (exit 4). Vault data is decrypted with the vault options' secrets.
  */
 export async function validateCommand(
   playbookFile: string,
   options: ValidateCommandOptions,
   out: (s: string) => void = (s) => process.stdout.write(s),
 ): Promise<number> {
-  const { playbook, inventory, inventoryFiles } = loadInputs(playbookFile, options.inventory, false);
+  const vaultSecrets = await loadCliVaultSecrets(options);
+  const { playbook, inventory, inventoryFiles } = loadInputs(playbookFile, options.inventory, false, { vaultSecrets });
   out(`ok: ${playbookFile} (${plural(playbook.plays.length, 'play')}, ${plural(countTasks(playbook), 'task')})\n`);
   if (inventory) out(`ok: ${inventoryFiles.join(', ')} (${plural(inventory.hosts.size, 'host')})\n`);
   return 0;
