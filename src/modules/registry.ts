@@ -8,6 +8,7 @@ import type { ModuleDefinition } from './module.js';
 import { resolveModuleName, stripModulePrefix } from './params/all-params.js';
 import { scriptModule } from './script.js';
 import { setFactModule } from './set-fact.js';
+import { setupModule } from './setup.js';
 import { shellModule } from './shell.js';
 import { unarchiveModule } from './unarchive.js';
 
@@ -23,6 +24,7 @@ const MODULES: ReadonlyMap<string, ModuleDefinition> = new Map(
       unarchiveModule,
       assertModule,
       setFactModule,
+      setupModule,
       failModule,
       debugModule,
     ] as ModuleDefinition[]

@@ -2,6 +2,7 @@ import type { YamlSource } from '../schema/yaml-source.js';
 import { deepFreeze } from './freeze.js';
 import type { TaskListReader } from './include-types.js';
 import { TaskNormaliser } from './normalise-task.js';
+import { withFactGathering } from './gather-facts.js';
 import { PlayRoles } from './play-roles.js';
 import { compact, splitNumeric, toTags } from './normalise-values.js';
 import { type Play, type Playbook, playSections, type SerialSpec, type Task, type VarsFile } from './types.js';
@@ -53,7 +54,7 @@ export function normalisePlaybook(
       pos: source.posOf([p]),
       templated: Object.keys(templated).length > 0 ? templated : undefined,
     });
-    return [play];
+    return [withFactGathering(play, raw.gather_facts as boolean | undefined)];
   });
   return deepFreeze({ file: source.file, plays });
 }

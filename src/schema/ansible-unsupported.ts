@@ -68,7 +68,6 @@ export const UNSUPPORTED_MODULES: ReadonlySet<string> = new Set([
   'replace',
   'service',
   'service_facts',
-  'setup',
   'slurp',
   'stat',
   'synchronize',

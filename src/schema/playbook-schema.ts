@@ -239,10 +239,10 @@ export function buildPlaybookSchema(): JsonSchema {
           strategy: doc('linear: every host finishes a task before the next task starts; free: each host goes at its own pace.', {
             enum: ['linear', 'free'],
           }),
-          gather_facts: doc('Accepted for Ansible compatibility; tpx gathers no facts, so only false is allowed.', {
-            const: false,
-            'x-expected': 'false (tpx gathers no facts)',
-          }),
+          gather_facts: doc(
+            "Gather the hosts' facts (`ansible_facts`, `ansible_os_family`, …) before pre_tasks. Not written: gathered only when the play reads a fact.",
+            { type: 'boolean' },
+          ),
           tags: tagsSchema,
           pre_tasks: taskList('tasks', 'Tasks run before `tasks`; the handlers they notify run right after them.'),
           roles: doc('Roles to run after `pre_tasks` and before `tasks`: names, or mappings with `role:` plus keywords and role parameters.', {

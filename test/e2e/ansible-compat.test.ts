@@ -11,7 +11,7 @@
  * Under CI a missing ansible-playbook fails the test; elsewhere it is skipped.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +20,7 @@ import type { LabState } from '../../src/lab/types.js';
 import { ensureBuilt, runTpx } from '../cli/run-built-tpx.js';
 import { labSupported, useLab } from '../helpers/lab.js';
 import { ANSIBLE_JSON_ENV } from '../helpers/ansible-json.js';
+import { AnsibleVaultWorkspace } from '../helpers/ansible-vault.js';
 
 const ANSIBLE_PLAYBOOK = '/usr/bin/ansible-playbook';
 const hasAnsible = spawnSync(ANSIBLE_PLAYBOOK, ['--version'], { stdio: 'ignore' }).status === 0;
@@ -158,9 +159,9 @@ async function dumpHost(lab: LabState, host: string, dirs = `/opt/compat /home/$
 /** The recap columns both tools count. */
 type Recap = Record<string, { ok: number; changed: number; failed: number; skipped: number; rescued: number }>;
 
-function runWithTpx(lab: LabState, work: string, playbook: string, moreInventories: readonly string[] = []): Recap {
+function runWithTpx(lab: LabState, work: string, playbook: string, moreInventories: readonly string[] = [], moreArgs: readonly string[] = []): Recap {
   const report = join(work, `tpx-report-${Date.now()}.json`);
-  const r = runTpx(['run', playbook, '-i', lab.inventoryFile, ...moreInventories.flatMap((i) => ['-i', i]), '--report', report, '--output', 'plain']);
+  const r = runTpx(['run', playbook, '-i', lab.inventoryFile, ...moreInventories.flatMap((i) => ['-i', i]), '--report', report, '--output', 'plain', ...moreArgs]);
   // Exit 0 even with mesh-02's failure: it is rescued.
   expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
   const stats = (JSON.parse(readFileSync(report, 'utf8')) as { stats: Record<string, Record<string, number>> }).stats;
@@ -209,8 +210,8 @@ function writeAnsibleInventory(lab: LabState, file: string): void {
   writeFileSync(file, JSON.stringify({ all: { hosts } }, null, 2));
 }
 
-function runWithAnsible(home: string, playbook: string, inventories: readonly string[]): Recap {
-  const r = spawnSync(ANSIBLE_PLAYBOOK, [...inventories.flatMap((i) => ['-i', i]), playbook], { env: ansibleEnv(home), encoding: 'utf8', timeout: 180_000 });
+function runWithAnsible(home: string, playbook: string, inventories: readonly string[], moreArgs: readonly string[] = []): Recap {
+  const r = spawnSync(ANSIBLE_PLAYBOOK, [...inventories.flatMap((i) => ['-i', i]), ...moreArgs, playbook], { env: ansibleEnv(home), encoding: 'utf8', timeout: 180_000 });
   expect(r.error, 'ansible-playbook could not run').toBeUndefined();
   expect(r.status, `${r.stdout.slice(-3000)}\n${r.stderr}`).toBe(0);
   const stats = (JSON.parse(r.stdout) as { stats: Record<string, Record<string, number>> }).stats;
@@ -288,7 +289,8 @@ describe.skipIf(!enabled)('an Ansible playbook runs unchanged with tpx and with 
  * after each section) in Ansible's older spellings (key=value arguments, with_* loops,
  * set_fact's free form), vars_files (one templated, first found), environment and
  * remote_user, roles (a dependency, defaults, vars, files/, handlers notified by both names),
- * import_tasks, include_tasks (in a loop, and with vars and when), import_playbook. The lab's own inventory (tpx) or an
+ * import_tasks, include_tasks (in a loop, and with vars and when), import_playbook, vault
+ * (a vars file encrypted whole, a !vault value), facts (gathered because a play reads them). The lab's own inventory (tpx) or an
  * Ansible one (ansible-playbook) gives only the connection; the estate gives the groups.
  */
 const ESTATE: Readonly<Record<string, string>> = {
@@ -350,15 +352,24 @@ banner = "served by web"
 `,
   'site.yml': `---
 - import_playbook: estate.yml
+# No gather_facts: Ansible gathers by default, tpx because the play reads facts.
 - name: second play
   hosts: db
-  gather_facts: false
   become: true
   tasks:
     - name: imported in a play of site.yml
       import_tasks: tasks/primary.yml
       vars:
         marker: db marker
+    - name: facts
+      copy:
+        dest: "{{ base }}/facts"
+        mode: "0644"
+        content: |
+          {{ ansible_facts.os_family }} {{ ansible_distribution }} {{ ansible_distribution_major_version }}
+          {{ ansible_architecture }} {{ ansible_system }} {{ ansible_processor_vcpus }} {{ ansible_memtotal_mb }}
+          {{ ansible_facts['user_id'] }} {{ ansible_env.HOME }} {{ ansible_service_mgr }} {{ ansible_pkg_mgr }}
+      when: ansible_os_family == 'Debian'
 `,
   'estate.yml': `---
 - name: estate
@@ -371,6 +382,7 @@ banner = "served by web"
     stage: prod
   vars_files:
     - vars/common.yml
+    - vars/secret.yml
     - ["vars/{{ stage }}.yml", vars/default.yml]
   environment:
     ESTATE_COLOR: blue
@@ -428,6 +440,10 @@ banner = "served by web"
       copy: content="{{ greeting }} {{ loud }}\\n" dest={{ base }}/primary mode=0644
       when: primary | default(false)
 
+    - name: secrets
+      copy: content="{{ secret_word }} {{ api_token | default('no token') }}\\n" dest={{ base }}/secret mode=0600
+      no_log: true
+
     - name: included on the primary only
       include_tasks: tasks/primary.yml
       when: primary | default(false)
@@ -456,6 +472,17 @@ describe.skipIf(!enabled)('an Ansible estate (INI inventory, group_vars, host_va
       mkdirSync(dirname(join(estate, path)), { recursive: true });
       writeFileSync(join(estate, path), text);
     }
+    // Vault: a vars file encrypted whole and a !vault value in a role's vars, made by ansible-vault.
+    const vault = new AnsibleVaultWorkspace();
+    const password = vault.write('estate vault password\n');
+    try {
+      writeFileSync(join(estate, 'vars/secret.yml'), vault.encrypt('secret_word: from the vault\n', password));
+      writeFileSync(join(estate, 'roles/web/vars/main.yml'), `${ESTATE['roles/web/vars/main.yml']}${vault.encryptString('a-vaulted-token', password, 'api_token')}\n`);
+      copyFileSync(password, join(work, 'vault-password'));
+    } finally {
+      vault.remove();
+    }
+    const vaultArgs = ['--vault-password-file', join(work, 'vault-password')];
     const connection = join(work, 'ansible-connection.json');
     writeAnsibleInventory(ansibleLab.state, connection);
     const home = join(work, 'ansible-home');
@@ -465,8 +492,8 @@ describe.skipIf(!enabled)('an Ansible estate (INI inventory, group_vars, host_va
     const dump = (lab: LabState, host: string) => dumpHost(lab, host, '/opt/estate');
 
     for (const round of ['first', 'second']) {
-      const ours = runWithTpx(tpxLab.state, work, playbook, [hostsFile]);
-      const theirs = runWithAnsible(home, playbook, [connection, hostsFile]);
+      const ours = runWithTpx(tpxLab.state, work, playbook, [hostsFile], vaultArgs);
+      const theirs = runWithAnsible(home, playbook, [connection, hostsFile], vaultArgs);
       expect(Object.keys(theirs).sort(), round).toEqual([...names].sort());
       expect(ours, round).toEqual(theirs);
       for (const host of names) expect(await dump(tpxLab.state, host), `${round} ${host}`).toBe(await dump(ansibleLab.state, host));
@@ -488,8 +515,12 @@ describe.skipIf(!enabled)('an Ansible estate (INI inventory, group_vars, host_va
     expect(first).toContain('== /opt/estate/common/motd\nwelcome from the common role\n');
     expect(first).toContain('== /opt/estate/site-beta\nbeta\n');
     expect(first).toContain('== /opt/estate/marker\nprimary marker\n');
-    // import_playbook: the second play of site.yml ran on db only.
-    expect(await dump(tpxLab.state, names[2])).toContain('== /opt/estate/marker\ndb marker\n');
+    // Vault: a vars file encrypted whole, and a !vault value in a role's vars (web hosts only).
+    expect(first).toContain('== /opt/estate/secret\nfrom the vault a-vaulted-token\n');
+    // import_playbook: the second play of site.yml ran on db only, with facts gathered.
+    const db = await dump(tpxLab.state, names[2]);
+    expect(db).toContain('== /opt/estate/marker\ndb marker\n');
+    expect(db).toMatch(/== \/opt\/estate\/facts\nDebian Debian 12\n/);
     expect(await dump(tpxLab.state, names[2])).toContain('db 5432 from group_vars/all');
   }, 400_000);
 });

@@ -7,6 +7,7 @@ import { fileParams } from './file.js';
 import type { ModuleParams } from './module-params.js';
 import { scriptParams } from './script.js';
 import { setFactParams } from './set-fact.js';
+import { setupParams } from './setup.js';
 import { shellParams } from './shell.js';
 import { unarchiveParams } from './unarchive.js';
 
@@ -20,6 +21,7 @@ export const MODULE_PARAMS: readonly ModuleParams[] = [
   unarchiveParams,
   assertParams,
   setFactParams,
+  setupParams,
   failParams,
   debugParams,
 ];
