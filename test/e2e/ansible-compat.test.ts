@@ -161,7 +161,18 @@ type Recap = Record<string, { ok: number; changed: number; failed: number; skipp
 
 function runWithTpx(lab: LabState, work: string, playbook: string, moreInventories: readonly string[] = [], moreArgs: readonly string[] = []): Recap {
   const report = join(work, `tpx-report-${Date.now()}.json`);
-  const r = runTpx(['run', playbook, '-i', lab.inventoryFile, ...moreInventories.flatMap((i) => ['-i', i]), '--report', report, '--output', 'plain', ...moreArgs]);
+  const r = runTpx([
+    'run',
+    playbook,
+    '-i',
+    lab.inventoryFile,
+    ...moreInventories.flatMap((i) => ['-i', i]),
+    '--report',
+    report,
+    '--output',
+    'plain',
+    ...moreArgs,
+  ]);
   // Exit 0 even with mesh-02's failure: it is rescued.
   expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
   const stats = (JSON.parse(readFileSync(report, 'utf8')) as { stats: Record<string, Record<string, number>> }).stats;
@@ -211,7 +222,11 @@ function writeAnsibleInventory(lab: LabState, file: string): void {
 }
 
 function runWithAnsible(home: string, playbook: string, inventories: readonly string[], moreArgs: readonly string[] = []): Recap {
-  const r = spawnSync(ANSIBLE_PLAYBOOK, [...inventories.flatMap((i) => ['-i', i]), ...moreArgs, playbook], { env: ansibleEnv(home), encoding: 'utf8', timeout: 180_000 });
+  const r = spawnSync(ANSIBLE_PLAYBOOK, [...inventories.flatMap((i) => ['-i', i]), ...moreArgs, playbook], {
+    env: ansibleEnv(home),
+    encoding: 'utf8',
+    timeout: 180_000,
+  });
   expect(r.error, 'ansible-playbook could not run').toBeUndefined();
   expect(r.status, `${r.stdout.slice(-3000)}\n${r.stderr}`).toBe(0);
   const stats = (JSON.parse(r.stdout) as { stats: Record<string, Record<string, number>> }).stats;
@@ -477,7 +492,10 @@ describe.skipIf(!enabled)('an Ansible estate (INI inventory, group_vars, host_va
     const password = vault.write('estate vault password\n');
     try {
       writeFileSync(join(estate, 'vars/secret.yml'), vault.encrypt('secret_word: from the vault\n', password));
-      writeFileSync(join(estate, 'roles/web/vars/main.yml'), `${ESTATE['roles/web/vars/main.yml']}${vault.encryptString('a-vaulted-token', password, 'api_token')}\n`);
+      writeFileSync(
+        join(estate, 'roles/web/vars/main.yml'),
+        `${ESTATE['roles/web/vars/main.yml']}${vault.encryptString('a-vaulted-token', password, 'api_token')}\n`,
+      );
       copyFileSync(password, join(work, 'vault-password'));
     } finally {
       vault.remove();
