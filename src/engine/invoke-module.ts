@@ -28,8 +28,6 @@ export async function invokeModule(env: TaskEnv, vars: Record<string, unknown>):
   } catch (error) {
     return { raw: failedResult(error instanceof Error ? error.message : String(error)) };
   }
-  // An ansible_user (or user) variable wins over the remote_user keyword, as in Ansible.
-  const loginUser = conn.user ?? remoteUser;
   const become = scope.become ?? conn.become ?? false;
   const becomeUser = scope.becomeUser ?? conn.becomeUser ?? 'root';
   const verbose = run.options.verbosity;
@@ -55,7 +53,9 @@ export async function invokeModule(env: TaskEnv, vars: Record<string, unknown>):
     // The opening task's own become goes with the connection vars: the run lock is taken as
     // root when it runs as root (host-lock.ts).
     connection: () =>
-      getHostConnection(run, host, loginUser, () => ({
+      // Keyed by the remote_user keyword alone: a task or loop variable that happens to be named
+      // `user` never makes tpx log in again (an ansible_user variable still wins over the keyword).
+      getHostConnection(run, host, remoteUser, () => ({
         ...snapshotVars(vars, connectionVarNames(env)),
         ...(conn.user === undefined && remoteUser !== undefined ? { ansible_user: remoteUser } : {}),
         become,

@@ -88,15 +88,27 @@ function capitalize(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1).toLowerCase();
 }
 
-/** Ansible strips these from both ends of a release file before it looks inside. */
+/** Ansible strips these from both ends of a release file before it looks inside (index loops: host text never meets a backtracking regex). */
 function stripQuotes(s: string): string {
-  return s.trim().replace(/^['"\\]+|['"\\]+$/g, '');
+  const text = s.trim();
+  const quote = (ch: string): boolean => ch === "'" || ch === '"' || ch === '\\';
+  let start = 0;
+  let end = text.length;
+  while (start < end && quote(text[start])) start++;
+  while (end > start && quote(text[end - 1])) end--;
+  return text.slice(start, end);
 }
 
 /** The codename in parentheses of a version line: `12 (bookworm)`, `release 7.9.2009 (Core)`. */
 function parenthesised(s: string | undefined): string | undefined {
-  const m = s === undefined ? null : /\(([^)]+)\)/.exec(s);
-  return m ? m[1].trim() : undefined;
+  if (s === undefined) return undefined;
+  // The first "(" followed by at least one character before the next ")" (what /\(([^)]+)\)/ finds), in linear time.
+  for (let open = s.indexOf('('); open >= 0; open = s.indexOf('(', open + 1)) {
+    const close = s.indexOf(')', open + 1);
+    if (close < 0) return undefined;
+    if (close > open + 1) return s.slice(open + 1, close).trim();
+  }
+  return undefined;
 }
 
 /** The version number of a release file line: `CentOS Linux release 7.9.2009 (Core)` → 7.9.2009. */
@@ -186,7 +198,8 @@ function suse(data: string, osr: Map<string, string>): Dist {
 function debianFamily(data: string, osr: Map<string, string>, records: FactRecords): Dist | undefined {
   if (data.includes('Debian') || data.includes('Raspbian')) {
     const out: Dist = { distribution: 'Debian' };
-    const release = /PRETTY_NAME=[^(]+ \(?([^)]+?)\)/.exec(data);
+    // On the one PRETTY_NAME line, bounded: the pattern backtracks, and the text is the host's.
+    const release = /PRETTY_NAME=[^(]+ \(?([^)]+?)\)/.exec(lineFrom(data, 'PRETTY_NAME='));
     if (release) out.distribution_release = release[1];
     const minor = /(\d+)\.(\d+)/.exec(firstRecord(records, 'debian_version') ?? '');
     if (minor) out.distribution_minor_version = minor[2];
@@ -272,4 +285,12 @@ export function lsbFacts(records: FactRecords): Record<string, string> {
   if (lsb.release !== undefined) lsb.major_release = lsb.release.split('.')[0];
   for (const k of Object.keys(lsb)) if (lsb[k]) lsb[k] = stripQuotes(lsb[k]);
   return lsb;
+}
+
+/** The line of `text` that starts at the first `marker`, at most 4 KiB of it ('' when there is none). */
+function lineFrom(text: string, marker: string): string {
+  const start = text.indexOf(marker);
+  if (start < 0) return '';
+  const end = text.indexOf('\n', start);
+  return text.slice(start, Math.min(end < 0 ? text.length : end, start + 4096));
 }

@@ -7,6 +7,13 @@
 /** Beyond this the output is cut at the last whole record: a host's facts are far smaller. */
 export const MAX_FACTS_OUTPUT = 1024 * 1024;
 
+/**
+ * Beyond this a record is cut (the environment and the address list may be longer): the
+ * parsers' patterns then never see more host text than this at once.
+ */
+const MAX_RECORD = 64 * 1024;
+const LONG_RECORDS: ReadonlySet<string> = new Set(['env', 'ip_addr']);
+
 /** The script's records by key. Interface records repeat, so each key maps to every payload in order. */
 export type FactRecords = ReadonlyMap<string, readonly string[]>;
 
@@ -24,8 +31,9 @@ export function splitRecords(stdout: string): FactRecords {
   for (const part of parts) {
     const newline = part.indexOf('\n');
     const key = newline < 0 ? part : part.slice(0, newline);
-    const payload = newline < 0 ? '' : part.slice(newline + 1);
     if (!/^[a-z0-9_]{1,32}$/.test(key)) continue;
+    const whole = newline < 0 ? '' : part.slice(newline + 1);
+    const payload = LONG_RECORDS.has(key) ? whole : whole.slice(0, MAX_RECORD);
     const list = records.get(key);
     if (list) list.push(payload);
     else records.set(key, [payload]);

@@ -38,6 +38,9 @@ LC_ALL=C
 export LC_ALL
 PATH="$PATH:/sbin:/usr/sbin:/usr/local/sbin"
 set -f
+# Out of a directory another user may write (a home under sudo): nothing below reads the
+# working directory, and python must not import from it.
+cd / || exit 1
 
 # emit KEY VALUE: one record.
 emit() {
@@ -171,7 +174,7 @@ for p in python3 python; do
   fi
 done
 if [ -n "$py" ]; then
-  emit python "$("$py" -S -c 'import sys, platform
+  emit python "$("$py" -E -s -S -c 'import sys, platform
 v = sys.version_info
 try:
     t = sys.implementation.name

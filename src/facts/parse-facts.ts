@@ -138,7 +138,11 @@ export function parseFacts(stdout: string): Record<string, unknown> {
  */
 export function injectFacts(facts: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const vars = newDict();
-  for (const [name, value] of Object.entries(facts)) setHostKey(vars, `ansible_${name}`, value);
+  for (const [name, value] of Object.entries(facts)) {
+    // Only names a fact can have: a host's interface named `user` or `port` must not become
+    // the connection setting ansible_user/ansible_port (it stays in ansible_facts and `interfaces`).
+    if (isKnownFactName(name)) setHostKey(vars, `ansible_${name}`, value);
+  }
   vars.ansible_facts = facts;
   return vars;
 }

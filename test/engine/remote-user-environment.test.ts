@@ -60,6 +60,24 @@ describe('remote_user', () => {
     expect(conns.slice(0, 2).every((c) => c.closed)).toBe(true);
     expect(r.outcome.stats.h01.changed).toBe(4);
   });
+
+  it('a task or loop variable named `user` does not make tpx log in again', async () => {
+    const r = await run(
+      `
+- hosts: h01
+  remote_user: deploy
+  tasks:
+    - command: "true"
+    - command: "true"
+      vars: { user: alice }
+    - command: "true"
+      loop: [a, b]
+      loop_control: { loop_var: user }
+`,
+      fleetInventory(1),
+    );
+    expect(r.fleet.connections.get('h01')).toHaveLength(1);
+  });
 });
 
 describe('environment', () => {

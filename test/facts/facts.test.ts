@@ -398,6 +398,32 @@ describe('parseFacts', () => {
     expect(Object.keys(parseFacts(many).env as object)).toEqual([]);
   });
 
+  it('parses hostile release files in linear time (no backtracking over host text)', () => {
+    const hostile = [
+      rec('redhat_release', `CentOS ${'"'.repeat(200_000)}x`),
+      rec('redhat_release', `CentOS release ${'('.repeat(200_000)}`),
+      rec('os_release', `ID=debian\nPRETTY_NAME=Debian ${'a '.repeat(200_000)}\n`) + rec('debian_version', '12.1'),
+      rec('os_release', `ID=debian\n${'PRETTY_NAME=Debian a a a a a\n'.repeat(20_000)}`),
+    ];
+    for (const output of hostile) {
+      const start = performance.now();
+      const facts = parseFacts(output);
+      // Generous for a loaded machine: a quadratic pattern takes minutes on these.
+      expect(performance.now() - start, output.slice(0, 40)).toBeLessThan(2000);
+      expect(facts).toBeTypeOf('object');
+    }
+    expect(parseFacts(rec('os_release', 'ID=debian\nPRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\n')).distribution_release).toBe('bookworm');
+  });
+
+  it('injects only fact names: an interface named like a connection setting stays out of ansible_*', () => {
+    const vars = injectFacts({ os_family: 'Debian', eth0: { device: 'eth0' }, user: { device: 'user' }, port: { device: 'port' } });
+    expect(vars.ansible_os_family).toBe('Debian');
+    expect(vars.ansible_eth0).toEqual({ device: 'eth0' });
+    expect(vars).not.toHaveProperty('ansible_user');
+    expect(vars).not.toHaveProperty('ansible_port');
+    expect((vars.ansible_facts as Record<string, unknown>).user).toEqual({ device: 'user' });
+  });
+
   it('ignores records it does not know and malformed keys', () => {
     const facts = parseFacts(rec('Bad Key', 'x') + rec('toString', 'x') + rec('uname_s', 'Linux'));
     expect(facts.system).toBe('Linux');
