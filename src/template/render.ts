@@ -15,7 +15,7 @@ import { UndefinedVariableError, TemplateRenderError } from './errors.js';
 import { compileAst, getCachedTemplate, type CompiledTemplate } from './environment.js';
 import { nj, type NjNode } from './nunjucks-internals.js';
 import { parseExpressionAst, parseTemplateAst } from './parser.js';
-import { isTruthy } from './python-values.js';
+import { isTruthy, pyStr } from './python-values.js';
 import { VARS_KEY } from './runtime.js';
 import { containsTemplate, findUnknownName } from './syntax.js';
 import { describeParseError } from './syntax-problem.js';
@@ -84,7 +84,40 @@ function conditionHolds(value: unknown): boolean {
   return isTruthy(value);
 }
 
+/**
+ * A template that is one `{{ expr }}` and a single trailing newline, as Ansible renders it
+ * (checked with ansible-playbook): a bare variable holding a number or a boolean is that value
+ * (Ansible's single-variable shortcut, whose `$` also matches before the newline); otherwise
+ * Jinja2 drops the newline, the value becomes text — a list, a dict or True/False read back as
+ * such — and a text result gets its newline back. So `"{{ port }}\n"` is 8080, but
+ * `"{{ item.value }}\n"` is "1001\n". Undefined for other templates.
+ */
+function renderBeforeNewline(body: string, ctx: TemplateContext): { value: unknown } | undefined {
+  const single = getCachedTemplate(`\0trailing-newline:${body}`, true, () => {
+    const ast = parseForRender(body, ctx);
+    return isSingleExpression(ast) ? compileAst(ast, true) : NOT_SINGLE;
+  });
+  if (single === NOT_SINGLE) return undefined;
+  const value = runTemplate(single, body, ctx);
+  if (typeof value === 'number' || typeof value === 'boolean') {
+    return { value: BARE_VARIABLE.test(body) || typeof value === 'boolean' ? value : `${pyStr(value)}\n` };
+  }
+  if (value !== null && typeof value === 'object') return { value };
+  const textValue = typeof value === 'string' ? value : pyStr(value);
+  return { value: textValue.endsWith('\n') ? textValue : `${textValue}\n` };
+}
+
+/** Ansible's single-variable template: `{{ name }}` and nothing else. */
+const BARE_VARIABLE = /^\{\{\s*\w*\s*\}\}$/;
+
+/** Cached for a template that is not one expression before its trailing newline. */
+const NOT_SINGLE: CompiledTemplate = { render: () => undefined };
+
 function renderTemplateValue(text: string, ctx: TemplateContext): unknown {
+  if (text.endsWith('\n') && !text.endsWith('\n\n')) {
+    const single = renderBeforeNewline(text.slice(0, -1), ctx);
+    if (single) return single.value;
+  }
   const template = getCachedTemplate(text, true, () => {
     const ast = parseForRender(text, ctx);
     return compileAst(ast, isSingleExpression(ast));

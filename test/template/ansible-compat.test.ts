@@ -58,3 +58,47 @@ describe.skipIf(!hasAnsible && !process.env.CI)('filters agree with ansible-core
     expect(expressions.length).toBeGreaterThan(130);
   }, 150_000);
 });
+
+/** Whole templates (text around the expressions matters: trailing newlines, native values). */
+const WHOLE_TEMPLATES = [
+  '{{ port }}\n',
+  '{{ name }}\n',
+  'x{{ port }}\n',
+  '{{ port }}\n\n',
+  '{{ items }}\n',
+  '{{ flag }}\n',
+  ' {{ port }}',
+  '{{ port }} ',
+  '{{ conf.n }}\n',
+  '{{ port + 1 }}\n',
+  '{{ conf.on }}\n',
+  '{{ conf }}\n',
+  '{{ items[0] }}\n',
+];
+const WHOLE_VARS = { port: 8080, name: 'web', items: [1, 2], flag: true, conf: { n: 1001, on: false } };
+
+describe.skipIf(!hasAnsible && !process.env.CI)('whole templates agree with ansible-core', () => {
+  it('gives the same values, of the same types, as ansible-playbook', () => {
+    expect(hasAnsible, 'ansible-playbook is missing (apt-get install ansible-core); in CI this comparison must run').toBe(true);
+    const dir = mkdtempSync(join(tmpdir(), 'tpx-ansible-whole-'));
+    try {
+      // set_fact keeps what each template renders to (a number stays a number); debug returns them all as JSON.
+      const facts = Object.fromEntries(WHOLE_TEMPLATES.map((t, i) => [`t${i}`, t]));
+      const msg = `{{ [${WHOLE_TEMPLATES.map((_, i) => `t${i}`).join(', ')}] | to_json }}`;
+      const playbook = [{ hosts: 'localhost', gather_facts: false, vars: WHOLE_VARS, tasks: [{ set_fact: facts }, { debug: { msg } }] }];
+      writeFileSync(join(dir, 'pb.yml'), JSON.stringify(playbook));
+      const out = execFileSync('ansible-playbook', [join(dir, 'pb.yml')], {
+        env: { ...process.env, ...ANSIBLE_JSON_ENV, ANSIBLE_LOCALHOST_WARNING: 'false', ANSIBLE_INVENTORY_UNPARSED_WARNING: 'false' },
+        timeout: 120_000,
+        encoding: 'utf8',
+      });
+      const theirs = JSON.parse(JSON.parse(out).plays[0].tasks[1].hosts.localhost.msg) as unknown[];
+      const ours = WHOLE_TEMPLATES.map((t) => renderValue(t, { vars: WHOLE_VARS }));
+      expect(ours).toEqual(theirs);
+      // The case that made this test: a number before a newline stays a number, in both.
+      expect(theirs[0]).toBe(8080);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 150_000);
+});

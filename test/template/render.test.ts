@@ -24,6 +24,9 @@ const ctx = { vars, host: 'mesh-01', task: 'detect' };
 describe('renderValue: native types for a single {{ expr }}', () => {
   it.each([
     ['{{ port }}', 5681],
+    // Jinja2 drops one trailing newline and Ansible adds back only the newlines a text lacks (checked with ansible-playbook).
+    ['{{ port }}\n', 5681],
+    ['{{ items }}\n', ['a', 'b']],
     ['{{ 5 }}', 5],
     ['{{ ratio }}', 0.5],
     ['{{ enabled }}', true],
@@ -58,7 +61,8 @@ describe('renderValue and renderString: mixed text', () => {
     ['{{ items }}!', "['a', 'b']!"],
     ['{{ conf }}.', "{'mode': 'kuma', 'retries': 3}."],
     [' {{ port }}', ' 5681'],
-    ['{{ port }}\n', '5681\n'],
+    ['{{ port }}\n\n', '5681\n\n'],
+    ['{{ items | join(",") }}\n', 'a,b\n'],
     ['{% if enabled %}on{% else %}off{% endif %}', 'on'],
     ['{% for i in items %}{{ loop.index }}={{ i }};{% endfor %}', '1=a;2=b;'],
     ['{% set x = port * 2 %}{{ x }}', '11362'],
