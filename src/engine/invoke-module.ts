@@ -4,6 +4,7 @@ import { executePlan, type ExecuteOutcome } from './execute-plan.js';
 import { pyStr } from '../template/python-values.js';
 import { getHostConnection, snapshotVars } from './host-connection.js';
 import { renderEnvironment } from './task-environment.js';
+import { delegateConnectionVars, localConnection, resolveTaskTarget, type TaskTarget } from './task-target.js';
 import { readOutputLimit } from './output-limit.js';
 import { failedResult } from './raw-result.js';
 import { resolveTaskNumber } from './task-numbers.js';
@@ -22,9 +23,11 @@ export async function invokeModule(env: TaskEnv, vars: Record<string, unknown>):
   const conn = readConnectionVars(snapshotVars(vars, Object.values(CONNECTION_VAR_NAMES).flat()));
   let environment: Record<string, string>;
   let remoteUser: string | undefined;
+  let target: TaskTarget;
   try {
     environment = renderEnvironment(scope.environment, tctx);
     remoteUser = scope.remoteUser === undefined ? undefined : pyStr(renderValue(scope.remoteUser, tctx));
+    target = resolveTaskTarget(run, host, scope, vars, tctx);
   } catch (error) {
     return { raw: failedResult(error instanceof Error ? error.message : String(error)) };
   }
@@ -51,16 +54,20 @@ export async function invokeModule(env: TaskEnv, vars: Record<string, unknown>):
       evaluate: (expression) => evaluateExpression(expression, tctx),
     },
     // The opening task's own become goes with the connection vars: the run lock is taken as
-    // root when it runs as root (host-lock.ts).
-    connection: () =>
-      // Keyed by the remote_user keyword alone: a task or loop variable that happens to be named
-      // `user` never makes tpx log in again (an ansible_user variable still wins over the keyword).
-      getHostConnection(run, host, remoteUser, () => ({
-        ...snapshotVars(vars, connectionVarNames(env)),
-        ...(conn.user === undefined && remoteUser !== undefined ? { ansible_user: remoteUser } : {}),
+    // root when it runs as root (host-lock.ts). Keyed by the remote_user keyword alone: a task
+    // or loop variable that happens to be named `user` never makes tpx log in again (an
+    // ansible_user variable still wins over the keyword).
+    connection: async () => {
+      if (target.kind === 'local') return localConnection(run, target.name);
+      const settings = target.delegated ? delegateConnectionVars(run, target.host) : snapshotVars(vars, connectionVarNames(env));
+      const user = readConnectionVars(settings).user;
+      return getHostConnection(run, target.host, remoteUser, () => ({
+        ...settings,
+        ...(user === undefined && remoteUser !== undefined ? { ansible_user: remoteUser } : {}),
         become,
         become_user: becomeUser,
-      })),
+      }));
+    },
     environment: Object.keys(environment).length > 0 ? environment : undefined,
     timeoutMs: timeout !== undefined && timeout > 0 ? timeout * 1000 : undefined,
     outputLimit,

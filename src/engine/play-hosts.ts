@@ -1,6 +1,13 @@
 import { selectHosts } from '../inventory/patterns.js';
 import type { Play } from '../playbook/types.js';
+import { implicitLocalhost, isImplicitLocalhost } from '../inventory/implicit-localhost.js';
+import { HostRuntime } from './host-runtime.js';
 import type { RunContext } from './run-context.js';
+
+/** The implicit localhost joins the run's hosts when a play names it. */
+function addImplicitHost(run: RunContext, name: string): void {
+  (run.hosts as Map<string, HostRuntime>).set(name, new HostRuntime(implicitLocalhost(name)));
+}
 
 /**
  * The hosts a play runs on, in inventory order: its `hosts` pattern, narrowed by `-l` and
@@ -16,5 +23,6 @@ export function selectPlayHosts(run: RunContext, play: Play): string[] {
     const only = new Set(run.options.onlyHosts);
     hosts = hosts.filter((h) => only.has(h));
   }
+  for (const h of hosts) if (!run.hosts.has(h) && isImplicitLocalhost(run.options.inventory.hosts, h)) addImplicitHost(run, h);
   return hosts.filter((h) => run.hosts.get(h)?.alive ?? false);
 }

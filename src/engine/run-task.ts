@@ -85,7 +85,10 @@ async function runOnHost(env: TaskEnv): Promise<TaskStatus | undefined> {
 /** Stores what the task did on the host and reports it; returns the status it was recorded with. */
 export function applyOutcome(env: TaskEnv, outcome: HostTaskOutcome): TaskStatus {
   const { host, task, scope, run, batch } = env;
-  if (outcome.facts) for (const [k, v] of Object.entries(outcome.facts)) host.setFact(k, v);
+  if (outcome.facts) {
+    const holder = factsHolder(env) ?? host;
+    for (const [k, v] of Object.entries(outcome.facts)) holder.setFact(k, v);
+  }
   if (task.register) host.setFact(task.register, outcome.raw);
 
   // Before anything is reported: from now on every output masks what this task produced.
@@ -127,6 +130,17 @@ export function applyOutcome(env: TaskEnv, outcome: HostTaskOutcome): TaskStatus
   host.record(result);
   run.bus.emit({ type: 'task-end', result });
   return status;
+}
+
+/** With `delegate_facts: true`, the delegated host (when it is one of the run's hosts) keeps the facts. */
+function factsHolder(env: TaskEnv): HostRuntime | undefined {
+  const { scope, run } = env;
+  if (scope.delegateFacts !== true || scope.delegateTo === undefined) return undefined;
+  try {
+    return run.hosts.get(renderString(scope.delegateTo, { vars: varsFor(env), host: env.host.name }));
+  } catch {
+    return undefined;
+  }
 }
 
 function markFailed(host: HostRuntime, batch: BatchContext): void {

@@ -13,6 +13,11 @@ export interface Scope {
   readonly remoteUser?: string;
   /** `environment` layers as written, outermost first; inner names win. */
   readonly environment: readonly unknown[];
+  /** `delegate_to` as written (may be a template). */
+  readonly delegateTo?: string;
+  readonly delegateFacts?: boolean;
+  /** `connection` (`local` runs on the controller). */
+  readonly connection?: string;
   readonly ignoreErrors?: boolean;
   readonly noLog?: boolean;
   readonly checkMode?: boolean;
@@ -38,6 +43,7 @@ export function createPlayScope(play: Play): Scope {
     becomeUser: play.becomeUser,
     remoteUser: play.remoteUser,
     environment: play.environment === undefined ? [] : [play.environment],
+    connection: play.connection,
     vars: [],
     rescuable: false,
   };
@@ -52,6 +58,9 @@ export function enterScope(outer: Scope, node: TaskKeywords): Scope {
     becomeUser: node.becomeUser ?? outer.becomeUser,
     remoteUser: node.remoteUser ?? outer.remoteUser,
     environment: node.environment === undefined ? outer.environment : [...outer.environment, node.environment],
+    delegateTo: node.delegateTo ?? outer.delegateTo,
+    delegateFacts: node.delegateFacts ?? outer.delegateFacts,
+    connection: node.connection ?? outer.connection,
     ignoreErrors: node.ignoreErrors ?? outer.ignoreErrors,
     noLog: node.noLog ?? outer.noLog,
     checkMode: node.checkMode ?? outer.checkMode,

@@ -1,5 +1,6 @@
 import { ExitCode, TpxError } from '../errors/tpx-error.js';
 import { hostsOfGroup } from './group-members.js';
+import { isImplicitLocalhost } from './implicit-localhost.js';
 import type { Inventory } from './types.js';
 
 /** A host pattern that cannot be read (a malformed `~regex`). Exit 5 by default; loaders turn it into an input problem. */
@@ -41,6 +42,9 @@ export function selectHosts(inventory: Inventory, pattern: string): string[] {
     } else if (term.startsWith('&')) {
       const keep = new Set(matched);
       hosts = hosts.filter((h) => keep.has(h));
+    } else if (matched.length === 0 && isImplicitLocalhost(inventory.hosts, term)) {
+      // Named as such only: `all` and globs never select the implicit localhost, as in Ansible.
+      hosts.push(term);
     } else {
       hosts.push(...matched);
     }

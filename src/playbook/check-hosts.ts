@@ -1,5 +1,6 @@
 import { HostPatternError, selectHosts, splitPattern } from '../inventory/patterns.js';
 import type { Inventory } from '../inventory/types.js';
+import { isImplicitLocalhost } from '../inventory/implicit-localhost.js';
 import { didYouMean } from '../errors/suggest.js';
 import { containsTemplate } from '../template/syntax.js';
 
@@ -24,7 +25,7 @@ export function checkHostsPattern(inventory: Inventory, hosts: unknown): string[
     for (const term of splitPattern(pattern)) {
       const name = term.replace(/^[&!]/, '').replace(/\[[^\]]*\]$/, '');
       if (name === 'all' || name === '*' || name === 'ungrouped' || name.startsWith('~') || /[*?[]/.test(name)) continue;
-      if (inventory.hosts.has(name) || inventory.groups.has(name)) continue;
+      if (inventory.hosts.has(name) || inventory.groups.has(name) || isImplicitLocalhost(inventory.hosts, name)) continue;
       messages.push(`hosts names "${name}", which is neither a host nor a group of the inventory${didYouMean(name, known)}`);
     }
   }

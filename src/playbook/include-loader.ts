@@ -8,6 +8,7 @@ import type { SourcePos } from '../schema/yaml-source.js';
 import { checkModuleArgs } from './check-module-args.js';
 import { checkPlaybook } from './check-playbook.js';
 import { expandKeyValueArgs } from './expand-key-value.js';
+import { expandLocalAction } from './expand-local-action.js';
 import { TaskNormaliser } from './normalise-task.js';
 import type { FileContext, RoleTasks, TaskListReader } from './include-types.js';
 import { findRoleDir, type RoleRef } from './role-path.js';
@@ -50,7 +51,7 @@ export class IncludeLoader implements TaskListReader {
     }
     const source = this.load(file, key === 'tasks' ? 'a list of tasks' : 'a list of handlers');
     if (!source) return [];
-    const adapted = expandKeyValueArgs(asOnePlaySource(source, key));
+    const adapted = expandKeyValueArgs(expandLocalAction(asOnePlaySource(source, key)));
     let found = [...validateWithSchema(adapted, 'playbook'), ...checkPlaybook(adapted, { notify: false })];
     if (found.length === 0) found = checkModuleArgs(adapted);
     if (found.length > 0) {

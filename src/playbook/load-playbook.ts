@@ -7,6 +7,7 @@ import type { YamlSource } from '../schema/yaml-source.js';
 import { checkModuleArgs } from './check-module-args.js';
 import { checkPlaybook } from './check-playbook.js';
 import { expandKeyValueArgs } from './expand-key-value.js';
+import { expandLocalAction } from './expand-local-action.js';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { InputError } from '../errors/input-error.js';
@@ -58,7 +59,7 @@ export function buildPlaybook(written: YamlSource, options: LoadPlaybookOptions 
 
 /** The plays of one playbook file; `importing`: the playbook files above it (an import loop is reported). */
 function buildPlays(written: YamlSource, options: LoadPlaybookOptions, loader: IncludeLoader, importing: readonly string[]): Play[] {
-  const source = expandKeyValueArgs(written);
+  const source = expandKeyValueArgs(expandLocalAction(written));
   let problems = dedupe([...validateWithSchema(source, 'playbook'), ...checkPlaybook(source, options)]);
   // The modules' own checks expect well-formed arguments, so they come once the rest passed.
   if (problems.length === 0) problems = dedupe(checkModuleArgs(source));

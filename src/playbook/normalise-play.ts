@@ -37,6 +37,7 @@ export function normalisePlaybook(
       becomeUser: raw.become_user as string | undefined,
       remoteUser: (raw.remote_user ?? raw.user) as string | undefined,
       environment: raw.environment,
+      connection: raw.connection as string | undefined,
       varsFiles: varsFiles[p] ?? [],
       serial: toSerial(raw.serial),
       maxFailPercentage: splitNumeric(raw.max_fail_percentage, 'max_fail_percentage', templated),

@@ -98,6 +98,9 @@ export function keywordsOf(raw: Obj, pos: SourcePos): Mutable<TaskKeywords> {
     vars: (raw.vars ?? {}) as Obj,
     remoteUser: raw.remote_user as string | undefined,
     environment: raw.environment,
+    delegateTo: raw.delegate_to === undefined ? undefined : String(raw.delegate_to),
+    delegateFacts: raw.delegate_facts as boolean | undefined,
+    connection: raw.connection as string | undefined,
     pos,
     templated: Object.keys(templated).length > 0 ? templated : undefined,
   };

@@ -22,6 +22,12 @@ export interface TaskKeywords {
   readonly remoteUser?: string;
   /** `environment` as written: a mapping, a template that renders to one, or a list of them. */
   readonly environment?: unknown;
+  /** `delegate_to` as written (may be a template); `local_action` sets `localhost`. */
+  readonly delegateTo?: string;
+  /** With delegate_to: facts go to the delegated host. */
+  readonly delegateFacts?: boolean;
+  /** `connection: local` runs on the controller. */
+  readonly connection?: string;
   readonly pos: SourcePos;
   /**
    * Numeric keywords written as a `{{ template }}` (e.g. `timeout: "{{ install_timeout }}"`),
@@ -105,6 +111,8 @@ export interface Play {
   readonly remoteUser?: string;
   /** `environment` as written, for every task of the play. */
   readonly environment?: unknown;
+  /** `connection: local` runs every task on the controller. */
+  readonly connection?: string;
   /** `vars_files`, in order; their variables sit above the play's `vars`. */
   readonly varsFiles: readonly VarsFile[];
   /** The `defaults/` of the play's roles, merged in order: below every other variable. */

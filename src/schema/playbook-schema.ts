@@ -20,8 +20,17 @@ export const SHARED_KEYWORDS: Readonly<Record<string, JsonSchema>> = {
   timeout: intOrTemplate('Seconds the task may take before it fails.', 1),
   vars: varsSchema('Variables for this task or block only.'),
   remote_user: remoteUser('The user to log in as for this task or block.'),
+  delegate_to: str(
+    "Run the module on this host instead (an inventory host, or `localhost`: the controller), with the task's host's variables; the result is that host's.",
+  ),
+  delegate_facts: bool('With delegate_to: facts the task sets (setup, set_fact) go to the delegated host.'),
+  connection: connectionSchema('How to reach the host: `local` runs on the controller; `ssh` (also `smart`) is the default.'),
   environment: environmentSchema('Environment variables for the commands of this task or block (merged over the enclosing ones).'),
 };
+
+function connectionSchema(description: string): JsonSchema {
+  return doc(description, { enum: ['local', 'ssh', 'smart'], 'x-expected': '"local" or "ssh"' });
+}
 
 function remoteUser(description: string): JsonSchema {
   return str(`${description} An \`ansible_user\` (or \`user\`) variable wins over it, as in Ansible.`);
@@ -218,6 +227,7 @@ export function buildPlaybookSchema(): JsonSchema {
           ),
           remote_user: remoteUser('The user to log in as.'),
           user: remoteUser("Ansible's older name for `remote_user`."),
+          connection: connectionSchema('How to reach the hosts: `local` runs every task on the controller; `ssh` (also `smart`) is the default.'),
           environment: environmentSchema('Environment variables for the commands of every task of the play.'),
           become: bool('Run every task through sudo (a task may override it).'),
           become_user: str('The user to become (default root).'),

@@ -305,7 +305,8 @@ describe.skipIf(!enabled)('an Ansible playbook runs unchanged with tpx and with 
  * set_fact's free form), vars_files (one templated, first found), environment and
  * remote_user, roles (a dependency, defaults, vars, files/, handlers notified by both names),
  * import_tasks, include_tasks (in a loop, and with vars and when), import_playbook, vault
- * (a vars file encrypted whole, a !vault value), facts (gathered because a play reads them). The lab's own inventory (tpx) or an
+ * (a vars file encrypted whole, a !vault value), facts (gathered because a play reads them),
+ * pre_tasks delegated to localhost and a local_action (controller-side files compared too). The lab's own inventory (tpx) or an
  * Ansible one (ansible-playbook) gives only the connection; the estate gives the groups.
  */
 const ESTATE: Readonly<Record<string, string>> = {
@@ -406,6 +407,15 @@ banner = "served by web"
       file: path={{ base }} state=directory mode=0755
       notify: note order
 
+    - name: controller-side record
+      copy: content="{{ inventory_hostname }} {{ role_name }}\\n" dest={{ controller_dir }}/{{ inventory_hostname }}.txt mode=0644
+      delegate_to: localhost
+      become: false
+
+    - name: controller-side marker
+      local_action: copy content="{{ site_port }}\\n" dest={{ controller_dir }}/port-{{ inventory_hostname }} mode=0600
+      become: false
+
   roles:
     - common
     - role: web
@@ -501,6 +511,14 @@ describe.skipIf(!enabled)('an Ansible estate (INI inventory, group_vars, host_va
       vault.remove();
     }
     const vaultArgs = ['--vault-password-file', join(work, 'vault-password')];
+    // Each tool writes its controller-side files (delegate_to: localhost, local_action) into its own directory.
+    const controller = (tool: string): string => join(work, `${tool}-controller`);
+    for (const tool of ['tpx', 'ansible']) mkdirSync(controller(tool));
+    const listing = (tool: string): string =>
+      readdirSync(controller(tool))
+        .sort()
+        .map((f) => `${f}: ${readFileSync(join(controller(tool), f), 'utf8')}`)
+        .join('');
     const connection = join(work, 'ansible-connection.json');
     writeAnsibleInventory(ansibleLab.state, connection);
     const home = join(work, 'ansible-home');
@@ -510,8 +528,9 @@ describe.skipIf(!enabled)('an Ansible estate (INI inventory, group_vars, host_va
     const dump = (lab: LabState, host: string) => dumpHost(lab, host, '/opt/estate');
 
     for (const round of ['first', 'second']) {
-      const ours = runWithTpx(tpxLab.state, work, playbook, [hostsFile], vaultArgs);
-      const theirs = runWithAnsible(home, playbook, [connection, hostsFile], vaultArgs);
+      const ours = runWithTpx(tpxLab.state, work, playbook, [hostsFile], [...vaultArgs, '-e', `controller_dir=${controller('tpx')}`]);
+      const theirs = runWithAnsible(home, playbook, [connection, hostsFile], [...vaultArgs, '-e', `controller_dir=${controller('ansible')}`]);
+      expect(listing('tpx'), round).toBe(listing('ansible'));
       expect(Object.keys(theirs).sort(), round).toEqual([...names].sort());
       expect(ours, round).toEqual(theirs);
       for (const host of names) expect(await dump(tpxLab.state, host), `${round} ${host}`).toBe(await dump(ansibleLab.state, host));
@@ -533,6 +552,10 @@ describe.skipIf(!enabled)('an Ansible estate (INI inventory, group_vars, host_va
     expect(first).toContain('== /opt/estate/common/motd\nwelcome from the common role\n');
     expect(first).toContain('== /opt/estate/site-beta\nbeta\n');
     expect(first).toContain('== /opt/estate/marker\nprimary marker\n');
+    // delegate_to: localhost and local_action wrote on the controller, with each host's variables.
+    expect(listing('tpx')).toContain('mesh-01.txt: mesh-01 web\n');
+    // "{{ site_port }}\n" is the number itself in Ansible (its single-variable shortcut): no newline.
+    expect(listing('tpx')).toMatch(/port-mesh-03: 5432$/);
     // Vault: a vars file encrypted whole, and a !vault value in a role's vars (web hosts only).
     expect(first).toContain('== /opt/estate/secret\nfrom the vault a-vaulted-token\n');
     // import_playbook: the second play of site.yml ran on db only, with facts gathered.

@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, dirname } from 'node:path';
 import { ConnectionError } from '../../src/errors/connection-error.js';
 import type { Connection, ExecOptions, ExecResult, PutOptions } from '../../src/transport/connection.js';
-import { OutputCapture } from '../../src/transport/output-capture.js';
+import { runLocal } from '../../src/transport/local/run-local.js';
 
 /** One call a test can assert on. */
 export interface LocalCall {
@@ -44,53 +43,8 @@ export class LocalConnection implements Connection {
       outputLimit: options.outputLimit,
     });
     if (this.closed) return Promise.reject(new ConnectionError(this.host, 'closed', 'connection closed'));
-    const started = Date.now();
-    return new Promise((resolve) => {
-      const child = spawn('bash', ['-c', command], {
-        cwd: this.dir,
-        env: { ...process.env, HOST_DIR: this.dir, INVENTORY_HOST: this.host },
-        detached: true,
-        stdio: ['pipe', 'pipe', 'pipe'],
-      });
-      // Output is held as the SSH transport holds it: bounded, the same live stream and notes.
-      const stdout = new OutputCapture(options.outputLimit, options.onStdout);
-      const stderr = new OutputCapture(options.outputLimit, options.onStderr);
-      let timedOut = false;
-      const stop = (): void => {
-        try {
-          if (child.pid) process.kill(-child.pid, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      };
-      const timer = options.timeoutMs
-        ? setTimeout(() => {
-            timedOut = true;
-            stop();
-          }, options.timeoutMs)
-        : undefined;
-      const onAbort = (): void => stop();
-      options.signal?.addEventListener('abort', onAbort, { once: true });
-      if (options.signal?.aborted) stop();
-      child.stdout.setEncoding('utf8').on('data', (c: string) => stdout.push(c));
-      child.stderr.setEncoding('utf8').on('data', (c: string) => stderr.push(c));
-      child.stdin.on('error', () => undefined);
-      child.stdin.end(options.stdin ?? '');
-      child.on('close', (code, signal) => {
-        if (timer) clearTimeout(timer);
-        options.signal?.removeEventListener('abort', onAbort);
-        resolve({
-          rc: code,
-          signal: signal ?? null,
-          stdout: stdout.text(),
-          stderr: stderr.text(),
-          stdoutDropped: stdout.droppedBytes,
-          stderrDropped: stderr.droppedBytes,
-          timedOut,
-          durationMs: Date.now() - started,
-        });
-      });
-    });
+    // Output, stdin, timeouts and aborts as the real local connection handles them (src/transport/local).
+    return runLocal(['bash', '-c', command], options, { cwd: this.dir, env: { ...process.env, HOST_DIR: this.dir, INVENTORY_HOST: this.host } });
   }
 
   async put(content: string | Buffer, remotePath: string, options: PutOptions = {}): Promise<void> {
