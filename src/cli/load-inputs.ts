@@ -11,6 +11,10 @@ import { DEFAULT_INVENTORY, resolveInventoryFiles } from './commands/inventory.j
 export interface LoadInputsOptions {
   /** The secrets that decrypt vault data in the inputs (vault-encrypted vars files, `!vault` values). */
   readonly vaultSecrets?: readonly VaultSecret[];
+  /** ansible.cfg's `inventory`: read when no `-i` is given, before ./inventory.yaml. */
+  readonly configInventory?: readonly string[];
+  /** ansible.cfg's `roles_path` (with ANSIBLE_ROLES_PATH over it). */
+  readonly rolesPath?: readonly string[];
 }
 
 export interface LoadedInputs {
@@ -20,7 +24,8 @@ export interface LoadedInputs {
 }
 
 /**
- * Loads a playbook and its inventories (`-i`, or ./inventory.yaml when present), checks the
+ * Loads a playbook and its inventories (`-i`, else ansible.cfg's `inventory`, else
+ * ./inventory.yaml when present), checks the
  * playbook against the inventory, and throws one InputError with every problem of every file.
  * `requireInventory` makes a missing inventory a bad option (exit 5), as `tpx run` needs one.
  */
@@ -31,8 +36,8 @@ export function loadInputs(
   options: LoadInputsOptions = {},
 ): LoadedInputs {
   const problems: InputProblem[] = [];
-  const wantInventory = requireInventory || Boolean(inventoryOption?.length) || existsSync(DEFAULT_INVENTORY);
-  const inventoryFiles = wantInventory ? resolveInventoryFiles(inventoryOption) : [];
+  const wantInventory = requireInventory || Boolean(inventoryOption?.length) || Boolean(options.configInventory?.length) || existsSync(DEFAULT_INVENTORY);
+  const inventoryFiles = wantInventory ? resolveInventoryFiles(inventoryOption, existsSync, options.configInventory) : [];
   let inventory: Inventory | undefined;
   if (inventoryFiles.length > 0) {
     try {
@@ -43,7 +48,7 @@ export function loadInputs(
     }
   }
   try {
-    const playbook = loadPlaybook(playbookFile, { inventory, vaultSecrets: options.vaultSecrets });
+    const playbook = loadPlaybook(playbookFile, { inventory, vaultSecrets: options.vaultSecrets, rolesPath: options.rolesPath });
     if (problems.length > 0) throw new InputError(problems);
     return { playbook, inventory, inventoryFiles };
   } catch (error) {

@@ -25,6 +25,9 @@ function commanderExit(error: CommanderError): number {
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
+const INVENTORY_HELP =
+  "inventory: a YAML or INI file, a directory of them, or host1,host2, (repeatable; default: ansible.cfg's inventory, else ./inventory.yaml)";
+
 function buildProgram(): Command {
   const program = new Command('tpx')
     .description('Declarative runner over SSH: YAML playbooks and an Ansible-style inventory, run on every host in parallel.')
@@ -38,10 +41,10 @@ function buildProgram(): Command {
     .command('run')
     .description('run a playbook on the hosts of an inventory')
     .argument('<playbook>', 'playbook YAML file')
-    .option('-i, --inventory <file>', 'inventory: a YAML or INI file, a directory of them, or host1,host2, (repeatable; default ./inventory.yaml)', collect)
+    .option('-i, --inventory <file>', INVENTORY_HELP, collect)
     .option('-l, --limit <pattern>', 'limit to hosts matching this pattern')
     .option('-e, --extra-vars <vars>', 'KEY=VALUE, a JSON object, or @file.yaml (repeatable; highest precedence)', collect)
-    .option('-f, --forks <n>', 'hosts worked on at once (default 200)')
+    .option('-f, --forks <n>', "hosts worked on at once (default: ansible.cfg's forks, else 200)")
     .option('-C, --check', 'change nothing; report what would change')
     .option('-D, --diff', 'show the differences in changed files')
     .option('-t, --tags <tags>', 'run only tasks with these tags (comma-separated)')
@@ -53,9 +56,9 @@ function buildProgram(): Command {
       '--retry-failed [file]',
       'run again only on hosts that failed, were unreachable or never finished, from a report or run journal (default: the newest journal of this playbook)',
     )
-    .option('-K, --ask-become-pass', 'prompt for the sudo password');
+    .option('-K, --ask-become-pass', 'prompt for the sudo password (also when ansible.cfg sets become_ask_pass)');
   addVaultOptions(run)
-    .option('-v, --verbose', 'show commands and their output', (_v: string, n: number) => n + 1, 0)
+    .option('-v, --verbose', 'show commands and their output, and which ansible.cfg is used', (_v: string, n: number) => n + 1, 0)
     .action(async (playbook: string, options: Record<string, unknown>) => {
       const { runCommand } = await import('./commands/run.js');
       process.exitCode = await runCommand(playbook, options);
@@ -65,7 +68,7 @@ function buildProgram(): Command {
     .command('validate')
     .description('parse and check a playbook (and inventory) without connecting anywhere')
     .argument('<playbook>', 'playbook YAML file')
-    .option('-i, --inventory <file>', 'inventory: a YAML or INI file, a directory of them, or host1,host2, (repeatable; default ./inventory.yaml)', collect);
+    .option('-i, --inventory <file>', INVENTORY_HELP, collect);
   addVaultOptions(validate).action(async (playbook: string, options: Record<string, unknown>) => {
     const { validateCommand } = await import('./commands/validate.js');
     process.exitCode = await validateCommand(playbook, options);
@@ -74,7 +77,7 @@ function buildProgram(): Command {
   const inventory = program
     .command('inventory')
     .description('show the hosts, groups and variables of an inventory')
-    .option('-i, --inventory <file>', 'inventory: a YAML or INI file, a directory of them, or host1,host2, (repeatable; default ./inventory.yaml)', collect)
+    .option('-i, --inventory <file>', INVENTORY_HELP, collect)
     .option('-l, --limit <pattern>', 'only hosts matching this pattern')
     .option('--list', 'print JSON shaped like ansible-inventory --list (default)')
     .option('--graph', 'print the group tree')

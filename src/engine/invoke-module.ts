@@ -31,8 +31,8 @@ export async function invokeModule(env: TaskEnv, vars: Record<string, unknown>):
   } catch (error) {
     return { raw: failedResult(error instanceof Error ? error.message : String(error)) };
   }
-  const become = scope.become ?? conn.become ?? false;
-  const becomeUser = scope.becomeUser ?? conn.becomeUser ?? 'root';
+  const become = scope.become ?? conn.become ?? run.options.becomeDefaults?.become ?? false;
+  const becomeUser = scope.becomeUser ?? conn.becomeUser ?? run.options.becomeDefaults?.becomeUser ?? 'root';
   const verbose = run.options.verbosity;
   const noLog = scope.noLog === true;
   const timeout = resolveTaskNumber(env, 'timeout', vars);

@@ -27,6 +27,8 @@ export interface RunOptions {
   readonly limit?: string;
   /** `-e`: the highest variable precedence. */
   readonly extraVars: Readonly<Record<string, unknown>>;
+  /** ansible.cfg's `become` and `become_user`: below the keywords and the ansible_become variables. */
+  readonly becomeDefaults?: { readonly become?: boolean; readonly becomeUser?: string };
   /** Passwords for vault data in `vars_files` whose paths are templates (read when the run starts). */
   readonly vaultSecrets?: readonly VaultSecret[];
   /** Hosts worked on at once (DEFAULT_FORKS when the CLI gets no `-f`). */

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { readConnectionVars } from '../inventory/connection-vars.js';
+import type { HostConnectionVars } from '../transport/connection.js';
 import { HostSession, resolveConnectionSpec } from '../transport/ssh/index.js';
 import { releaseHostLock, takeHostLock } from './host-lock.js';
 import type { Connector } from './run-options.js';
@@ -14,6 +15,8 @@ export interface SshConnectorOptions {
   /** Aborting stops a connect (and its retries) in flight. */
   readonly signal?: AbortSignal;
   readonly warn: (host: string, msg: string) => void;
+  /** Settings below every variable (`ansible.cfg`'s remote_user, private_key_file, host_key_checking, timeout). */
+  readonly defaults?: Pick<HostConnectionVars, 'user' | 'identityFile' | 'hostKeyChecking' | 'connectTimeout'>;
 }
 
 /**
@@ -25,7 +28,7 @@ export interface SshConnectorOptions {
 export function sshConnector(options: SshConnectorOptions): Connector {
   const owner = { runId: options.runId, pid: process.pid, controller: hostname(), since: options.since };
   return async (host, vars) => {
-    const connVars = readConnectionVars(vars);
+    const connVars = hostConnectionVars(vars, options.defaults);
     const spec = resolveConnectionSpec(host, connVars);
     const scope = connVars.become && (connVars.becomeUser ?? 'root') === 'root' ? 'root' : 'user';
     const warn = (msg: string): void => options.warn(host, msg);
@@ -38,4 +41,12 @@ export function sshConnector(options: SshConnectorOptions): Connector {
     await session.connection();
     return session;
   };
+}
+
+/**
+ * A host's connection settings: those its variables give (the remote_user keyword arrives as
+ * `ansible_user` when no variable names a user) over `defaults`, which sit below them all.
+ */
+export function hostConnectionVars(vars: Readonly<Record<string, unknown>>, defaults?: SshConnectorOptions['defaults']): HostConnectionVars {
+  return { ...defaults, ...readConnectionVars(vars) };
 }

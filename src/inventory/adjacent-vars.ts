@@ -1,10 +1,11 @@
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { InputError, type InputProblem } from '../errors/input-error.js';
 import type { VaultSecret } from '../vault/vault-secrets.js';
 import { listTree } from './list-tree.js';
 import { readVarsFile } from './read-vars-file.js';
 import { setOwn } from './set-own.js';
+import { isDirectory } from '../files/path-kind.js';
 
 type Vars = Readonly<Record<string, unknown>>;
 export type VarsKind = 'group_vars' | 'host_vars';
@@ -102,14 +103,6 @@ export class AdjacentVars {
     }
     this.files.set(file, vars);
     return vars;
-  }
-}
-
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
   }
 }
 

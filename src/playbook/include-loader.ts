@@ -1,4 +1,3 @@
-import { statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { InputError, type InputProblem } from '../errors/input-error.js';
 import { createInputError } from '../schema/clean-problems.js';
@@ -15,6 +14,7 @@ import { findRoleDir, type RoleRef } from './role-path.js';
 import { asOnePlaySource } from './task-file-source.js';
 import type { TaskNode } from './types.js';
 import type { VaultSecret } from '../vault/vault-secrets.js';
+import { isFile } from '../files/path-kind.js';
 
 /** How deep imports may nest before tpx calls it a loop (Ansible has no limit and recurses until Python gives up). */
 const MAX_DEPTH = 64;
@@ -34,6 +34,8 @@ export class IncludeLoader implements TaskListReader {
     readonly playbookDir: string,
     readonly problems: InputProblem[],
     readonly vaultSecrets?: readonly VaultSecret[],
+    /** Where roles are looked for after the playbook's roles/ (ansible.cfg's roles_path); default: ANSIBLE_ROLES_PATH or Ansible's. */
+    readonly rolesPath?: readonly string[],
   ) {}
 
   /**
@@ -83,9 +85,12 @@ export class IncludeLoader implements TaskListReader {
 
   /** Finds a role by name or path; reports and returns undefined when it is not there. */
   findRole(name: string, context: FileContext, at: SourcePos): RoleRef | undefined {
-    const found = findRoleDir(name, this.playbookDir, context.role);
+    const found = findRoleDir(name, this.playbookDir, context.role, this.rolesPath);
     if ('looked' in found) {
-      this.report(at, `role ${JSON.stringify(name)} not found; looked in ${found.looked.join(', ')} (set ANSIBLE_ROLES_PATH to add places)`);
+      this.report(
+        at,
+        `role ${JSON.stringify(name)} not found; looked in ${found.looked.join(', ')} (roles_path in ansible.cfg or ANSIBLE_ROLES_PATH add places)`,
+      );
       return undefined;
     }
     return found;
@@ -105,13 +110,5 @@ export class IncludeLoader implements TaskListReader {
       this.problems.push(...error.problems);
       return undefined;
     }
-  }
-}
-
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
   }
 }

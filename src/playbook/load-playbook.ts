@@ -26,6 +26,8 @@ export interface LoadPlaybookOptions {
   readonly inventory?: Inventory;
   /** Passwords for vault data: `!vault` values, encrypted vars files (in the playbook, its vars files and roles). */
   readonly vaultSecrets?: readonly VaultSecret[];
+  /** Where roles are looked for after the playbook's roles/ (ansible.cfg's roles_path); default: ANSIBLE_ROLES_PATH or Ansible's. */
+  readonly rolesPath?: readonly string[];
 }
 
 const EXPECTED = 'a playbook: a list of plays (- hosts: ...)';
@@ -50,7 +52,7 @@ export function loadPlaybookText(text: string, file: string, options: LoadPlaybo
  */
 export function buildPlaybook(written: YamlSource, options: LoadPlaybookOptions = {}): Playbook {
   const problems: InputProblem[] = [];
-  const loader = new IncludeLoader(dirname(written.file), problems, options.vaultSecrets);
+  const loader = new IncludeLoader(dirname(written.file), problems, options.vaultSecrets, options.rolesPath);
   const plays = buildPlays(written, options, loader, []);
   if (problems.length === 0) problems.push(...checkNotify(plays));
   if (problems.length > 0) throw createInputError(dedupe(problems));

@@ -1,6 +1,6 @@
-import { statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
+import { isDirectory } from '../files/path-kind.js';
 
 /** A role found on disk. */
 export interface RoleRef {
@@ -12,15 +12,25 @@ export interface RoleRef {
 /** Ansible's default `roles_path` after the playbook's own roles/. */
 const DEFAULT_ROLES_PATH = ['~/.ansible/roles', '/usr/share/ansible/roles', '/etc/ansible/roles'];
 
+/** The roles path when ansible.cfg gives none: `ANSIBLE_ROLES_PATH` (colon-separated), else Ansible's default. */
+export function defaultRolesPath(env: NodeJS.ProcessEnv = process.env): readonly string[] {
+  return env.ANSIBLE_ROLES_PATH ? env.ANSIBLE_ROLES_PATH.split(delimiter).filter(Boolean) : DEFAULT_ROLES_PATH;
+}
+
 /**
- * Finds a role as Ansible does: `roles/NAME` beside the playbook, then each directory of
- * `ANSIBLE_ROLES_PATH` (or Ansible's default roles path), then — for a role's dependency —
+ * Finds a role as Ansible does: `roles/NAME` beside the playbook, then each directory of the
+ * roles path (`rolesPath`: ansible.cfg's `roles_path` under `ANSIBLE_ROLES_PATH`; default
+ * defaultRolesPath()), then — for a role's dependency —
  * beside the role that depends on it, then the playbook's directory itself; last, NAME as a
  * path. Returns the places looked at when there is none.
  */
-export function findRoleDir(name: string, playbookDir: string, parent?: RoleRef, env: NodeJS.ProcessEnv = process.env): RoleRef | { looked: string[] } {
-  const configured = env.ANSIBLE_ROLES_PATH ? env.ANSIBLE_ROLES_PATH.split(delimiter).filter(Boolean) : DEFAULT_ROLES_PATH;
-  const bases = [join(playbookDir, 'roles'), ...configured.map(expandHome), ...(parent ? [dirname(parent.dir)] : []), playbookDir];
+export function findRoleDir(
+  name: string,
+  playbookDir: string,
+  parent?: RoleRef,
+  rolesPath: readonly string[] = defaultRolesPath(),
+): RoleRef | { looked: string[] } {
+  const bases = [join(playbookDir, 'roles'), ...rolesPath.map(expandHome), ...(parent ? [dirname(parent.dir)] : []), playbookDir];
   const looked: string[] = [];
   if (!isAbsolute(name)) {
     for (const base of bases) {
@@ -37,12 +47,4 @@ export function findRoleDir(name: string, playbookDir: string, parent?: RoleRef,
 
 function expandHome(path: string): string {
   return path === '~' || path.startsWith('~/') ? join(homedir(), path.slice(1)) : path;
-}
-
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
 }

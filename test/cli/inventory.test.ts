@@ -38,7 +38,7 @@ describe('tpx inventory', () => {
     const cwd = mkdtempSync(join(dir, 'none-'));
     const r = runTpx(['inventory', '--list'], { cwd });
     expect(r.code).toBe(5);
-    expect(r.stderr).toBe('tpx: no inventory: give one with -i FILE, or create ./inventory.yaml\n');
+    expect(r.stderr).toBe('tpx: no inventory: give one with -i FILE, set inventory in ansible.cfg, or create ./inventory.yaml\n');
     expect(r.stdout).toBe('');
   });
 

@@ -80,6 +80,30 @@ describe('remote_user', () => {
   });
 });
 
+describe("ansible.cfg's become defaults", () => {
+  it('apply below the ansible_become variables and the keywords', async () => {
+    const r = await run(
+      `
+- hosts: web
+  tasks:
+    - name: config default
+      command: "true"
+      when: inventory_hostname == 'h01'
+    - name: keyword wins
+      command: "true"
+      become: false
+`,
+      fleetInventory(2),
+      { becomeDefaults: { become: true, becomeUser: 'deploy' } },
+    );
+    const execs = r.fleet.calls.filter((c) => c.host === 'h01' && c.kind === 'exec' && /\btrue\b/.test(c.command ?? ''));
+    expect(execs.map((c) => [c.become, c.becomeUser])).toEqual([
+      [true, 'deploy'],
+      [false, undefined],
+    ]);
+  });
+});
+
 describe('environment', () => {
   it('exports play, block and task environments to the command, the inner name winning', async () => {
     const r = await run(

@@ -86,7 +86,7 @@ describe('roles and task files', () => {
       ),
     ).toEqual([
       `roles/broken/tasks/main.yml:2:3: unknown module "shel"; did you mean "shell"?`,
-      `site.yml:2:11: role "missing" not found; looked in ${['DIR/roles/missing', ...expectLooked(), 'DIR/missing'].join(', ')} (set ANSIBLE_ROLES_PATH to add places)`,
+      `site.yml:2:11: role "missing" not found; looked in ${['DIR/roles/missing', ...expectLooked(), 'DIR/missing'].join(', ')} (roles_path in ansible.cfg or ANSIBLE_ROLES_PATH add places)`,
       'site.yml:4:7: import_tasks: "nope.yml" not found; looked for DIR/nope.yml',
       'site.yml:5:7: include_tasks: a file path written as a template is not supported yet; write the path',
       'site.yml:6:7: import_tasks cannot loop (it is read when the playbook loads); use include_tasks to loop',

@@ -4,6 +4,7 @@ import { loadInventory } from '../../inventory/load-inventory.js';
 import { selectHosts } from '../../inventory/patterns.js';
 import { renderInventoryGraph } from '../../inventory/render-inventory-graph.js';
 import { formatSortedJson, renderInventoryList } from '../../inventory/render-inventory-list.js';
+import { loadCliConfig } from '../ansible-cfg.js';
 import { loadCliVaultSecrets, type VaultCliOptions } from '../vault-options.js';
 
 /** The inventory file used when no `-i` is given. */
@@ -34,7 +35,8 @@ export async function inventoryCommand(
   const options = rawOptions as InventoryCommandOptions;
   if (options.list && options.graph) throw new UsageError('--list and --graph cannot be used together; choose one');
   if (options.vars && !options.graph) throw new UsageError('--vars goes with --graph');
-  const files = resolveInventoryFiles(options.inventory);
+  const config = loadCliConfig({ write: warn });
+  const files = resolveInventoryFiles(options.inventory, existsSync, config.settings.inventory);
   const vaultSecrets = await loadCliVaultSecrets(options);
   const inventory = loadInventory(files, { playbookDir: options.playbookDir, vaultSecrets });
 
@@ -56,13 +58,17 @@ export async function inventoryCommand(
 }
 
 /**
- * The inventory sources to read: the `-i` values, or ./inventory.yaml when there is one.
- * Having no inventory at all is a bad option (exit 5); loadInventory checks each source.
+ * The inventory sources to read: the `-i` values, else `configured` (ansible.cfg's
+ * `inventory`), else ./inventory.yaml when there is one. Having no inventory at all is a bad
+ * option (exit 5); loadInventory checks each source.
  */
-export function resolveInventoryFiles(given: readonly string[] | undefined, cwdHas: (f: string) => boolean = existsSync): string[] {
-  if (!given || given.length === 0) {
-    if (cwdHas(DEFAULT_INVENTORY)) return [DEFAULT_INVENTORY];
-    throw new UsageError(`no inventory: give one with -i FILE, or create ./${DEFAULT_INVENTORY}`);
-  }
-  return [...given];
+export function resolveInventoryFiles(
+  given: readonly string[] | undefined,
+  cwdHas: (f: string) => boolean = existsSync,
+  configured?: readonly string[],
+): string[] {
+  if (given && given.length > 0) return [...given];
+  if (configured && configured.length > 0) return [...configured];
+  if (cwdHas(DEFAULT_INVENTORY)) return [DEFAULT_INVENTORY];
+  throw new UsageError(`no inventory: give one with -i FILE, set inventory in ansible.cfg, or create ./${DEFAULT_INVENTORY}`);
 }

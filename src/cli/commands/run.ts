@@ -11,6 +11,7 @@ import { createReporters } from '../../reporters/create-reporters.js';
 import { journalPathFor, reportJournalPath } from '../../reporters/journal-paths.js';
 import type { OutputMode } from '../../reporters/reporter.js';
 import { canPrompt, promptSecretOnTty } from '../../transport/ssh/passphrase-prompt.js';
+import { configConnectionDefaults, loadCliConfig } from '../ansible-cfg.js';
 import { checkLimit } from '../check-limit.js';
 import { parseExtraVars } from '../extra-vars.js';
 import { unusedExtraVars } from '../unused-extra-vars.js';
@@ -36,18 +37,25 @@ export interface RunCommandOptions extends VaultCliOptions {
 }
 
 /**
- * `tpx run PLAYBOOK`: loads and checks every input before connecting anywhere, runs the
- * playbook with the engine, reports through the chosen reporters and returns the exit code.
+ * `tpx run PLAYBOOK`: reads ansible.cfg (its settings below the options), loads and checks
+ * every input before connecting anywhere, runs the playbook with the engine, reports through
+ * the chosen reporters and returns the exit code.
  * SIGINT/SIGTERM: start nothing new, stop in-flight work, write the report, exit 99; a
  * second signal exits at once.
  */
 export async function runCommand(playbookFile: string, options: RunCommandOptions): Promise<number> {
   const warn = (msg: string): void => void process.stderr.write(`tpx: warning: ${msg}\n`);
-  const forks = parseForks(options.forks);
+  const config = loadCliConfig({ verbose: options.verbose });
+  const settings = config.settings;
+  const forks = parseForks(options.forks, settings.forks);
   // Asked before anything is loaded: the loaders decrypt vault data as they read it.
   const vaultSecrets = await loadCliVaultSecrets(options);
   const extraVars = parseExtraVars(options.extraVars, vaultSecrets);
-  const { playbook, inventory, inventoryFiles } = loadInputs(playbookFile, options.inventory, true, { vaultSecrets });
+  const { playbook, inventory, inventoryFiles } = loadInputs(playbookFile, options.inventory, true, {
+    vaultSecrets,
+    configInventory: settings.inventory,
+    rolesPath: settings.rolesPath,
+  });
   checkLimit(inventory!, options.limit);
   for (const warning of unusedExtraVars(extraVars, playbook, inventory)) warn(warning);
   const retry = retryPlan(playbookFile, options, inventoryFiles);
@@ -56,7 +64,7 @@ export async function runCommand(playbookFile: string, options: RunCommandOption
     return 0;
   }
   const runId = resolveRunId(extraVars, retry?.runId);
-  const becomePassword = await askBecomePassword(options.askBecomePass);
+  const becomePassword = await askBecomePassword(options.askBecomePass || settings.becomeAskPass);
 
   const bus = new EventBus();
   const reportJournal = options.report ? [reportJournalPath(options.report)] : [];
@@ -88,6 +96,7 @@ export async function runCommand(playbookFile: string, options: RunCommandOption
       limit: options.limit,
       extraVars,
       vaultSecrets,
+      becomeDefaults: { become: settings.become, becomeUser: settings.becomeUser },
       forks,
       check: Boolean(options.check),
       diff: Boolean(options.diff),
@@ -105,6 +114,7 @@ export async function runCommand(playbookFile: string, options: RunCommandOption
         becomePassword,
         signal: controller.signal,
         warn: (host, msg) => bus.emit({ type: 'warning', host, msg }),
+        defaults: configConnectionDefaults(config),
       }),
     });
     await reporter.end();
@@ -114,8 +124,9 @@ export async function runCommand(playbookFile: string, options: RunCommandOption
   }
 }
 
-function parseForks(value: string | undefined): number {
-  if (value === undefined) return DEFAULT_FORKS;
+/** `-f N`, else ansible.cfg's forks (already checked), else DEFAULT_FORKS. */
+function parseForks(value: string | undefined, configured: number | undefined): number {
+  if (value === undefined) return configured ?? DEFAULT_FORKS;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new UsageError(`-f/--forks must be a whole number of at least 1, got "${value}"`);
   return n;
@@ -143,7 +154,7 @@ function retryPlan(playbookFile: string, options: RunCommandOptions, inventories
 
 async function askBecomePassword(ask: boolean | undefined): Promise<string | undefined> {
   if (!ask) return undefined;
-  if (!canPrompt()) throw new UsageError('--ask-become-pass needs a terminal; set TPX_BECOME_PASSWORD instead');
+  if (!canPrompt()) throw new UsageError('--ask-become-pass (or become_ask_pass in ansible.cfg) needs a terminal; set TPX_BECOME_PASSWORD instead');
   const password = await promptSecretOnTty('BECOME password: ');
   secretMasker.add(password);
   return password;

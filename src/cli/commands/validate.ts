@@ -1,4 +1,5 @@
 import { countTasks } from '../../playbook/normalise-play.js';
+import { loadCliConfig } from '../ansible-cfg.js';
 import { loadInputs } from '../load-inputs.js';
 import { loadCliVaultSecrets, type VaultCliOptions } from '../vault-options.js';
 
@@ -10,7 +11,8 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /**
  * `tpx validate PLAYBOOK [-i INVENTORY]...`: parses and checks the playbook (and the
- * inventory: `-i`, or ./inventory.yaml when present) without connecting anywhere. Prints
+ * inventory: `-i`, else ansible.cfg's `inventory`, else ./inventory.yaml when present) without
+ * connecting anywhere; roles are looked for in ansible.cfg's `roles_path` too. Prints
  * `ok: PLAYBOOK (N plays, M tasks)` and returns 0, or throws one InputError with every
  * problem of every file (exit 4). Vault data is decrypted with the vault options' secrets.
  */
@@ -19,8 +21,13 @@ export async function validateCommand(
   options: ValidateCommandOptions,
   out: (s: string) => void = (s) => process.stdout.write(s),
 ): Promise<number> {
+  const config = loadCliConfig();
   const vaultSecrets = await loadCliVaultSecrets(options);
-  const { playbook, inventory, inventoryFiles } = loadInputs(playbookFile, options.inventory, false, { vaultSecrets });
+  const { playbook, inventory, inventoryFiles } = loadInputs(playbookFile, options.inventory, false, {
+    vaultSecrets,
+    configInventory: config.settings.inventory,
+    rolesPath: config.settings.rolesPath,
+  });
   out(`ok: ${playbookFile} (${plural(playbook.plays.length, 'play')}, ${plural(countTasks(playbook), 'task')})\n`);
   if (inventory) out(`ok: ${inventoryFiles.join(', ')} (${plural(inventory.hosts.size, 'host')})\n`);
   return 0;
