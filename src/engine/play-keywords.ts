@@ -37,8 +37,10 @@ export function resolvePlayKeywords(
     const template = play.templated?.max_fail_percentage;
     const maxFail = template === undefined ? play.maxFailPercentage : resolveMaxFail(template, vars, (m) => fail('max_fail_percentage', m));
     const varsFiles = play.varsFiles.map((entry) => resolveVarsFile(entry, vars, baseDir, problems, vaultSecrets));
+    const fatalTemplate = play.templated?.any_errors_fatal;
+    const anyErrorsFatal = fatalTemplate === undefined ? play.anyErrorsFatal : resolveBoolean(fatalTemplate, vars, (m) => fail('any_errors_fatal', m));
     const { templated: _templated, ...rest } = play;
-    return { ...rest, serial, maxFailPercentage: maxFail, varsFiles } as Play;
+    return { ...rest, serial, maxFailPercentage: maxFail, anyErrorsFatal, varsFiles } as Play;
   });
   if (problems.length > 0) throw new InputError(problems);
   return resolved;
@@ -47,6 +49,7 @@ export function resolvePlayKeywords(
 function needsRendering(play: Play): boolean {
   return (
     play.templated?.max_fail_percentage !== undefined ||
+    play.templated?.any_errors_fatal !== undefined ||
     (play.serial ?? []).some((v) => typeof v === 'string' && isTemplate(v)) ||
     play.varsFiles.some((entry) => entry.vars === undefined)
   );
@@ -169,6 +172,19 @@ function resolveMaxFail(template: string, vars: Record<string, unknown>, fail: (
     fail(`${JSON.stringify(template)} rendered to ${describe(rendered.value)}; expected a number from 0 to 100 (a percentage of the batch's hosts)`);
   }
   return value;
+}
+
+/** A boolean keyword's template, read as Ansible reads booleans (true/yes/on/1, false/no/off/0). */
+function resolveBoolean(template: string, vars: Record<string, unknown>, fail: (message: string) => void): boolean {
+  const rendered = render(template, vars, fail);
+  if (!rendered) return false;
+  const value = rendered.value;
+  if (typeof value === 'boolean') return value;
+  const text = String(value).trim().toLowerCase();
+  if (['true', 'yes', 'on', '1', 'y', 't'].includes(text)) return true;
+  if (['false', 'no', 'off', '0', 'n', 'f', ''].includes(text)) return false;
+  fail(`${JSON.stringify(template)} rendered to ${describe(value)}; expected true or false`);
+  return false;
 }
 
 /** 0–100 as a number, a numeric string or "N%"; undefined otherwise. */

@@ -4,8 +4,8 @@ import type { TaskListReader } from './include-types.js';
 import { TaskNormaliser } from './normalise-task.js';
 import { withFactGathering } from './gather-facts.js';
 import { PlayRoles } from './play-roles.js';
-import { compact, splitNumeric, toTags } from './normalise-values.js';
-import { type Play, type Playbook, playSections, type SerialSpec, type Task, type VarsFile } from './types.js';
+import { compact, splitBoolean, splitNumeric, toTags } from './normalise-values.js';
+import { type Play, type Playbook, playSections, type SerialSpec, type Task, type VarsFile, type VarsPrompt } from './types.js';
 
 type Obj = Readonly<Record<string, unknown>>;
 
@@ -39,9 +39,10 @@ export function normalisePlaybook(
       environment: raw.environment,
       connection: raw.connection as string | undefined,
       varsFiles: varsFiles[p] ?? [],
+      varsPrompt: toVarsPrompts(raw.vars_prompt, (i) => source.posOf([p, 'vars_prompt', i])),
       serial: toSerial(raw.serial),
       maxFailPercentage: splitNumeric(raw.max_fail_percentage, 'max_fail_percentage', templated),
-      anyErrorsFatal: raw.any_errors_fatal === true,
+      anyErrorsFatal: splitBoolean(raw.any_errors_fatal, 'any_errors_fatal', templated),
       strategy: (raw.strategy ?? 'linear') as Play['strategy'],
       tags: toTags(raw.tags),
       roleDefaults: roles?.defaults ?? {},
@@ -58,6 +59,21 @@ export function normalisePlaybook(
     return [withFactGathering(play, raw.gather_facts as boolean | undefined)];
   });
   return deepFreeze({ file: source.file, plays });
+}
+
+/** `vars_prompt` entries with Ansible's defaults (private, the name as the question). */
+function toVarsPrompts(value: unknown, posOf: (i: number) => VarsPrompt['pos']): VarsPrompt[] {
+  if (!Array.isArray(value)) return [];
+  return value.map((entry: Obj, i) =>
+    compact({
+      name: String(entry.name),
+      prompt: typeof entry.prompt === 'string' ? entry.prompt : String(entry.name),
+      private: entry.private !== false,
+      default: entry.default as VarsPrompt['default'],
+      confirm: entry.confirm === true,
+      pos: posOf(i),
+    }),
+  );
 }
 
 /** Reads an `import_playbook` entry (at index `p`) into the plays it brings. */

@@ -36,6 +36,12 @@ export function splitNumeric(value: unknown, keyword: string, templated: Record<
   return undefined;
 }
 
+/** A boolean keyword: a template string is kept aside in `templated` (the engine renders it) and reads false until then. */
+export function splitBoolean(value: unknown, keyword: string, templated: Record<string, string>): boolean {
+  if (typeof value === 'string') templated[keyword] = value;
+  return value === true;
+}
+
 /** Removes keys whose value is undefined, so frozen objects only hold what was written. */
 export function compact<T extends object>(value: T): T {
   for (const key of Object.keys(value) as (keyof T)[]) if (value[key] === undefined) delete value[key];

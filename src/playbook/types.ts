@@ -113,6 +113,8 @@ export interface Play {
   readonly environment?: unknown;
   /** `connection: local` runs every task on the controller. */
   readonly connection?: string;
+  /** `vars_prompt`: asked when the run starts (src/cli/vars-prompt.ts), the answers joining `vars`. */
+  readonly varsPrompt: readonly VarsPrompt[];
   /** `vars_files`, in order; their variables sit above the play's `vars`. */
   readonly varsFiles: readonly VarsFile[];
   /** The `defaults/` of the play's roles, merged in order: below every other variable. */
@@ -130,8 +132,18 @@ export interface Play {
   readonly postTasks: readonly TaskNode[];
   readonly handlers: readonly Task[];
   readonly pos: SourcePos;
-  /** `max_fail_percentage` written as a `{{ template }}`, by YAML keyword name; see TaskKeywords.templated. */
+  /** `max_fail_percentage` or `any_errors_fatal` written as a `{{ template }}`, by YAML keyword name; see TaskKeywords.templated. */
   readonly templated?: Readonly<Record<string, string>>;
+}
+
+/** One `vars_prompt` entry. */
+export interface VarsPrompt {
+  readonly name: string;
+  readonly prompt: string;
+  readonly private: boolean;
+  readonly default?: string | number | boolean;
+  readonly confirm: boolean;
+  readonly pos: SourcePos;
 }
 
 /**

@@ -5,7 +5,6 @@
  * and module lists; the ones tpx supports are not here.
  */
 export const UNSUPPORTED_KEYWORDS: ReadonlySet<string> = new Set([
-  'vars_prompt',
   'gather_subset',
   'gather_timeout',
   'fact_path',

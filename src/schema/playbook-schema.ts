@@ -225,6 +225,25 @@ export function buildPlaybookSchema(): JsonSchema {
               'x-expected': 'a file path or a list of file paths',
             },
           ),
+          vars_prompt: doc('Variables asked for on the terminal when the run starts (unless given with -e).', {
+            type: 'array',
+            items: {
+              type: 'object',
+              title: 'vars_prompt entry',
+              required: ['name'],
+              additionalProperties: false,
+              properties: {
+                name: doc('The variable.', { type: 'string', pattern: IDENTIFIER, 'x-expected': 'a variable name' }),
+                prompt: str('The question (default: the name).'),
+                private: bool('Hide the answer as it is typed, and in all output (default true).'),
+                default: doc('The answer when none is typed, or when there is no terminal.', { type: ['string', 'number', 'boolean'] }),
+                confirm: bool('Ask twice; the answers must match.'),
+                unsafe: bool('Accepted for Ansible compatibility: answers are never templated by tpx.'),
+              },
+              'x-expected': 'a mapping with the variable `name`',
+            },
+            'x-expected': 'a list of prompts',
+          }),
           remote_user: remoteUser('The user to log in as.'),
           user: remoteUser("Ansible's older name for `remote_user`."),
           connection: connectionSchema('How to reach the hosts: `local` runs every task on the controller; `ssh` (also `smart`) is the default.'),
@@ -245,7 +264,11 @@ export function buildPlaybookSchema(): JsonSchema {
             'x-expected': 'a number >= 1, a percentage like "25%", or a list of them',
           }),
           max_fail_percentage: intOrTemplate('Halt the rollout when more than this percentage of a batch failed (0: after the first failure).', 0, 100),
-          any_errors_fatal: bool('Any failed host halts the whole play.'),
+          any_errors_fatal: doc('Any failed host halts the whole play (a boolean, or a "{{ … }}" template rendered when the run starts).', {
+            type: ['boolean', 'string'],
+            pattern: TEMPLATE_PATTERN,
+            'x-expected': 'true, false or a "{{ … }}" template',
+          }),
           strategy: doc('linear: every host finishes a task before the next task starts; free: each host goes at its own pace.', {
             enum: ['linear', 'free'],
           }),

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { keywordSourcePos } from '../../src/engine/keyword-source.js';
+import { resolvePlayKeywords } from '../../src/engine/play-keywords.js';
+import { loadPlaybookText } from '../../src/playbook/load-playbook.js';
 import { checkPercentage, checkSerialValue } from '../../src/engine/play-keywords.js';
 import { InputError } from '../../src/errors/input-error.js';
 import { createLocalFleet, type LocalFleet } from '../helpers/local-connection.js';
@@ -224,6 +226,18 @@ describe('templated task keywords (rendered per host)', () => {
     expect(r.result('h02', 'inner')!.status).toBe('failed');
     expect(r.result('h02', 'inner')!.msg).toBe(
       'timeout: "{{ \'soon\' if inventory_hostname == \'h02\' else 5 }}" rendered to "soon"; expected a number of seconds ≥ 0',
+    );
+  });
+});
+
+describe('templated any_errors_fatal', () => {
+  it('is rendered with play vars and -e when the run starts, as a boolean', () => {
+    const playbook = loadPlaybookText('- hosts: all\n  vars: { strict: yes }\n  any_errors_fatal: "{{ strict }}"\n  tasks: []\n', '/tmp/site.yml');
+    expect(playbook.plays[0].anyErrorsFatal).toBe(false);
+    expect(resolvePlayKeywords(playbook.plays, {})[0].anyErrorsFatal).toBe(true);
+    expect(resolvePlayKeywords(playbook.plays, { strict: 'no' })[0].anyErrorsFatal).toBe(false);
+    expect(() => resolvePlayKeywords(playbook.plays, { strict: 'maybe' })).toThrow(
+      /any_errors_fatal: "\{\{ strict \}\}" rendered to "maybe"; expected true or false/,
     );
   });
 });

@@ -10,11 +10,13 @@ import { ExitCode, UsageError } from '../../errors/tpx-error.js';
 import { createReporters } from '../../reporters/create-reporters.js';
 import { journalPathFor, reportJournalPath } from '../../reporters/journal-paths.js';
 import type { OutputMode } from '../../reporters/reporter.js';
-import { canPrompt, promptSecretOnTty } from '../../transport/ssh/passphrase-prompt.js';
+import { canPrompt, promptLineOnTty, promptSecretOnTty } from '../../transport/ssh/passphrase-prompt.js';
 import { configConnectionDefaults, loadCliConfig } from '../ansible-cfg.js';
 import { checkLimit } from '../check-limit.js';
 import { parseExtraVars } from '../extra-vars.js';
+import { unknownFacts } from '../unknown-facts.js';
 import { unusedExtraVars } from '../unused-extra-vars.js';
+import { answerVarsPrompts } from '../vars-prompt.js';
 import { loadInputs } from '../load-inputs.js';
 import { checkRetryPlan, findRetrySource, readRetryPlan, type RetryPlan } from '../retry-hosts.js';
 import { loadCliVaultSecrets, type VaultCliOptions } from '../vault-options.js';
@@ -51,13 +53,19 @@ export async function runCommand(playbookFile: string, options: RunCommandOption
   // Asked before anything is loaded: the loaders decrypt vault data as they read it.
   const vaultSecrets = await loadCliVaultSecrets(options);
   const extraVars = parseExtraVars(options.extraVars, vaultSecrets);
-  const { playbook, inventory, inventoryFiles } = loadInputs(playbookFile, options.inventory, true, {
+  const {
+    playbook: loaded,
+    inventory,
+    inventoryFiles,
+  } = loadInputs(playbookFile, options.inventory, true, {
     vaultSecrets,
     configInventory: settings.inventory,
     rolesPath: settings.rolesPath,
   });
   checkLimit(inventory!, options.limit);
+  const playbook = await answerVarsPrompts(loaded, extraVars, canPrompt() ? promptLineOnTty : undefined);
   for (const warning of unusedExtraVars(extraVars, playbook, inventory)) warn(warning);
+  for (const warning of unknownFacts(playbook, inventory, extraVars)) warn(warning);
   const retry = retryPlan(playbookFile, options, inventoryFiles);
   if (retry && checkRetryPlan(retry, inventory!, warn) === 'nothing') {
     process.stdout.write(`tpx: nothing to retry: every host of the run in ${retry.source} finished; nothing was run\n`);

@@ -2,6 +2,7 @@ import { countTasks } from '../../playbook/normalise-play.js';
 import { loadCliConfig } from '../ansible-cfg.js';
 import { loadInputs } from '../load-inputs.js';
 import { loadCliVaultSecrets, type VaultCliOptions } from '../vault-options.js';
+import { unknownFacts } from '../unknown-facts.js';
 
 export interface ValidateCommandOptions extends VaultCliOptions {
   readonly inventory?: readonly string[];
@@ -28,6 +29,7 @@ export async function validateCommand(
     configInventory: config.settings.inventory,
     rolesPath: config.settings.rolesPath,
   });
+  for (const warning of unknownFacts(playbook, inventory, {})) process.stderr.write(`tpx: warning: ${warning}\n`);
   out(`ok: ${playbookFile} (${plural(playbook.plays.length, 'play')}, ${plural(countTasks(playbook), 'task')})\n`);
   if (inventory) out(`ok: ${inventoryFiles.join(', ')} (${plural(inventory.hosts.size, 'host')})\n`);
   return 0;

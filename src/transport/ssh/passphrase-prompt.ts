@@ -7,13 +7,16 @@ export type SecretPrompt = (question: string) => Promise<string>;
 let queue: Promise<unknown> = Promise.resolve();
 
 /** Prompts on stdin/stderr with echo off; prompts from parallel connections are asked one at a time. */
-export const promptSecretOnTty: SecretPrompt = (question) => {
-  const asked = queue.then(() => askOnce(question));
+export const promptSecretOnTty: SecretPrompt = (question) => promptLineOnTty(question, true);
+
+/** Prompts on stdin/stderr, echoing the answer unless `secret`; one prompt at a time. */
+export function promptLineOnTty(question: string, secret: boolean): Promise<string> {
+  const asked = queue.then(() => askOnce(question, secret));
   queue = asked.catch(() => undefined);
   return asked;
-};
+}
 
-function askOnce(question: string): Promise<string> {
+function askOnce(question: string, secret: boolean): Promise<string> {
   return new Promise((resolve, reject) => {
     let muted = false;
     const output = new Writable({
@@ -32,7 +35,7 @@ function askOnce(question: string): Promise<string> {
       process.stderr.write('\n');
       resolve(answer);
     });
-    muted = true;
+    muted = secret;
   });
 }
 
