@@ -1,7 +1,6 @@
 import type { Action, FactResults, ModuleDefinition, Plan, PlanContext } from '../modules/module.js';
 import type { Connection, ExecResult } from '../transport/connection.js';
 import { splitLines } from './raw-result.js';
-import { environmentPrefix } from './task-environment.js';
 
 /** One module invocation on one host, with its parameters already templated. */
 export interface ExecuteRequest {
@@ -114,7 +113,8 @@ async function runExec(
 ): Promise<ExecResult> {
   const timeoutMs = deadline !== undefined ? Math.max(1, deadline - Date.now()) : undefined;
   const onOutput = opts.stream ? req.onOutput : undefined;
-  return conn.exec(environmentPrefix(req.environment) + command, {
+  return conn.exec(command, {
+    environment: req.environment,
     become: opts.become,
     becomeUser: opts.become ? req.ctx.becomeUser : undefined,
     timeoutMs,

@@ -1,4 +1,3 @@
-import { quoteArg } from '../shell/quote.js';
 import { renderValue, type TemplateContext } from '../template/render.js';
 import { describeType, isMapping, pyStr } from '../template/python-values.js';
 
@@ -25,12 +24,4 @@ export function renderEnvironment(layers: readonly unknown[], ctx: TemplateConte
     }
   }
   return out;
-}
-
-/** Shell lines that export the environment before a command (in the shell that runs it, after sudo). */
-export function environmentPrefix(environment: Readonly<Record<string, string>> | undefined): string {
-  if (!environment) return '';
-  return Object.entries(environment)
-    .map(([name, value]) => `export ${name}=${quoteArg(value)}\n`)
-    .join('');
 }

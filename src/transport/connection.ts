@@ -24,6 +24,11 @@ export interface ExecOptions {
   readonly onStderr?: (chunk: string) => void;
   /** Aborting stops the remote process like a timeout does. */
   readonly signal?: AbortSignal;
+  /**
+   * Environment variables exported (quoted) in the shell that runs the command, after sudo.
+   * Kept out of every message about the command: their values may be secrets.
+   */
+  readonly environment?: Readonly<Record<string, string>>;
 }
 
 export interface ExecResult {

@@ -25,6 +25,8 @@ export function vaultTextOf(value: unknown): string | undefined {
 /** Registers every string inside the variables of a decrypted vars file with the secret masker. */
 export function maskDecryptedValues(value: unknown): void {
   if (typeof value === 'string') secretMasker.addValue(value);
+  // A PIN or a port read from a vaulted file is as secret as a string (short numbers stay, as addValue decides).
+  else if (typeof value === 'number' || typeof value === 'bigint') secretMasker.addValue(String(value));
   else if (Array.isArray(value)) for (const v of value) maskDecryptedValues(v);
   else if (value !== null && typeof value === 'object') for (const v of Object.values(value)) maskDecryptedValues(v);
 }

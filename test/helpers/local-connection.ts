@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join, dirname } from 'node:path';
 import { ConnectionError } from '../../src/errors/connection-error.js';
 import type { Connection, ExecOptions, ExecResult, PutOptions } from '../../src/transport/connection.js';
+import { exportLines } from '../../src/shell/export-lines.js';
 import { runLocal } from '../../src/transport/local/run-local.js';
 
 /** One call a test can assert on. */
@@ -44,7 +45,10 @@ export class LocalConnection implements Connection {
     });
     if (this.closed) return Promise.reject(new ConnectionError(this.host, 'closed', 'connection closed'));
     // Output, stdin, timeouts and aborts as the real local connection handles them (src/transport/local).
-    return runLocal(['bash', '-c', command], options, { cwd: this.dir, env: { ...process.env, HOST_DIR: this.dir, INVENTORY_HOST: this.host } });
+    return runLocal(['bash', '-c', exportLines(options.environment) + command], options, {
+      cwd: this.dir,
+      env: { ...process.env, HOST_DIR: this.dir, INVENTORY_HOST: this.host },
+    });
   }
 
   async put(content: string | Buffer, remotePath: string, options: PutOptions = {}): Promise<void> {

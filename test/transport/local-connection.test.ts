@@ -40,3 +40,10 @@ describe('LocalConnection (the controller as a host)', () => {
     await expect(conn.put('x', join(dir, 'no', 'such', 'dir'))).rejects.toThrow(/could not write/);
   });
 });
+
+describe('LocalConnection environment', () => {
+  it('exports the environment, quoted, in the shell that runs the command', async () => {
+    const res = await new LocalConnection('localhost').exec('printf "%s|%s" "$A" "$B"', { environment: { A: "it's $(id)", B: '`x`' } });
+    expect(res.stdout).toBe("it's $(id)|`x`");
+  });
+});

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { quoteArg } from '../../shell/quote.js';
 import type { Connection, ExecOptions, ExecResult, PutOptions } from '../connection.js';
+import { exportLines } from '../../shell/export-lines.js';
 import { runLocal } from './run-local.js';
 
 /**
@@ -14,7 +15,8 @@ export class LocalConnection implements Connection {
   constructor(readonly host: string) {}
 
   exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
-    const argv = options.become ? ['sudo', '-n', '-u', options.becomeUser ?? 'root', '--', 'sh', '-c', command] : ['sh', '-c', command];
+    const line = exportLines(options.environment) + command;
+    const argv = options.become ? ['sudo', '-n', '-u', options.becomeUser ?? 'root', '--', 'sh', '-c', line] : ['sh', '-c', line];
     return runLocal(argv, options);
   }
 

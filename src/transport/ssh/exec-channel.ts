@@ -8,6 +8,7 @@ import { closedError, openChannel, type ChannelHost, type TakenChannel } from '.
 import { OutputHeader } from './output-header.js';
 import { PromptScanner } from './prompt-scanner.js';
 import { buildKillCommand, createToken, wrapRemoteCommand } from './remote-command.js';
+import { exportLines } from '../../shell/export-lines.js';
 
 const KILL_GRACE_MS = 8_000;
 
@@ -51,7 +52,7 @@ export async function runRemoteCommand(
   const password = options.become ? host.becomePassword : undefined;
   const prompt = password ? createToken('[tpx-sudo-') + ']' : undefined;
   const become = options.become ? { user: options.becomeUser ?? 'root', prompt } : undefined;
-  const wrapped = wrapRemoteCommand(command, host.token, become);
+  const wrapped = wrapRemoteCommand(exportLines(options.environment) + command, host.token, become);
 
   const { stream, release } = await channelFor(host, wrapped, internal.reservedChannel === true);
 
