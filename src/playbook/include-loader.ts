@@ -3,7 +3,7 @@ import { InputError, type InputProblem } from '../errors/input-error.js';
 import { createInputError } from '../schema/clean-problems.js';
 import { loadYamlFile } from '../schema/load-yaml.js';
 import { validateWithSchema } from '../schema/validate.js';
-import type { SourcePos } from '../schema/yaml-source.js';
+import type { SourcePos, YamlSource } from '../schema/yaml-source.js';
 import { checkModuleArgs } from './check-module-args.js';
 import { checkPlaybook } from './check-playbook.js';
 import { expandKeyValueArgs } from './expand-key-value.js';
@@ -18,6 +18,11 @@ import { isFile } from '../files/path-kind.js';
 
 /** How deep imports may nest before tpx calls it a loop (Ansible has no limit and recurses until Python gives up). */
 const MAX_DEPTH = 64;
+/**
+ * How many task lists one playbook may pull in, counting each import again: a file that
+ * imports the next one twice, 16 deep, is 65,536 reads (and as many copies of its tasks).
+ */
+const MAX_READS = 10_000;
 
 /**
  * Reads the files a playbook pulls in — tasks files of `import_tasks`/`include_tasks` and the
@@ -27,6 +32,9 @@ const MAX_DEPTH = 64;
  */
 export class IncludeLoader implements TaskListReader {
   private readonly stack: string[] = [];
+  private reads = 0;
+  /** Each file checked once, however often it is pulled in (undefined: it has problems, reported). */
+  private readonly checked = new Map<string, YamlSource | undefined>();
   /** The roles of the play being read (set per play by the playbook's normaliser). */
   roles: RoleTasks | undefined;
 
@@ -51,15 +59,13 @@ export class IncludeLoader implements TaskListReader {
       this.report(at, `includes nest more than ${MAX_DEPTH} deep: ${this.stack.join(' → ')}`);
       return [];
     }
-    const source = this.load(file, key === 'tasks' ? 'a list of tasks' : 'a list of handlers');
-    if (!source) return [];
-    const adapted = expandKeyValueArgs(expandLocalAction(asOnePlaySource(source, key)));
-    let found = [...validateWithSchema(adapted, 'playbook'), ...checkPlaybook(adapted, { notify: false })];
-    if (found.length === 0) found = checkModuleArgs(adapted);
-    if (found.length > 0) {
-      this.problems.push(...createInputError(found).problems);
+    if (++this.reads > MAX_READS) {
+      if (this.reads === MAX_READS + 1)
+        this.report(at, `the playbook pulls in task files more than ${MAX_READS} times (imports that fan out); import each file once`);
       return [];
     }
+    const adapted = this.check(file, key);
+    if (!adapted) return [];
     this.stack.push(file);
     try {
       const [play] = adapted.value as Record<string, unknown>[];
@@ -99,6 +105,25 @@ export class IncludeLoader implements TaskListReader {
   /** Reports a problem at a position of an input file (the playbook's start when none). */
   report(at: SourcePos | undefined, message: string): void {
     this.problems.push({ ...(at ?? { file: this.playbookDir, line: 1, col: 1 }), message });
+  }
+
+  /** The file as a one-play playbook, checked (schema, modules, templates) the first time only. */
+  private check(file: string, key: 'tasks' | 'handlers'): YamlSource | undefined {
+    const cacheKey = `${key}\0${file}`;
+    if (this.checked.has(cacheKey)) return this.checked.get(cacheKey);
+    let adapted: YamlSource | undefined;
+    const source = this.load(file, key === 'tasks' ? 'a list of tasks' : 'a list of handlers');
+    if (source) {
+      adapted = expandKeyValueArgs(expandLocalAction(asOnePlaySource(source, key)));
+      let found = [...validateWithSchema(adapted, 'playbook'), ...checkPlaybook(adapted, { notify: false })];
+      if (found.length === 0) found = checkModuleArgs(adapted);
+      if (found.length > 0) {
+        this.problems.push(...createInputError(found).problems);
+        adapted = undefined;
+      }
+    }
+    this.checked.set(cacheKey, adapted);
+    return adapted;
   }
 
   private load(file: string, expected: string): ReturnType<typeof loadYamlFile> | undefined {

@@ -132,3 +132,17 @@ function expectLooked(): string[] {
   const configured = process.env.ANSIBLE_ROLES_PATH?.split(':').filter(Boolean) ?? ['~/.ansible/roles', '/usr/share/ansible/roles', '/etc/ansible/roles'];
   return configured.map((base) => join(base.replace(/^~/, process.env.HOME ?? ''), 'missing'));
 }
+
+describe('include fan-out', () => {
+  it('stops a playbook whose imports fan out, and says so, in bounded time', () => {
+    const tree: Record<string, string> = { 'site.yml': '- hosts: all\n  tasks: [{import_tasks: f0.yml}]\n' };
+    for (let i = 0; i < 20; i++) tree[`f${i}.yml`] = `- import_tasks: f${i + 1}.yml\n- import_tasks: f${i + 1}.yml\n`;
+    tree['f20.yml'] = '- debug: {msg: leaf}\n';
+    const started = Date.now();
+    const problems = problemsOf(files(tree));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/pulls in task files more than 10000 times/);
+    // 2^20 reads without the cap; a few seconds at most with it, even on a loaded machine.
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
+});
