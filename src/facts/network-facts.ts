@@ -86,6 +86,7 @@ export function networkFacts(records: FactRecords): { facts: Record<string, unkn
   const interfaces = newDict();
   const hasIp = records.has('ip_addr');
   const addrLines = parseAddrLines(firstRecord(records, 'ip_addr') ?? '');
+  const addrDevices = new Set(addrLines.map((l) => l.device));
   const default4 = defaultRoute(firstRecord(records, 'route4'), '8.8.8.8');
   const default6 = defaultRoute(firstRecord(records, 'route6'), '2404:6800:400a:800::1012');
   const all4: string[] = [];
@@ -117,8 +118,10 @@ export function networkFacts(records: FactRecords): { facts: Record<string, unkn
         const a = address4(line.words);
         if (!a) continue;
         const label = line.words[line.words.length - 1];
-        const target = label !== device && INTERFACE_NAME.test(label) ? label : device;
-        if (target !== device) setHostKey(interfaces, target, {});
+        // An alias label gets its own entry, never another interface's (nor a prototype key).
+        const alias = label !== device && label !== '__proto__' && !addrDevices.has(label) && INTERFACE_NAME.test(label);
+        const target = alias ? label : device;
+        if (alias && !Object.hasOwn(interfaces, target)) setHostKey(interfaces, target, {});
         const holder = interfaces[target] as Record<string, unknown>;
         if (!line.secondary && holder.ipv4 === undefined) holder.ipv4 = a;
         else ((holder.ipv4_secondaries ??= []) as Address4[]).push(a);

@@ -352,6 +352,24 @@ describe('parseFacts', () => {
     expect(facts.all_ipv4_addresses).toBeUndefined();
   });
 
+  it('an address label naming __proto__ or another interface neither throws nor overwrites it', () => {
+    const output =
+      rec('iface', 'path=/sys/class/net/eth0\nmtu=1500\n') +
+      rec('iface', 'path=/sys/class/net/eth1\nmtu=1500\n') +
+      rec(
+        'ip_addr',
+        [
+          '2: eth0    inet 10.0.0.5/24 brd 10.0.0.255 scope global eth0\\',
+          '2: eth0    inet 10.0.0.6/24 brd 10.0.0.255 scope global secondary __proto__\\',
+          '3: eth1    inet 10.1.0.5/24 brd 10.1.0.255 scope global eth1\\',
+          '3: eth1    inet 10.1.0.6/24 brd 10.1.0.255 scope global secondary eth0\\',
+        ].join('\n'),
+      );
+    const facts = parseFacts(output);
+    expect((facts.eth0 as { ipv4?: { address: string } }).ipv4?.address).toBe('10.0.0.5');
+    expect((facts.eth1 as { ipv4?: { address: string } }).ipv4?.address).toBe('10.1.0.5');
+  });
+
   it('keeps host-chosen names out of the prototype and away from other facts', () => {
     const env = ['__proto__=polluted', 'constructor=x', 'HOME=/home/a', 'MULTI=one%0Atwo%25%0D', 'EMPTY='].join('\n');
     const output =
