@@ -15,7 +15,7 @@ import {
   PLAYBOOK,
   REPO,
   TARGET,
-  dataKumaLines,
+  fixtureKumaLines,
   foreignLines,
   kumaLines,
   labForeignLines,
@@ -137,7 +137,7 @@ export async function startingPoint(lab: LabState): Promise<{
   const hosts = lab.hosts.map((h) => h.name);
   const before: Record<string, Record<Family, string>> = {};
   for (const h of hosts) before[h] = await rawRules(lab, h);
-  return { hosts, env: journalHome(lab).env, before, reference: dataKumaLines(lab.nameserver) };
+  return { hosts, env: journalHome(lab).env, before, reference: fixtureKumaLines(lab.nameserver) };
 }
 
 /** How a host ended: exactly as before (counters aside), upgraded, or neither. */

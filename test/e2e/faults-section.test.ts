@@ -55,7 +55,8 @@ describe.skipIf(!labSupported())('tproxy.sh apply: signals and re-runs', () => {
       changed: false,
       msg: expect.stringMatching(/^aborted: interrupted by the operator; restored from backup/),
     });
-    expect(Number(/ms=(\d+)/.exec(status)![1])).toBeLessThan(3000);
+    // The install hangs for good: only a prompt abort ends the waiter at all; the margin is for a loaded machine.
+    expect(Number(/ms=(\d+)/.exec(status)![1])).toBeLessThan(10_000);
     expect(await outcome('t-term')).toMatch(/^failed\naborted: interrupted by the operator/);
     expect(await same()).toBe(true);
 

