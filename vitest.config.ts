@@ -8,5 +8,7 @@ export default defineConfig({
     hookTimeout: 180_000,
     // Lab tests share one machine's namespaces and users; files run one after another.
     fileParallelism: false,
+    // The default output, then the names of the tests that did not run (never only a count).
+    reporters: ['default', './test/helpers/not-run-reporter.ts'],
   },
 });
