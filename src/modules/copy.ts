@@ -5,12 +5,13 @@ import { formatMode } from './file-mode.js';
 import { readLocalFile } from './local-file.js';
 import { ModuleArgs, paramNames } from './module-args.js';
 import { copyParams } from './params/copy.js';
-import { parsePathState, pathStateScript, type PathState } from './path-state.js';
+import { parsePathState, pathStateScript } from './path-state.js';
 import { failPlan, planOrFail } from './plans.js';
 import { quoteArg } from '../shell/quote.js';
 import { contentDiff } from './content-diff.js';
 import { sha256Of } from './content-hash.js';
-import { writeFileCommand, type WrittenFile } from './write-file-command.js';
+import { replacedFile, writeFileCommand } from './write-file-command.js';
+import { backupStep } from './backup-file.js';
 
 /** Parameters of `copy`: `content` or a local `src` → `dest` on the host. */
 export type CopyParams = {
@@ -27,9 +28,6 @@ export type CopyParams = {
   /** false: only create dest when it is missing, never replace it. */
   readonly force: boolean;
 };
-
-/** The mode of a new file when none is given (what an upload gave it before). */
-const NEW_FILE_MODE = 0o644;
 
 /** Largest file whose text is read and compared for --diff. */
 export const DIFF_MAX_BYTES = 64 * 1024;
@@ -104,28 +102,16 @@ async function planCopy(p: CopyParams, facts: FactResults, ctx: PlanContext): Pr
 
   let backup = '';
   if (p.backup && exists) {
-    const backupFile = `${dest}.${timestamp()}~`;
-    backup = `cp -p -- ${quoteArg(dest)} ${quoteArg(backupFile)} && `;
-    returns.backup_file = backupFile;
+    const step = backupStep(dest);
+    backup = `${step.command} && `;
+    returns.backup_file = step.file;
   }
-  const write = writeFileCommand(dest, writtenFile({ mode: mode ?? (exists ? state.mode : undefined), owner: p.owner, group: p.group }, state, ctx));
+  const write = writeFileCommand(dest, replacedFile({ mode: mode ?? (exists ? state.mode : undefined), owner: p.owner, group: p.group }, state, ctx.become));
   // Shown (and named in a failure) as what it does; the generated script is long.
   const display = `${backup}write ${quoteArg(dest)} (${content.length} bytes from stdin)`;
   const actions: Action[] = [{ kind: 'exec', command: `${backup}${write}`, stdin: content, become: ctx.become, display }];
   const diff = ctx.diff ? contentDiff(dest, state, content, DIFF_MAX_BYTES) : undefined;
   return { changed: true, actions, msg: exists ? 'content changed' : 'created', diff, returns };
-}
-
-/**
- * The written file's mode (0644 for a new file without one) and owner: the file's current
- * ones when not given, since the write replaces the file (through sudo it would otherwise
- * end up root's); the group alone goes to chgrp.
- */
-function writtenFile(want: { mode?: number; owner?: string; group?: string }, state: PathState, ctx: PlanContext): WrittenFile {
-  const exists = state.type === 'file';
-  let owner = want.owner !== undefined && want.group !== undefined ? `${want.owner}:${want.group}` : want.owner;
-  if (owner === undefined && want.group === undefined && exists && ctx.become) owner = `${state.uid}:${state.gid}`;
-  return { mode: want.mode ?? NEW_FILE_MODE, owner, group: owner === undefined ? want.group : undefined };
 }
 
 function attrs(
@@ -139,12 +125,6 @@ function attrs(
     owner: want.owner !== undefined ? owner : undefined,
     group: want.group !== undefined ? group : undefined,
   };
-}
-
-function timestamp(): string {
-  const d = new Date();
-  const two = (n: number): string => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}@${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
 }
 
 /** `copy`: writes a file on the host from inline content or a local file; changed only when sha256, mode or owner differs. */

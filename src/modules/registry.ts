@@ -4,13 +4,16 @@ import { copyModule } from './copy.js';
 import { debugModule } from './debug.js';
 import { failModule } from './fail.js';
 import { fileModule } from './file.js';
+import { lineinfileModule } from './lineinfile.js';
 import type { ModuleDefinition } from './module.js';
 import { resolveModuleName, stripModulePrefix } from './params/all-params.js';
 import { scriptModule } from './script.js';
 import { setFactModule } from './set-fact.js';
 import { setupModule } from './setup.js';
 import { shellModule } from './shell.js';
+import { statModule } from './stat.js';
 import { unarchiveModule } from './unarchive.js';
+import { waitForModule } from './wait-for.js';
 
 /** Every module tpx knows, by its short name. */
 const MODULES: ReadonlyMap<string, ModuleDefinition> = new Map(
@@ -22,6 +25,9 @@ const MODULES: ReadonlyMap<string, ModuleDefinition> = new Map(
       copyModule,
       fileModule,
       unarchiveModule,
+      lineinfileModule,
+      statModule,
+      waitForModule,
       assertModule,
       setFactModule,
       setupModule,

@@ -10,21 +10,12 @@
  * SSH control sockets all live in a temp dir, and the SSH masters are stopped at the end.
  * Under CI a missing ansible-playbook fails the test; elsewhere it is skipped.
  */
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hostExec } from '../../src/lab/host-namespace.js';
+import { describe, expect, it } from 'vitest';
 import type { LabState } from '../../src/lab/types.js';
-import { ensureBuilt, runTpx } from '../cli/run-built-tpx.js';
-import { labSupported, useLab } from '../helpers/lab.js';
-import { ANSIBLE_JSON_ENV } from '../helpers/ansible-json.js';
 import { AnsibleVaultWorkspace } from '../helpers/ansible-vault.js';
-
-const ANSIBLE_PLAYBOOK = '/usr/bin/ansible-playbook';
-const hasAnsible = spawnSync(ANSIBLE_PLAYBOOK, ['--version'], { stdio: 'ignore' }).status === 0;
-const enabled = labSupported() && (hasAnsible || Boolean(process.env.CI));
+import { ANSIBLE_PLAYBOOK, dumpHost, enabled, hasAnsible, runWithAnsible, runWithTpx, useTwinFleets, writeAnsibleInventory } from './compat-helpers.js';
 
 /** Written for Ansible; nothing tpx-specific. Touches only /opt/compat and ~/compat (per-host overlays in the lab). */
 const PLAYBOOK = `---
@@ -145,122 +136,6 @@ const PLAYBOOK = `---
     - name: restart app
       shell: echo restarted >> {{ base }}/restarts
 `;
-
-/** What the playbook touched on one host: each path with type, mode, owner, link target, and file contents. */
-async function dumpHost(lab: LabState, host: string, dirs = `/opt/compat /home/${lab.user}/compat`): Promise<string> {
-  const script = [
-    `find ${dirs} -printf '%p %y %m %u:%g %l\\n' 2>/dev/null | sort`,
-    `find ${dirs} -type f 2>/dev/null | sort | while read -r f; do echo "== $f"; cat "$f"; done`,
-  ].join('; ');
-  const r = await hostExec(lab, host, script);
-  return r.stdout;
-}
-
-/** The recap columns both tools count. */
-type Recap = Record<string, { ok: number; changed: number; failed: number; skipped: number; rescued: number }>;
-
-function runWithTpx(
-  lab: LabState,
-  work: string,
-  playbook: string,
-  moreInventories: readonly string[] = [],
-  moreArgs: readonly string[] = [],
-  env: NodeJS.ProcessEnv = {},
-): Recap {
-  const report = join(work, `tpx-report-${Date.now()}.json`);
-  const r = runTpx(
-    ['run', playbook, '-i', lab.inventoryFile, ...moreInventories.flatMap((i) => ['-i', i]), '--report', report, '--output', 'plain', ...moreArgs],
-    { env },
-  );
-  // Exit 0 even with mesh-02's failure: it is rescued.
-  expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
-  const stats = (JSON.parse(readFileSync(report, 'utf8')) as { stats: Record<string, Record<string, number>> }).stats;
-  return Object.fromEntries(
-    Object.entries(stats).map(([h, s]) => [h, { ok: s.ok, changed: s.changed, failed: s.failed, skipped: s.skipped, rescued: s.rescued }]),
-  );
-}
-
-/** Ansible's environment: everything it writes goes under `home`. */
-function ansibleEnv(home: string): NodeJS.ProcessEnv {
-  return {
-    PATH: process.env.PATH,
-    LANG: 'C.UTF-8',
-    HOME: home,
-    ANSIBLE_HOME: join(home, 'ansible'),
-    ANSIBLE_LOCAL_TEMP: join(home, 'local-tmp'),
-    ANSIBLE_REMOTE_TEMP: '/tmp/.ansible-compat',
-    ANSIBLE_SSH_CONTROL_PATH_DIR: join(home, 'cp'),
-    ANSIBLE_SSH_ARGS: '-o ControlMaster=auto -o ControlPersist=30s',
-    ANSIBLE_PIPELINING: 'True',
-    ANSIBLE_HOST_KEY_CHECKING: 'True',
-    ...ANSIBLE_JSON_ENV,
-    ANSIBLE_RETRY_FILES_ENABLED: 'False',
-    ANSIBLE_NOCOLOR: '1',
-    ANSIBLE_PYTHON_INTERPRETER: '/usr/bin/python3',
-    ANSIBLE_FORKS: '10',
-    ANSIBLE_CONFIG: join(home, 'no-ansible.cfg'),
-  };
-}
-
-/** An Ansible inventory for the lab: Ansible's own connection variables, the lab's known_hosts. */
-function writeAnsibleInventory(lab: LabState, file: string): void {
-  const sshArgs = `-o UserKnownHostsFile=${lab.knownHostsFile} -o StrictHostKeyChecking=yes`;
-  const hosts = Object.fromEntries(
-    lab.hosts.map((h) => [
-      h.name,
-      {
-        ansible_host: '127.0.0.1',
-        ansible_port: h.port,
-        ansible_user: lab.user,
-        ansible_ssh_private_key_file: lab.identityFile,
-        ansible_ssh_common_args: sshArgs,
-      },
-    ]),
-  );
-  writeFileSync(file, JSON.stringify({ all: { hosts } }, null, 2));
-}
-
-function runWithAnsible(home: string, playbook: string, inventories: readonly string[], moreArgs: readonly string[] = [], env: NodeJS.ProcessEnv = {}): Recap {
-  const r = spawnSync(ANSIBLE_PLAYBOOK, [...inventories.flatMap((i) => ['-i', i]), ...moreArgs, playbook], {
-    env: { ...ansibleEnv(home), ...env },
-    encoding: 'utf8',
-    timeout: 180_000,
-  });
-  expect(r.error, 'ansible-playbook could not run').toBeUndefined();
-  expect(r.status, `${r.stdout.slice(-3000)}\n${r.stderr}`).toBe(0);
-  const stats = (JSON.parse(r.stdout) as { stats: Record<string, Record<string, number>> }).stats;
-  return Object.fromEntries(
-    Object.entries(stats).map(([h, s]) => [h, { ok: s.ok, changed: s.changed, failed: s.failures, skipped: s.skipped, rescued: s.rescued }]),
-  );
-}
-
-/** Ends the SSH control masters Ansible left (ControlPersist), by their sockets. */
-function stopControlMasters(home: string): void {
-  let sockets: string[] = [];
-  try {
-    sockets = readdirSync(join(home, 'cp'));
-  } catch {
-    return;
-  }
-  for (const s of sockets) spawnSync('ssh', ['-o', `ControlPath=${join(home, 'cp', s)}`, '-O', 'exit', 'lab'], { stdio: 'ignore', timeout: 10_000 });
-}
-
-/** Two 3-host lab fleets, one for each tool, and a work dir (Ansible's home in it), all removed after the tests. */
-function useTwinFleets(prefix: string) {
-  const tpxLab = useLab({ hosts: 3, versions: ['none'] });
-  const ansibleLab = useLab({ hosts: 3, versions: ['none'] });
-  let work = '';
-  beforeAll(() => {
-    work = mkdtempSync(join(tmpdir(), prefix));
-    ensureBuilt();
-  }, 240_000);
-  afterAll(() => {
-    if (!work) return;
-    stopControlMasters(join(work, 'ansible-home'));
-    rmSync(work, { recursive: true, force: true });
-  });
-  return { tpxLab, ansibleLab, dir: () => work };
-}
 
 describe.skipIf(!enabled)('an Ansible playbook runs unchanged with tpx and with ansible-playbook', () => {
   const { tpxLab, ansibleLab, dir } = useTwinFleets('tpx-ansible-compat-');

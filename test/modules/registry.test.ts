@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MODULE_PARAMS } from '../../src/modules/params/all-params.js';
 import { canonicalModuleName, getModule, moduleNames } from '../../src/modules/registry.js';
 
-const NAMES = ['assert', 'command', 'copy', 'debug', 'fail', 'file', 'script', 'set_fact', 'setup', 'shell', 'unarchive'];
+const NAMES = ['assert', 'command', 'copy', 'debug', 'fail', 'file', 'lineinfile', 'script', 'set_fact', 'setup', 'shell', 'stat', 'unarchive', 'wait_for'];
 
 describe('module registry', () => {
   it('lists every module once, sorted', () => {

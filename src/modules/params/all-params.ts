@@ -4,12 +4,15 @@ import { copyParams } from './copy.js';
 import { debugParams } from './debug.js';
 import { failParams } from './fail.js';
 import { fileParams } from './file.js';
+import { lineinfileParams } from './lineinfile.js';
 import type { ModuleParams } from './module-params.js';
 import { scriptParams } from './script.js';
 import { setFactParams } from './set-fact.js';
 import { setupParams } from './setup.js';
 import { shellParams } from './shell.js';
+import { statParams } from './stat.js';
 import { unarchiveParams } from './unarchive.js';
+import { waitForParams } from './wait-for.js';
 
 /** Every module a playbook may use, by name. */
 export const MODULE_PARAMS: readonly ModuleParams[] = [
@@ -19,6 +22,9 @@ export const MODULE_PARAMS: readonly ModuleParams[] = [
   copyParams,
   fileParams,
   unarchiveParams,
+  lineinfileParams,
+  statParams,
+  waitForParams,
   assertParams,
   setFactParams,
   setupParams,

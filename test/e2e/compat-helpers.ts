@@ -1,0 +1,173 @@
+/**
+ * The differential tests' tools (test/e2e/ansible-compat.test.ts, modules-compat.test.ts): twin
+ * lab fleets, one run by tpx and one by ansible-playbook (ansible-core from Debian), the
+ * recaps of both, and a dump of what a playbook left on a host to compare them by.
+ *
+ * Ansible writes nothing to ~: HOME, ANSIBLE_HOME, the local and remote temp dirs and the
+ * SSH control sockets all live in a temp dir, and the SSH masters are stopped at the end.
+ * Under CI a missing ansible-playbook fails the tests; elsewhere they are skipped.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { hostExec } from '../../src/lab/host-namespace.js';
+import type { LabState } from '../../src/lab/types.js';
+import { ensureBuilt, runTpx } from '../cli/run-built-tpx.js';
+import { labSupported, useLab } from '../helpers/lab.js';
+import { ANSIBLE_JSON_ENV } from '../helpers/ansible-json.js';
+
+export const ANSIBLE_PLAYBOOK = '/usr/bin/ansible-playbook';
+export const hasAnsible = spawnSync(ANSIBLE_PLAYBOOK, ['--version'], { stdio: 'ignore' }).status === 0;
+export const enabled = labSupported() && (hasAnsible || Boolean(process.env.CI));
+
+/** What the playbook touched on one host: each path with type, mode, owner, link target, and file contents. */
+export async function dumpHost(lab: LabState, host: string, dirs = `/opt/compat /home/${lab.user}/compat`): Promise<string> {
+  const script = [
+    `find ${dirs} -printf '%p %y %m %u:%g %l\\n' 2>/dev/null | sort`,
+    `find ${dirs} -type f 2>/dev/null | sort | while read -r f; do echo "== $f"; cat "$f"; done`,
+  ].join('; ');
+  const r = await hostExec(lab, host, script);
+  return r.stdout;
+}
+
+/** The recap columns both tools count. */
+export type Recap = Record<string, { ok: number; changed: number; failed: number; skipped: number; rescued: number }>;
+
+/** Runs the built tpx on a lab fleet (exit 0 expected) and returns its --report document. */
+export function runTpxReport(
+  lab: LabState,
+  work: string,
+  playbook: string,
+  moreInventories: readonly string[] = [],
+  moreArgs: readonly string[] = [],
+  env: NodeJS.ProcessEnv = {},
+): TpxReport {
+  const report = join(work, `tpx-report-${Date.now()}.json`);
+  const r = runTpx(
+    ['run', playbook, '-i', lab.inventoryFile, ...moreInventories.flatMap((i) => ['-i', i]), '--report', report, '--output', 'plain', ...moreArgs],
+    { env },
+  );
+  // Exit 0 even with a failure that is rescued or ignored.
+  expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
+  return JSON.parse(readFileSync(report, 'utf8')) as TpxReport;
+}
+
+/** The parts of tpx's --report the comparisons read. */
+export interface TpxReport {
+  readonly stats: Record<string, Record<string, number>>;
+  readonly hosts: Record<string, { readonly tasks: readonly { task: string; status: string; msg: string }[] }>;
+}
+
+export function runWithTpx(...args: Parameters<typeof runTpxReport>): Recap {
+  return tpxRecap(runTpxReport(...args));
+}
+
+export function tpxRecap(report: TpxReport): Recap {
+  return Object.fromEntries(
+    Object.entries(report.stats).map(([h, s]) => [h, { ok: s.ok, changed: s.changed, failed: s.failed, skipped: s.skipped, rescued: s.rescued }]),
+  );
+}
+
+/** Ansible's environment: everything it writes goes under `home`. */
+export function ansibleEnv(home: string): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    LANG: 'C.UTF-8',
+    HOME: home,
+    ANSIBLE_HOME: join(home, 'ansible'),
+    ANSIBLE_LOCAL_TEMP: join(home, 'local-tmp'),
+    ANSIBLE_REMOTE_TEMP: '/tmp/.ansible-compat',
+    ANSIBLE_SSH_CONTROL_PATH_DIR: join(home, 'cp'),
+    ANSIBLE_SSH_ARGS: '-o ControlMaster=auto -o ControlPersist=30s',
+    ANSIBLE_PIPELINING: 'True',
+    ANSIBLE_HOST_KEY_CHECKING: 'True',
+    ...ANSIBLE_JSON_ENV,
+    ANSIBLE_RETRY_FILES_ENABLED: 'False',
+    ANSIBLE_NOCOLOR: '1',
+    ANSIBLE_PYTHON_INTERPRETER: '/usr/bin/python3',
+    ANSIBLE_FORKS: '10',
+    ANSIBLE_CONFIG: join(home, 'no-ansible.cfg'),
+  };
+}
+
+/** An Ansible inventory for the lab: Ansible's own connection variables, the lab's known_hosts. */
+export function writeAnsibleInventory(lab: LabState, file: string): void {
+  const sshArgs = `-o UserKnownHostsFile=${lab.knownHostsFile} -o StrictHostKeyChecking=yes`;
+  const hosts = Object.fromEntries(
+    lab.hosts.map((h) => [
+      h.name,
+      {
+        ansible_host: '127.0.0.1',
+        ansible_port: h.port,
+        ansible_user: lab.user,
+        ansible_ssh_private_key_file: lab.identityFile,
+        ansible_ssh_common_args: sshArgs,
+      },
+    ]),
+  );
+  writeFileSync(file, JSON.stringify({ all: { hosts } }, null, 2));
+}
+
+/** Runs ansible-playbook (exit 0 expected) and returns its results (the tpx_json callback's document). */
+export function runAnsibleJson(
+  home: string,
+  playbook: string,
+  inventories: readonly string[],
+  moreArgs: readonly string[] = [],
+  env: NodeJS.ProcessEnv = {},
+): AnsibleJson {
+  const r = spawnSync(ANSIBLE_PLAYBOOK, [...inventories.flatMap((i) => ['-i', i]), ...moreArgs, playbook], {
+    env: { ...ansibleEnv(home), ...env },
+    encoding: 'utf8',
+    timeout: 180_000,
+  });
+  expect(r.error, 'ansible-playbook could not run').toBeUndefined();
+  expect(r.status, `${r.stdout.slice(-3000)}\n${r.stderr}`).toBe(0);
+  return JSON.parse(r.stdout) as AnsibleJson;
+}
+
+/** What test/fixtures/ansible/callback_plugins/tpx_json.py prints. */
+export interface AnsibleJson {
+  readonly stats: Record<string, Record<string, number>>;
+  readonly plays: readonly { tasks: readonly { task: { name: string }; hosts: Record<string, Record<string, unknown>> }[] }[];
+}
+
+export function runWithAnsible(...args: Parameters<typeof runAnsibleJson>): Recap {
+  return ansibleRecap(runAnsibleJson(...args));
+}
+
+export function ansibleRecap(json: AnsibleJson): Recap {
+  return Object.fromEntries(
+    Object.entries(json.stats).map(([h, s]) => [h, { ok: s.ok, changed: s.changed, failed: s.failures, skipped: s.skipped, rescued: s.rescued }]),
+  );
+}
+
+/** Ends the SSH control masters Ansible left (ControlPersist), by their sockets. */
+export function stopControlMasters(home: string): void {
+  let sockets: string[] = [];
+  try {
+    sockets = readdirSync(join(home, 'cp'));
+  } catch {
+    return;
+  }
+  for (const s of sockets) spawnSync('ssh', ['-o', `ControlPath=${join(home, 'cp', s)}`, '-O', 'exit', 'lab'], { stdio: 'ignore', timeout: 10_000 });
+}
+
+/** Two 3-host lab fleets, one for each tool, and a work dir (Ansible's home in it), all removed after the tests. */
+export function useTwinFleets(prefix: string) {
+  const tpxLab = useLab({ hosts: 3, versions: ['none'] });
+  const ansibleLab = useLab({ hosts: 3, versions: ['none'] });
+  let work = '';
+  beforeAll(() => {
+    work = mkdtempSync(join(tmpdir(), prefix));
+    ensureBuilt();
+  }, 240_000);
+  afterAll(() => {
+    if (!work) return;
+    stopControlMasters(join(work, 'ansible-home'));
+    rmSync(work, { recursive: true, force: true });
+  });
+  return { tpxLab, ansibleLab, dir: () => work };
+}

@@ -1,0 +1,114 @@
+import { createServer, type Server } from 'node:net';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ModuleArgsError } from '../../src/modules/module-args.js';
+import { normaliseWaitFor, waitForCommand, waitForModule } from '../../src/modules/wait-for.js';
+import { HOSTILE_NAMES, makeTempDir } from './fixtures.js';
+import { makeContext, runLocally } from './local-executor.js';
+
+const ctx = makeContext();
+const servers: Server[] = [];
+afterEach(() => {
+  for (const s of servers.splice(0)) s.close();
+});
+
+/** A port listening on 127.0.0.1 in this process. */
+async function listeningPort(): Promise<number> {
+  const server = createServer();
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return (server.address() as { port: number }).port;
+}
+
+describe('wait_for: parameters', () => {
+  it('has Ansible defaults', () => {
+    expect(normaliseWaitFor({ port: '8080' })).toMatchObject({
+      host: '127.0.0.1',
+      port: 8080,
+      state: 'started',
+      delay: 0,
+      timeout: 300,
+      sleep: 1,
+      connectTimeout: 5,
+    });
+    expect(normaliseWaitFor(null)).toMatchObject({ port: undefined, path: undefined, timeout: 300 });
+  });
+
+  it.each<[Record<string, unknown>, RegExp]>([
+    [{ port: 1, path: '/x' }, /port and path parameter can not both be passed to wait_for/],
+    [{ path: '/x', state: 'stopped' }, /state=stopped should only be used for checking a port/],
+    [{ port: 1, state: 'drained' }, /state 'drained' is not supported yet/],
+    [{ path: '/x', search_regex: '(' }, /Invalid regular expression/],
+    [{ port: 1, search_regex: 'x' }, /search_regex on a port is not supported yet/],
+    [{ port: 70000 }, /'port' must be a TCP port/],
+    [{ port: 1, timeout: -1 }, /'timeout' must be a non-negative integer/],
+    [{ port: 1, timout: 5 }, /did you mean 'timeout'/],
+  ])('rejects %j', (args, message) => {
+    expect(() => normaliseWaitFor(args)).toThrow(ModuleArgsError);
+    expect(() => normaliseWaitFor(args)).toThrow(message);
+  });
+
+  it('passes every value as an argument of one sh -c, never inside the script', () => {
+    for (const name of HOSTILE_NAMES) {
+      const command = waitForCommand(normaliseWaitFor({ path: `/tmp/${name}`, search_regex: name.replace(/[\\*$()`]/g, '.') }));
+      expect(command.startsWith("sh -c '#!/bin/sh\n")).toBe(true);
+    }
+  });
+});
+
+describe('wait_for: on this machine', () => {
+  it('a file that is there, with the match groups of search_regex', async () => {
+    const file = join(makeTempDir(), 'log');
+    writeFileSync(file, 'starting\nlistening on port 8080 (pid 12)\n', { mode: 0o644 });
+    const run = await runLocally(waitForModule, { path: file, search_regex: 'port (?P<port>\\d+) \\(pid (\\d+)\\)$', timeout: 5 }, ctx);
+    expect(run.failed, run.msg).toBe(false);
+    expect(run.plan).toMatchObject({
+      changed: false,
+      returns: { path: file, port: null, match_groups: ['8080', '12'], match_groupdict: { port: '8080' }, elapsed: 0 },
+    });
+    // Ansible adds what the path is to a result naming one (AnsibleModule's add_path_info): state is its kind.
+    expect(run.plan.returns).toMatchObject({ state: 'file', mode: '0644', size: 41, uid: process.getuid!(), owner: expect.any(String) });
+  });
+
+  it("times out with Ansible's messages, or msg", async () => {
+    const dir = makeTempDir();
+    writeFileSync(join(dir, 'there'), 'nothing\n');
+    const cases: [Record<string, unknown>, string][] = [
+      [{ path: join(dir, 'missing') }, `Timeout when waiting for file ${join(dir, 'missing')}`],
+      [{ path: join(dir, 'there'), search_regex: 'ready' }, `Timeout when waiting for search string ready in ${join(dir, 'there')}`],
+      [{ path: join(dir, 'there'), state: 'absent' }, `Timeout when waiting for ${join(dir, 'there')} to be absent.`],
+      [{ port: 1 }, 'Timeout when waiting for 127.0.0.1:1'],
+      [{ port: 1, msg: 'no service' }, 'no service'],
+    ];
+    for (const [args, msg] of cases) {
+      const run = await runLocally(waitForModule, { ...args, timeout: 1, sleep: 1 }, ctx);
+      expect(run.plan, msg).toMatchObject({ failed: true, msg, returns: { elapsed: 1 } });
+    }
+  });
+
+  it('a listening port is started, not stopped; a closed one is stopped', async () => {
+    const port = await listeningPort();
+    expect((await runLocally(waitForModule, { port, timeout: 5 }, ctx)).plan).toMatchObject({ changed: false, returns: { state: 'started', port } });
+    expect((await runLocally(waitForModule, { port, host: 'localhost', timeout: 5 }, ctx)).failed).toBe(false);
+    const stopped = await runLocally(waitForModule, { port, state: 'stopped', timeout: 1 }, ctx);
+    expect(stopped.plan).toMatchObject({ failed: true, msg: `Timeout when waiting for 127.0.0.1:${port} to stop.` });
+    expect((await runLocally(waitForModule, { port: 1, state: 'stopped', timeout: 5 }, ctx)).failed).toBe(false);
+  });
+
+  it('another host is checked with a TCP connection from the host', async () => {
+    const port = await listeningPort();
+    // 127.0.0.2 is not in the listening set, so this goes through bash's /dev/tcp (or nc): refused there.
+    const run = await runLocally(waitForModule, { port, host: '127.0.0.2', timeout: 1, connect_timeout: 1 }, ctx);
+    expect(run.plan).toMatchObject({ failed: true, msg: `Timeout when waiting for 127.0.0.2:${port}` });
+  });
+
+  it('is skipped in check mode, as Ansible 2.14 skips it, without running anything', async () => {
+    const p = normaliseWaitFor({ port: 1 });
+    expect(waitForModule.facts!(p, makeContext({ check: true }))).toEqual([]);
+    expect(await waitForModule.plan(p, {}, makeContext({ check: true }))).toMatchObject({
+      skipInCheckMode: true,
+      msg: 'remote module (wait_for) does not support check mode',
+    });
+  });
+});
