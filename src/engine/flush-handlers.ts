@@ -1,7 +1,7 @@
 import { isStopped, type BatchContext } from './run-context.js';
 import { runTaskOnHosts } from './run-task.js';
 import { createPlayScope } from './scope.js';
-import type { WalkOutcome } from './walk-nodes.js';
+import type { WalkOutcome } from './walk-outcome.js';
 
 /**
  * Runs the notified handlers at the end of a batch's tasks, in the order the play defines

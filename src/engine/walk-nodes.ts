@@ -1,5 +1,7 @@
 import type { Block, TaskNode } from '../playbook/types.js';
 import { isStopped, type BatchContext } from './run-context.js';
+import { metaAction } from '../modules/meta.js';
+import { flushHandlers } from './flush-handlers.js';
 import { runTaskOnHosts } from './run-task.js';
 import { enterScope, withRescuable, type Scope } from './scope.js';
 import { walkInclude } from './walk-include.js';
@@ -29,7 +31,15 @@ export async function walkNodes(batch: BatchContext, nodes: readonly TaskNode[],
       drop(active, out.cut);
       break;
     }
-    if (node.kind === 'task') {
+    if (node.kind === 'task' && node.module === 'meta') {
+      // Carried out by the engine, with no result of its own (Ansible counts none).
+      if (metaAction(node.args) === 'flush_handlers') {
+        const res = await flushHandlers(batch, active);
+        drop(res.unreachable, out.unreachable);
+        drop(res.failed, out.failed);
+        drop(res.cut, out.cut);
+      }
+    } else if (node.kind === 'task') {
       const res = await runTaskOnHosts(batch, node, scope, active);
       drop(res.unreachable, out.unreachable);
       drop(res.failed, out.failed);

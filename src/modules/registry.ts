@@ -5,7 +5,9 @@ import { debugModule } from './debug.js';
 import { failModule } from './fail.js';
 import { fileModule } from './file.js';
 import { lineinfileModule } from './lineinfile.js';
+import { metaModule } from './meta.js';
 import type { ModuleDefinition } from './module.js';
+import { pingModule } from './ping.js';
 import { resolveModuleName, stripModulePrefix } from './params/all-params.js';
 import { scriptModule } from './script.js';
 import { setFactModule } from './set-fact.js';
@@ -33,6 +35,8 @@ const MODULES: ReadonlyMap<string, ModuleDefinition> = new Map(
       setupModule,
       failModule,
       debugModule,
+      pingModule,
+      metaModule,
     ] as ModuleDefinition[]
   ).map((m) => [m.name, m]),
 );

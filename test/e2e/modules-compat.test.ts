@@ -202,6 +202,27 @@ const PLAYBOOK = `---
           {{ open_port.port }} {{ open_port.state }} {{ open_port.match_groups }}
           {{ closed_port.failed }} {{ closed_port.msg }}
       when: found is not skipped
+
+    - name: ping
+      ping:
+      register: pinged
+
+    - name: ping with data
+      ping: data=hello
+      register: pinged_data
+
+    - name: notify before a flush
+      copy: content="{{ pinged.ping }} {{ pinged_data.ping }}\\n" dest={{ base }}/ping.txt mode=0644
+      notify: log handler
+
+    - meta: flush_handlers
+
+    - name: after the flush
+      shell: echo after >> {{ base }}/order.txt creates={{ base }}/after-done && touch {{ base }}/after-done
+
+  handlers:
+    - name: log handler
+      shell: echo handler >> {{ base }}/order.txt
 `;
 
 /** Each host's task outcomes: `name: status` and, for lineinfile and wait_for, `: msg`. */
@@ -272,6 +293,9 @@ describe.skipIf(!enabled)('stat, lineinfile and wait_for answer as Ansible does'
     const first = await dump(tpxLab.state, names[0]);
     expect(first).toContain(`== ${BASE}/app.ini\n[main]\nname=demo\nport=8080\nafter_first_x=1\nx=22\nbefore_end=1\n# end\nadded=2\n`);
     expect(first).toContain(`${BASE}/app.ini f 640 root:root`);
+    // ping answered, and meta: flush_handlers ran the handler before the next task.
+    expect(first).toContain(`== ${BASE}/ping.txt\npong hello\n`);
+    expect(first).toContain(`== ${BASE}/order.txt\nhandler\nafter\n`);
     expect(first).toContain(`== ${BASE}/new/created.conf\ncreated\n`);
     expect(first).toContain("{'exists': False}");
     expect(first).toContain("{'port': '8080'} ['8080'] file /opt/mods/app.ini \n");

@@ -2,7 +2,24 @@ import { describe, expect, it } from 'vitest';
 import { MODULE_PARAMS } from '../../src/modules/params/all-params.js';
 import { canonicalModuleName, getModule, moduleNames } from '../../src/modules/registry.js';
 
-const NAMES = ['assert', 'command', 'copy', 'debug', 'fail', 'file', 'lineinfile', 'script', 'set_fact', 'setup', 'shell', 'stat', 'unarchive', 'wait_for'];
+const NAMES = [
+  'assert',
+  'command',
+  'copy',
+  'debug',
+  'fail',
+  'file',
+  'lineinfile',
+  'meta',
+  'ping',
+  'script',
+  'set_fact',
+  'setup',
+  'shell',
+  'stat',
+  'unarchive',
+  'wait_for',
+];
 
 describe('module registry', () => {
   it('lists every module once, sorted', () => {
@@ -40,6 +57,6 @@ describe('module registry', () => {
   });
 
   it('marks exactly the controller-only modules as local', () => {
-    expect(NAMES.filter((n) => getModule(n)!.local)).toEqual(['assert', 'debug', 'fail', 'set_fact']);
+    expect(NAMES.filter((n) => getModule(n)!.local)).toEqual(['assert', 'debug', 'fail', 'meta', 'set_fact']);
   });
 });

@@ -6,6 +6,8 @@ import { failParams } from './fail.js';
 import { fileParams } from './file.js';
 import { lineinfileParams } from './lineinfile.js';
 import type { ModuleParams } from './module-params.js';
+import { metaParams } from './meta.js';
+import { pingParams } from './ping.js';
 import { scriptParams } from './script.js';
 import { setFactParams } from './set-fact.js';
 import { setupParams } from './setup.js';
@@ -30,6 +32,8 @@ export const MODULE_PARAMS: readonly ModuleParams[] = [
   setupParams,
   failParams,
   debugParams,
+  pingParams,
+  metaParams,
 ];
 
 /** Ansible's collection prefixes, accepted before a module's name: `ansible.builtin.shell`. */
