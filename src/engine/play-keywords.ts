@@ -1,8 +1,7 @@
 import { InputError, type InputProblem } from '../errors/input-error.js';
 import { dirname } from 'node:path';
-import { readVarsFile } from '../inventory/read-vars-file.js';
 import type { Play, SerialSpec, VarsFile } from '../playbook/types.js';
-import { findVarsFile, missingVarsFile } from '../playbook/vars-files.js';
+import { readVarsEntry } from '../playbook/vars-files.js';
 import type { VaultSecret } from '../vault/vault-secrets.js';
 import { renderValue } from '../template/render.js';
 import { createLazyVars, isUnrenderable, type VarEntry } from './lazy-vars.js';
@@ -80,18 +79,7 @@ function resolveVarsFile(
     if (!rendered) return { ...entry, vars: {} };
     paths.push(String(rendered.value));
   }
-  const file = findVarsFile(paths, baseDir);
-  if (file === undefined) {
-    problems.push({ ...at, message: missingVarsFile(paths, baseDir) });
-    return { ...entry, vars: {} };
-  }
-  try {
-    return { ...entry, paths, vars: readVarsFile(file, vaultSecrets) };
-  } catch (error) {
-    if (!(error instanceof InputError)) throw error;
-    problems.push(...error.problems);
-    return { ...entry, vars: {} };
-  }
+  return { ...entry, paths, vars: readVarsEntry(paths, baseDir, (message) => problems.push({ ...at, message }), problems, vaultSecrets) };
 }
 
 function isTemplate(text: string): boolean {

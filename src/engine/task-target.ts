@@ -28,7 +28,7 @@ export function resolveTaskTarget(run: RunContext, host: HostRuntime, scope: Sco
     throw new Error(`delegate_to: "${name}" is not a host of the inventory; tpx delegates to inventory hosts and to localhost (the controller) only`);
   }
   const targetVars = target === host ? vars : (createHostvarsView(run)[name] as Record<string, unknown>);
-  if (readString(targetVars, 'ansible_connection') === 'local') return { kind: 'local', name };
+  if (snapshotVars(targetVars, ['ansible_connection']).ansible_connection === 'local') return { kind: 'local', name };
   return { kind: 'host', host: target, delegated: target !== host };
 }
 
@@ -47,13 +47,4 @@ export function localConnection(run: RunContext, name: string): Connection {
   let conn = byName.get(name);
   if (!conn) byName.set(name, (conn = new LocalConnection(name)));
   return conn;
-}
-
-function readString(vars: Record<string, unknown>, name: string): string | undefined {
-  try {
-    const value = vars[name];
-    return typeof value === 'string' ? value : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -36,8 +36,9 @@ export function includeBlock(normaliser: IncludingFile, raw: Obj, path: YamlPath
   } else {
     const spec = value as Obj;
     what = String(spec.name);
-    const ref = containsTemplate(what) ? undefined : loader.findRole(what, context, at);
-    if (containsTemplate(what)) loader.report(at, `${action}: a role name written as a template is not supported yet; write the name`);
+    const templated = containsTemplate(what);
+    if (templated) loader.report(at, `${action}: a role name written as a template is not supported yet; write the name`);
+    const ref = templated ? undefined : loader.findRole(what, context, at);
     if (ref && loader.roles) {
       nodes = loader.roles.tasksOf(
         {

@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { isFile } from '../files/path-kind.js';
 import { join } from 'node:path';
 import { InputError } from '../errors/input-error.js';
 import { readVarsFile } from '../inventory/read-vars-file.js';
@@ -108,15 +108,7 @@ export class PlayRoles implements RoleTasks {
 
 /** A role's file in one of its folders: `main` (or the name given), as is or with .yml, .yaml, .json. */
 export function roleFile(roleDir: string, folder: string, name = 'main'): string | undefined {
-  for (const candidate of [name, `${name}.yml`, `${name}.yaml`, `${name}.json`]) {
-    const path = join(roleDir, folder, candidate);
-    try {
-      if (statSync(path).isFile()) return path;
-    } catch {
-      // next candidate
-    }
-  }
-  return undefined;
+  return [name, `${name}.yml`, `${name}.yaml`, `${name}.json`].map((candidate) => join(roleDir, folder, candidate)).find(isFile);
 }
 
 /** A role's tasks as a block: the entry's keywords apply to each of them, its parameters are the block's vars (a role entry's `name` is the role). */

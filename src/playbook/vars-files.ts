@@ -27,23 +27,39 @@ export function readPlayVarsFiles(source: YamlSource, p: number, problems: Input
     const paths = (Array.isArray(entry) ? entry : [entry]).map(String);
     const pos = source.posOf(path);
     if (paths.some(containsTemplate)) return { paths, pos };
-    const file = findVarsFile(paths, baseDir);
-    if (file === undefined) {
-      problems.push({ ...pos, message: missingVarsFile(paths, baseDir), sourceLine: source.lineText(pos.line) });
-      return { paths, vars: {}, pos };
-    }
-    try {
-      return { paths, vars: readVarsFile(file, vaultSecrets), pos };
-    } catch (error) {
-      if (!(error instanceof InputError)) throw error;
-      problems.push(...error.problems);
-      return { paths, vars: {}, pos };
-    }
+    const missing = (message: string): number => problems.push({ ...pos, message, sourceLine: source.lineText(pos.line) });
+    return { paths, vars: readVarsEntry(paths, baseDir, missing, problems, vaultSecrets), pos };
   });
 }
 
+/**
+ * The variables of one `vars_files` entry whose paths are known: its first existing file, read
+ * (vault data decrypted). Nothing found goes to `missing`; the file's own problems to
+ * `problems`; either way the entry sets no variables.
+ */
+export function readVarsEntry(
+  paths: readonly string[],
+  baseDir: string,
+  missing: (message: string) => void,
+  problems: InputProblem[],
+  vaultSecrets?: readonly VaultSecret[],
+): Obj {
+  const file = findVarsFile(paths, baseDir);
+  if (file === undefined) {
+    missing(missingVarsFile(paths, baseDir));
+    return {};
+  }
+  try {
+    return readVarsFile(file, vaultSecrets);
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    problems.push(...error.problems);
+    return {};
+  }
+}
+
 /** The first of `paths` that exists (relative ones against `baseDir`), as Ansible picks a `vars_files` entry. */
-export function findVarsFile(paths: readonly string[], baseDir: string): string | undefined {
+function findVarsFile(paths: readonly string[], baseDir: string): string | undefined {
   for (const path of paths) {
     const file = isAbsolute(path) ? path : resolve(baseDir, path);
     if (existsSync(file)) return file;
@@ -52,7 +68,7 @@ export function findVarsFile(paths: readonly string[], baseDir: string): string 
 }
 
 /** What to say when no candidate of a `vars_files` entry exists. */
-export function missingVarsFile(paths: readonly string[], baseDir: string): string {
+function missingVarsFile(paths: readonly string[], baseDir: string): string {
   const tried = paths.map((path) => JSON.stringify(path)).join(', ');
   const what = paths.length === 1 ? `${tried} not found` : `none of ${tried} exists`;
   return `vars_files: ${what} (relative paths are read from ${baseDir})`;
