@@ -35,11 +35,11 @@ export function lostConnectionResult(error: ConnectionError): RawResult {
 }
 
 /**
- * Forgets a broken connection (closing what is left of it), so the next command on the
- * host opens a new one through RunOptions.connect.
+ * Forgets the broken connection the host's last task used (closing what is left of it), so
+ * the next command of that login user opens a new one through RunOptions.connect.
  */
 export async function dropHostConnection(host: HostRuntime): Promise<void> {
-  const old = host.connection;
-  host.connection = undefined;
+  const old = host.connections.get(host.connectionUser);
+  host.connections.delete(host.connectionUser);
   await old?.then((c) => c.close()).catch(() => undefined);
 }

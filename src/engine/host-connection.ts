@@ -1,16 +1,18 @@
 import type { Connection } from '../transport/connection.js';
 import type { HostRuntime } from './host-runtime.js';
-import { dropHostConnection } from './connection-loss.js';
 import { isUnrenderable } from './lazy-vars.js';
 import type { RunContext } from './run-context.js';
 
 /**
- * The host's connection, opened the first time a task needs it and reused for everything
- * after. A ConnectionError propagates to the caller, which makes the host unreachable.
- * `vars` is read only when the connection is opened. `user` is the login user the task asks
- * for (undefined: the default); a task that asks for another one than the open connection's
- * (`remote_user` changed between plays or tasks) closes it and logs in anew, so a host never
- * holds two connections, nor two run locks.
+ * The host's connection for a login user, opened the first time a task needs it and reused
+ * for everything after. A ConnectionError propagates to the caller, which makes the host
+ * unreachable. `vars` is read only when the connection is opened. `user` is the login user
+ * the task asks for (undefined: the default). A task that asks for another one than the
+ * last task's (`remote_user` changed between plays or tasks) logs in as that user on a
+ * connection of its own, and the earlier connection stays open, idle, until the run ends
+ * with the host: the run lock it holds is never let go in between, so no other run can
+ * slip in at a switch. (Under the same lock — both root's — the new connection takes the
+ * lock over from the earlier one: the same tpx process.)
  */
 export async function getHostConnection(
   run: RunContext,
@@ -18,14 +20,16 @@ export async function getHostConnection(
   user: string | undefined,
   vars: () => Record<string, unknown>,
 ): Promise<Connection> {
-  if (host.connection && host.connectionUser !== user) await dropHostConnection(host);
-  if (!host.connection) {
-    host.connectionUser = user;
-    host.connection = openConnection(run, host, vars());
+  const key = user ?? '';
+  host.connectionUser = key;
+  let connection = host.connections.get(key);
+  if (!connection) {
+    connection = openConnection(run, host, vars());
+    host.connections.set(key, connection);
     // A failed connect is reported through the task that needed it; avoid an unhandled rejection here.
-    host.connection.catch(() => undefined);
+    connection.catch(() => undefined);
   }
-  return host.connection;
+  return connection;
 }
 
 async function openConnection(run: RunContext, host: HostRuntime, vars: Record<string, unknown>): Promise<Connection> {
@@ -41,8 +45,7 @@ async function openConnection(run: RunContext, host: HostRuntime, vars: Record<s
 export async function closeHostConnections(hosts: Iterable<HostRuntime>): Promise<void> {
   const closing: Promise<void>[] = [];
   for (const host of hosts) {
-    if (!host.connection) continue;
-    closing.push(host.connection.then((c) => c.close()).catch(() => undefined));
+    for (const connection of host.connections.values()) closing.push(connection.then((c) => c.close()).catch(() => undefined));
   }
   await Promise.all(closing);
 }

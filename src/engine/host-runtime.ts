@@ -22,10 +22,13 @@ export class HostRuntime {
   failedResult: Record<string, unknown> | undefined;
   /** Handlers notified in the current batch, by handler. */
   readonly notified = new Set<Task>();
-  /** The (lazily opened) connection. */
-  connection: Promise<Connection> | undefined;
-  /** The login user `connection` was opened for (undefined: the default one). */
-  connectionUser: string | undefined;
+  /**
+   * The (lazily opened) connections, one per login user the tasks asked for (key '': the
+   * default one). Each holds its run lock until the run ends with the host.
+   */
+  readonly connections = new Map<string, Promise<Connection>>();
+  /** The login user of the connection the last task used ('' : the default one). */
+  connectionUser = '';
   /** Set once a connection to the host was established: a later `closed` error is a lost connection. */
   connected = false;
 

@@ -7,9 +7,10 @@
  * next run goes ahead at once and names what was left running), and a --retry-failed
  * started in the same second as the failure it retries runs the upgrade anew.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
 import { labSupported, useLab } from '../helpers/lab.js';
 import { readReport, setInstallFault, startTpx, upgradeArgs, waitFor } from './faults-helpers.js';
 import { REPO, TARGET, onHost } from './upgrade-helpers.js';
@@ -112,6 +113,32 @@ describe.skipIf(!labSupported())('host lock and state against a local attacker',
       /the last connection of run \S+ \(pid \d+ on [^)]+\) ended without releasing the host lock; \d+ process(es)? it started still runs? on the host: \d+ `[^`]*sleep 59\.123/,
     );
     await onHost(lab.state, H, "pkill -f -x 'sleep 59[.]123'; true");
+  });
+
+  it('a login-user switch never lets the run lock go: a second run is refused while the first works as another user', { timeout: 120_000 }, async () => {
+    // The first task takes root's lock (become); the second logs in as tpxpw (no become:
+    // its lock is tpxpw's own) and waits for a file the test writes.
+    const file = join(lab.dir, `pb-${++seq}.yaml`);
+    const gate = '/home/tpxpw/go-switch';
+    writeFileSync(
+      file,
+      `- hosts: ${H}\n  become: true\n  remote_user: tpx\n  tasks:\n    - command: "true"\n    - command: timeout 60 sh -c 'until [ -e ${gate} ]; do sleep 0.1; done'\n      become: false\n      remote_user: tpxpw\n`,
+    );
+    // The lab inventory's `user` variable would win over the keyword: leave it out, log in as tpx by the keyword.
+    const inventory = parse(readFileSync(lab.state.inventoryFile, 'utf8')) as { all: { vars: Record<string, unknown> } };
+    delete inventory.all.vars.user;
+    const inventoryFile = join(lab.dir, `inventory-${seq}.yaml`);
+    writeFileSync(inventoryFile, stringify(inventory));
+    await onHost(lab.state, H, `rm -f ${gate}`);
+    const first = startTpx(['run', file, '-i', inventoryFile, '--output', 'plain'], env());
+    const waiting = async (): Promise<boolean> => (await onHost(lab.state, H, `pgrep -u tpxpw -f 'until \\[ -e ${gate}' | wc -l`)).trim() !== '0';
+    expect(await waitFor(waiting, 30_000), first.stdout + first.stderr).toBe(true);
+    const second = await tpx(['run', playbook(true), '-i', lab.state.inventoryFile, '--output', 'plain']);
+    await onHost(lab.state, H, `touch ${gate}`);
+    const done = await first.done;
+    expect(done.code, first.stdout + first.stderr).toBe(0);
+    expect(second.code, second.out).not.toBe(0);
+    expect(second.out).toMatch(/locked by run \S+ since/);
   });
 
   it('a --retry-failed in the same second as the failure runs the upgrade anew (outcomes go by token, not time)', { timeout: 180_000 }, async () => {

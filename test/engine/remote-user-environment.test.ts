@@ -37,7 +37,7 @@ describe('remote_user', () => {
     expect(r.fleet.connectVars.get('h01')?.ansible_user).toBe('admin');
   });
 
-  it('a task asking for another user than the open connection logs in anew, one connection at a time', async () => {
+  it('a task asking for another user logs in anew, and keeps the earlier login (and its lock) open to the end', async () => {
     const r = await run(
       `
 - hosts: h01
@@ -55,9 +55,12 @@ describe('remote_user', () => {
       fleetInventory(1),
     );
     const conns = r.fleet.connections.get('h01') ?? [];
-    // first, second, then first again: each switch closes the old connection (and its run lock).
-    expect(conns).toHaveLength(3);
-    expect(conns.slice(0, 2).every((c) => c.closed)).toBe(true);
+    // first, second, then first's connection again: one login per user, none let go at a switch.
+    expect(conns).toHaveLength(2);
+    expect(r.fleet.connectVars.get('h01')?.ansible_user).toBe('second');
+    const kinds = r.fleet.calls.filter((c) => c.host === 'h01').map((c) => c.kind);
+    expect(kinds.indexOf('close')).toBeGreaterThan(kinds.lastIndexOf('exec'));
+    expect(conns.every((c) => c.closed)).toBe(true);
     expect(r.outcome.stats.h01.changed).toBe(4);
   });
 
