@@ -20,6 +20,19 @@ export type EngineEvent =
   | { readonly type: 'host-connected'; readonly host: string; readonly durationMs: number }
   | { readonly type: 'host-unreachable'; readonly host: string; readonly kind: string; readonly msg: string }
   | { readonly type: 'task-start'; readonly play: string; readonly task: string; readonly host: string }
+  /**
+   * An attempt of a task begins, sent only when there is something to show about it: a retry
+   * (`attempt` > 1 of `attempts`, with `until`) or a time limit (`timeoutMs`, the task's
+   * `timeout`), so that a view can say when a hung command will be stopped.
+   */
+  | {
+      readonly type: 'task-attempt';
+      readonly host: string;
+      readonly task: string;
+      readonly attempt: number;
+      readonly attempts: number;
+      readonly timeoutMs?: number;
+    }
   /** Streaming output for -v and progress rows. */
   | { readonly type: 'task-output'; readonly host: string; readonly task: string; readonly stream: 'stdout' | 'stderr'; readonly chunk: string }
   /** A command is about to run (shown with -v). */

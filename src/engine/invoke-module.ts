@@ -7,14 +7,13 @@ import { renderEnvironment } from './task-environment.js';
 import { delegateConnectionVars, localConnection, resolveTaskTarget, type TaskTarget } from './task-target.js';
 import { readOutputLimit } from './output-limit.js';
 import { failedResult } from './raw-result.js';
-import { resolveTaskNumber } from './task-numbers.js';
 import type { TaskEnv } from './task-env.js';
 
 /**
  * One invocation of the task's module on the host with the given variables: template the
  * arguments, work out become and check mode, then plan and execute.
  */
-export async function invokeModule(env: TaskEnv, vars: Record<string, unknown>): Promise<ExecuteOutcome> {
+export async function invokeModule(env: TaskEnv, vars: Record<string, unknown>, timeoutMs?: number): Promise<ExecuteOutcome> {
   const { run, host, task, scope } = env;
   const module = run.getModule(task.module);
   if (!module) return { raw: failedResult(`unknown module "${task.module}"`) };
@@ -35,7 +34,6 @@ export async function invokeModule(env: TaskEnv, vars: Record<string, unknown>):
   const becomeUser = scope.becomeUser ?? conn.becomeUser ?? run.options.becomeDefaults?.becomeUser ?? 'root';
   const verbose = run.options.verbosity;
   const noLog = scope.noLog === true;
-  const timeout = resolveTaskNumber(env, 'timeout', vars);
   const outputLimit = readOutputLimit(vars);
 
   return executePlan({
@@ -69,7 +67,7 @@ export async function invokeModule(env: TaskEnv, vars: Record<string, unknown>):
       }));
     },
     environment: Object.keys(environment).length > 0 ? environment : undefined,
-    timeoutMs: timeout !== undefined && timeout > 0 ? timeout * 1000 : undefined,
+    timeoutMs,
     outputLimit,
     signal: run.options.signal,
     onCommand: noLog

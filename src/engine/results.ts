@@ -19,6 +19,8 @@ export interface TaskResult {
   readonly play: string;
   readonly task: string;
   readonly host: string;
+  /** The module that ran, by its short name (`debug`, `command`, …). */
+  readonly module?: string;
   readonly status: TaskStatus;
   readonly changed: boolean;
   readonly failed: boolean;

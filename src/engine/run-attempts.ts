@@ -28,12 +28,17 @@ export async function runAttempts(env: TaskEnv, fixed: Readonly<Record<string, u
   const retries = until.length === 0 ? undefined : resolveTaskNumber(env, 'retries', vars);
   const attempts = until.length === 0 ? 1 : retries === undefined ? DEFAULT_UNTIL_ATTEMPTS : Math.max(1, retries + 1);
   const delayMs = until.length === 0 ? 0 : Math.max(0, resolveTaskNumber(env, 'delay', vars) ?? DEFAULT_DELAY_SECONDS) * 1000;
+  const timeout = resolveTaskNumber(env, 'timeout', vars);
+  const timeoutMs = timeout !== undefined && timeout > 0 ? timeout * 1000 : undefined;
 
   let outcome: ExecuteOutcome = { raw: {} };
   let lostBefore = false;
   for (let attempt = 1; attempt <= attempts; attempt++) {
+    if (attempt > 1 || timeoutMs !== undefined) {
+      run.bus.emit({ type: 'task-attempt', host: env.host.name, task: env.name, attempt, attempts, ...(timeoutMs === undefined ? {} : { timeoutMs }) });
+    }
     try {
-      outcome = await invokeModule(env, vars);
+      outcome = await invokeModule(env, vars, timeoutMs);
     } catch (error) {
       // Without until, or when the host was never reached, the error makes the host unreachable.
       const lostNow = isLostConnection(error) && env.host.connected;

@@ -120,6 +120,7 @@ export function applyOutcome(env: TaskEnv, outcome: HostTaskOutcome): TaskStatus
     play: batch.playCtx.play.name,
     task: env.name,
     host: host.name,
+    module: task.module,
     raw: outcome.raw,
     status,
     ignored,

@@ -9,6 +9,7 @@ export interface TaskResultInput {
   readonly play: string;
   readonly task: string;
   readonly host: string;
+  readonly module: string;
   readonly raw: RawResult;
   readonly status: TaskStatus;
   readonly ignored: boolean;
@@ -26,6 +27,7 @@ export function buildTaskResult(input: TaskResultInput): TaskResult {
     play: input.play,
     task: input.task,
     host: input.host,
+    module: input.module,
     status: input.status,
     changed: raw.changed === true,
     failed: raw.failed === true || raw.unreachable === true,

@@ -22,3 +22,9 @@ export function tailLines(text: string | undefined, n: number): string[] {
 export function toOneLine(text: string): string {
   return escapeControl(text.replace(/[\r\n\t]+/g, ' ')).trim();
 }
+
+/** At most `width` characters, an ellipsis marking a cut. */
+export function truncate(text: string, width: number): string {
+  if (width <= 1 || text.length <= width) return text;
+  return text.slice(0, width - 1) + '…';
+}

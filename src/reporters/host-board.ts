@@ -1,5 +1,5 @@
 import type { EngineEvent } from '../engine/events.js';
-import { formatDuration, toOneLine } from './format.js';
+import { formatDuration, toOneLine, truncate } from './format.js';
 import { RunRecord, type ReportHostStatus } from './run-record.js';
 
 /** Where a host is in the run, as the terminal view shows it. */
@@ -29,6 +29,20 @@ export interface HostLive {
   lastFailure?: string;
   /** The last line of output (shown with -v). */
   lastOutput?: string;
+  /** The current task's attempt, when it is a retry: `attempt` of `attempts`. */
+  attempt?: { readonly n: number; readonly of: number };
+  /** When the current attempt's time limit (the task's `timeout`) stops it, ms. */
+  deadline?: number;
+  /** The last `debug` message the host showed (the upgrade's plan line), one line. */
+  note?: string;
+}
+
+/** Where the run is: its play, the batch in progress, and since when it runs. */
+export interface RunProgress {
+  play?: string;
+  batch?: { readonly n: number; readonly of: number; readonly hosts: number };
+  startedAt?: number;
+  endedAt?: number;
 }
 
 /** What to draw: which hosts get a row (indexes into the run's host list) and the summary line, when collapsed. */
@@ -47,6 +61,7 @@ export class HostBoard {
   private readonly live: HostLive[] = [];
   private readonly index = new Map<string, number>();
   interrupted: string | null = null;
+  readonly progress: RunProgress = {};
 
   constructor(private readonly now: () => number) {}
 
@@ -61,7 +76,14 @@ export class HostBoard {
     const t = this.now();
     switch (e.type) {
       case 'run-start':
+        this.progress.startedAt = t;
         for (const name of e.hosts) this.host(name, t);
+        break;
+      case 'play-start':
+        Object.assign(this.progress, { play: e.play, batch: undefined });
+        break;
+      case 'batch-start':
+        this.progress.batch = { n: e.batch, of: e.batches, hosts: e.hosts.length };
         break;
       case 'host-connecting':
         this.enter(e.host, 'connecting', t);
@@ -70,8 +92,14 @@ export class HostBoard {
         this.enter(e.host, 'idle', t);
         break;
       case 'task-start':
-        this.enter(e.host, 'running', t).task = e.task;
+        Object.assign(this.enter(e.host, 'running', t), { task: e.task, attempt: undefined, deadline: undefined });
         break;
+      case 'task-attempt': {
+        const h = this.host(e.host, t);
+        h.attempt = e.attempt > 1 ? { n: e.attempt, of: e.attempts } : undefined;
+        h.deadline = e.timeoutMs === undefined ? undefined : t + e.timeoutMs;
+        break;
+      }
       case 'task-output': {
         const line = e.chunk
           .split('\n')
@@ -82,9 +110,13 @@ export class HostBoard {
       }
       case 'task-end': {
         const h = this.enter(e.result.host, 'idle', t);
-        h.lastAt = t;
-        h.lastOutput = undefined;
+        Object.assign(h, { lastAt: t, lastOutput: undefined, attempt: undefined, deadline: undefined });
         const r = e.result;
+        // The row names the host already: a message that starts with the name goes without it.
+        if (r.module === 'debug' && r.msg && !r.censored && r.status !== 'failed') {
+          const note = toOneLine(r.msg);
+          h.note = note.startsWith(`${h.name} `) ? note.slice(h.name.length).trim() : note;
+        }
         if (r.status === 'failed' && !r.ignored)
           h.lastFailure = `${r.task}: ${r.censored ? 'failed (output hidden: no_log)' : toOneLine(r.msg || (typeof r.rc === 'number' ? `rc=${r.rc}` : 'failed'))}`;
         break;
@@ -99,6 +131,7 @@ export class HostBoard {
         this.interrupted = e.signal;
         break;
       case 'run-end':
+        this.progress.endedAt = t;
         for (const name of e.notReached) this.host(name, t);
         this.finishAll(t);
         break;
@@ -127,7 +160,8 @@ export class HostBoard {
     const status = this.status(h.name);
     let text: string;
     if (h.phase === 'connecting') text = `connecting  ${formatElapsed(t - h.since)}`;
-    else if (h.phase === 'running') text = `${h.task ?? ''}  ${formatElapsed(t - h.since)}${verbose && h.lastOutput ? `  › ${h.lastOutput}` : ''}`;
+    else if (h.phase === 'running')
+      text = `${h.task ?? ''}  ${formatElapsed(t - h.since)}${runningContext(h, t)}${verbose && h.lastOutput ? `  › ${h.lastOutput}` : ''}`;
     else if (status === 'waiting') text = 'waiting';
     else if (status === 'not-reached') text = 'not reached';
     else if (h.lastFailure && status === 'unreachable' && h.lastFailure.startsWith('unreachable')) text = h.lastFailure;
@@ -137,9 +171,19 @@ export class HostBoard {
       const counts = s ? `ok=${s.ok} changed=${s.changed}${s.skipped ? ` skipped=${s.skipped}` : ''}` : '';
       const took = h.firstAt !== undefined && h.lastAt !== undefined ? `  ${formatDuration(h.lastAt - h.firstAt)}` : '';
       const stopped = this.record.stoppedEarly.includes(h.name) ? ', stopped before the end' : '';
-      text = `${h.phase === 'done' ? `${status}${stopped}` : `${status} so far`}  ${counts}${took}`;
+      text = `${h.phase === 'done' ? `${status}${stopped}` : `${status} so far`}  ${counts}${took}${h.note ? `  · ${h.note}` : ''}`;
     }
     return truncate(`${name}  ${text}`, width);
+  }
+
+  /** `PLAY upgrade · batch 2/3 (8 hosts) · 12.3s elapsed`: what the run is doing, above the rows. */
+  headline(): string {
+    const { play, batch, startedAt, endedAt } = this.progress;
+    const parts: string[] = [];
+    if (play !== undefined) parts.push(`PLAY ${play}`);
+    if (batch && batch.of > 1) parts.push(`batch ${batch.n}/${batch.of} (${batch.hosts} host${batch.hosts === 1 ? '' : 's'})`);
+    if (startedAt !== undefined) parts.push(`${formatElapsed((endedAt ?? this.now()) - startedAt)} elapsed`);
+    return parts.join(' · ');
   }
 
   /** Whether a host is finished for this run. */
@@ -219,6 +263,14 @@ export class HostBoard {
   }
 }
 
+/** `  attempt 2/6  timeout in 1m40s`: a retry, and when the task's time limit stops the attempt. */
+function runningContext(h: HostLive, t: number): string {
+  const attempt = h.attempt ? `  attempt ${h.attempt.n}/${h.attempt.of}` : '';
+  const left = h.deadline === undefined ? 0 : Math.max(0, h.deadline - t);
+  const deadline = h.deadline === undefined ? '' : `  timeout in ${left < 60_000 ? `${Math.ceil(left / 1000)}s` : formatDuration(left)}`;
+  return attempt + deadline;
+}
+
 function isProblem(status: string): boolean {
   return status === 'failed' || status === 'unreachable';
 }
@@ -227,9 +279,4 @@ function isProblem(status: string): boolean {
 export function formatElapsed(ms: number): string {
   if (ms < 60_000) return `${(Math.max(0, ms) / 1000).toFixed(1)}s`;
   return formatDuration(ms);
-}
-
-function truncate(text: string, width: number): string {
-  if (width <= 1 || text.length <= width) return text;
-  return text.slice(0, width - 1) + '…';
 }

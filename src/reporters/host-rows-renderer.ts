@@ -5,6 +5,8 @@ import { DefaultRenderer, type ListrDefaultRendererOptions, type ListrDefaultRen
 export interface HostRowsView {
   /** Which tasks (by index) get a row, and the summary line above them when collapsed. */
   layout(): { readonly visible: readonly number[]; readonly summary: string | null };
+  /** The line above everything (play, batch, elapsed), or '' for none. */
+  headline?(): string;
   /** The title of task `index`, recomputed at every frame (elapsed times move). */
   title(index: number): string;
   /** The status symbol of task `index`, or null to keep listr2's own (the spinner while active). */
@@ -22,7 +24,7 @@ export const MIN_FRAME_MS = 90;
 /**
  * listr2's default renderer with three changes for big fleets: redraws are throttled,
  * titles come from the view at every frame, and only the rows the view chooses are drawn
- * (with its summary line on top). Everything else — spinner, symbols, log-update,
+ * (under the view's headline, and its summary line when collapsed). Everything else — spinner, symbols, log-update,
  * stdout/stderr hijacking while drawing — is listr2's.
  */
 export class HostRowsRenderer extends DefaultRenderer {
@@ -63,7 +65,8 @@ export class HostRowsRenderer extends DefaultRenderer {
     this.shownTasks.splice(0, this.shownTasks.length, ...visible.map((i) => this.hostTasks[i]));
     for (const i of visible) this.hostTasks[i].title = this.view.title(i);
     const body = super.create(options);
-    return summary === null ? body : body ? `${summary}${EOL}${body}` : summary;
+    const top = [this.view.headline?.() ?? '', summary ?? ''].filter((l) => l !== '');
+    return [...top, ...(body ? [body] : [])].join(EOL);
   }
 
   protected override style(task: ListrDefaultRendererTask, output = false): string {

@@ -3,7 +3,7 @@ import type { SecretMasker } from '../errors/mask-secrets.js';
 import type { Paint } from './color.js';
 import { escapeControlDeep } from './escape-control.js';
 import { formatDuration, toOneLine } from './format.js';
-import { formatRecap, recapRows } from './recap.js';
+import { formatRecap, formatRunSummary, recapRows } from './recap.js';
 import { formatNextStep } from './run-details.js';
 import { formatRunHeader } from './run-header.js';
 import type { OutputStream, Reporter } from './reporter.js';
@@ -29,6 +29,8 @@ export class PlainReporter implements Reporter {
   private readonly record = new RunRecord();
   /** Partial output lines per host/task/stream, until their newline arrives. */
   private readonly partial = new Map<string, string>();
+  /** Skipped task results not shown (without -v): counted in the last line. */
+  private skippedHidden = 0;
   private ended = false;
 
   constructor(private readonly options: PlainReporterOptions) {}
@@ -43,7 +45,13 @@ export class PlainReporter implements Reporter {
     this.write(this.takePartial());
     if (this.record.started === null && this.record.hosts().length === 0) return;
     if (!this.record.ended) this.write(['', 'run did not finish: results below are partial']);
-    this.write(['', ...formatRecap(recapRows(this.record), this.options.paint).trimEnd().split('\n'), ...formatNextStep(this.record)]);
+    const hidden = this.skippedHidden > 0 ? ` (${this.skippedHidden} skipped task result${this.skippedHidden === 1 ? '' : 's'} not shown: -v shows them)` : '';
+    this.write([
+      '',
+      ...formatRecap(recapRows(this.record), this.options.paint).trimEnd().split('\n'),
+      this.options.paint('bold', formatRunSummary(this.record)) + hidden,
+      ...formatNextStep(this.record),
+    ]);
   }
 
   private handle(event: EngineEvent): void {
@@ -77,7 +85,13 @@ export class PlainReporter implements Reporter {
         return verbose > 0 ? this.outputLines(e.host, e.task, e.stream, e.chunk) : [];
       case 'task-end': {
         const r = e.result;
-        return [...this.takePartial(r.host, r.task), `[${r.host}] ${r.task}: ${formatResultStatus(r, paint)}`, ...resultDetailLines(r)];
+        const done = this.takePartial(r.host, r.task);
+        // Skipped results are most of a long playbook's lines: folded into a count unless -v.
+        if (r.status === 'skipped' && verbose === 0) {
+          this.skippedHidden++;
+          return done;
+        }
+        return [...done, `[${r.host}] ${r.task}: ${formatResultStatus(r, paint)}`, ...resultDetailLines(r)];
       }
       case 'warning': {
         const where = e.host ? `[${e.host}] ${e.task ? `${e.task}: ` : ''}` : e.task ? `${e.task}: ` : '';

@@ -1,5 +1,6 @@
 import type { HostStats } from '../engine/results.js';
 import type { Paint, Style } from './color.js';
+import { formatDuration } from './format.js';
 import type { ReportHostStatus, RunRecord } from './run-record.js';
 
 /** The recap columns, in the order shown. */
@@ -63,4 +64,30 @@ export function formatRecap(rows: readonly RecapRow[], paint: Paint): string {
     ...(notReached.length > 0 ? [paint('dim', `not reached (${notReached.length}): ${notReached.join(', ')}`)] : []),
   ];
   return ['PLAY RECAP', ...lines, ...tail].join('\n') + '\n';
+}
+
+/**
+ * The run in one line, after the recap: `30 hosts: 28 changed, 2 ok, 0 failed in 5.62s`
+ * (unreachable, skipped and not reached hosts named when there are any; the time from the
+ * run's start to its end, when it finished; how it ended when it did not end normally).
+ */
+export function formatRunSummary(record: RunRecord): string {
+  const rows = recapRows(record);
+  const durationMs = runDuration(record);
+  const count = (status: ReportHostStatus): number => rows.filter((r) => r.status === status).length;
+  const parts = [`${count('changed')} changed`, `${count('ok')} ok`, `${count('failed')} failed`];
+  for (const status of ['unreachable', 'skipped', 'not-reached'] as const) {
+    if (count(status) > 0) parts.push(`${count(status)} ${status === 'not-reached' ? 'not reached' : status}`);
+  }
+  const took = durationMs === null ? '' : ` in ${formatDuration(durationMs)}`;
+  const ending =
+    record.interrupted || !record.ended ? ' (interrupted)' : record.halted ? ` (halted in batch ${record.halted.batch} of ${record.halted.play})` : '';
+  return `${rows.length} host${rows.length === 1 ? '' : 's'}: ${parts.join(', ')}${took}${ending}`;
+}
+
+/** Milliseconds from the run's start to its end, or null when it did not finish (or the times do not parse). */
+function runDuration(record: RunRecord): number | null {
+  if (record.started === null || record.finished === null) return null;
+  const ms = Date.parse(record.finished) - Date.parse(record.started);
+  return Number.isFinite(ms) && ms >= 0 ? ms : null;
 }

@@ -5,7 +5,8 @@ import type { RunRecord } from './run-record.js';
 
 /**
  * What the terminal view prints under its last frame, before the recap: each failure with
- * its message and stderr tail, unreachable hosts, warnings, a halted batch, an interruption.
+ * its message and stderr tail, unreachable hosts, warnings, a halted batch, an interruption
+ * (the recap, the summary line and the next step come after).
  */
 export function formatRunDetails(record: RunRecord, paint: Paint): string[] {
   const lines: string[] = [];
@@ -27,7 +28,6 @@ export function formatRunDetails(record: RunRecord, paint: Paint): string[] {
   }
   if (record.halted) lines.push('', paint('red', `HALTED batch ${record.halted.batch} of ${record.halted.play}: ${record.halted.reason}`));
   if (record.interrupted || !record.ended) lines.push('', paint('red', 'INTERRUPTED: the run did not finish; results are partial'));
-  lines.push(...formatNextStep(record));
   return lines;
 }
 

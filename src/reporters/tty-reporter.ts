@@ -3,11 +3,12 @@ import type { EngineEvent, EventBus } from '../engine/events.js';
 import type { SecretMasker } from '../errors/mask-secrets.js';
 import type { Paint } from './color.js';
 import { escapeControlDeep } from './escape-control.js';
+import { truncate } from './format.js';
 import { HostBoard } from './host-board.js';
 import { HostRowsRenderer, type HostRowsView } from './host-rows-renderer.js';
-import { formatRecap, recapRows } from './recap.js';
+import { formatRecap, formatRunSummary, recapRows } from './recap.js';
 import type { OutputStream, Reporter } from './reporter.js';
-import { formatRunDetails } from './run-details.js';
+import { formatNextStep, formatRunDetails } from './run-details.js';
 import { formatRunHeader } from './run-header.js';
 
 /** Options of the terminal (listr2) renderer. */
@@ -72,7 +73,14 @@ export class TtyReporter implements Reporter {
     await this.running;
     if (!this.running) return;
     const { paint, masker, stream } = this.options;
-    const lines = [...formatRunDetails(this.board.record, paint), '', ...formatRecap(recapRows(this.board.record), paint).trimEnd().split('\n')];
+    const record = this.board.record;
+    const lines = [
+      ...formatRunDetails(record, paint),
+      '',
+      ...formatRecap(recapRows(record), paint).trimEnd().split('\n'),
+      paint('bold', formatRunSummary(record)),
+      ...formatNextStep(record),
+    ];
     stream.write(lines.map((l) => masker.mask(l)).join('\n') + '\n');
   }
 
@@ -134,8 +142,10 @@ export class TtyReporter implements Reporter {
     const width = () => Math.max(20, (stream.columns ?? 80) - 3);
     const nameWidth = Math.min(30, Math.max(0, ...this.board.hosts().map((h) => h.name.length)));
     return {
+      // One line for the headline, the last one kept free so the view never scrolls.
+      headline: () => paint('bold', masker.mask(truncate(this.board.headline(), width()))),
       layout: () => {
-        const { visible, summary } = this.board.layout(stream.rows ?? 24, width());
+        const { visible, summary } = this.board.layout((stream.rows ?? 24) - 1, width());
         return { visible, summary: summary === null ? null : paint('bold', masker.mask(summary)) };
       },
       title: (i) => masker.mask(this.board.rowText(i, nameWidth, width(), verbose > 0)),

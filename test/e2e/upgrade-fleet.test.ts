@@ -4,10 +4,14 @@
  * every other rule intact (IPv4 and IPv6); a re-run changes nothing; hand-damaged Kuma rules
  * are repaired on exactly the damaged hosts.
  */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { replayTerminal } from '../reporters/virtual-terminal.js';
 import { labSupported, useLab } from '../helpers/lab.js';
 import {
   FAMILIES,
+  REPO,
   TARGET,
   fixtureKumaLines,
   foreignLines,
@@ -21,6 +25,28 @@ import {
   snapshotRules,
   type Family,
 } from './upgrade-helpers.js';
+
+/** Runs a shell command line on a pseudo-terminal of 40 x 200 (script(1), util-linux) and returns all it wrote. */
+function runOnTerminal(command: string, env: Record<string, string>): Promise<{ code: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['-q', '-e', '-c', `stty rows 40 cols 200; exec ${command}`, '/dev/null'], {
+      cwd: REPO,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, TERM: 'xterm', NO_COLOR: '1', ...env },
+    });
+    let text = '';
+    child.stdout.on('data', (c: Buffer) => (text += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (text += c.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, text });
+    });
+  });
+}
+
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 const SEEDS = ['2.7.4', '2.8.3', '2.9.2', '2.9.2-nocomments', 'none', TARGET];
 const lab = useLab({ hosts: 12, versions: SEEDS, packages: [TARGET] });
@@ -84,6 +110,20 @@ describe.skipIf(!labSupported())('upgrade playbook on a mixed fleet', () => {
       [TARGET]: `${TARGET} → ${TARGET}  flush: no  (marked rules, not recorded by tpx: kumactl replaces them)`,
     };
     for (const host of names()) expect(planLine(run.stdout, host), host).toBe(`${host}  ${expected[seedOf(host)]}`);
+
+    // The same on a real terminal (a pty from script(1)): each host's row ends with its plan.
+    const inventory = lab.state.inventoryFile;
+    const tty = await runOnTerminal(
+      `${process.execPath} bin/tpx.js run playbooks/upgrade.yaml -i ${inventory} -e kuma_version=${TARGET} -e kuma_package=${join(lab.dir, 'packages', `kuma-${TARGET}.tar.gz`)} --check`,
+      { XDG_STATE_HOME: join(lab.dir, 'xdg-state') },
+    );
+    expect(tty.code, tty.text).toBe(0);
+    const screen = replayTerminal(tty.text);
+    for (const host of names()) {
+      const row = screen.find((l) => l.includes(` ${host}  `));
+      const [fromTo] = expected[seedOf(host)].split('  ');
+      expect(row, screen.join('\n')).toMatch(new RegExp(`^✔ ${host} {2}changed .*· would (flush-)?install ${escapeRegExp(fromTo)}: `));
+    }
   });
 
   it('upgrades every host to the target ruleset, other rules intact, IPv4 and IPv6', { timeout: 180_000 }, async () => {

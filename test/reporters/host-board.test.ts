@@ -46,3 +46,54 @@ describe('HostBoard.layout', () => {
     expect(summary!.endsWith('…')).toBe(true);
   });
 });
+
+describe('HostBoard rows and headline', () => {
+  function live(): { b: HostBoard; at: (ms: number) => void } {
+    let clock = 1_000;
+    const b = new HostBoard(() => clock);
+    b.apply({ type: 'run-start', playbook: 'p', hosts: ['mesh-01', 'mesh-02'], check: false, time: 't' });
+    b.apply({ type: 'play-start', play: 'upgrade', hosts: ['mesh-01', 'mesh-02'] });
+    return { b, at: (ms) => (clock = 1_000 + ms) };
+  }
+
+  test('the headline names the play, the batch in progress and the time since the start', () => {
+    const { b, at } = live();
+    at(2_500);
+    expect(b.headline()).toBe('PLAY upgrade · 2.5s elapsed');
+    b.apply({ type: 'batch-start', play: 'upgrade', batch: 2, batches: 3, hosts: ['mesh-02'] });
+    expect(b.headline()).toBe('PLAY upgrade · batch 2/3 (1 host) · 2.5s elapsed');
+    b.apply({ type: 'run-end', time: 't', stats: {}, interrupted: false, halted: null, notReached: [], stoppedEarly: [] });
+    at(9_000);
+    // The clock stops with the run.
+    expect(b.headline()).toBe('PLAY upgrade · batch 2/3 (1 host) · 2.5s elapsed');
+  });
+
+  test("a running row counts down to the task's timeout and shows a retry's attempt", () => {
+    const { b, at } = live();
+    b.apply({ type: 'task-start', play: 'upgrade', task: 'install', host: 'mesh-01' });
+    b.apply({ type: 'task-attempt', host: 'mesh-01', task: 'install', attempt: 1, attempts: 1, timeoutMs: 150_000 });
+    at(30_000);
+    expect(b.rowText(0, 7, 100, false)).toBe('mesh-01  install  30.0s  timeout in 2m00s');
+    b.apply({ type: 'task-attempt', host: 'mesh-01', task: 'install', attempt: 3, attempts: 6, timeoutMs: 20_000 });
+    at(31_500);
+    expect(b.rowText(0, 7, 100, false)).toBe('mesh-01  install  31.5s  attempt 3/6  timeout in 19s');
+    // The next task starts without either.
+    b.apply({ type: 'task-end', result: result('mesh-01', 'install', 'changed') });
+    b.apply({ type: 'task-start', play: 'upgrade', task: 'verify', host: 'mesh-01' });
+    expect(b.rowText(0, 7, 100, false)).toBe('mesh-01  verify  0.0s');
+  });
+
+  test("a host's last debug message (the upgrade's plan line) stays on its row; a censored one does not", () => {
+    const { b } = live();
+    b.apply({
+      type: 'task-end',
+      result: result('mesh-01', 'plan', 'ok', { module: 'debug', msg: 'mesh-01  2.8.3 → 2.10.1  flush: yes\n(rules without marker)' }),
+    });
+    b.apply({ type: 'task-end', result: result('mesh-01', 'install', 'changed', { module: 'shell', msg: 'not a note' }) });
+    expect(b.rowText(0, 7, 200, false)).toMatch(
+      /^mesh-01 {2}changed so far {2}ok=\d+ changed=\d+ .*· 2\.8\.3 → 2\.10\.1 {2}flush: yes \(rules without marker\)$/,
+    );
+    b.apply({ type: 'task-end', result: result('mesh-02', 'plan', 'ok', { module: 'debug', msg: 'hidden', censored: true }) });
+    expect(b.rowText(1, 7, 200, false)).not.toContain('hidden');
+  });
+});

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { runEvents } from './run-events.js';
-import { failingRun, haltedRollout, interruptedRun, successfulRun } from './scenarios.js';
+import type { EngineEvent } from '../../src/engine/events.js';
+import { failingRun, haltedRollout, interruptedRun, result, successfulRun } from './scenarios.js';
 
 describe('plain reporter', () => {
   test('a successful 3-host run: one line per host event, then the recap', async () => {
@@ -21,6 +22,7 @@ describe('plain reporter', () => {
         'mesh-01 : ok=2   changed=1   failed=0   skipped=0   unreachable=0   rescued=0   ignored=0',
         'mesh-02 : ok=2   changed=1   failed=0   skipped=0   unreachable=0   rescued=0   ignored=0',
         'mesh-03 : ok=2   changed=1   failed=0   skipped=0   unreachable=0   rescued=0   ignored=0',
+        '3 hosts: 3 changed, 0 ok, 0 failed in 42.00s',
         '',
       ].join('\n'),
     );
@@ -56,8 +58,9 @@ describe('plain reporter', () => {
     expect(text).toContain('HALTED batch 2 of upgrade: max_fail_percentage 0 exceeded (1 of 2 hosts failed); not run on 2 hosts: mesh-04, mesh-05\n');
     expect(text).toContain('    msg: verify failed: chain KUMA_MESH_OUTBOUND missing\n');
     expect(text).toContain('mesh-04 : ok=0   changed=0   failed=0');
-    expect(text.trimEnd().split('\n').slice(-2)).toEqual([
+    expect(text.trimEnd().split('\n').slice(-3)).toEqual([
       'not reached (2): mesh-04, mesh-05',
+      '5 hosts: 2 changed, 0 ok, 1 failed, 2 not reached in 42.00s (halted in batch 2 of upgrade)',
       'next: fix the cause, then run the same command with --retry-failed: it runs again the hosts that failed, were unreachable, stopped early or were not reached, under the same run id',
     ]);
   });
@@ -82,10 +85,30 @@ describe('plain reporter', () => {
         'mesh-01 : ok=1   changed=0   failed=0   skipped=0   unreachable=0   rescued=0   ignored=0',
         'mesh-02 : ok=0   changed=0   failed=0   skipped=0   unreachable=0   rescued=0   ignored=0',
         'not reached (1): mesh-02',
+        '2 hosts: 0 changed, 1 ok, 0 failed, 1 not reached (interrupted)',
         'next: fix the cause, then run the same command with --retry-failed: it runs again the hosts that failed, were unreachable, stopped early or were not reached, under the same run id',
         '',
       ].join('\n'),
     );
+  });
+
+  test('without -v, skipped results are folded into a count on the summary line; -v shows each', async () => {
+    const events: EngineEvent[] = [
+      { type: 'run-start', playbook: 'p.yaml', hosts: ['mesh-01', 'mesh-02'], check: false, time: '2026-01-01T10:00:00.000Z' },
+      { type: 'play-start', play: 'p', hosts: ['mesh-01', 'mesh-02'] },
+      { type: 'task-end', result: result('mesh-01', 'only on old hosts', 'skipped') },
+      { type: 'task-end', result: result('mesh-02', 'only on old hosts', 'ok') },
+      { type: 'task-end', result: result('mesh-01', 'verify', 'skipped') },
+      { type: 'task-end', result: result('mesh-02', 'verify', 'skipped') },
+      { type: 'run-end', time: '2026-01-01T10:00:05.600Z', stats: {}, interrupted: false, halted: null, notReached: [], stoppedEarly: [] },
+    ];
+    const quiet = (await runEvents(events, { output: 'plain' })).out.text();
+    expect(quiet).not.toContain(': skipped');
+    expect(quiet).toContain('[mesh-02] only on old hosts: ok (0.21s)\n');
+    expect(quiet.trimEnd().split('\n').at(-1)).toBe('2 hosts: 0 changed, 1 ok, 0 failed, 1 skipped in 5.60s (3 skipped task results not shown: -v shows them)');
+    const verbose = (await runEvents(events, { output: 'plain', verbose: 1 })).out.text();
+    expect(verbose.match(/: skipped \(/g)).toHaveLength(3);
+    expect(verbose.trimEnd().split('\n').at(-1)).toBe('2 hosts: 0 changed, 1 ok, 0 failed, 1 skipped in 5.60s');
   });
 
   test('without -v, commands and output stay out of the log', async () => {

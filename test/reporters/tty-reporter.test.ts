@@ -42,10 +42,11 @@ describe('tty reporter (listr2)', () => {
     t.emit(...events.slice(0, 13)); // mesh-01 and mesh-02 detected, mesh-03 detecting
     t.emit({ type: 'task-start', play: 'upgrade', task: 'install transparent proxy', host: 'mesh-01' });
     t.advance(3400);
-    const first = await screenWhen(t.out, (sc) => sc.length === 4);
-    // The header stays above the rows.
+    const first = await screenWhen(t.out, (sc) => sc.length === 5);
+    // The header stays above the rows; the headline says where the run is.
     expect(first[0]).toBe('tpx run playbooks/upgrade.yaml: 3 hosts');
-    const live = first.slice(1);
+    expect(first[1]).toBe('PLAY upgrade · 3.4s elapsed');
+    const live = first.slice(2);
     expect(live).toHaveLength(3);
     expect(live[0]).toMatch(/^\S mesh-01 {2}install transparent proxy {2}3\.4s$/);
     // Not a tick before the host is done: "ok so far" is no result yet.
@@ -54,7 +55,7 @@ describe('tty reporter (listr2)', () => {
 
     t.emit(...events.slice(13).filter((e) => !(e.type === 'task-start' && e.host === 'mesh-01' && e.task === 'install transparent proxy')));
     await t.end();
-    const screen = replayTerminal(t.out.text()).slice(1);
+    const screen = replayTerminal(t.out.text()).slice(2);
     expect(screen.slice(0, 3)).toEqual([
       '✔ mesh-01  changed  ok=2 changed=1  3.40s',
       '✔ mesh-02  changed  ok=2 changed=1  3.40s',
@@ -66,6 +67,7 @@ describe('tty reporter (listr2)', () => {
       'mesh-01 : ok=2   changed=1   failed=0   skipped=0   unreachable=0   rescued=0   ignored=0',
       'mesh-02 : ok=2   changed=1   failed=0   skipped=0   unreachable=0   rescued=0   ignored=0',
       'mesh-03 : ok=2   changed=1   failed=0   skipped=0   unreachable=0   rescued=0   ignored=0',
+      '3 hosts: 3 changed, 0 ok, 0 failed in 42.00s',
     ]);
   });
 
@@ -90,11 +92,12 @@ describe('tty reporter (listr2)', () => {
     expect(frames.length).toBeGreaterThan(0);
     for (const frame of frames) {
       expect(frame.length).toBeLessThanOrEqual(rows - 1);
-      expect(frame[0]).toMatch(/^\d+ hosts done so far: /);
+      expect(frame[0]).toMatch(/^PLAY upgrade · [\d.]+s elapsed$/);
+      expect(frame[1]).toMatch(/^\d+ hosts done so far: /);
     }
-    const screen = replayTerminal(t.out.text()).slice(1);
-    expect(screen.length).toBeLessThanOrEqual(rows - 1);
-    expect(screen[0]).toBe('87 hosts done so far: 80 changed, 7 ok · 40 running (15 not shown) · 20 waiting · 3 failed');
+    const screen = replayTerminal(t.out.text()).slice(2);
+    expect(screen.length).toBeLessThanOrEqual(rows - 2);
+    expect(screen[0]).toBe('87 hosts done so far: 80 changed, 7 ok · 40 running (16 not shown) · 20 waiting · 3 failed');
     const failedRows = screen.filter((l) => l.startsWith('✖'));
     expect(failedRows).toEqual([
       '✖ mesh-128  failed: install transparent proxy: verify failed',
@@ -102,7 +105,7 @@ describe('tty reporter (listr2)', () => {
       '✖ mesh-130  failed: install transparent proxy: verify failed',
     ]);
     const runningRows = screen.filter((l) => l.includes('install transparent proxy  2.5s'));
-    expect(runningRows).toHaveLength(25);
+    expect(runningRows).toHaveLength(24);
     expect(screen.some((l) => l.includes('mesh-001 '))).toBe(false);
 
     hosts.slice(87, 127).forEach((h) => t.emit({ type: 'task-end', result: result(h, 'install transparent proxy', 'changed') }));
@@ -116,7 +119,7 @@ describe('tty reporter (listr2)', () => {
       stoppedEarly: [],
     });
     await t.end();
-    const final = replayTerminal(t.out.text()).slice(1);
+    const final = replayTerminal(t.out.text()).slice(2);
     expect(final[0]).toBe('127 hosts done: 120 changed, 7 ok · 3 failed · 20 not reached');
     expect(final.slice(1, 4).every((l) => l.startsWith('✖ mesh-1'))).toBe(true);
     expect(final).toContain('FAILURES');
@@ -175,7 +178,8 @@ describe('tty reporter (listr2)', () => {
     t.emit({ type: 'interrupted', signal: 'SIGINT' });
     await t.end();
     const screen = replayTerminal(t.out.text());
-    expect(screen[2]).toBe('↓ mesh-02  not reached');
+    expect(screen[1]).toBe('0.0s elapsed');
+    expect(screen[3]).toBe('↓ mesh-02  not reached');
     expect(screen).toContain('INTERRUPTED: the run did not finish; results are partial');
     expect(screen.some((l) => l.startsWith('next: fix the cause, then run the same command with --retry-failed'))).toBe(true);
   });
@@ -198,7 +202,7 @@ describe('tty reporter (listr2)', () => {
     bus.emit({ type: 'task-start', play: 'p', task: 'install', host: 'mesh-01' });
     bus.emit({ type: 'task-output', host: 'mesh-01', task: 'install', stream: 'stdout', chunk: 'step 1\nstep 2: writing rules\n' });
     clock += 1200;
-    expect((await screenWhen(out, (sc) => sc.some((l) => l.includes('mesh-01'))))[1]).toMatch(/^\S mesh-01 {2}install {2}1\.2s {2}› step 2: writing rules$/);
+    expect((await screenWhen(out, (sc) => sc.some((l) => l.includes('mesh-01'))))[2]).toMatch(/^\S mesh-01 {2}install {2}1\.2s {2}› step 2: writing rules$/);
     bus.emit({ type: 'run-end', time: 't', stats: {}, interrupted: false, halted: null, notReached: [], stoppedEarly: [] });
     await reporter.end();
   });
