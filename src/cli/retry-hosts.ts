@@ -9,6 +9,7 @@ const FINISHED = new Set(['ok', 'changed', 'skipped']);
 
 /** What `--retry-failed` runs: these hosts, under the earlier run's id (unless `-e tpx_run_id`). */
 export interface RetryPlan {
+  /** Those that failed or were unreachable first, then the ones a halt or an interrupt left (each in run order). */
   readonly hosts: string[];
   /** The earlier run's id, when its report or journal names one. */
   readonly runId?: string;
@@ -64,10 +65,12 @@ function readReportRetry(text: string, file: string): { hosts: string[]; runId?:
   const hosts = (report as { hosts?: unknown })?.hosts;
   if (!hosts || typeof hosts !== 'object') throw new UsageError(`--retry-failed ${file}: no "hosts" in it; give a report written by tpx --report`);
   const runId = (report as { run_id?: unknown }).run_id;
+  const entries = Object.entries(hosts as Record<string, { status?: string; stopped_early?: boolean }>);
   return {
-    hosts: Object.entries(hosts as Record<string, { status?: string; stopped_early?: boolean }>)
-      .filter(([, h]) => RETRY_STATUSES.has(String(h?.status)) || h?.stopped_early === true)
-      .map(([name]) => name),
+    hosts: failedFirst(
+      entries.filter(([, h]) => RETRY_STATUSES.has(String(h?.status)) || h?.stopped_early === true).map(([name]) => name),
+      new Set(entries.filter(([, h]) => h?.status === 'failed' || h?.status === 'unreachable').map(([name]) => name)),
+    ),
     ...(typeof runId === 'string' ? { runId } : {}),
   };
 }
@@ -94,7 +97,19 @@ export function readJournalRetry(text: string, file = 'journal'): { hosts: strin
     if (entry.type === 'host-end' && typeof entry.host === 'string') ended.set(entry.host, String(entry.status));
   }
   if (!runId) throw new UsageError(`--retry-failed ${file}: not a run journal (no header line)`);
-  return { hosts: [...targeted].filter((h) => !FINISHED.has(ended.get(h) ?? '')), runId };
+  const failed = new Set([...ended].filter(([, status]) => status === 'failed' || status === 'unreachable').map(([h]) => h));
+  return {
+    hosts: failedFirst(
+      [...targeted].filter((h) => !FINISHED.has(ended.get(h) ?? '')),
+      failed,
+    ),
+    runId,
+  };
+}
+
+/** The hosts that failed before the others: a rolling retry's first batch is one that failed, not one already done. */
+function failedFirst(hosts: readonly string[], failed: ReadonlySet<string>): string[] {
+  return [...hosts.filter((h) => failed.has(h)), ...hosts.filter((h) => !failed.has(h))];
 }
 
 /**

@@ -10,8 +10,9 @@ function addImplicitHost(run: RunContext, name: string): void {
 }
 
 /**
- * The hosts a play runs on, in inventory order: its `hosts` pattern, narrowed by `-l` and
- * `--retry-failed`, without the hosts that failed or became unreachable in earlier plays.
+ * The hosts a play runs on, in inventory order (in `--retry-failed`'s order when it is given):
+ * its `hosts` pattern, narrowed by `-l` and `--retry-failed`, without the hosts that failed
+ * or became unreachable in earlier plays.
  */
 export function selectPlayHosts(run: RunContext, play: Play): string[] {
   let hosts = selectHosts(run.options.inventory, play.hosts);
@@ -20,8 +21,8 @@ export function selectPlayHosts(run: RunContext, play: Play): string[] {
     hosts = hosts.filter((h) => limit.has(h));
   }
   if (run.options.onlyHosts) {
-    const only = new Set(run.options.onlyHosts);
-    hosts = hosts.filter((h) => only.has(h));
+    const selected = new Set(hosts);
+    hosts = run.options.onlyHosts.filter((h) => selected.has(h));
   }
   for (const h of hosts) if (!run.hosts.has(h) && isImplicitLocalhost(run.options.inventory.hosts, h)) addImplicitHost(run, h);
   return hosts.filter((h) => run.hosts.get(h)?.alive ?? false);

@@ -44,7 +44,10 @@ export interface RunOptions {
   readonly connect: Connector;
   /** Aborting interrupts the run: nothing new starts, in-flight commands are stopped. */
   readonly signal?: AbortSignal;
-  /** `--retry-failed`: only these hosts (after `hosts` and `-l`). */
+  /**
+   * `--retry-failed`: only these hosts (after `hosts` and `-l`), in this order: the hosts
+   * that failed come first, so that the first batch of a rolling play is one of them.
+   */
   readonly onlyHosts?: readonly string[];
   /** Module lookup; defaults to the registry of src/modules. Tests pass their own. */
   readonly modules?: (name: string) => ModuleDefinition | undefined;

@@ -17,15 +17,16 @@ describe('--retry-failed', () => {
   test('from a journal: hosts without a finished host-end, under the journal run id; a cut last line is skipped', () => {
     const text = [
       header('run-1'),
-      line({ type: 'run-start', hosts: ['a', 'b', 'c', 'd', 'e', 'f'] }),
+      line({ type: 'run-start', hosts: ['a', 'b', 'c', 'd', 'e', 'f', 'g'] }),
       line({ type: 'host-end', host: 'a', status: 'changed' }),
       line({ type: 'host-end', host: 'b', status: 'ok' }),
-      line({ type: 'host-end', host: 'c', status: 'failed' }),
-      line({ type: 'host-end', host: 'd', status: 'unreachable' }),
+      line({ type: 'host-end', host: 'd', status: 'failed' }),
+      line({ type: 'host-end', host: 'e', status: 'unreachable' }),
       line({ type: 'host-end', host: 'f', status: 'skipped' }),
-      '{"type":"host-end","host":"e","sta',
+      '{"type":"host-end","host":"g","sta',
     ].join('\n');
-    expect(readJournalRetry(text)).toEqual({ hosts: ['c', 'd', 'e'], runId: 'run-1' });
+    // c never ended (a halt): after the hosts that failed.
+    expect(readJournalRetry(text)).toEqual({ hosts: ['d', 'e', 'c', 'g'], runId: 'run-1' });
   });
 
   test('a journal with a retry appended: the last host-end of a host counts, hosts of every run-start', () => {
@@ -41,16 +42,23 @@ describe('--retry-failed', () => {
     expect(readJournalRetry(text)).toEqual({ hosts: ['c'], runId: 'run-1' });
   });
 
-  test('from a report: failed, unreachable and not-reached hosts, with its run_id', () => {
+  test('from a report: failed, unreachable and not-reached hosts, with its run_id; the ones that failed first', () => {
     const path = join(dir, 'report.json');
     writeFileSync(
       path,
       JSON.stringify({
         run_id: 'r-9',
-        hosts: { a: { status: 'changed' }, b: { status: 'failed' }, c: { status: 'not-reached' }, d: { status: 'unreachable' }, e: { status: 'ok' } },
+        hosts: {
+          a: { status: 'changed', stopped_early: true },
+          b: { status: 'not-reached' },
+          c: { status: 'failed' },
+          d: { status: 'unreachable' },
+          e: { status: 'ok' },
+        },
       }),
     );
-    expect(readRetryPlan(path)).toEqual({ hosts: ['b', 'c', 'd'], runId: 'r-9', source: path });
+    // A rolling retry's canary is a host that failed, not one a halt left already upgraded.
+    expect(readRetryPlan(path)).toEqual({ hosts: ['c', 'd', 'a', 'b'], runId: 'r-9', source: path });
   });
 
   test('bad files are usage errors naming the file', () => {

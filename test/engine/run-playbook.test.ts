@@ -46,6 +46,21 @@ describe('runPlaybook', () => {
     expect(limited.fleet.readHostFile('h03', 'x')).toBe('');
   });
 
+  it("onlyHosts' order is the play's: with serial, the first batch is the first host it names", async () => {
+    const r = await run(
+      `
+- hosts: web
+  serial: 1
+  tasks:
+    - command: "true"
+`,
+      fleetInventory(4),
+      { onlyHosts: ['h03', 'h01', 'h04'] },
+    );
+    const batches = r.events.filter((e) => e.type === 'batch-start').map((e) => (e.type === 'batch-start' ? e.hosts : []));
+    expect(batches).toEqual([['h03'], ['h01'], ['h04']]);
+  });
+
   it('a host that failed in one play is left out of the next', async () => {
     const r = await run(
       `
