@@ -126,9 +126,16 @@ async function runExec(
   });
 }
 
-/** A command that was stopped (interrupt or timeout) ends the task as failed. */
+/**
+ * A command that was stopped (interrupt or timeout) ends the task as failed. An interrupted
+ * command's last line on stderr is how it ended on the host (the upgrade's "restored from
+ * backup …"): the message carries it.
+ */
 function stoppedResult(res: ExecResult, req: ExecuteRequest, moduleName: string): Record<string, unknown> | undefined {
-  if (req.signal?.aborted) return { ...execFields(res), changed: false, failed: true, interrupted: true, msg: 'interrupted' };
+  if (req.signal?.aborted) {
+    const last = lastLine(res.stderr);
+    return { ...execFields(res), changed: false, failed: true, interrupted: true, msg: last ? `interrupted; its last word: ${last}` : 'interrupted' };
+  }
   if (res.timedOut) {
     const seconds = req.timeoutMs !== undefined ? req.timeoutMs / 1000 : undefined;
     return {
@@ -172,4 +179,15 @@ function describeFailure(action: Action & { kind: 'exec' }, res: ExecResult): st
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** The last non-empty line of a text, cut to 300 characters. */
+function lastLine(text: string): string {
+  const line =
+    text
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l !== '')
+      .at(-1) ?? '';
+  return line.length > 300 ? `${line.slice(0, 299)}…` : line;
 }

@@ -1,5 +1,6 @@
 import type { EngineEvent } from '../engine/events.js';
 import { formatDuration, toOneLine, truncate } from './format.js';
+import { STOPPING } from './run-details.js';
 import { RunRecord, type ReportHostStatus } from './run-record.js';
 
 /** Where a host is in the run, as the terminal view shows it. */
@@ -142,6 +143,7 @@ export class HostBoard {
 
   /** Marks every host finished (run-end, or the reporter ending without it). */
   finishAll(t = this.now()): void {
+    this.progress.endedAt ??= t;
     for (const h of this.live) if (h.phase !== 'done') Object.assign(h, { phase: 'done', since: t, task: undefined });
   }
 
@@ -183,6 +185,7 @@ export class HostBoard {
     if (play !== undefined) parts.push(`PLAY ${play}`);
     if (batch && batch.of > 1) parts.push(`batch ${batch.n}/${batch.of} (${batch.hosts} host${batch.hosts === 1 ? '' : 's'})`);
     if (startedAt !== undefined) parts.push(`${formatElapsed((endedAt ?? this.now()) - startedAt)} elapsed`);
+    if (this.interrupted && endedAt === undefined) parts.push(`INTERRUPTED (${this.interrupted}): ${STOPPING}`);
     return parts.join(' · ');
   }
 

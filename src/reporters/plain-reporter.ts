@@ -4,7 +4,7 @@ import type { Paint } from './color.js';
 import { escapeControlDeep } from './escape-control.js';
 import { formatDuration, toOneLine } from './format.js';
 import { formatRecap, formatRunSummary, recapRows } from './recap.js';
-import { formatNextStep } from './run-details.js';
+import { formatNextStep, STOPPING } from './run-details.js';
 import { formatRunHeader } from './run-header.js';
 import type { OutputStream, Reporter } from './reporter.js';
 import { formatResultStatus, resultDetailLines } from './result-lines.js';
@@ -45,7 +45,7 @@ export class PlainReporter implements Reporter {
     this.write(this.takePartial());
     if (this.record.started === null && this.record.hosts().length === 0) return;
     if (!this.record.ended) this.write(['', 'run did not finish: results below are partial']);
-    const hidden = this.skippedHidden > 0 ? ` (${this.skippedHidden} skipped task result${this.skippedHidden === 1 ? '' : 's'} not shown: -v shows them)` : '';
+    const hidden = this.skippedHidden > 0 ? ` · ${this.skippedHidden} skipped task result${this.skippedHidden === 1 ? '' : 's'} not shown (-v shows them)` : '';
     this.write([
       '',
       ...formatRecap(recapRows(this.record), this.options.paint).trimEnd().split('\n'),
@@ -104,7 +104,7 @@ export class PlainReporter implements Reporter {
         return [paint('red', `HALTED batch ${e.batch} of ${e.play}: ${e.reason}${rest}`)];
       }
       case 'interrupted':
-        return [paint('red', `INTERRUPTED (${e.signal}): starting nothing new, letting tasks in flight end`)];
+        return [paint('red', `INTERRUPTED (${e.signal}): ${STOPPING}`)];
       case 'run-end':
         return [];
       default:

@@ -31,6 +31,9 @@ export function formatRunDetails(record: RunRecord, paint: Paint): string[] {
   return lines;
 }
 
+/** What an interrupted run does now, and how to stop waiting for it. */
+export const STOPPING = 'starting nothing new, stopping the tasks in flight (they may clean up on the host); interrupt again to quit at once';
+
 /** After a halted or unfinished run, what to do next (the hosts left are in the journal and the report). */
 export function formatNextStep(record: RunRecord): string[] {
   if (!record.halted && !record.interrupted && record.ended) return [];

@@ -95,6 +95,25 @@ describe('interrupt', () => {
     expect(r.events.at(-1)).toMatchObject({ type: 'run-end', interrupted: true });
   });
 
+  it("an interrupted command's last line on stderr (how it ended on the host) is in the message", async () => {
+    const controller = new AbortController();
+    const bus = new EventBus();
+    bus.subscribe((e) => {
+      if (e.type === 'task-start' && e.task === 'long') setTimeout(() => controller.abort('SIGINT'), 300);
+    });
+    const r = await run(
+      `
+- hosts: h01
+  tasks:
+    - name: long
+      shell: trap 'echo "stopping" >&2; echo "restored from backup b1" >&2; exit 1' TERM; sleep 30 & wait
+`,
+      fleetInventory(1),
+      { signal: controller.signal, bus },
+    );
+    expect(r.result('h01', 'long')).toMatchObject({ status: 'failed', msg: 'interrupted; its last word: restored from backup b1' });
+  });
+
   it('a host waiting for a fork when the run is interrupted never starts and is not reached', async () => {
     const controller = new AbortController();
     const bus = new EventBus();

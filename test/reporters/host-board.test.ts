@@ -68,6 +68,14 @@ describe('HostBoard rows and headline', () => {
     expect(b.headline()).toBe('PLAY upgrade · batch 2/3 (1 host) · 2.5s elapsed');
   });
 
+  test('after an interrupt the headline says what happens now and how to quit at once, until the run ends', () => {
+    const { b } = live();
+    b.apply({ type: 'interrupted', signal: 'SIGINT' });
+    expect(b.headline()).toMatch(/ · INTERRUPTED \(SIGINT\): starting nothing new, .* interrupt again to quit at once$/);
+    b.finishAll();
+    expect(b.headline()).not.toContain('INTERRUPTED');
+  });
+
   test("a running row counts down to the task's timeout and shows a retry's attempt", () => {
     const { b, at } = live();
     b.apply({ type: 'task-start', play: 'upgrade', task: 'install', host: 'mesh-01' });

@@ -77,7 +77,7 @@ describe('plain reporter', () => {
         '[mesh-01] detect installed version: stdout| second line',
         '[mesh-01] detect installed version: stdout| unfinished',
         '[mesh-01] detect installed version: ok (0.21s)',
-        'INTERRUPTED (SIGINT): starting nothing new, letting tasks in flight end',
+        'INTERRUPTED (SIGINT): starting nothing new, stopping the tasks in flight (they may clean up on the host); interrupt again to quit at once',
         '',
         'run did not finish: results below are partial',
         '',
@@ -105,7 +105,9 @@ describe('plain reporter', () => {
     const quiet = (await runEvents(events, { output: 'plain' })).out.text();
     expect(quiet).not.toContain(': skipped');
     expect(quiet).toContain('[mesh-02] only on old hosts: ok (0.21s)\n');
-    expect(quiet.trimEnd().split('\n').at(-1)).toBe('2 hosts: 0 changed, 1 ok, 0 failed, 1 skipped in 5.60s (3 skipped task results not shown: -v shows them)');
+    expect(quiet.trimEnd().split('\n').at(-1)).toBe(
+      '2 hosts: 0 changed, 1 ok, 0 failed, 1 skipped in 5.60s · 3 skipped task results not shown (-v shows them)',
+    );
     const verbose = (await runEvents(events, { output: 'plain', verbose: 1 })).out.text();
     expect(verbose.match(/: skipped \(/g)).toHaveLength(3);
     expect(verbose.trimEnd().split('\n').at(-1)).toBe('2 hosts: 0 changed, 1 ok, 0 failed, 1 skipped in 5.60s');

@@ -2,10 +2,14 @@ import { spawn, type SpawnOptions } from 'node:child_process';
 import type { ExecOptions, ExecResult } from '../connection.js';
 import { OutputCapture } from '../output-capture.js';
 
+/** How long a stopped command's process group has after TERM before KILL. */
+const KILL_GRACE_MS = 3_000;
+
 /**
  * Runs `argv` on this machine as a host command runs over SSH: output bounded in memory (and
  * streamed live) the same way, stdin written then closed (or held open until
- * `holdStdinUntil`), and a timeout or an abort stopping the whole process group.
+ * `holdStdinUntil`), and a timeout or an abort stopping the whole process group: TERM, and
+ * KILL what is left 3 s later, as over SSH (a command can say how it ended).
  */
 export function runLocal(argv: readonly string[], options: ExecOptions = {}, spawnOptions: Pick<SpawnOptions, 'cwd' | 'env'> = {}): Promise<ExecResult> {
   const started = Date.now();
@@ -14,12 +18,18 @@ export function runLocal(argv: readonly string[], options: ExecOptions = {}, spa
     const stdout = new OutputCapture(options.outputLimit, options.onStdout);
     const stderr = new OutputCapture(options.outputLimit, options.onStderr);
     let timedOut = false;
-    const stop = (): void => {
+    let killTimer: NodeJS.Timeout | undefined;
+    const signalGroup = (signal: NodeJS.Signals): void => {
       try {
-        if (child.pid) process.kill(-child.pid, 'SIGKILL');
+        if (child.pid) process.kill(-child.pid, signal);
       } catch {
         // already gone
       }
+    };
+    const stop = (): void => {
+      if (killTimer) return;
+      signalGroup('SIGTERM');
+      killTimer = setTimeout(() => signalGroup('SIGKILL'), KILL_GRACE_MS);
     };
     const timer = options.timeoutMs
       ? setTimeout(() => {
@@ -42,6 +52,11 @@ export function runLocal(argv: readonly string[], options: ExecOptions = {}, spa
     } else child.stdin.end();
     const finish = (rc: number | null, signal: string | null): void => {
       if (timer) clearTimeout(timer);
+      if (killTimer) {
+        clearTimeout(killTimer);
+        // The shell is gone; what it started in its group must not outlive it.
+        signalGroup('SIGKILL');
+      }
       options.signal?.removeEventListener('abort', onAbort);
       resolve({
         rc,
