@@ -1,3 +1,4 @@
+import { FAULT_KINDS } from '../lab/fault-spec.js';
 import { Command, CommanderError, Option } from 'commander';
 import { escapeControl } from '../reporters/escape-control.js';
 import { handleError } from './handle-error.js';
@@ -120,6 +121,19 @@ function buildProgram(): Command {
       process.exitCode = await labStatusCommand(options);
     });
 
+  lab
+    .command('fault')
+    .description('make one lab host misbehave, or behave again (for rehearsals and tests)')
+    .argument('<host>', 'the lab host, e.g. mesh-01')
+    .argument('<kind>', 'what goes wrong (see below)')
+    .argument('[n]', 'milliseconds (drop, delay) or seconds (install-slow)')
+    .option('--persist', 'an install fault fires on every install, not only the next')
+    .option('--dir <dir>', 'where the lab keeps its files', '/var/tmp/tpx-lab')
+    .addHelpText('after', `\nKinds:\n  ${FAULT_KINDS.join('\n  ')}\n`)
+    .action(async (host: string, kind: string, n: string | undefined, options: Record<string, unknown>) => {
+      const { labFaultCommand } = await import('./commands/lab.js');
+      process.exitCode = await labFaultCommand(host, kind, n, options);
+    });
   for (const cmd of [program, ...program.commands, ...lab.commands]) cmd.exitOverride();
   return program;
 }

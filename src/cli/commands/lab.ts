@@ -1,4 +1,11 @@
+import { dirname } from 'node:path';
 import { UsageError } from '../../errors/tpx-error.js';
+import { parseFaultSpec, type FaultSpec } from '../../lab/fault-spec.js';
+import { setLabFault } from '../../lab/faults.js';
+import { hostExec } from '../../lab/host-namespace.js';
+import { INSTALL_FAULT_FILE } from '../../lab/kumactl/lab-fault.js';
+import { readLabState } from '../../lab/state.js';
+import { quoteArg } from '../../shell/quote.js';
 import { labDown } from '../../lab/lab-down.js';
 import { labStatus } from '../../lab/lab-status.js';
 import { labUp } from '../../lab/lab-up.js';
@@ -64,4 +71,29 @@ export async function labStatusCommand(options: Record<string, unknown>): Promis
         .trimEnd() + '\n',
     );
   return hosts.every((h) => h.reachable) ? 0 : 1;
+}
+
+/** `tpx lab fault HOST KIND [N]`: makes one lab host misbehave (or behave again), for rehearsals. */
+export async function labFaultCommand(host: string, kind: string, arg: string | undefined, options: Record<string, unknown>): Promise<number> {
+  const dir = String(options.dir);
+  let spec: FaultSpec;
+  try {
+    spec = parseFaultSpec(kind, arg, options.persist === true);
+  } catch (error) {
+    throw new UsageError(`lab fault: ${(error as Error).message}`);
+  }
+  const state = await readLabState(dir);
+  if (!state) throw new UsageError(`lab fault: no lab in ${dir} (tpx lab up --dir ${dir})`);
+  if (!state.hosts.some((h) => h.name === host)) {
+    throw new UsageError(`lab fault: no host ${host} in the lab in ${dir}; its hosts: ${state.hosts.map((h) => h.name).join(', ')}`);
+  }
+  if (spec.target === 'connection') await setLabFault(dir, host, spec.fault);
+  else {
+    const file = INSTALL_FAULT_FILE;
+    const command = spec.line === null ? `rm -f ${file}` : `mkdir -p ${dirname(file)} && printf '%s\\n' ${quoteArg(spec.line)} > ${file}`;
+    const result = await hostExec(state, host, command, { timeoutMs: 10_000 });
+    if (result.code !== 0) throw new Error(`lab fault: could not write ${file} on ${host}: ${result.stderr.trim()}`);
+  }
+  process.stdout.write(`${host}: ${spec.says}${spec.target === 'connection' && spec.fault !== null ? ` (until: tpx lab fault ${host} clear)` : ''}\n`);
+  return 0;
 }
