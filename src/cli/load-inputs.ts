@@ -1,3 +1,4 @@
+import { UsageError } from '../errors/tpx-error.js';
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { InputError, type InputProblem } from '../errors/input-error.js';
@@ -28,6 +29,7 @@ export interface LoadedInputs {
  * ./inventory.yaml when present), checks the
  * playbook against the inventory, and throws one InputError with every problem of every file.
  * `requireInventory` makes a missing inventory a bad option (exit 5), as `tpx run` needs one.
+ * A playbook path that names no file is a bad option too (exit 5), like an inventory's.
  */
 export function loadInputs(
   playbookFile: string,
@@ -35,6 +37,7 @@ export function loadInputs(
   requireInventory: boolean,
   options: LoadInputsOptions = {},
 ): LoadedInputs {
+  if (!existsSync(playbookFile)) throw new UsageError(`playbook not found: ${playbookFile}`);
   const problems: InputProblem[] = [];
   const wantInventory = requireInventory || Boolean(inventoryOption?.length) || Boolean(options.configInventory?.length) || existsSync(DEFAULT_INVENTORY);
   const inventoryFiles = wantInventory ? resolveInventoryFiles(inventoryOption, existsSync, options.configInventory) : [];

@@ -65,10 +65,13 @@ describe('tpx validate', () => {
     expect(ok.stdout).toContain('ok: ok.yaml (1 play, 2 tasks)\n');
   });
 
-  it('reports a missing playbook as bad input, not a crash', () => {
+  it('a missing playbook is a bad command-line argument (exit 5), as a missing inventory is', () => {
     const r = tpx(['validate', 'nope.yaml']);
-    expect(r.code).toBe(4);
-    expect(r.stderr).toMatch(/^nope\.yaml:1:1: cannot read the file: no such file\n/);
+    expect(r.code).toBe(5);
+    expect(r.stderr).toBe('tpx: playbook not found: nope.yaml\n');
+    const inventory = tpx(['validate', join(ROOT, 'playbooks', 'upgrade.yaml'), '-i', 'nope-inventory.yaml']);
+    expect(inventory.code).toBe(5);
+    expect(inventory.stderr).toBe('tpx: inventory not found: nope-inventory.yaml\n');
   });
 
   it("decrypts the inventory's vault data with --vault-id / --vault-password-file, and refuses it without", () => {
