@@ -52,6 +52,7 @@ function buildProgram(): Command {
     .option('--skip-tags <tags>', 'skip tasks with these tags (comma-separated)')
     .option('--report <file>', 'write a JSON report (also when interrupted)')
     .option('--junit <file>', 'write a JUnit XML report')
+    .option('--report-html <file>', 'write a self-contained HTML report: outcome, plan per host, timeline, failures (also when interrupted)')
     .addOption(new Option('--output <mode>', 'progress output').choices(['auto', 'tty', 'plain', 'json']).default('auto'))
     .option(
       '--retry-failed [file]',

@@ -19,7 +19,8 @@ export type EngineEvent =
   | { readonly type: 'host-connecting'; readonly host: string }
   | { readonly type: 'host-connected'; readonly host: string; readonly durationMs: number }
   | { readonly type: 'host-unreachable'; readonly host: string; readonly kind: string; readonly msg: string }
-  | { readonly type: 'task-start'; readonly play: string; readonly task: string; readonly host: string }
+  /** `time`: when the task started on the host (ISO 8601; optional for producers other than the engine), for the HTML report's timeline. */
+  | { readonly type: 'task-start'; readonly play: string; readonly task: string; readonly host: string; readonly time?: string }
   /**
    * An attempt of a task begins, sent only when there is something to show about it: a retry
    * (`attempt` > 1 of `attempts`, with `until`) or a time limit (`timeoutMs`, the task's

@@ -65,12 +65,12 @@ async function runOnHost(env: TaskEnv): Promise<TaskStatus | undefined> {
   if (shared) {
     const outcome = await shared;
     if (!outcome) return undefined;
-    run.bus.emit({ type: 'task-start', play, task: env.name, host: env.host.name });
+    run.bus.emit({ type: 'task-start', play, task: env.name, host: env.host.name, time: new Date().toISOString() });
     return applyOutcome(env, outcome);
   }
   const job = run.limiter.run(async () => {
     if (run.interrupted()) return undefined;
-    run.bus.emit({ type: 'task-start', play, task: env.name, host: env.host.name });
+    run.bus.emit({ type: 'task-start', play, task: env.name, host: env.host.name, time: new Date().toISOString() });
     const outcome = await runHostTask(env);
     return { outcome, status: applyOutcome(env, outcome) };
   });

@@ -42,7 +42,7 @@ export async function walkInclude(
     const env: TaskEnv = { run, batch, host: run.hosts.get(name)!, task, scope: own, check: own.checkMode ?? run.options.check, name: task.name! };
     const included = decide(env, block.include.what);
     for (const outcome of included.outcomes) {
-      run.bus.emit({ type: 'task-start', play: batch.playCtx.play.name, task: env.name, host: name });
+      run.bus.emit({ type: 'task-start', play: batch.playCtx.play.name, task: env.name, host: name, time: new Date().toISOString() });
       const status = applyOutcome(env, outcome);
       if (status === 'failed' || status === 'rescued') out.failed.add(name);
     }

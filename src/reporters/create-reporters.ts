@@ -3,6 +3,7 @@ import { secretMasker } from '../errors/mask-secrets.js';
 import { createPaint, shouldUseColor } from './color.js';
 import { JournalReporter } from './journal-file.js';
 import { JsonReporter } from './json-reporter.js';
+import { createHtmlReportReporter } from './html-report.js';
 import { createJunitReporter } from './junit-file.js';
 import { PlainReporter } from './plain-reporter.js';
 import { createReportFileReporter } from './report-file.js';
@@ -17,7 +18,7 @@ export function resolveOutputMode(mode: OutputMode | undefined, stdout: { readon
 
 /**
  * The reporters `tpx run` asks for: the run journal, one progress output (listr2 view,
- * plain lines or JSON events) plus the `--report` and `--junit` files, gathered into one Reporter whose
+ * plain lines or JSON events) plus the `--report`, `--junit` and `--report-html` files, gathered into one Reporter whose
  * `end()` ends them all (files even when the terminal output fails) and rethrows the first
  * error, e.g. a report that could not be written.
  */
@@ -38,6 +39,7 @@ export function createReporters(options: ReporterOptions = {}): Reporter {
   else reporters.push(new TtyReporter({ stream: stdout, errStream: stderr, masker, paint, verbose, now: options.now ?? Date.now, journal: journal?.paths[0] }));
   if (options.report) reporters.push(createReportFileReporter(options.report, masker));
   if (options.junit) reporters.push(createJunitReporter(options.junit, masker));
+  if (options.reportHtml) reporters.push(createHtmlReportReporter(options.reportHtml, masker));
   return new ReporterGroup(reporters);
 }
 

@@ -32,6 +32,8 @@ export interface ReporterOptions {
   readonly report?: string;
   /** `--junit FILE.xml` */
   readonly junit?: string;
+  /** `--report-html FILE.html` */
+  readonly reportHtml?: string;
   /** The run journal (see journal-file.ts); its first path is shown in plain output. */
   readonly journal?: JournalOptions;
   /** Where progress goes; default process.stdout. */

@@ -4,10 +4,31 @@ import { countResult, emptyStats, taskHostStatus, worstStatus, type HostStats, t
 /** A host's overall status in the recap and report; `not-reached` for hosts a halted or interrupted rollout never got to. */
 export type ReportHostStatus = HostStatus | 'not-reached';
 
+/** A serial batch of a play, as `batch-start` announced it. */
+export interface BatchRecord {
+  readonly play: string;
+  /** 1-based. */
+  readonly number: number;
+  /** How many batches the play has. */
+  readonly of: number;
+  readonly hosts: readonly string[];
+}
+
+/** One task on one host, placed in time (the HTML report's timeline). */
+export interface TaskSpan {
+  readonly result: TaskResult;
+  /** When the task started on the host (ms since the epoch), from its `task-start`; null when that carried no time. */
+  readonly startMs: number | null;
+  /** The batch the host was in when the task ran; null when no `batch-start` came. */
+  readonly batch: BatchRecord | null;
+}
+
 /** Everything recorded about one host during a run. */
 export interface HostRecord {
   readonly name: string;
   readonly tasks: TaskResult[];
+  /** The same results as `tasks`, each with its start time and batch. */
+  readonly spans: TaskSpan[];
   /** Counted from task-end events; replaced by the engine's own counts at run-end. */
   stats: HostStats;
   unreachable?: { readonly kind: string; readonly msg: string; readonly play: string };
@@ -39,12 +60,19 @@ export class RunRecord {
   /** True once `run-end` arrived. */
   ended = false;
   halted: { play: string; batch: number; reason: string } | null = null;
+  /** The signal an `interrupted` event named. */
+  interruptSignal: string | null = null;
+  /** Every batch that started, in order. */
+  readonly batches: BatchRecord[] = [];
   notReached: string[] = [];
   /** Hosts a halt or an interrupt stopped after some of their tasks ran. */
   stoppedEarly: string[] = [];
   readonly warnings: WarningRecord[] = [];
   private readonly hostMap = new Map<string, HostRecord>();
   private currentPlay = '';
+  /** Per host: the batch it is in, and the start time of each task started and not yet ended. */
+  private readonly hostBatch = new Map<string, BatchRecord>();
+  private readonly taskStarts = new Map<string, Map<string, number | null>>();
 
   /** Applies one engine event. */
   record(event: EngineEvent): void {
@@ -58,10 +86,20 @@ export class RunRecord {
         break;
       case 'play-start':
         this.currentPlay = event.play;
+        for (const h of event.hosts) this.hostBatch.delete(h);
+        break;
+      case 'batch-start': {
+        const batch: BatchRecord = { play: event.play, number: event.batch, of: event.batches, hosts: [...event.hosts] };
+        this.batches.push(batch);
+        for (const h of event.hosts) this.hostBatch.set(h, batch);
+        break;
+      }
+      case 'task-start':
+        this.host(event.host).touched = true;
+        this.startsOf(event.host).set(event.task, parseTime(event.time));
         break;
       case 'host-connecting':
       case 'host-connected':
-      case 'task-start':
       case 'task-command':
       case 'task-output':
         this.host(event.host).touched = true;
@@ -87,6 +125,7 @@ export class RunRecord {
         break;
       case 'interrupted':
         this.interrupted = true;
+        this.interruptSignal = event.signal;
         break;
       case 'run-end':
         this.recordEnd(event);
@@ -136,15 +175,33 @@ export class RunRecord {
     // host-unreachable already counted the first unreachable task; count it once.
     const alreadyCounted = result.status === 'unreachable' && h.unreachable !== undefined && !h.tasks.some((t) => t.status === 'unreachable');
     h.tasks.push(result);
+    const starts = this.startsOf(result.host);
+    h.spans.push({ result, startMs: starts.get(result.task) ?? null, batch: this.hostBatch.get(result.host) ?? null });
+    starts.delete(result.task);
     if (!alreadyCounted) countResult(h.stats, result);
+  }
+
+  private startsOf(host: string): Map<string, number | null> {
+    let starts = this.taskStarts.get(host);
+    if (!starts) {
+      starts = new Map();
+      this.taskStarts.set(host, starts);
+    }
+    return starts;
   }
 
   private host(name: string): HostRecord {
     let h = this.hostMap.get(name);
     if (!h) {
-      h = { name, tasks: [], stats: emptyStats(), touched: false };
+      h = { name, tasks: [], spans: [], stats: emptyStats(), touched: false };
       this.hostMap.set(name, h);
     }
     return h;
   }
+}
+
+/** An event's ISO time as ms since the epoch; null when absent or not a time. */
+function parseTime(time: string | undefined): number | null {
+  const ms = time === undefined ? Number.NaN : Date.parse(time);
+  return Number.isFinite(ms) ? ms : null;
 }

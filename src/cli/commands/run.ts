@@ -32,6 +32,7 @@ export interface RunCommandOptions extends VaultCliOptions {
   readonly skipTags?: string;
   readonly report?: string;
   readonly junit?: string;
+  readonly reportHtml?: string;
   readonly output?: OutputMode;
   readonly retryFailed?: string | boolean;
   readonly askBecomePass?: boolean;
@@ -81,6 +82,7 @@ export async function runCommand(playbookFile: string, options: RunCommandOption
     verbose: options.verbose,
     report: options.report,
     junit: options.junit,
+    reportHtml: options.reportHtml,
     journal: {
       paths: [journalPathFor(runId), ...reportJournal],
       truncate: reportJournal,
