@@ -47,7 +47,7 @@ export async function executePlan(req: ExecuteRequest): Promise<ExecuteOutcome> 
   for (const fact of requests) {
     const conn = await req.connection();
     req.onCommand?.(fact.command, 'fact');
-    const res = await runExec(conn, fact.command, { become: fact.become ?? ctx.become }, req, deadline);
+    const res = await runExec(conn, fact.command, { become: fact.become ?? ctx.become, stdin: fact.stdin }, req, deadline);
     const stop = stoppedResult(res, req, module.name);
     if (stop) return { raw: stop };
     facts[fact.key] = res;
@@ -55,7 +55,8 @@ export async function executePlan(req: ExecuteRequest): Promise<ExecuteOutcome> 
 
   const plan = await module.plan(params, facts as FactResults, ctx);
   const base = planResult(plan);
-  if (plan.failed) return { raw: { ...base, changed: false, failed: true } };
+  // A failed plan keeps its changed: a module that changed the host before it failed says so (get_url).
+  if (plan.failed) return { raw: { ...base, failed: true } };
   if (plan.skipped) return { raw: { ...base, changed: false, skipped: true } };
   if (ctx.check && plan.skipInCheckMode) {
     return { raw: { ...base, changed: false, skipped: true, msg: plan.msg ?? 'Command would have run if not in check mode' } };

@@ -14,6 +14,8 @@ export interface FactRequest {
   readonly command: string;
   /** Facts that need root (reading a root-only file) ask for become. */
   readonly become?: boolean;
+  /** Given to the command on its stdin: what must not be on a command line (a password, a header). */
+  readonly stdin?: string | Buffer;
 }
 
 /** What a fact command returned. */

@@ -4,6 +4,7 @@ import { copyModule } from './copy.js';
 import { debugModule } from './debug.js';
 import { failModule } from './fail.js';
 import { fileModule } from './file.js';
+import { getUrlModule } from './get-url.js';
 import { lineinfileModule } from './lineinfile.js';
 import { metaModule } from './meta.js';
 import type { ModuleDefinition } from './module.js';
@@ -15,6 +16,7 @@ import { setupModule } from './setup.js';
 import { shellModule } from './shell.js';
 import { statModule } from './stat.js';
 import { unarchiveModule } from './unarchive.js';
+import { uriModule } from './uri.js';
 import { waitForModule } from './wait-for.js';
 
 /** Every module tpx knows, by its short name. */
@@ -30,6 +32,8 @@ const MODULES: ReadonlyMap<string, ModuleDefinition> = new Map(
       lineinfileModule,
       statModule,
       waitForModule,
+      uriModule,
+      getUrlModule,
       assertModule,
       setFactModule,
       setupModule,

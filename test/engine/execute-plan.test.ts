@@ -173,4 +173,15 @@ describe('executePlan', () => {
     const last = calls.at(-1)!;
     expect(last.timeoutMs).toBeLessThan(800);
   });
+
+  it('gives a fact command its stdin (what must stay off command lines), and a failed plan keeps its changed', async () => {
+    const echo: ModuleDefinition = {
+      name: 'echo',
+      params: TEST_PARAMS,
+      facts: () => [{ key: 'in', command: 'cat', stdin: 'from stdin' }],
+      plan: (_p, facts) => ({ changed: true, failed: true, actions: [], msg: `got ${facts.in.stdout}` }),
+    };
+    const out = await executePlan(request({ module: echo, args: {} }));
+    expect(out.raw).toMatchObject({ changed: true, failed: true, msg: 'got from stdin' });
+  });
 });

@@ -9,6 +9,7 @@ const NAMES = [
   'debug',
   'fail',
   'file',
+  'get_url',
   'lineinfile',
   'meta',
   'ping',
@@ -18,6 +19,7 @@ const NAMES = [
   'shell',
   'stat',
   'unarchive',
+  'uri',
   'wait_for',
 ];
 

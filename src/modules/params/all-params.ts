@@ -4,6 +4,7 @@ import { copyParams } from './copy.js';
 import { debugParams } from './debug.js';
 import { failParams } from './fail.js';
 import { fileParams } from './file.js';
+import { getUrlParams } from './get-url.js';
 import { lineinfileParams } from './lineinfile.js';
 import type { ModuleParams } from './module-params.js';
 import { metaParams } from './meta.js';
@@ -14,6 +15,7 @@ import { setupParams } from './setup.js';
 import { shellParams } from './shell.js';
 import { statParams } from './stat.js';
 import { unarchiveParams } from './unarchive.js';
+import { uriParams } from './uri.js';
 import { waitForParams } from './wait-for.js';
 
 /** Every module a playbook may use, by name. */
@@ -27,6 +29,8 @@ export const MODULE_PARAMS: readonly ModuleParams[] = [
   lineinfileParams,
   statParams,
   waitForParams,
+  uriParams,
+  getUrlParams,
   assertParams,
   setFactParams,
   setupParams,
