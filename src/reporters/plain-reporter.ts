@@ -29,6 +29,8 @@ export class PlainReporter implements Reporter {
   private readonly record = new RunRecord();
   /** Partial output lines per host/task/stream, until their newline arrives. */
   private readonly partial = new Map<string, string>();
+  /** The message of each host's `host-unreachable` line, not repeated under the task that hit it. */
+  private readonly unreachableMsg = new Map<string, string>();
   /** Skipped task results not shown (without -v): counted in the last line. */
   private skippedHidden = 0;
   private ended = false;
@@ -76,6 +78,7 @@ export class PlainReporter implements Reporter {
       case 'host-connected':
         return verbose > 0 ? [`[${e.host}] connected (${formatDuration(e.durationMs)})`] : [];
       case 'host-unreachable':
+        this.unreachableMsg.set(e.host, e.msg);
         return [`[${e.host}] ${paint('red', `unreachable (${e.kind})`)}: ${toOneLine(e.msg)}`];
       case 'task-start':
         return verbose > 1 ? [`[${e.host}] ${e.task}: started`] : [];
@@ -91,7 +94,9 @@ export class PlainReporter implements Reporter {
           this.skippedHidden++;
           return done;
         }
-        return [...done, `[${r.host}] ${r.task}: ${formatResultStatus(r, paint)}`, ...resultDetailLines(r)];
+        // The line just above said why the host is unreachable: the task's result does not say it again.
+        const said = r.status === 'unreachable' && r.msg === this.unreachableMsg.get(r.host);
+        return [...done, `[${r.host}] ${r.task}: ${formatResultStatus(r, paint)}`, ...resultDetailLines(said ? { ...r, msg: undefined } : r)];
       }
       case 'warning': {
         const where = e.host ? `[${e.host}] ${e.task ? `${e.task}: ` : ''}` : e.task ? `${e.task}: ` : '';

@@ -113,6 +113,18 @@ describe('plain reporter', () => {
     expect(verbose.trimEnd().split('\n').at(-1)).toBe('2 hosts: 0 changed, 1 ok, 0 failed, 1 skipped in 5.60s');
   });
 
+  test("an unreachable host's message is printed once, not again under the task that hit it", async () => {
+    const msg = 'mesh-02: connection refused by 127.0.0.1:41193';
+    const events: EngineEvent[] = [
+      { type: 'run-start', playbook: 'p.yaml', hosts: ['mesh-02'], check: false, time: '2026-01-01T10:00:00.000Z' },
+      { type: 'host-unreachable', host: 'mesh-02', kind: 'refused', msg },
+      { type: 'task-end', result: result('mesh-02', 'command', 'unreachable', { msg }) },
+    ];
+    const text = (await runEvents(events, { output: 'plain' })).out.text();
+    expect(text.split(msg)).toHaveLength(2);
+    expect(text).toContain(`[mesh-02] unreachable (refused): ${msg}\n[mesh-02] command: unreachable (0.21s)\n`);
+  });
+
   test('without -v, commands and output stay out of the log', async () => {
     const { out } = await runEvents(interruptedRun(), { output: 'plain' });
     expect(out.text()).not.toContain('kumactl version');
