@@ -90,6 +90,16 @@ function buildProgram(): Command {
     process.exitCode = await inventoryCommand(options);
   });
 
+  const journal = program.command('journal').description('the run journals --retry-failed reads ($XDG_STATE_HOME/tpx/runs)');
+  journal
+    .command('prune')
+    .description('remove the oldest run journals, keeping the newest of each playbook')
+    .option('--keep <n>', 'journals kept per playbook', '20')
+    .option('--playbook <file>', 'only the journals of this playbook')
+    .action(async (options: Record<string, unknown>) => {
+      const { journalPruneCommand } = await import('./commands/journal.js');
+      process.exitCode = journalPruneCommand(options);
+    });
   const lab = program.command('lab').description('a local fleet in network namespaces for rehearsals, demos and tests');
   lab
     .command('up')
@@ -135,6 +145,6 @@ function buildProgram(): Command {
       const { labFaultCommand } = await import('./commands/lab.js');
       process.exitCode = await labFaultCommand(host, kind, n, options);
     });
-  for (const cmd of [program, ...program.commands, ...lab.commands]) cmd.exitOverride();
+  for (const cmd of [program, ...program.commands, ...lab.commands, ...journal.commands]) cmd.exitOverride();
   return program;
 }

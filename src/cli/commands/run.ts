@@ -9,6 +9,7 @@ import { secretMasker } from '../../errors/mask-secrets.js';
 import { ExitCode, UsageError } from '../../errors/tpx-error.js';
 import { createReporters } from '../../reporters/create-reporters.js';
 import { journalPathFor, reportJournalPath } from '../../reporters/journal-paths.js';
+import { keepJournalsSetting, pruneJournals } from '../../reporters/journal-retention.js';
 import type { OutputMode } from '../../reporters/reporter.js';
 import { canPrompt, promptLineOnTty, promptSecretOnTty } from '../../transport/ssh/passphrase-prompt.js';
 import { configConnectionDefaults, loadCliConfig } from '../ansible-cfg.js';
@@ -73,6 +74,7 @@ export async function runCommand(playbookFile: string, options: RunCommandOption
     return 0;
   }
   const runId = resolveRunId(extraVars, retry?.runId);
+  const keepJournals = readKeepJournals();
   const becomePassword = await askBecomePassword(options.askBecomePass || settings.becomeAskPass);
 
   const bus = new EventBus();
@@ -128,9 +130,20 @@ export async function runCommand(playbookFile: string, options: RunCommandOption
       }),
     });
     await reporter.end();
+    // Journals of earlier runs of this playbook beyond the newest TPX_KEEP_JOURNALS go.
+    pruneJournals({ keep: keepJournals, playbook: playbookFile, protect: [journalPathFor(runId)] });
     return outcome.exitCode;
   } finally {
     stopSignals();
+  }
+}
+
+/** TPX_KEEP_JOURNALS, checked before anything runs. */
+function readKeepJournals(): number {
+  try {
+    return keepJournalsSetting(process.env.TPX_KEEP_JOURNALS);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
   }
 }
 
