@@ -9,6 +9,8 @@ cd "$(dirname "$0")/.."
 KUMA_VERSION=${KUMA_VERSION:-2.10.1}
 LAB_DIR=${LAB_DIR:-/var/tmp/tpx-lab}
 HOSTS=${HOSTS:-12}
+# Outside the lab dir: `tpx lab down` removes that dir and everything in it.
+REPORT_DIR=${REPORT_DIR:-/var/tmp/tpx-demo-reports}
 VERSIONS=${VERSIONS:-2.7.4,2.8.3,2.9.2,2.9.2-nocomments,none,$KUMA_VERSION}
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -42,8 +44,9 @@ args=(playbooks/upgrade.yaml -i "$LAB_DIR/inventory.yaml" -e "kuma_version=$KUMA
 echo; echo "== 1. what would change (--check)"
 tpx run "${args[@]}" --check
 echo; echo "== 2. the rolling upgrade"
-tpx run "${args[@]}" --report "$LAB_DIR/report.json"
+mkdir -p "$REPORT_DIR" && chmod 0700 "$REPORT_DIR"
+tpx run "${args[@]}" --report "$REPORT_DIR/report.json" --report-html "$REPORT_DIR/report.html"
 echo; echo "== 3. again: nothing to change"
 tpx run "${args[@]}"
 echo
-echo "report: $LAB_DIR/report.json    remove the lab: node bin/tpx.js lab down --dir $LAB_DIR"
+echo "reports: $REPORT_DIR/report.json, $REPORT_DIR/report.html    remove the lab: node bin/tpx.js lab down --dir $LAB_DIR"

@@ -28,9 +28,12 @@ export function standInWrapper(version: string, script: string): string {
   ].join('\n');
 }
 
+/** The lab dir's copy of the stand-in's runtime (installStandInRuntime). */
+export const STANDIN_DIR = 'standin';
+
 /** The main script of the lab's copy of the stand-in (installStandInRuntime). */
 export function labStandInScript(dir: string): string {
-  return join(dir, 'standin', 'dist', 'lab', 'kumactl', 'main.js');
+  return join(dir, STANDIN_DIR, 'dist', 'lab', 'kumactl', 'main.js');
 }
 
 /**
@@ -39,7 +42,7 @@ export function labStandInScript(dir: string): string {
  * a 0700 directory) or out of the hosts' sight (under /tmp). Returns the path of its main script.
  */
 export async function installStandInRuntime(dir: string): Promise<string> {
-  const root = join(dir, 'standin');
+  const root = join(dir, STANDIN_DIR);
   const distLab = dirname(dirname(resolveDistScript('kumactl/main')));
   const yamlPackage = dirname(createRequire(import.meta.url).resolve('yaml/package.json'));
   await rm(root, { recursive: true, force: true });

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { readdir, readFile, rm } from 'node:fs/promises';
+import { join, relative, resolve, sep } from 'node:path';
 import { deleteNetns, listLabNetns } from './network.js';
+import { STANDIN_DIR } from './kumactl-files.js';
 import { labFiles } from './paths.js';
 import { LabError } from './prerequisites.js';
 import { killAndWait, pidsInNetns, pidsUsingDir } from './processes.js';
@@ -12,6 +13,8 @@ export interface LabDownResult {
   readonly found: boolean;
   readonly namespaces: number;
   readonly processes: number;
+  /** Entries of the lab dir the lab did not make (a report saved there), removed with it. */
+  readonly others: readonly string[];
 }
 
 /** The file `labUp` writes first, so that a half-built lab can still be taken down. */
@@ -27,7 +30,7 @@ export async function labDown(dirArg: string): Promise<LabDownResult> {
   const labId = state?.labId ?? (await readFile(join(dir, LAB_ID_FILE), 'utf8').catch(() => '')).trim();
   if (!labId) {
     if (existsSync(dir) && existsSync(labFiles(dir).state)) throw new LabError(`${labFiles(dir).state} is unreadable; remove the lab by hand`);
-    return { found: false, namespaces: 0, processes: 0 };
+    return { found: false, namespaces: 0, processes: 0, others: [] };
   }
   const namespaces = await listLabNetns(labId);
   const pids = [...new Set([...(await pidsUsingDir(dir)), ...(await pidsInNetns(namespaces))])];
@@ -38,6 +41,14 @@ export async function labDown(dirArg: string): Promise<LabDownResult> {
   await deleteNetns(namespaces);
   const left = await listLabNetns(labId);
   if (left.length > 0) throw new LabError(`could not delete namespaces ${left.join(', ')}; try again with tpx lab down --dir ${dir}`);
+  const others = await othersIn(dir);
   await rm(dir, { recursive: true, force: true });
-  return { found: true, namespaces: namespaces.length, processes: pids.length + late.length };
+  return { found: true, namespaces: namespaces.length, processes: pids.length + late.length, others };
+}
+
+/** What is in the lab dir besides what `labUp` makes there (sorted names). */
+async function othersIn(dir: string): Promise<string[]> {
+  const own = new Set([...Object.values(labFiles(dir)).map((p) => relative(dir, p).split(sep)[0]), LAB_ID_FILE, STANDIN_DIR]);
+  const names = await readdir(dir).catch(() => [] as string[]);
+  return names.filter((n) => !own.has(n)).sort();
 }

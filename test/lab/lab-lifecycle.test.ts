@@ -1,6 +1,7 @@
 import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostExec } from '../../src/lab/host-namespace.js';
 import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { labDown } from '../../src/lab/lab-down.js';
 import { labUp } from '../../src/lab/lab-up.js';
@@ -30,9 +31,12 @@ describe.skipIf(!labSupported())('lab up / down', () => {
       await runProcess('ssh', [...labSshArgs(state, state.hosts[0]), 'nohup sleep 600 >/dev/null 2>&1 &']);
       expect((await listLabNetns(state.labId)).length).toBe(3);
       expect((await processesMentioning(dir)).length).toBeGreaterThan(0);
+      // What someone saved in the lab dir goes with it, and down names it.
+      writeFileSync(join(dir, 'report.json'), '{}');
     } finally {
       const result = await labDown(dir);
       expect(result.found).toBe(true);
+      expect(result.others).toEqual(['report.json']);
     }
     expect(await listLabNetns(state.labId)).toEqual([]);
     expect(await processesMentioning(dir)).toEqual([]);

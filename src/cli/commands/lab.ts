@@ -1,4 +1,4 @@
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { UsageError } from '../../errors/tpx-error.js';
 import { parseFaultSpec, type FaultSpec } from '../../lab/fault-spec.js';
 import { setLabFault } from '../../lab/faults.js';
@@ -43,6 +43,8 @@ export async function labDownCommand(options: Record<string, unknown>): Promise<
   const dir = String(options.dir);
   const result = await labDown(dir);
   process.stdout.write(result.found ? `lab in ${dir} removed (${result.namespaces} namespaces, ${result.processes} processes)\n` : `no lab in ${dir}\n`);
+  // Files someone saved in the lab dir (a report) went with it: say so.
+  if (result.others.length > 0) process.stdout.write(`also removed, not made by the lab: ${result.others.map((n) => join(dir, n)).join(', ')}\n`);
   return 0;
 }
 
