@@ -1,29 +1,13 @@
-import { readFileSync } from 'node:fs';
 import type { InputProblem } from '../errors/input-error.js';
-import type { SourcePos } from '../schema/yaml-source.js';
+import type { Play } from '../playbook/types.js';
+import type { SourceLine, SourcePos } from '../schema/yaml-source.js';
 
-/**
- * Where a keyword of a mapping (a play, a task) is written, for a problem found at run time:
- * the `KEY:` line inside the mapping that starts at `pos`, with that line shown; the
- * mapping's own position (no source line) when the file cannot be read or the key not found.
- */
-export function keywordSourcePos(pos: SourcePos, keyword: string): Pick<InputProblem, 'file' | 'line' | 'col' | 'sourceLine'> {
-  let lines: string[];
-  try {
-    lines = readFileSync(pos.file, 'utf8').split('\n');
-  } catch {
-    return { file: pos.file, line: pos.line, col: pos.col };
-  }
-  const indent = pos.col - 1;
-  const key = new RegExp(`^["']?${keyword}["']?\\s*:`);
-  for (let i = pos.line - 1; i < lines.length; i++) {
-    const text = lines[i];
-    const lead = text.slice(0, indent);
-    const trimmed = text.trim();
-    if (i > pos.line - 1 && trimmed !== '' && !trimmed.startsWith('#') && lead.trim() !== '') break;
-    if (key.test(text.slice(indent)) && (lead.trim() === '' || (i === pos.line - 1 && /^\s*-\s*$/.test(lead)))) {
-      return { file: pos.file, line: i + 1, col: pos.col, sourceLine: text };
-    }
-  }
-  return { file: pos.file, line: pos.line, col: pos.col, sourceLine: lines[pos.line - 1] };
+/** A problem's place from a position kept at load time, with its line when it has one. */
+export function problemAt(pos: SourcePos | SourceLine): Pick<InputProblem, 'file' | 'line' | 'col' | 'sourceLine'> {
+  return 'text' in pos ? { file: pos.file, line: pos.line, col: pos.col, sourceLine: pos.text } : { file: pos.file, line: pos.line, col: pos.col };
+}
+
+/** Where a play keyword is written (the play's own position when the keyword is not written in it). */
+export function playKeywordAt(play: Play, keyword: string): Pick<InputProblem, 'file' | 'line' | 'col' | 'sourceLine'> {
+  return problemAt(play.keyLines?.[keyword] ?? play.pos);
 }

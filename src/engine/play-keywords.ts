@@ -5,7 +5,7 @@ import { readVarsEntry } from '../playbook/vars-files.js';
 import type { VaultSecret } from '../vault/vault-secrets.js';
 import { renderValue } from '../template/render.js';
 import { createLazyVars, isUnrenderable, type VarEntry } from './lazy-vars.js';
-import { keywordSourcePos } from './keyword-source.js';
+import { playKeywordAt } from './keyword-source.js';
 import { RUN_ID_VAR } from './run-id.js';
 
 /**
@@ -30,7 +30,7 @@ export function resolvePlayKeywords(
     if (!needsRendering(play)) return play;
     const vars = playVars(play, runId === undefined ? extraVars : { ...extraVars, [RUN_ID_VAR]: runId });
     const fail = (keyword: string, message: string): void => {
-      problems.push({ ...keywordSourcePos(play.pos, keyword), message: `play "${play.name}": ${keyword}: ${message}` });
+      problems.push({ ...playKeywordAt(play, keyword), message: `play "${play.name}": ${keyword}: ${message}` });
     };
     const serial = resolveSerial(play.serial, vars, (m) => fail('serial', m));
     const template = play.templated?.max_fail_percentage;

@@ -3,7 +3,7 @@ import { nameSome } from '../errors/name-list.js';
 import { assertionHolds, normaliseAssert } from '../modules/assert.js';
 import { type Play, playSections, type Task } from '../playbook/types.js';
 import { evaluateConditions, evaluateExpression, renderValue } from '../template/render.js';
-import { keywordSourcePos } from './keyword-source.js';
+import { problemAt } from './keyword-source.js';
 import type { RunContext } from './run-context.js';
 import { shouldRunForTags } from './tags.js';
 import { buildTaskVars } from './task-vars.js';
@@ -48,7 +48,7 @@ export function preflight(run: RunContext, play: Play, hosts: readonly string[])
       // Not decidable before the run (an undefined variable, facts): the run checks it.
       continue;
     }
-    if (failed.length > 0) throw new InputError([{ ...keywordSourcePos(node.modulePos, node.module), message: describe(node, message, failed, hosts.length) }]);
+    if (failed.length > 0) throw new InputError([{ ...problemAt(node.modulePos), message: describe(node, message, failed, hosts.length) }]);
   }
 }
 

@@ -54,6 +54,7 @@ export function normalisePlaybook(
       // Role handlers come first, as Ansible compiles them.
       handlers: [...(roles?.handlers ?? []), ...(tasks.nodes(raw.handlers, [p, 'handlers']) as Task[])],
       pos: source.posOf([p]),
+      keyLines: Object.fromEntries(Object.keys(raw).map((key) => [key, source.keyLineOf([p, key])])),
       templated: Object.keys(templated).length > 0 ? templated : undefined,
     });
     return [withFactGathering(play, raw.gather_facts as boolean | undefined)];

@@ -67,7 +67,7 @@ export class TaskNormaliser implements IncludingFile {
       notify: toList(raw.notify),
       notifyPos: toList(raw.notify).map((_, i) => this.source.posOf(Array.isArray(raw.notify) ? [...path, 'notify', i] : [...path, 'notify'])),
       listen: toList(raw.listen),
-      modulePos: this.source.keyPosOf([...path, key]),
+      modulePos: this.source.keyLineOf([...path, key]),
       role: this.context.role?.name,
       roleDir: this.context.role?.dir,
     };

@@ -1,6 +1,6 @@
 /** The loaded, validated and normalised playbook: frozen objects that keep their source position. */
 
-import type { SourcePos } from '../schema/yaml-source.js';
+import type { SourceLine, SourcePos } from '../schema/yaml-source.js';
 import type { WithLoop } from '../template/with-loops.js';
 
 /** Keywords that blocks and tasks share; inherited from play → block → task at run time. */
@@ -62,8 +62,8 @@ export interface Task extends TaskKeywords {
   readonly notify: readonly string[];
   /** Handlers may also `listen` to a topic. */
   readonly listen: readonly string[];
-  /** Position of the module key, for argument errors. */
-  readonly modulePos: SourcePos;
+  /** Position of the module key, for argument errors (with its line, for problems found at run time). */
+  readonly modulePos: SourcePos | SourceLine;
   /** Where each `notify` entry is written (same order as `notify`). */
   readonly notifyPos?: readonly SourcePos[];
   /** The role the task belongs to, when it comes from one (handlers answer `ROLE : NAME` too). */
@@ -132,6 +132,8 @@ export interface Play {
   readonly postTasks: readonly TaskNode[];
   readonly handlers: readonly Task[];
   readonly pos: SourcePos;
+  /** Where each of the play's keywords is written, with its line: a problem found at run time (a templated `serial`) points there. */
+  readonly keyLines?: Readonly<Record<string, SourceLine>>;
   /** `max_fail_percentage` or `any_errors_fatal` written as a `{{ template }}`, by YAML keyword name; see TaskKeywords.templated. */
   readonly templated?: Readonly<Record<string, string>>;
 }

@@ -7,6 +7,11 @@ export interface SourcePos {
   readonly col: number;
 }
 
+/** A position with the text of its line, for a problem found after the file was read (shown under the message). */
+export interface SourceLine extends SourcePos {
+  readonly text: string;
+}
+
 /** A path into a YAML document: mapping keys and sequence indexes (numeric strings work too). */
 export type YamlPath = readonly (string | number)[];
 
@@ -20,6 +25,8 @@ export interface YamlSource {
   posOf(path: YamlPath): SourcePos;
   /** Position of the mapping key that ends `path` (for a sequence index, the item itself). */
   keyPosOf(path: YamlPath): SourcePos;
+  /** keyPosOf, with the text of its line. */
+  keyLineOf(path: YamlPath): SourceLine;
   /** The text of a 1-based line, without its line break ('' past the end). */
   lineText(line: number): string;
   /** The YAML node at `path`, when it exists (for loaders that need scalar details). */
@@ -82,26 +89,33 @@ export function createYamlSource(file: string, text: string, doc: Document | nul
     return { file, line: 1, col: 1 };
   };
 
+  const keyPosOf = (path: YamlPath): SourcePos => {
+    const steps = walk(path);
+    const last = steps[steps.length - 1];
+    if (steps.length === path.length + 1 && last.pair) {
+      const pos = posOfNode(last.pair.key as Node | undefined);
+      if (pos) return pos;
+    }
+    return fallback(steps);
+  };
+  const lineText = (line: number): string => {
+    lines ??= text.split('\n');
+    const found = lines[line - 1] ?? '';
+    // Not a /\r$/ regex: that scans the whole line, and a file may hold a megabyte-long line with many problems.
+    return found.endsWith('\r') ? found.slice(0, -1) : found;
+  };
+
   return {
     file,
     value,
     text,
     posOf: (path) => fallback(walk(path)),
-    keyPosOf: (path) => {
-      const steps = walk(path);
-      const last = steps[steps.length - 1];
-      if (steps.length === path.length + 1 && last.pair) {
-        const pos = posOfNode(last.pair.key as Node | undefined);
-        if (pos) return pos;
-      }
-      return fallback(steps);
+    keyPosOf,
+    keyLineOf: (path) => {
+      const pos = keyPosOf(path);
+      return { ...pos, text: lineText(pos.line) };
     },
-    lineText: (line) => {
-      lines ??= text.split('\n');
-      const found = lines[line - 1] ?? '';
-      // Not a /\r$/ regex: that scans the whole line, and a file may hold a megabyte-long line with many problems.
-      return found.endsWith('\r') ? found.slice(0, -1) : found;
-    },
+    lineText,
     nodeAt: (path) => {
       const steps = walk(path);
       return steps.length === path.length + 1 ? (steps[steps.length - 1].node ?? undefined) : undefined;

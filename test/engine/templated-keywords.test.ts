@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { keywordSourcePos } from '../../src/engine/keyword-source.js';
+import { playKeywordAt } from '../../src/engine/keyword-source.js';
+import { loadPlaybook } from '../../src/playbook/load-playbook.js';
 import { resolvePlayKeywords } from '../../src/engine/play-keywords.js';
 import { loadPlaybookText } from '../../src/playbook/load-playbook.js';
 import { checkPercentage, checkSerialValue } from '../../src/engine/play-keywords.js';
@@ -168,15 +169,17 @@ describe('keyword values', () => {
     [false, undefined],
   ])('max_fail_percentage %j → %j', (value, expected) => expect(checkPercentage(value)).toBe(expected));
 
-  it('points at the keyword line inside its play', () => {
+  it('points at the keyword line inside its play, from positions kept at load (the file is not read again)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tpx-kw-'));
     try {
       const file = join(dir, 'p.yaml');
       writeFileSync(file, '- name: a\n  hosts: all\n  vars:\n    serial: 1\n  serial: "{{ x }}"\n  tasks: []\n- serial: 2\n  hosts: b\n');
-      expect(keywordSourcePos({ file, line: 1, col: 3 }, 'serial')).toEqual({ file, line: 5, col: 3, sourceLine: '  serial: "{{ x }}"' });
-      expect(keywordSourcePos({ file, line: 7, col: 3 }, 'serial')).toMatchObject({ line: 7, sourceLine: '- serial: 2' });
-      expect(keywordSourcePos({ file, line: 1, col: 3 }, 'max_fail_percentage')).toMatchObject({ line: 1, sourceLine: '- name: a' });
-      expect(keywordSourcePos({ file: join(dir, 'missing.yaml'), line: 2, col: 3 }, 'serial')).toEqual({ file: join(dir, 'missing.yaml'), line: 2, col: 3 });
+      const { plays } = loadPlaybook(file);
+      rmSync(file);
+      expect(playKeywordAt(plays[0], 'serial')).toEqual({ file, line: 5, col: 3, sourceLine: '  serial: "{{ x }}"' });
+      expect(playKeywordAt(plays[1], 'serial')).toEqual({ file, line: 7, col: 3, sourceLine: '- serial: 2' });
+      // Not written in the play: the play's own place.
+      expect(playKeywordAt(plays[0], 'max_fail_percentage')).toEqual({ file, line: 1, col: 3 });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
