@@ -5,19 +5,12 @@ import { CONNECTION_VAR_NAMES } from '../inventory/connection-vars.js';
 import type { Inventory } from '../inventory/types.js';
 import { isFactVariable } from '../playbook/gather-facts.js';
 import { type Play, type Playbook, playSections, type TaskNode } from '../playbook/types.js';
+import { MAGIC_VAR_NAMES } from '../engine/task-vars.js';
 import { referencedNames } from '../template/referenced-names.js';
 
 /** `ansible_*` names the engine sets itself (task-vars.ts, run-host-task.ts) or reads as settings. */
 const ENGINE_NAMES: ReadonlySet<string> = new Set([
-  'ansible_play_hosts',
-  'ansible_play_hosts_all',
-  'ansible_play_batch',
-  'ansible_play_name',
-  'ansible_check_mode',
-  'ansible_failed_task',
-  'ansible_failed_result',
-  'ansible_loop',
-  'ansible_loop_var',
+  ...MAGIC_VAR_NAMES,
   'ansible_connection',
   'ansible_python_interpreter',
   ...ANSIBLE_INTERNAL_VARS,

@@ -57,7 +57,7 @@ export async function invokeModule(env: TaskEnv, vars: Record<string, unknown>, 
     // ansible_user variable still wins over the keyword).
     connection: async () => {
       if (target.kind === 'local') return localConnection(run, target.name);
-      const settings = target.delegated ? delegateConnectionVars(run, target.host) : snapshotVars(vars, connectionVarNames(env));
+      const settings = target.delegated ? delegateConnectionVars(vars, target.host) : snapshotVars(vars, connectionVarNames(env));
       const user = readConnectionVars(settings).user;
       return getHostConnection(run, target.host, remoteUser, () => ({
         ...settings,

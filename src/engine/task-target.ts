@@ -8,7 +8,6 @@ import { snapshotVars } from './host-connection.js';
 import type { HostRuntime } from './host-runtime.js';
 import type { RunContext } from './run-context.js';
 import type { Scope } from './scope.js';
-import { createHostvarsView } from './task-vars.js';
 
 /** Where a task's module runs: the controller, or an inventory host (the task's own, or the one it is delegated to). */
 export type TaskTarget = { readonly kind: 'local'; readonly name: string } | { readonly kind: 'host'; readonly host: HostRuntime; readonly delegated: boolean };
@@ -27,15 +26,22 @@ export function resolveTaskTarget(run: RunContext, host: HostRuntime, scope: Sco
   if (!target) {
     throw new Error(`delegate_to: "${name}" is not a host of the inventory; tpx delegates to inventory hosts and to localhost (the controller) only`);
   }
-  const targetVars = target === host ? vars : (createHostvarsView(run)[name] as Record<string, unknown>);
+  const targetVars = target === host ? vars : hostvarsOf(vars, name);
   if (snapshotVars(targetVars, ['ansible_connection']).ansible_connection === 'local') return { kind: 'local', name };
   return { kind: 'host', host: target, delegated: target !== host };
 }
 
-/** The connection settings of a delegated host: its own variables (inventory, `-e`), rendered. */
-export function delegateConnectionVars(run: RunContext, target: HostRuntime): Record<string, unknown> {
-  const view = createHostvarsView(run)[target.name] as Record<string, unknown>;
-  return snapshotVars(view, Object.values(CONNECTION_VAR_NAMES).flat());
+/**
+ * The connection settings of a delegated host: its own variables (inventory, `-e`), rendered,
+ * read through the task's `hostvars` (one view per task, built with its variables).
+ */
+export function delegateConnectionVars(vars: Record<string, unknown>, target: HostRuntime): Record<string, unknown> {
+  return snapshotVars(hostvarsOf(vars, target.name), Object.values(CONNECTION_VAR_NAMES).flat());
+}
+
+/** Another host's variables, from the task's `hostvars`. */
+function hostvarsOf(vars: Record<string, unknown>, name: string): Record<string, unknown> {
+  return (vars.hostvars as Record<string, Record<string, unknown>>)[name] ?? {};
 }
 
 const local = new WeakMap<RunContext, Map<string, LocalConnection>>();

@@ -4,6 +4,33 @@ import { createLazyVars, type VarEntry } from './lazy-vars.js';
 import type { BatchContext, PlayContext, RunContext } from './run-context.js';
 import { RUN_ID_VAR } from './run-id.js';
 
+/**
+ * Every magic variable the engine sets for a task: the host's own (hostMagic), the play's and
+ * the task's (buildTaskVars), and a loop's (run-host-task.ts, walk-include.ts). Other code
+ * that must tell them from user variables (the unknown-facts warning) reads this list.
+ */
+export const MAGIC_VAR_NAMES: readonly string[] = [
+  'inventory_hostname',
+  RUN_ID_VAR,
+  'inventory_hostname_short',
+  'group_names',
+  'groups',
+  'hostvars',
+  'ansible_play_hosts_all',
+  'ansible_play_hosts',
+  'ansible_play_batch',
+  'play_hosts',
+  'ansible_play_name',
+  'ansible_check_mode',
+  'ansible_diff_mode',
+  'ansible_verbosity',
+  'playbook_dir',
+  'ansible_failed_task',
+  'ansible_failed_result',
+  'ansible_loop',
+  'ansible_loop_var',
+];
+
 /** What the variables of one host at one task are made of. */
 export interface TaskVarsInput {
   readonly playCtx: PlayContext;
