@@ -17,27 +17,43 @@ const OPTS = `--kumactl ${BIN}/kumactl --version ${TARGET} --args '--kuma-dp-use
 
 const helper = (args: string, timeoutMs = 30_000) => hostExec(lab.state, 'mesh-01', `${HELPER} ${args}`, { timeoutMs });
 
+/** The helper in place, and a target kumactl whose install waits until /tmp/go-install exists. */
+async function prepareHost(): Promise<void> {
+  await onHost(
+    lab.state,
+    'mesh-01',
+    `mkdir -p /var/lib/tpx/bin && cat > ${HELPER} && chmod 755 ${HELPER}`,
+    readFileSync(`${REPO}/playbooks/files/tproxy.sh`, 'utf8'),
+  );
+  await onHost(
+    lab.state,
+    'mesh-01',
+    `mkdir -p ${BIN} && cat > ${BIN}/kumactl.real && chmod 755 ${BIN}/kumactl.real`,
+    standInWrapper(TARGET, labStandInScript(lab.dir)),
+  );
+  await onHost(
+    lab.state,
+    'mesh-01',
+    `cat > ${BIN}/kumactl && chmod 755 ${BIN}/kumactl`,
+    `#!/bin/sh\n[ "$1" = install ] && while [ ! -e /tmp/go-install ]; do sleep 0.1; done\nexec ${BIN}/kumactl.real "$@"\n`,
+  );
+}
+
+/** Brings the host to the target through the helper itself (detect, then apply with its token), whatever ran before. */
+async function upgradeHost(): Promise<void> {
+  await onHost(lab.state, 'mesh-01', 'touch /tmp/go-install');
+  const plan = JSON.parse((await helper(`detect ${OPTS}`)).stdout) as { action: string; token: string };
+  if (plan.action === 'nothing') return;
+  const applied = await helper(`apply ${OPTS} --run-id prep --token ${plan.token}`, 60_000);
+  expect(applied.code, applied.stderr).toBe(0);
+  expect((JSON.parse((await helper(`detect ${OPTS}`)).stdout) as { action: string }).action).toBe('nothing');
+}
+
 describe.skipIf(!labSupported())('tproxy.sh critical section', () => {
   it('survives its caller, re-attaches by token, holds the section lock, and makes detect wait', { timeout: 90_000 }, async () => {
-    await onHost(
-      lab.state,
-      'mesh-01',
-      `mkdir -p /var/lib/tpx/bin && cat > ${HELPER} && chmod 755 ${HELPER}`,
-      readFileSync(`${REPO}/playbooks/files/tproxy.sh`, 'utf8'),
-    );
     // A target kumactl whose install waits until the test lets it go: time to knock on the door meanwhile.
-    await onHost(
-      lab.state,
-      'mesh-01',
-      `mkdir -p ${BIN} && cat > ${BIN}/kumactl.real && chmod 755 ${BIN}/kumactl.real`,
-      standInWrapper(TARGET, labStandInScript(lab.dir)),
-    );
-    await onHost(
-      lab.state,
-      'mesh-01',
-      `cat > ${BIN}/kumactl && chmod 755 ${BIN}/kumactl`,
-      `#!/bin/sh\n[ "$1" = install ] && while [ ! -e /tmp/go-install ]; do sleep 0.1; done\nexec ${BIN}/kumactl.real "$@"\n`,
-    );
+    await prepareHost();
+    await onHost(lab.state, 'mesh-01', 'rm -f /tmp/go-install');
 
     // The caller is killed after 1 s, as a dropped SSH session would end it.
     const cut = await onHost(
@@ -86,6 +102,9 @@ describe.skipIf(!labSupported())('tproxy.sh critical section', () => {
   it('detect --install-helper puts the helper in place only when the upgrade goes ahead, once (0755, by rename); a section refuses a kumactl of another version and touches nothing', {
     timeout: 60_000,
   }, async () => {
+    // Its own starting point, whether or not the test above ran: the host at the target.
+    await prepareHost();
+    await upgradeHost();
     const copy = '/var/lib/tpx/other/bin/tproxy.sh';
     await onHost(
       lab.state,
@@ -98,7 +117,7 @@ describe.skipIf(!labSupported())('tproxy.sh critical section', () => {
       expect(r.code, r.stderr).toBe(0);
       return JSON.parse(r.stdout) as { action: string; helper: string };
     };
-    // Upgraded by the test before: nothing to do, nothing installed.
+    // Upgraded: nothing to do, nothing installed.
     expect(await detect()).toMatchObject({ action: 'nothing', helper: '' });
     expect(await onHost(lab.state, 'mesh-01', 'ls /var/lib/tpx')).not.toMatch(/other/);
     // Damaged Kuma rules: an install is planned, the helper goes in place.
