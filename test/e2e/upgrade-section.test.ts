@@ -55,11 +55,14 @@ describe.skipIf(!labSupported())('tproxy.sh critical section', () => {
     await prepareHost();
     await onHost(lab.state, 'mesh-01', 'rm -f /tmp/go-install');
 
-    // The caller is killed after 1 s, as a dropped SSH session would end it.
+    // The caller is killed once the section's install runs (its pid recorded), as a dropped
+    // SSH session would end it; bounded at 30 s.
+    const pidFile = '/var/lib/tpx/tproxy/runs/run-a.t-a/install.pid';
     const cut = await onHost(
       lab.state,
       'mesh-01',
-      `${HELPER} apply ${OPTS} --run-id run-a --token t-a > /dev/null 2>&1 & pid=$!; sleep 1; kill -9 $pid; wait $pid; echo $?`,
+      `${HELPER} apply ${OPTS} --run-id run-a --token t-a > /dev/null 2>&1 & pid=$!; ` +
+        `i=0; until [ -s ${pidFile} ] || [ $i -gt 600 ]; do sleep 0.05; i=$((i+1)); done; kill -9 $pid; wait $pid; echo $?`,
     );
     expect(cut.trim()).toBe('137');
 
