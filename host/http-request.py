@@ -18,8 +18,11 @@
 # Hostile ground: get_url writes dest through a new file of its own in dest's directory
 # (O_CREAT|O_EXCL|O_NOFOLLOW, mode 0600, a random name), renamed into place; dest and every
 # file it reads are opened relative to their directory with O_NOFOLLOW, so a link placed at
-# dest is refused, never followed.
+# dest is refused, never followed. The path to dest is walked from / one entry at a time, and an
+# entry another user may have put in a world-writable directory (/tmp) is not trusted: not a
+# link, a directory or a file to replace (the kernel's protected_symlinks rule, applied to all).
 import base64
+import errno
 import grp
 import gzip
 import hashlib
@@ -59,6 +62,9 @@ class Fatal(Exception):
 def redirect_handler(policy):
     class Redirects(urllib.request.HTTPRedirectHandler):
         def redirect_request(self, req, fp, code, msg, headers, newurl):
+            # http and https only (urllib itself refuses file: and data:, not ftp:).
+            if urllib.parse.urlsplit(newurl).scheme.lower() not in ('http', 'https'):
+                raise urllib.error.HTTPError(newurl, code, "%s - Redirection to url '%s' is not allowed" % (msg, newurl), headers, fp)
             if policy == 'urllib2':
                 return super().redirect_request(req, fp, code, msg, headers, newurl)
             if policy in ('no', 'none'):
@@ -98,6 +104,7 @@ def open_request(spec, url, method, data, headers, if_modified_since=None):
     if not user and '@' in parsed.netloc:
         credentials, netloc = parsed.netloc.split('@', 1)
         user, _, password = credentials.partition(':')
+        user, password = urllib.parse.unquote(user), urllib.parse.unquote(password)
         url = urllib.parse.urlunparse(parsed._replace(netloc=netloc))
     headers = dict(headers)
     if user and not spec.get('force_basic_auth'):
@@ -168,14 +175,17 @@ def fetch(spec, url, method='GET', data=None, headers=None, if_modified_since=No
         info.update(msg='OK (%s bytes)' % response.headers.get('Content-Length', 'unknown'), url=response.geturl(), status=response.status)
         return response, info
     except ValueError as e:
-        raise Fatal(str(e))
+        # http.client names a bad header by its value (an Authorization header's secret).
+        raise Fatal('Invalid header value (not shown)' if str(e).startswith('Invalid header value') else str(e))
     except urllib.error.HTTPError as e:
         body, too_large = b'', False
         if e.fp is not None:
             body, too_large = read_bounded(e, spec.get('max_content', 1 << 20))
             e.close()
+        # The body stays out of info, where a header of that name would take its place.
+        e.tpx_body = (body, too_large)
         info.update(lower_headers(e.headers or {}, False))
-        info.update(msg=str(e), status=e.code, body=body, body_too_large=too_large)
+        info.update(msg=str(e), status=e.code)
         return e, info
     except urllib.error.URLError as e:
         info.update(msg='Request failed: %s' % e, status=int(getattr(e, 'code', -1)))
@@ -226,8 +236,7 @@ def uri(spec):
     _, maybe_json, charset = content_kind(response)
     limit = spec['max_content']
     out = {'info': info, 'elapsed': elapsed}
-    error_body = info.pop('body', None)
-    error_body_too_large = info.pop('body_too_large', False)
+    error_body, error_body_too_large = getattr(response, 'tpx_body', (None, False))
     if maybe_json or spec['return_content'] or info['status'] not in spec['status_code']:
         if response is not None and error_body is None and not getattr(response, 'closed', True):
             content, out['too_large'] = read_bounded(body_reader(response, spec.get('decompress', True)), limit)
@@ -238,7 +247,7 @@ def uri(spec):
         if maybe_json:
             try:
                 out['json'] = json.loads(text)
-            except ValueError:
+            except Exception:  # as Ansible: not JSON (or nested deeper than Python reads) is no json
                 pass
     elif error_body is not None:
         # Ansible leaves the error's body in the result when the status was expected.
@@ -249,8 +258,92 @@ def uri(spec):
 # ---------------------------------------------------------------------------------------------
 # get_url: files, opened relative to their directory, never through a link at the last step.
 
+DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC
+
+
+class Untrusted(Exception):
+    """An entry on the way to dest that another user may have put there: get_url stops."""
+
+
+def check_entry(dir_st, st, path, owner=-1):
+    """
+    Refuses an entry of a world-writable directory (/tmp) that is not ours, nor the directory
+    owner's, nor `owner` (the one the task asks for): another user may have put it there to be
+    followed (a link, a directory) or replaced with its ownership kept (a file). A file with other
+    hard links there may be someone else's file, linked in.
+    """
+    if not dir_st.st_mode & stat.S_IWOTH:
+        return
+    if st.st_uid not in (os.geteuid(), dir_st.st_uid, owner):
+        raise Untrusted('%s belongs to uid %d in a world-writable directory: another user may have put it there, and get_url '
+                        'does not follow, replace or change it; remove it, or choose a directory only trusted users can write'
+                        % (path, st.st_uid))
+    if stat.S_ISREG(st.st_mode) and st.st_nlink > 1:
+        raise Untrusted('%s has other hard links, in a world-writable directory: another user may have linked it there, '
+                        'and get_url does not replace or change it' % path)
+
+
 def open_dir(path):
-    return os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    """
+    Opens the directory `path` (absolute), walked from / one entry at a time: a symbolic link is
+    followed by walking its target the same way, and no entry check_entry refuses is used.
+    """
+    todo = [p for p in path.split('/') if p not in ('', '.')]
+    fd = os.open('/', DIR_FLAGS)
+    walked, links = '', 0
+    try:
+        while todo:
+            part = todo.pop(0)
+            if part == '..':
+                up = os.open('..', DIR_FLAGS, dir_fd=fd)
+                os.close(fd)
+                fd, walked = up, walked + '/..'
+                continue
+            here = walked + '/' + part
+            st = lstat_at(fd, part)
+            if st is None:
+                raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), here)
+            check_entry(os.fstat(fd), st, here)
+            if stat.S_ISLNK(st.st_mode):
+                links += 1
+                if links > 40:
+                    raise OSError(errno.ELOOP, os.strerror(errno.ELOOP), path)
+                target = os.readlink(part, dir_fd=fd)
+                todo[:0] = [p for p in target.split('/') if p not in ('', '.')]
+                if target.startswith('/'):
+                    os.close(fd)
+                    fd, walked = os.open('/', DIR_FLAGS), ''
+                continue
+            if not stat.S_ISDIR(st.st_mode):
+                raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), here)
+            sub = os.open(part, DIR_FLAGS | os.O_NOFOLLOW, dir_fd=fd)
+            opened = os.fstat(sub)
+            os.close(fd)
+            fd, walked = sub, here
+            if (opened.st_dev, opened.st_ino) != (st.st_dev, st.st_ino):
+                raise Untrusted('%s was replaced while get_url opened it' % here)
+        return fd
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def lstat_dest(dest, owner):
+    """dest's own entry as os.lstat gives it (a directory when dest ends with /), None when absent."""
+    directory, name = os.path.split(dest)
+    try:
+        dfd = open_dir(directory)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    try:
+        if name == '':
+            return os.fstat(dfd)
+        st = lstat_at(dfd, name)
+        if st is not None and not stat.S_ISDIR(st.st_mode):
+            check_entry(os.fstat(dfd), st, dest, owner)
+        return st
+    finally:
+        os.close(dfd)
 
 
 def lstat_at(dfd, name):
@@ -260,7 +353,7 @@ def lstat_at(dfd, name):
         return None
 
 
-def open_regular(dfd, name, path):
+def open_regular(dfd, name, path, owner):
     """The existing regular file `name` in dfd, opened without following a link (None when absent)."""
     try:
         fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, dir_fd=dfd)
@@ -270,9 +363,11 @@ def open_regular(dfd, name, path):
         if e.errno == 40:  # ELOOP: a symbolic link
             raise Done({'failed': True, 'msg': '%s is a symbolic link; get_url does not follow links (not supported yet)' % path})
         raise
-    if not stat.S_ISREG(os.fstat(fd).st_mode):
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode):
         os.close(fd)
         raise Done({'failed': True, 'msg': '%s exists and is not a regular file' % path})
+    check_entry(os.fstat(dfd), st, path, owner)
     return fd
 
 
@@ -416,7 +511,11 @@ def get_url(spec):
     algorithm = spec.get('algorithm')
     checksum = spec.get('checksum') or ''
     force = spec['force']
-    st = os.lstat(dest) if os.path.lexists(dest) else None
+    try:
+        owner = resolve_id(spec.get('owner'), pwd.getpwnam, 'user')
+    except Done:
+        owner = -1  # said where Ansible says it, when the owner is set
+    st = lstat_dest(dest, owner)
     if st is not None and stat.S_ISLNK(st.st_mode):
         raise Done(dict(result, failed=True, msg='%s is a symbolic link; get_url does not follow links (not supported yet)' % dest))
     dest_is_dir = st is not None and stat.S_ISDIR(st.st_mode)
@@ -425,7 +524,7 @@ def get_url(spec):
     last_modified = None
     if not dest_is_dir and st is not None:
         dfd = open_dir(os.path.dirname(dest))
-        fd = open_regular(dfd, os.path.basename(dest), dest)
+        fd = open_regular(dfd, os.path.basename(dest), dest, owner)
         mismatch = bool(checksum) and not force and digest_fd(fd, algorithm) != checksum
         if checksum and not force and not mismatch:
             result['changed'] = set_attributes(fd, spec, check)
@@ -456,12 +555,15 @@ def get_url(spec):
         filename = os.path.basename(match.group(1)) if match else ''
         if filename in ('', '.', '..'):
             filename = url_filename(info['url'])
+        if '\0' in filename or len(os.fsencode(filename)) > 255:
+            raise Done(dict(result, failed=True, msg='the file name the server gave (Content-Disposition or URL) is not usable in %s: %r'
+                            % (dest, filename[:80] + ('...' if len(filename) > 80 else ''))))
         dest = os.path.join(dest, filename)
         result['dest'] = dest
     directory, name = os.path.split(dest)
     try:
         dfd = open_dir(directory)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         result['checksum_src'] = download(response, None, spec['decompress'])['sha1']
         raise Done(dict(result, failed=True, msg='Destination %s does not exist' % directory))
     if not os.access(directory, os.W_OK):
@@ -469,19 +571,19 @@ def get_url(spec):
     temp, tfd = new_temp(dfd)
     moved = []
     try:
-        finish(spec, result, info, response, dfd, (temp, tfd, moved), dest, name, check, checksum, algorithm)
+        finish(spec, result, info, response, dfd, (temp, tfd, moved), dest, name, check, checksum, algorithm, owner)
     finally:
         os.close(tfd)
         if not moved:
             os.unlink(temp, dir_fd=dfd)
 
 
-def finish(spec, result, info, response, dfd, temporary, dest, name, check, checksum, algorithm):
+def finish(spec, result, info, response, dfd, temporary, dest, name, check, checksum, algorithm, owner):
     temp, tfd, moved = temporary
     sums = download(response, tfd, spec['decompress'])
     result['src'] = os.path.join(os.path.dirname(dest), temp)
     result['checksum_src'] = sums['sha1']
-    old = open_regular(dfd, name, dest)
+    old = open_regular(dfd, name, dest, owner)
     old_stat = os.fstat(old) if old is not None else None
     if old is not None:
         result['checksum_dest'] = digest_fd(old, 'sha1')
@@ -523,8 +625,13 @@ def finish(spec, result, info, response, dfd, temporary, dest, name, check, chec
 
 
 def backup_copy(dfd, fd, st, dest):
-    name = '%s.%s' % (os.path.basename(dest), time.strftime('%Y-%m-%d@%H:%M:%S~'))
-    out = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600, dir_fd=dfd)
+    # Ansible's name: basename.PID.YYYY-MM-DD@HH:MM:SS~, never an existing file (nor a link) reused.
+    name = '%s.%s.%s' % (os.path.basename(dest), os.getpid(), time.strftime('%Y-%m-%d@%H:%M:%S~'))
+    try:
+        out = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600, dir_fd=dfd)
+    except OSError as e:
+        raise Done({'failed': True, 'dest': dest, 'msg': 'Could not make backup of %s to %s: %s'
+                    % (dest, os.path.join(os.path.dirname(dest), name), e.strerror)})
     try:
         os.lseek(fd, 0, os.SEEK_SET)
         while True:
@@ -550,9 +657,11 @@ def main():
         answer = {'get_url': dict(done.result, **path_info(done.result['dest'])) if 'dest' in done.result else done.result}
     except Fatal as e:
         answer = {'fatal': str(e)}
+    except Untrusted as e:
+        answer = {'get_url': {'changed': False, 'failed': True, 'msg': str(e), 'dest': spec.get('dest'), 'url': spec.get('url')}}
     try:
         text = json.dumps(answer, ensure_ascii=False, allow_nan=False)
-    except ValueError:
+    except (ValueError, RecursionError):
         answer.get('uri', {}).pop('json', None)
         text = json.dumps(answer, ensure_ascii=False)
     sys.stdout.buffer.write(('%s\n%s\n' % (MARK, text)).encode('utf-8', 'replace'))

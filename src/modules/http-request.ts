@@ -78,7 +78,12 @@ function readHeaders(args: ModuleArgs): Record<string, string> {
   const raw = args.raw('headers');
   if (raw === undefined) return {};
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw args.error("'headers' must be a mapping of header names to values", 'headers');
-  return Object.fromEntries(Object.entries(raw as Record<string, unknown>).map(([k, v]) => [k, pyStr(v)]));
+  const headers = Object.fromEntries(Object.entries(raw as Record<string, unknown>).map(([k, v]) => [k, pyStr(v)]));
+  // Python's http.client refuses these too, but its message quotes the value (a token): not shown here.
+  for (const [name, value] of Object.entries(headers)) {
+    if (/[\r\n\0]/.test(value)) throw args.error(`the value of header '${name}' has a line break or a NUL character (not shown)`, 'headers');
+  }
+  return headers;
 }
 
 /**
@@ -92,13 +97,33 @@ export function maskCredentials(o: HttpRequestOptions): void {
   };
   add(o.urlPassword);
   for (const [name, value] of Object.entries(o.headers)) if (SECRET_HEADERS.has(name.toLowerCase())) add(value);
-  const inUrl = /^[a-z][a-z0-9+.-]*:\/\/([^/@]*:([^/@]*))@/i.exec(o.url);
+  // The URL's userinfo as the host script reads it: up to the first '@', split at the first ':',
+  // percent-decoded (as Ansible); the password masked as written and as decoded.
+  const inUrl = /^[a-z][a-z0-9+.-]*:\/\/([^/?#@:]*):([^/?#@]*)@/i.exec(o.url);
+  const urlUser = inUrl ? percentDecode(inUrl[1]) : undefined;
+  const urlPassword = inUrl ? percentDecode(inUrl[2]) : undefined;
   add(inUrl?.[2]);
-  const user = o.urlUsername ?? (inUrl ? inUrl[1].split(':')[0] : undefined);
-  const password = o.urlUsername !== undefined ? o.urlPassword : inUrl?.[2];
+  add(urlPassword);
+  const user = o.urlUsername ?? urlUser;
+  const password = o.urlUsername !== undefined ? o.urlPassword : urlPassword;
   if (user !== undefined && password) {
     const token = Buffer.from(`${user}:${password}`, 'utf8').toString('base64');
     add(token);
+  }
+}
+
+/** Python's urllib.parse.unquote: %XX sequences as UTF-8, a malformed one kept as written. */
+function percentDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text.replace(/(?:%[0-9a-f]{2})+/gi, (run) => {
+      try {
+        return decodeURIComponent(run);
+      } catch {
+        return run;
+      }
+    });
   }
 }
 

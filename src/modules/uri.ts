@@ -138,6 +138,9 @@ export function absoluteLocation(url: string, location: string): string {
   return `${url.slice(0, Math.max(0, url.lastIndexOf('/')))}/${location}`;
 }
 
+/** Keys of a result that say what became of the task: never taken from a response header. */
+const RESERVED_KEYS = new Set(['failed', 'skipped', 'unreachable', 'results']);
+
 /** The result as Ansible's uri returns it, from the host script's answer; `failed` when the status is not one of status_code. */
 export function uriResult(p: UriParams, answer: Record<string, unknown>, tooLarge: () => string): { failed: boolean; result: Record<string, unknown> } {
   if (typeof answer.fatal === 'string') return { failed: true, result: { url: p.url, status: -1, msg: answer.fatal } };
@@ -145,9 +148,14 @@ export function uriResult(p: UriParams, answer: Record<string, unknown>, tooLarg
   if (typeof uri.skipped === 'string') return { failed: false, result: { stdout: uri.skipped, stdout_lines: [uri.skipped] } };
   if (uri.too_large === true) return { failed: true, result: { url: p.url, msg: tooLarge() } };
   const info = (uri.info ?? {}) as Record<string, unknown>;
-  const resp: Record<string, unknown> = { redirected: info.url !== p.url, ...info, elapsed: uri.elapsed ?? 0, status: Number(info.status), changed: false };
+  const resp: Record<string, unknown> = { redirected: info.url !== p.url, ...info, elapsed: uri.elapsed ?? 0, status: Number(info.status) };
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(resp)) out[key.replaceAll('-', '_').toLowerCase()] = value;
+  for (const [key, value] of Object.entries(resp)) {
+    const name = key.replaceAll('-', '_').toLowerCase();
+    // A response header named as a verdict (`Skipped: 1` would make `r is skipped` true) is the server's word, not the task's.
+    if (!RESERVED_KEYS.has(name)) out[name] = value;
+  }
+  out.changed = false;
   if (typeof out.location === 'string') out.location = absoluteLocation(p.url, out.location);
   if ('json' in uri) out.json = uri.json;
   if (typeof uri.body === 'string') out.body = uri.body;

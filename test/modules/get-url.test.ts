@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, lchownSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { getUrlModule, getUrlSpec, normaliseGetUrl } from '../../src/modules/get-url.js';
 import { ModuleArgsError } from '../../src/modules/module-args.js';
 import { execResult, makeTempDir } from './fixtures.js';
-import { runHere, send, startServer } from './http-fixtures.js';
+import { runHere, send, startRawServer, startServer } from './http-fixtures.js';
 import { makeContext } from './local-executor.js';
 
 const ctx = makeContext();
@@ -100,6 +100,8 @@ describe('get_url: on this machine (host/http-request.py against a server in thi
     expect(replaced.result).toMatchObject({ changed: true, mode: '0604', checksum_dest: sha1('old\n') });
     expect(readFileSync(dest, 'utf8')).toBe(APP);
     expect(readFileSync(String(replaced.result.backup_file), 'utf8')).toBe('old\n');
+    // Ansible's backup name: basename.PID.YYYY-MM-DD@HH:MM:SS~
+    expect(String(replaced.result.backup_file)).toMatch(/\/app\.conf\.\d+\.\d{4}-\d\d-\d\d@\d\d:\d\d:\d\d~$/);
     expect(readdirSync(dir).filter((n) => n.startsWith('.tpx-get_url'))).toEqual([]);
   });
 
@@ -162,5 +164,86 @@ describe('get_url: on this machine (host/http-request.py against a server in thi
     expect(missing.result).toMatchObject({ failed: true, msg: 'Request failed', response: 'HTTP Error 404: Not Found', status_code: 404 });
     const nodir = await runHere(getUrlModule, { url: `${base}/files/app.conf`, dest: join(dir, 'no', 'x') }, ctx);
     expect(nodir.result).toMatchObject({ failed: true, msg: `Destination ${join(dir, 'no')} does not exist`, checksum_src: sha1(APP) });
+  });
+});
+
+/** Another user on the host: what a local attacker owns (these tests run as root, else they are skipped). */
+const OTHER = 65534;
+const asRoot = process.getuid?.() === 0;
+
+describe.skipIf(!asRoot)('get_url: another local user on the host (security review)', () => {
+  const APP = 'listen=8080\n';
+  const routes = { '/app.conf': (_q: unknown, res: Parameters<typeof send>[0]) => send(res, 200, 'text/plain', APP) };
+  /** A directory like /tmp: world-writable, sticky. */
+  const sharedDir = (): string => {
+    const dir = makeTempDir();
+    chmodSync(dir, 0o1777);
+    return dir;
+  };
+
+  it('does not replace a file another user put in a world-writable directory (nor hand that user the download)', async () => {
+    const base = await startServer(routes);
+    const dir = sharedDir();
+    const dest = join(dir, 'app.conf');
+    writeFileSync(dest, 'planted\n', { mode: 0o666 });
+    lchownSync(dest, OTHER, OTHER);
+    const r = await runHere(getUrlModule, { url: `${base}/app.conf`, dest }, ctx);
+    expect(r.result).toMatchObject({ failed: true, changed: false, msg: expect.stringMatching(/belongs to uid 65534 in a world-writable directory/) });
+    expect(readFileSync(dest, 'utf8')).toBe('planted\n');
+    expect(readdirSync(dir)).toEqual(['app.conf']);
+    // Unless the task asks for that very owner.
+    const owned = await runHere(getUrlModule, { url: `${base}/app.conf`, dest, owner: String(OTHER) }, ctx);
+    expect(owned.result).toMatchObject({ failed: false, changed: true, uid: OTHER });
+    expect(readFileSync(dest, 'utf8')).toBe(APP);
+  });
+
+  it("does not follow another user's link, or enter their directory, in a world-writable directory", async () => {
+    const base = await startServer(routes);
+    const dir = sharedDir();
+    const target = makeTempDir();
+    symlinkSync(target, join(dir, 'dl'));
+    lchownSync(join(dir, 'dl'), OTHER, OTHER);
+    mkdirSync(join(dir, 'theirs'));
+    lchownSync(join(dir, 'theirs'), OTHER, OTHER);
+    for (const dest of [join(dir, 'dl', 'app.conf'), `${join(dir, 'dl')}/`, join(dir, 'theirs', 'app.conf')]) {
+      const r = await runHere(getUrlModule, { url: `${base}/app.conf`, dest }, ctx);
+      expect(r.result).toMatchObject({ failed: true, changed: false, msg: expect.stringMatching(/belongs to uid 65534 in a world-writable directory/) });
+    }
+    expect(readdirSync(target)).toEqual([]);
+    expect(readdirSync(join(dir, 'theirs'))).toEqual([]);
+    // Our own link there is followed, as the kernel's protected_symlinks does.
+    const ours = join(dir, 'ours');
+    symlinkSync(target, ours);
+    const r = await runHere(getUrlModule, { url: `${base}/app.conf`, dest: join(ours, 'app.conf') }, ctx);
+    expect(r.result).toMatchObject({ failed: false, changed: true });
+    expect(readFileSync(join(target, 'app.conf'), 'utf8')).toBe(APP);
+  });
+
+  it('does not change a file with other hard links in a world-writable directory', async () => {
+    const base = await startServer(routes);
+    const dir = sharedDir();
+    const precious = join(makeTempDir(), 'precious');
+    writeFileSync(precious, APP, { mode: 0o600 });
+    linkSync(precious, join(dir, 'app.conf'));
+    const r = await runHere(getUrlModule, { url: `${base}/app.conf`, dest: join(dir, 'app.conf'), mode: '0644' }, ctx);
+    expect(r.result).toMatchObject({ failed: true, msg: expect.stringMatching(/has other hard links, in a world-writable directory/) });
+    expect(statSync(precious).mode & 0o777).toBe(0o600);
+  });
+});
+
+describe('get_url: a hostile server naming the file (security review)', () => {
+  it('fails cleanly on a Content-Disposition name with a NUL or too long for a file name, writing nothing', async () => {
+    const answer = (name: string) =>
+      Buffer.from(`HTTP/1.1 200 OK\r\nContent-Length: 3\r\nContent-Disposition: attachment; filename="${name}"\r\nConnection: close\r\n\r\nhi\n`, 'latin1');
+    for (const name of ['a\0b', 'n'.repeat(300)]) {
+      const base = await startRawServer(answer(name));
+      const dir = makeTempDir();
+      const r = await runHere(getUrlModule, { url: `${base}/f`, dest: dir }, ctx);
+      expect(r.result).toMatchObject({
+        failed: true,
+        msg: expect.stringMatching(/^the file name the server gave \(Content-Disposition or URL\) is not usable in /),
+      });
+      expect(readdirSync(dir)).toEqual([]);
+    }
   });
 });

@@ -5,13 +5,14 @@
  */
 import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTcpServer, type Server as TcpServer } from 'node:net';
 import { afterEach } from 'vitest';
 import type { ModuleDefinition, Plan, PlanContext } from '../../src/modules/module.js';
 import type { ExecResult } from '../../src/transport/connection.js';
 
 export type Route = (req: IncomingMessage, res: ServerResponse, body: Buffer) => void;
 
-const servers: Server[] = [];
+const servers: (Server | TcpServer)[] = [];
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => new Promise((resolve) => s.close(resolve))));
 });
@@ -26,6 +27,20 @@ export async function startServer(routes: Readonly<Record<string, Route>>): Prom
       if (route) route(req, res, Buffer.concat(chunks));
       else send(res, 404, 'text/plain', 'no such route\n');
     });
+  });
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+}
+
+/**
+ * A hostile server: answers every connection with these bytes as they are (what Node's own
+ * server refuses to send: NUL in a header, bad framing), then closes. Returns its base URL.
+ */
+export async function startRawServer(answer: string | Buffer): Promise<string> {
+  const server = createTcpServer((socket) => {
+    socket.on('error', () => undefined);
+    socket.once('data', () => socket.end(answer));
   });
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -266,3 +266,64 @@ describe('uri: on this machine (host/http-request.py against a server in this te
     expect(skipped.result).toEqual({ stdout: "skipped, since '/' exists", stdout_lines: ["skipped, since '/' exists"], changed: false, failed: false });
   });
 });
+
+describe('uri: secrets stay out of messages (security review)', () => {
+  it('refuses a header value with a line break before the host quotes it in an error', () => {
+    const args = { url, headers: { Authorization: 'Bearer review-header-token\nX-Injected: 1' } };
+    expect(() => normaliseUri(args)).toThrow(/the value of header 'Authorization' has a line break or a NUL character \(not shown\)/);
+    expect(() => normaliseUri(args)).not.toThrow(/review-header-token/);
+  });
+
+  it("masks a URL password as Python splits it (first ':'), written and percent-decoded, and the Basic token sent", () => {
+    normaliseUri({ url: 'http://who:rv:pass%40word@127.0.0.1/' });
+    expect(secretMasker.mask('http://who:rv:pass%40word@127.0.0.1/')).toBe('http://who:********@127.0.0.1/');
+    expect(secretMasker.mask('rv:pass@word')).toBe('********');
+    expect(secretMasker.mask(Buffer.from('who:rv:pass@word').toString('base64'))).toBe('********');
+  });
+
+  it("percent-decodes the URL's credentials as Ansible does", async () => {
+    const base = await startServer({
+      '/auth': (req, res) =>
+        req.headers.authorization
+          ? send(res, 200, 'application/json', JSON.stringify({ auth: req.headers.authorization }))
+          : send(res, 401, 'text/plain', 'who?\n', { 'WWW-Authenticate': 'Basic realm="r"' }),
+    });
+    const r = await runHere(uriModule, { url: base.replace('http://', 'http://who:p%40ss@') + '/auth' }, ctx);
+    expect(r.result).toMatchObject({ status: 200, json: { auth: `Basic ${Buffer.from('who:p@ss').toString('base64')}` } });
+  });
+});
+
+describe('uri: a hostile server (security review)', () => {
+  it('reads JSON nested deeper than Python can as no json, as Ansible does, instead of crashing', async () => {
+    const base = await startServer({ '/deep': (_q, res) => send(res, 200, 'application/json', '['.repeat(100_000)) });
+    const r = await runHere(uriModule, { url: `${base}/deep` }, ctx);
+    expect(r.result).toMatchObject({ status: 200, failed: false });
+    expect(r.result.json).toBeUndefined();
+  });
+
+  it('takes no verdict from headers: Skipped, Failed, Changed; a Body header does not crash the host script', async () => {
+    const base = await startServer({
+      '/lie': (_q, res) => send(res, 200, 'text/plain', 'ok', { Skipped: 'true', Failed: 'false', Changed: 'true', Unreachable: '1', Body: 'x' }),
+      '/lie404': (_q, res) => send(res, 404, 'text/plain', 'gone', { Skipped: 'true', Failed: 'false', Body: 'x' }),
+    });
+    const ok = await runHere(uriModule, { url: `${base}/lie` }, ctx);
+    expect(ok.result).toMatchObject({ status: 200, failed: false, changed: false, body: 'x' });
+    expect(ok.result.skipped).toBeUndefined();
+    expect(ok.result.unreachable).toBeUndefined();
+    expect(ok.plan.returns).not.toHaveProperty('failed');
+    const bad = await runHere(uriModule, { url: `${base}/lie404`, return_content: true }, ctx);
+    expect(bad.result).toMatchObject({ status: 404, failed: true, content: 'gone' });
+    expect(bad.plan.returns).not.toHaveProperty('skipped');
+    expect(bad.plan.returns).not.toHaveProperty('failed');
+  });
+
+  it('follows no redirect to a scheme other than http and https (ftp included)', async () => {
+    const base = await startServer({ '/to-ftp': (_q, res) => send(res, 302, 'text/plain', '', { Location: 'ftp://127.0.0.1:1/x' }) });
+    const r = await runHere(uriModule, { url: `${base}/to-ftp`, follow_redirects: 'all' }, ctx);
+    expect(r.result).toMatchObject({
+      failed: true,
+      status: 302,
+      msg: "Status code was 302 and not [200]: HTTP Error 302: Found - Redirection to url 'ftp://127.0.0.1:1/x' is not allowed",
+    });
+  });
+});
