@@ -15,12 +15,15 @@ const statusStyle: Record<TaskResult['status'], Style> = {
   rescued: 'magenta',
 };
 
-/** `ok (0.21s)`, `failed (1.20s) rc=1`, `failed, ignored (0.10s)`: the status part of a result line. */
-export function formatResultStatus(r: TaskResult, paint: Paint): string {
+/**
+ * `ok (0.21s)`, `failed (1.20s) rc=1`, `failed, ignored (0.10s)`: the status part of a result
+ * line (without the time when it stands for several hosts' results).
+ */
+export function formatResultStatus(r: TaskResult, paint: Paint, withDuration = true): string {
   const label = r.status === 'failed' && r.ignored ? 'failed, ignored' : r.status;
   const rc = r.status === 'failed' && typeof r.rc === 'number' ? ` rc=${r.rc}` : '';
   const hidden = r.censored ? ' (output hidden: no_log)' : '';
-  return `${paint(statusStyle[r.status], label)} (${formatDuration(r.durationMs)})${rc}${hidden}`;
+  return `${paint(statusStyle[r.status], label)}${withDuration ? ` (${formatDuration(r.durationMs)})` : ''}${rc}${hidden}`;
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { TaskResult } from '../engine/results.js';
 import type { Paint } from './color.js';
 import { toOneLine } from './format.js';
 import { formatResultStatus, resultDetailLines } from './result-lines.js';
@@ -11,15 +12,25 @@ import type { RunRecord } from './run-record.js';
 export function formatRunDetails(record: RunRecord, paint: Paint): string[] {
   const lines: string[] = [];
   const failures: string[] = [];
+  // Hosts that failed the same task with the same message and output are one entry.
+  const alike = new Map<string, { hosts: string[]; result: TaskResult; detail: string[] }>();
   for (const h of record.hosts()) {
     if (h.unreachable && !h.tasks.some((t) => t.status === 'unreachable')) {
       failures.push(`[${h.name}] ${paint('red', `unreachable (${h.unreachable.kind})`)}: ${toOneLine(h.unreachable.msg)}`);
     }
     for (const r of h.tasks) {
       if ((r.status === 'failed' && !r.ignored) || r.status === 'unreachable') {
-        failures.push(`[${h.name}] ${r.task}: ${formatResultStatus(r, paint)}`, ...resultDetailLines(r));
+        const detail = resultDetailLines(r);
+        const key = JSON.stringify([r.task, r.status, r.rc ?? null, r.censored === true, detail]);
+        const group = alike.get(key);
+        if (group) group.hosts.push(h.name);
+        else alike.set(key, { hosts: [h.name], result: r, detail });
       }
     }
+  }
+  for (const { hosts, result, detail } of alike.values()) {
+    const status = hosts.length === 1 ? formatResultStatus(result, paint) : `${formatResultStatus(result, paint, false)} on ${hosts.length} hosts, alike`;
+    failures.push(`[${hosts.join(', ')}] ${result.task}: ${status}`, ...detail);
   }
   if (failures.length > 0) lines.push('', paint('red', 'FAILURES'), ...failures);
   if (record.warnings.length > 0) {

@@ -171,6 +171,31 @@ describe('tty reporter (listr2)', () => {
     expect(text).not.toMatch(/\u001b\[3\dm(FAILURES|PLAY|mesh)/);
   });
 
+  test('hosts that failed a task alike (same message and output) are one entry under FAILURES', async () => {
+    const t = setup(30);
+    const hosts = ['mesh-01', 'mesh-02', 'mesh-03'];
+    t.emit({ type: 'run-start', playbook: 'p.yaml', hosts, check: false, time: '2026-01-01T10:00:00.000Z' });
+    const interrupted = { msg: 'interrupted; its last word: restored from backup', stderr: 'Terminated\naborted: restored from backup\n', rc: 1 };
+    t.emit({ type: 'task-end', result: result('mesh-01', 'upgrade', 'failed', interrupted) });
+    t.emit({ type: 'task-end', result: result('mesh-02', 'upgrade', 'failed', { ...interrupted, durationMs: 900 }) });
+    t.emit({ type: 'task-end', result: result('mesh-03', 'upgrade', 'failed', { ...interrupted, msg: 'something else' }) });
+    await t.end();
+    const screen = replayTerminal(t.out.text());
+    const at = screen.indexOf('FAILURES');
+    expect(screen.slice(at + 1, at + 11)).toEqual([
+      '[mesh-01, mesh-02] upgrade: failed rc=1 on 2 hosts, alike',
+      '    msg: interrupted; its last word: restored from backup',
+      '    stderr:',
+      '      Terminated',
+      '      aborted: restored from backup',
+      '[mesh-03] upgrade: failed (0.21s) rc=1',
+      '    msg: something else',
+      '    stderr:',
+      '      Terminated',
+      '      aborted: restored from backup',
+    ]);
+  });
+
   test('end() without run-end (signal path) settles every row and says the run is partial', async () => {
     const t = setup(30);
     t.emit({ type: 'run-start', playbook: 'p.yaml', hosts: ['mesh-01', 'mesh-02'], check: false, time: '2026-01-01T10:00:00.000Z' });
