@@ -65,7 +65,7 @@ export async function executePlan(req: ExecuteRequest): Promise<ExecuteOutcome> 
 
   const conn = await req.connection();
   let last: ExecResult | undefined;
-  for (const action of plan.actions) {
+  for (const [index, action] of plan.actions.entries()) {
     if (action.kind === 'put') {
       await putFile(conn, action, req);
       continue;
@@ -75,7 +75,9 @@ export async function executePlan(req: ExecuteRequest): Promise<ExecuteOutcome> 
     const stop = stoppedResult(res, req, module.name);
     if (stop) return { raw: { ...base, ...stop } };
     if (res.rc !== 0 && !plan.resultFromLastExec) {
-      return { raw: { ...base, ...execFields(res), failed: true, msg: describeFailure(action, res) } };
+      // A first action that failed left the host as it was (a write refused by validate), as Ansible reports it.
+      const unchanged = index === 0 ? { changed: false } : {};
+      return { raw: { ...base, ...execFields(res), ...unchanged, failed: true, msg: describeFailure(action, res) } };
     }
   }
   const raw: Record<string, unknown> = { ...base, failed: false };

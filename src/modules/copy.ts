@@ -62,20 +62,36 @@ export function normaliseCopy(raw: Readonly<Record<string, unknown>>): CopyParam
  * whether the target's parent exists, and the target's type, mode, owner and sha256
  * (and its text with --diff).
  */
-export function copyFactCommand(p: CopyParams, diff: boolean): string {
+export function copyFactCommand(p: Pick<CopyParams, 'dest' | 'src'>, diff: boolean): string {
   const into = p.src !== undefined ? `if [ -d "$p" ]; then p="$p"/${quoteArg(posix.basename(p.src))}; echo tpx-into-dir; fi; ` : '';
   const parent = '[ -d "$(dirname -- "$p")" ] || echo tpx-no-parent; ';
   return `p=${quoteArg(p.dest)}; ${into}${parent}${pathStateScript({ follow: true, sha256: true, contentUpTo: diff ? DIFF_MAX_BYTES : undefined })}`;
 }
 
 async function planCopy(p: CopyParams, facts: FactResults, ctx: PlanContext): Promise<Plan> {
+  const local = p.src !== undefined ? await readLocalFile(p.src, ctx) : undefined;
+  const content = local ? local.content : Buffer.from(p.content ?? '', 'utf8');
+  const mode = p.mode === 'preserve' ? local?.mode : p.mode;
+  return planCopyContent({ ...p, mode }, content, facts, ctx);
+}
+
+/** Where and how a module that writes whole files (copy, template) puts its content. */
+export type CopyTarget = Pick<CopyParams, 'dest' | 'src' | 'owner' | 'group' | 'backup' | 'force'> & {
+  readonly mode?: number;
+  /** A validate command as shell, the new file being "$t" (validateCommand). */
+  readonly validate?: string;
+};
+
+/**
+ * The plan of writing `content` to the target, given the fact of copyFactCommand: nothing when
+ * the file is the same, its mode and owner set when only they differ, else an atomic write.
+ */
+export function planCopyContent(p: CopyTarget, content: Buffer, facts: FactResults, ctx: PlanContext): Plan {
   const fact = facts.dest;
   const state = parsePathState(fact);
   const flags = fact.stdout.slice(0, fact.stdout.indexOf('tpx-stat '));
   const dest = flags.includes('tpx-into-dir') && p.src !== undefined ? posix.join(p.dest, posix.basename(p.src)) : p.dest;
-  const local = p.src !== undefined ? await readLocalFile(p.src, ctx) : undefined;
-  const content = local ? local.content : Buffer.from(p.content ?? '', 'utf8');
-  const mode = p.mode === 'preserve' ? local?.mode : p.mode;
+  const mode = p.mode;
   const hash = sha256Of(content);
   const returns: Record<string, unknown> = { dest, sha256: hash, size: content.length };
   if (flags.includes('tpx-no-parent')) return failPlan(`destination directory ${posix.dirname(dest)} does not exist`, returns);
@@ -106,7 +122,12 @@ async function planCopy(p: CopyParams, facts: FactResults, ctx: PlanContext): Pr
     backup = `${step.command} && `;
     returns.backup_file = step.file;
   }
-  const write = writeFileCommand(dest, replacedFile({ mode: mode ?? (exists ? state.mode : undefined), owner: p.owner, group: p.group }, state, ctx.become));
+  const write = writeFileCommand(
+    dest,
+    replacedFile({ mode: mode ?? (exists ? state.mode : undefined), owner: p.owner, group: p.group }, state, ctx.become),
+    'cat',
+    p.validate,
+  );
   // Shown (and named in a failure) as what it does; the generated script is long.
   const display = `${backup}write ${quoteArg(dest)} (${content.length} bytes from stdin)`;
   const actions: Action[] = [{ kind: 'exec', command: `${backup}${write}`, stdin: content, become: ctx.become, display }];

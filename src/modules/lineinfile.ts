@@ -11,8 +11,8 @@ import { lineinfileParams } from './params/lineinfile.js';
 import { parsePathState, pathStateScript, type PathState } from './path-state.js';
 import { failPlan, planOrFail } from './plans.js';
 import { compilePythonRegex, fromBinary, toBinary } from './python-regex.js';
-import { splitShellWords } from './split-args.js';
 import { unifiedDiff } from './unified-diff.js';
+import { validateCommand } from './validate-command.js';
 import { NEW_FILE_MODE, replacedFile, writeFileCommand } from './write-file-command.js';
 
 /** Parameters of `lineinfile`; texts are binary strings (one char per byte), as Ansible works on bytes. */
@@ -99,36 +99,28 @@ export function normaliseLineinfile(raw: Readonly<Record<string, unknown>>): Lin
   };
 }
 
-/** Ansible runs `validate % tmpfile` split into words, without a shell: each word quoted, %s the new file. */
-function validateCommand(validate: string): string {
-  return splitShellWords(validate)
-    .map((word) =>
-      word
-        .split('%s')
-        .map((part) => (part === '' ? '' : quoteArg(part)))
-        .join('"$t"'),
-    )
-    .join(' ');
-}
-
 /**
  * One command: the path a link leads to (where Ansible writes, NUL-terminated), then that
  * file's state, sha256 and (up to LINEINFILE_MAX_BYTES) its content.
  */
-export function lineinfileFactCommand(p: LineinfileParams): string {
+export function lineinfileFactCommand(p: Pick<LineinfileParams, 'path'>): string {
   const real = 'q=$(realpath -m -- "$p" 2>/dev/null && echo x); q=${q%?x}; [ -z "$q" ] || p=$q; printf \'%s\\0\' "$p"';
   return `p=${quoteArg(p.path)}; ${real}; ${pathStateScript({ follow: true, sha256: true, contentUpTo: LINEINFILE_MAX_BYTES })}`;
 }
 
-/** The fact read: where to write, the file's state, its content as a binary string. */
-function readFact(p: LineinfileParams, facts: FactResults): { real: string; state: PathState; content: string } {
+/** The fact read: where to write, the file's state, its content as a binary string (also blockinfile's). */
+export function readTextFileFact(
+  p: Pick<LineinfileParams, 'path'>,
+  facts: FactResults,
+  module = 'lineinfile',
+): { real: string; state: PathState; content: string } {
   const fact = facts.file;
   const nul = fact.stdout.indexOf('\0');
   const real = nul < 0 ? p.path : fact.stdout.slice(0, nul);
   const state = parsePathState({ ...fact, stdout: fact.stdout.slice(nul + 1) });
   if (state.type !== 'file') return { real, state, content: '' };
   if ((state.size ?? 0) > LINEINFILE_MAX_BYTES) {
-    throw new Error(`${p.path} is ${state.size} bytes; lineinfile reads files of up to ${LINEINFILE_MAX_BYTES / 1024 / 1024} MiB`);
+    throw new Error(`${p.path} is ${state.size} bytes; ${module} reads files of up to ${LINEINFILE_MAX_BYTES / 1024 / 1024} MiB`);
   }
   if (state.sha256 === 'unreadable') throw new Error(`cannot read ${p.path} (permission denied? try become)`);
   if ((fact.stdoutDropped ?? 0) > 0) {
@@ -136,12 +128,12 @@ function readFact(p: LineinfileParams, facts: FactResults): { real: string; stat
   }
   const bytes = Buffer.from(state.payload, 'utf8');
   // The text came as UTF-8; a file that is not (or changed meanwhile) does not hash the same.
-  if (sha256Of(bytes) !== state.sha256) throw new Error(`${p.path} is not UTF-8 text (or changed while it was read); lineinfile leaves it alone`);
+  if (sha256Of(bytes) !== state.sha256) throw new Error(`${p.path} is not UTF-8 text (or changed while it was read); ${module} leaves it alone`);
   return { real, state, content: bytes.toString('latin1') };
 }
 
 function planLineinfile(p: LineinfileParams, facts: FactResults, ctx: PlanContext): Plan {
-  const { real, state, content } = readFact(p, facts);
+  const { real, state, content } = readTextFileFact(p, facts);
   if (state.type === 'directory') return failPlan(`Path ${p.path} is a directory !`, { rc: 256 });
   if (state.type === 'other') return failPlan(`Path ${p.path} is not a regular file`);
   const exists = state.type === 'file';

@@ -57,15 +57,15 @@ function readCached(path: string, st: Stats): Promise<LocalFile> {
 /**
  * Finds a local file as Ansible does: an absolute path as is; a relative one, for a task of
  * a role, in the role's `files/` folder and the role's directory, then in the playbook's
- * directory and its `files/` folder. Throws an Error naming every place
+ * directory and its `files/` folder (`templates/` for the template module). Throws an Error naming every place
  * looked at when it is not found, or when it is a directory. The content is read once per
  * process for as long as the file's size, mtime, inode and mode do not change (200 hosts
  * uploading the same package read it once; a file changed in the last 2 s is read each time); the Buffer is shared, so callers must not modify it.
  */
-export async function readLocalFile(src: string, where: Pick<PlanContext, 'playbookDir' | 'roleDir'>): Promise<LocalFile> {
+export async function readLocalFile(src: string, where: Pick<PlanContext, 'playbookDir' | 'roleDir'>, folder = 'files'): Promise<LocalFile> {
   const { playbookDir, roleDir } = where;
-  const inRole = roleDir === undefined ? [] : [join(roleDir, 'files', src), join(roleDir, src)];
-  const candidates = isAbsolute(src) ? [src] : [...inRole, join(playbookDir, src), join(playbookDir, 'files', src)];
+  const inRole = roleDir === undefined ? [] : [join(roleDir, folder, src), join(roleDir, src)];
+  const candidates = isAbsolute(src) ? [src] : [...inRole, join(playbookDir, src), join(playbookDir, folder, src)];
   for (const path of candidates) {
     const st = await statShared(path);
     if (!st) continue;

@@ -1,4 +1,5 @@
 import { assertModule } from './assert.js';
+import { blockinfileModule } from './blockinfile.js';
 import { commandModule } from './command.js';
 import { copyModule } from './copy.js';
 import { debugModule } from './debug.js';
@@ -9,12 +10,16 @@ import { lineinfileModule } from './lineinfile.js';
 import { metaModule } from './meta.js';
 import type { ModuleDefinition } from './module.js';
 import { pingModule } from './ping.js';
+import { replaceModule } from './replace.js';
 import { resolveModuleName, stripModulePrefix } from './params/all-params.js';
 import { scriptModule } from './script.js';
+import { serviceModule } from './service.js';
 import { setFactModule } from './set-fact.js';
 import { setupModule } from './setup.js';
 import { shellModule } from './shell.js';
+import { slurpModule } from './slurp.js';
 import { statModule } from './stat.js';
+import { templateModule } from './template.js';
 import { unarchiveModule } from './unarchive.js';
 import { uriModule } from './uri.js';
 import { waitForModule } from './wait-for.js';
@@ -30,10 +35,15 @@ const MODULES: ReadonlyMap<string, ModuleDefinition> = new Map(
       fileModule,
       unarchiveModule,
       lineinfileModule,
+      templateModule,
+      blockinfileModule,
+      replaceModule,
       statModule,
+      slurpModule,
       waitForModule,
       uriModule,
       getUrlModule,
+      serviceModule,
       assertModule,
       setFactModule,
       setupModule,

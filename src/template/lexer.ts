@@ -39,11 +39,40 @@ export function decodePythonEscapes(raw: string): string {
   });
 }
 
+/** Jinja2's environment options that change how a whole template file is read (the template module's). */
+export interface TemplateSyntaxOptions {
+  /** Drop the first newline after a block or comment tag (Jinja2's trim_blocks). */
+  readonly trimBlocks?: boolean;
+  /** Drop spaces and tabs from the start of a line up to a block or comment tag (lstrip_blocks). */
+  readonly lstripBlocks?: boolean;
+  readonly blockStart?: string;
+  readonly blockEnd?: string;
+  readonly variableStart?: string;
+  readonly variableEnd?: string;
+  readonly commentStart?: string;
+  readonly commentEnd?: string;
+}
+
 /** Lexes `text` like Jinja2 in Ansible; `inCode` starts inside an expression (a `when`). */
-export function lexJinja(text: string, inCode = false): NjTokenizer {
-  const tokens = nj.lexer.lex(text) as TokenizerInternals;
+export function lexJinja(text: string, inCode = false, options: TemplateSyntaxOptions = {}): NjTokenizer {
+  const { trimBlocks, lstripBlocks, ...tags } = options;
+  const tokens = nj.lexer.lex(text, { trimBlocks, lstripBlocks, tags }) as TokenizerInternals;
   tokens.in_code = inCode;
-  const next = tokens.nextToken.bind(tokens);
+  const base = tokens.nextToken.bind(tokens);
+  const commentStart = tags.commentStart ?? '{#';
+  // nunjucks applies trim_blocks and lstrip_blocks to block tags only; Jinja2 to comments too.
+  const next = (): NjToken | null => {
+    const tok = base();
+    if (tok?.type === 'comment' && trimBlocks && tokens.str[tokens.index] === '\n') tokens.forward();
+    if (tok?.type === 'data' && lstripBlocks && tokens.str.startsWith(commentStart, tokens.index)) {
+      const nl = tok.value.lastIndexOf('\n');
+      if (/^[ \t]*$/.test(tok.value.slice(nl + 1)) && (nl >= 0 || tok.colno === 0)) {
+        const value = tok.value.slice(0, nl + 1);
+        return value === '' ? next() : { ...tok, value };
+      }
+    }
+    return tok;
+  };
   let depth = 0;
   let inVariable = false;
   let afterDot = false;

@@ -4,7 +4,7 @@
  * `n is divisibleby 3`), and Python's slices (`xs[:2]`, `s[1:]`, `xs[::-1]`), which
  * nunjucks does not parse.
  */
-import { lexJinja } from './lexer.js';
+import { lexJinja, type TemplateSyntaxOptions } from './lexer.js';
 import { nj, type NjNode, type NjParser, type NjToken, type NjTokenizer } from './nunjucks-internals.js';
 import { SliceNode } from './slice.js';
 
@@ -125,8 +125,8 @@ export function describeToken(tok: NjToken | null | undefined): string {
 }
 
 /** Parses a template; throws nunjucks' TemplateError (1-based lineno/colno when known). */
-export function parseTemplateAst(text: string): NjNode {
-  return new JinjaParser(lexJinja(text)).parseAsRoot();
+export function parseTemplateAst(text: string, options?: TemplateSyntaxOptions): NjNode {
+  return new JinjaParser(lexJinja(text, false, options)).parseAsRoot();
 }
 
 /**

@@ -145,7 +145,8 @@ function parseExpressionForRender(expr: string, ctx: TemplateContext): NjNode {
   return checkParsed(expr, ctx, () => parseExpressionAst(expr), true);
 }
 
-function checkParsed(text: string, ctx: TemplateContext, parse: () => NjNode, inCode: boolean): NjNode {
+/** Runs `parse` on a template; a syntax error or an unknown filter or test becomes a TemplateRenderError naming host and task. */
+export function checkParsed(text: string, ctx: TemplateContext, parse: () => NjNode, inCode: boolean): NjNode {
   let ast: NjNode;
   try {
     ast = parse();
@@ -163,7 +164,8 @@ function checkParsed(text: string, ctx: TemplateContext, parse: () => NjNode, in
   return ast;
 }
 
-function runTemplate(template: CompiledTemplate, text: string, ctx: TemplateContext): unknown {
+/** Renders a compiled template with the context's variables; errors name host, task and variable. */
+export function runTemplate(template: CompiledTemplate, text: string, ctx: TemplateContext): unknown {
   try {
     return template.render({ [VARS_KEY]: ctx.vars });
   } catch (error) {

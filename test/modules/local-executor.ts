@@ -57,7 +57,7 @@ function putLocally(action: Action & { kind: 'put' }): void {
 export async function runLocally<P>(module: ModuleDefinition<P>, args: Record<string, unknown>, ctx: PlanContext, cwd = '/'): Promise<LocalRun> {
   const params = module.normalise ? module.normalise(args) : (args as P);
   const facts: Record<string, ExecResult> = {};
-  for (const f of module.facts?.(params, ctx) ?? []) facts[f.key] = runShell(f.command, cwd);
+  for (const f of module.facts?.(params, ctx) ?? []) facts[f.key] = runShell(f.command, cwd, f.stdin);
   const plan = await module.plan(params, facts, ctx);
   const execs: ExecResult[] = [];
   if (plan.failed) return { plan, facts, execs, failed: true, msg: plan.msg };

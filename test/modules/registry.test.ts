@@ -4,6 +4,7 @@ import { canonicalModuleName, getModule, moduleNames } from '../../src/modules/r
 
 const NAMES = [
   'assert',
+  'blockinfile',
   'command',
   'copy',
   'debug',
@@ -13,11 +14,15 @@ const NAMES = [
   'lineinfile',
   'meta',
   'ping',
+  'replace',
   'script',
+  'service',
   'set_fact',
   'setup',
   'shell',
+  'slurp',
   'stat',
+  'template',
   'unarchive',
   'uri',
   'wait_for',

@@ -1,4 +1,5 @@
 import { assertParams } from './assert.js';
+import { blockinfileParams } from './blockinfile.js';
 import { commandParams } from './command.js';
 import { copyParams } from './copy.js';
 import { debugParams } from './debug.js';
@@ -9,11 +10,15 @@ import { lineinfileParams } from './lineinfile.js';
 import type { ModuleParams } from './module-params.js';
 import { metaParams } from './meta.js';
 import { pingParams } from './ping.js';
+import { replaceParams } from './replace.js';
 import { scriptParams } from './script.js';
+import { serviceParams } from './service.js';
 import { setFactParams } from './set-fact.js';
 import { setupParams } from './setup.js';
 import { shellParams } from './shell.js';
+import { slurpParams } from './slurp.js';
 import { statParams } from './stat.js';
+import { templateParams } from './template.js';
 import { unarchiveParams } from './unarchive.js';
 import { uriParams } from './uri.js';
 import { waitForParams } from './wait-for.js';
@@ -27,10 +32,15 @@ export const MODULE_PARAMS: readonly ModuleParams[] = [
   fileParams,
   unarchiveParams,
   lineinfileParams,
+  templateParams,
+  blockinfileParams,
+  replaceParams,
   statParams,
+  slurpParams,
   waitForParams,
   uriParams,
   getUrlParams,
+  serviceParams,
   assertParams,
   setFactParams,
   setupParams,

@@ -1,0 +1,81 @@
+# replace.py — the host side of tpx's replace module (src/modules/replace.ts sends it as one
+# command: `cd / && python3 -E -s -S -c SCRIPT`, its input on stdin as JSON).
+#
+# Why python3: the module's regexp and replacement are Python's (re.MULTILINE, a section taken
+# with re.DOTALL, re.subn with \1 and \g<name>, Unicode classes, empty matches), so they are run
+# by Python's re on the host, as Ansible runs them there, rather than translated.
+#
+# It only reads: the file (its real path, as Ansible follows a link at path) is read, the
+# replacements made in memory, and the answer printed; the controller writes the new content
+# back through a new file of its own in the file's directory (write-file-command.ts).
+#
+# Input (stdin, one JSON object): path, regexp, replace, after, before, encoding, diff (send the
+# old content too), max (most bytes of a file read; a larger one is refused, not read whole).
+# Output (stdout): the line `tpx-replace-v1`, then one line of JSON: real (the path written),
+# and error (`directory`, `absent`, `large`, `regexp`, `encoding`, `read`) with size and message,
+# or msg, count, changed, and with changed the new (and with diff the old) content in base64.
+import base64
+import json
+import os
+import re
+import sys
+
+
+def answer(doc):
+    sys.stdout.write('tpx-replace-v1\n' + json.dumps(doc) + '\n')
+    sys.exit(0)
+
+
+def main():
+    spec = json.loads(sys.stdin.read())
+    path = spec['path']
+    real = os.path.realpath(path)
+    if os.path.isdir(path):
+        answer({'real': real, 'error': 'directory'})
+    if not os.path.exists(path):
+        answer({'real': real, 'error': 'absent'})
+    try:
+        with open(real, 'rb') as f:
+            data = f.read(spec['max'] + 1)
+    except OSError as e:
+        answer({'real': real, 'error': 'read', 'message': str(e)})
+    if len(data) > spec['max']:
+        answer({'real': real, 'error': 'large', 'size': os.stat(real).st_size})
+    encoding = spec['encoding']
+    try:
+        contents = data.decode(encoding, 'surrogateescape')
+    except LookupError as e:
+        answer({'real': real, 'error': 'encoding', 'message': str(e)})
+
+    after, before = spec.get('after'), spec.get('before')
+    pattern = ''
+    if after and before:
+        pattern = '%s(?P<subsection>.*?)%s' % (after, before)
+    elif after:
+        pattern = '%s(?P<subsection>.*)' % after
+    elif before:
+        pattern = '(?P<subsection>.*)%s' % before
+    try:
+        if pattern:
+            match = re.search(re.compile(pattern, re.DOTALL), contents)
+            if not match:
+                answer({'real': real, 'changed': False, 'msg': 'Pattern for before/after params did not match the given file: %s' % pattern, 'count': 0, 'section': False})
+            section = match.group('subsection')
+            start, end = match.start('subsection'), match.end('subsection')
+        else:
+            section = contents
+        new_section, count = re.subn(re.compile(spec['regexp'], re.MULTILINE), spec['replace'], section, 0)
+    except (re.error, IndexError) as e:
+        answer({'real': real, 'error': 'regexp', 'message': '%s: %s' % (type(e).__name__, e)})
+
+    if count == 0 or new_section == section:
+        answer({'real': real, 'changed': False, 'msg': '', 'count': count})
+    result = contents[:start] + new_section + contents[end:] if pattern else new_section
+    doc = {'real': real, 'changed': True, 'msg': '%s replacements made' % count, 'count': count}
+    doc['new'] = base64.b64encode(result.encode(encoding, 'surrogateescape')).decode('ascii')
+    if spec['diff']:
+        doc['old'] = base64.b64encode(data).decode('ascii')
+    answer(doc)
+
+
+main()
