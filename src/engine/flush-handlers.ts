@@ -1,7 +1,7 @@
 import { isStopped, type BatchContext } from './run-context.js';
 import { runTaskOnHosts } from './run-task.js';
 import { createPlayScope } from './scope.js';
-import type { WalkOutcome } from './walk-outcome.js';
+import { emptyWalkOutcome, leftOut, type WalkOutcome } from './walk-outcome.js';
 
 /**
  * Runs the notified handlers at the end of a batch's tasks, in the order the play defines
@@ -9,7 +9,7 @@ import type { WalkOutcome } from './walk-outcome.js';
  * later one.
  */
 export async function flushHandlers(batch: BatchContext, hosts: readonly string[]): Promise<WalkOutcome> {
-  const out: WalkOutcome = { failed: new Set(), unreachable: new Set(), cut: new Set() };
+  const out = emptyWalkOutcome();
   const { run, play } = batch.playCtx;
   let active = [...hosts];
   const scope = createPlayScope(play);
@@ -25,7 +25,7 @@ export async function flushHandlers(batch: BatchContext, hosts: readonly string[
     for (const h of res.failed) out.failed.add(h);
     for (const h of res.unreachable) out.unreachable.add(h);
     for (const h of res.notStarted) out.cut.add(h);
-    active = active.filter((h) => !out.failed.has(h) && !out.unreachable.has(h) && !out.cut.has(h));
+    active = active.filter((h) => !leftOut(out, h));
   }
   return out;
 }

@@ -7,7 +7,7 @@ import { applyOutcome } from './run-task.js';
 import { enterScope, type Scope } from './scope.js';
 import { shouldRunForTags } from './tags.js';
 import { varsFor, type TaskEnv } from './task-env.js';
-import type { WalkOutcome } from './walk-outcome.js';
+import { emptyWalkOutcome, leftOut, type WalkOutcome } from './walk-outcome.js';
 
 type Walk = (batch: BatchContext, nodes: readonly TaskNode[], hosts: readonly string[], scope: Scope) => Promise<WalkOutcome>;
 type ItemVars = Readonly<Record<string, unknown>>;
@@ -27,7 +27,7 @@ export async function walkInclude(
   outer: Scope,
   walk: Walk,
 ): Promise<WalkOutcome> {
-  const out: WalkOutcome = { failed: new Set(), unreachable: new Set(), cut: new Set() };
+  const out = emptyWalkOutcome();
   const run = batch.playCtx.run;
   const own = enterScope(outer, block);
   if (!shouldRunForTags(own.tags, run.options.tags, run.options.skipTags)) return out;
@@ -63,10 +63,11 @@ export async function walkInclude(
       [res.failed, out.failed],
       [res.unreachable, out.unreachable],
       [res.cut, out.cut],
+      [res.ended, out.ended],
     ] as const) {
       for (const h of set) into.add(h);
     }
-    active = active.filter((h) => !res.failed.has(h) && !res.unreachable.has(h) && !res.cut.has(h));
+    active = active.filter((h) => !leftOut(res, h));
   }
   return out;
 }

@@ -1,11 +1,13 @@
-import type { Block, TaskNode } from '../playbook/types.js';
+import type { Block, Task, TaskNode } from '../playbook/types.js';
+import { evaluateConditions } from '../template/render.js';
 import { isStopped, type BatchContext } from './run-context.js';
 import { metaAction } from '../modules/meta.js';
 import { flushHandlers } from './flush-handlers.js';
 import { runTaskOnHosts } from './run-task.js';
 import { enterScope, withRescuable, type Scope } from './scope.js';
 import { walkInclude } from './walk-include.js';
-import type { WalkOutcome } from './walk-outcome.js';
+import { varsFor, type TaskEnv } from './task-env.js';
+import { emptyWalkOutcome, type WalkOutcome } from './walk-outcome.js';
 
 export type { WalkOutcome };
 
@@ -16,7 +18,7 @@ export type { WalkOutcome };
  * that failed in it (which clears the failure), then `always` on every host that entered it.
  */
 export async function walkNodes(batch: BatchContext, nodes: readonly TaskNode[], hosts: readonly string[], scope: Scope): Promise<WalkOutcome> {
-  const out: WalkOutcome = { failed: new Set(), unreachable: new Set(), cut: new Set() };
+  const out = emptyWalkOutcome();
   let active = [...hosts];
   const drop = (gone: Iterable<string>, into: Set<string>): void => {
     const set = new Set(gone);
@@ -33,12 +35,13 @@ export async function walkNodes(batch: BatchContext, nodes: readonly TaskNode[],
     }
     if (node.kind === 'task' && node.module === 'meta') {
       // Carried out by the engine, with no result of its own (Ansible counts none).
-      if (metaAction(node.args) === 'flush_handlers') {
+      const action = metaAction(node.args);
+      if (action === 'flush_handlers') {
         const res = await flushHandlers(batch, active);
         drop(res.unreachable, out.unreachable);
         drop(res.failed, out.failed);
         drop(res.cut, out.cut);
-      }
+      } else if (action === 'end_host') drop(endingHosts(batch, node, scope, active), out.ended);
     } else if (node.kind === 'task') {
       const res = await runTaskOnHosts(batch, node, scope, active);
       drop(res.unreachable, out.unreachable);
@@ -51,9 +54,25 @@ export async function walkNodes(batch: BatchContext, nodes: readonly TaskNode[],
       drop(res.unreachable, out.unreachable);
       drop(res.failed, out.failed);
       drop(res.cut, out.cut);
+      drop(res.ended, out.ended);
     }
   }
   return out;
+}
+
+/**
+ * `meta: end_host`: the hosts whose `when` holds (every host without one) end the play
+ * here: no later task, `rescue`, `always` or handler of the play runs on them, and they count
+ * as done, as in Ansible.
+ */
+function endingHosts(batch: BatchContext, task: Task, outer: Scope, hosts: readonly string[]): string[] {
+  const run = batch.playCtx.run;
+  const scope = enterScope(outer, task);
+  if (scope.when.length === 0) return [...hosts];
+  return hosts.filter((name) => {
+    const env: TaskEnv = { run, batch, host: run.hosts.get(name)!, task, scope, check: scope.checkMode ?? run.options.check, name: task.name ?? 'meta' };
+    return evaluateConditions(scope.when, { vars: varsFor(env), host: name, task: env.name });
+  });
 }
 
 async function walkBlock(batch: BatchContext, block: Block, hosts: readonly string[], outer: Scope): Promise<WalkOutcome> {
@@ -64,20 +83,23 @@ async function walkBlock(batch: BatchContext, block: Block, hosts: readonly stri
   let failed = main.failed;
   const cut = new Set(main.cut);
   const unreachable = new Set(main.unreachable);
+  const ended = new Set(main.ended);
   if (hasRescue && failed.size > 0) {
     const rescue = await walkNodes(batch, block.rescue, [...failed], withRescuable(scope, outer.rescuable));
     failed = rescue.failed;
     for (const h of rescue.unreachable) unreachable.add(h);
     for (const h of rescue.cut) cut.add(h);
+    for (const h of rescue.ended) ended.add(h);
   }
   if (block.always.length > 0) {
-    const entered = hosts.filter((h) => !unreachable.has(h) && !cut.has(h));
+    const entered = hosts.filter((h) => !unreachable.has(h) && !cut.has(h) && !ended.has(h));
     const always = await walkNodes(batch, block.always, entered, withRescuable(scope, outer.rescuable));
     failed = new Set([...failed, ...always.failed]);
     for (const h of always.unreachable) unreachable.add(h);
     for (const h of always.cut) cut.add(h);
+    for (const h of always.ended) ended.add(h);
   }
   for (const h of unreachable) failed.delete(h);
   for (const h of cut) failed.delete(h);
-  return { failed, unreachable, cut };
+  return { failed, unreachable, cut, ended };
 }
