@@ -50,6 +50,9 @@ export async function invokeModule(env: TaskEnv, vars: Record<string, unknown>, 
       vars,
       verbosity: verbose,
       evaluate: (expression) => evaluateExpression(expression, tctx),
+      task: env.name,
+      signal: run.options.signal,
+      ask: run.options.ask,
     },
     // The opening task's own become goes with the connection vars: the run lock is taken as
     // root when it runs as root (host-lock.ts). Keyed by the remote_user keyword alone: a task

@@ -44,6 +44,8 @@ export interface RunOptions {
   readonly connect: Connector;
   /** Aborting interrupts the run: nothing new starts, in-flight commands are stopped. */
   readonly signal?: AbortSignal;
+  /** Asks the operator one line on the terminal (`pause`); absent without a terminal. */
+  readonly ask?: (question: string, secret: boolean) => Promise<string>;
   /**
    * `--retry-failed`: only these hosts (after `hosts` and `-l`), in this order: the hosts
    * that failed come first, so that the first batch of a rolling play is one of them.

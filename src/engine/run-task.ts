@@ -38,8 +38,10 @@ export async function runTaskOnHosts(batch: BatchContext, task: Task, outer: Sco
   const failed: string[] = [];
   const unreachable: string[] = [];
   const notStarted: string[] = [];
+  // `pause` and its kind run once, on the first host; the others record nothing (as in Ansible).
+  const targets = run.getModule(task.module)?.oncePerBatch === true ? hosts.slice(0, 1) : hosts;
   await Promise.all(
-    hosts.map(async (name) => {
+    targets.map(async (name) => {
       const host = run.hosts.get(name)!;
       const env: TaskEnv = { run, batch, host, task, scope, check, name: task.name ?? task.module };
       const status = await runOnHost({ ...env, name: displayName(env) });
@@ -130,6 +132,10 @@ export function applyOutcome(env: TaskEnv, outcome: HostTaskOutcome): TaskStatus
   });
   host.record(result);
   run.bus.emit({ type: 'task-end', result });
+  // What the module warned about (pause without a terminal), as Ansible shows its warnings.
+  if (Array.isArray(outcome.raw.warnings) && scope.noLog !== true) {
+    for (const msg of outcome.raw.warnings) run.bus.emit({ type: 'warning', host: host.name, task: env.name, msg: String(msg) });
+  }
   return status;
 }
 

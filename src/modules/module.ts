@@ -76,6 +76,12 @@ export interface PlanContext {
    * Throws on an undefined variable, naming it. Local modules that need it fail clearly without it.
    */
   readonly evaluate?: (expression: string) => unknown;
+  /** The task's name (for a prompt). */
+  readonly task?: string;
+  /** Aborts when the run is interrupted: a module that waits on the controller stops waiting. */
+  readonly signal?: AbortSignal;
+  /** Asks the operator one line on the terminal; absent when there is no terminal to ask on. */
+  readonly ask?: (question: string, secret: boolean) => Promise<string>;
 }
 
 export interface ModuleDefinition<P = Record<string, unknown>> {
@@ -84,6 +90,11 @@ export interface ModuleDefinition<P = Record<string, unknown>> {
   readonly params: ModuleParams;
   /** Runs on the controller only, never touches the host (debug, set_fact, assert, fail). */
   readonly local?: boolean;
+  /**
+   * Runs once for the hosts a task reaches together (a batch), on the first of them, which
+   * alone records a result, as Ansible's host-loop-bypassing actions do (`pause`).
+   */
+  readonly oncePerBatch?: boolean;
   /** Normalises templated parameters (free-form strings, aliases) into P; throws on invalid values. */
   normalise?(args: Readonly<Record<string, unknown>>): P;
   facts?(params: P, ctx: PlanContext): readonly FactRequest[];

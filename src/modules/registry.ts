@@ -9,6 +9,7 @@ import { getUrlModule } from './get-url.js';
 import { lineinfileModule } from './lineinfile.js';
 import { metaModule } from './meta.js';
 import type { ModuleDefinition } from './module.js';
+import { pauseModule } from './pause.js';
 import { pingModule } from './ping.js';
 import { replaceModule } from './replace.js';
 import { resolveModuleName, stripModulePrefix } from './params/all-params.js';
@@ -51,6 +52,7 @@ const MODULES: ReadonlyMap<string, ModuleDefinition> = new Map(
       debugModule,
       pingModule,
       metaModule,
+      pauseModule,
     ] as ModuleDefinition[]
   ).map((m) => [m.name, m]),
 );

@@ -22,7 +22,7 @@ export function resolveOutputMode(mode: OutputMode | undefined, stdout: { readon
  * `end()` ends them all (files even when the terminal output fails) and rethrows the first
  * error, e.g. a report that could not be written.
  */
-export function createReporters(options: ReporterOptions = {}): Reporter {
+export function createReporters(options: ReporterOptions = {}): ReporterGroup {
   const stdout = options.stdout ?? process.stdout;
   const stderr = options.stderr ?? process.stderr;
   const env = options.env ?? process.env;
@@ -49,6 +49,11 @@ export class ReporterGroup implements Reporter {
 
   attach(bus: EventBus): void {
     for (const r of this.reporters) r.attach(bus);
+  }
+
+  whileAsking<T>(ask: (write: (text: string) => void) => Promise<T>): Promise<T> {
+    const live = this.reporters.find((r) => r.whileAsking);
+    return live?.whileAsking ? live.whileAsking(ask) : ask((text) => process.stderr.write(text));
   }
 
   async end(): Promise<void> {

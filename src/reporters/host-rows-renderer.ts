@@ -7,6 +7,8 @@ export interface HostRowsView {
   layout(): { readonly visible: readonly number[]; readonly summary: string | null };
   /** The line above everything (play, batch, elapsed), or '' for none. */
   headline?(): string;
+  /** Called with the renderer once it exists, so that the view can hold it still for a question. */
+  bind?(renderer: HostRowsRenderer): void;
   /** The title of task `index`, recomputed at every frame (elapsed times move). */
   title(index: number): string;
   /** The status symbol of task `index`, or null to keep listr2's own (the spinner while active). */
@@ -42,6 +44,7 @@ export class HostRowsRenderer extends DefaultRenderer {
   private readonly shownTasks: ListrDefaultRendererTask[];
   private readonly view: HostRowsView | undefined;
   private lastFrameAt = 0;
+  private held = false;
 
   constructor(tasks: ListrDefaultRendererTask[], options: HostRowsRendererOptions, events: ListrEventManager) {
     // The base renderer draws this array; create() refills it with the chosen rows each frame.
@@ -50,9 +53,29 @@ export class HostRowsRenderer extends DefaultRenderer {
     this.hostTasks = tasks;
     this.shownTasks = shown;
     this.view = options.view;
+    this.view?.bind?.(this);
+  }
+
+  /**
+   * Runs `ask` with the rows erased and no frame drawn until it is done; `write` reaches the
+   * terminal past listr2's capture of stdout and stderr. The next frame is drawn below.
+   */
+  async holdFor<T>(ask: (write: (text: string) => void) => Promise<T>): Promise<T> {
+    // listr2 declares these private; they are its log-update and its uncaptured stdout.
+    const inner = this as unknown as { updater?: { clear(): void }; logger: { process: { stdout: { write(text: string): unknown } } } };
+    this.held = true;
+    inner.updater?.clear();
+    try {
+      return await ask((text) => void inner.logger.process.stdout.write(text));
+    } finally {
+      this.held = false;
+      // Not before listr2 has set up its log-update (a question asked before the first frame).
+      if (inner.updater) this.update();
+    }
   }
 
   override update(): void {
+    if (this.held) return;
     const t = Date.now();
     if (t - this.lastFrameAt < MIN_FRAME_MS) return;
     this.lastFrameAt = t;

@@ -10,6 +10,11 @@ import type { JournalOptions } from './journal-paths.js';
 export interface Reporter {
   attach(bus: EventBus): void;
   end(): Promise<void>;
+  /**
+   * Runs `ask` (a question on the terminal) with a live view held still and out of the way;
+   * `write` reaches the terminal. Only the live terminal view has it.
+   */
+  whileAsking?<T>(ask: (write: (text: string) => void) => Promise<T>): Promise<T>;
 }
 
 /** A stream the reporters write to; `isTTY`, `columns` and `rows` as on a tty.WriteStream. */

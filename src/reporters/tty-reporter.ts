@@ -55,6 +55,7 @@ export class TtyReporter implements Reporter {
   private readonly board: HostBoard;
   private readonly hostsDone = new Map<string, Deferred>();
   private running: Promise<unknown> | null = null;
+  private renderer: HostRowsRenderer | undefined;
   private ended = false;
 
   constructor(private readonly options: TtyReporterOptions) {
@@ -82,6 +83,10 @@ export class TtyReporter implements Reporter {
       ...formatNextStep(record),
     ];
     stream.write(lines.map((l) => masker.mask(l)).join('\n') + '\n');
+  }
+
+  whileAsking<T>(ask: (write: (text: string) => void) => Promise<T>): Promise<T> {
+    return this.renderer ? this.renderer.holdFor(ask) : ask((text) => this.options.errStream.write(text));
   }
 
   private handle(e: EngineEvent): void {
@@ -142,6 +147,7 @@ export class TtyReporter implements Reporter {
     const width = () => Math.max(20, (stream.columns ?? 80) - 3);
     const nameWidth = Math.min(30, Math.max(0, ...this.board.hosts().map((h) => h.name.length)));
     return {
+      bind: (renderer) => (this.renderer = renderer),
       // One line for the headline, the last one kept free so the view never scrolls.
       headline: () => paint('bold', masker.mask(truncate(this.board.headline(), width()))),
       layout: () => {

@@ -51,7 +51,6 @@ export const UNSUPPORTED_MODULES: ReadonlySet<string> = new Set([
   'mount',
   'package',
   'package_facts',
-  'pause',
   'pip',
   'raw',
   'reboot',

@@ -13,6 +13,7 @@ const NAMES = [
   'get_url',
   'lineinfile',
   'meta',
+  'pause',
   'ping',
   'replace',
   'script',
@@ -64,6 +65,6 @@ describe('module registry', () => {
   });
 
   it('marks exactly the controller-only modules as local', () => {
-    expect(NAMES.filter((n) => getModule(n)!.local)).toEqual(['assert', 'debug', 'fail', 'meta', 'set_fact']);
+    expect(NAMES.filter((n) => getModule(n)!.local)).toEqual(['assert', 'debug', 'fail', 'meta', 'pause', 'set_fact']);
   });
 });

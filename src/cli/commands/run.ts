@@ -118,6 +118,8 @@ export async function runCommand(playbookFile: string, options: RunCommandOption
       bus,
       signal: controller.signal,
       onlyHosts: retry?.hosts,
+      // `pause` asks on the terminal, the live view held still meanwhile; without one it does not wait.
+      ask: canPrompt() ? (question, secret) => reporter.whileAsking((write) => promptLineOnTty(question, secret, write)) : undefined,
       runId,
       playbookDir: dirname(playbookFile),
       connect: sshConnector({

@@ -9,6 +9,7 @@ import { getUrlParams } from './get-url.js';
 import { lineinfileParams } from './lineinfile.js';
 import type { ModuleParams } from './module-params.js';
 import { metaParams } from './meta.js';
+import { pauseParams } from './pause.js';
 import { pingParams } from './ping.js';
 import { replaceParams } from './replace.js';
 import { scriptParams } from './script.js';
@@ -48,6 +49,7 @@ export const MODULE_PARAMS: readonly ModuleParams[] = [
   debugParams,
   pingParams,
   metaParams,
+  pauseParams,
 ];
 
 /** Ansible's collection prefixes, accepted before a module's name: `ansible.builtin.shell`. */

@@ -9,19 +9,24 @@ let queue: Promise<unknown> = Promise.resolve();
 /** Prompts on stdin/stderr with echo off; prompts from parallel connections are asked one at a time. */
 export const promptSecretOnTty: SecretPrompt = (question) => promptLineOnTty(question, true);
 
-/** Prompts on stdin/stderr, echoing the answer unless `secret`; one prompt at a time. */
-export function promptLineOnTty(question: string, secret: boolean): Promise<string> {
-  const asked = queue.then(() => askOnce(question, secret));
+/** Where a prompt writes: stderr, unless a live view lends its own way to the terminal. */
+export type PromptWrite = (text: string) => void;
+
+const toStderr: PromptWrite = (text) => process.stderr.write(text);
+
+/** Prompts on stdin/stderr (or `write`), echoing the answer unless `secret`; one prompt at a time. */
+export function promptLineOnTty(question: string, secret: boolean, write: PromptWrite = toStderr): Promise<string> {
+  const asked = queue.then(() => askOnce(question, secret, write));
   queue = asked.catch(() => undefined);
   return asked;
 }
 
-function askOnce(question: string, secret: boolean): Promise<string> {
+function askOnce(question: string, secret: boolean, write: PromptWrite): Promise<string> {
   return new Promise((resolve, reject) => {
     let muted = false;
     const output = new Writable({
       write(chunk, _encoding, done) {
-        if (!muted) process.stderr.write(chunk);
+        if (!muted) write(String(chunk));
         done();
       },
     });
@@ -32,7 +37,7 @@ function askOnce(question: string, secret: boolean): Promise<string> {
     });
     rl.question(question, (answer) => {
       rl.close();
-      process.stderr.write('\n');
+      write('\n');
       resolve(answer);
     });
     muted = secret;
