@@ -2,8 +2,9 @@ import { posix } from 'node:path';
 import { quoteArg } from '../shell/quote.js';
 import { pyStr } from '../template/python-values.js';
 import { backupStep } from './backup-file.js';
-import { blockEdit } from './blockinfile-edit.js';
+import { blockEdit, type BlockEdit } from './blockinfile-edit.js';
 import { attributeCommand, compareAttributes, hasAttributeChanges } from './file-attributes.js';
+import { type FileEditOptions, fileEditMsg, normaliseFileEditOptions } from './file-edit-options.js';
 import { lineinfileFactCommand, readTextFileFact } from './lineinfile.js';
 import { ModuleArgs, paramNames } from './module-args.js';
 import type { Action, FactResults, ModuleDefinition, Plan, PlanContext } from './module.js';
@@ -12,28 +13,14 @@ import type { PathState } from './path-state.js';
 import { failPlan, planOrFail } from './plans.js';
 import { compilePythonRegex, fromBinary, toBinary } from './python-regex.js';
 import { unifiedDiff } from './unified-diff.js';
-import { validateCommand } from './validate-command.js';
 import { NEW_FILE_MODE, replacedFile, writeFileCommand } from './write-file-command.js';
 
-/** Parameters of `blockinfile`; texts are binary strings (one char per byte), as Ansible works on bytes. */
-export type BlockinfileParams = {
-  readonly path: string;
-  readonly present: boolean;
-  readonly block: string;
-  readonly begin: string;
-  readonly end: string;
-  readonly insertAfter?: RegExp | 'EOF';
-  readonly insertBefore?: RegExp | 'BOF';
-  readonly multiline: boolean;
-  readonly create: boolean;
-  readonly backup: boolean;
-  readonly validate?: string;
-  readonly mode?: number;
-  readonly owner?: string;
-  readonly group?: string;
-};
-
-const ATTRIBUTES_CHANGED = 'ownership, perms or SE linux context changed';
+/** Parameters of `blockinfile`: the edit, and the file it is made in; texts are binary strings (one char per byte), as Ansible works on bytes. */
+export type BlockinfileParams = BlockEdit &
+  FileEditOptions & {
+    readonly path: string;
+    readonly create: boolean;
+  };
 
 export function normaliseBlockinfile(raw: Readonly<Record<string, unknown>>): BlockinfileParams {
   const args = new ModuleArgs('blockinfile', raw, paramNames(blockinfileParams), { dest: 'path', destfile: 'path', name: 'path', content: 'block' });
@@ -49,8 +36,7 @@ export function normaliseBlockinfile(raw: Readonly<Record<string, unknown>>): Bl
   const after = args.has('insertafter') ? text('insertafter', '') : undefined;
   const before = args.has('insertbefore') ? text('insertbefore', '') : undefined;
   const pattern = after !== undefined && after !== 'EOF' ? after : before !== undefined && before !== 'BOF' ? before : undefined;
-  const validate = args.string('validate');
-  if (validate !== undefined && !validate.includes('%s')) throw args.error(`validate must contain %s: ${validate}`, 'validate');
+  const write = normaliseFileEditOptions(args);
   const marker = toBinary(text('marker', '# {mark} ANSIBLE MANAGED BLOCK'));
   return {
     path: args.requiredString('path'),
@@ -62,11 +48,7 @@ export function normaliseBlockinfile(raw: Readonly<Record<string, unknown>>): Bl
     insertBefore: before === undefined ? undefined : before === 'BOF' ? 'BOF' : regex('insertbefore', before),
     multiline: pattern !== undefined && /^\(\?[aiLsux]*m/.test(pattern),
     create: args.bool('create', false),
-    backup: args.bool('backup', false),
-    validate: validate === undefined ? undefined : validateCommand(validate),
-    mode: args.mode('mode'),
-    owner: args.string('owner') || undefined,
-    group: args.string('group') || undefined,
+    ...write,
   };
 }
 
@@ -89,7 +71,7 @@ function planBlockinfile(p: BlockinfileParams, facts: FactResults, ctx: PlanCont
   const current: PathState = exists ? state : { type: 'file', mode: NEW_FILE_MODE, payload: '', ...(ctx.become ? { user: ctx.becomeUser } : {}) };
   const attrs = compareAttributes(current, p);
   const attrsChanged = hasAttributeChanges(attrs);
-  const msg = attrsChanged ? (edit.changed ? `${edit.msg} and ${ATTRIBUTES_CHANGED}` : ATTRIBUTES_CHANGED) : edit.msg;
+  const msg = fileEditMsg(edit.msg, edit.changed, attrsChanged);
   if (!edit.changed) {
     if (!attrsChanged) return { changed: false, actions: [], msg };
     return { changed: true, actions: [{ kind: 'exec', command: attributeCommand(real, attrs)!, become: ctx.become }], msg, diff };

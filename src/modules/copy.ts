@@ -13,13 +13,9 @@ import { sha256Of } from './content-hash.js';
 import { replacedFile, writeFileCommand } from './write-file-command.js';
 import { backupStep } from './backup-file.js';
 
-/** Parameters of `copy`: `content` or a local `src` → `dest` on the host. */
-export type CopyParams = {
-  readonly content?: string;
-  /** Local path, relative to the playbook's directory (or its `files/`). */
-  readonly src?: string;
-  readonly dest: string;
-  /** A mode, or `preserve` (the local src file's mode). */
+/** How copy and template write their file over dest. */
+export type CopyWriteOptions = {
+  /** A mode, or `preserve` (the local source file's mode). */
   readonly mode?: number | 'preserve';
   readonly owner?: string;
   readonly group?: string;
@@ -28,6 +24,14 @@ export type CopyParams = {
   /** false: only create dest when it is missing, never replace it. */
   readonly force: boolean;
 };
+
+/** Parameters of `copy`: `content` or a local `src` → `dest` on the host. */
+export type CopyParams = {
+  readonly content?: string;
+  /** Local path, relative to the playbook's directory (or its `files/`). */
+  readonly src?: string;
+  readonly dest: string;
+} & CopyWriteOptions;
 
 /** Largest file whose text is read and compared for --diff. */
 export const DIFF_MAX_BYTES = 64 * 1024;
@@ -43,13 +47,15 @@ export function normaliseCopy(raw: Readonly<Record<string, unknown>>): CopyParam
     if (src === undefined) throw args.error(`'dest' ${dest} is a directory; 'content' needs a file name`, 'dest');
     dest = posix.join(dest, posix.basename(src));
   }
-  const mode = args.string('mode') === 'preserve' ? 'preserve' : args.mode('mode');
-  if (mode === 'preserve' && src === undefined) throw args.error("mode 'preserve' needs 'src'", 'mode');
+  const write = normaliseCopyWrite(args);
+  if (write.mode === 'preserve' && src === undefined) throw args.error("mode 'preserve' needs 'src'", 'mode');
+  return { content, src, dest, ...write };
+}
+
+/** Reads mode (or preserve), owner, group, backup and force, as copy and template take them. */
+export function normaliseCopyWrite(args: ModuleArgs): CopyWriteOptions {
   return {
-    content,
-    src,
-    dest,
-    mode,
+    mode: args.string('mode') === 'preserve' ? 'preserve' : args.mode('mode'),
     owner: args.string('owner') || undefined,
     group: args.string('group') || undefined,
     backup: args.bool('backup', false),

@@ -6,13 +6,13 @@ import type { ExecResult } from '../transport/connection.js';
 import { DEFAULT_OUTPUT_LIMIT, OUTPUT_LIMIT_VAR } from '../transport/output-capture.js';
 import { backupStep } from './backup-file.js';
 import { attributeCommand, compareAttributes, hasAttributeChanges } from './file-attributes.js';
+import { type FileEditOptions, fileEditMsg, normaliseFileEditOptions } from './file-edit-options.js';
 import { ModuleArgs, paramNames } from './module-args.js';
 import type { Action, FactResults, ModuleDefinition, Plan, PlanContext } from './module.js';
 import { replaceParams } from './params/replace.js';
 import { parsePathState, pathStateCommand } from './path-state.js';
 import { failPlan, planOrFail } from './plans.js';
 import { unifiedDiff } from './unified-diff.js';
-import { validateCommand } from './validate-command.js';
 import { replacedFile, writeFileCommand } from './write-file-command.js';
 
 const SCRIPT = readFileSync(new URL('../../host/replace.py', import.meta.url), 'utf8');
@@ -28,20 +28,12 @@ export type ReplaceParams = {
   readonly after?: string;
   readonly before?: string;
   readonly encoding: string;
-  readonly backup: boolean;
-  readonly validate?: string;
-  readonly mode?: number;
-  readonly owner?: string;
-  readonly group?: string;
-};
-
-const ATTRIBUTES_CHANGED = 'ownership, perms or SE linux context changed';
+} & FileEditOptions;
 
 export function normaliseReplace(raw: Readonly<Record<string, unknown>>): ReplaceParams {
   const args = new ModuleArgs('replace', raw, paramNames(replaceParams), { dest: 'path', destfile: 'path', name: 'path' });
   const text = (name: string): string | undefined => (args.has(name) ? pyStr(args.raw(name)) : undefined);
-  const validate = args.string('validate');
-  if (validate !== undefined && !validate.includes('%s')) throw args.error(`validate must contain %s: ${validate}`, 'validate');
+  const write = normaliseFileEditOptions(args);
   const regexp = text('regexp');
   if (regexp === undefined) throw args.error('missing required arguments: regexp', 'regexp');
   return {
@@ -51,11 +43,7 @@ export function normaliseReplace(raw: Readonly<Record<string, unknown>>): Replac
     after: text('after') || undefined,
     before: text('before') || undefined,
     encoding: args.string('encoding') || 'utf-8',
-    backup: args.bool('backup', false),
-    validate: validate === undefined ? undefined : validateCommand(validate),
-    mode: args.mode('mode'),
-    owner: args.string('owner') || undefined,
-    group: args.string('group') || undefined,
+    ...write,
   };
 }
 
@@ -115,8 +103,7 @@ function planReplace(p: ReplaceParams, facts: FactResults, ctx: PlanContext): Pl
   const state = parsePathState(facts.state);
   const attrs = compareAttributes(state, p);
   const attrsChanged = hasAttributeChanges(attrs);
-  const base = answer.msg ?? '';
-  const msg = attrsChanged ? (answer.changed ? `${base} and ${ATTRIBUTES_CHANGED}` : ATTRIBUTES_CHANGED) : base;
+  const msg = fileEditMsg(answer.msg ?? '', answer.changed === true, attrsChanged);
   if (!answer.changed || answer.new === undefined) {
     if (!attrsChanged) return { changed: false, actions: [], msg, returns };
     return { changed: true, actions: [{ kind: 'exec', command: attributeCommand(answer.real, attrs)!, become: ctx.become }], msg, returns };

@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { posix } from 'node:path';
 import { renderTemplateFile, type TemplateFileOptions } from '../template/render-file.js';
-import { copyFactCommand, planCopyContent } from './copy.js';
+import { copyFactCommand, type CopyWriteOptions, normaliseCopyWrite, planCopyContent } from './copy.js';
 import { readLocalFile } from './local-file.js';
 import { ModuleArgs, paramNames } from './module-args.js';
 import type { FactResults, ModuleDefinition, Plan, PlanContext } from './module.js';
@@ -12,14 +12,9 @@ import { planOrFail } from './plans.js';
 import { validateCommand } from './validate-command.js';
 
 /** Parameters of `template`: a local Jinja2 `src` rendered on the controller → `dest` on the host. */
-export type TemplateParams = {
+export type TemplateParams = CopyWriteOptions & {
   readonly src: string;
   readonly dest: string;
-  readonly mode?: number | 'preserve';
-  readonly owner?: string;
-  readonly group?: string;
-  readonly backup: boolean;
-  readonly force: boolean;
   /** The validate command as shell, the new file being "$t". */
   readonly validate?: string;
   readonly syntax: TemplateFileOptions;
@@ -50,11 +45,7 @@ export function normaliseTemplate(raw: Readonly<Record<string, unknown>>): Templ
   return {
     src: args.requiredString('src'),
     dest: args.requiredString('dest'),
-    mode: args.string('mode') === 'preserve' ? 'preserve' : args.mode('mode'),
-    owner: args.string('owner') || undefined,
-    group: args.string('group') || undefined,
-    backup: args.bool('backup', false),
-    force: args.bool('force', true),
+    ...normaliseCopyWrite(args),
     validate: validate === undefined ? undefined : validateCommand(validate),
     syntax: Object.fromEntries(Object.entries(syntax).filter(([, v]) => v !== undefined)) as TemplateFileOptions,
   };

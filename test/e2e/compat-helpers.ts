@@ -1,7 +1,8 @@
 /**
- * The differential tests' tools (test/e2e/ansible-compat.test.ts, modules-compat.test.ts): twin
+ * The differential tests' tools (test/e2e/ansible-compat.test.ts, *-compat.test.ts): twin
  * lab fleets, one run by tpx and one by ansible-playbook (ansible-core from Debian), the
- * recaps of both, and a dump of what a playbook left on a host to compare them by.
+ * recaps and task outcomes of both, a dump of what a playbook left on a host to compare them
+ * by, and the rounds (a first run, a second, one in check mode) that compare them all.
  *
  * Ansible writes nothing to ~: HOME, ANSIBLE_HOME, the local and remote temp dirs and the
  * SSH control sockets all live in a temp dir, and the SSH masters are stopped at the end.
@@ -166,8 +167,79 @@ export function useTwinFleets(prefix: string) {
   }, 240_000);
   afterAll(() => {
     if (!work) return;
-    stopControlMasters(join(work, 'ansible-home'));
+    stopControlMasters(ansibleHome(work));
     rmSync(work, { recursive: true, force: true });
   });
   return { tpxLab, ansibleLab, dir: () => work };
+}
+
+/** Where Ansible's home is in a twin fleets' work dir. */
+export const ansibleHome = (work: string): string => join(work, 'ansible-home');
+
+/** Each host's task outcomes: `name: status`, and `: msg` for the tasks whose msg is compared. */
+export type Outcomes = Record<string, string[]>;
+
+/** Says, by a task's name, whether its msg is compared as well as its status. */
+export type WithMsg = (task: string) => boolean;
+
+const outcome = (task: string, status: string, msg: string, withMsg: WithMsg): string => `${task}: ${status}${withMsg(task) ? `: ${msg}` : ''}`;
+
+export function tpxOutcomes(report: TpxReport, withMsg: WithMsg): Outcomes {
+  return Object.fromEntries(Object.entries(report.hosts).map(([h, host]) => [h, host.tasks.map((t) => outcome(t.task, t.status, t.msg, withMsg))]));
+}
+
+/** Ansible's outcomes, a role's task named without its `role : ` prefix, as tpx names it. */
+export function ansibleOutcomes(json: AnsibleJson, withMsg: WithMsg): Outcomes {
+  const out: Outcomes = {};
+  for (const task of json.plays.flatMap((p) => p.tasks)) {
+    for (const [h, r] of Object.entries(task.hosts)) {
+      const status = r.failed ? 'failed' : r.skipped ? 'skipped' : r.changed ? 'changed' : 'ok';
+      const msg = typeof r.msg === 'string' ? r.msg : '';
+      (out[h] ??= []).push(outcome(task.task.name.replace(/^[\w-]+ : /, ''), status, msg, withMsg));
+    }
+  }
+  return out;
+}
+
+/** What is compared host by host after each run: the files a playbook left, a service's state… */
+export type HostState = (lab: LabState, host: string) => Promise<string>;
+
+/** One playbook run by both tools on twin fleets, and what is compared. */
+export interface TwinRounds {
+  readonly tpxLab: LabState;
+  readonly ansibleLab: LabState;
+  /** The twin fleets' work dir (useTwinFleets' dir()): Ansible's home and inventory go in it. */
+  readonly work: string;
+  readonly playbook: string;
+  readonly state: HostState;
+  readonly withMsg: WithMsg;
+  /** The check round's flags: --check, with --diff where the modules print one. */
+  readonly checkArgs: readonly string[];
+}
+
+export type Round = 'first' | 'second' | 'check';
+
+/**
+ * Runs the playbook with tpx and with ansible-playbook, on a first run, a second and one in
+ * check mode; after each, the recaps, the task outcomes and every host's state must agree with
+ * the twin's, and check mode must change nothing. Returns tpx's report of each round.
+ */
+export async function compareRounds(t: TwinRounds): Promise<Record<Round, TpxReport>> {
+  const inventory = join(t.work, 'ansible-inventory.json');
+  writeAnsibleInventory(t.ansibleLab, inventory);
+  const names = t.tpxLab.hosts.map((h) => h.name);
+  const reports: Partial<Record<Round, TpxReport>> = {};
+  for (const round of ['first', 'second', 'check'] as const) {
+    const args = round === 'check' ? t.checkArgs : [];
+    const before = round === 'check' ? await t.state(t.tpxLab, names[0]) : '';
+    const ours = runTpxReport(t.tpxLab, t.work, t.playbook, [], args);
+    const theirs = runAnsibleJson(ansibleHome(t.work), t.playbook, [inventory], args);
+    expect(Object.keys(theirs.stats).sort(), round).toEqual([...names].sort());
+    expect(tpxOutcomes(ours, t.withMsg), round).toEqual(ansibleOutcomes(theirs, t.withMsg));
+    expect(tpxRecap(ours), round).toEqual(ansibleRecap(theirs));
+    for (const host of names) expect(await t.state(t.tpxLab, host), `${round} ${host}`).toBe(await t.state(t.ansibleLab, host));
+    if (round === 'check') expect(await t.state(t.tpxLab, names[0]), 'check mode changed nothing').toBe(before);
+    reports[round] = ours;
+  }
+  return reports as Record<Round, TpxReport>;
 }

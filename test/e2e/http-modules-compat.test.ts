@@ -12,19 +12,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { LabState } from '../../src/lab/types.js';
 import { HTTP_SERVICE_AUTH, startHttpService, type HttpService } from '../helpers/http-service.js';
-import {
-  ansibleRecap,
-  dumpHost,
-  enabled,
-  hasAnsible,
-  runAnsibleJson,
-  runTpxReport,
-  tpxRecap,
-  useTwinFleets,
-  writeAnsibleInventory,
-  type AnsibleJson,
-  type TpxReport,
-} from './compat-helpers.js';
+import { compareRounds, dumpHost, enabled, hasAnsible, type TpxReport, useTwinFleets } from './compat-helpers.js';
 
 const BASE = '/opt/http';
 const PORT = 18480;
@@ -277,27 +265,8 @@ ${uriTasks}${getUrlTasks}
 ${REGISTERED.map((name) => `          ${name}: {{ ${name} | dict2items | rejectattr('key', 'in', ${JSON.stringify(VOLATILE)}) | items2dict | to_nice_json }}`).join('\n')}
 `;
 
-/** Each host's task outcomes: `name: status` and, for uri and get_url, `: msg`. */
-type Outcomes = Record<string, string[]>;
-
+/** The tasks whose msg is compared too. */
 const withMsg = (task: string): boolean => task.startsWith('uri') || task.startsWith('get_url');
-const outcome = (task: string, status: string, msg: string): string => `${task}: ${status}${withMsg(task) ? `: ${msg}` : ''}`;
-
-function tpxOutcomes(report: TpxReport): Outcomes {
-  return Object.fromEntries(Object.entries(report.hosts).map(([h, host]) => [h, host.tasks.map((t) => outcome(t.task, t.status, t.msg))]));
-}
-
-function ansibleOutcomes(json: AnsibleJson): Outcomes {
-  const out: Outcomes = {};
-  for (const task of json.plays.flatMap((p) => p.tasks)) {
-    for (const [h, r] of Object.entries(task.hosts)) {
-      const status = r.failed ? 'failed' : r.skipped ? 'skipped' : r.changed ? 'changed' : 'ok';
-      const msg = typeof r.msg === 'string' ? r.msg : '';
-      (out[h] ??= []).push(outcome(task.task.name, status, msg));
-    }
-  }
-  return out;
-}
 
 describe.skipIf(!enabled)('uri and get_url answer as Ansible does, against a service inside the hosts', () => {
   const { tpxLab, ansibleLab, dir } = useTwinFleets('tpx-http-compat-');
@@ -307,27 +276,22 @@ describe.skipIf(!enabled)('uri and get_url answer as Ansible does, against a ser
     expect(hasAnsible, 'ansible-playbook is missing (apt-get install ansible-core)').toBe(true);
     const playbook = join(work, 'http.yml');
     writeFileSync(playbook, PLAYBOOK);
-    const inventory = join(work, 'ansible-inventory.json');
-    writeAnsibleInventory(ansibleLab.state, inventory);
-    const home = join(work, 'ansible-home');
     const names = tpxLab.state.hosts.map((h) => h.name);
     const dump = (lab: LabState, host: string) => dumpHost(lab, host, BASE);
     const services: HttpService[] = [];
     let second: TpxReport | undefined;
     try {
       services.push(await startHttpService(tpxLab.state, PORT), await startHttpService(ansibleLab.state, PORT));
-      for (const round of ['first', 'second', 'check']) {
-        const args = round === 'check' ? ['--check', '--diff'] : [];
-        const before = round === 'check' ? await dump(tpxLab.state, names[0]) : '';
-        const ours = runTpxReport(tpxLab.state, work, playbook, [], args);
-        const theirs = runAnsibleJson(home, playbook, [inventory], args);
-        if (round === 'second') second = ours;
-        expect(Object.keys(theirs.stats).sort(), round).toEqual([...names].sort());
-        expect(tpxOutcomes(ours), round).toEqual(ansibleOutcomes(theirs));
-        expect(tpxRecap(ours), round).toEqual(ansibleRecap(theirs));
-        for (const host of names) expect(await dump(tpxLab.state, host), `${round} ${host}`).toBe(await dump(ansibleLab.state, host));
-        if (round === 'check') expect(await dump(tpxLab.state, names[0]), 'check mode wrote nothing').toBe(before);
-      }
+      const reports = await compareRounds({
+        tpxLab: tpxLab.state,
+        ansibleLab: ansibleLab.state,
+        work,
+        playbook,
+        state: dump,
+        withMsg,
+        checkArgs: ['--check', '--diff'],
+      });
+      second = reports.second;
     } finally {
       for (const service of services) await service.stop();
     }

@@ -10,19 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hostExec } from '../../src/lab/host-namespace.js';
 import type { LabState } from '../../src/lab/types.js';
-import {
-  ansibleRecap,
-  dumpHost,
-  enabled,
-  hasAnsible,
-  runAnsibleJson,
-  runTpxReport,
-  tpxRecap,
-  useTwinFleets,
-  writeAnsibleInventory,
-  type AnsibleJson,
-  type TpxReport,
-} from './compat-helpers.js';
+import { compareRounds, dumpHost, enabled, hasAnsible, useTwinFleets } from './compat-helpers.js';
 
 const BASE = '/opt/mods';
 /** A port the test makes listen on 127.0.0.1 inside every host, and one nothing listens on. */
@@ -225,28 +213,8 @@ const PLAYBOOK = `---
       shell: echo handler >> {{ base }}/order.txt
 `;
 
-/** Each host's task outcomes: `name: status` and, for lineinfile and wait_for, `: msg`. */
-type Outcomes = Record<string, string[]>;
-
+/** The tasks whose msg is compared too ("line added", "Timeout when waiting for 127.0.0.1:18081", …). */
 const withMsg = (task: string): boolean => task.startsWith('lineinfile') || task.startsWith('wait_for');
-
-function tpxOutcomes(report: TpxReport): Outcomes {
-  return Object.fromEntries(
-    Object.entries(report.hosts).map(([h, host]) => [h, host.tasks.map((t) => `${t.task}: ${t.status}${withMsg(t.task) ? `: ${t.msg}` : ''}`)]),
-  );
-}
-
-function ansibleOutcomes(json: AnsibleJson): Outcomes {
-  const out: Outcomes = {};
-  for (const task of json.plays.flatMap((p) => p.tasks)) {
-    for (const [h, r] of Object.entries(task.hosts)) {
-      const status = r.failed ? 'failed' : r.skipped ? 'skipped' : r.changed ? 'changed' : 'ok';
-      const msg = typeof r.msg === 'string' ? r.msg : '';
-      (out[h] ??= []).push(`${task.task.name}: ${status}${withMsg(task.task.name) ? `: ${msg}` : ''}`);
-    }
-  }
-  return out;
-}
 
 /** Starts a listener on 127.0.0.1:OPEN_PORT inside each host; returns a function that stops them. */
 async function startListeners(lab: LabState): Promise<() => Promise<void>> {
@@ -268,24 +236,11 @@ describe.skipIf(!enabled)('stat, lineinfile and wait_for answer as Ansible does'
     expect(hasAnsible, 'ansible-playbook is missing (apt-get install ansible-core)').toBe(true);
     const playbook = join(work, 'modules.yml');
     writeFileSync(playbook, PLAYBOOK);
-    const inventory = join(work, 'ansible-inventory.json');
-    writeAnsibleInventory(ansibleLab.state, inventory);
-    const home = join(work, 'ansible-home');
     const names = tpxLab.state.hosts.map((h) => h.name);
     const dump = (lab: LabState, host: string) => dumpHost(lab, host, BASE);
     const stops = [await startListeners(tpxLab.state), await startListeners(ansibleLab.state)];
     try {
-      for (const round of ['first', 'second', 'check']) {
-        const args = round === 'check' ? ['--check', '--diff'] : [];
-        const before = round === 'check' ? await dump(tpxLab.state, names[0]) : '';
-        const ours = runTpxReport(tpxLab.state, work, playbook, [], args);
-        const theirs = runAnsibleJson(home, playbook, [inventory], args);
-        expect(Object.keys(theirs.stats).sort(), round).toEqual([...names].sort());
-        expect(tpxOutcomes(ours), round).toEqual(ansibleOutcomes(theirs));
-        expect(tpxRecap(ours), round).toEqual(ansibleRecap(theirs));
-        for (const host of names) expect(await dump(tpxLab.state, host), `${round} ${host}`).toBe(await dump(ansibleLab.state, host));
-        if (round === 'check') expect(await dump(tpxLab.state, names[0]), 'check mode wrote nothing').toBe(before);
-      }
+      await compareRounds({ tpxLab: tpxLab.state, ansibleLab: ansibleLab.state, work, playbook, state: dump, withMsg, checkArgs: ['--check', '--diff'] });
     } finally {
       for (const stop of stops) await stop();
     }

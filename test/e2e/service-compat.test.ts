@@ -14,18 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { hostExec } from '../../src/lab/host-namespace.js';
 import type { LabState } from '../../src/lab/types.js';
 import { quoteArg } from '../../src/shell/quote.js';
-import {
-  ansibleRecap,
-  enabled,
-  hasAnsible,
-  runAnsibleJson,
-  runTpxReport,
-  tpxRecap,
-  useTwinFleets,
-  writeAnsibleInventory,
-  type AnsibleJson,
-  type TpxReport,
-} from './compat-helpers.js';
+import { compareRounds, enabled, hasAnsible, useTwinFleets } from './compat-helpers.js';
 
 const INIT_SCRIPT = readFileSync(new URL('../fixtures/service/tpx-demo.sh', import.meta.url), 'utf8');
 /** A process the test starts (one, on the machine: every host's `ps` sees it) for `pattern`. */
@@ -107,26 +96,8 @@ const PLAYBOOK = `---
         content: |
 ${RESULTS.map((r) => `          ${r}: {{ ${r}.keys() | list | sort | join(',') }} {{ ${r}.changed }} {{ ${r}.name | default('-') }} {{ ${r}.state | default('-') }} {{ ${r}.enabled | default('-') }} {{ ${r}.msg | default('-') | to_json }}\n`).join('')}`;
 
-/** Each host's task outcomes: `name: status` and, for service, `: msg`. */
-type Outcomes = Record<string, string[]>;
-
-const outcome = (task: string, status: string, msg: string): string => `${task}: ${status}${task.startsWith('service') ? `: ${msg}` : ''}`;
-
-function tpxOutcomes(report: TpxReport): Outcomes {
-  return Object.fromEntries(Object.entries(report.hosts).map(([h, host]) => [h, host.tasks.map((t) => outcome(t.task, t.status, t.msg))]));
-}
-
-function ansibleOutcomes(json: AnsibleJson): Outcomes {
-  const out: Outcomes = {};
-  for (const task of json.plays.flatMap((p) => p.tasks)) {
-    for (const [h, r] of Object.entries(task.hosts)) {
-      const status = r.failed ? 'failed' : r.skipped ? 'skipped' : r.changed ? 'changed' : 'ok';
-      const msg = typeof r.msg === 'string' ? r.msg : '';
-      (out[h] ??= []).push(outcome(task.task.name, status, msg));
-    }
-  }
-  return out;
-}
+/** The tasks whose msg is compared too. */
+const withMsg = (task: string): boolean => task.startsWith('service');
 
 /** Installs tpx-demo and its failing twin tpx-broken in /etc/init.d (the host's overlay), stopped and not enabled. */
 async function installInitScripts(lab: LabState): Promise<void> {
@@ -185,25 +156,12 @@ describe.skipIf(!enabled)('service answers as Ansible does, on real init scripts
     expect(hasAnsible, 'ansible-playbook is missing (apt-get install ansible-core)').toBe(true);
     const playbook = join(work, 'service.yml');
     writeFileSync(playbook, PLAYBOOK);
-    const inventory = join(work, 'ansible-inventory.json');
-    writeAnsibleInventory(ansibleLab.state, inventory);
-    const home = join(work, 'ansible-home');
     const names = tpxLab.state.hosts.map((h) => h.name);
     await installInitScripts(tpxLab.state);
     await installInitScripts(ansibleLab.state);
     const stopMarker = await startMarker(tpxLab.state);
     try {
-      for (const round of ['first', 'second', 'check']) {
-        const args = round === 'check' ? ['--check'] : [];
-        const before = round === 'check' ? await serviceState(tpxLab.state, names[0]) : '';
-        const ours = runTpxReport(tpxLab.state, work, playbook, [], args);
-        const theirs = runAnsibleJson(home, playbook, [inventory], args);
-        expect(Object.keys(theirs.stats).sort(), round).toEqual([...names].sort());
-        expect(tpxOutcomes(ours), round).toEqual(ansibleOutcomes(theirs));
-        expect(tpxRecap(ours), round).toEqual(ansibleRecap(theirs));
-        for (const host of names) expect(await serviceState(tpxLab.state, host), `${round} ${host}`).toBe(await serviceState(ansibleLab.state, host));
-        if (round === 'check') expect(await serviceState(tpxLab.state, names[0]), 'check mode changed nothing').toBe(before);
-      }
+      await compareRounds({ tpxLab: tpxLab.state, ansibleLab: ansibleLab.state, work, playbook, state: serviceState, withMsg, checkArgs: ['--check'] });
       // The playbook did what it says (so equal dumps cannot pass by doing nothing).
       const state = await serviceState(tpxLab.state, names[0]);
       expect(state).toContain('tpx-demo is not running\nstatus rc=3\n');

@@ -9,19 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { LabState } from '../../src/lab/types.js';
-import {
-  ansibleRecap,
-  dumpHost,
-  enabled,
-  hasAnsible,
-  runAnsibleJson,
-  runTpxReport,
-  tpxRecap,
-  useTwinFleets,
-  writeAnsibleInventory,
-  type AnsibleJson,
-  type TpxReport,
-} from './compat-helpers.js';
+import { compareRounds, dumpHost, enabled, hasAnsible, useTwinFleets } from './compat-helpers.js';
 
 const BASE = '/opt/text';
 
@@ -194,29 +182,8 @@ const ROLE_TASKS = `---
     mode: preserve
 `;
 
-/** Each host's task outcomes: `name: status` and, for blockinfile and replace, `: msg`. */
-type Outcomes = Record<string, string[]>;
-
+/** The tasks whose msg is compared too. */
 const withMsg = (task: string): boolean => /^(blockinfile|replace|slurp)/.test(task);
-
-function tpxOutcomes(report: TpxReport): Outcomes {
-  return Object.fromEntries(
-    Object.entries(report.hosts).map(([h, host]) => [h, host.tasks.map((t) => `${t.task}: ${t.status}${withMsg(t.task) ? `: ${t.msg}` : ''}`)]),
-  );
-}
-
-function ansibleOutcomes(json: AnsibleJson): Outcomes {
-  const out: Outcomes = {};
-  for (const task of json.plays.flatMap((p) => p.tasks)) {
-    for (const [h, r] of Object.entries(task.hosts)) {
-      const status = r.failed ? 'failed' : r.skipped ? 'skipped' : r.changed ? 'changed' : 'ok';
-      const msg = typeof r.msg === 'string' ? r.msg : '';
-      const name = task.task.name.replace(/^web : /, '');
-      (out[h] ??= []).push(`${name}: ${status}${withMsg(name) ? `: ${msg}` : ''}`);
-    }
-  }
-  return out;
-}
 
 /** What a host holds, without the backup files' names (their timestamps differ between the fleets). */
 async function dump(lab: LabState, host: string): Promise<string> {
@@ -238,21 +205,8 @@ describe.skipIf(!enabled)('template, blockinfile, replace and slurp answer as An
     mkdirSync(join(work, 'roles', 'web', 'templates'));
     writeFileSync(join(work, 'roles', 'web', 'tasks', 'main.yml'), ROLE_TASKS);
     writeFileSync(join(work, 'roles', 'web', 'templates', 'role.j2'), 'role {{ conf.n + 1 }} {{ template_path }}\n', { mode: 0o751 });
-    const inventory = join(work, 'ansible-inventory.json');
-    writeAnsibleInventory(ansibleLab.state, inventory);
-    const home = join(work, 'ansible-home');
+    await compareRounds({ tpxLab: tpxLab.state, ansibleLab: ansibleLab.state, work, playbook, state: dump, withMsg, checkArgs: ['--check', '--diff'] });
     const names = tpxLab.state.hosts.map((h) => h.name);
-    for (const round of ['first', 'second', 'check']) {
-      const args = round === 'check' ? ['--check', '--diff'] : [];
-      const before = round === 'check' ? await dump(tpxLab.state, names[0]) : '';
-      const ours = runTpxReport(tpxLab.state, work, playbook, [], args);
-      const theirs = runAnsibleJson(home, playbook, [inventory], args);
-      expect(Object.keys(theirs.stats).sort(), round).toEqual([...names].sort());
-      expect(tpxOutcomes(ours), round).toEqual(ansibleOutcomes(theirs));
-      expect(tpxRecap(ours), round).toEqual(ansibleRecap(theirs));
-      for (const host of names) expect(await dump(tpxLab.state, host), `${round} ${host}`).toBe(await dump(ansibleLab.state, host));
-      if (round === 'check') expect(await dump(tpxLab.state, names[0]), 'check mode wrote nothing').toBe(before);
-    }
     // The playbook did what it says (so equal empty dumps cannot pass).
     const first = await dump(tpxLab.state, names[0]);
     expect(first).toContain(`== ${BASE}/site.conf\n# Ansible managed\nlisten 80;\nlisten 443;\n  ssl on;\n`);

@@ -1,6 +1,5 @@
-import { boolParam, modeSchema, nameParam, pathSchema, type ModuleParams } from './module-params.js';
-
-const text = (description: string) => ({ type: ['string', 'number', 'boolean'], description });
+import { backupParam, editedFileProperties, editedPathProperties, editedPathRequired, textParam } from './file-edit-common.js';
+import { boolParam, type ModuleParams } from './module-params.js';
 
 /** `lineinfile: { path: /etc/ssh/sshd_config, regexp: '^#?PermitRootLogin', line: PermitRootLogin no }`. */
 export const lineinfileParams: ModuleParams = {
@@ -11,29 +10,22 @@ export const lineinfileParams: ModuleParams = {
     title: 'lineinfile parameters',
     type: 'object',
     properties: {
-      path: pathSchema('The file on the host (also accepted as dest, destfile or name).'),
-      dest: pathSchema('Same as path.'),
-      destfile: pathSchema('Same as path.'),
-      name: pathSchema('Same as path.'),
+      ...editedPathProperties('The file on the host (also accepted as dest, destfile or name).'),
       state: { enum: ['present', 'absent'], description: 'present (default): the line is there; absent: no matching line is.' },
-      regexp: text('A Python regular expression looked for in every line; the last match is replaced (the first with firstmatch).'),
-      regex: text('Same as regexp.'),
-      search_string: text('A literal string looked for in every line, instead of regexp.'),
-      line: text('The line to put in (required with state: present); with backrefs, may use \\1, \\g<name>.'),
-      value: text('Same as line.'),
-      insertafter: text('EOF (default), BOF, or a regexp: insert after the last line it matches when regexp finds nothing.'),
-      insertbefore: text('BOF or a regexp: insert before the last line it matches when regexp finds nothing.'),
+      regexp: textParam('A Python regular expression looked for in every line; the last match is replaced (the first with firstmatch).'),
+      regex: textParam('Same as regexp.'),
+      search_string: textParam('A literal string looked for in every line, instead of regexp.'),
+      line: textParam('The line to put in (required with state: present); with backrefs, may use \\1, \\g<name>.'),
+      value: textParam('Same as line.'),
+      insertafter: textParam('EOF (default), BOF, or a regexp: insert after the last line it matches when regexp finds nothing.'),
+      insertbefore: textParam('BOF or a regexp: insert before the last line it matches when regexp finds nothing.'),
       backrefs: boolParam('Expand regexp groups in line; when regexp matches nothing, the file is left alone.'),
       create: boolParam('Create the file when it is missing (default false: fail).'),
-      backup: boolParam('Keep a timestamped copy of the old file when it changes.'),
+      backup: backupParam,
       firstmatch: boolParam('Use the first line insertafter/insertbefore (or regexp) matches, not the last.'),
-      validate: { type: 'string', description: 'A command run on the new file before it replaces the old one; %s is its path.' },
-      mode: modeSchema,
-      owner: nameParam('Owner (user name) of the file.'),
-      group: nameParam('Group of the file.'),
-      unsafe_writes: boolParam('Accepted for Ansible compatibility; tpx always writes atomically.'),
+      ...editedFileProperties,
     },
     additionalProperties: false,
-    anyOf: [{ required: ['path'] }, { required: ['dest'] }, { required: ['destfile'] }, { required: ['name'] }],
+    anyOf: editedPathRequired,
   },
 };

@@ -1,6 +1,5 @@
-import { boolParam, modeSchema, nameParam, pathSchema, type ModuleParams } from './module-params.js';
-
-const text = (description: string) => ({ type: ['string', 'number', 'boolean'], description });
+import { backupParam, editedFileProperties, editedPathProperties, editedPathRequired, textParam } from './file-edit-common.js';
+import type { ModuleParams } from './module-params.js';
 
 /** `replace: { path: /etc/hosts, regexp: '(\s+)old\.host(\s+.*)?$', replace: '\1new.host\2' }`. */
 export const replaceParams: ModuleParams = {
@@ -11,24 +10,17 @@ export const replaceParams: ModuleParams = {
     title: 'replace parameters',
     type: 'object',
     properties: {
-      path: pathSchema('The file on the host (also accepted as dest, destfile or name); a link is followed, as in Ansible.'),
-      dest: pathSchema('Same as path.'),
-      destfile: pathSchema('Same as path.'),
-      name: pathSchema('Same as path.'),
-      regexp: text('A Python regular expression (MULTILINE): every match is replaced.'),
-      replace: text('What each match becomes (default empty); may use \\1, \\g<name>.'),
-      after: text('Replace only after the first match of this Python regexp (DOTALL).'),
-      before: text('Replace only before the first match of this Python regexp (DOTALL).'),
+      ...editedPathProperties('The file on the host (also accepted as dest, destfile or name); a link is followed, as in Ansible.'),
+      regexp: textParam('A Python regular expression (MULTILINE): every match is replaced.'),
+      replace: textParam('What each match becomes (default empty); may use \\1, \\g<name>.'),
+      after: textParam('Replace only after the first match of this Python regexp (DOTALL).'),
+      before: textParam('Replace only before the first match of this Python regexp (DOTALL).'),
       encoding: { type: 'string', minLength: 1, description: "The file's encoding (default utf-8)." },
-      backup: boolParam('Keep a timestamped copy of the old file when it changes.'),
-      validate: { type: 'string', description: 'A command run on the new file before it replaces the old one; %s is its path.' },
-      mode: modeSchema,
-      owner: nameParam('Owner (user name) of the file.'),
-      group: nameParam('Group of the file.'),
-      unsafe_writes: boolParam('Accepted for Ansible compatibility; tpx always writes atomically.'),
+      backup: backupParam,
+      ...editedFileProperties,
     },
     additionalProperties: false,
     required: ['regexp'],
-    anyOf: [{ required: ['path'] }, { required: ['dest'] }, { required: ['destfile'] }, { required: ['name'] }],
+    anyOf: editedPathRequired,
   },
 };
