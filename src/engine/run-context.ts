@@ -48,6 +48,8 @@ export interface BatchContext {
   readonly runOnce: Map<Task, Promise<HostTaskOutcome | undefined>>;
   /** Hosts that reached the end of the play's tasks and handlers. */
   readonly completed: Set<string>;
+  /** Set by `meta: end_batch` (this batch) or `end_play` (every batch): its hosts end the play, done. */
+  ended?: 'batch' | 'play';
 }
 
 /** Nothing new may start: the run was interrupted or the batch halted. */

@@ -52,6 +52,12 @@ export async function runPlay(run: RunContext, play: Play, moreAfter: boolean, i
       notReached.push(...later);
       return { halt: batch.halt, notReached };
     }
+    if (batch.ended === 'play') {
+      // meta: end_play: the later batches' hosts are done with this play without running it.
+      const skipped: BatchContext = { ...batch, number: i + 2, hosts: later.filter((h) => run.hosts.get(h)!.alive), completed: new Set(later) };
+      emitHostEnds(skipped, isLastPlay);
+      break;
+    }
   }
   return { halt: null, notReached };
 }

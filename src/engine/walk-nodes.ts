@@ -33,6 +33,11 @@ export async function walkNodes(batch: BatchContext, nodes: readonly TaskNode[],
       drop(active, out.cut);
       break;
     }
+    if (batch.ended) {
+      // end_batch / end_play on one host (the free strategy walks hosts apart): the others end too.
+      drop(active, out.ended);
+      break;
+    }
     if (node.kind === 'task' && node.module === 'meta') {
       // Carried out by the engine, with no result of its own (Ansible counts none).
       const action = metaAction(node.args);
@@ -42,6 +47,11 @@ export async function walkNodes(batch: BatchContext, nodes: readonly TaskNode[],
         drop(res.failed, out.failed);
         drop(res.cut, out.cut);
       } else if (action === 'end_host') drop(endingHosts(batch, node, scope, active), out.ended);
+      else if ((action === 'end_batch' || action === 'end_play') && endingHosts(batch, node, scope, active.slice(0, 1)).length > 0) {
+        // Decided on the first host alone, as Ansible does; every host still in ends.
+        batch.ended = action === 'end_play' ? 'play' : 'batch';
+        drop(active, out.ended);
+      }
     } else if (node.kind === 'task') {
       const res = await runTaskOnHosts(batch, node, scope, active);
       drop(res.unreachable, out.unreachable);
@@ -61,9 +71,9 @@ export async function walkNodes(batch: BatchContext, nodes: readonly TaskNode[],
 }
 
 /**
- * `meta: end_host`: the hosts whose `when` holds (every host without one) end the play
- * here: no later task, `rescue`, `always` or handler of the play runs on them, and they count
- * as done, as in Ansible.
+ * The hosts a `meta: end_host` (or end_batch, end_play) applies to: those whose `when` holds
+ * (every host without one). They end the play here: no later task, `rescue`, `always` or
+ * handler of the play runs on them, and they count as done, as in Ansible.
  */
 function endingHosts(batch: BatchContext, task: Task, outer: Scope, hosts: readonly string[]): string[] {
   const run = batch.playCtx.run;

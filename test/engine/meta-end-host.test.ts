@@ -1,7 +1,8 @@
 /**
- * `meta: end_host`, as ansible-playbook 2.14 runs it (checked on three local-connection hosts:
- * the recap below is Ansible's): the hosts its `when` holds on end the play right there — no
- * later task, no `always`, no handler — count as done, and run the next play as usual.
+ * `meta: end_host`, `end_batch` and `end_play`, as ansible-playbook 2.14 runs them (checked on
+ * three local-connection hosts: the recaps below are Ansible's): the hosts they apply to end
+ * the play (or batch) right there — no later task, no `always`, no handler — count as done,
+ * and run the next play as usual.
  */
 import { describe, expect, it } from 'vitest';
 import { fleetInventory } from './run-harness.js';
@@ -64,5 +65,64 @@ describe('meta: end_host', () => {
     expect(r.fleet.readHostFile('h02', 'never')).toBeUndefined();
     expect(r.outcome.exitCode).toBe(0);
     expect(r.outcome.notReached).toEqual([]);
+  });
+});
+
+describe('meta: end_batch and end_play', () => {
+  it('end the batch or the play for every host, the condition decided on the first host; later plays run', async () => {
+    const r = await run(
+      `
+- hosts: web
+  serial: 2
+  tasks:
+    - debug: msg=a
+    - meta: end_batch
+      when: inventory_hostname in ['h01', 'h03']
+    - debug: msg=b
+- hosts: web
+  serial: 2
+  tasks:
+    - debug: msg=c
+    - meta: end_play
+      when: inventory_hostname == 'h02'
+    - debug: msg=d
+    - meta: end_play
+    - debug: msg=e
+- hosts: web
+  tasks:
+    - debug: msg=f
+`,
+      fleetInventory(3),
+    );
+    // ansible-playbook 2.14's recap for the same playbook: h1 ok=4, h2 ok=4, h3 ok=2.
+    const msgs = (h: string) => r.results(h).map((t) => t.msg);
+    expect(msgs('h01')).toEqual(['a', 'c', 'd', 'f']);
+    expect(msgs('h02')).toEqual(['a', 'c', 'd', 'f']);
+    expect(msgs('h03')).toEqual(['a', 'f']);
+    expect(r.outcome.exitCode).toBe(0);
+    expect(r.outcome.notReached).toEqual([]);
+    expect(
+      r.events
+        .filter((e) => e.type === 'host-end')
+        .map((e) => (e.type === 'host-end' ? e.host : ''))
+        .sort(),
+    ).toEqual(['h01', 'h02', 'h03']);
+  });
+
+  it('end_play in the last play: hosts of later batches are done (host-end), not left to --retry-failed', async () => {
+    const r = await run(
+      `
+- hosts: web
+  serial: 1
+  tasks:
+    - debug: msg=a
+    - meta: end_play
+`,
+      fleetInventory(3),
+    );
+    expect(r.results('h02')).toEqual([]);
+    expect(r.outcome.notReached).toEqual([]);
+    const ends = r.events.filter((e) => e.type === 'host-end').map((e) => (e.type === 'host-end' ? `${e.host}:${e.status}` : ''));
+    expect(ends.sort()).toEqual(['h01:ok', 'h02:skipped', 'h03:skipped']);
   });
 });
