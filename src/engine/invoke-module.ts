@@ -1,4 +1,5 @@
 import { CONNECTION_VAR_NAMES, readConnectionVars } from '../inventory/connection-vars.js';
+import { readVarsFile } from '../inventory/read-vars-file.js';
 import { evaluateExpression, renderValue } from '../template/render.js';
 import { executePlan, type ExecuteOutcome } from './execute-plan.js';
 import { pyStr } from '../template/python-values.js';
@@ -47,6 +48,8 @@ export async function invokeModule(env: TaskEnv, vars: Record<string, unknown>, 
       becomeUser,
       playbookDir: run.playbookDir,
       roleDir: task.roleDir,
+      taskFile: task.pos.file,
+      readVarsFile: (file) => readVarsFile(file, run.options.vaultSecrets),
       vars,
       verbosity: verbose,
       evaluate: (expression) => evaluateExpression(expression, tctx),

@@ -68,6 +68,13 @@ export interface PlanContext {
   readonly playbookDir: string;
   /** The role directory of a task that comes from a role: its `files/` are searched first. */
   readonly roleDir?: string;
+  /** The file the task is written in (include_vars looks beside it). */
+  readonly taskFile?: string;
+  /**
+   * Reads a vars file on the controller as `vars_files` are read (vault data decrypted and
+   * masked); throws an InputError on a bad file (include_vars).
+   */
+  readonly readVarsFile?: (file: string) => Readonly<Record<string, unknown>>;
   /** The task's variables (for debug `var:`). */
   readonly vars: Readonly<Record<string, unknown>>;
   readonly verbosity: number;

@@ -19,6 +19,10 @@ import { setFactModule } from './set-fact.js';
 import { setupModule } from './setup.js';
 import { shellModule } from './shell.js';
 import { slurpModule } from './slurp.js';
+import { fetchModule } from './fetch.js';
+import { findModule } from './find.js';
+import { includeVarsModule } from './include-vars.js';
+import { rawModule } from './raw.js';
 import { statModule } from './stat.js';
 import { templateModule } from './template.js';
 import { unarchiveModule } from './unarchive.js';
@@ -41,6 +45,10 @@ const MODULES: ReadonlyMap<string, ModuleDefinition> = new Map(
       replaceModule,
       statModule,
       slurpModule,
+      fetchModule,
+      findModule,
+      includeVarsModule,
+      rawModule,
       waitForModule,
       uriModule,
       getUrlModule,

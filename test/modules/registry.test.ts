@@ -9,12 +9,16 @@ const NAMES = [
   'copy',
   'debug',
   'fail',
+  'fetch',
   'file',
+  'find',
   'get_url',
+  'include_vars',
   'lineinfile',
   'meta',
   'pause',
   'ping',
+  'raw',
   'replace',
   'script',
   'service',
@@ -65,6 +69,6 @@ describe('module registry', () => {
   });
 
   it('marks exactly the controller-only modules as local', () => {
-    expect(NAMES.filter((n) => getModule(n)!.local)).toEqual(['assert', 'debug', 'fail', 'meta', 'pause', 'set_fact']);
+    expect(NAMES.filter((n) => getModule(n)!.local)).toEqual(['assert', 'debug', 'fail', 'include_vars', 'meta', 'pause', 'set_fact']);
   });
 });

@@ -18,6 +18,10 @@ import { setFactParams } from './set-fact.js';
 import { setupParams } from './setup.js';
 import { shellParams } from './shell.js';
 import { slurpParams } from './slurp.js';
+import { fetchParams } from './fetch.js';
+import { findParams } from './find.js';
+import { includeVarsParams } from './include-vars.js';
+import { rawParams } from './raw.js';
 import { statParams } from './stat.js';
 import { templateParams } from './template.js';
 import { unarchiveParams } from './unarchive.js';
@@ -38,6 +42,10 @@ export const MODULE_PARAMS: readonly ModuleParams[] = [
   replaceParams,
   statParams,
   slurpParams,
+  fetchParams,
+  findParams,
+  includeVarsParams,
+  rawParams,
   waitForParams,
   uriParams,
   getUrlParams,
