@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { evaluateConditions } from '../template/render.js';
 import { dropHostConnection, isLostConnection, isUnreachableError, lostConnectionResult } from './connection-loss.js';
 import type { ExecuteOutcome } from './execute-plan.js';
@@ -29,7 +30,8 @@ export async function runAttempts(env: TaskEnv, fixed: Readonly<Record<string, u
   const attempts = until.length === 0 ? 1 : retries === undefined ? DEFAULT_UNTIL_ATTEMPTS : Math.max(1, retries + 1);
   const delayMs = until.length === 0 ? 0 : Math.max(0, resolveTaskNumber(env, 'delay', vars) ?? DEFAULT_DELAY_SECONDS) * 1000;
   const timeout = resolveTaskNumber(env, 'timeout', vars);
-  const timeoutMs = timeout !== undefined && timeout > 0 ? timeout * 1000 : undefined;
+  const limit = asyncLimit(env, vars, timeout);
+  const timeoutMs = limit.seconds !== undefined ? limit.seconds * 1000 : undefined;
 
   let outcome: ExecuteOutcome = { raw: {} };
   let lostBefore = false;
@@ -39,6 +41,7 @@ export async function runAttempts(env: TaskEnv, fixed: Readonly<Record<string, u
     }
     try {
       outcome = await invokeModule(env, vars, timeoutMs);
+      if (limit.async) asAsyncResult(outcome.raw, limit.async, limit.seconds === limit.async);
     } catch (error) {
       // Without until, or when the host was never reached, the error makes the host unreachable.
       const lostNow = isLostConnection(error) && env.host.connected;
@@ -70,6 +73,33 @@ export async function runAttempts(env: TaskEnv, fixed: Readonly<Record<string, u
     }
   }
   return outcome;
+}
+
+/**
+ * The time limit of an attempt: the task's `timeout`, or its `async` when that is shorter or
+ * alone (Ansible's asynchronous task with `poll` > 0 fails past `async` seconds; tpx keeps the
+ * connection and waits instead of polling a job file on the host).
+ */
+function asyncLimit(env: TaskEnv, vars: Record<string, unknown>, timeout: number | undefined): { seconds?: number; async?: number } {
+  const asyncSeconds = resolveTaskNumber(env, 'async', vars);
+  const timed = timeout !== undefined && timeout > 0 ? timeout : undefined;
+  if (asyncSeconds === undefined || asyncSeconds <= 0) return { seconds: timed };
+  return { seconds: timed === undefined ? asyncSeconds : Math.min(timed, asyncSeconds), async: asyncSeconds };
+}
+
+/**
+ * An async task's result as Ansible gives it: a job id, `started`/`finished`, and its own
+ * message when `async` (not a shorter `timeout`) stopped it.
+ */
+function asAsyncResult(raw: RawResult, seconds: number, asyncStopsIt: boolean): void {
+  const job = { ansible_job_id: `j${randomInt(1e11, 1e12)}.${process.pid}`, started: 1 };
+  if (raw.timedout === true && asyncStopsIt) {
+    Object.assign(raw, {
+      changed: false,
+      msg: `async task did not complete within the requested time - ${seconds}s`,
+      async_result: { ...job, finished: 0, stdout: raw.stdout ?? '', stderr: raw.stderr ?? '' },
+    });
+  } else Object.assign(raw, { ...job, finished: 1 });
 }
 
 /** `changed_when` and `failed_when`, which replace the module's own verdict. */

@@ -2,7 +2,7 @@ import { renderValue } from '../template/render.js';
 import type { TaskEnv } from './task-env.js';
 
 /** The numeric task keywords that may be written as a `{{ template }}`. */
-export type NumericKeyword = 'retries' | 'delay' | 'timeout';
+export type NumericKeyword = 'retries' | 'delay' | 'timeout' | 'async' | 'poll';
 
 /**
  * A numeric task keyword's value for this host: the number written, or its template
@@ -17,7 +17,7 @@ export function resolveTaskNumber(env: TaskEnv, keyword: NumericKeyword, vars: R
   if (template === undefined) return undefined;
   const value = renderValue(template, { vars, host: env.host.name, task: env.name });
   const n = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : NaN;
-  const whole = keyword === 'retries';
+  const whole = keyword === 'retries' || keyword === 'async' || keyword === 'poll';
   if (!Number.isFinite(n) || n < 0 || (whole && !Number.isInteger(n))) {
     throw new Error(
       `${keyword}: ${JSON.stringify(template)} rendered to ${JSON.stringify(value) ?? String(value)}; expected ${whole ? 'a whole number' : 'a number of seconds'} ≥ 0`,

@@ -62,6 +62,8 @@ export class TaskNormaliser implements IncludingFile {
       until: toConditions(raw.until),
       retries: splitNumeric(raw.retries, 'retries', templated),
       delay: splitNumeric(raw.delay, 'delay', templated),
+      async: splitNumeric(raw.async, 'async', templated),
+      poll: splitNumeric(raw.poll, 'poll', templated),
       ...loopOf(raw),
       loopVar: typeof loopControl.loop_var === 'string' ? loopControl.loop_var : 'item',
       notify: toList(raw.notify),

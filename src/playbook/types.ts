@@ -54,6 +54,10 @@ export interface Task extends TaskKeywords {
   readonly retries?: number;
   /** Seconds. */
   readonly delay?: number;
+  /** `async`: the most seconds the task may take (`poll` > 0: waited for). */
+  readonly async?: number;
+  /** `poll`: with `async`, seconds between Ansible's status checks; tpx waits on the connection. */
+  readonly poll?: number;
   /** A list, or a template string that renders to one. */
   readonly loop?: unknown;
   /** Set when the loop was written `with_KIND:` (Ansible's older form): how its value becomes the items. */

@@ -17,8 +17,6 @@ export const UNSUPPORTED_KEYWORDS: ReadonlySet<string> = new Set([
   'debugger',
   'diff',
   'ignore_unreachable',
-  'async',
-  'poll',
   'listen_to',
   'become_method',
   'become_flags',

@@ -60,6 +60,14 @@ export const TASK_KEYWORDS: Readonly<Record<string, JsonSchema>> = {
   until: conditions('Repeat the task (up to `retries` times, `delay` seconds apart) until the expression holds.'),
   retries: intOrTemplate('How many times `until` retries (default 3).', 0),
   delay: numberOrTemplate('Seconds between retries (default 5).', 0),
+  async: intOrTemplate("At most this many seconds for the task (Ansible's asynchronous task, waited for with `poll`): past it the task fails.", 0),
+  poll: {
+    ...intOrTemplate(
+      'With `async`: seconds between checks (default 10); tpx keeps the connection and waits. `poll: 0` (fire and forget) is not supported yet.',
+      1,
+    ),
+    'x-expected': 'an integer >= 1 (or a "{{ … }}" template); poll: 0 (start the task and go on, then async_status) is not supported yet',
+  },
   loop: doc('Run the task once per item (`item`); a list or a template that renders to one.', {
     type: ['array', 'string'],
     pattern: TEMPLATE_PATTERN,
