@@ -64,9 +64,15 @@ describe('what the SSH server is asked to run', () => {
     expect(stdin).toContain('Become-S3cret\n');
   });
 
-  it('carries the environment as quoted exports inside the command it sends', async () => {
-    const { host, sent } = fakeHost(undefined);
-    await runRemoteCommand(host, 'true', { environment: { TOKEN_X: 'v' } });
-    expect(sent[0]).toContain('export TOKEN_X=v\ntrue');
+  it("keeps the environment's values off the command line: they go on stdin, after sudo's password", async () => {
+    const { host, sent, stdin } = fakeHost(undefined);
+    await runRemoteCommand(host, 'true', { environment: { API_TOKEN: 'Env-S3cret-v' } });
+    expect(sent[0]).not.toContain('Env-S3cret-v');
+    expect(stdin.join('')).toMatch(/^export API_TOKEN='?Env-S3cret-v'?\ntpx-env-[0-9a-f]{24}\n$/);
+    const become = fakeHost('Become-S3cret');
+    await runRemoteCommand(become.host, 'true', { become: true, environment: { API_TOKEN: 'Env-S3cret-v' }, stdin: 'own input' });
+    expect(become.sent[0]).not.toContain('Env-S3cret-v');
+    // The password first (sudo reads it), then the environment, then the command's own input.
+    expect(become.stdin.join('')).toMatch(/^Become-S3cret\nexport API_TOKEN='?Env-S3cret-v'?\ntpx-env-[0-9a-f]{24}\nown input$/);
   });
 });

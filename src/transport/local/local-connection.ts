@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { quoteArg } from '../../shell/quote.js';
 import type { Connection, ExecOptions, ExecResult, PutOptions } from '../connection.js';
-import { exportLines } from '../../shell/export-lines.js';
+import { environmentOnStdin, withEnvironmentData } from '../../shell/env-on-stdin.js';
 import { runLocal } from './run-local.js';
 
 /**
@@ -15,9 +15,11 @@ export class LocalConnection implements Connection {
   constructor(readonly host: string) {}
 
   exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
-    const line = exportLines(options.environment) + command;
+    // As over SSH: the environment on stdin, not in the process list.
+    const environment = environmentOnStdin(options.environment);
+    const line = (environment?.prelude ?? '') + command;
     const argv = options.become ? ['sudo', '-n', '-u', options.becomeUser ?? 'root', '--', 'sh', '-c', line] : ['sh', '-c', line];
-    return runLocal(argv, options);
+    return runLocal(argv, { ...options, stdin: withEnvironmentData(environment, options.stdin) });
   }
 
   /**

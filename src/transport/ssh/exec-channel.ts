@@ -8,7 +8,7 @@ import { closedError, openChannel, type ChannelHost, type TakenChannel } from '.
 import { OutputHeader } from './output-header.js';
 import { PromptScanner } from './prompt-scanner.js';
 import { buildKillCommand, createToken, wrapRemoteCommand } from './remote-command.js';
-import { exportLines } from '../../shell/export-lines.js';
+import { environmentOnStdin, withEnvironmentData } from '../../shell/env-on-stdin.js';
 
 const KILL_GRACE_MS = 8_000;
 
@@ -52,7 +52,10 @@ export async function runRemoteCommand(
   const password = options.become ? host.becomePassword : undefined;
   const prompt = password ? createToken('[tpx-sudo-') + ']' : undefined;
   const become = options.become ? { user: options.becomeUser ?? 'root', prompt } : undefined;
-  const wrapped = wrapRemoteCommand(exportLines(options.environment) + command, host.token, become);
+  // The environment goes on stdin, after sudo's password: never on a command line the host's users can read.
+  const environment = environmentOnStdin(options.environment);
+  const input = withEnvironmentData(environment, options.stdin);
+  const wrapped = wrapRemoteCommand((environment?.prelude ?? '') + command, host.token, become);
 
   const { stream, release } = await channelFor(host, wrapped, internal.reservedChannel === true);
 
@@ -77,7 +80,7 @@ export async function runRemoteCommand(
       if (stdinDone) return;
       stdinDone = true;
       if (stream.writableEnded) return;
-      if (options.stdin !== undefined) stream.write(options.stdin);
+      if (input !== undefined) stream.write(input);
       if (!options.holdStdinUntil) return void stream.end();
       // Kept open (a lock held for the connection's life) until the caller lets go.
       void options.holdStdinUntil.then((last) => {

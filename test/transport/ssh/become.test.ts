@@ -37,6 +37,20 @@ describe('become with a sudo that wants a password', () => {
     expect(r.stdout + r.stderr).not.toContain(SUDO_PASSWORD);
   });
 
+  it("passes the environment on stdin after the password: values intact, the command's input after them, none in ps", async () => {
+    const value = `multi\nline 'q' "dq" $(not-run) \\ end-Env-S3cret`;
+    const r = await withConnection(SUDO_PASSWORD, (c) =>
+      c.exec(`printf '%s|' "$TPX_V"; cat; ps -eo args | grep -c '[E]nv-S3cret' || true`, {
+        become: true,
+        environment: { TPX_V: value },
+        stdin: 'own-input\n',
+      }),
+    );
+    expect(r.rc).toBe(0);
+    // The value, the command's own stdin, then: no process shows the value in its arguments.
+    expect(r.stdout).toBe(`${value}|own-input\n0\n`);
+  });
+
   it('says how to give a password when none was given', async () => {
     const err = await withConnection(undefined, (c) => c.exec('true', { become: true })).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConnectionError);

@@ -50,6 +50,15 @@ describe('spare channels (real sshd)', () => {
     expect(seen.stubs).toBeGreaterThanOrEqual(4);
   });
 
+  it('a command on a spare channel gets its environment on stdin, then its own binary stdin intact', async () => {
+    const conn = (await connectSsh(spec)) as SshConnection;
+    await conn.exec('true');
+    const bytes = randomBytes(100_000);
+    const r = await conn.exec('printf "%s\\n" "$A_VAR"; sha256sum | cut -d" " -f1', { environment: { A_VAR: "it's $HOME" }, stdin: bytes });
+    await conn.close();
+    expect(r.stdout).toBe(`it's $HOME\n${createHash('sha256').update(bytes).digest('hex')}\n`);
+  });
+
   it('keeps lines, quotes, backslashes, exit status, stderr, signals and stdin bytes as they are', async () => {
     const conn = (await connectSsh(spec)) as SshConnection;
     const seen = watchRequests(conn);
