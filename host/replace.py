@@ -5,7 +5,8 @@
 # with re.DOTALL, re.subn with \1 and \g<name>, Unicode classes, empty matches), so they are run
 # by Python's re on the host, as Ansible runs them there, rather than translated.
 #
-# It only reads: the file (its real path, as Ansible follows a link at path) is read, the
+# It only reads: the file (its real path, as Ansible follows a link at path; a regular file only,
+# opened without blocking, so a FIFO put there cannot hang it) is read, the
 # replacements made in memory, and the answer printed; the controller writes the new content
 # back through a new file of its own in the file's directory (write-file-command.ts).
 #
@@ -18,6 +19,7 @@ import base64
 import json
 import os
 import re
+import stat
 import sys
 
 
@@ -35,7 +37,12 @@ def main():
     if not os.path.exists(path):
         answer({'real': real, 'error': 'absent'})
     try:
-        with open(real, 'rb') as f:
+        # Non-blocking: a FIFO (or a device) put at path must not hang the task; only a regular
+        # file is read (and could be written back).
+        fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        with os.fdopen(fd, 'rb') as f:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                answer({'real': real, 'error': 'read', 'message': 'not a regular file'})
             data = f.read(spec['max'] + 1)
     except OSError as e:
         answer({'real': real, 'error': 'read', 'message': str(e)})

@@ -229,23 +229,23 @@ control() { # ACTION ARGUMENTS...
 
 running=unknown
 if [ "$has_pattern" = 1 ]; then
+	# Ansible's check_ps: the pattern as a plain text in a line of `ps auxww` without
+	# `pattern=`. The whole output is searched (grep, from a file), not the first LIMIT bytes:
+	# other users' processes could otherwise push the service's line out. The pattern goes to
+	# grep in a file, never on its command line. A pattern with a newline matches no line.
+	# Any user's process whose command line holds the pattern counts (Ansible's weakness too).
 	if ps_bin=$(bin_path ps); then
-		run "$ps_bin" auxww
-		if [ "$rc" = 0 ]; then
+		if "$ps_bin" auxww </dev/null >"$tmp/out" 2>"$tmp/err"; then
 			running=0
 			nl='
 '
-			rest=$out
-			while [ -n "$rest" ]; do
-				line=${rest%%"$nl"*}
-				case $rest in *"$nl"*) rest=${rest#*"$nl"} ;; *) rest= ;; esac
-				case $line in *pattern=*) continue ;; esac
-				case $line in *"$pattern"*)
-					running=1
-					break
-					;;
-				esac
-			done
+			case $pattern in *"$nl"*) ;; *)
+				printf '%s\n' "$pattern" >"$tmp/pattern"
+				# Bytes, in the C locale: a command line that is not valid text (another user's) must not
+				# make grep call the output binary and print no lines.
+				if LC_ALL=C grep -v -F 'pattern=' "$tmp/out" | LC_ALL=C grep -q -F -f "$tmp/pattern"; then running=1; fi
+				;;
+			esac
 		fi
 	fi
 elif [ "$is_systemd" = 1 ]; then

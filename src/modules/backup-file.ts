@@ -1,12 +1,17 @@
 import { quoteArg } from '../shell/quote.js';
+import { exclusiveTemp } from './write-file-command.js';
 
 /**
  * The `backup: true` of the modules that replace a file (copy, lineinfile): a copy of the old
  * file, mode and owner kept, at `DEST.YYYY-MM-DD@HH:MM:SS~` (Ansible's name, without its pid).
+ * The name is predictable, so the copy is made into a new file of its own (exclusive, random
+ * name, written through its open descriptor) and renamed to it: a link another user put at
+ * that name is replaced, never written through.
  */
 export function backupStep(dest: string, now = new Date()): { readonly command: string; readonly file: string } {
   const file = `${dest}.${timestamp(now)}~`;
-  return { command: `cp -p -- ${quoteArg(dest)} ${quoteArg(file)}`, file };
+  const copy = `cp -p -- ${quoteArg(dest)} "$bf" && mv -f -- "$b" ${quoteArg(file)} || { rc=$?; rm -f -- "$b"; exit $rc; }`;
+  return { command: `(${exclusiveTemp(dest, 4, 'b', 'bf')}; ${copy})`, file };
 }
 
 function timestamp(d: Date): string {

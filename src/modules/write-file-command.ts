@@ -10,26 +10,66 @@ export interface WrittenFile {
   readonly owner?: string;
   /** The group alone (chgrp), when no owner is given. */
   readonly group?: string;
+  /** `owner` is the replaced file's own (kept), not one the task asked for. */
+  readonly keptOwner?: boolean;
 }
 
 /**
  * A command that writes a file atomically in one go: what `source` prints (by default
- * `cat`, i.e. the command's stdin) goes to a private temporary file beside `dest`
- * (mktemp under umask 077), which gets its owner, then its mode, and is renamed over dest.
- * With `validate` (a command reading the temporary file as "$t"), a file it refuses is never
- * moved into place. On any failure the temporary file is removed and the failing step's exit
- * code kept.
- * Runs in a subshell, so the umask does not leak into what follows.
+ * `cat`, i.e. the command's stdin) goes to a new file of its own beside `dest`, which gets its
+ * owner, then its mode, and is renamed over dest. With `validate` (a command reading the
+ * temporary file as "$t"), a file it refuses is never moved into place. On any failure the
+ * temporary file is removed and the failing step's exit code kept.
+ *
+ * Hostile ground (dest's directory may be another user's, e.g. a home directory written as
+ * root): the temporary file is created exclusively under a random name (`set -C`: O_EXCL, so
+ * never through a link) and held open; it is written, chowned and chmodded through that open
+ * file (/proc/self/fd/3), never by its name, which the directory's owner could have pointed
+ * elsewhere by then. The rename does not follow a link at dest either. In a world-writable
+ * directory (/tmp) an existing dest another user may have put there (not ours, nor the
+ * directory owner's, nor the owner the task asks for) is refused, as get_url refuses it: it
+ * would hand that user the new content, with the owner and mode they chose.
+ * Runs in a subshell, so the umask and `set` do not leak into what follows.
  */
 export function writeFileCommand(dest: string, file: WrittenFile, source = 'cat', validate?: string): string {
-  const template = quotePathOperand(`${posix.dirname(dest)}/.tpx-XXXXXXXXXX`);
-  const steps = [`${source} > "$t"`];
+  const steps = [`${source} >&3`];
   // Ansible's message for a validation that fails; the file is not replaced.
   if (validate !== undefined) steps.push(`{ ${validate} || { rc=$?; echo "failed to validate: rc:$rc" >&2; (exit $rc); }; }`);
-  if (file.owner !== undefined) steps.push(`chown -- ${quoteArg(file.owner)} "$t"`);
-  else if (file.group !== undefined) steps.push(`chgrp -- ${quoteArg(file.group)} "$t"`);
-  steps.push(`chmod ${formatMode(file.mode)} "$t"`, `mv -f -- "$t" ${quoteArg(dest)}`);
-  return `(umask 077; t=$(mktemp ${template}) || exit $?; ${steps.join(' && ')} || { rc=$?; rm -f -- "$t"; exit $rc; })`;
+  if (file.owner !== undefined) steps.push(`chown -- ${quoteArg(file.owner)} "$f"`);
+  else if (file.group !== undefined) steps.push(`chgrp -- ${quoteArg(file.group)} "$f"`);
+  steps.push(`chmod ${formatMode(file.mode)} "$f"`, `mv -f -- "$t" ${quoteArg(dest)}`);
+  const asked = file.owner !== undefined && !file.keptOwner ? file.owner.split(':')[0] : undefined;
+  return `(${untrustedDestCheck(dest, asked)}${exclusiveTemp(dest, 3, 't', 'f')}; ${steps.join(' && ')} || { rc=$?; rm -f -- "$t"; exit $rc; })`;
+}
+
+/**
+ * Shell (ending in `;`): fails (exit 1, a message on stderr) when `path` exists in a
+ * world-writable directory and belongs to another user than us, the directory's owner and
+ * `asked` (a user name or uid the task asked for), or is a file with other hard links there.
+ */
+export function untrustedDestCheck(path: string, asked?: string): string {
+  const p = quoteArg(path);
+  const d = quotePathOperand(posix.dirname(path));
+  const ok = `0|"$(id -u)"|"$3"${asked !== undefined ? `|"$(id -u -- ${quoteArg(asked)} 2>/dev/null || echo ${quoteArg(asked)})"` : ''}`;
+  return (
+    `set -f; if { [ -e ${p} ] || [ -L ${p} ]; } && [ -n "$(find ${d} -prune -perm -0002 2>/dev/null)" ]; then ` +
+    `set -- $(ls -lnd -- ${p}); n=$2 u=$3; set -- $(ls -lnd -- ${d}); ` +
+    `case $u in ${ok}) ;; *) echo ${quoteArg(`${path} belongs to uid `)}"$u"${quoteArg(' in a world-writable directory: another user may have put it there, and it is not followed, replaced or changed; remove it, or choose a directory only trusted users can write')} >&2; exit 1 ;; esac; ` +
+    `if [ ! -L ${p} ] && [ "$n" -gt 1 ]; then echo ${quoteArg(`${path} has other hard links, in a world-writable directory: another user may have linked it there, and it is not replaced or changed`)} >&2; exit 1; fi; fi; `
+  );
+}
+
+/**
+ * Shell: a new file beside `beside` (umask 077), created exclusively under a random name (held
+ * in variable `nameVar`) and open on descriptor `fd`; variable `fdVar` names it through that
+ * descriptor (/proc/self/fd/N where /proc is mounted, else by name). Exits on failure.
+ */
+export function exclusiveTemp(beside: string, fd: number, nameVar: string, fdVar: string): string {
+  const template = quotePathOperand(`${posix.dirname(beside)}/.tpx-XXXXXXXXXX`);
+  return (
+    `umask 077; set -C; ${nameVar}=$(mktemp -u ${template}) && exec ${fd}>"$${nameVar}" || exit $?; set +C; ` +
+    `${fdVar}=/proc/self/fd/${fd}; [ -e "$${fdVar}" ] || ${fdVar}=$${nameVar}`
+  );
 }
 
 /** The mode of a new file when none is given (Ansible's 0666 under the usual umask 022). */
@@ -43,6 +83,10 @@ export const NEW_FILE_MODE = 0o644;
 export function replacedFile(want: { mode?: number; owner?: string; group?: string }, state: PathState, become: boolean): WrittenFile {
   const exists = state.type === 'file';
   let owner = want.owner !== undefined && want.group !== undefined ? `${want.owner}:${want.group}` : want.owner;
-  if (owner === undefined && want.group === undefined && exists && become) owner = `${state.uid}:${state.gid}`;
-  return { mode: want.mode ?? NEW_FILE_MODE, owner, group: owner === undefined ? want.group : undefined };
+  let keptOwner = false;
+  if (owner === undefined && want.group === undefined && exists && become) {
+    owner = `${state.uid}:${state.gid}`;
+    keptOwner = true;
+  }
+  return { mode: want.mode ?? NEW_FILE_MODE, owner, group: owner === undefined ? want.group : undefined, ...(keptOwner ? { keptOwner } : {}) };
 }

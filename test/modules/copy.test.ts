@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { copyFactCommand, copyModule, normaliseCopy } from '../../src/modules/copy.js';
 import type { FactResults } from '../../src/modules/module.js';
 import { ModuleArgsError } from '../../src/modules/module-args.js';
+import { writeFileCommand } from '../../src/modules/write-file-command.js';
 import { execResult, HOSTILE_NAMES, makeTempDir } from './fixtures.js';
 import { makeContext, runLocally } from './local-executor.js';
 
@@ -79,7 +80,7 @@ describe('copy: plan', () => {
         actions: [
           {
             kind: 'exec',
-            command: `(umask 077; t=$(mktemp /etc/.tpx-XXXXXXXXXX) || exit $?; cat > "$t" && chmod 0644 "$t" && mv -f -- "$t" /etc/x || { rc=$?; rm -f -- "$t"; exit $rc; })`,
+            command: writeFileCommand('/etc/x', { mode: 0o644 }),
             stdin: Buffer.from('hi\n'),
             become: false,
           },
@@ -91,7 +92,7 @@ describe('copy: plan', () => {
       { content: 'hi\n', dest: '/etc/x', mode: '0600', owner: 'kuma', group: 'kuma' },
       absent,
       {
-        actions: [{ kind: 'exec', command: expect.stringContaining(`cat > "$t" && chown -- kuma:kuma "$t" && chmod 0600 "$t" && mv -f -- "$t" /etc/x`) }],
+        actions: [{ kind: 'exec', command: expect.stringContaining(`cat >&3 && chown -- kuma:kuma "$f" && chmod 0600 "$f" && mv -f -- "$t" /etc/x`) }],
       },
     ],
     [
@@ -130,7 +131,7 @@ describe('copy: plan', () => {
       {
         changed: true,
         msg: 'content changed',
-        actions: [{ kind: 'exec', command: expect.stringContaining(`cat > "$t" && chmod 0600 "$t" && mv`), stdin: Buffer.from('new\n') }],
+        actions: [{ kind: 'exec', command: expect.stringContaining(`cat >&3 && chmod 0600 "$f" && mv`), stdin: Buffer.from('new\n') }],
       },
     ],
     [
@@ -138,7 +139,7 @@ describe('copy: plan', () => {
       { content: 'new\n', dest: '/etc/x', group: 'adm' },
       absent,
       {
-        actions: [{ kind: 'exec', command: expect.stringContaining(`cat > "$t" && chgrp -- adm "$t" && chmod 0644 "$t" && mv`) }],
+        actions: [{ kind: 'exec', command: expect.stringContaining(`cat >&3 && chgrp -- adm "$f" && chmod 0644 "$f" && mv`) }],
       },
     ],
     ['keeps an existing file (force: false)', { content: 'new\n', dest: '/etc/x', force: false }, fileFact('old\n'), { changed: false, actions: [] }],
@@ -191,7 +192,7 @@ describe('copy: plan', () => {
       kind: 'exec',
       stdin: Buffer.from('new'),
       become: true,
-      command: expect.stringContaining(`chown -- 999:998 "$t" && chmod 0640 "$t" && mv -f -- "$t" /etc/x`),
+      command: expect.stringContaining(`chown -- 999:998 "$f" && chmod 0640 "$f" && mv -f -- "$t" /etc/x`),
     });
   });
 
@@ -202,10 +203,12 @@ describe('copy: plan', () => {
     expect(plan.actions).toHaveLength(1);
     expect(plan.actions[0]).toMatchObject({
       kind: 'exec',
-      command: expect.stringContaining(` && (umask 077; t=$(mktemp /etc/.tpx-XXXXXXXXXX)`),
+      command: expect.stringContaining(`; umask 077; set -C; t=$(mktemp -u /etc/.tpx-XXXXXXXXXX) && exec 3>"$t"`),
       become: false,
     });
-    expect((plan.actions[0] as { command: string }).command).toMatch(new RegExp(`^cp -p -- '/etc/x y' '${backup.replace(/[.*+?^$()|[\]\\]/g, '\\$&')}' && `));
+    expect((plan.actions[0] as { command: string }).command).toMatch(
+      new RegExp(`^\\(.*; cp -p -- '/etc/x y' "\\$bf" && mv -f -- "\\$b" '${backup.replace(/[.*+?^$()|[\]\\]/g, '\\$&')}' \\|\\| .*\\) && `),
+    );
   });
 
   it('shows a unified diff of the text with --diff', async () => {
@@ -231,7 +234,7 @@ describe('copy: plan', () => {
     const plan = await copyModule.plan(normaliseCopy({ src: 'app.conf', dest: '/etc/app' }), facts, makeContext({ playbookDir: dir }));
     expect(plan).toMatchObject({
       changed: true,
-      actions: [{ kind: 'exec', command: expect.stringContaining('mktemp /etc/app/.tpx-XXXXXXXXXX'), stdin: Buffer.from('conf\n') }],
+      actions: [{ kind: 'exec', command: expect.stringContaining('mktemp -u /etc/app/.tpx-XXXXXXXXXX'), stdin: Buffer.from('conf\n') }],
     });
     expect((plan.actions[0] as { command: string }).command).toContain('mv -f -- "$t" /etc/app/app.conf ||');
   });

@@ -1,4 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { normaliseService, planService, serviceModule, serviceScript, type ServiceParams } from '../../src/modules/service.js';
 import { execResult, HOSTILE_NAMES } from './fixtures.js';
@@ -88,5 +91,42 @@ describe('service: the answer', () => {
     expect(() => planService(demo, { service: execResult('', 2, 'sh: 1: mktemp: not found\n') })).toThrow(
       /the service command on the host failed: sh: 1: mktemp: not found/,
     );
+  });
+});
+
+describe.skipIf(process.getuid?.() !== 0)('service: pattern, with other users on the host (security review)', () => {
+  /**
+   * Runs host/service.sh in a private mount namespace where /etc/init.d holds only a demo init
+   * script, with a `ps` that prints PS_OUT (and no other tool of the host changed).
+   */
+  function runWithPs(psOut: string | Buffer, p: ServiceParams): string {
+    const dir = mkdtempSync(join(tmpdir(), 'tpx-service-ps-'));
+    try {
+      writeFileSync(join(dir, 'ps.out'), psOut);
+      writeFileSync(join(dir, 'ps'), `#!/bin/sh\ncat ${dir}/ps.out\n`, { mode: 0o755 });
+      const setup = `mount -t tmpfs tmpfs /etc/init.d && printf '#!/bin/sh\\nexit 0\\n' > /etc/init.d/${p.name} && chmod 755 /etc/init.d/${p.name} && PATH=${dir}:$PATH exec sh -s`;
+      const r = spawnSync('unshare', ['-m', 'sh', '-c', setup], {
+        input: serviceScript(p, true),
+        encoding: 'utf8',
+        timeout: 20_000,
+        env: { ...process.env, LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8' },
+      });
+      return r.stdout + r.stderr;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('finds the pattern in the whole of ps output, not only its first 64 KiB (other users cannot push it out)', () => {
+    const p: ServiceParams = { ...demo, state: 'started', pattern: '/usr/sbin/tpx-demo-daemon' };
+    const filler = `nobody 1 0.0 0.0 1 1 ? S 00:00 0:00 sleep ${'x'.repeat(1000)}\n`.repeat(80);
+    const line = 'root 2 0.0 0.0 1 1 ? S 00:00 0:00 /usr/sbin/tpx-demo-daemon -f\n';
+    expect(runWithPs(line, p)).toBe('TPXSERVICE ok 0 full\n');
+    expect(runWithPs(filler + line, p)).toBe('TPXSERVICE ok 0 full\n');
+    // Nor by a command line that is not valid UTF-8 (grep would call the output binary).
+    expect(runWithPs(Buffer.from(`nobody 1 0.0 0.0 1 1 ? S 00:00 0:00 sleep \xff\xfe\n${line}`, 'latin1'), p)).toBe('TPXSERVICE ok 0 full\n');
+    expect(runWithPs(filler, p)).toBe('TPXSERVICE ok 1 bare\nservice state changed');
+    // A pattern with a newline never matches a line, as in Ansible.
+    expect(runWithPs(line, { ...p, pattern: 'tpx-demo-daemon\n-f' })).toBe('TPXSERVICE ok 1 bare\nservice state changed');
   });
 });

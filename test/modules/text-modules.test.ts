@@ -13,7 +13,7 @@ import { ModuleArgsError } from '../../src/modules/module-args.js';
 import type { ModuleDefinition } from '../../src/modules/module.js';
 import { normaliseReplace, replaceMaxBytes, replaceModule } from '../../src/modules/replace.js';
 import { makeTempDir } from './fixtures.js';
-import { makeContext, runLocally } from './local-executor.js';
+import { makeContext, runLocally, runShell } from './local-executor.js';
 import CASES from './text-modules-cases.json' with { type: 'json' };
 
 interface Case {
@@ -102,6 +102,16 @@ describe('blockinfile and replace: for real', () => {
       expect(run.failed).toBe(true);
       expect(readFileSync(path, 'utf8')).toBe('a\n');
     }
+  });
+
+  it('replace does not hang on a FIFO (or device) someone put at path: it reads regular files only', async () => {
+    const dir = makeTempDir();
+    const path = join(dir, 'fifo');
+    runShell(`mkfifo ${path}`, dir);
+    const started = Date.now();
+    const run = await runLocally(replaceModule, { path, regexp: 'a', replace: 'b' }, makeContext(), dir);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(run.msg).toBe(`Unable to read the contents of ${path}: not a regular file`);
   });
 
   it('replace refuses a file larger than its output limit allows, without reading it whole, and names a bad regexp', async () => {

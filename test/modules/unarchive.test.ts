@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ModuleArgsError } from '../../src/modules/module-args.js';
 import { markerPath, normaliseUnarchive, unarchiveFactCommand, unarchiveModule } from '../../src/modules/unarchive.js';
+import { writeFileCommand } from '../../src/modules/write-file-command.js';
 import { execResult, makeTempDir } from './fixtures.js';
 import { makeContext, runLocally, runShell } from './local-executor.js';
 
@@ -55,7 +56,7 @@ describe('unarchive: plan', () => {
         kind: 'exec',
         stdin: readFileSync(join(book, 'a.tar.gz')),
         become: false,
-        command: `mkdir -p -- '/opt/k k' && tar -xzf - -C '/opt/k k' && (umask 077; t=$(mktemp '/opt/k k/.tpx-XXXXXXXXXX') || exit $?; printf '%s\\n' ${sha} > "$t" && chmod 0644 "$t" && mv -f -- "$t" '/opt/k k/.tpx-unarchive-a.tar.gz.sha256' || { rc=$?; rm -f -- "$t"; exit $rc; })`,
+        command: `mkdir -p -- '/opt/k k' && tar -xzf - -C '/opt/k k' && ${writeFileCommand('/opt/k k/.tpx-unarchive-a.tar.gz.sha256', { mode: 0o644 }, `printf '%s\\n' ${sha}`)}`,
       },
     ]);
     expect(plan.diff).toContain(`-archive: 0123\n+archive: ${sha} (a.tar.gz)`);

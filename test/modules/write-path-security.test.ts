@@ -1,0 +1,110 @@
+/**
+ * The write path shared by copy, template, lineinfile, blockinfile and replace
+ * (write-file-command.ts, backup-file.ts), with another local user as the attacker
+ * (security review). These run as root, else they are skipped.
+ */
+import { chmodSync, chownSync, lchownSync, lstatSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { backupStep } from '../../src/modules/backup-file.js';
+import { copyModule } from '../../src/modules/copy.js';
+import { lineinfileModule } from '../../src/modules/lineinfile.js';
+import type { ModuleDefinition } from '../../src/modules/module.js';
+import { replaceModule } from '../../src/modules/replace.js';
+import { replacedFile, writeFileCommand } from '../../src/modules/write-file-command.js';
+import { makeTempDir } from './fixtures.js';
+import { makeContext, runLocally, runShell } from './local-executor.js';
+
+const OTHER = 65534;
+const asRoot = process.getuid?.() === 0;
+
+describe.skipIf(!asRoot)('the shared write path: another local user on the host (security review)', () => {
+  it("does not write a backup through a link another user put at the backup's (predictable) name", async () => {
+    const precious = join(makeTempDir(), 'precious');
+    writeFileSync(precious, 'root:x:0:0::/root:/bin/sh\n', { mode: 0o644 });
+    const home = makeTempDir();
+    chownSync(home, OTHER, OTHER);
+    const profile = join(home, 'profile');
+    writeFileSync(profile, 'evil\n');
+    chownSync(profile, OTHER, OTHER);
+    // The attacker links every name the next minute's backup may take to the file to overwrite.
+    const now = Date.now();
+    for (let s = -2; s < 60; s++) {
+      const link = backupStep(profile, new Date(now + s * 1000)).file;
+      symlinkSync(precious, link);
+      lchownSync(link, OTHER, OTHER);
+    }
+    for (const [module, args] of [
+      [lineinfileModule, { line: 'export A=1' }],
+      [replaceModule, { regexp: 'evil', replace: 'good' }],
+    ] as const) {
+      writeFileSync(profile, 'evil\n');
+      const run = await runLocally(module as ModuleDefinition<unknown>, { ...args, path: profile, backup: true }, makeContext({ become: true }), home);
+      expect(run.failed, run.msg).toBe(false);
+      expect(readFileSync(precious, 'utf8')).toBe('root:x:0:0::/root:/bin/sh\n');
+      expect(statSync(precious).uid).toBe(0);
+      const backup = (run.plan.returns!.backup_file ?? run.plan.returns!.backup) as string;
+      expect(lstatSync(backup).isFile()).toBe(true);
+      expect(readFileSync(backup, 'utf8')).toBe('evil\n');
+      expect(statSync(backup).uid).toBe(OTHER);
+    }
+  });
+
+  it('never writes, chowns or chmods through a link another user swaps in for the temporary file in their directory', () => {
+    // The attacker owns dest's directory: between mktemp and the writes they can rename the new
+    // file away and put a link at its name. Simulated by a source that does the swap itself.
+    const precious = join(makeTempDir(), 'precious');
+    writeFileSync(precious, 'keep\n', { mode: 0o600 });
+    const home = makeTempDir();
+    chownSync(home, OTHER, OTHER);
+    const dest = join(home, 'authorized_keys');
+    const swap = `{ set +f; for x in ${home}/.tpx-*; do mv -f -- "$x" ${home}/moved; ln -s ${precious} "$x"; done; cat; }`;
+    const r = runShell(writeFileCommand(dest, { mode: 0o644, owner: `${OTHER}:${OTHER}` }, swap), '/', 'ssh-ed25519 AAAA\n');
+    expect(readFileSync(precious, 'utf8')).toBe('keep\n');
+    expect(statSync(precious).uid).toBe(0);
+    expect(statSync(precious).mode & 0o777).toBe(0o600);
+    expect(r.rc === 0 ? readFileSync(join(home, 'moved'), 'utf8') : '').toMatch(/^(ssh-ed25519 AAAA\n)?$/);
+  });
+
+  it('does not replace a file another user put in a world-writable directory, keeping their owner and mode', async () => {
+    const dir = makeTempDir();
+    chmodSync(dir, 0o1777);
+    const dest = join(dir, 'app.conf');
+    for (const planted of ['file', 'link'] as const) {
+      const theirs = join(makeTempDir(), 'theirs');
+      writeFileSync(theirs, 'planted\n', { mode: 0o666 });
+      chownSync(theirs, OTHER, OTHER);
+      runShell(`rm -f ${dest}`, '/');
+      if (planted === 'file') {
+        writeFileSync(dest, 'planted\n', { mode: 0o666 });
+        chmodSync(dest, 0o666);
+        chownSync(dest, OTHER, OTHER);
+      } else {
+        symlinkSync(theirs, dest);
+        lchownSync(dest, OTHER, OTHER);
+      }
+      const r = await runLocally(copyModule, { content: 'password=s3cret\n', dest }, makeContext({ become: true }), dir);
+      expect(r.failed, planted).toBe(true);
+      expect(r.msg).toMatch(/belongs to uid 65534 in a world-writable directory/);
+      expect(readFileSync(dest, 'utf8')).toBe('planted\n');
+      expect(readdirSync(dir)).toEqual(['app.conf']);
+    }
+    // Unless the task asks for that very owner.
+    const owned = await runLocally(copyModule, { content: 'password=s3cret\n', dest, owner: String(OTHER) }, makeContext({ become: true }), dir);
+    expect(owned.failed, owned.msg).toBe(false);
+    expect(readFileSync(dest, 'utf8')).toBe('password=s3cret\n');
+  });
+
+  it('still keeps the owner of a file replaced in a directory nobody else writes, as Ansible does', async () => {
+    const dir = makeTempDir();
+    const dest = join(dir, 'f');
+    writeFileSync(dest, 'a\n', { mode: 0o640 });
+    chownSync(dest, OTHER, OTHER);
+    const r = await runLocally(copyModule, { content: 'b\n', dest }, makeContext({ become: true }), dir);
+    expect(r.failed, r.msg).toBe(false);
+    expect(statSync(dest)).toMatchObject({ uid: OTHER, gid: OTHER });
+    expect(statSync(dest).mode & 0o777).toBe(0o640);
+    mkdirSync(join(dir, 'sub'));
+    expect(replacedFile({}, { type: 'absent', payload: '' }, true).owner).toBeUndefined();
+  });
+});
