@@ -21,6 +21,8 @@ export function summarise(size, runs, { allFlush = false, latencyMs = 0 } = {}) 
       runs: list.length,
       failed: list.length - ok.length,
       wallMs: median(ok.map((r) => r.wallMs)),
+      wallMinMs: Math.min(...ok.map((r) => r.wallMs)),
+      wallMaxMs: Math.max(...ok.map((r) => r.wallMs)),
       wallAllMs: list.map((r) => Math.round(r.wallMs)),
       cpuMs: median(ok.map((r) => r.cpuMs)),
       userMs: median(ok.map((r) => r.userMs)),
@@ -52,11 +54,12 @@ export function formatSummary(size, s) {
     .filter(Boolean)
     .join(', ');
   const lines = [`\n== ${size} hosts, all at once (${what}): medians of successful runs ==`];
-  lines.push('  contender  wall        (all runs, s)              CPU (user+sys)   peak RSS   failed   processes/host (on the hosts)');
+  lines.push('  contender  wall median  [min–max]        (all runs, s)                 CPU (user+sys)   peak RSS   failed   processes/host (on the hosts)');
   for (const [name, c] of Object.entries(s.contenders)) {
     const procs = Number.isFinite(c.processesPerHost) ? `${c.processesPerHost.toFixed(1).padStart(7)} (${c.hostProcessesPerHost.toFixed(1)})` : '      —';
+    const range = Number.isFinite(c.wallMinMs) ? `[${(c.wallMinMs / 1000).toFixed(2)}–${(c.wallMaxMs / 1000).toFixed(2)}]` : '';
     lines.push(
-      `  ${name.padEnd(9)}  ${fmt(c.wallMs).padEnd(10)}  (${c.wallAllMs.map((x) => (x / 1000).toFixed(2)).join(', ')})`.padEnd(58) +
+      `  ${name.padEnd(9)}  ${fmt(c.wallMs).padEnd(11)}  ${range.padEnd(15)}  (${c.wallAllMs.map((x) => (x / 1000).toFixed(2)).join(', ')})`.padEnd(88) +
         `${fmt(c.cpuMs).padEnd(17)}${c.maxRssMb.toFixed(0).padStart(5)} MB   ${`${c.failed}/${c.runs}`.padEnd(9)}${procs}`,
     );
   }

@@ -51,8 +51,10 @@ export function runTimed(file, args, { outFile, env = process.env, cwd, timeoutM
   });
 }
 
-/** The median of a list of numbers (the lower middle for an even count). */
+/** The median of a list of numbers (the mean of the two middle ones for an even count). */
 export function median(values) {
   const v = values.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
-  return v.length ? v[Math.floor((v.length - 1) / 2)] : NaN;
+  if (v.length === 0) return NaN;
+  const mid = Math.floor(v.length / 2);
+  return v.length % 2 === 1 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
 }
