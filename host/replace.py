@@ -10,14 +10,20 @@
 # replacements made in memory, and the answer printed; the controller writes the new content
 # back through a new file of its own in the file's directory (write-file-command.ts).
 #
+# Hostile ground: before anything is followed or read, each link path leads through and the
+# file it ends at are checked (check_path): one another user may have put in a world-writable
+# directory (/tmp) is refused, as write-file-command.ts's untrustedPathCheck refuses it for
+# lineinfile and blockinfile, so that user does not choose the file root edits.
+#
 # Input (stdin, one JSON object): path, regexp, replace, after, before, encoding, diff (send the
 # old content too), max (most bytes of a file read; a larger one is refused, not read whole).
 # Output (stdout): the line `tpx-replace-v1`, then one line of JSON: real (the path written),
-# and error (`directory`, `absent`, `large`, `regexp`, `encoding`, `read`) with size and message,
+# and error (`directory`, `absent`, `large`, `regexp`, `encoding`, `read`, `untrusted`) with size and message,
 # or msg, count, changed, and with changed the new (and with diff the old) content in base64.
 import base64
 import json
 import os
+import pwd
 import re
 import stat
 import sys
@@ -28,9 +34,48 @@ def answer(doc):
     sys.exit(0)
 
 
+def asked_uid(owner):
+    """The uid of the owner the task asks for (a name or a number), else None."""
+    if not owner:
+        return None
+    try:
+        return pwd.getpwnam(owner).pw_uid
+    except KeyError:
+        return int(owner) if owner.isdigit() else None
+
+
+def check_path(path, owner):
+    """
+    The message refusing `path`, or a link on the way from it (up to 40) or the file it ends at,
+    that is in a world-writable directory and belongs to another user than us, the directory's
+    owner and `owner`, or a file with other hard links there; else None.
+    """
+    trusted = (0, os.geteuid(), asked_uid(owner))
+    for _ in range(41):
+        try:
+            st = os.lstat(path)
+            dir_st = os.stat(os.path.dirname(path) or '.')
+        except OSError:
+            return None
+        if dir_st.st_mode & stat.S_IWOTH:
+            if st.st_uid not in trusted + (dir_st.st_uid,):
+                return ('%s belongs to uid %d in a world-writable directory: another user may have put it there, and it is not '
+                        'followed, replaced or changed; remove it, or choose a directory only trusted users can write' % (path, st.st_uid))
+            if stat.S_ISREG(st.st_mode) and st.st_nlink > 1:
+                return ('%s has other hard links, in a world-writable directory: another user may have linked it there, and it is '
+                        'not replaced or changed' % path)
+        if not stat.S_ISLNK(st.st_mode):
+            return None
+        path = os.path.join(os.path.dirname(path), os.readlink(path))
+    return None
+
+
 def main():
     spec = json.loads(sys.stdin.read())
     path = spec['path']
+    refused = check_path(path, spec.get('owner'))
+    if refused:
+        answer({'real': path, 'error': 'untrusted', 'message': refused})
     real = os.path.realpath(path)
     if os.path.isdir(path):
         answer({'real': real, 'error': 'directory'})

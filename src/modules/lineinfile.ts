@@ -13,7 +13,7 @@ import { failPlan, planOrFail } from './plans.js';
 import { compilePythonRegex, fromBinary, toBinary } from './python-regex.js';
 import { unifiedDiff } from './unified-diff.js';
 import { validateCommand } from './validate-command.js';
-import { NEW_FILE_MODE, replacedFile, writeFileCommand } from './write-file-command.js';
+import { NEW_FILE_MODE, replacedFile, untrustedPathCheck, untrustedRefusal, writeFileCommand } from './write-file-command.js';
 
 /** Parameters of `lineinfile`; texts are binary strings (one char per byte), as Ansible works on bytes. */
 export type LineinfileParams = {
@@ -101,11 +101,13 @@ export function normaliseLineinfile(raw: Readonly<Record<string, unknown>>): Lin
 
 /**
  * One command: the path a link leads to (where Ansible writes, NUL-terminated), then that
- * file's state, sha256 and (up to LINEINFILE_MAX_BYTES) its content.
+ * file's state, sha256 and (up to LINEINFILE_MAX_BYTES) its content. Before anything is
+ * followed or read it stops (untrustedPathCheck) at a link or file another user may have put in
+ * a world-writable directory (/tmp) on the way: that user would choose the file root edits.
  */
-export function lineinfileFactCommand(p: Pick<LineinfileParams, 'path'>): string {
+export function lineinfileFactCommand(p: Pick<LineinfileParams, 'path' | 'owner'>): string {
   const real = 'q=$(realpath -m -- "$p" 2>/dev/null && echo x); q=${q%?x}; [ -z "$q" ] || p=$q; printf \'%s\\0\' "$p"';
-  return `p=${quoteArg(p.path)}; ${real}; ${pathStateScript({ follow: true, sha256: true, contentUpTo: LINEINFILE_MAX_BYTES })}`;
+  return `p=${quoteArg(p.path)}; ${untrustedPathCheck('p', p.owner)}${real}; ${pathStateScript({ follow: true, sha256: true, contentUpTo: LINEINFILE_MAX_BYTES })}`;
 }
 
 /** The fact read: where to write, the file's state, its content as a binary string (also blockinfile's). */
@@ -115,6 +117,8 @@ export function readTextFileFact(
   module = 'lineinfile',
 ): { real: string; state: PathState; content: string } {
   const fact = facts.file;
+  const refused = untrustedRefusal(fact);
+  if (refused !== undefined) throw new Error(refused);
   const nul = fact.stdout.indexOf('\0');
   const real = nul < 0 ? p.path : fact.stdout.slice(0, nul);
   const state = parsePathState({ ...fact, stdout: fact.stdout.slice(nul + 1) });

@@ -58,7 +58,7 @@ export function replaceMaxBytes(vars: Readonly<Record<string, unknown>>, diff: b
 
 interface Answer {
   readonly real: string;
-  readonly error?: 'directory' | 'absent' | 'large' | 'regexp' | 'encoding' | 'read';
+  readonly error?: 'directory' | 'absent' | 'large' | 'regexp' | 'encoding' | 'read' | 'untrusted';
   readonly size?: number;
   readonly message?: string;
   readonly changed?: boolean;
@@ -95,6 +95,7 @@ function planReplace(p: ReplaceParams, facts: FactResults, ctx: PlanContext): Pl
       return failPlan(`Unable to read the contents of ${p.path}: ${answer.message}`);
     case 'regexp':
     case 'encoding':
+    case 'untrusted':
       return failPlan(answer.message ?? answer.error);
   }
   const returns = { rc: 0 };

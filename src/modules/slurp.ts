@@ -29,15 +29,18 @@ export function slurpMaxBytes(vars: Readonly<Record<string, unknown>>): number {
 /**
  * One read-only command: what the path is (Ansible opens it, so a link is followed), then, for
  * a readable file of at most `max` bytes, its content in base64 on one line. Reads no more
- * than max + 1 bytes, so a file that grows meanwhile is noticed, not read whole.
+ * than max + 1 bytes, so a file that grows meanwhile is noticed, not read whole. Anything but a
+ * regular file (a FIFO, a device, a socket) is refused before it is opened: opening a FIFO
+ * would wait for a writer forever.
  */
 export function slurpCommand(src: string, max: number): string {
   return [
     `p=${quoteArg(src)}`,
     `if [ -d "$p" ]; then echo ${MARK} directory; exit 0; fi`,
     `if [ ! -e "$p" ]; then echo ${MARK} absent; exit 0; fi`,
+    `if [ ! -f "$p" ]; then k=special; if [ -p "$p" ]; then k=fifo; elif [ -S "$p" ]; then k=socket; elif [ -c "$p" ] || [ -b "$p" ]; then k=device; fi; echo ${MARK} "$k"; exit 0; fi`,
     `if [ ! -r "$p" ]; then echo ${MARK} unreadable; exit 0; fi`,
-    `if [ -f "$p" ]; then s=$(wc -c < "$p") || exit 1; if [ "$s" -gt ${max} ]; then echo ${MARK} large "$s"; exit 0; fi; fi`,
+    `s=$(wc -c < "$p") || exit 1; if [ "$s" -gt ${max} ]; then echo ${MARK} large "$s"; exit 0; fi`,
     `echo ${MARK} ok`,
     `head -c ${max + 1} < "$p" | base64 | tr -d '\\n'`,
   ].join('; ');
@@ -62,6 +65,11 @@ function planSlurp(p: SlurpParams, fact: ExecResult, ctx: PlanContext): Plan {
       return failPlan(`file is not readable: ${p.src}`);
     case 'large':
       return failPlan(tooLarge(size));
+    case 'fifo':
+    case 'socket':
+    case 'device':
+    case 'special':
+      return failPlan(`source is ${what === 'special' ? 'not a regular file' : `a ${what}`} and must be a regular file: ${p.src}`);
   }
   const content = eol < 0 ? '' : fact.stdout.slice(eol + 1).trim();
   if ((fact.stdoutDropped ?? 0) > 0 || Buffer.byteLength(content, 'base64') > max) return failPlan(tooLarge(`more than ${max}`));

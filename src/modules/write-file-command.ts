@@ -48,14 +48,47 @@ export function writeFileCommand(dest: string, file: WrittenFile, source = 'cat'
  * `asked` (a user name or uid the task asked for), or is a file with other hard links there.
  */
 export function untrustedDestCheck(path: string, asked?: string): string {
-  const p = quoteArg(path);
-  const d = quotePathOperand(posix.dirname(path));
+  return untrustedEntryCheck(quoteArg(path), quotePathOperand(posix.dirname(path)), quoteArg(path), asked);
+}
+
+/**
+ * Shell (ending in `;`): untrustedDestCheck for the path held in shell variable `variable`
+ * and, while it is a symbolic link, for each link it leads through (up to 40) and the file it
+ * ends at, each in its own directory, before anything follows them. The read of the modules
+ * that edit a file in place (lineinfile, blockinfile) starts with it, so that another user's
+ * link in /tmp never chooses the file read and written, whatever fs.protected_symlinks says;
+ * a link elsewhere is followed, as in Ansible. Uses variables q, d, l, i.
+ */
+export function untrustedPathCheck(variable: string, asked?: string): string {
+  const check = untrustedEntryCheck('"$q"', '"$d"', '"$q"', asked);
+  return (
+    `q=$${variable}; i=0; while :; do d=$(dirname -- "$q"); case $d in -*) d=./$d ;; esac; ${check}` +
+    `[ -L "$q" ] && [ "$i" -lt 40 ] || break; l=$(readlink -- "$q") || break; ` +
+    `case $l in /*) q=$l ;; *) q=$d/$l ;; esac; i=$((i + 1)); done; `
+  );
+}
+
+/** What a world-writable directory's entry another user may have put there is refused with. */
+const UNTRUSTED_WHY = ' in a world-writable directory: another user may have put it there, and it is not followed, replaced or changed';
+
+/**
+ * The refusal of untrustedDestCheck/untrustedPathCheck in a command's result (its last line
+ * on stderr), or undefined when the command did not stop there.
+ */
+export function untrustedRefusal(result: { readonly rc: number | null; readonly stderr: string }): string | undefined {
+  if (result.rc === 0) return undefined;
+  const line = result.stderr.trim().split('\n').pop() ?? '';
+  return line.includes(' in a world-writable directory: another user may have ') ? line : undefined;
+}
+
+/** The check on one entry: `p` and `d` are shell words for it and its directory, `shown` for the path the message names. */
+function untrustedEntryCheck(p: string, d: string, shown: string, asked?: string): string {
   const ok = `0|"$(id -u)"|"$3"${asked !== undefined ? `|"$(id -u -- ${quoteArg(asked)} 2>/dev/null || echo ${quoteArg(asked)})"` : ''}`;
   return (
-    `set -f; if { [ -e ${p} ] || [ -L ${p} ]; } && [ -n "$(find ${d} -prune -perm -0002 2>/dev/null)" ]; then ` +
-    `set -- $(ls -lnd -- ${p}); n=$2 u=$3; set -- $(ls -lnd -- ${d}); ` +
-    `case $u in ${ok}) ;; *) echo ${quoteArg(`${path} belongs to uid `)}"$u"${quoteArg(' in a world-writable directory: another user may have put it there, and it is not followed, replaced or changed; remove it, or choose a directory only trusted users can write')} >&2; exit 1 ;; esac; ` +
-    `if [ ! -L ${p} ] && [ "$n" -gt 1 ]; then echo ${quoteArg(`${path} has other hard links, in a world-writable directory: another user may have linked it there, and it is not replaced or changed`)} >&2; exit 1; fi; fi; `
+    `set -f; if { [ -e ${p} ] || [ -L ${p} ]; } && [ -n "$(find -H ${d} -prune -perm -0002 2>/dev/null)" ]; then ` +
+    `set -- $(ls -lnd -- ${p}); n=$2 u=$3; set -- $(ls -lndL -- ${d}); ` +
+    `case $u in ${ok}) ;; *) echo ${shown}${quoteArg(' belongs to uid ')}"$u"${quoteArg(`${UNTRUSTED_WHY}; remove it, or choose a directory only trusted users can write`)} >&2; exit 1 ;; esac; ` +
+    `if [ ! -L ${p} ] && [ -f ${p} ] && [ "$n" -gt 1 ]; then echo ${shown}${quoteArg(' has other hard links, in a world-writable directory: another user may have linked it there, and it is not replaced or changed')} >&2; exit 1; fi; fi; `
   );
 }
 

@@ -4,19 +4,34 @@
  * (security review). These run as root, else they are skipped.
  */
 import { chmodSync, chownSync, lchownSync, lstatSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { backupStep } from '../../src/modules/backup-file.js';
+import { blockinfileModule } from '../../src/modules/blockinfile.js';
 import { copyModule } from '../../src/modules/copy.js';
 import { lineinfileModule } from '../../src/modules/lineinfile.js';
 import type { ModuleDefinition } from '../../src/modules/module.js';
 import { replaceModule } from '../../src/modules/replace.js';
+import { slurpModule } from '../../src/modules/slurp.js';
 import { replacedFile, writeFileCommand } from '../../src/modules/write-file-command.js';
 import { makeTempDir } from './fixtures.js';
 import { makeContext, runLocally, runShell } from './local-executor.js';
 
 const OTHER = 65534;
 const asRoot = process.getuid?.() === 0;
+
+/** Runs a shell command as the attacker (uid 65534, no groups). */
+function asAttacker(command: string): void {
+  execFileSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'sh', '-c', command]);
+}
+
+/** The modules that edit a file in place, each with arguments that would change `precious`. */
+const IN_PLACE_EDITS = [
+  ['lineinfile', lineinfileModule, { line: 'evil::0:0::/root:/bin/sh' }],
+  ['blockinfile', blockinfileModule, { block: 'evil::0:0::/root:/bin/sh' }],
+  ['replace', replaceModule, { regexp: '^root:', replace: 'evil:' }],
+] as const;
 
 describe.skipIf(!asRoot)('the shared write path: another local user on the host (security review)', () => {
   it("does not write a backup through a link another user put at the backup's (predictable) name", async () => {
@@ -106,5 +121,65 @@ describe.skipIf(!asRoot)('the shared write path: another local user on the host 
     expect(statSync(dest).mode & 0o777).toBe(0o640);
     mkdirSync(join(dir, 'sub'));
     expect(replacedFile({}, { type: 'absent', payload: '' }, true).owner).toBeUndefined();
+  });
+
+  it.each(IN_PLACE_EDITS)("does not follow another user's link in a world-writable directory to the file %s edits", async (name, module, args) => {
+    const precious = join(makeTempDir(), 'precious');
+    const dir = makeTempDir();
+    chmodSync(dir, 0o1777);
+    for (const way of ['link', 'through a link of ours'] as const) {
+      writeFileSync(precious, 'root:x:0:0::/root:/bin/sh\n', { mode: 0o600 });
+      chmodSync(precious, 0o600);
+      runShell(`rm -f ${dir}/app.conf ${dir}/ours`, '/');
+      // The attacker plants a link to the file they want root to edit.
+      asAttacker(`ln -s ${precious} ${dir}/app.conf`);
+      // Or root's own link leads through theirs.
+      if (way !== 'link') symlinkSync(join(dir, 'app.conf'), join(dir, 'ours'));
+      const path = join(dir, way === 'link' ? 'app.conf' : 'ours');
+      const r = await runLocally(module as ModuleDefinition<unknown>, { ...args, path }, makeContext({ become: true }), dir);
+      expect(r.failed, `${name} ${way}`).toBe(true);
+      expect(r.msg).toBe(
+        `${join(dir, 'app.conf')} belongs to uid 65534 in a world-writable directory: another user may have put it there, and it is not followed, replaced or changed; remove it, or choose a directory only trusted users can write`,
+      );
+      expect(r.execs).toEqual([]);
+      expect(readFileSync(precious, 'utf8')).toBe('root:x:0:0::/root:/bin/sh\n');
+      expect(statSync(precious).mode & 0o777).toBe(0o600);
+      expect(statSync(precious).uid).toBe(0);
+    }
+  });
+
+  it("still follows a link in a world-writable directory that is the task user's own, as Ansible does", async () => {
+    const precious = join(makeTempDir(), 'precious');
+    const dir = makeTempDir();
+    chmodSync(dir, 0o1777);
+    const link = join(dir, 'app.conf');
+    symlinkSync(precious, link);
+    for (const [name, module, args] of IN_PLACE_EDITS) {
+      writeFileSync(precious, 'root:x:0:0::/root:/bin/sh\n', { mode: 0o600 });
+      const r = await runLocally(module as ModuleDefinition<unknown>, { ...args, path: link }, makeContext({ become: true }), dir);
+      expect(r.failed, `${name}: ${r.msg}`).toBe(false);
+      expect(readFileSync(precious, 'utf8'), name).toContain('evil:');
+      expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    }
+    // The link of another user, in a directory nobody else writes, is followed too.
+    const home = makeTempDir();
+    const theirs = join(home, 'theirs');
+    symlinkSync(precious, theirs);
+    lchownSync(theirs, OTHER, OTHER);
+    writeFileSync(precious, 'root:x:0:0::/root:/bin/sh\n');
+    const r = await runLocally(lineinfileModule, { path: theirs, line: 'evil:' }, makeContext({ become: true }), home);
+    expect(r.failed, r.msg).toBe(false);
+    expect(readFileSync(precious, 'utf8')).toBe('root:x:0:0::/root:/bin/sh\nevil:\n');
+  });
+
+  it("does not hang on a FIFO another user put at slurp's src", async () => {
+    const dir = makeTempDir();
+    chmodSync(dir, 0o1777);
+    asAttacker(`mkfifo ${dir}/data`);
+    const started = Date.now();
+    const r = await runLocally(slurpModule, { src: join(dir, 'data') }, makeContext({ become: true }), dir);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(r.failed).toBe(true);
+    expect(r.msg).toBe(`source is a fifo and must be a regular file: ${join(dir, 'data')}`);
   });
 });
