@@ -13,6 +13,10 @@ const OVERLAYS = [
   { target: '/opt', upper: 'opt', layer: null },
   { target: '/var/lib', upper: 'var-lib', layer: null },
   { target: '/home', upper: 'home', layer: 'home' },
+  // Package modules install into a host's own /usr and dpkg/apt state, never the machine's.
+  { target: '/usr', upper: 'usr', layer: null },
+  { target: '/var/cache', upper: 'var-cache', layer: null },
+  { target: '/var/log', upper: 'var-log', layer: null },
 ] as const;
 
 /** Creates the per-host directories (before the host's mounts exist). */
@@ -28,7 +32,7 @@ export async function prepareHostDir(hostDir: string): Promise<void> {
 }
 
 /** The host's own view of a path written before start, e.g. `/opt/kuma` → `<hostDir>/upper/opt/kuma`. */
-export function hostUpperPath(hostDir: string, absolute: '/opt' | '/var/lib' | '/etc' | '/home', rest = ''): string {
+export function hostUpperPath(hostDir: string, absolute: (typeof OVERLAYS)[number]['target'], rest = ''): string {
   const o = OVERLAYS.find((x) => x.target === absolute)!;
   return join(hostDir, 'upper', o.upper, rest);
 }

@@ -98,17 +98,18 @@ describe.skipIf(!labSupported())('lab fleet', () => {
     expect(r.stdout).toBe(`${state.passwordUser}\n`);
   });
 
-  it('each host has its own /opt, /var/lib/tpx, /tmp and /etc', async () => {
+  it('each host has its own /opt, /var/lib/tpx, /tmp, /etc, /usr, /var/cache and /var/log', async () => {
     const { state } = lab;
     const [a, b] = state.hosts;
-    await hostExec(state, a, 'echo a > /opt/only-a && echo a > /var/lib/tpx/only-a && echo a > /tmp/only-a && echo a > /etc/only-a');
-    const seen = await hostExec(state, b, 'ls /opt/only-a /var/lib/tpx/only-a /tmp/only-a /etc/only-a 2>&1 | grep -c "No such file"');
-    expect(seen.stdout.trim()).toBe('4');
+    const files = ['/opt/only-a', '/var/lib/tpx/only-a', '/tmp/only-a', '/etc/only-a', '/usr/local/only-a', '/var/cache/only-a', '/var/log/only-a'];
+    await hostExec(state, a, files.map((f) => `echo a > ${f}`).join(' && '));
+    const seen = await hostExec(state, b, `ls ${files.join(' ')} 2>&1 | grep -c "No such file"`);
+    expect(seen.stdout.trim()).toBe(String(files.length));
     // Nothing the hosts wrote reached the machine itself (checked on what the test made, not on /var/lib/tpx: other software may have one).
-    expect(existsSync('/opt/only-a') || existsSync('/etc/only-a') || existsSync('/var/lib/tpx/only-a') || existsSync('/tmp/only-a')).toBe(false);
-    const own = await hostExec(state, a, 'cat /opt/only-a /var/lib/tpx/only-a /tmp/only-a /etc/only-a');
-    expect(own.stdout).toBe('a\na\na\na\n');
-    await hostExec(state, a, 'rm -f /opt/only-a /var/lib/tpx/only-a /tmp/only-a /etc/only-a');
+    expect(files.filter((f) => existsSync(f))).toEqual([]);
+    const own = await hostExec(state, a, `cat ${files.join(' ')}`);
+    expect(own.stdout).toBe('a\n'.repeat(files.length));
+    await hostExec(state, a, `rm -f ${files.join(' ')}`);
   });
 
   it('lab status: every host reachable', async () => {
