@@ -13,10 +13,11 @@ const OVERLAYS = [
   { target: '/opt', upper: 'opt', layer: null },
   { target: '/var/lib', upper: 'var-lib', layer: null },
   { target: '/home', upper: 'home', layer: 'home' },
-  // Package modules install into a host's own /usr and dpkg/apt state, never the machine's.
+  // Package and host modules (apt, cron) write into a host's own /usr, apt state and spool, never the machine's.
   { target: '/usr', upper: 'usr', layer: null },
   { target: '/var/cache', upper: 'var-cache', layer: null },
   { target: '/var/log', upper: 'var-log', layer: null },
+  { target: '/var/spool', upper: 'var-spool', layer: null },
 ] as const;
 
 /** Creates the per-host directories (before the host's mounts exist). */

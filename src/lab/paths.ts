@@ -18,7 +18,7 @@ export function resolveDistScript(relative: string): string {
 export const NETNS_PREFIX = 'tpxlab-';
 
 /** Paths the hosts' mount namespaces cover; a lab dir below one of them would be hidden from its own sshd. */
-export const HOST_OVERLAID = ['/etc', '/opt', '/var/lib', '/home', '/usr', '/var/cache', '/var/log', '/tmp', '/run'] as const;
+export const HOST_OVERLAID = ['/etc', '/opt', '/var/lib', '/home', '/usr', '/var/cache', '/var/log', '/var/spool', '/tmp', '/run'] as const;
 
 /** The files of a lab in its dir. */
 export function labFiles(dir: string) {
