@@ -36,10 +36,18 @@ export function lostConnectionResult(error: ConnectionError): RawResult {
 
 /**
  * Forgets the broken connection the host's last task used (closing what is left of it), so
- * the next command of that login user opens a new one through RunOptions.connect.
+ * the next command of that login user opens a new one through RunOptions.connect. For a
+ * delegated task that is the delegate's connection, never the inventory host's own.
  */
 export async function dropHostConnection(host: HostRuntime): Promise<void> {
-  const old = host.connections.get(host.connectionUser);
-  host.connections.delete(host.connectionUser);
+  const last = host.lastConnection;
+  if (last === undefined) return;
+  const old = last.owner.connections.get(last.key);
+  last.owner.connections.delete(last.key);
   await old?.then((c) => c.close()).catch(() => undefined);
+}
+
+/** Whether the connection the host's last task used had been established (a delegate's for a delegated task). */
+export function lastConnectionWasUp(host: HostRuntime): boolean {
+  return (host.lastConnection?.owner ?? host).connected;
 }

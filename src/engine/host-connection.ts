@@ -11,7 +11,8 @@ import type { RunContext } from './run-context.js';
  * last task's (`remote_user` changed between plays or tasks) logs in as that user on a
  * connection of its own, and the earlier connection stays open, idle, until the run ends
  * with the host: the run lock it holds is never let go in between, so no other run can
- * slip in at a switch. (Under the same lock — both root's — the new connection takes the
+ * slip in at a switch. `taskHost` is the host whose task asks (the inventory host of a
+ * delegated task, whose `host` is the delegate); it remembers which connection it used. (Under the same lock — both root's — the new connection takes the
  * lock over from the earlier one: the same tpx process.)
  */
 export async function getHostConnection(
@@ -19,9 +20,10 @@ export async function getHostConnection(
   host: HostRuntime,
   user: string | undefined,
   vars: () => Record<string, unknown>,
+  taskHost: HostRuntime = host,
 ): Promise<Connection> {
   const key = user ?? '';
-  host.connectionUser = key;
+  taskHost.lastConnection = { owner: host, key };
   let connection = host.connections.get(key);
   if (!connection) {
     connection = openConnection(run, host, vars());

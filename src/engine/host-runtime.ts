@@ -27,8 +27,11 @@ export class HostRuntime {
    * default one). Each holds its run lock until the run ends with the host.
    */
   readonly connections = new Map<string, Promise<Connection>>();
-  /** The login user of the connection the last task used ('' : the default one). */
-  connectionUser = '';
+  /**
+   * The connection this host's last task used: the runtime that owns it (this host's, or the
+   * delegate's for a delegated task) and its login-user key ('': the default one).
+   */
+  lastConnection: { readonly owner: HostRuntime; readonly key: string } | undefined;
   /** Set once a connection to the host was established: a later `closed` error is a lost connection. */
   connected = false;
 

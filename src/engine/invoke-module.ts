@@ -65,12 +65,18 @@ export async function invokeModule(env: TaskEnv, vars: Record<string, unknown>, 
       if (target.kind === 'local') return localConnection(run, target.name);
       const settings = target.delegated ? delegateConnectionVars(vars, target.host) : snapshotVars(vars, connectionVarNames(env));
       const user = readConnectionVars(settings).user;
-      return getHostConnection(run, target.host, remoteUser, () => ({
-        ...settings,
-        ...(user === undefined && remoteUser !== undefined ? { ansible_user: remoteUser } : {}),
-        become,
-        become_user: becomeUser,
-      }));
+      return getHostConnection(
+        run,
+        target.host,
+        remoteUser,
+        () => ({
+          ...settings,
+          ...(user === undefined && remoteUser !== undefined ? { ansible_user: remoteUser } : {}),
+          become,
+          become_user: becomeUser,
+        }),
+        host,
+      );
     },
     environment: Object.keys(environment).length > 0 ? environment : undefined,
     timeoutMs,

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { evaluateConditions } from '../template/render.js';
-import { dropHostConnection, isLostConnection, isUnreachableError, lostConnectionResult } from './connection-loss.js';
+import { dropHostConnection, isLostConnection, isUnreachableError, lastConnectionWasUp, lostConnectionResult } from './connection-loss.js';
 import type { ExecuteOutcome } from './execute-plan.js';
 import { invokeModule } from './invoke-module.js';
 import type { RawResult } from './raw-result.js';
@@ -44,7 +44,7 @@ export async function runAttempts(env: TaskEnv, fixed: Readonly<Record<string, u
       if (limit.async) asAsyncResult(outcome.raw, limit.async, limit.seconds === limit.async);
     } catch (error) {
       // Without until, or when the host was never reached, the error makes the host unreachable.
-      const lostNow = isLostConnection(error) && env.host.connected;
+      const lostNow = isLostConnection(error) && lastConnectionWasUp(env.host);
       if (until.length === 0 || !isUnreachableError(error) || !(lostNow || lostBefore)) throw error;
       lostBefore = true;
       await dropHostConnection(env.host);

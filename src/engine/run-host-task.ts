@@ -2,7 +2,7 @@ import { withLoopItems } from '../template/with-loops.js';
 import { UndefinedVariableError } from '../template/errors.js';
 import { evaluateConditions, renderValue } from '../template/render.js';
 import { UndefinedAccess } from '../template/undefined.js';
-import { isLostConnection, isUnreachableError } from './connection-loss.js';
+import { isLostConnection, isUnreachableError, lastConnectionWasUp } from './connection-loss.js';
 import { combineLoopResults, failedResult, skippedResult, type HostTaskOutcome, type RawResult } from './raw-result.js';
 import { runAttempts } from './run-attempts.js';
 import { varsFor, type TaskEnv } from './task-env.js';
@@ -33,7 +33,7 @@ export async function runHostTask(env: TaskEnv): Promise<HostTaskOutcome> {
     }
   } catch (error) {
     if (isUnreachableError(error)) {
-      raw = { changed: false, unreachable: true, msg: isLostConnection(error) && env.host.connected ? `connection lost: ${error.message}` : error.message };
+      raw = { changed: false, unreachable: true, msg: isLostConnection(error) && lastConnectionWasUp(env.host) ? `connection lost: ${error.message}` : error.message };
       unreachableKind = error.kind;
     } else if (error instanceof UndefinedAccess) {
       // A module met an undefined value outside a template render: name the task and host too.

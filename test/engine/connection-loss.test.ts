@@ -106,6 +106,36 @@ describe('a connection lost during a task with retries/until', () => {
     expect(fleet.connectCount('h02')).toBe(1);
   });
 
+  it('a delegated task that loses the delegate\'s connection drops that one, never the host\'s own', async () => {
+    const fleet = flakyFleet();
+    writeFileSync(join(fleet.hostDir('h02'), 'drops'), '1');
+    const r = await run(
+      `
+- hosts: h01
+  tasks:
+    - name: own first
+      command: touch own
+    - name: on the delegate
+      shell: "DROP=1; echo try >> delegated; wc -l < delegated"
+      delegate_to: h02
+      register: d
+      until: d.stdout | int >= 2
+      retries: 2
+      delay: 0
+    - name: own after
+      command: touch own-after
+`,
+      fleetInventory(2),
+      { fleet },
+    );
+    expect(r.result('h01', 'on the delegate')).toMatchObject({ status: 'changed' });
+    expect(r.fleet.readHostFile('h02', 'delegated')).toBe('try\ntry\n');
+    expect(r.fleet.readHostFile('h01', 'own-after')).toBe('');
+    // h01's own connection was kept; the delegate's broken one was opened again.
+    expect(fleet.connectCount('h01')).toBe(1);
+    expect(fleet.connectCount('h02')).toBe(2);
+  });
+
   it('the attempt after a lost one sees the host as it was left; the result carries attempts', async () => {
     const fleet = flakyFleet();
     writeFileSync(join(fleet.hostDir('h01'), 'drops'), '1');
