@@ -61,7 +61,6 @@ export class HostBoard {
   readonly record = new RunRecord();
   private readonly live: HostLive[] = [];
   private readonly index = new Map<string, number>();
-  interrupted: string | null = null;
   readonly progress: RunProgress = {};
 
   constructor(private readonly now: () => number) {}
@@ -128,9 +127,6 @@ export class HostBoard {
       case 'host-unreachable':
         this.enter(e.host, 'done', t).lastFailure = `unreachable (${e.kind}): ${toOneLine(e.msg)}`;
         break;
-      case 'interrupted':
-        this.interrupted = e.signal;
-        break;
       case 'run-end':
         this.progress.endedAt = t;
         for (const name of e.notReached) this.host(name, t);
@@ -185,7 +181,8 @@ export class HostBoard {
     if (play !== undefined) parts.push(`PLAY ${play}`);
     if (batch && batch.of > 1) parts.push(`batch ${batch.n}/${batch.of} (${batch.hosts} host${batch.hosts === 1 ? '' : 's'})`);
     if (startedAt !== undefined) parts.push(`${formatElapsed((endedAt ?? this.now()) - startedAt)} elapsed`);
-    if (this.interrupted && endedAt === undefined) parts.push(`INTERRUPTED (${this.interrupted}): ${STOPPING}`);
+    const signal = this.record.interruptSignal;
+    if (signal && endedAt === undefined) parts.push(`INTERRUPTED (${signal}): ${STOPPING}`);
     return parts.join(' · ');
   }
 
@@ -242,7 +239,7 @@ export class HostBoard {
     const problems = (['failed', 'unreachable'] as const).filter((k) => n(k) > 0).map((k) => `${n(k)} ${k}`);
     if (problems.length > 0) parts.push(problems.join(', ') + (hiddenFailed > 0 ? ` (${hiddenFailed} not shown)` : ''));
     if (n('not-reached') > 0) parts.push(`${n('not-reached')} not reached`);
-    if (this.interrupted) parts.push(`interrupted (${this.interrupted})`);
+    if (this.record.interruptSignal) parts.push(`interrupted (${this.record.interruptSignal})`);
     return parts.join(' · ');
   }
 
