@@ -14,6 +14,11 @@ export function asOnePlaySource(file: YamlSource, key: 'tasks' | 'handlers'): Ya
     value: [{ hosts: 'all', [key]: file.value }],
     posOf: (path) => file.posOf(map(path)),
     keyPosOf: (path) => (inner(path)?.length ? file.keyPosOf(map(path)) : file.posOf(map(path))),
+    keyLineOf: (path) => {
+      if (inner(path)?.length) return file.keyLineOf(map(path));
+      const pos = file.posOf(map(path));
+      return { ...pos, text: file.lineText(pos.line) };
+    },
     nodeAt: (path) => {
       const at = inner(path);
       return at === undefined ? undefined : file.nodeAt(at);

@@ -35,6 +35,17 @@ const names = (nodes: readonly TaskNode[]): string[] =>
   nodes.flatMap((n) => (n.kind === 'task' ? [n.name ?? n.module] : [`[${n.include ? 'include' : 'block'}]`, ...names(n.block)]));
 
 describe('roles and task files', () => {
+  it('a task of an imported file keeps its own module key position and line', () => {
+    const play = loadPlaybook(
+      files({
+        'site.yml': '- hosts: all\n  tasks:\n    - import_tasks: tasks/checks.yml\n',
+        'tasks/checks.yml': '- name: first\n  debug: {msg: a}\n\n- name: second\n  assert:\n    that: [true]\n',
+      }),
+    ).plays[0];
+    const second = (play.tasks[0] as Block).block[1] as Task;
+    expect(second.modulePos).toEqual({ file: join(dir, 'tasks/checks.yml'), line: 5, col: 3, text: '  assert:' });
+  });
+
   it('puts roles (dependencies first, each once) between pre_tasks and tasks, with their handlers first', () => {
     const play = loadPlaybook(
       files({
