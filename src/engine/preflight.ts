@@ -1,7 +1,7 @@
 import { InputError } from '../errors/input-error.js';
 import { nameSome } from '../errors/name-list.js';
 import { assertionHolds, normaliseAssert } from '../modules/assert.js';
-import { type Play, playSections, type Task } from '../playbook/types.js';
+import { type Play, playSections, type Task, type TaskNode } from '../playbook/types.js';
 import { evaluateConditions, evaluateExpression, renderValue } from '../template/render.js';
 import { problemAt } from './keyword-source.js';
 import type { RunContext } from './run-context.js';
@@ -25,10 +25,10 @@ const NAMED = 5;
  */
 export function preflight(run: RunContext, play: Play, hosts: readonly string[]): void {
   const playCtx = { run, play, hosts };
-  for (const node of playSections(play).flat()) {
+  for (const { node, tags, scopeVars } of leadingTasks(playSections(play).flat(), play.tags, [])) {
     // Module names are short by now: `ansible.builtin.assert` was resolved to `assert` at load.
-    if (node.kind !== 'task' || node.module !== 'assert' || !node.tags.includes(PREFLIGHT_TAG)) return;
-    if (!shouldRunForTags([...play.tags, ...node.tags], run.options.tags, run.options.skipTags)) continue;
+    if (node.module !== 'assert' || !node.tags.includes(PREFLIGHT_TAG)) return;
+    if (!shouldRunForTags([...tags, ...node.tags], run.options.tags, run.options.skipTags)) continue;
     const failed: string[] = [];
     let message = '';
     try {
@@ -36,7 +36,7 @@ export function preflight(run: RunContext, play: Play, hosts: readonly string[])
       for (const name of hosts) {
         const host = run.hosts.get(name);
         if (!host) continue;
-        const vars = buildTaskVars({ playCtx, host, scopeVars: [node.vars], check: run.options.check, task: node.name });
+        const vars = buildTaskVars({ playCtx, host, scopeVars: [...scopeVars, node.vars], check: run.options.check, task: node.name });
         const ctx = { vars, host: name, task: node.name };
         if (!evaluateConditions(node.when, ctx)) continue;
         const broken = params.that.find((e) => !assertionHolds(evaluateExpression(e.trim(), ctx)));
@@ -50,6 +50,32 @@ export function preflight(run: RunContext, play: Play, hosts: readonly string[])
     }
     if (failed.length > 0) throw new InputError([{ ...problemAt(node.modulePos), message: describe(node, message, failed, hosts.length) }]);
   }
+}
+
+interface Leading {
+  readonly node: Task;
+  /** The tags of the play and of the static blocks around the task. */
+  readonly tags: readonly string[];
+  /** The `vars` of the static blocks around the task, outermost first. */
+  readonly scopeVars: readonly Readonly<Record<string, unknown>>[];
+}
+
+/**
+ * The tasks at the start of a play, in order, through the static blocks around them (a plain
+ * `block:` or an `import_tasks`/`import_role`, without `when`): the first node that is neither
+ * a task nor such a block ends them.
+ */
+function* leadingTasks(nodes: readonly TaskNode[], tags: readonly string[], scopeVars: Leading['scopeVars']): Generator<Leading, boolean> {
+  for (const node of nodes) {
+    if (node.kind === 'task') {
+      yield { node, tags, scopeVars };
+      continue;
+    }
+    if (node.include !== undefined || node.when.length > 0) return false;
+    const inner = yield* leadingTasks(node.block, [...tags, ...node.tags], [...scopeVars, node.vars]);
+    if (!inner || node.rescue.length > 0 || node.always.length > 0) return false;
+  }
+  return true;
 }
 
 function describe(task: Task, message: string, failed: readonly string[], total: number): string {

@@ -35,12 +35,18 @@ export interface Report {
 let runCount = 0;
 
 /**
- * Runs `node bin/tpx.js run playbooks/upgrade.yaml` on the lab with `kuma_version` set and the
- * lab's package as `kuma_package` (unless `package: false`), plain output and a report.
+ * Runs `node bin/tpx.js run playbooks/upgrade.yaml` (or `playbook`) on the lab (or `inventory`)
+ * with `kuma_version` set and the lab's package as `kuma_package` (unless `package: false`),
+ * plain output and a report.
  */
-export async function runUpgrade(lab: LabState, args: readonly string[] = [], options: { package?: boolean; timeoutMs?: number } = {}): Promise<TpxRun> {
+export async function runUpgrade(
+  lab: LabState,
+  args: readonly string[] = [],
+  options: { package?: boolean; timeoutMs?: number; playbook?: string; inventory?: string } = {},
+): Promise<TpxRun> {
   const report = join(lab.dir, `report-${++runCount}.json`);
-  const argv = [join(REPO, 'bin/tpx.js'), 'run', PLAYBOOK, '-i', lab.inventoryFile, '-e', `kuma_version=${TARGET}`, '--report', report, '--output', 'plain'];
+  const argv = [join(REPO, 'bin/tpx.js'), 'run', options.playbook ?? PLAYBOOK, '-i', options.inventory ?? lab.inventoryFile, '-e', `kuma_version=${TARGET}`];
+  argv.push('--report', report, '--output', 'plain');
   if (options.package !== false) argv.push('-e', `kuma_package=${join(lab.dir, 'packages', `kuma-${TARGET}.tar.gz`)}`);
   argv.push(...args);
   const started = Date.now();

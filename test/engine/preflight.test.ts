@@ -86,6 +86,19 @@ describe('preflight asserts', () => {
     }
   });
 
+  it('reaches into static blocks at the start (import_tasks is one), with their vars; a block with `when` ends the checks', async () => {
+    const indent = (text: string): string => text.replace(/^/gm, '    ').replace(/^ +$/gm, '');
+    const inBlock = `    - block:\n${indent(CHECK_VERSION)}      vars:\n        version: "{{ wanted }}"\n`;
+    const r = await run(PLAY(inBlock + WORK), { wanted: '2.x' });
+    expect((r.error as InputError).problems[0].message).toMatch(/, got 2\.x — checked before connecting, for every host \(3\); nothing was run$/);
+    expect(r.fleet.calls).toEqual([]);
+    fleet?.cleanup();
+    const guarded = inBlock.replace('      vars:', '      when: wanted is defined\n      vars:');
+    const later = await run(PLAY(guarded + WORK), { wanted: '2.x' });
+    expect(later.error).toBeUndefined();
+    expect(later.outcome!.outcome.exitCode).toBe(2);
+  });
+
   it('follows tag selection: a skipped check is not checked before the run either', async () => {
     const tagged = `    - name: work\n      tags: [work]\n      command: "true"\n`;
     const r = await run(PLAY(CHECK_VERSION + tagged), {}, fleetInventory(2), ['work']);
