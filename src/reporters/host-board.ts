@@ -1,6 +1,7 @@
 import type { EngineEvent } from '../engine/events.js';
 import { formatDuration, toOneLine, truncate } from './format.js';
 import { STOPPING } from './run-details.js';
+import { hostNote } from './host-summary.js';
 import { RunRecord, type ReportHostStatus } from './run-record.js';
 
 /** Where a host is in the run, as the terminal view shows it. */
@@ -112,11 +113,8 @@ export class HostBoard {
         const h = this.enter(e.result.host, 'idle', t);
         Object.assign(h, { lastAt: t, lastOutput: undefined, attempt: undefined, deadline: undefined });
         const r = e.result;
-        // The row names the host already: a message that starts with the name goes without it.
-        if (r.module === 'debug' && r.msg && !r.censored && r.status !== 'failed') {
-          const note = toOneLine(r.msg);
-          h.note = note.startsWith(`${h.name} `) ? note.slice(h.name.length).trim() : note;
-        }
+        const recorded = this.record.getHost(h.name);
+        if (r.module === 'debug' && recorded) h.note = hostNote(recorded);
         if (r.status === 'failed' && !r.ignored)
           h.lastFailure = `${r.task}: ${r.censored ? 'failed (output hidden: no_log)' : toOneLine(r.msg || (typeof r.rc === 'number' ? `rc=${r.rc}` : 'failed'))}`;
         break;

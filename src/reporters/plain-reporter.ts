@@ -3,6 +3,7 @@ import type { SecretMasker } from '../errors/mask-secrets.js';
 import type { Paint } from './color.js';
 import { escapeControlDeep } from './escape-control.js';
 import { formatDuration, toOneLine } from './format.js';
+import { formatHostSummary } from './host-summary.js';
 import { formatRecap, formatRunSummary, recapRows } from './recap.js';
 import { formatNextStep, STOPPING } from './run-details.js';
 import { formatRunHeader } from './run-header.js';
@@ -51,6 +52,7 @@ export class PlainReporter implements Reporter {
     this.write([
       '',
       ...formatRecap(recapRows(this.record), this.options.paint).trimEnd().split('\n'),
+      ...formatHostSummary(this.record, this.options.paint),
       this.options.paint('bold', formatRunSummary(this.record)) + hidden,
       ...formatNextStep(this.record),
     ]);

@@ -5,6 +5,7 @@ import type { Paint } from './color.js';
 import { escapeControlDeep } from './escape-control.js';
 import { truncate } from './format.js';
 import { HostBoard } from './host-board.js';
+import { formatHostSummary } from './host-summary.js';
 import { HostRowsRenderer, type HostRowsView } from './host-rows-renderer.js';
 import { formatRecap, formatRunSummary, recapRows } from './recap.js';
 import type { OutputStream, Reporter } from './reporter.js';
@@ -75,10 +76,13 @@ export class TtyReporter implements Reporter {
     if (!this.running) return;
     const { paint, masker, stream } = this.options;
     const record = this.board.record;
+    // The rows showed each host's note; when they did not all fit, the host summary does.
+    const folded = this.board.layout((stream.rows ?? 24) - 1, stream.columns ?? 80).summary !== null;
     const lines = [
       ...formatRunDetails(record, paint),
       '',
       ...formatRecap(recapRows(record), paint).trimEnd().split('\n'),
+      ...(folded ? formatHostSummary(record, paint) : []),
       paint('bold', formatRunSummary(record)),
       ...formatNextStep(record),
     ];

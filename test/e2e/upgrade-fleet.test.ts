@@ -135,6 +135,11 @@ describe.skipIf(!labSupported())('upgrade playbook on a mixed fleet', () => {
     for (const host of names()) {
       expect(run.report.hosts[host].status, host).toBe('changed');
       expect(run.report.stats[host].failed, host).toBe(0);
+      // The host's summary line after the recap names the backup the section took, on the host.
+      const line = run.stdout.split('\n').find((l) => l.startsWith(`${host}  changed  `));
+      const backup = / {2}backup (\/var\/lib\/tpx\/backups\/[\w-]+)\.\*\.rules$/.exec(line ?? '')?.[1];
+      expect(backup, `${host}: ${line}`).toBeDefined();
+      expect(await onHost(lab.state, host, `cat ${backup}.ipv4.rules`)).toMatch(/^\*filter$/m);
     }
     await expectUpgraded(names());
   });

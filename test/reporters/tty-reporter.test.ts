@@ -127,6 +127,28 @@ describe('tty reporter (listr2)', () => {
     expect(final.filter((l) => / : ok=\d/.test(l))).toHaveLength(150);
   });
 
+  test('hosts folded out of the rows get their notes back in the host summary after the recap; rows that all fit do not', async () => {
+    const run = async (count: number): Promise<string[]> => {
+      const t = setup(12);
+      const hosts = names(count);
+      t.emit({ type: 'run-start', playbook: 'p.yaml', hosts, check: false, time: '2026-01-01T10:00:00.000Z' });
+      t.emit({ type: 'play-start', play: 'upgrade', hosts });
+      for (const h of hosts) {
+        t.emit({ type: 'task-start', play: 'upgrade', task: 'plan', host: h });
+        t.emit({ type: 'task-end', result: result(h, 'plan', 'ok', { module: 'debug', msg: `${h}  2.8.3 → 2.10.1  flush: no` }) });
+      }
+      t.emit({ type: 'run-end', time: '2026-01-01T10:01:00.000Z', stats: {}, interrupted: false, halted: null, notReached: [], stoppedEarly: [] });
+      await t.end();
+      return replayTerminal(t.out.text());
+    };
+    const folded = await run(20);
+    const summary = folded.slice(folded.indexOf('HOST SUMMARY') + 1, folded.indexOf('HOST SUMMARY') + 21);
+    expect(summary).toEqual(names(20).map((h) => `${h}  ok  2.8.3 → 2.10.1  flush: no`));
+    const fits = await run(3);
+    expect(fits).not.toContain('HOST SUMMARY');
+    expect(fits.filter((l) => l.endsWith('· 2.8.3 → 2.10.1  flush: no'))).toHaveLength(3);
+  });
+
   test('redraws are throttled to about 10 a second however many rows change', async () => {
     const draws = vi.spyOn(HostRowsRenderer.prototype, 'create');
     const t = setup(40);
