@@ -39,6 +39,8 @@
 #          --marker yes|no --wait-max SECONDS --token T --install-helper PATH
 #          --package yes|no (detect: a package will be unpacked when kumactl is missing)
 #          --kumactl-seen V (apply: detect saw the target kumactl report V; not run again)
+#          --rules-diff yes|no (detect, for --check --diff: the Kuma rules the install would
+#          remove and add, from the target kumactl's --dry-run; see rules_diff)
 #
 # Where state lives: --state-dir, --backup-dir, the helper and the target kumactl run or are
 # written as root, so each must be a real directory (or file), owned by root, that no other
@@ -66,7 +68,7 @@ NL='
 
 KUMACTL='' VERSION='' ARGS='' FLUSH_MODE=kuma BACKUP_DIR=/var/lib/tpx/backups
 STATE_DIR=/var/lib/tpx/tproxy TIMEOUT=120 RUN_ID='' DNS=no WANT_MARKER=yes WAIT_MAX=0 TOKEN='' INSTALL_HELPER='' PACKAGE=no
-KUMACTL_SEEN=''
+KUMACTL_SEEN='' RULES_DIFF=no
 # The save command last used (messages); set by tools_of and read_rules.
 SAVE=iptables-save
 WORK=''
@@ -94,11 +96,13 @@ parse_options() {
       --install-helper) INSTALL_HELPER=$2 ;;
       --package) PACKAGE=$2 ;;
       --kumactl-seen) KUMACTL_SEEN=$2 ;;
+      --rules-diff) RULES_DIFF=$2 ;;
       *) die "unknown option $1" ;;
     esac
     shift 2
   done
   case "$FLUSH_MODE" in kuma|all) ;; *) die "--flush-mode must be kuma or all" ;; esac
+  case "$RULES_DIFF" in yes|no) ;; *) die "--rules-diff must be yes or no" ;; esac
   if ! is_number "$TIMEOUT" || [ "$TIMEOUT" -le 0 ]; then die "--timeout must be a positive number of seconds"; fi
   is_number "$WAIT_MAX" || die "--wait-max must be a number of seconds"
   # The run id and the token name a directory: keep them to a safe alphabet.
@@ -626,6 +630,57 @@ install_helper() {
   HELPER=installed
 }
 
+# --rules-diff yes: sets DIFF_TEXT to a unified diff per family of the Kuma rules the host has
+# now against those the install would leave, or DIFF_NOTE to why there is none. Read-only:
+# the target kumactl's --dry-run prints the rules it would lay (restore input, each family
+# headed `### IPv4 ###` in 2.9+; one family in 2.8), and iptables-restore then iptables-save
+# in a network namespace of their own (unshare -n, gone when they end) turn them into what
+# iptables-save would show, so that both sides read alike. The host's own rules are never
+# touched. Only the Kuma lines are compared (kuma_lines); flush_mode all also empties
+# tables, which DIFF_NOTE says. $1: the work directory (compute_plan's files are in it).
+rules_diff() {
+  case "$ACTION" in install|flush-install) ;; *) return 0 ;; esac
+  if [ "$KUMACTL_PRESENT" != true ] || [ "$KUMACTL_VERSION" != "$VERSION" ]; then
+    DIFF_NOTE="no rules diff: the target kumactl $VERSION is not on the host yet"; return 0
+  fi
+  command -v unshare > /dev/null 2>&1 || { DIFF_NOTE='no rules diff: unshare (util-linux) is missing'; return 0; }
+  # shellcheck disable=SC2086 # ARGS is a list of flags
+  if ! ( set -f; exec timeout -k 5 "$TIMEOUT" "$KUMACTL" install transparent-proxy --dry-run $ARGS ) > "$1/dry-run" 2> "$1/dry-run.err" < /dev/null; then
+    _last=$(tail -n 1 "$1/dry-run.err"); DIFF_NOTE="no rules diff: kumactl --dry-run failed: $_last"; return 0
+  fi
+  awk -v dir="$1" '
+    /^### IPv4 ###/ { f = dir "/dry.ipv4"; next }
+    /^### IPv6 ###/ { f = dir "/dry.ipv6"; next }
+    /^#/ || /^[[:space:]]*$/ { next }
+    { if (f == "") f = dir "/dry.one"; sub(/^\* */, "*"); print > f }' "$1/dry-run"
+  if [ -f "$1/dry.one" ]; then
+    # 2.8 prints one family: IPv6 when it is enabled (its addresses say which).
+    if grep -q '::' "$1/dry.one"; then mv "$1/dry.one" "$1/dry.ipv6"; else mv "$1/dry.one" "$1/dry.ipv4"; fi
+  fi
+  for fam in $FAMS; do
+    tools_of "$fam"
+    if [ ! -f "$1/dry.$fam" ]; then
+      DIFF_NOTE="${DIFF_NOTE:+$DIFF_NOTE; }kumactl $VERSION's dry run shows no $fam rules: no $fam diff"; continue
+    fi
+    normalise < "$1/now.$fam" | kuma_lines > "$1/before.$fam"
+    if ! unshare -n sh -c '"$1" < "$3" && "$2"' sh "$RESTORE" "$SAVE" "$1/dry.$fam" > "$1/after-save.$fam" 2> "$1/after.err"; then
+      _last=$(tail -n 1 "$1/after.err"); DIFF_NOTE="${DIFF_NOTE:+$DIFF_NOTE; }no $fam diff: $RESTORE could not read kumactl's dry run: $_last"; continue
+    fi
+    normalise < "$1/after-save.$fam" | kuma_lines > "$1/after.$fam"
+    if cmp -s "$1/before.$fam" "$1/after.$fam"; then
+      _same="${_same:+$_same, }$fam"
+    else
+      DIFF_TEXT="$DIFF_TEXT$(diff -u --label "$fam: Kuma rules now" --label "$fam: after the install" "$1/before.$fam" "$1/after.$fam")$NL"
+    fi
+  done
+  [ -z "${_same:-}" ] || DIFF_NOTE="${DIFF_NOTE:+$DIFF_NOTE; }the $_same Kuma rules stay as they are"
+  _same=''
+  if [ "$FLUSH_MODE" = all ] && [ "$FLUSH" = true ]; then
+    DIFF_NOTE="${DIFF_NOTE:+$DIFF_NOTE; }flush_mode all also empties the nat, raw and mangle tables; their other rules are not in this diff"
+  fi
+  return 0
+}
+
 cmd_detect() {
   # Read-only: nothing is created, but what is read or run as root must be root's.
   secure_or_die "$STATE_DIR" "$KUMACTL" ${INSTALL_HELPER:+"$INSTALL_HELPER"}
@@ -636,6 +691,8 @@ cmd_detect() {
   compute_plan "$WORK" from || die "cannot read the rules: $SAVE did not work"
   if [ -n "$busy" ]; then ACTION=busy REASON="another upgrade (run $busy) is still working on this host"; fi
   install_helper
+  DIFF_TEXT='' DIFF_NOTE=''
+  [ "$RULES_DIFF" = no ] || rules_diff "$WORK"
   # token: new for every detect; the apply of this plan (and its retries) goes by it, so a
   # later run (a --retry-failed with the same run id) never finds this one's outcome.
   read -r _token < /proc/sys/kernel/random/uuid
@@ -645,9 +702,11 @@ cmd_detect() {
   json_set "$FROM"; _j_from=$J
   json_set "$VERSION"; _j_to=$J
   json_set "$REASON"; _j_reason=$J
-  printf '{"kumactl":{"path":%s,"present":%s,"version":%s},"families":{%s},"recorded_version":%s,"from":%s,"to":%s,"action":"%s","flush":%s,"reason":%s,"helper":"%s","token":"%s"}\n' \
+  json_set "$DIFF_TEXT"; _j_diff=$J
+  json_set "$DIFF_NOTE"; _j_diff_note=$J
+  printf '{"kumactl":{"path":%s,"present":%s,"version":%s},"families":{%s},"recorded_version":%s,"from":%s,"to":%s,"action":"%s","flush":%s,"reason":%s,"helper":"%s","token":"%s","rules_diff":%s,"rules_diff_note":%s}\n' \
     "$_j_kumactl" "$KUMACTL_PRESENT" "$_j_version" "$FAMILIES_JSON" "$_j_recorded" "$_j_from" "$_j_to" \
-    "$ACTION" "$FLUSH" "$_j_reason" "$HELPER" "$_token"
+    "$ACTION" "$FLUSH" "$_j_reason" "$HELPER" "$_token" "$_j_diff" "$_j_diff_note"
 }
 
 # --- the critical section ---------------------------------------------------
