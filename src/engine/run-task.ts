@@ -3,6 +3,7 @@ import { renderString } from '../template/render.js';
 import { checkFailureBudget } from './failure-budget.js';
 import type { HostRuntime } from './host-runtime.js';
 import { notifyHandlers } from './handlers.js';
+import { ignoresErrors } from './ignore-errors.js';
 import { maskNoLogValues } from './no-log-values.js';
 import type { TaskStatus } from './results.js';
 import type { BatchContext } from './run-context.js';
@@ -47,7 +48,8 @@ export async function runTaskOnHosts(batch: BatchContext, task: Task, outer: Sco
       const status = await runOnHost({ ...env, name: displayName(env) });
       if (status === undefined) notStarted.push(name);
       else if (status === 'unreachable') unreachable.push(name);
-      else if ((status === 'failed' && !scope.ignoreErrors) || status === 'rescued') failed.push(name);
+      // A failure ignore_errors let pass (its result says so) keeps the host going.
+      else if ((status === 'failed' && host.results.at(-1)?.ignored !== true) || status === 'rescued') failed.push(name);
     }),
   );
   checkFailureBudget(batch, task, scope, { failed, unreachable });
@@ -87,6 +89,8 @@ async function runOnHost(env: TaskEnv): Promise<TaskStatus | undefined> {
 /** Stores what the task did on the host and reports it; returns the status it was recorded with. */
 export function applyOutcome(env: TaskEnv, outcome: HostTaskOutcome): TaskStatus {
   const { host, task, scope, run, batch } = env;
+  // Decided with the variables from before the task ran (its own result not registered yet).
+  const ignored = outcome.status === 'failed' && ignoresErrors(env, (msg) => run.bus.emit({ type: 'warning', host: host.name, task: env.name, msg }));
   if (outcome.facts) {
     const holder = factsHolder(env) ?? host;
     for (const [k, v] of Object.entries(outcome.facts)) holder.setFact(k, v);
@@ -99,7 +103,6 @@ export function applyOutcome(env: TaskEnv, outcome: HostTaskOutcome): TaskStatus
   }
 
   let status: TaskStatus = outcome.status;
-  const ignored = status === 'failed' && scope.ignoreErrors === true;
   if (status === 'failed' && !ignored) {
     // An interrupted task is not something a rescue can fix: nothing more runs anyway.
     if (scope.rescuable && outcome.raw.interrupted !== true) {

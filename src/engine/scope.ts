@@ -19,6 +19,8 @@ export interface Scope {
   /** `connection` (`local` runs on the controller). */
   readonly connection?: string;
   readonly ignoreErrors?: boolean;
+  /** `ignore_errors` written as a template (rendered per host by ignore-errors.ts); set only when `ignoreErrors` is not. */
+  readonly ignoreErrorsTemplate?: string;
   readonly noLog?: boolean;
   readonly checkMode?: boolean;
   readonly runOnce?: boolean;
@@ -61,7 +63,7 @@ export function enterScope(outer: Scope, node: TaskKeywords): Scope {
     delegateTo: node.delegateTo ?? outer.delegateTo,
     delegateFacts: node.delegateFacts ?? outer.delegateFacts,
     connection: node.connection ?? outer.connection,
-    ignoreErrors: node.ignoreErrors ?? outer.ignoreErrors,
+    ...innerIgnoreErrors(outer, node),
     noLog: node.noLog ?? outer.noLog,
     checkMode: node.checkMode ?? outer.checkMode,
     runOnce: node.runOnce ?? outer.runOnce,
@@ -75,6 +77,14 @@ export function enterScope(outer: Scope, node: TaskKeywords): Scope {
 /** The same scope with failures caught (inside a block that has a rescue) or not. */
 export function withRescuable(scope: Scope, rescuable: boolean): Scope {
   return scope.rescuable === rescuable ? scope : { ...scope, rescuable };
+}
+
+/** The innermost `ignore_errors`, a boolean or a template, whichever the node wrote. */
+function innerIgnoreErrors(outer: Scope, node: TaskKeywords): Pick<Scope, 'ignoreErrors' | 'ignoreErrorsTemplate'> {
+  if (node.ignoreErrors !== undefined) return { ignoreErrors: node.ignoreErrors };
+  const template = node.templated?.ignore_errors;
+  if (template !== undefined) return { ignoreErrorsTemplate: template };
+  return { ignoreErrors: outer.ignoreErrors, ignoreErrorsTemplate: outer.ignoreErrorsTemplate };
 }
 
 /** The innermost `timeout`, a number or a template, whichever the node wrote. */

@@ -5,7 +5,7 @@ import type { FileContext, IncludingFile, TaskListReader } from './include-types
 import { includeBlock } from './include-task.js';
 import type { SourcePos, YamlPath, YamlSource } from '../schema/yaml-source.js';
 import { normaliseArgs } from './normalise-args.js';
-import { compact, loopOf, splitNumeric, toConditions, toList, toTags } from './normalise-values.js';
+import { compact, loopOf, splitNumeric, templateOnly, toConditions, toList, toTags } from './normalise-values.js';
 import { findModuleKeys } from './task-keys.js';
 import type { Block, Task, TaskKeywords, TaskNode } from './types.js';
 
@@ -92,7 +92,8 @@ export function keywordsOf(raw: Obj, pos: SourcePos): Mutable<TaskKeywords> {
     tags: toTags(raw.tags),
     become: raw.become as boolean | undefined,
     becomeUser: raw.become_user as string | undefined,
-    ignoreErrors: raw.ignore_errors as boolean | undefined,
+    ignoreErrors:
+      typeof raw.ignore_errors === 'string' ? templateOnly(raw.ignore_errors, 'ignore_errors', templated) : (raw.ignore_errors as boolean | undefined),
     noLog: raw.no_log as boolean | undefined,
     checkMode: raw.check_mode as boolean | undefined,
     runOnce: raw.run_once as boolean | undefined,

@@ -42,6 +42,12 @@ export function splitBoolean(value: unknown, keyword: string, templated: Record<
   return value === true;
 }
 
+/** A keyword written as a template string: kept aside in `templated` for the engine; no value until then. */
+export function templateOnly(value: string, keyword: string, templated: Record<string, string>): undefined {
+  templated[keyword] = value;
+  return undefined;
+}
+
 /** Removes keys whose value is undefined, so frozen objects only hold what was written. */
 export function compact<T extends object>(value: T): T {
   for (const key of Object.keys(value) as (keyof T)[]) if (value[key] === undefined) delete value[key];

@@ -2,7 +2,19 @@ import { WITH_LOOPS, type WithLoop, withLoopKey } from '../template/with-loops.j
 import { MODULE_PARAMS, MODULE_PREFIXES } from '../modules/params/all-params.js';
 import { TEMPLATE_PATTERN, type JsonSchema } from '../modules/params/module-params.js';
 import { INCLUDE_ACTION_KEYS, type IncludeAction } from './include-actions.js';
-import { bool, conditions, doc, IDENTIFIER, intOrTemplate, numberOrTemplate, str, stringOrList, tagsSchema, varsSchema } from './schema-parts.js';
+import {
+  bool,
+  boolOrTemplate,
+  conditions,
+  doc,
+  IDENTIFIER,
+  intOrTemplate,
+  numberOrTemplate,
+  str,
+  stringOrList,
+  tagsSchema,
+  varsSchema,
+} from './schema-parts.js';
 
 /** Keywords a block shares with a task (inherited play → block → task at run time). */
 export const SHARED_KEYWORDS: Readonly<Record<string, JsonSchema>> = {
@@ -13,7 +25,7 @@ export const SHARED_KEYWORDS: Readonly<Record<string, JsonSchema>> = {
   tags: tagsSchema,
   become: bool('Run through sudo (overrides the play and the inventory).'),
   become_user: str('The user to become (default root).'),
-  ignore_errors: bool('A failure of this task does not fail the host.'),
+  ignore_errors: boolOrTemplate('A failure of this task does not fail the host (a boolean, or a "{{ … }}" template rendered per host).'),
   no_log: bool("Hide the task's output and arguments everywhere (secrets)."),
   check_mode: bool('true: always run in check mode; false: run for real even under --check (e.g. detection commands).'),
   run_once: bool('Run on the first host of the batch only; the result is shared with the others.'),

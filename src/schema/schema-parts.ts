@@ -14,6 +14,11 @@ export const bool = (description: string): JsonSchema => doc(description, { type
 export const str = (description: string): JsonSchema => doc(description, { type: 'string' });
 
 /** An integer in a range, or a `{{ template }}` rendered at run time. */
+/** A boolean, or a `{{ … }}` template the engine renders per host. */
+export function boolOrTemplate(description: string): JsonSchema {
+  return doc(description, { type: ['boolean', 'string'], pattern: TEMPLATE_PATTERN, 'x-expected': 'true, false or a "{{ … }}" template' });
+}
+
 export function intOrTemplate(description: string, minimum: number, maximum?: number): JsonSchema {
   const range = maximum === undefined ? `>= ${minimum}` : `between ${minimum} and ${maximum}`;
   return doc(description, {

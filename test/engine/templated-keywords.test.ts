@@ -233,6 +233,44 @@ describe('templated task keywords (rendered per host)', () => {
   });
 });
 
+describe('templated ignore_errors (rendered per host, as Ansible 2.14 does)', () => {
+  it("per host, on a task and inherited from a block; the recap counts as ansible-playbook's does", async () => {
+    const r = await run(
+      `
+- hosts: web
+  tasks:
+    - name: fails
+      command: "false"
+      ignore_errors: "{{ inventory_hostname == 'h01' }}"
+    - block:
+        - name: fails in block
+          command: "false"
+      ignore_errors: "{{ 'yes' if inventory_hostname == 'h01' else 'no' }}"
+    - name: after
+      command: "true"
+`,
+      fleetInventory(2),
+    );
+    // ansible-playbook on the same play: h01 ok=3 changed=3 ignored=2; h02 failed=1.
+    expect(r.outcome.stats.h01).toMatchObject({ ok: 3, changed: 3, failed: 0, ignored: 2 });
+    expect(r.outcome.stats.h02).toMatchObject({ ok: 0, failed: 1, ignored: 0 });
+    expect(r.result('h02', 'fails in block')).toBeUndefined();
+    expect(r.outcome.exitCode).toBe(2);
+  });
+
+  it('a template that does not render ignores nothing and says why', async () => {
+    const r = await run(`\n- hosts: web\n  tasks:\n    - name: fails\n      command: "false"\n      ignore_errors: "{{ nosuch }}"\n`, fleetInventory(1));
+    expect(r.outcome.stats.h01).toMatchObject({ failed: 1, ignored: 0 });
+    expect(r.events).toContainEqual(
+      expect.objectContaining({
+        type: 'warning',
+        host: 'h01',
+        msg: expect.stringMatching(/^ignore_errors: "\{\{ nosuch \}\}" did not render \(.*nosuch.*\); the failure is not ignored$/),
+      }),
+    );
+  });
+});
+
 describe('templated any_errors_fatal', () => {
   it('is rendered with play vars and -e when the run starts, as a boolean', () => {
     const playbook = loadPlaybookText('- hosts: all\n  vars: { strict: yes }\n  any_errors_fatal: "{{ strict }}"\n  tasks: []\n', '/tmp/site.yml');
