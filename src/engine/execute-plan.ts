@@ -1,5 +1,7 @@
-import type { Action, FactResults, ModuleDefinition, Plan, PlanContext } from '../modules/module.js';
+import type { Action, ActionFailure, AwaitAction, FactResults, ModuleDefinition, Plan, PlanContext } from '../modules/module.js';
 import type { Connection, ExecResult } from '../transport/connection.js';
+import { runAwait } from './await-action.js';
+import { isLostConnection } from './connection-loss.js';
 import { splitLines } from './raw-result.js';
 
 /** One module invocation on one host, with its parameters already templated. */
@@ -9,6 +11,11 @@ export interface ExecuteRequest {
   readonly ctx: PlanContext;
   /** Opens (or reuses) the host's connection; throws ConnectionError. Never called for local modules. */
   readonly connection: () => Promise<Connection>;
+  /**
+   * Closes the connection the task used and opens a new one (`connectTimeout` seconds for the
+   * handshake when given); throws ConnectionError. For `await` actions (reboot, wait_for_connection).
+   */
+  readonly reconnect?: (connectTimeout?: number) => Promise<Connection>;
   /** The task's `timeout`, in milliseconds, for facts and actions together. */
   readonly timeoutMs?: number;
   /** The task's `environment`, exported in the shell of every command it runs (never shown). */
@@ -63,9 +70,21 @@ export async function executePlan(req: ExecuteRequest): Promise<ExecuteOutcome> 
   }
   if (ctx.check || plan.actions.length === 0 || module.local) return { raw: { ...base, failed: false }, facts: plan.facts };
 
-  const conn = await req.connection();
+  const started = Date.now();
+  // Whole seconds, rounded down, as Ansible's reboot and wait_for_connection count them.
+  const timed = (raw: Record<string, unknown>): Record<string, unknown> =>
+    plan.elapsed ? { ...raw, elapsed: Math.floor((Date.now() - started) / 1000) } : raw;
   let last: ExecResult | undefined;
   for (const [index, action] of plan.actions.entries()) {
+    if (action.kind === 'await') {
+      // It opens its own connections: the host may be down when it starts.
+      const outcome = await awaitAction(action, req, deadline);
+      if (outcome.kind === 'stopped') return { raw: timed({ ...base, ...stoppedResult(outcome.result, req, module.name) }) };
+      if (outcome.kind === 'timeout') return { raw: timed({ ...base, ...failure(action.onTimeout, { error: outcome.error }) }) };
+      continue;
+    }
+    // Asked for each action: an `await` action may have replaced the connection.
+    const conn = await req.connection();
     if (action.kind === 'put') {
       await putFile(conn, action, req);
       continue;
@@ -73,14 +92,15 @@ export async function executePlan(req: ExecuteRequest): Promise<ExecuteOutcome> 
     const res = await runExecAction(conn, action, req, deadline);
     last = res;
     const stop = stoppedResult(res, req, module.name);
-    if (stop) return { raw: { ...base, ...stop } };
+    if (stop) return { raw: timed({ ...base, ...stop }) };
     if (res.rc !== 0 && !plan.resultFromLastExec) {
+      if (action.onFailure) return { raw: timed({ ...base, ...failure(action.onFailure, { stdout: res.stdout.trim(), stderr: res.stderr.trim() }) }) };
       // A first action that failed left the host as it was (a write refused by validate), as Ansible reports it.
       const unchanged = index === 0 ? { changed: false } : {};
       return { raw: { ...base, ...execFields(res), ...unchanged, failed: true, msg: describeFailure(action, res) } };
     }
   }
-  const raw: Record<string, unknown> = { ...base, failed: false };
+  const raw: Record<string, unknown> = timed({ ...base, failed: false });
   if (plan.resultFromLastExec && last) {
     Object.assign(raw, execFields(last));
     if (last.rc !== 0) Object.assign(raw, { failed: true, msg: 'non-zero return code' });
@@ -102,9 +122,35 @@ async function putFile(conn: Connection, action: Action & { kind: 'put' }, req: 
   await conn.put(action.content, action.path, { mode: action.mode, owner: action.owner, become, becomeUser: become ? req.ctx.becomeUser : undefined });
 }
 
-function runExecAction(conn: Connection, action: Action & { kind: 'exec' }, req: ExecuteRequest, deadline: number | undefined): Promise<ExecResult> {
+async function runExecAction(conn: Connection, action: Action & { kind: 'exec' }, req: ExecuteRequest, deadline: number | undefined): Promise<ExecResult> {
   req.onCommand?.(action.display ?? action.command, 'action');
-  return runExec(conn, action.command, { become: action.become ?? req.ctx.become, stdin: action.stdin, stream: true }, req, deadline);
+  try {
+    return await runExec(conn, action.command, { become: action.become ?? req.ctx.become, stdin: action.stdin, stream: true }, req, deadline);
+  } catch (error) {
+    if (!action.mayDisconnect || !isLostConnection(error)) throw error;
+    return { rc: 0, signal: null, stdout: '', stderr: '', timedOut: false, durationMs: 0 };
+  }
+}
+
+/** An `await` action: its command tried until it passes, over new connections when needed. */
+function awaitAction(action: AwaitAction, req: ExecuteRequest, deadline: number | undefined): ReturnType<typeof runAwait> {
+  const become = action.become ?? req.ctx.become;
+  return runAwait(action, {
+    connection: req.connection,
+    reconnect: req.reconnect ?? (() => req.connection()),
+    exec: (conn) => {
+      req.onCommand?.(action.command, 'action');
+      return runExec(conn, action.command, { become }, req, deadline);
+    },
+    deadline,
+    signal: req.signal,
+  });
+}
+
+/** A failure the module words itself; `{name}` in its msg is replaced by `values[name]`. */
+function failure(f: ActionFailure, values: Readonly<Record<string, string>>): Record<string, unknown> {
+  const msg = f.msg.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
+  return { changed: false, ...f.returns, failed: true, msg };
 }
 
 async function runExec(

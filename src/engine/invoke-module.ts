@@ -3,6 +3,8 @@ import { readVarsFile } from '../inventory/read-vars-file.js';
 import { evaluateExpression, renderValue } from '../template/render.js';
 import { executePlan, type ExecuteOutcome } from './execute-plan.js';
 import { pyStr } from '../template/python-values.js';
+import type { Connection } from '../transport/connection.js';
+import { dropHostConnection } from './connection-loss.js';
 import { getHostConnection, snapshotVars } from './host-connection.js';
 import { renderEnvironment } from './task-environment.js';
 import { delegateConnectionVars, localConnection, resolveTaskTarget, type TaskTarget } from './task-target.js';
@@ -37,6 +39,32 @@ export async function invokeModule(env: TaskEnv, vars: Record<string, unknown>, 
   const noLog = scope.noLog === true;
   const outputLimit = readOutputLimit(vars);
 
+  // The opening task's own become goes with the connection vars: the run lock is taken as
+  // root when it runs as root (host-lock.ts). Keyed by the remote_user keyword alone: a task
+  // or loop variable that happens to be named `user` never makes tpx log in again (an
+  // ansible_user variable still wins over the keyword). `extra`: variables for a new
+  // connection only (a reconnect's connect_timeout).
+  let used = false;
+  const connection = async (extra: Record<string, unknown> = {}): Promise<Connection> => {
+    if (target.kind === 'local') return localConnection(run, target.name);
+    used = true;
+    const settings = target.delegated ? delegateConnectionVars(vars, target.host) : snapshotVars(vars, connectionVarNames(env));
+    const user = readConnectionVars(settings).user;
+    return getHostConnection(
+      run,
+      target.host,
+      remoteUser,
+      () => ({
+        ...settings,
+        ...(user === undefined && remoteUser !== undefined ? { ansible_user: remoteUser } : {}),
+        become,
+        become_user: becomeUser,
+        ...extra,
+      }),
+      host,
+    );
+  };
+
   return executePlan({
     module,
     args,
@@ -56,27 +84,14 @@ export async function invokeModule(env: TaskEnv, vars: Record<string, unknown>, 
       task: env.name,
       signal: run.options.signal,
       ask: run.options.ask,
+      local: target.kind === 'local',
     },
-    // The opening task's own become goes with the connection vars: the run lock is taken as
-    // root when it runs as root (host-lock.ts). Keyed by the remote_user keyword alone: a task
-    // or loop variable that happens to be named `user` never makes tpx log in again (an
-    // ansible_user variable still wins over the keyword).
-    connection: async () => {
-      if (target.kind === 'local') return localConnection(run, target.name);
-      const settings = target.delegated ? delegateConnectionVars(vars, target.host) : snapshotVars(vars, connectionVarNames(env));
-      const user = readConnectionVars(settings).user;
-      return getHostConnection(
-        run,
-        target.host,
-        remoteUser,
-        () => ({
-          ...settings,
-          ...(user === undefined && remoteUser !== undefined ? { ansible_user: remoteUser } : {}),
-          become,
-          become_user: becomeUser,
-        }),
-        host,
-      );
+    connection: () => connection(),
+    // reboot, wait_for_connection: the connection this task used is closed (letting its run
+    // lock go, if it still can) and a new one opened, which takes the lock again as any does.
+    reconnect: async (connectTimeout) => {
+      if (used) await dropHostConnection(host);
+      return connection(connectTimeout === undefined ? {} : { connect_timeout: connectTimeout });
     },
     environment: Object.keys(environment).length > 0 ? environment : undefined,
     timeoutMs,

@@ -27,7 +27,17 @@ export type FactResults = Readonly<Record<string, ExecResult>>;
  * is set explicitly by the module from PlanContext.become; the engine adds becomeUser.
  */
 export type Action =
-  | { readonly kind: 'exec'; readonly command: string; readonly stdin?: string | Buffer; readonly become?: boolean; readonly display?: string }
+  | {
+      readonly kind: 'exec';
+      readonly command: string;
+      readonly stdin?: string | Buffer;
+      readonly become?: boolean;
+      readonly display?: string;
+      /** The command may take the connection down with it (a reboot): a connection lost while it runs counts as exit 0. */
+      readonly mayDisconnect?: boolean;
+      /** How a non-zero exit fails the task instead of the usual message: `{stdout}`, `{stderr}` stand for its output. */
+      readonly onFailure?: ActionFailure;
+    }
   | {
       readonly kind: 'put';
       readonly content: string | Buffer;
@@ -35,7 +45,39 @@ export type Action =
       readonly mode?: number;
       readonly owner?: string;
       readonly become?: boolean;
-    };
+    }
+  | AwaitAction;
+
+/** The task's msg (and returned values) when an action fails in a way the module words itself. */
+export interface ActionFailure {
+  readonly msg: string;
+  readonly returns?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Runs `command` until it passes or `timeoutMs` runs out (reboot, wait_for_connection). It
+ * passes when it exits 0 and, with `differsFrom`, prints something (trimmed) that is neither
+ * empty nor that (a new boot id). A try whose connection fails, or cannot be opened, closes
+ * it; the next try opens a new one, which takes the host's run lock again as any connect does.
+ * A host locked by another run is not waited for: the host is unreachable.
+ */
+export interface AwaitAction {
+  readonly kind: 'await';
+  readonly command: string;
+  readonly become?: boolean;
+  readonly differsFrom?: string;
+  /** Close the connection before the first try too: the host has dropped it or is about to. */
+  readonly reconnect?: boolean;
+  /** Seconds a new connection may take to open (absent: the connection's own setting). */
+  readonly connectTimeout?: number;
+  /** Waited before the first try. */
+  readonly delayMs?: number;
+  readonly timeoutMs: number;
+  /** The pause after a try that did not pass: fixed, or `backoff` (1, 2, 4, 8 s, then 12 s, each plus up to 1 s). */
+  readonly pauseMs: number | 'backoff';
+  /** When time runs out; `{error}` in its msg stands for what the last try said. */
+  readonly onTimeout: ActionFailure;
+}
 
 export interface Plan {
   /** Whether running the actions changes the host (as far as the facts tell). */
@@ -56,6 +98,8 @@ export interface Plan {
   readonly skipped?: boolean;
   /** Variables to store on the host with set_fact precedence (set_fact). */
   readonly facts?: Readonly<Record<string, unknown>>;
+  /** The result carries `elapsed`: whole seconds from the first action to the end, failed or not (reboot, wait_for_connection). */
+  readonly elapsed?: boolean;
 }
 
 export interface PlanContext {
@@ -89,6 +133,8 @@ export interface PlanContext {
   readonly signal?: AbortSignal;
   /** Asks the operator one line on the terminal; absent when there is no terminal to ask on. */
   readonly ask?: (question: string, secret: boolean) => Promise<string>;
+  /** The task runs on the controller itself (`connection: local`, localhost): reboot refuses. */
+  readonly local?: boolean;
 }
 
 export interface ModuleDefinition<P = Record<string, unknown>> {

@@ -67,6 +67,7 @@ export async function runLocally<P>(module: ModuleDefinition<P>, args: Record<st
       putLocally(action);
       continue;
     }
+    if (action.kind === 'await') throw new Error('an await action (reboot, wait_for_connection) needs the engine: test it through executePlan');
     const r = runShell(action.command, cwd, action.stdin);
     execs.push(r);
     if (r.rc !== 0 && !plan.resultFromLastExec) return { plan, facts, execs, failed: true, msg: `${action.command}: ${r.stderr}` };
