@@ -5,6 +5,7 @@ import type { FactResults, ModuleDefinition, Plan, PlanContext } from './module.
 import { serviceParams } from './params/service.js';
 import { failPlan, planOrFail } from './plans.js';
 import { tokenizeShellWords } from './split-args.js';
+import { planServiceViaSystemd, type ServiceUse, serviceDispatchScript } from './systemd-dispatch.js';
 
 export type ServiceState = 'started' | 'stopped' | 'restarted' | 'reloaded';
 
@@ -18,6 +19,8 @@ export type ServiceParams = {
   readonly sleep: number;
   /** `arguments`, split into words as Ansible's shlex.split splits its command line. */
   readonly arguments: readonly string[];
+  /** The module that acts: Ansible's service (`service`), its systemd (`systemd`), or as the host's service manager says (absent: auto). */
+  readonly use?: ServiceUse;
 };
 
 const SCRIPT = readFileSync(new URL('../../host/service.sh', import.meta.url), 'utf8');
@@ -38,8 +41,8 @@ export function normaliseService(raw: Readonly<Record<string, unknown>>): Servic
   const enabled = args.has('enabled') ? args.bool('enabled', false) : undefined;
   if (state === undefined && enabled === undefined) throw args.error('one of the following is required: state, enabled');
   const use = (args.string('use') ?? 'auto').toLowerCase();
-  if (use !== 'auto' && use !== 'service') {
-    throw args.error(`use: '${use}' is not supported yet; tpx's service works as Ansible's service module (use auto or service)`, 'use');
+  if (use !== 'auto' && use !== 'service' && use !== 'systemd') {
+    throw args.error(`use: '${use}' is not supported yet; tpx's service works as Ansible's service or systemd module (use auto, service or systemd)`, 'use');
   }
   for (const key of ['pattern', 'arguments']) {
     if (args.string(key)?.includes('\0')) throw args.error(`'${key}' cannot hold a NUL byte`, key);
@@ -57,6 +60,7 @@ export function normaliseService(raw: Readonly<Record<string, unknown>>): Servic
     pattern: args.has('pattern') ? args.string('pattern') : undefined,
     sleep: args.int('sleep', 0),
     arguments: words,
+    ...(use === 'auto' ? {} : { use }),
   };
 }
 
@@ -98,6 +102,14 @@ export function planService(p: ServiceParams, facts: FactResults): Plan {
   return { changed, actions: [], returns };
 }
 
+/** With `use: auto`, gathered facts decide as Ansible's service action reads them; without them, the host does. */
+function serviceUse(p: ServiceParams, ctx: PlanContext): ServiceUse {
+  if (p.use !== undefined && p.use !== 'auto') return p.use;
+  const mgr = (ctx.vars.ansible_facts as Record<string, unknown> | undefined)?.service_mgr;
+  if (typeof mgr !== 'string') return 'auto';
+  return mgr === 'systemd' ? 'systemd' : 'service';
+}
+
 /**
  * `service`: one command on the host (host/service.sh, on stdin) finds the service manager as
  * Ansible's service module does, sets enablement and the running state (nothing in check mode,
@@ -107,6 +119,8 @@ export const serviceModule: ModuleDefinition<ServiceParams> = {
   name: 'service',
   params: serviceParams,
   normalise: normaliseService,
-  facts: (p, ctx: PlanContext) => [{ key: 'service', command: 'sh -s', stdin: serviceScript(p, ctx.check), become: ctx.become }],
-  plan: (p, facts) => planOrFail(() => planService(p, facts)),
+  facts: (p, ctx: PlanContext) => [
+    { key: 'service', command: 'sh -s', stdin: serviceDispatchScript(serviceUse(p, ctx), p, serviceScript(p, ctx.check), ctx.check), become: ctx.become },
+  ],
+  plan: (p, facts) => planOrFail(() => planServiceViaSystemd(p, facts.service) ?? planService(p, facts)),
 };

@@ -28,7 +28,7 @@ describe('service: parameters', () => {
     [{ name: 'nginx' }, /one of the following is required: state, enabled/],
     [{ state: 'started' }, /'name' is required/],
     [{ name: 'nginx', state: 'running' }, /'state' must be one of started, stopped, restarted, reloaded/],
-    [{ name: 'nginx', state: 'started', use: 'systemd' }, /use: 'systemd' is not supported yet/],
+    [{ name: 'nginx', state: 'started', use: 'sysvinit' }, /use: 'sysvinit' is not supported yet/],
     [{ name: 'nginx', state: 'started', arguments: "'open" }, /'arguments'/],
     [{ name: 'nginx', state: 'started', pattern: 'a\0b' }, /'pattern' cannot hold a NUL byte/],
     [{ name: 'nginx', state: 'started', args: 'a', arguments: 'b' }, /same parameter/],
