@@ -33,7 +33,11 @@ export async function runHostTask(env: TaskEnv): Promise<HostTaskOutcome> {
     }
   } catch (error) {
     if (isUnreachableError(error)) {
-      raw = { changed: false, unreachable: true, msg: isLostConnection(error) && lastConnectionWasUp(env.host) ? `connection lost: ${error.message}` : error.message };
+      raw = {
+        changed: false,
+        unreachable: true,
+        msg: isLostConnection(error) && lastConnectionWasUp(env.host) ? `connection lost: ${error.message}` : error.message,
+      };
       unreachableKind = error.kind;
     } else if (error instanceof UndefinedAccess) {
       // A module met an undefined value outside a template render: name the task and host too.

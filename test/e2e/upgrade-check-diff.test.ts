@@ -50,7 +50,7 @@ function applyPatch(before: string, part: string): string {
 }
 
 describe.skipIf(!labSupported())('--check --diff of the upgrade on the lab', () => {
-  it('shows each host\'s Kuma rules diff without touching them; applied, it is what the real upgrade lays', { timeout: 240_000 }, async () => {
+  it("shows each host's Kuma rules diff without touching them; applied, it is what the real upgrade lays", { timeout: 240_000 }, async () => {
     // A dry run needs the target kumactl on the host: mesh-01 gets it from the lab's package
     // (mesh-02 was seeded with the target and has it).
     const pkg = join(lab.dir, 'packages', `kuma-${TARGET}.tar.gz`);
@@ -62,7 +62,8 @@ describe.skipIf(!labSupported())('--check --diff of the upgrade on the lab', () 
     expect(check.code, check.stdout + check.stderr).toBe(0);
     expect(await snapshotRules(lab.state, HOSTS)).toEqual(rulesBefore);
     const diff = taskOf(check, 'mesh-01', DIFF_TASK)?.msg ?? '';
-    for (const family of FAMILIES) expect(familyPart(diff, family), diff).toMatch(new RegExp(`^--- ${family}: Kuma rules now\\n\\+\\+\\+ ${family}: after the install\\n@@ `));
+    for (const family of FAMILIES)
+      expect(familyPart(diff, family), diff).toMatch(new RegExp(`^--- ${family}: Kuma rules now\\n\\+\\+\\+ ${family}: after the install\\n@@ `));
     // The old unmarked rules go, marked ones come.
     expect(diff).toMatch(/^-nat: -A OUTPUT -p tcp -j KUMA_MESH_OUTBOUND$/m);
     expect(diff).toMatch(/^\+nat: -A OUTPUT -p tcp -m comment --comment "kuma\/mesh\/transparent\/proxy\/[^"]+" -j KUMA_MESH_OUTBOUND$/m);

@@ -106,7 +106,7 @@ describe('a connection lost during a task with retries/until', () => {
     expect(fleet.connectCount('h02')).toBe(1);
   });
 
-  it('a delegated task that loses the delegate\'s connection drops that one, never the host\'s own', async () => {
+  it("a delegated task that loses the delegate's connection drops that one, never the host's own", async () => {
     const fleet = flakyFleet();
     writeFileSync(join(fleet.hostDir('h02'), 'drops'), '1');
     const r = await run(

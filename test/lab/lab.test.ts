@@ -101,7 +101,16 @@ describe.skipIf(!labSupported())('lab fleet', () => {
   it('each host has its own /opt, /var/lib/tpx, /tmp, /etc, /usr and /var/{cache,log,spool}', async () => {
     const { state } = lab;
     const [a, b] = state.hosts;
-    const files = ['/opt/only-a', '/var/lib/tpx/only-a', '/tmp/only-a', '/etc/only-a', '/usr/local/only-a', '/var/cache/only-a', '/var/log/only-a', '/var/spool/only-a'];
+    const files = [
+      '/opt/only-a',
+      '/var/lib/tpx/only-a',
+      '/tmp/only-a',
+      '/etc/only-a',
+      '/usr/local/only-a',
+      '/var/cache/only-a',
+      '/var/log/only-a',
+      '/var/spool/only-a',
+    ];
     await hostExec(state, a, files.map((f) => `echo a > ${f}`).join(' && '));
     const seen = await hostExec(state, b, `ls ${files.join(' ')} 2>&1 | grep -c "No such file"`);
     expect(seen.stdout.trim()).toBe(String(files.length));

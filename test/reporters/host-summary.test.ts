@@ -34,7 +34,7 @@ function withNotes(): EngineEvent[] {
 }
 
 describe('the host summary after the recap', () => {
-  it('a host\'s note is its last debug message shown, without its name; its time from its first task start to its last end', () => {
+  it("a host's note is its last debug message shown, without its name; its time from its first task start to its last end", () => {
     const record = recordOf(withNotes());
     expect(hostNote(record.getHost('mesh-01')!)).toBe('2.8.3 → 2.10.1  flush+install: rules without marker  backup /var/lib/tpx/backups/r1');
     expect(hostNote(record.getHost('mesh-02')!)).toBe('2.10.1 → 2.10.1  flush: no  (nothing to do)');
