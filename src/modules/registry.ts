@@ -1,13 +1,18 @@
+import { aptModule } from './apt.js';
 import { assertModule } from './assert.js';
 import { blockinfileModule } from './blockinfile.js';
 import { commandModule } from './command.js';
 import { copyModule } from './copy.js';
+import { cronModule } from './cron.js';
 import { debugModule } from './debug.js';
 import { failModule } from './fail.js';
 import { fileModule } from './file.js';
 import { getUrlModule } from './get-url.js';
+import { groupModule } from './group.js';
+import { hostnameModule } from './hostname.js';
 import { lineinfileModule } from './lineinfile.js';
 import { metaModule } from './meta.js';
+import { packageModule } from './package.js';
 import type { ModuleDefinition } from './module.js';
 import { pauseModule } from './pause.js';
 import { pingModule } from './ping.js';
@@ -24,10 +29,15 @@ import { findModule } from './find.js';
 import { includeVarsModule } from './include-vars.js';
 import { rawModule } from './raw.js';
 import { statModule } from './stat.js';
+import { sysctlModule } from './sysctl.js';
+import { systemdModule, systemdServiceModule } from './systemd.js';
 import { templateModule } from './template.js';
 import { unarchiveModule } from './unarchive.js';
 import { uriModule } from './uri.js';
+import { userModule } from './user.js';
 import { waitForModule } from './wait-for.js';
+import { waitForConnectionModule } from './wait-for-connection.js';
+import { rebootModule } from './reboot.js';
 
 /** Every module tpx knows, by its short name. */
 const MODULES: ReadonlyMap<string, ModuleDefinition> = new Map(
@@ -50,9 +60,20 @@ const MODULES: ReadonlyMap<string, ModuleDefinition> = new Map(
       includeVarsModule,
       rawModule,
       waitForModule,
+      waitForConnectionModule,
+      rebootModule,
       uriModule,
       getUrlModule,
       serviceModule,
+      aptModule,
+      packageModule,
+      groupModule,
+      userModule,
+      hostnameModule,
+      sysctlModule,
+      cronModule,
+      systemdModule,
+      systemdServiceModule,
       assertModule,
       setFactModule,
       setupModule,

@@ -3,22 +3,28 @@ import { MODULE_PARAMS } from '../../src/modules/params/all-params.js';
 import { canonicalModuleName, getModule, moduleNames } from '../../src/modules/registry.js';
 
 const NAMES = [
+  'apt',
   'assert',
   'blockinfile',
   'command',
   'copy',
+  'cron',
   'debug',
   'fail',
   'fetch',
   'file',
   'find',
   'get_url',
+  'group',
+  'hostname',
   'include_vars',
   'lineinfile',
   'meta',
+  'package',
   'pause',
   'ping',
   'raw',
+  'reboot',
   'replace',
   'script',
   'service',
@@ -27,10 +33,15 @@ const NAMES = [
   'shell',
   'slurp',
   'stat',
+  'sysctl',
+  'systemd',
+  'systemd_service',
   'template',
   'unarchive',
   'uri',
+  'user',
   'wait_for',
+  'wait_for_connection',
 ];
 
 describe('module registry', () => {
@@ -45,7 +56,7 @@ describe('module registry', () => {
     expect(getModule(`ansible.legacy.${name}`)).toBe(m);
   });
 
-  it.each(['apt', 'ansible.builtin.apt', 'community.general.copy', 'Copy', ''])('knows nothing of %j', (name) => {
+  it.each(['apt_key', 'ansible.builtin.apt_repository', 'community.general.copy', 'Copy', ''])('knows nothing of %j', (name) => {
     expect(getModule(name)).toBeUndefined();
   });
 

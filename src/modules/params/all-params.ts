@@ -1,14 +1,19 @@
+import { aptParams } from './apt.js';
 import { assertParams } from './assert.js';
 import { blockinfileParams } from './blockinfile.js';
 import { commandParams } from './command.js';
 import { copyParams } from './copy.js';
+import { cronParams } from './cron.js';
 import { debugParams } from './debug.js';
 import { failParams } from './fail.js';
 import { fileParams } from './file.js';
 import { getUrlParams } from './get-url.js';
+import { groupParams } from './group.js';
+import { hostnameParams } from './hostname.js';
 import { lineinfileParams } from './lineinfile.js';
 import type { ModuleParams } from './module-params.js';
 import { metaParams } from './meta.js';
+import { packageParams } from './package.js';
 import { pauseParams } from './pause.js';
 import { pingParams } from './ping.js';
 import { replaceParams } from './replace.js';
@@ -23,10 +28,15 @@ import { findParams } from './find.js';
 import { includeVarsParams } from './include-vars.js';
 import { rawParams } from './raw.js';
 import { statParams } from './stat.js';
+import { sysctlParams } from './sysctl.js';
+import { systemdParams, systemdServiceParams } from './systemd.js';
 import { templateParams } from './template.js';
 import { unarchiveParams } from './unarchive.js';
 import { uriParams } from './uri.js';
+import { userParams } from './user.js';
 import { waitForParams } from './wait-for.js';
+import { waitForConnectionParams } from './wait-for-connection.js';
+import { rebootParams } from './reboot.js';
 
 /** Every module a playbook may use, by name. */
 export const MODULE_PARAMS: readonly ModuleParams[] = [
@@ -47,9 +57,20 @@ export const MODULE_PARAMS: readonly ModuleParams[] = [
   includeVarsParams,
   rawParams,
   waitForParams,
+  waitForConnectionParams,
+  rebootParams,
   uriParams,
   getUrlParams,
   serviceParams,
+  aptParams,
+  packageParams,
+  groupParams,
+  userParams,
+  hostnameParams,
+  sysctlParams,
+  cronParams,
+  systemdParams,
+  systemdServiceParams,
   assertParams,
   setFactParams,
   setupParams,
