@@ -26,6 +26,8 @@ export interface ExecuteRequest {
   /** A command is about to run (fact commands are reported too, marked). */
   readonly onCommand?: (command: string, kind: 'fact' | 'action') => void;
   readonly onOutput?: (stream: 'stdout' | 'stderr', chunk: string) => void;
+  /** Shows a plan's notices (warnings that are not part of the result); absent under no_log. */
+  readonly onNotice?: (msg: string) => void;
 }
 
 /** What the invocation did: the result as `register` sees it, and set_fact's facts. */
@@ -61,6 +63,7 @@ export async function executePlan(req: ExecuteRequest): Promise<ExecuteOutcome> 
   }
 
   const plan = await module.plan(params, facts as FactResults, ctx);
+  for (const msg of plan.notices ?? []) req.onNotice?.(msg);
   const base = planResult(plan);
   // A failed plan keeps its changed: a module that changed the host before it failed says so (get_url).
   if (plan.failed) return { raw: { ...base, failed: true } };

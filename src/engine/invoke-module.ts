@@ -102,6 +102,7 @@ export async function invokeModule(env: TaskEnv, vars: Record<string, unknown>, 
       : (command, kind) => {
           if (verbose >= (kind === 'fact' ? 2 : 1)) run.bus.emit({ type: 'task-command', host: host.name, task: env.name, command });
         },
+    onNotice: noLog ? undefined : (msg) => run.bus.emit({ type: 'warning', host: host.name, task: env.name, msg }),
     onOutput: noLog ? undefined : (stream, chunk) => run.bus.emit({ type: 'task-output', host: host.name, task: env.name, stream, chunk }),
   });
 }

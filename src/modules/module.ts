@@ -98,6 +98,11 @@ export interface Plan {
   readonly skipped?: boolean;
   /** Variables to store on the host with set_fact precedence (set_fact). */
   readonly facts?: Readonly<Record<string, unknown>>;
+  /**
+   * Warnings shown to the operator but not part of the result `register` gets (what Ansible's
+   * action plugins print with display.warning, e.g. `service` ignoring `sleep` under systemd).
+   */
+  readonly notices?: readonly string[];
   /** The result carries `elapsed`: whole seconds from the first action to the end, failed or not (reboot, wait_for_connection). */
   readonly elapsed?: boolean;
 }

@@ -24,8 +24,7 @@ export interface ServiceForSystemd {
  * order (pattern, runlevel, sleep, arguments, args). Known here by their values: a pattern
  * given, a sleep other than 0, arguments given (`sleep: 0`, empty arguments and runlevel are
  * not warned of). Ansible shows them on its display only: the registered result has no
- * `warnings` for them, so they are not put among the returns (where `register` would see them);
- * they wait for a way to show a warning without registering it.
+ * `warnings` for them, so they go out as the plan's notices (shown, never registered).
  */
 export function ignoredForSystemd(p: ServiceForSystemd): string[] {
   const dropped = [
@@ -55,5 +54,7 @@ export function serviceDispatchScript(use: ServiceUse, p: ServiceForSystemd, ser
 /** The systemd module's answer to a `service` task, or undefined when the service script answered. */
 export function planServiceViaSystemd(p: ServiceForSystemd, fact: ExecResult): Plan | undefined {
   if (/^TPX(SYSTEMD|SERVICE) /m.exec(fact.stdout)?.[1] !== 'SYSTEMD') return undefined;
-  return planSystemd(asSystemd(p), { systemd: fact });
+  const plan = planSystemd(asSystemd(p), { systemd: fact });
+  const ignored = ignoredForSystemd(p);
+  return ignored.length > 0 ? { ...plan, notices: ignored } : plan;
 }

@@ -88,6 +88,20 @@ describe('executePlan', () => {
     expect(again.raw).toMatchObject({ changed: false, failed: false });
   });
 
+  it("a plan's notices go to onNotice, in check mode too, and never into the result", async () => {
+    const noticing: ModuleDefinition = {
+      name: 'noticing',
+      params: TEST_PARAMS,
+      plan: () => ({ changed: false, actions: [], notices: ['Ignoring "sleep" as it is not used in "systemd"'] }),
+    };
+    for (const check of [false, true]) {
+      const shown: string[] = [];
+      const out = await executePlan(request({ module: noticing, args: {}, ctx: ctx({ check }), onNotice: (m) => shown.push(m) }));
+      expect(shown).toEqual(['Ignoring "sleep" as it is not used in "systemd"']);
+      expect(JSON.stringify(out.raw)).not.toContain('Ignoring');
+    }
+  });
+
   it('in check mode reports the change and its diff without running actions', async () => {
     const out = await executePlan(request({ module: writeModule as ModuleDefinition, args: { path: 'g.txt', content: 'x' }, ctx: ctx({ check: true }) }));
     expect(out.raw).toMatchObject({ changed: true, diff: '- \n+ x' });

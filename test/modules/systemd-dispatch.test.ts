@@ -39,7 +39,7 @@ describe('service hands over to systemd as Ansible’s service action does', () 
     if (comm && comm !== 'init' && !comm.endsWith('sh')) expect(r.stdout).toBe(comm === 'systemd' ? 'systemd\n' : 'other\n');
   });
 
-  it("names each parameter systemd does not use as Ansible's display does; the registered result, as Ansible's, has no warnings for them", () => {
+  it("names each parameter systemd does not use as Ansible's display does; shown, while the registered result, as Ansible's, has no warnings for them", () => {
     const p = normaliseService({ name: 'tpx-demo', state: 'started', pattern: 'tpx', sleep: 2, args: '-v', use: 'systemd' });
     expect(ignoredForSystemd(p)).toEqual([
       'Ignoring "pattern" as it is not used in "systemd"',
@@ -51,7 +51,10 @@ describe('service hands over to systemd as Ansible’s service action does', () 
     ]);
     expect(ignoredForSystemd(normaliseService({ name: 'tpx-demo', state: 'started' }))).toEqual([]);
     const answer = execResult('TPXSYSTEMD ok 0 - started 0\nId=x.service\nTPXSYSTEMD-END\nTPXWARN from the module\n');
-    expect(planServiceViaSystemd(p, answer)?.returns?.warnings).toEqual(['from the module']);
+    const plan = planServiceViaSystemd(p, answer);
+    expect(plan?.returns?.warnings).toEqual(['from the module']);
+    // Shown as warnings by the engine (ExecuteRequest.onNotice), not registered.
+    expect(plan?.notices).toEqual(ignoredForSystemd(p));
   });
 
   it('reads whichever answered', () => {
