@@ -1,6 +1,7 @@
 import type { EventBus } from '../engine/events.js';
 import { secretMasker } from '../errors/mask-secrets.js';
 import { createPaint, shouldUseColor } from './color.js';
+import { SharedRunRecord } from './file-reporter.js';
 import { JournalReporter } from './journal-file.js';
 import { JsonReporter } from './json-reporter.js';
 import { createHtmlReportReporter } from './html-report.js';
@@ -37,9 +38,11 @@ export function createReporters(options: ReporterOptions = {}): ReporterGroup {
   if (mode === 'json') reporters.push(new JsonReporter(stdout, masker));
   else if (mode === 'plain') reporters.push(new PlainReporter({ stream: stdout, masker, paint, verbose, journal: journal?.paths[0] }));
   else reporters.push(new TtyReporter({ stream: stdout, errStream: stderr, masker, paint, verbose, now: options.now ?? Date.now, journal: journal?.paths[0] }));
-  if (options.report) reporters.push(createReportFileReporter(options.report, masker));
-  if (options.junit) reporters.push(createJunitReporter(options.junit, masker));
-  if (options.reportHtml) reporters.push(createHtmlReportReporter(options.reportHtml, masker));
+  // The files are written from one record of the run, whichever of them are asked for.
+  const files = new SharedRunRecord();
+  if (options.report) reporters.push(createReportFileReporter(options.report, masker, files));
+  if (options.junit) reporters.push(createJunitReporter(options.junit, masker, files));
+  if (options.reportHtml) reporters.push(createHtmlReportReporter(options.reportHtml, masker, files));
   return new ReporterGroup(reporters);
 }
 

@@ -7,7 +7,27 @@ import { RunRecord } from './run-record.js';
 import { writePrivateFile } from './write-private-file.js';
 
 /**
- * A reporter that records the run and writes one file from it (the JSON report, JUnit):
+ * One run record that every file reporter of a run reads (`--report`, `--junit`,
+ * `--report-html`): fed once per event, however many files are written from it.
+ */
+export class SharedRunRecord {
+  readonly record = new RunRecord();
+  /** Events recorded so far (a file is written again only when more arrived). */
+  seen = 0;
+  private attached = false;
+
+  attach(bus: EventBus): void {
+    if (this.attached) return;
+    this.attached = true;
+    bus.subscribe((e) => {
+      this.record.record(e);
+      this.seen++;
+    });
+  }
+}
+
+/**
+ * A reporter that writes one file from the run's record (the JSON report, JUnit):
  * at the end, or when interrupted, atomically with mode 0600. Calling `end()` again after
  * more events arrived (the signal path first, `run-end` later) rewrites the file with the
  * fuller picture; writes never overlap.
@@ -17,14 +37,13 @@ import { writePrivateFile } from './write-private-file.js';
  * that reads as this run's), and when writing fails the file is removed and the error says so.
  */
 export class FileReporter implements Reporter {
-  private readonly record = new RunRecord();
-  private seen = 0;
   private writtenAt = -1;
   private chain: Promise<void> = Promise.resolve();
 
   constructor(
     readonly path: string,
     private readonly render: (record: RunRecord) => string,
+    private readonly shared: SharedRunRecord = new SharedRunRecord(),
   ) {}
 
   attach(bus: EventBus): void {
@@ -33,22 +52,19 @@ export class FileReporter implements Reporter {
     } catch {
       // Not a file we can remove (a directory, a read-only place): writing it fails too, and says so.
     }
-    bus.subscribe((e) => {
-      this.record.record(e);
-      this.seen++;
-    });
+    this.shared.attach(bus);
   }
 
   end(): Promise<void> {
-    if (this.writtenAt === this.seen) return this.chain;
-    this.writtenAt = this.seen;
+    if (this.writtenAt === this.shared.seen) return this.chain;
+    this.writtenAt = this.shared.seen;
     this.chain = this.chain.catch(() => undefined).then(() => this.write());
     return this.chain;
   }
 
   private async write(): Promise<void> {
     try {
-      await writePrivateFile(this.path, this.render(this.record));
+      await writePrivateFile(this.path, this.render(this.shared.record));
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       const removed = await rm(this.path, { force: true }).then(

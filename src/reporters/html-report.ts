@@ -1,5 +1,5 @@
 import { secretMasker, type SecretMasker } from '../errors/mask-secrets.js';
-import { FileReporter } from './file-reporter.js';
+import { FileReporter, type SharedRunRecord } from './file-reporter.js';
 import { renderHtmlPage } from './html/page.js';
 import { buildHtmlModel } from './html/report-model.js';
 import type { RunRecord } from './run-record.js';
@@ -14,6 +14,6 @@ export function buildHtmlReport(record: RunRecord, masker: SecretMasker = secret
 }
 
 /** `--report-html FILE.html`: written like the JSON report, at the end and when interrupted (see FileReporter). */
-export function createHtmlReportReporter(path: string, masker: SecretMasker = secretMasker): FileReporter {
-  return new FileReporter(path, (record) => buildHtmlReport(record, masker));
+export function createHtmlReportReporter(path: string, masker: SecretMasker = secretMasker, shared?: SharedRunRecord): FileReporter {
+  return new FileReporter(path, (record) => buildHtmlReport(record, masker), shared);
 }

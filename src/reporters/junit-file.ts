@@ -1,7 +1,7 @@
 import { secretMasker, type SecretMasker } from '../errors/mask-secrets.js';
 import { tailLines } from './format.js';
 import { buildReport, type ReportTask } from './report-file.js';
-import { FileReporter } from './file-reporter.js';
+import { FileReporter, type SharedRunRecord } from './file-reporter.js';
 import type { RunRecord } from './run-record.js';
 
 /** Escapes text for XML attributes and content, dropping characters XML 1.0 cannot hold. */
@@ -98,6 +98,6 @@ export function buildJunitXml(record: RunRecord, masker: SecretMasker = secretMa
 }
 
 /** `--junit FILE.xml`: written like the report, at the end and when interrupted (see FileReporter). */
-export function createJunitReporter(path: string, masker: SecretMasker = secretMasker): FileReporter {
-  return new FileReporter(path, (record) => buildJunitXml(record, masker));
+export function createJunitReporter(path: string, masker: SecretMasker = secretMasker, shared?: SharedRunRecord): FileReporter {
+  return new FileReporter(path, (record) => buildJunitXml(record, masker), shared);
 }

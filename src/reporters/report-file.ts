@@ -1,6 +1,6 @@
 import type { HostStats, TaskResult, TaskStatus } from '../engine/results.js';
 import { secretMasker, type SecretMasker } from '../errors/mask-secrets.js';
-import { FileReporter } from './file-reporter.js';
+import { FileReporter, type SharedRunRecord } from './file-reporter.js';
 import type { ReportHostStatus, RunRecord } from './run-record.js';
 
 /** Text that stands in for the output of a `no_log` task. */
@@ -99,6 +99,6 @@ export function buildReport(record: RunRecord, masker: SecretMasker = secretMask
 }
 
 /** `--report FILE.json`: the report, written at the end and when interrupted (see FileReporter). */
-export function createReportFileReporter(path: string, masker: SecretMasker = secretMasker): FileReporter {
-  return new FileReporter(path, (record) => JSON.stringify(buildReport(record, masker), null, 2) + '\n');
+export function createReportFileReporter(path: string, masker: SecretMasker = secretMasker, shared?: SharedRunRecord): FileReporter {
+  return new FileReporter(path, (record) => JSON.stringify(buildReport(record, masker), null, 2) + '\n', shared);
 }

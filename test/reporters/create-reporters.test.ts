@@ -1,10 +1,15 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { EventBus } from '../../src/engine/events.js';
 import { createReporters, ReporterGroup, resolveOutputMode } from '../../src/reporters/create-reporters.js';
 import { JsonReporter } from '../../src/reporters/json-reporter.js';
 import { PlainReporter } from '../../src/reporters/plain-reporter.js';
 import { FileReporter } from '../../src/reporters/file-reporter.js';
 import { TtyReporter } from '../../src/reporters/tty-reporter.js';
 import { CaptureStream } from './fake-stream.js';
+import { successfulRun } from './scenarios.js';
 
 describe('createReporters', () => {
   test.each([
@@ -25,6 +30,37 @@ describe('createReporters', () => {
     expect(kinds({ output: 'auto' })).toEqual([PlainReporter]);
     expect(kinds({ output: 'auto', stdout: new CaptureStream({ isTTY: true }) })).toEqual([TtyReporter]);
     expect(kinds({ output: 'plain', report: '/tmp/x.json', junit: '/tmp/x.xml' })).toEqual([PlainReporter, FileReporter, FileReporter]);
+  });
+
+  test('the report, JUnit and HTML files are written from one record of the run, each event recorded once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tpx-files-'));
+    try {
+      const group = createReporters({
+        stdout: new CaptureStream(),
+        output: 'json',
+        report: join(dir, 'r.json'),
+        junit: join(dir, 'r.xml'),
+        reportHtml: join(dir, 'r.html'),
+      }) as ReporterGroup;
+      const bus = new EventBus();
+      let subscribers = 0;
+      const subscribe = bus.subscribe.bind(bus);
+      bus.subscribe = (fn) => {
+        subscribers++;
+        return subscribe(fn);
+      };
+      group.attach(bus);
+      // The JSON output and one record for the three files.
+      expect(subscribers).toBe(2);
+      for (const e of successfulRun()) bus.emit(e);
+      await group.end();
+      const report = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')) as { stats: Record<string, { changed: number }> };
+      expect(report.stats['mesh-01'].changed).toBe(1);
+      expect(readFileSync(join(dir, 'r.xml'), 'utf8')).toContain('<testsuite name="mesh-01"');
+      expect(readFileSync(join(dir, 'r.html'), 'utf8')).toContain('mesh-01');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('end() ends every reporter and rethrows the first failure', async () => {
