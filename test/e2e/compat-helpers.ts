@@ -156,10 +156,10 @@ export function stopControlMasters(home: string): void {
   for (const s of sockets) spawnSync('ssh', ['-o', `ControlPath=${join(home, 'cp', s)}`, '-O', 'exit', 'lab'], { stdio: 'ignore', timeout: 10_000 });
 }
 
-/** Two 3-host lab fleets, one for each tool, and a work dir (Ansible's home in it), all removed after the tests. */
-export function useTwinFleets(prefix: string) {
-  const tpxLab = useLab({ hosts: 3, versions: ['none'] });
-  const ansibleLab = useLab({ hosts: 3, versions: ['none'] });
+/** Two lab fleets of `hosts` hosts (3 by default), one for each tool, and a work dir (Ansible's home in it), all removed after the tests. */
+export function useTwinFleets(prefix: string, hosts = 3) {
+  const tpxLab = useLab({ hosts, versions: ['none'] });
+  const ansibleLab = useLab({ hosts, versions: ['none'] });
   let work = '';
   beforeAll(() => {
     work = mkdtempSync(join(tmpdir(), prefix));

@@ -9,16 +9,13 @@
  * the playbooks create is removed again at the end.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hostExec } from '../../src/lab/host-namespace.js';
 import type { LabState } from '../../src/lab/types.js';
 import { quoteArg } from '../../src/shell/quote.js';
-import { ensureBuilt } from '../cli/run-built-tpx.js';
-import { useLab } from '../helpers/lab.js';
-import { ansibleHome, compareRounds, enabled, hasAnsible, type HostState, stopControlMasters } from './compat-helpers.js';
+import { compareRounds, enabled, hasAnsible, type HostState, useTwinFleets } from './compat-helpers.js';
 
 const fixture = (name: string): string => readFileSync(new URL(`../fixtures/host-modules/${name}`, import.meta.url), 'utf8');
 
@@ -41,23 +38,6 @@ ${lines.join('')}`;
 
 /** The names a playbook registers, in order. */
 const registeredIn = (playbook: string): string[] => [...playbook.matchAll(/^\s+register: (\w+)$/gm)].map((m) => m[1]);
-
-/** Twin one-host fleets, each with its own /etc, /home and /var/spool. */
-function useTwinHosts() {
-  const tpxLab = useLab({ hosts: 1, versions: ['none'] });
-  const ansibleLab = useLab({ hosts: 1, versions: ['none'] });
-  let work = '';
-  beforeAll(() => {
-    work = mkdtempSync(join(tmpdir(), 'tpx-host-modules-'));
-    ensureBuilt();
-  }, 240_000);
-  afterAll(() => {
-    if (!work) return;
-    stopControlMasters(ansibleHome(work));
-    rmSync(work, { recursive: true, force: true });
-  });
-  return { tpxLab, ansibleLab, dir: () => work };
-}
 
 async function sh(lab: LabState, host: string, command: string): Promise<string> {
   const r = await hostExec(lab, host, command);
@@ -123,7 +103,8 @@ const cronState: HostState = (lab, host) =>
 const withMsg = (task: string): boolean => /^(group|user|hostname|sysctl|cron)\b/.test(task);
 
 describe.skipIf(!enabled)('host modules answer as Ansible does, on real lab hosts', () => {
-  const { tpxLab, ansibleLab, dir } = useTwinHosts();
+  // Twin one-host fleets, each with its own /etc, /home and /var/spool.
+  const { tpxLab, ansibleLab, dir } = useTwinFleets('tpx-host-modules-', 1);
 
   it('group and user: same recaps, outcomes, registered results and accounts, on two runs and with --check', async () => {
     expect(hasAnsible, 'ansible-playbook is missing (apt-get install ansible-core)').toBe(true);
