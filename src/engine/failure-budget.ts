@@ -6,7 +6,7 @@ import type { Scope } from './scope.js';
  * After a task: halt the rollout when the play says so, as Ansible does.
  * - any_errors_fatal (or a failed run_once task): a host failed for good or became unreachable;
  * - max_fail_percentage: the hosts of the batch that failed for good exceed the percentage
- *   (unreachable hosts do not count, as in Ansible).
+ *   (unreachable hosts do not count, as in Ansible, unless the play's `tpx_unreachable_fails`).
  * Failures a `rescue` will handle do not count.
  */
 export function checkFailureBudget(
@@ -28,13 +28,17 @@ export function checkFailureBudget(
     return;
   }
   const max = play.maxFailPercentage;
-  if (max !== undefined && batch.failed.size > 0) {
-    const pct = (batch.failed.size / batch.hosts.length) * 100;
+  // With tpx_unreachable_fails, a host that could not be reached spends the budget too.
+  const run = batch.playCtx.run;
+  const down = play.unreachableFails ? batch.hosts.filter((h) => batch.failed.has(h) || run.hosts.get(h)?.unreachable === true) : [...batch.failed];
+  if (max !== undefined && down.length > 0) {
+    const pct = (down.length / batch.hosts.length) * 100;
     if (pct > max) {
+      const what = play.unreachableFails ? 'failed or were unreachable' : 'failed';
       batch.halt = {
         play: play.name,
         batch: batch.number,
-        reason: `max_fail_percentage ${max}% exceeded: ${batch.failed.size} of ${batch.hosts.length} hosts failed (${round(pct)}%), last at task "${name}"`,
+        reason: `max_fail_percentage ${max}% exceeded: ${down.length} of ${batch.hosts.length} hosts ${what} (${round(pct)}%), last at task "${name}"`,
       };
     }
   }

@@ -27,7 +27,7 @@ export function resolvePlayKeywords(
   const problems: InputProblem[] = [];
   const resolved = plays.map((play) => {
     const baseDir = dirname(play.pos.file);
-    if (!needsRendering(play)) return play;
+    if (!needsRendering(play) && !namesUnreachableFails(play, extraVars)) return play;
     const vars = playVars(play, runId === undefined ? extraVars : { ...extraVars, [RUN_ID_VAR]: runId });
     const fail = (keyword: string, message: string): void => {
       problems.push({ ...playKeywordAt(play, keyword), message: `play "${play.name}": ${keyword}: ${message}` });
@@ -38,11 +38,20 @@ export function resolvePlayKeywords(
     const varsFiles = play.varsFiles.map((entry) => resolveVarsFile(entry, vars, baseDir, problems, vaultSecrets));
     const fatalTemplate = play.templated?.any_errors_fatal;
     const anyErrorsFatal = fatalTemplate === undefined ? play.anyErrorsFatal : resolveBoolean(fatalTemplate, vars, (m) => fail('any_errors_fatal', m));
+    const unreachableFails = namesUnreachableFails(play, extraVars) ? readUnreachableFails(vars, (m) => fail(UNREACHABLE_FAILS_VAR, m)) : undefined;
     const { templated: _templated, ...rest } = play;
-    return { ...rest, serial, maxFailPercentage: maxFail, anyErrorsFatal, varsFiles } as Play;
+    return { ...rest, serial, maxFailPercentage: maxFail, anyErrorsFatal, varsFiles, ...(unreachableFails === undefined ? {} : { unreachableFails }) } as Play;
   });
   if (problems.length > 0) throw new InputError(problems);
   return resolved;
+}
+
+/** The variable that makes unreachable hosts count as failed for max_fail_percentage (tpx's own; Ansible ignores it). */
+export const UNREACHABLE_FAILS_VAR = 'tpx_unreachable_fails';
+
+function namesUnreachableFails(play: Play, extraVars: Readonly<Record<string, unknown>>): boolean {
+  const has = (vars: Readonly<Record<string, unknown>> | undefined): boolean => vars !== undefined && Object.hasOwn(vars, UNREACHABLE_FAILS_VAR);
+  return has(extraVars) || has(play.vars) || play.varsFiles.some((entry) => has(entry.vars));
 }
 
 function needsRendering(play: Play): boolean {
@@ -165,14 +174,30 @@ function resolveMaxFail(template: string, vars: Record<string, unknown>, fail: (
 /** A boolean keyword's template, read as Ansible reads booleans (true/yes/on/1, false/no/off/0). */
 function resolveBoolean(template: string, vars: Record<string, unknown>, fail: (message: string) => void): boolean {
   const rendered = render(template, vars, fail);
-  if (!rendered) return false;
-  const value = rendered.value;
+  return rendered ? asBoolean(rendered.value, JSON.stringify(template), fail) : false;
+}
+
+/** A value read as Ansible reads booleans; `what` names it in the message when it is none. */
+function asBoolean(value: unknown, what: string, fail: (message: string) => void): boolean {
   if (typeof value === 'boolean') return value;
   const text = String(value).trim().toLowerCase();
   if (['true', 'yes', 'on', '1', 'y', 't'].includes(text)) return true;
   if (['false', 'no', 'off', '0', 'n', 'f', ''].includes(text)) return false;
-  fail(`${JSON.stringify(template)} rendered to ${describe(value)}; expected true or false`);
+  fail(`${what} rendered to ${describe(value)}; expected true or false`);
   return false;
+}
+
+/** `tpx_unreachable_fails` from play vars, vars files and -e, rendered and read as a boolean. */
+function readUnreachableFails(vars: Record<string, unknown>, fail: (message: string) => void): boolean {
+  let value: unknown;
+  try {
+    value = vars[UNREACHABLE_FAILS_VAR];
+    if (isUnrenderable(value)) value.fail();
+  } catch (error) {
+    fail(`cannot render it: ${error instanceof Error ? error.message : String(error)}`);
+    return false;
+  }
+  return asBoolean(value, 'it', fail);
 }
 
 /** 0–100 as a number, a numeric string or "N%"; undefined otherwise. */

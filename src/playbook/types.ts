@@ -127,6 +127,12 @@ export interface Play {
   readonly roleVars: Readonly<Record<string, unknown>>;
   readonly serial?: SerialSpec;
   readonly maxFailPercentage?: number;
+  /**
+   * Unreachable hosts count as failed for `max_fail_percentage` (the variable
+   * `tpx_unreachable_fails`, rendered with play vars and -e when the run starts; Ansible's way,
+   * false, when unset).
+   */
+  readonly unreachableFails?: boolean;
   readonly anyErrorsFatal: boolean;
   readonly strategy: 'linear' | 'free';
   readonly tags: readonly string[];

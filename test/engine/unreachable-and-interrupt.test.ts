@@ -41,6 +41,40 @@ describe('unreachable hosts', () => {
     expect(r.outcome.exitCode).toBe(3);
   });
 
+  it('tpx_unreachable_fails: an unreachable host spends the failure budget; without it the rollout goes on, as in Ansible', async () => {
+    const playbook = `
+- hosts: web
+  serial: 2
+  max_fail_percentage: 0
+  tasks:
+    - name: work
+      command: touch a
+`;
+    const plain = createLocalFleet();
+    plain.unreachable.add('h01');
+    const ansibleWay = await run(playbook, fleetInventory(4), { fleet: plain });
+    expect(ansibleWay.outcome.halted).toBeNull();
+    expect(ansibleWay.fleet.readHostFile('h04', 'a')).toBe('');
+    expect(ansibleWay.outcome.exitCode).toBe(3);
+
+    const strict = createLocalFleet();
+    strict.unreachable.add('h01');
+    const halted = await run(playbook, fleetInventory(4), { fleet: strict, extraVars: { tpx_unreachable_fails: 'yes' } });
+    expect(halted.outcome.halted).toMatchObject({
+      batch: 1,
+      reason: 'max_fail_percentage 0% exceeded: 1 of 2 hosts failed or were unreachable (50%), last at task "work"',
+    });
+    expect(halted.result('h02', 'work')?.status).toBe('changed');
+    expect(halted.result('h03', 'work')).toBeUndefined();
+    expect(halted.outcome.notReached).toEqual(['h03', 'h04']);
+  });
+
+  it('tpx_unreachable_fails that is not a boolean is an input error before anything runs', async () => {
+    await expect(run('- hosts: web\n  tasks: [{command: "true"}]\n', fleetInventory(1), { extraVars: { tpx_unreachable_fails: 'sometimes' } })).rejects.toThrow(
+      /play "[^"]*": tpx_unreachable_fails: it rendered to "sometimes"; expected true or false/,
+    );
+  });
+
   it('connects lazily once per host, reuses the connection, closes it at the end', async () => {
     const r = await run(
       `
