@@ -12,6 +12,11 @@ import { contentDiff } from './content-diff.js';
 import { sha256Of } from './content-hash.js';
 import { replacedFile, writeFileCommand } from './write-file-command.js';
 import { backupStep } from './backup-file.js';
+import { validateCommand } from './validate-command.js';
+import { createHash } from 'node:crypto';
+import { CHECKSUM_MISMATCH, planRemoteCopy, remoteCopyFacts } from './copy-remote.js';
+
+const sha1Of = (content: Buffer): string => createHash('sha1').update(content).digest('hex');
 
 /** How copy and template write their file over dest. */
 export type CopyWriteOptions = {
@@ -25,12 +30,20 @@ export type CopyWriteOptions = {
   readonly force: boolean;
 };
 
-/** Parameters of `copy`: `content` or a local `src` → `dest` on the host. */
+/** Parameters of `copy`: `content`, a local `src`, or a `src` on the host (remote_src) → `dest` on the host. */
 export type CopyParams = {
   readonly content?: string;
-  /** Local path, relative to the playbook's directory (or its `files/`). */
+  /** Local path, relative to the playbook's directory (or its `files/`); with remoteSrc a path on the host. */
   readonly src?: string;
+  /** src is a file on the host. */
+  readonly remoteSrc: boolean;
+  /** remote_src with a dest ending in `/`: that directory is created when missing, as Ansible does. */
+  readonly createDestDir?: boolean;
   readonly dest: string;
+  /** The validate command as shell, the new file being "$t" (validateCommand). */
+  readonly validate?: string;
+  /** The source's expected sha1. */
+  readonly checksum?: string;
 } & CopyWriteOptions;
 
 /** Largest file whose text is read and compared for --diff. */
@@ -42,14 +55,31 @@ export function normaliseCopy(raw: Readonly<Record<string, unknown>>): CopyParam
   const content = rawContent !== undefined && typeof rawContent === 'object' ? JSON.stringify(rawContent) : args.string('content');
   const src = args.string('src') || undefined;
   if ((content === undefined) === (src === undefined)) throw args.error("give exactly one of 'content' or 'src'", 'content');
+  const remoteSrc = args.bool('remote_src', false);
+  if (remoteSrc && src === undefined) throw args.error("remote_src needs 'src' (a file on the host)", 'remote_src');
+  if (remoteSrc && src?.endsWith('/'))
+    throw args.error(`src '${src}' is a directory: copying a directory with remote_src is not supported yet (copy its files one by one)`, 'src');
   let dest = args.requiredString('dest');
+  const createDestDir = remoteSrc && dest.endsWith('/');
   if (dest.endsWith('/')) {
     if (src === undefined) throw args.error(`'dest' ${dest} is a directory; 'content' needs a file name`, 'dest');
     dest = posix.join(dest, posix.basename(src));
   }
   const write = normaliseCopyWrite(args);
   if (write.mode === 'preserve' && src === undefined) throw args.error("mode 'preserve' needs 'src'", 'mode');
-  return { content, src, dest, ...write };
+  const validate = args.string('validate') || undefined;
+  if (validate !== undefined && !validate.includes('%s')) throw args.error(`validate must contain %s: ${validate}`, 'validate');
+  const checksum = args.string('checksum') || undefined;
+  return {
+    content,
+    src,
+    remoteSrc,
+    ...(createDestDir ? { createDestDir } : {}),
+    dest,
+    ...write,
+    ...(validate !== undefined ? { validate: validateCommand(validate) } : {}),
+    ...(checksum !== undefined ? { checksum: checksum.toLowerCase() } : {}),
+  };
 }
 
 /** Reads mode (or preserve), owner, group, backup and force, as copy and template take them. */
@@ -78,7 +108,13 @@ async function planCopy(p: CopyParams, facts: FactResults, ctx: PlanContext): Pr
   const local = p.src !== undefined ? await readLocalFile(p.src, ctx) : undefined;
   const content = local ? local.content : Buffer.from(p.content ?? '', 'utf8');
   const mode = p.mode === 'preserve' ? local?.mode : p.mode;
-  return planCopyContent({ ...p, mode }, content, facts, ctx);
+  const plan = planCopyContent({ ...p, mode }, content, facts, ctx);
+  // Ansible checks the sum of the file it transferred: only when it is written.
+  if (p.checksum !== undefined && plan.actions.length > 0) {
+    const actual = sha1Of(content);
+    if (actual !== p.checksum) return failPlan(CHECKSUM_MISMATCH, { checksum: actual, expected_checksum: p.checksum });
+  }
+  return plan;
 }
 
 /** Where and how a module that writes whole files (copy, template) puts its content. */
@@ -159,6 +195,6 @@ export const copyModule: ModuleDefinition<CopyParams> = {
   name: 'copy',
   params: copyParams,
   normalise: normaliseCopy,
-  facts: (p, ctx) => [{ key: 'dest', command: copyFactCommand(p, ctx.diff), become: ctx.become }],
-  plan: (p, facts, ctx) => planOrFail(() => planCopy(p, facts, ctx)),
+  facts: (p, ctx) => (p.remoteSrc ? remoteCopyFacts(p, ctx) : [{ key: 'dest', command: copyFactCommand(p, ctx.diff), become: ctx.become }]),
+  plan: (p, facts, ctx) => planOrFail(() => (p.remoteSrc ? planRemoteCopy(p, facts, ctx) : planCopy(p, facts, ctx))),
 };

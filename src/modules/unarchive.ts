@@ -10,11 +10,14 @@ import { sha256Of } from './content-hash.js';
 import { writeFileCommand } from './write-file-command.js';
 import type { ExecResult } from '../transport/connection.js';
 import { quoteArg, quoteArgv } from '../shell/quote.js';
+import { type ArchiveSource, readRemoteArchive, remoteArchiveCheck, remoteArchiveScript } from './unarchive-remote.js';
 
-/** Parameters of `unarchive`: a local .tar.gz unpacked into a directory on the host. */
+/** Parameters of `unarchive`: a local .tar.gz (or one on the host) unpacked into a directory on the host. */
 export type UnarchiveParams = {
-  /** Local path, relative to the playbook's directory (or its `files/`). */
+  /** Local path, relative to the playbook's directory (or its `files/`); with remoteSrc a path on the host. */
   readonly src: string;
+  /** src is an archive on the host already (nothing is uploaded). */
+  readonly remoteSrc: boolean;
   /** A directory on the host; created (mkdir -p) when missing. */
   readonly dest: string;
   /** Skip when this path exists on the host. */
@@ -26,6 +29,9 @@ export type UnarchiveParams = {
   readonly group?: string;
 };
 
+/** Ansible's message when check mode skips an unarchive of a tar archive. */
+export const CHECK_MODE_SKIP = 'remote module (unarchive) does not support check mode when using gtar';
+
 /** The marker that records which archive (by sha256) was unpacked into dest. */
 export function markerPath(p: UnarchiveParams): string {
   return `${p.dest.replace(/\/+$/, '') || '/'}/.tpx-unarchive-${basename(p.src)}.sha256`;
@@ -33,9 +39,14 @@ export function markerPath(p: UnarchiveParams): string {
 
 export function normaliseUnarchive(raw: Readonly<Record<string, unknown>>): UnarchiveParams {
   const args = new ModuleArgs('unarchive', raw, paramNames(unarchiveParams, ['owner', 'group']));
-  if (args.bool('remote_src', false)) throw args.error('remote_src is not supported; src must be a local .tar.gz archive', 'remote_src');
+  if (args.has('copy') && args.has('remote_src')) throw args.error("parameters are mutually exclusive: ('copy', 'remote_src')", 'copy');
+  // `copy: false` is Ansible's old way of saying remote_src: true.
+  const remoteSrc = args.has('copy') ? !args.bool('copy', true) : args.bool('remote_src', false);
+  const src = args.requiredString('src');
+  if (remoteSrc && src.includes('://')) throw args.error(`src '${src}': a URL is not supported yet; get_url the archive to the host first`, 'src');
   return {
-    src: args.requiredString('src'),
+    src,
+    remoteSrc,
     dest: args.requiredString('dest'),
     creates: args.string('creates') || undefined,
     extraOpts: args.stringList('extra_opts') ?? [],
@@ -47,7 +58,9 @@ export function normaliseUnarchive(raw: Readonly<Record<string, unknown>>): Unar
 /** One command: is dest a directory, what does the marker say, and (with creates) does that path exist. */
 export function unarchiveFactCommand(p: UnarchiveParams): string {
   const creates = p.creates ? `; echo "tpx-creates $(${pathExistsCommand(p.creates)})"` : '';
-  return `d=${quoteArg(p.dest)}; m=${quoteArg(markerPath(p))}; if [ -d "$d" ]; then echo tpx-dest-dir; else echo tpx-dest-missing; fi; if [ -f "$m" ]; then echo "tpx-marker $(cat < "$m")"; fi${creates}`;
+  // A remote archive is read after the dest lines, in the same command (its check may exit).
+  const source = p.remoteSrc ? `; ${remoteArchiveScript(p.src, p.owner !== undefined || p.group !== undefined)}` : '';
+  return `d=${quoteArg(p.dest)}; m=${quoteArg(markerPath(p))}; if [ -d "$d" ]; then echo tpx-dest-dir; else echo tpx-dest-missing; fi; if [ -f "$m" ]; then echo "tpx-marker $(cat < "$m")"; fi${creates}${source}`;
 }
 
 /** The creates guard's answer, read from the one fact command, as the guard fact it replaces. */
@@ -60,13 +73,17 @@ function createsFact(fact: ExecResult): FactResults {
 async function planUnarchive(p: UnarchiveParams, facts: FactResults, ctx: PlanContext): Promise<Plan> {
   const fact = facts.dest;
   const skip = p.creates ? planGuardSkip(p, createsFact(fact)) : undefined;
-  if (skip) return skip;
+  // Ansible skips the task (status skipped) when creates exists.
+  if (skip) return { ...skip, skipped: true };
   if (fact.rc !== 0) return failPlan(`could not inspect ${p.dest}: ${fact.stderr.trim() || `exit code ${fact.rc}`}`);
   const lines = fact.stdout.split('\n');
-  const local = await readLocalFile(p.src, ctx);
-  if (local.content[0] !== 0x1f || local.content[1] !== 0x8b) return failPlan(`${local.path} is not a gzip-compressed tar archive (.tar.gz)`);
-  const sha256 = sha256Of(local.content);
-  const returns = { dest: p.dest, src: local.path, sha256 };
+  const archive = p.remoteSrc ? readRemoteArchive(p.src, fact.stdout, fact.stderr) : await localArchive(p, ctx);
+  if (typeof archive === 'string') return failPlan(archive);
+  // Ansible 2.14 unpacks no tar archive in check mode: its tar handler skips the task, checked or not.
+  if (ctx.check) return { changed: false, actions: [], skipped: true, msg: CHECK_MODE_SKIP };
+  if (!archive.gzip) return failPlan(`${archive.path} is not a gzip-compressed tar archive (.tar.gz)`);
+  const sha256 = archive.sha256;
+  const returns = { dest: p.dest, src: archive.path, sha256 };
   const destMissing = lines.includes('tpx-dest-missing');
   if (!destMissing && !lines.includes('tpx-dest-dir')) return failPlan(`could not inspect ${p.dest}: ${fact.stdout.trim()}`, returns);
   const recorded = lines
@@ -75,21 +92,34 @@ async function planUnarchive(p: UnarchiveParams, facts: FactResults, ctx: PlanCo
     .trim();
   if (recorded === sha256) return { changed: false, actions: [], msg: `${basename(p.src)} already unpacked in ${p.dest}`, returns };
 
-  const chown = ownerCommand(p, local.content);
+  const chown = ownerCommandFor(p, archive.entries());
   const marker = writeFileCommand(markerPath(p), { mode: 0o644 }, `printf '%s\\n' ${sha256}`);
-  const unpack = [`mkdir -p -- ${quoteArg(p.dest)}`, quoteArgv(['tar', '-xzf', '-', '-C', p.dest, ...p.extraOpts]), ...(chown ? [chown] : []), marker].join(
-    ' && ',
-  );
+  const tar = `${quoteArgv(['tar', '-xzf', '-', '-C', p.dest, ...p.extraOpts])}${archive.stdin ? '' : ' < "$s"'}`;
+  const steps = [`mkdir -p -- ${quoteArg(p.dest)}`, tar, ...(chown ? [chown] : []), marker].join(' && ');
+  // A remote archive is read only after the same check as its fact, in a subshell of its own.
+  const unpack = archive.stdin ? steps : `(${remoteArchiveCheck(p.src)}${steps})`;
   const diff = ctx.diff
     ? `--- before: ${p.dest}\n+++ after: ${p.dest}\n-archive: ${recorded ?? '(none)'}\n+archive: ${sha256} (${basename(p.src)})\n`
     : undefined;
   return {
     changed: true,
-    actions: [{ kind: 'exec', command: unpack, stdin: local.content, become: ctx.become }],
-    // In check mode nothing is unpacked: say what would be.
-    msg: `${basename(p.src)} ${ctx.check ? 'would be unpacked' : 'unpacked'} into ${p.dest}${destMissing ? (ctx.check ? ' (it would be created)' : ' (created)') : ''}`,
+    actions: [{ kind: 'exec', command: unpack, ...(archive.stdin ? { stdin: archive.stdin } : {}), become: ctx.become }],
+    msg: `${basename(p.src)} unpacked into ${p.dest}${destMissing ? ' (created)' : ''}`,
     diff,
     returns,
+  };
+}
+
+/** The local archive, read on the controller (once for all hosts) and streamed on stdin. */
+async function localArchive(p: UnarchiveParams, ctx: PlanContext): Promise<ArchiveSource> {
+  const local = await readLocalFile(p.src, ctx);
+  const gzip = local.content[0] === 0x1f && local.content[1] === 0x8b;
+  return {
+    path: local.path,
+    sha256: sha256Of(local.content),
+    gzip,
+    entries: () => (gzip && (p.owner !== undefined || p.group !== undefined) ? listTarEntries(local.content) : []),
+    stdin: local.content,
   };
 }
 
@@ -98,16 +128,21 @@ async function planUnarchive(p: UnarchiveParams, facts: FactResults, ctx: PlanCo
  * archive after --strip-components), or undefined without owner/group.
  */
 export function ownerCommand(p: UnarchiveParams, archive: Buffer): string | undefined {
+  return ownerCommandFor(p, p.owner === undefined && p.group === undefined ? [] : listTarEntries(archive));
+}
+
+/** ownerCommand for an archive's entry names. */
+export function ownerCommandFor(p: UnarchiveParams, entries: readonly string[]): string | undefined {
   if (p.owner === undefined && p.group === undefined) return undefined;
   const strip = p.extraOpts.map((o) => /^--strip-components=(\d+)$/.exec(o)).find(Boolean);
-  const tops = topLevelNames(listTarEntries(archive), strip ? Number(strip[1]) : 0);
+  const tops = topLevelNames(entries, strip ? Number(strip[1]) : 0);
   if (tops.length === 0) return undefined;
   const who = p.owner !== undefined ? `${p.owner}${p.group !== undefined ? `:${p.group}` : ''}` : `:${p.group}`;
   const base = p.dest.replace(/\/+$/, '') || '/';
   return quoteArgv(['chown', '-R', '--', who, ...tops.map((t) => `${base}/${t}`)]);
 }
 
-/** `unarchive`: unpacks a local .tar.gz into a directory on the host, once per archive content. */
+/** `unarchive`: unpacks a local .tar.gz (or, with remote_src, one on the host) into a directory on the host, once per archive content. */
 export const unarchiveModule: ModuleDefinition<UnarchiveParams> = {
   name: 'unarchive',
   params: unarchiveParams,
