@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import type { CopyParams } from './copy.js';
+import type { CopyParams } from './copy-params.js';
 import { attributeCommand, compareAttributes, hasAttributeChanges } from './file-attributes.js';
 import { formatMode } from './file-mode.js';
 import type { Action, FactRequest, FactResults, Plan, PlanContext } from './module.js';
