@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { pyStr } from '../template/python-values.js';
-import { quoteArgv } from '../shell/quote.js';
+import { quoteArg } from '../shell/quote.js';
 import { ModuleArgs, paramNames } from './module-args.js';
 import type { FactResults, ModuleDefinition, Plan, PlanContext } from './module.js';
 import { waitForParams } from './params/wait-for.js';
 import { failPlan, planOrFail } from './plans.js';
 import { compilePythonRegex, fromBinary, toBinary } from './python-regex.js';
 
-export type WaitForState = 'started' | 'stopped' | 'present' | 'absent';
+export type WaitForState = 'started' | 'stopped' | 'present' | 'absent' | 'drained';
 
 /** Parameters of `wait_for`; times in seconds. */
 export type WaitForParams = {
@@ -23,22 +23,51 @@ export type WaitForParams = {
   readonly sleep: number;
   readonly connectTimeout: number;
   readonly msg?: string;
+  /** state drained: the TCP states that count as an active connection (Ansible's names). */
+  readonly activeConnectionStates: readonly string[];
+  /** state drained: connections from these hosts do not count. */
+  readonly excludeHosts?: readonly string[];
 };
 
 const SCRIPT = readFileSync(new URL('../../host/wait-for.sh', import.meta.url), 'utf8');
+const PORT_HELPER = readFileSync(new URL('../../host/wait-for-port.py', import.meta.url), 'utf8');
+
+/** The TCP states state drained may count, with their code in /proc/net/tcp. */
+const TCP_STATES: Readonly<Record<string, string>> = {
+  ESTABLISHED: '01',
+  SYN_SENT: '02',
+  SYN_RECV: '03',
+  FIN_WAIT1: '04',
+  FIN_WAIT2: '05',
+  TIME_WAIT: '06',
+};
+const DEFAULT_ACTIVE_STATES = ['ESTABLISHED', 'FIN_WAIT1', 'FIN_WAIT2', 'SYN_RECV', 'SYN_SENT', 'TIME_WAIT'];
+
+/** An Ansible `list` parameter: a list, or a string of comma-separated items. */
+function listParam(args: ModuleArgs, name: string): string[] | undefined {
+  const raw = args.raw(name);
+  if (typeof raw === 'string') return raw.split(',').map((item) => item.trim());
+  return args.stringList(name);
+}
 
 export function normaliseWaitFor(raw: Readonly<Record<string, unknown>> | null): WaitForParams {
   const args = new ModuleArgs('wait_for', raw ?? {}, paramNames(waitForParams));
   const state = args.oneOf('state', ['started', 'stopped', 'present', 'absent', 'drained'], 'started');
-  if (state === 'drained') throw args.error("state 'drained' is not supported yet", 'state');
-  if (args.has('exclude_hosts')) throw args.error('exclude_hosts should only be with state=drained', 'exclude_hosts');
+  const excludeHosts = listParam(args, 'exclude_hosts');
+  if (excludeHosts !== undefined && state !== 'drained') throw args.error('exclude_hosts should only be with state=drained', 'exclude_hosts');
+  const activeConnectionStates = listParam(args, 'active_connection_states') ?? DEFAULT_ACTIVE_STATES;
+  for (const name of activeConnectionStates) {
+    if (!(name in TCP_STATES)) throw args.error(`unknown active_connection_state (${name}) defined`, 'active_connection_states');
+  }
   const port = args.has('port') ? args.int('port', 0) : undefined;
   if (port !== undefined && port > 65535) throw args.error(`'port' must be a TCP port (0 to 65535), not ${port}`, 'port');
   const path = args.string('path') || undefined;
   if (port !== undefined && path !== undefined) throw args.error('port and path parameter can not both be passed to wait_for', 'path');
   if (path !== undefined && state === 'stopped') throw args.error('state=stopped should only be used for checking a port in the wait_for module', 'state');
+  if (path !== undefined && state === 'drained') throw args.error('state=drained should only be used for checking a port in the wait_for module', 'state');
+  // Ansible 2.14 crashes there (int(None)); tpx says what is missing.
+  if (state === 'drained' && port === undefined) throw args.error("state=drained needs 'port': the port whose connections to wait for", 'port');
   const searchRegex = args.has('search_regex') ? pyStr(args.raw('search_regex')) : undefined;
-  if (searchRegex !== undefined && port !== undefined) throw args.error('search_regex on a port is not supported yet (only with path)', 'search_regex');
   let regex: RegExp | undefined;
   if (searchRegex !== undefined) {
     try {
@@ -59,20 +88,55 @@ export function normaliseWaitFor(raw: Readonly<Record<string, unknown>> | null):
     sleep: args.int('sleep', 1),
     connectTimeout: args.int('connect_timeout', 5),
     msg: args.string('msg'),
+    activeConnectionStates,
+    excludeHosts,
   };
 }
 
-/** The one command: host/wait-for.sh with its arguments, bounded by the module's own timeout. */
+/** Whether each try connects and reads what the port sends (host/wait-for-port.py). */
+function readsPort(p: WaitForParams): boolean {
+  return p.port !== undefined && p.searchRegex !== undefined && (p.state === 'started' || p.state === 'present');
+}
+
+/**
+ * The one command: host/wait-for.sh (and, for search_regex on a port, the source of its python3
+ * helper as its argument), bounded by the module's own timeout. No task data on it: see
+ * waitForSettings.
+ */
 export function waitForCommand(p: WaitForParams): string {
+  const helper = readsPort(p) ? ` ${quoteArg(PORT_HELPER)}` : '';
+  return `sh -c ${quoteArg(SCRIPT)} tpx-wait-for${helper}`;
+}
+
+/** What host/wait-for.sh reads on stdin: `name=value` lines, each value quoted by the shell quoter. */
+export function waitForSettings(p: WaitForParams): string {
   const kind = p.port !== undefined ? 'port' : p.path !== undefined ? 'path' : 'sleep';
-  const argv = [kind, p.state, p.host, String(p.port ?? 0), p.path ?? '', p.searchRegex ?? '', p.timeout, p.sleep, p.delay, p.connectTimeout].map(String);
-  return `sh -c ${quoteArgv([SCRIPT])} tpx-wait-for ${quoteArgv(argv)}`;
+  const settings: Record<string, string | number> = {
+    kind,
+    state: p.state,
+    host: p.host,
+    port: p.port ?? 0,
+    path: p.path ?? '',
+    regex: p.searchRegex ?? '',
+    timeout: p.timeout,
+    pause: p.sleep,
+    delay: p.delay,
+    ct: p.connectTimeout,
+    states: p.activeConnectionStates.map((name) => TCP_STATES[name]).join(' '),
+    excludes: (p.excludeHosts ?? []).join('\n'),
+    portreq: readsPort(p) ? JSON.stringify({ host: p.host, port: p.port, regex: p.searchRegex, connect_timeout: p.connectTimeout }) : '',
+  };
+  return Object.entries(settings)
+    .map(([name, value]) => `${name}=${quoteArg(String(value))}\n`)
+    .join('');
 }
 
 /** Ansible's message when the wait timed out. */
 function timeoutMessage(p: WaitForParams): string {
   if (p.msg !== undefined) return p.msg;
   const stopping = p.state === 'stopped' || p.state === 'absent';
+  if (p.state === 'drained') return `Timeout when waiting for ${p.host}:${p.port} to drain`;
+  if (p.port !== undefined && readsPort(p)) return `Timeout when waiting for search string ${p.searchRegex} in ${p.host}:${p.port}`;
   if (p.port !== undefined) return stopping ? `Timeout when waiting for ${p.host}:${p.port} to stop.` : `Timeout when waiting for ${p.host}:${p.port}`;
   if (stopping) return `Timeout when waiting for ${p.path} to be absent.`;
   if (p.searchRegex !== undefined) return `Timeout when waiting for search string ${p.searchRegex} in ${p.path}`;
@@ -132,7 +196,8 @@ function planWaitFor(p: WaitForParams, facts: FactResults, ctx: PlanContext): Pl
       state: p.state,
       port: p.port ?? null,
       search_regex: p.searchRegex ?? null,
-      ...(p.regex ? matchGroups(p, content) : { match_groups: [], match_groupdict: {} }),
+      // Ansible fills these from a match in a file only, never from what a port sent.
+      ...(p.regex && p.path !== undefined ? matchGroups(p, content) : { match_groups: [], match_groupdict: {} }),
       path: p.path ?? null,
       elapsed,
       ...pathInfo,
@@ -140,11 +205,15 @@ function planWaitFor(p: WaitForParams, facts: FactResults, ctx: PlanContext): Pl
   };
 }
 
-/** `wait_for`: one bounded wait on the host (a port, a file, a match in it, or time); never changed; skipped in check mode, as in Ansible 2.14. */
+/**
+ * `wait_for`: one bounded wait on the host (a port open, closed, drained of connections or
+ * sending a match; a file, a match in it, or its absence; or time); never changed; skipped in
+ * check mode, as in Ansible 2.14.
+ */
 export const waitForModule: ModuleDefinition<WaitForParams> = {
   name: 'wait_for',
   params: waitForParams,
   normalise: normaliseWaitFor,
-  facts: (p, ctx) => (ctx.check ? [] : [{ key: 'wait', command: waitForCommand(p), become: ctx.become }]),
+  facts: (p, ctx) => (ctx.check ? [] : [{ key: 'wait', command: waitForCommand(p), stdin: waitForSettings(p), become: ctx.become }]),
   plan: (p, facts, ctx) => planOrFail(() => planWaitFor(p, facts, ctx)),
 };
