@@ -5,6 +5,7 @@ import { commandModule } from './command.js';
 import { copyModule } from './copy.js';
 import { cronModule } from './cron.js';
 import { debugModule } from './debug.js';
+import { dnfModule } from './dnf.js';
 import { failModule } from './fail.js';
 import { fileModule } from './file.js';
 import { getUrlModule } from './get-url.js';
@@ -38,6 +39,7 @@ import { userModule } from './user.js';
 import { waitForModule } from './wait-for.js';
 import { waitForConnectionModule } from './wait-for-connection.js';
 import { rebootModule } from './reboot.js';
+import { yumModule } from './yum.js';
 
 /** Every module tpx knows, by its short name. */
 const MODULES: ReadonlyMap<string, ModuleDefinition> = new Map(
@@ -66,6 +68,8 @@ const MODULES: ReadonlyMap<string, ModuleDefinition> = new Map(
       getUrlModule,
       serviceModule,
       aptModule,
+      dnfModule,
+      yumModule,
       packageModule,
       groupModule,
       userModule,

@@ -30,7 +30,6 @@ export const UNSUPPORTED_MODULES: ReadonlySet<string> = new Set([
   'apt_repository',
   'assemble',
   'async_status',
-  'dnf',
   'expect',
   'firewalld',
   'getent',
@@ -47,6 +46,5 @@ export const UNSUPPORTED_MODULES: ReadonlySet<string> = new Set([
   'sysvinit',
   'tempfile',
   'ufw',
-  'yum',
   'yum_repository',
 ]);

@@ -15,6 +15,7 @@ describe('package: parameters', () => {
 
   it.each<[Record<string, unknown>, RegExp]>([
     [{ name: 'curl', state: 'present', use: 'yum' }, /use: 'yum' is not supported yet/],
+    [{ name: 'curl', state: 'present', use: 'dnf', purge: true }, /unsupported parameter 'purge'/],
     [{ name: 'curl', state: 'installed' }, /value of state must be one of/],
     [{ name: 'curl', state: 'present', frobnicate: 1 }, /unsupported parameter 'frobnicate'/],
   ])('%j is refused', (args, message) => {
@@ -39,9 +40,9 @@ describe('package: the package manager', () => {
   });
 
   it('names another manager as not supported yet, and a host without apt-get as Ansible does', async () => {
-    const ctx = makeContext({ vars: { ansible_pkg_mgr: 'dnf' } });
+    const ctx = makeContext({ vars: { ansible_pkg_mgr: 'zypper' } });
     expect(packageModule.facts?.(p, ctx)).toEqual([]);
-    expect(await packageModule.plan(p, {}, ctx)).toMatchObject({ failed: true, msg: expect.stringMatching(/package manager is dnf; .*not supported yet/) });
+    expect(await packageModule.plan(p, {}, ctx)).toMatchObject({ failed: true, msg: expect.stringMatching(/package manager is zypper; .*not supported yet/) });
     const none = await packageModule.plan(p, { apt: execResult('tpx-package-no-apt-get\n') }, makeContext());
     expect(none).toMatchObject({ failed: true, msg: 'Could not detect which package manager to use. Try gathering facts or setting the "use" option.' });
   });

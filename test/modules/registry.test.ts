@@ -10,6 +10,7 @@ const NAMES = [
   'copy',
   'cron',
   'debug',
+  'dnf',
   'fail',
   'fetch',
   'file',
@@ -42,6 +43,7 @@ const NAMES = [
   'user',
   'wait_for',
   'wait_for_connection',
+  'yum',
 ];
 
 describe('module registry', () => {

@@ -5,6 +5,7 @@ import { commandParams } from './command.js';
 import { copyParams } from './copy.js';
 import { cronParams } from './cron.js';
 import { debugParams } from './debug.js';
+import { dnfParams } from './dnf.js';
 import { failParams } from './fail.js';
 import { fileParams } from './file.js';
 import { getUrlParams } from './get-url.js';
@@ -37,6 +38,7 @@ import { userParams } from './user.js';
 import { waitForParams } from './wait-for.js';
 import { waitForConnectionParams } from './wait-for-connection.js';
 import { rebootParams } from './reboot.js';
+import { yumParams } from './yum.js';
 
 /** Every module a playbook may use, by name. */
 export const MODULE_PARAMS: readonly ModuleParams[] = [
@@ -63,6 +65,8 @@ export const MODULE_PARAMS: readonly ModuleParams[] = [
   getUrlParams,
   serviceParams,
   aptParams,
+  dnfParams,
+  yumParams,
   packageParams,
   groupParams,
   userParams,
