@@ -1,5 +1,4 @@
-import { isAbsolute, relative } from 'node:path';
-import { formatProblem, type InputProblem, InputError } from '../errors/input-error.js';
+import { formatProblem, InputError } from '../errors/input-error.js';
 import { secretMasker } from '../errors/mask-secrets.js';
 import { ExitCode, TpxError } from '../errors/tpx-error.js';
 import { writeDebugLog } from './debug-log.js';
@@ -15,7 +14,7 @@ export function handleError(
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): number {
   if (error instanceof InputError) {
-    write(error.problems.map((p) => secretMasker.mask(formatProblem(shortPath(p)))).join('\n\n') + '\n');
+    write(error.problems.map((p) => secretMasker.mask(formatProblem(p))).join('\n\n') + '\n');
     const n = error.problems.length;
     write(`${n} error${n === 1 ? '' : 's'} found; nothing was run.\n`);
     return error.exitCode;
@@ -35,15 +34,4 @@ export function handleError(
   }
   write(`tpx: internal error: ${secretMasker.mask(msg)}\n  (${secretMasker.mask(where)}; please report this as a bug)\n`);
   return ExitCode.internal;
-}
-
-/**
- * A problem in a file below the working directory named relative to it, as the playbook given
- * on the command line usually is (an imported tasks file or a role's is found as an absolute
- * path); a file elsewhere keeps its absolute path.
- */
-function shortPath(p: InputProblem, cwd = process.cwd()): InputProblem {
-  if (!isAbsolute(p.file)) return p;
-  const rel = relative(cwd, p.file);
-  return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? p : { ...p, file: rel };
 }

@@ -1,4 +1,4 @@
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, join, normalize, resolve } from 'node:path';
 import { InputError, type InputProblem } from '../errors/input-error.js';
 import { createInputError } from '../schema/clean-problems.js';
 import { loadYamlFile } from '../schema/load-yaml.js';
@@ -83,7 +83,7 @@ export class IncludeLoader implements TaskListReader {
   findTasksFile(path: string, context: FileContext, at: SourcePos, what: string): string | undefined {
     const candidates = isAbsolute(path)
       ? [path]
-      : [...(context.role ? [resolve(context.role.dir, 'tasks', path)] : []), resolve(context.dir, path), resolve(this.playbookDir, path)];
+      : [...(context.role ? [resolve(context.role.dir, 'tasks', path)] : []), under(context.dir, path), under(this.playbookDir, path)];
     const found = candidates.find(isFile);
     if (!found) this.report(at, `${what}: ${JSON.stringify(path)} not found; looked for ${[...new Set(candidates)].join(', ')}`);
     return found;
@@ -136,4 +136,12 @@ export class IncludeLoader implements TaskListReader {
       return undefined;
     }
   }
+}
+
+/**
+ * `path` below `dir`, named as `dir` is: relative when the playbook was given relative (so a
+ * problem in an imported file reads `playbooks/tasks/x.yaml:8:3`, as the playbook's own do).
+ */
+function under(dir: string, path: string): string {
+  return isAbsolute(dir) ? resolve(dir, path) : normalize(join(dir, path));
 }

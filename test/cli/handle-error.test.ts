@@ -5,7 +5,6 @@ import { describe, expect, it } from 'vitest';
 import { debugLogDir } from '../../src/cli/debug-log.js';
 import { handleError } from '../../src/cli/handle-error.js';
 import { secretMasker } from '../../src/errors/mask-secrets.js';
-import { InputError } from '../../src/errors/input-error.js';
 import { ExitCode } from '../../src/errors/tpx-error.js';
 import { useStateHome } from './state-home.js';
 
@@ -53,20 +52,5 @@ describe('handleError on an unexpected error', () => {
     expect(code).toBe(ExitCode.internal);
     expect(screen).toMatch(/^tpx: internal error: boom\n {2}\(the details could not be saved: ENOTDIR: [^\n]*; please report this as a bug\)\n$/);
     expect(screen).not.toMatch(/\bat .*handle-error/);
-  });
-});
-
-describe('handleError on input errors', () => {
-  it('names a file below the working directory relative to it, one elsewhere by its absolute path', () => {
-    const below = join(process.cwd(), 'playbooks', 'tasks', 'checks.yaml');
-    const elsewhere = join(tmpdir(), 'elsewhere.yaml');
-    const { code, screen } = handle(
-      new InputError([
-        { file: below, line: 8, col: 3, message: 'first' },
-        { file: elsewhere, line: 1, col: 1, message: 'second' },
-      ]),
-    );
-    expect(code).toBe(4);
-    expect(screen).toBe(`${join('playbooks', 'tasks', 'checks.yaml')}:8:3: first\n\n${elsewhere}:1:1: second\n2 errors found; nothing was run.\n`);
   });
 });

@@ -1,6 +1,6 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors/input-error.js';
 import { loadPlaybook } from '../../src/playbook/load-playbook.js';
@@ -44,6 +44,10 @@ describe('roles and task files', () => {
     ).plays[0];
     const second = (play.tasks[0] as Block).block[1] as Task;
     expect(second.modulePos).toEqual({ file: join(dir, 'tasks/checks.yml'), line: 5, col: 3, text: '  assert:' });
+    // A playbook named relative to the working directory: its imported files are named so too.
+    const relativeSite = relative(process.cwd(), join(dir, 'site.yml'));
+    const viaRelative = loadPlaybook(relativeSite).plays[0];
+    expect(((viaRelative.tasks[0] as Block).block[1] as Task).modulePos.file).toBe(join(dirname(relativeSite), 'tasks', 'checks.yml'));
   });
 
   it('puts roles (dependencies first, each once) between pre_tasks and tasks, with their handlers first', () => {
