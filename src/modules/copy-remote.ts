@@ -6,7 +6,7 @@ import type { Action, FactRequest, FactResults, Plan, PlanContext } from './modu
 import { parsePathState, pathStateScript, type PathState } from './path-state.js';
 import { failPlan } from './plans.js';
 import { backupStep } from './backup-file.js';
-import { NEW_FILE_MODE, replacedFile, untrustedDestCheck, untrustedPathCheck, untrustedRefusal, writeFileCommand } from './write-file-command.js';
+import { NEW_FILE_MODE, replacedFile, trustedSourceCheck, untrustedDestCheck, untrustedRefusal, writeFileCommand } from './write-file-command.js';
 import { quoteArg } from '../shell/quote.js';
 
 /** Ansible's message when the source's sha1 is not the `checksum` given. */
@@ -21,7 +21,7 @@ const UNREADABLE = 'tpx-src-unreadable';
  * source read as root is never one that user chose.
  */
 function sourceCheck(src: string): string {
-  return `s=${quoteArg(src)}; ${untrustedPathCheck('s')}`;
+  return `s=${quoteArg(src)}; ${trustedSourceCheck('s')}`;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { quoteArg } from '../shell/quote.js';
-import { untrustedPathCheck } from './write-file-command.js';
+import { trustedSourceCheck } from './write-file-command.js';
 
 /** The archive an unarchive task unpacks, wherever it is. */
 export interface ArchiveSource {
@@ -24,7 +24,7 @@ const REFUSED = 'tpx-src-refused';
  * way to it: an archive read as root is never one that user chose.
  */
 export function remoteArchiveCheck(src: string): string {
-  return `s=${quoteArg(src)}; ${untrustedPathCheck('s')}`;
+  return `s=${quoteArg(src)}; ${trustedSourceCheck('s')}`;
 }
 
 /**

@@ -68,6 +68,34 @@ export function untrustedPathCheck(variable: string, asked?: string): string {
   );
 }
 
+/** What a source root would read, chosen or changeable by another user, is refused with. */
+const UNTRUSTED_SOURCE_WHY = ': another user could choose or change what root reads';
+
+/**
+ * Shell (ending in `;`) for a file root reads to copy or unpack elsewhere (`remote_src`), held
+ * in variable `variable`: untrustedPathCheck, then the file where it really is, every
+ * directory above it and every directory the path was written through must belong to root, the user the task runs as or the login user (sudo's
+ * SUDO_UID), and none may be writable by group or others, except a directory with the sticky
+ * bit (/tmp), whose entry below is checked in turn. Then nobody else can swap the file or a
+ * directory on its way between the check and the read. Fails (exit 1, a message on stderr)
+ * otherwise. Uses variables q, d, l, i, r, c, m, u, me, lu.
+ */
+export function trustedSourceCheck(variable: string): string {
+  // `shell` is shell words between the path and the reason (`' belongs to uid '"$u"`).
+  const refuse = (shell: string): string =>
+    `echo "$${variable}"${quoteArg(': ')}"$c"${shell}${quoteArg(`${UNTRUSTED_SOURCE_WHY}; move it where only root (or the login user) can write`)} >&2; exit 1`;
+  return (
+    untrustedPathCheck(variable) +
+    `r=$(readlink -f -- "$${variable}") || r=; if [ -n "$r" ] && [ -e "$r" ]; then me=$(id -u); lu=\${SUDO_UID:-$me}; ` +
+    // Where the file really is, and the directories the path was written through.
+    `for c in "$r" "$(dirname -- "$${variable}")"; do while :; do ` +
+    `set -- $(ls -lnd -- "$c"); m=$(printf %.10s "$1"); u=$3; ` +
+    `case $u in 0|"$me"|"$lu") ;; *) ${refuse(`${quoteArg(' belongs to uid ')}"$u"`)} ;; esac; ` +
+    `case $m in ?????w????|????????w?) case $c:$m in "$r":*|*[!tT]) ${refuse(quoteArg(' is writable by group or others'))} ;; esac ;; esac; ` +
+    `case $c in /|.) break ;; esac; c=$(dirname -- "$c"); done; done; fi; `
+  );
+}
+
 /** What a world-writable directory's entry another user may have put there is refused with. */
 const UNTRUSTED_WHY = ' in a world-writable directory: another user may have put it there, and it is not followed, replaced or changed';
 
@@ -78,7 +106,7 @@ const UNTRUSTED_WHY = ' in a world-writable directory: another user may have put
 export function untrustedRefusal(result: { readonly rc: number | null; readonly stderr: string }): string | undefined {
   if (result.rc === 0) return undefined;
   const line = result.stderr.trim().split('\n').pop() ?? '';
-  return line.includes(' in a world-writable directory: another user may have ') ? line : undefined;
+  return line.includes(' in a world-writable directory: another user may have ') || line.includes(UNTRUSTED_SOURCE_WHY) ? line : undefined;
 }
 
 /** The check on one entry: `p` and `d` are shell words for it and its directory, `shown` for the path the message names. */
