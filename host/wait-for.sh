@@ -30,7 +30,7 @@
 set -fu
 helper=${1-}
 kind=sleep state=started host=127.0.0.1 port=0 path='' regex='' timeout=300 pause=1 delay=0 ct=5
-states='' excludes='' portreq=''
+states='' excludes='' portreq='' guard=':'
 settings=$(cat)
 eval "$settings"
 
@@ -168,7 +168,8 @@ met() {
     port:stopped | port:absent) ! listening ;;
     path:started | path:present)
       [ -e "$path" ] || return 1
-      [ -z "$regex" ] || grep "$grepflag" -q -e "$regex" -- "$path" 2>/dev/null
+      # Only a regular file is searched (a FIFO would block, an endless one grow grep).
+      [ -z "$regex" ] || { [ -f "$path" ] && head -c 16777216 -- "$path" | grep "$grepflag" -q -e "$regex" 2>/dev/null; }
       ;;
     path:absent | path:stopped) ! [ -e "$path" ] ;;
     *) return 1 ;;
@@ -188,11 +189,16 @@ if [ "$kind" = sleep ]; then
   echo "TPXWAIT ok $(elapsed)"
   exit 0
 fi
+# Content read as root only where no other user chose the file (their link in /tmp): the
+# controller's check (guard), refusing with its message.
+if [ "$kind" = path ] && [ -n "$regex" ]; then
+  why=$( (eval "$guard") 2>&1 >/dev/null) || { printf 'TPXWAIT error %s\n' "$why"; exit 0; }
+fi
 while [ "$(now)" -lt "$end" ]; do
   if met; then
     echo "TPXWAIT ok $(elapsed)"
     if [ "$kind" = path ] && { [ -e "$path" ] || [ -L "$path" ]; }; then describe; fi
-    if [ "$kind" = path ] && [ -n "$regex" ]; then head -c 1048576 -- "$path"; fi
+    if [ "$kind" = path ] && [ -n "$regex" ] && [ -f "$path" ]; then head -c 1048576 -- "$path"; fi
     exit 0
   fi
   sleep "$pause"

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { pyStr } from '../template/python-values.js';
 import { quoteArg } from '../shell/quote.js';
+import { untrustedPathCheck } from './write-file-command.js';
 import { ModuleArgs, paramNames } from './module-args.js';
 import type { FactResults, ModuleDefinition, Plan, PlanContext } from './module.js';
 import { waitForParams } from './params/wait-for.js';
@@ -125,6 +126,8 @@ export function waitForSettings(p: WaitForParams): string {
     states: p.activeConnectionStates.map((name) => TCP_STATES[name]).join(' '),
     excludes: (p.excludeHosts ?? []).join('\n'),
     portreq: readsPort(p) ? JSON.stringify({ host: p.host, port: p.port, regex: p.searchRegex, connect_timeout: p.connectTimeout }) : '',
+    // Shell the script runs (in a subshell) before it reads a path's content: no other user's link in /tmp.
+    guard: `s=$path; ${untrustedPathCheck('s')}`,
   };
   return Object.entries(settings)
     .map(([name, value]) => `${name}=${quoteArg(String(value))}\n`)

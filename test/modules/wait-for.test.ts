@@ -112,3 +112,29 @@ describe('wait_for: on this machine', () => {
     });
   });
 });
+
+describe('wait_for: a path another user may have planted (the script as root)', () => {
+  const asRoot = process.getuid?.() === 0;
+
+  it('a FIFO at path with search_regex does not block the wait: it times out as a file that never matches', () => {
+    const dir = makeTempDir();
+    const fifo = join(dir, 'pipe');
+    runShell(`mkfifo ${fifo}`, dir);
+    const p = normaliseWaitFor({ path: fifo, search_regex: 'ready', timeout: 2 });
+    const r = runShell(waitForCommand(p), '/', waitForSettings(p));
+    expect(r.timedOut).toBe(false);
+    expect(r.stdout).toMatch(/^TPXWAIT timeout \d+\n$/);
+  });
+
+  it.skipIf(!asRoot)("another user's link in a sticky directory is not read: the wait fails saying why", () => {
+    const dir = makeTempDir();
+    runShell(
+      `chmod 1777 ${dir} && printf 'root only\\n' > ${dir}/secret && chmod 600 ${dir}/secret && ln -s ${dir}/secret ${dir}/app.log && chown -h 65534 ${dir}/app.log`,
+      '/',
+    );
+    const p = normaliseWaitFor({ path: join(dir, 'app.log'), search_regex: 'root', timeout: 2 });
+    const r = runShell(waitForCommand(p), '/', waitForSettings(p));
+    expect(r.stdout).toMatch(/^TPXWAIT error .*app\.log belongs to uid 65534 in a world-writable directory/);
+    expect(r.stdout).not.toContain('root only');
+  });
+});
