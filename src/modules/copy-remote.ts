@@ -127,12 +127,16 @@ export function planRemoteCopy(p: CopyParams, facts: FactResults, ctx: PlanConte
 
 /**
  * Shell (ending in `;`) that creates `dir` and its missing parents, giving the new ones the
- * owner and group asked for (as Ansible gives them), or exits on failure.
+ * owner and group asked for (as Ansible gives them), or exits on failure. One `mkdir` per
+ * directory, outermost first, none with -p: a name another user took meanwhile (a link to
+ * /etc in /tmp) makes it fail instead of being followed; `chown -h` never follows a link.
  */
 function makeDirectories(dir: string, owner?: string, group?: string): string {
   const who = owner !== undefined ? `${owner}${group !== undefined ? `:${group}` : ''}` : group !== undefined ? `:${group}` : undefined;
-  const chown = who !== undefined ? ` && for n; do chown -- ${quoteArg(who)} "$n" || exit 1; done` : '';
-  return `n=${quoteArg(dir)}; set --; while [ ! -d "$n" ]; do set -- "$n" "$@"; n=$(dirname -- "$n"); done; mkdir -p -- ${quoteArg(dir)}${chown} || exit 1; `;
+  const chown = who !== undefined ? ` && chown -h -- ${quoteArg(who)} "$n"` : '';
+  return (
+    `n=${quoteArg(dir)}; set --; while [ ! -d "$n" ]; do set -- "$n" "$@"; n=$(dirname -- "$n"); done; ` + `for n; do mkdir -- "$n"${chown} || exit 1; done; `
+  );
 }
 
 /** Ansible's path info of an existing dest. */
