@@ -126,7 +126,9 @@ export function runAnsibleJson(
   });
   expect(r.error, 'ansible-playbook could not run').toBeUndefined();
   expect(r.status, `${r.stdout.slice(-3000)}\n${r.stderr}`).toBe(0);
-  return JSON.parse(r.stdout) as AnsibleJson;
+  // Some modules print on Ansible's display before the document (pause: "Pausing for 1 seconds").
+  const start = r.stdout.search(/^\{/m);
+  return JSON.parse(start > 0 ? r.stdout.slice(start) : r.stdout) as AnsibleJson;
 }
 
 /** What test/fixtures/ansible/callback_plugins/tpx_json.py prints. */
@@ -215,6 +217,11 @@ export interface TwinRounds {
   readonly withMsg: WithMsg;
   /** The check round's flags: --check, with --diff where the modules print one. */
   readonly checkArgs: readonly string[];
+  /**
+   * Ansible's task results left out of the outcome comparison, by task name, for a difference
+   * the test names (tpx shows no skipped line for a `meta` task; Ansible shows one, uncounted).
+   */
+  readonly ansibleOnly?: readonly string[];
 }
 
 export type Round = 'first' | 'second' | 'check';
@@ -235,7 +242,9 @@ export async function compareRounds(t: TwinRounds): Promise<Record<Round, TpxRep
     const ours = runTpxReport(t.tpxLab, t.work, t.playbook, [], args);
     const theirs = runAnsibleJson(ansibleHome(t.work), t.playbook, [inventory], args);
     expect(Object.keys(theirs.stats).sort(), round).toEqual([...names].sort());
-    expect(tpxOutcomes(ours, t.withMsg), round).toEqual(ansibleOutcomes(theirs, t.withMsg));
+    const dropped = (o: Outcomes): Outcomes =>
+      Object.fromEntries(Object.entries(o).map(([h, list]) => [h, list.filter((x) => !(t.ansibleOnly ?? []).some((name) => x.startsWith(`${name}: `)))]));
+    expect(tpxOutcomes(ours, t.withMsg), round).toEqual(dropped(ansibleOutcomes(theirs, t.withMsg)));
     expect(tpxRecap(ours), round).toEqual(ansibleRecap(theirs));
     for (const host of names) expect(await t.state(t.tpxLab, host), `${round} ${host}`).toBe(await t.state(t.ansibleLab, host));
     if (round === 'check') expect(await t.state(t.tpxLab, names[0]), 'check mode changed nothing').toBe(before);
