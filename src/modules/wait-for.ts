@@ -51,6 +51,13 @@ function listParam(args: ModuleArgs, name: string): string[] | undefined {
   return args.stringList(name);
 }
 
+/** `host`: a name or an address; one starting with `-` would read as an option of nc or getent. */
+function hostParam(args: ModuleArgs): string {
+  const host = args.string('host') || '127.0.0.1';
+  if (host.startsWith('-')) throw args.error(`'host' must be a host name or an address, not ${JSON.stringify(host)}`, 'host');
+  return host;
+}
+
 export function normaliseWaitFor(raw: Readonly<Record<string, unknown>> | null): WaitForParams {
   const args = new ModuleArgs('wait_for', raw ?? {}, paramNames(waitForParams));
   const state = args.oneOf('state', ['started', 'stopped', 'present', 'absent', 'drained'], 'started');
@@ -78,7 +85,7 @@ export function normaliseWaitFor(raw: Readonly<Record<string, unknown>> | null):
     }
   }
   return {
-    host: args.string('host') || '127.0.0.1',
+    host: hostParam(args),
     port,
     path,
     searchRegex,

@@ -138,3 +138,9 @@ describe('wait_for: a path another user may have planted (the script as root)', 
     expect(r.stdout).not.toContain('root only');
   });
 });
+
+describe('wait_for: host', () => {
+  it('refuses a host that would read as an option of nc or getent', () => {
+    expect(() => normaliseWaitFor({ host: '-e/bin/sh', port: 22 })).toThrow(/'host' must be a host name or an address, not "-e\/bin\/sh"/);
+  });
+});
