@@ -59,7 +59,8 @@ describe('wait_for: parameters of search_regex on a port and state drained', () 
   });
 
   it('puts no task data on the command line: the settings go on stdin and read back exactly', () => {
-    for (const name of HOSTILE_NAMES) {
+    // A host starting with `-` is refused (it would read as an option); the rest go through.
+    for (const name of HOSTILE_NAMES.filter((n) => !n.startsWith('-'))) {
       const p = normaliseWaitFor({ port: 22, host: name, search_regex: name.replace(/[\\*$()`|]/g, '.') });
       expect(waitForCommand(p)).toBe(waitForCommand(normaliseWaitFor({ port: 1, search_regex: 'x' })));
       // The settings, evaluated as the script evaluates them, give back every value as it was.
