@@ -107,8 +107,8 @@ export function layoutTimeline(model: TimelineModel): TimelineLayout {
     for (const r of g.rows) {
       const rowBars: BarBox[] = [];
       for (const b of r.bars) rowBars.push(barBox(b, r.host, y, xOf, rowBars.at(-1)));
-      bars.push(...rowBars);
-      const lastX = Math.max(plotX, ...rowBars.map((b) => b.x + b.width));
+      bars.push(...keepInPlot(rowBars, plotX, plotX + S.plotWidth));
+      const lastX = Math.max(plotX, ...bars.slice(bars.length - rowBars.length).map((b) => b.x + b.width));
       rows.push({ host: r.host, y, note: r.note, right: rowRight(r), stopX: r.stoppedEarly ? lastX : null });
       y += S.rowHeight;
     }
@@ -120,6 +120,25 @@ export function layoutTimeline(model: TimelineModel): TimelineLayout {
     label: m.label,
   }));
   return { width: plotX + S.plotWidth + S.rightWidth, height: y + 4, plotX, plotWidth: S.plotWidth, bodyY, ticks: ticks(span, xOf), groups, rows, bars, marks };
+}
+
+/**
+ * A row's bars moved back into the plot: short bars at the end of the run, each given its
+ * minimum width after the one before, would otherwise run past the plot's right edge (outside
+ * the row). From the last one back, each ends where the next starts at the latest; a bar is
+ * never moved before the plot's start.
+ */
+function keepInPlot(row: readonly BarBox[], start: number, end: number): BarBox[] {
+  const out = [...row];
+  let limit = end;
+  for (let i = out.length - 1; i >= 0; i--) {
+    const b = out[i];
+    if (b.x + b.width <= limit) break;
+    const x = Math.max(start, limit - b.width);
+    out[i] = { ...b, x };
+    limit = x;
+  }
+  return out;
 }
 
 /**

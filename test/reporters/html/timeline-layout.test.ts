@@ -154,3 +154,27 @@ describe('layoutTimeline', () => {
     expect(layout.ticks.map((t) => t.label)).toEqual(['0', '1s', '2s', '3s', '4s', '5s', '6s', '7s', '8s']);
   });
 });
+
+describe('layoutTimeline: short tasks at the end of the run', () => {
+  test('stay inside the plot: moved back from its right edge, each still its minimum width, in order', () => {
+    const S = TIMELINE_SIZES;
+    const hosts = ['a'];
+    const quick = Array.from({ length: 6 }, (_, i) => task('a', `quick ${i}`, 'ok', 8000, 0)).flat();
+    const { layout } = layoutOf([
+      { type: 'run-start', playbook: 'p', hosts, check: false, time: at(0) },
+      { type: 'play-start', play: 'upgrade', hosts },
+      ...task('a', 'long', 'changed', 0, 8000),
+      ...quick,
+      { type: 'run-end', time: at(8000), stats: {}, interrupted: false, halted: null, notReached: [], stoppedEarly: [] },
+    ]);
+    const end = S.labelWidth + S.plotWidth;
+    const bars = layout.bars.filter((b) => b.task.startsWith('quick'));
+    expect(bars).toHaveLength(6);
+    for (const b of bars) {
+      expect(b.width).toBe(S.minBarWidth);
+      expect(b.x + b.width, b.task).toBeLessThanOrEqual(end);
+    }
+    expect(bars.at(-1)!.x + bars.at(-1)!.width).toBe(end);
+    for (let i = 1; i < bars.length; i++) expect(bars[i].x).toBe(bars[i - 1].x + bars[i - 1].width);
+  });
+});
