@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Where tpx's time goes on the upgrade, all hosts at once:
 //
-//   node bench/profile.mjs [--hosts 30] [--out DIR] [--no-cpu-prof]
+//   node bench/profile.mjs [--hosts 30] [--out DIR] [--no-cpu-prof] [--latency MS]
 //
 // Brings up a lab, runs `tpx run` of the upgrade once under `node --cpu-prof` with
 // bench/lib/count-channels.mjs loaded, checks every host ended upgraded, takes the lab down,
@@ -12,7 +12,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { tpx } from './lib/contenders.mjs';
-import { checkUpgraded, downFleet, TARGET, upFleet } from './lib/fleet.mjs';
+import { checkUpgraded, downFleet, setFleetFault, TARGET, upFleet } from './lib/fleet.mjs';
 import { BENCH } from './lib/paths.mjs';
 import { summariseCpuProfile } from './lib/cpu-profile.mjs';
 import { median, runTimed } from './lib/timed.mjs';
@@ -23,6 +23,7 @@ const { values: opt } = parseArgs({
     out: { type: 'string', default: `/var/tmp/tpx-profile-${process.pid}` },
     'no-cpu-prof': { type: 'boolean', default: false },
     timeout: { type: 'string', default: '600' },
+    latency: { type: 'string', default: '0' },
   },
 });
 const size = Number(opt.hosts);
@@ -50,11 +51,14 @@ try {
   const cmd = tpx.command(fleet, `profile-${process.pid}`, nodeArgs);
   const channelsFile = join(out, 'channels.json');
   const outFile = join(out, 'tpx.out');
+  const latencyMs = Number(opt.latency);
+  if (latencyMs > 0) await setFleetFault(state, { kind: 'delay', ms: latencyMs });
   const t = await runTimed(cmd.file, cmd.args, { outFile, env: { ...cmd.env, BENCH_CHANNELS_FILE: channelsFile }, timeoutMs: Number(opt.timeout) * 1000 });
+  if (latencyMs > 0) await setFleetFault(state, null);
   const bad = await checkUpgraded(state);
   await takeDown();
   console.log(
-    `tpx run, ${size} hosts, all at once: ${(t.wallMs / 1000).toFixed(2)} s wall, CPU ${(t.cpuMs / 1000).toFixed(2)} s (user ${(t.userMs / 1000).toFixed(2)}, sys ${(t.sysMs / 1000).toFixed(2)}), peak RSS ${t.maxRssMb.toFixed(0)} MB, exit ${t.code}, ${bad.length ? `NOT UPGRADED: ${bad.join('; ')}` : 'all hosts upgraded'}`,
+    `tpx run, ${size} hosts${latencyMs > 0 ? `, +${latencyMs} ms round trip` : ''}, all at once: ${(t.wallMs / 1000).toFixed(2)} s wall, CPU ${(t.cpuMs / 1000).toFixed(2)} s (user ${(t.userMs / 1000).toFixed(2)}, sys ${(t.sysMs / 1000).toFixed(2)}), peak RSS ${t.maxRssMb.toFixed(0)} MB, exit ${t.code}, ${bad.length ? `NOT UPGRADED: ${bad.join('; ')}` : 'all hosts upgraded'}`,
   );
   console.log('(profiling itself slows tpx down; take wall times from bench/run.mjs)\n');
   printChannels(JSON.parse(readFileSync(channelsFile, 'utf8')));

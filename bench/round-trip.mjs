@@ -4,15 +4,18 @@
 //   exec `true` without and with become (sudo), a put without and with become, and the cost
 //   of sudo itself on the host (no SSH), plus tpx's CPU per operation.
 //
-//   node bench/round-trip.mjs [--n 30] [--lab DIR]
+//   node bench/round-trip.mjs [--n 30] [--lab DIR] [--latency MS]
+// --latency adds MS of round-trip time to the connection (the lab bridge's `delay` fault): an
+// operation's wall time over MS is the number of round trips it waits for.
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { downFleet, upFleet } from './lib/fleet.mjs';
 import { ROOT } from './lib/paths.mjs';
 import { median } from './lib/timed.mjs';
 
-const { values: opt } = parseArgs({ options: { n: { type: 'string', default: '30' }, lab: { type: 'string' } } });
+const { values: opt } = parseArgs({ options: { n: { type: 'string', default: '30' }, lab: { type: 'string' }, latency: { type: 'string', default: '0' } } });
 const N = Number(opt.n);
+const LATENCY = Number(opt.latency);
 const { connectSsh } = await import(join(ROOT, 'dist', 'transport', 'ssh', 'index.js'));
 const labApi = await import(join(ROOT, 'dist', 'lab', 'index.js'));
 
@@ -32,12 +35,14 @@ try {
     hostKeyChecking: 'strict',
     connectTimeoutMs: 20_000,
   };
+  if (LATENCY > 0) await labApi.setLabFault(opt.lab ?? ownDir, h.name, { kind: 'delay', ms: LATENCY });
   const t0 = performance.now();
   const c0 = process.cpuUsage();
   const conn = await connectSsh(spec);
   const connectMs = performance.now() - t0;
   const connectCpu = cpuMs(process.cpuUsage(c0));
-  console.log(`lab host ${h.name}, ${N} sequential operations each (median wall; tpx CPU per operation):`);
+  if (LATENCY > 0) await labApi.setLabFault(opt.lab ?? ownDir, h.name, null);
+  console.log(`lab host ${h.name}${LATENCY > 0 ? `, ${LATENCY} ms round trip added` : ''}, ${N} sequential operations each (median wall; tpx CPU per operation):`);
   console.log(`  connect (TCP + SSH handshake + auth)      ${connectMs.toFixed(1).padStart(6)} ms   CPU ${connectCpu.toFixed(1)} ms`);
   const rows = [
     ['exec `true`', () => conn.exec('true')],

@@ -14,7 +14,9 @@
 #                               with --install-helper PATH, when the upgrade will go ahead
 #                               (something to do, and the target kumactl present at the
 #                               target version or --package yes), it also copies itself to
-#                               PATH (0755, replaced atomically) unless PATH is the same
+#                               PATH (0755, replaced atomically) unless PATH is the same,
+#                               and, kumactl missing, makes the directory two levels above
+#                               it (0755) for the package
 #   tproxy.sh apply   OPTIONS   the critical section, detached from the SSH session:
 #                               backup -> flush (if needed) -> install -> verify -> record,
 #                               or restore the backup on any failure. Prints the outcome
@@ -606,7 +608,8 @@ compute_plan() {
 # --install-helper PATH: this script copied to PATH, 0755, through a temporary file and a
 # rename (a section running the old one keeps reading it), unless PATH holds the same bytes;
 # only when the plan (compute_plan) goes ahead, so that a host the run will refuse or leave
-# alone is not touched. HELPER: installed, same, or nothing.
+# alone is not touched; then also the directory a package is unpacked into, when kumactl is
+# missing. HELPER: installed, same, or nothing.
 install_helper() {
   HELPER=''
   [ -n "$INSTALL_HELPER" ] || return 0
@@ -615,6 +618,16 @@ install_helper() {
     [ "$KUMACTL_VERSION" = "$VERSION" ] || return 0
   else
     [ "$PACKAGE" = yes ] || return 0
+  fi
+  # The directory the package will be unpacked into (two levels above kumactl, bin/'s
+  # parent), made now: unarchive (Ansible's) wants it to exist, and a task of its own
+  # would cost every such host two more round trips. secure_paths passed its parents.
+  if [ "$KUMACTL_PRESENT" != true ]; then
+    _dir=${KUMACTL%/*}; _dir=${_dir%/*}
+    if ! { [ -z "$_dir" ] || [ -d "$_dir" ] || (umask 022 && mkdir -p -- "$_dir"); }; then
+      printf 'tproxy.sh: cannot make %s for the package\n' "$_dir" >&2
+      exit 1
+    fi
   fi
   if cmp -s "$0" "$INSTALL_HELPER" 2>/dev/null; then HELPER=same; return 0; fi
   _dir=${INSTALL_HELPER%/*}

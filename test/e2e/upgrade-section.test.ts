@@ -102,7 +102,7 @@ describe.skipIf(!labSupported())('tproxy.sh critical section', () => {
     expect(JSON.parse(next.stdout)).toMatchObject({ status: 'ok', changed: false });
   });
 
-  it('detect --install-helper puts the helper in place only when the upgrade goes ahead, once (0755, by rename); a section refuses a kumactl of another version and touches nothing', {
+  it('detect --install-helper puts the helper in place only when the upgrade goes ahead, once (0755, by rename), and the package directory when kumactl is missing; a section refuses a kumactl of another version and touches nothing', {
     timeout: 60_000,
   }, async () => {
     // Its own starting point, whether or not the test above ran: the host at the target.
@@ -138,6 +138,16 @@ describe.skipIf(!labSupported())('tproxy.sh critical section', () => {
     expect((await hostExec(lab.state, 'mesh-01', `sh /tmp/d/tproxy.sh detect ${OPTS} --install-helper relative/path`)).stderr).toMatch(
       /paths must be absolute, without '\.' or '\.\.' parts, newlines or backslashes, got 'relative\/path'/,
     );
+
+    // kumactl missing: with --package yes (only), detect also makes the directory the package
+    // is unpacked into, two levels above kumactl (0755, root's), so the playbook needs no task for it.
+    const pkgTop = '/opt/tpx-package-test';
+    const pkgDir = `${pkgTop}/${TARGET}`;
+    await onHost(lab.state, 'mesh-01', `rm -rf ${pkgTop}`);
+    expect(await detect(`--kumactl ${pkgDir}/bin/kumactl --package no`)).toMatchObject({ action: 'install', helper: '' });
+    expect(await onHost(lab.state, 'mesh-01', `[ -e ${pkgTop} ] && echo made || echo absent`)).toBe('absent\n');
+    expect(await detect(`--kumactl ${pkgDir}/bin/kumactl --package yes`)).toMatchObject({ action: 'install', helper: 'same' });
+    expect(await onHost(lab.state, 'mesh-01', `stat -c '%a %U' ${pkgTop} ${pkgDir}; ls -A ${pkgDir} | wc -l; rm -rf ${pkgTop}`)).toBe('755 root\n755 root\n0\n');
 
     // A kumactl that says it is another version: detect installs nothing, and the section
     // fails before any backup or flush.
