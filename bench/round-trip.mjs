@@ -42,7 +42,9 @@ try {
   const connectMs = performance.now() - t0;
   const connectCpu = cpuMs(process.cpuUsage(c0));
   if (LATENCY > 0) await labApi.setLabFault(opt.lab ?? ownDir, h.name, null);
-  console.log(`lab host ${h.name}${LATENCY > 0 ? `, ${LATENCY} ms round trip added` : ''}, ${N} sequential operations each (median wall; tpx CPU per operation):`);
+  console.log(
+    `lab host ${h.name}${LATENCY > 0 ? `, ${LATENCY} ms round trip added` : ''}, ${N} sequential operations each (median wall; tpx CPU per operation):`,
+  );
   console.log(`  connect (TCP + SSH handshake + auth)      ${connectMs.toFixed(1).padStart(6)} ms   CPU ${connectCpu.toFixed(1)} ms`);
   const rows = [
     ['exec `true`', () => conn.exec('true')],

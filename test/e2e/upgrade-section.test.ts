@@ -147,7 +147,9 @@ describe.skipIf(!labSupported())('tproxy.sh critical section', () => {
     expect(await detect(`--kumactl ${pkgDir}/bin/kumactl --package no`)).toMatchObject({ action: 'install', helper: '' });
     expect(await onHost(lab.state, 'mesh-01', `[ -e ${pkgTop} ] && echo made || echo absent`)).toBe('absent\n');
     expect(await detect(`--kumactl ${pkgDir}/bin/kumactl --package yes`)).toMatchObject({ action: 'install', helper: 'same' });
-    expect(await onHost(lab.state, 'mesh-01', `stat -c '%a %U' ${pkgTop} ${pkgDir}; ls -A ${pkgDir} | wc -l; rm -rf ${pkgTop}`)).toBe('755 root\n755 root\n0\n');
+    expect(await onHost(lab.state, 'mesh-01', `stat -c '%a %U' ${pkgTop} ${pkgDir}; ls -A ${pkgDir} | wc -l; rm -rf ${pkgTop}`)).toBe(
+      '755 root\n755 root\n0\n',
+    );
 
     // A kumactl that says it is another version: detect installs nothing, and the section
     // fails before any backup or flush.
