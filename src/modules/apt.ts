@@ -1,15 +1,13 @@
-import { readFileSync } from 'node:fs';
 import type { ExecResult } from '../transport/connection.js';
-import { quoteArg } from '../shell/quote.js';
 import { OUTPUT_LIMIT_VAR } from '../transport/output-capture.js';
 import { type AptParams, normaliseApt } from './apt-args.js';
 import type { FactRequest, FactResults, ModuleDefinition, Plan, PlanContext } from './module.js';
 import { aptParams } from './params/apt.js';
 import { failPlan, planOrFail } from './plans.js';
+import { answerCutMessage, answerText, hostPythonCommand, jsonObject } from './host-program.js';
 
-const SCRIPT = readFileSync(new URL('../../host/apt.py', import.meta.url), 'utf8');
 /** The host side (host/apt.py): dpkg-query, apt-cache, apt-get and dpkg as Ansible's apt runs them; input on stdin. */
-export const APT_COMMAND = `cd / && python3 -E -s -S -c ${quoteArg(SCRIPT)}`;
+export const APT_COMMAND = hostPythonCommand('apt.py');
 const MARK = 'tpx-apt-v1\n';
 
 /** What host/apt.py reads on stdin. */
@@ -56,18 +54,10 @@ interface AptAnswer {
  * start and end of it: then it does not read back, and the host may have changed all the same.
  */
 function readAnswer(text: string, dropped: number): AptAnswer {
-  try {
-    const doc = JSON.parse(text) as AptAnswer;
-    if (typeof doc?.result === 'object' && doc.result !== null) return doc;
-  } catch {
-    // said below
-  }
+  const doc = jsonObject(text) as AptAnswer | undefined;
+  if (typeof doc?.result === 'object' && doc.result !== null) return doc;
   const cut = dropped > 0 || text.includes(`not kept: over ${OUTPUT_LIMIT_VAR}`);
-  throw new Error(
-    cut
-      ? `the host's answer was cut (over ${OUTPUT_LIMIT_VAR}); the host may have changed: check it, and raise ${OUTPUT_LIMIT_VAR} for this task (vars: { ${OUTPUT_LIMIT_VAR}: 4M })`
-      : "apt's answer from the host does not read as JSON; the host may have changed: check it",
-  );
+  throw new Error(cut ? answerCutMessage(true) : "apt's answer from the host does not read as JSON; the host may have changed: check it");
 }
 
 const lines = (text: unknown): string[] => (typeof text === 'string' && text !== '' ? text.replace(/\n$/, '').split('\n') : []);
@@ -78,14 +68,7 @@ const lines = (text: unknown): string[] => (typeof text === 'string' && text !==
  * with --diff.
  */
 export function planApt(fact: ExecResult | undefined, ctx: Pick<PlanContext, 'diff'>): Plan {
-  if (fact === undefined) throw new Error('apt: the host was not asked');
-  const lastLine = fact.stderr.trim().split('\n').pop() ?? '';
-  if (fact.rc === 127 || /python3: (command )?not found/.test(fact.stderr)) {
-    throw new Error(`apt needs python3 on the host, as Ansible does: ${lastLine || `exit code ${fact.rc}`}`);
-  }
-  const at = fact.stdout.indexOf(MARK);
-  if (fact.rc !== 0 || at < 0) throw new Error(`apt failed on the host: ${lastLine || `exit code ${fact.rc}`}`);
-  const doc = readAnswer(fact.stdout.slice(at + MARK.length), fact.stdoutDropped ?? 0);
+  const doc = readAnswer(answerText(fact, { module: 'apt', mark: MARK }), fact?.stdoutDropped ?? 0);
   const { changed, msg: sent, ...rest } = doc.result;
   const msg = doc.msg_is_stdout === true ? rest.stdout : sent;
   const returns: Record<string, unknown> = { ...rest };

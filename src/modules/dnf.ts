@@ -1,15 +1,13 @@
-import { readFileSync } from 'node:fs';
 import type { ExecResult } from '../transport/connection.js';
-import { quoteArg } from '../shell/quote.js';
 import { OUTPUT_LIMIT_VAR } from '../transport/output-capture.js';
 import { type DnfParams, normaliseDnf } from './dnf-args.js';
 import type { FactRequest, FactResults, ModuleDefinition, Plan, PlanContext } from './module.js';
 import { dnfParams } from './params/dnf.js';
 import { failPlan, planOrFail } from './plans.js';
+import { answerCutMessage, answerText, hostPythonCommand, jsonObject } from './host-program.js';
 
-const SCRIPT = readFileSync(new URL('../../host/dnf.py', import.meta.url), 'utf8');
 /** The host side (host/dnf.py): rpm queries and the dnf command, as Ansible's dnf decides; input on stdin. */
-export const DNF_COMMAND = `cd / && python3 -E -s -S -c ${quoteArg(SCRIPT)}`;
+export const DNF_COMMAND = hostPythonCommand('dnf.py');
 const MARK = 'tpx-dnf-v1\n';
 
 /** What host/dnf.py reads on stdin. */
@@ -38,30 +36,15 @@ interface DnfAnswer {
 }
 
 function readAnswer(text: string, dropped: number): DnfAnswer {
-  try {
-    const doc = JSON.parse(text) as DnfAnswer;
-    if (typeof doc?.result === 'object' && doc.result !== null) return doc;
-  } catch {
-    // said below
-  }
+  const doc = jsonObject(text) as DnfAnswer | undefined;
+  if (typeof doc?.result === 'object' && doc.result !== null) return doc;
   const cut = dropped > 0 || text.includes(`not kept: over ${OUTPUT_LIMIT_VAR}`);
-  throw new Error(
-    cut
-      ? `the host's answer was cut (over ${OUTPUT_LIMIT_VAR}); the host may have changed: check it, and raise ${OUTPUT_LIMIT_VAR} for this task (vars: { ${OUTPUT_LIMIT_VAR}: 4M })`
-      : "dnf's answer from the host does not read as JSON; the host may have changed: check it",
-  );
+  throw new Error(cut ? answerCutMessage(true) : "dnf's answer from the host does not read as JSON; the host may have changed: check it");
 }
 
 /** Turns host/dnf.py's answer into the task's result: Ansible's keys (msg, results, rc, failures). */
 export function planDnf(fact: ExecResult | undefined): Plan {
-  if (fact === undefined) throw new Error('dnf: the host was not asked');
-  const lastLine = fact.stderr.trim().split('\n').pop() ?? '';
-  if (fact.rc === 127 || /python3: (command )?not found/.test(fact.stderr)) {
-    throw new Error(`dnf needs python3 on the host, as Ansible does: ${lastLine || `exit code ${fact.rc}`}`);
-  }
-  const at = fact.stdout.indexOf(MARK);
-  if (fact.rc !== 0 || at < 0) throw new Error(`dnf failed on the host: ${lastLine || `exit code ${fact.rc}`}`);
-  const doc = readAnswer(fact.stdout.slice(at + MARK.length), fact.stdoutDropped ?? 0);
+  const doc = readAnswer(answerText(fact, { module: 'dnf', mark: MARK }), fact?.stdoutDropped ?? 0);
   const { changed, msg, ...returns } = doc.result;
   if (doc.failed) return failPlan(typeof msg === 'string' ? msg : 'dnf failed', returns);
   return { changed: changed === true, actions: [], returns, ...(typeof msg === 'string' ? { msg } : {}) };

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { quoteArg } from '../shell/quote.js';
 import { DEFAULT_OUTPUT_LIMIT, OUTPUT_LIMIT_VAR } from '../transport/output-capture.js';
 import { parseByteSize } from '../transport/byte-size.js';
 import type { ExecResult } from '../transport/connection.js';
@@ -7,10 +5,10 @@ import { ModuleArgs, paramNames } from './module-args.js';
 import type { ModuleDefinition, Plan } from './module.js';
 import { findParams } from './params/find.js';
 import { failPlan, planOrFail } from './plans.js';
+import { answerText, hostPythonCommand } from './host-program.js';
 
-const SCRIPT = readFileSync(new URL('../../host/find.py', import.meta.url), 'utf8');
 /** The host side (host/find.py): Python's fnmatch, re and lstat, as Ansible's find; input on stdin. */
-export const FIND_COMMAND = `cd / && python3 -E -s -S -c ${quoteArg(SCRIPT)}`;
+export const FIND_COMMAND = hostPythonCommand('find.py');
 
 const FILE_TYPES = ['file', 'directory', 'link', 'any'] as const;
 const AGE_STAMPS = ['mtime', 'atime', 'ctime'] as const;
@@ -110,17 +108,10 @@ function amountsValid(p: FindParams): boolean {
 function planFind(p: FindParams, fact: ExecResult | undefined): Plan {
   if (p.age !== undefined && parseAmount(p.age, AGE_UNITS) === undefined) return failPlan('failed to process age', { age: p.age });
   if (p.size !== undefined && parseAmount(p.size, SIZE_UNITS) === undefined) return failPlan('failed to process size', { size: p.size });
-  if (fact === undefined) throw new Error('find: the host was not asked');
-  const lastLine = fact.stderr.trim().split('\n').pop() ?? '';
-  if (fact.rc === 127 || /python3: (command )?not found/.test(fact.stderr)) {
-    throw new Error(`find needs python3 on the host, as Ansible does: ${lastLine || `exit code ${fact.rc}`}`);
-  }
-  const at = fact.stdout.indexOf('tpx-find-v1\n');
   const tooLarge = (): Plan =>
     failPlan(`the list of files found does not fit in ${OUTPUT_LIMIT_VAR}; raise it for this task (vars: { ${OUTPUT_LIMIT_VAR}: 16M }) or narrow the search`);
-  if ((fact.stdoutDropped ?? 0) > 0) return tooLarge();
-  if (fact.rc !== 0 || at < 0) throw new Error(`find failed on the host: ${lastLine || `exit code ${fact.rc}`}`);
-  const doc = JSON.parse(fact.stdout.slice(at + 'tpx-find-v1\n'.length)) as {
+  if ((fact?.stdoutDropped ?? 0) > 0) return tooLarge();
+  const doc = JSON.parse(answerText(fact, { module: 'find', mark: 'tpx-find-v1\n' })) as {
     error?: string;
     files?: Record<string, unknown>[];
     examined?: number;

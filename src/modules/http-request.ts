@@ -1,11 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { secretMasker } from '../errors/mask-secrets.js';
-import { quoteArg } from '../shell/quote.js';
 import { pyStr } from '../template/python-values.js';
 import { formatBytes, parseByteSize } from '../transport/byte-size.js';
 import type { ExecResult } from '../transport/connection.js';
 import { DEFAULT_OUTPUT_LIMIT, OUTPUT_LIMIT_VAR } from '../transport/output-capture.js';
 import type { ModuleArgs } from './module-args.js';
+import { answerCutMessage, answerText, hostPythonCommand, jsonObject } from './host-program.js';
 
 /**
  * What uri and get_url share: the request options (Ansible's url_argument_spec), the one
@@ -14,10 +13,8 @@ import type { ModuleArgs } from './module-args.js';
  * an Authorization header is never on a command line (`ps` on the host, `-vv`).
  */
 
-const SCRIPT = readFileSync(new URL('../../host/http-request.py', import.meta.url), 'utf8');
-
 /** The command, the same for every request: `cd /` and -E -s -S keep the user's Python setup out. */
-export const HTTP_REQUEST_COMMAND = `cd / && python3 -E -s -S -c ${quoteArg(SCRIPT)}`;
+export const HTTP_REQUEST_COMMAND = hostPythonCommand('http-request.py');
 
 const ANSWER_MARK = 'tpx-http-v1\n';
 
@@ -168,21 +165,9 @@ export function bodyTooLarge(vars: Readonly<Record<string, unknown>>): string {
  * none (no python3 on the host, an answer cut by the output limit, a crash).
  */
 export function readAnswer(module: string, fact: ExecResult): Record<string, unknown> {
-  const at = fact.stdout.indexOf(ANSWER_MARK);
-  const lastLine = fact.stderr.trim().split('\n').pop() ?? '';
-  if (fact.rc === 127 || /python3: (command )?not found/.test(fact.stderr)) {
-    throw new Error(`${module} needs python3 on the host, as Ansible does: ${lastLine || `exit code ${fact.rc}`}`);
-  }
-  if ((fact.stdoutDropped ?? 0) > 0) {
-    throw new Error(`the host's answer is larger than ${OUTPUT_LIMIT_VAR} keeps; raise it for this task (vars: { ${OUTPUT_LIMIT_VAR}: 16M })`);
-  }
-  if (fact.rc !== 0 || at < 0) throw new Error(`the request on the host failed: ${lastLine || `exit code ${fact.rc}`}`);
-  const line = fact.stdout.slice(at + ANSWER_MARK.length).split('\n', 1)[0];
-  try {
-    const answer = JSON.parse(line) as unknown;
-    if (answer !== null && typeof answer === 'object' && !Array.isArray(answer)) return answer as Record<string, unknown>;
-  } catch {
-    // reported below
-  }
+  if ((fact.stdoutDropped ?? 0) > 0) throw new Error(answerCutMessage(false));
+  const line = answerText(fact, { module, mark: ANSWER_MARK, failed: 'the request on the host failed' }).split('\n', 1)[0];
+  const answer = jsonObject(line);
+  if (answer) return answer;
   throw new Error('the request on the host gave an answer tpx cannot read');
 }

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { quoteArg } from '../shell/quote.js';
 import { pyStr } from '../template/python-values.js';
 import { formatBytes, parseByteSize } from '../transport/byte-size.js';
@@ -12,12 +11,12 @@ import type { Action, FactResults, ModuleDefinition, Plan, PlanContext } from '.
 import { replaceParams } from './params/replace.js';
 import { parsePathState, pathStateCommand } from './path-state.js';
 import { failPlan, planOrFail } from './plans.js';
+import { answerCutMessage, answerText, hostPythonCommand } from './host-program.js';
 import { unifiedDiff } from './unified-diff.js';
 import { replacedFile, writeFileCommand } from './write-file-command.js';
 
-const SCRIPT = readFileSync(new URL('../../host/replace.py', import.meta.url), 'utf8');
 /** The host side (host/replace.py): Python's re, as Ansible's replace runs it; input on stdin. */
-export const REPLACE_COMMAND = `cd / && python3 -E -s -S -c ${quoteArg(SCRIPT)}`;
+export const REPLACE_COMMAND = hostPythonCommand('replace.py');
 const ANSWER_MARK = 'tpx-replace-v1\n';
 
 /** Parameters of `replace`. */
@@ -69,15 +68,8 @@ interface Answer {
 }
 
 function readAnswer(fact: ExecResult): Answer {
-  const lastLine = fact.stderr.trim().split('\n').pop() ?? '';
-  if (fact.rc === 127 || /python3: (command )?not found/.test(fact.stderr)) {
-    throw new Error(`replace needs python3 on the host, as Ansible does: ${lastLine || `exit code ${fact.rc}`}`);
-  }
-  const at = fact.stdout.indexOf(ANSWER_MARK);
-  if ((fact.stdoutDropped ?? 0) > 0)
-    throw new Error(`the host's answer is larger than ${OUTPUT_LIMIT_VAR} keeps; raise it for this task (vars: { ${OUTPUT_LIMIT_VAR}: 16M })`);
-  if (fact.rc !== 0 || at < 0) throw new Error(`replace failed on the host: ${lastLine || `exit code ${fact.rc}`}`);
-  return JSON.parse(fact.stdout.slice(at + ANSWER_MARK.length).split('\n', 1)[0]) as Answer;
+  if ((fact.stdoutDropped ?? 0) > 0) throw new Error(answerCutMessage(false));
+  return JSON.parse(answerText(fact, { module: 'replace', mark: ANSWER_MARK }).split('\n', 1)[0]) as Answer;
 }
 
 function planReplace(p: ReplaceParams, facts: FactResults, ctx: PlanContext): Plan {
