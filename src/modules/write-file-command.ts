@@ -29,17 +29,60 @@ export interface WrittenFile {
  * directory (/tmp) an existing dest another user may have put there (not ours, nor the
  * directory owner's, nor the owner the task asks for) is refused, as get_url refuses it: it
  * would hand that user the new content, with the owner and mode they chose.
- * Runs in a subshell, so the umask and `set` do not leak into what follows.
+ * Nor can a link or directory on the way to dest choose where it goes (enterDirectory): the
+ * command first moves into dest's directory, and does all of the above there by relative
+ * names. `source` still runs in the directory the command started in; `validate` runs in
+ * dest's, where "$t" names the new file (./.tpx-…).
+ * Runs in a subshell, so the umask, `set` and the directory change do not leak into what
+ * follows. Uses variables t, f, rc, n, u and those of enterDirectory.
  */
 export function writeFileCommand(dest: string, file: WrittenFile, source = 'cat', validate?: string): string {
-  const steps = [`${source} >&3`];
+  const entry = `./${posix.basename(dest)}`;
+  // A source other than stdin runs where the command started: `cat < "$s"` may name a relative path.
+  const steps = [`${source === 'cat' ? source : `(cd -P -- "$o" && ${source})`} >&3`];
   // Ansible's message for a validation that fails; the file is not replaced.
   if (validate !== undefined) steps.push(`{ ${validate} || { rc=$?; echo "failed to validate: rc:$rc" >&2; (exit $rc); }; }`);
   if (file.owner !== undefined) steps.push(`chown -- ${quoteArg(file.owner)} "$f"`);
   else if (file.group !== undefined) steps.push(`chgrp -- ${quoteArg(file.group)} "$f"`);
-  steps.push(`chmod ${formatMode(file.mode)} "$f"`, `mv -f -- "$t" ${quoteArg(dest)}`);
+  steps.push(`chmod ${formatMode(file.mode)} "$f"`, `mv -f -- "$t" ${quoteArg(entry)}`);
   const asked = file.owner !== undefined && !file.keptOwner ? file.owner.split(':')[0] : undefined;
-  return `(${untrustedDestCheck(dest, asked)}${exclusiveTemp(dest, 3, 't', 'f')}; ${steps.join(' && ')} || { rc=$?; rm -f -- "$t"; exit $rc; })`;
+  return (
+    `(${enterDirectory(posix.dirname(dest), dest)}${untrustedEntryCheck(quoteArg(entry), '.', quoteArg(dest), asked)}` +
+    `${exclusiveTempIn('.', 3, 't', 'f')}; ${steps.join(' && ')} || { rc=$?; rm -f -- "$t"; exit $rc; })`
+  );
+}
+
+/** What a directory on the way to a file root writes, that another user could change, is refused with. */
+const UNTRUSTED_WAY_WHY = ': another user could choose where root writes';
+
+/**
+ * Shell (ending in `;`) that makes directory `dir` the current one, or exits (1 and a message
+ * naming `shown` on stderr; a directory that does not exist: cd's message and status). `dir`
+ * is first resolved component by component, following a symbolic link on the way only when
+ * it belongs to root, to us or to the login user (sudo's SUDO_UID), up to 40 of them: another
+ * user's link, even in a directory of theirs, would choose where root writes (a link to /etc
+ * in /tmp). Then `cd -P` to it must land in that very directory: if not, a directory on the
+ * way (another user's) was swapped for a link meanwhile. From there on the current directory
+ * is the checked one, whatever happens to the path, so every later step names files
+ * relatively. The directory the command started in stays in variable o. Uses variables o, r,
+ * w, c, k, l, me, lu and the positional parameters.
+ */
+function enterDirectory(dir: string, shown: string): string {
+  const refuse = (shell: string, todo: string): string => `echo ${quoteArg(`${shown}: `)}${shell}${quoteArg(`${UNTRUSTED_WAY_WHY}; ${todo}`)} >&2; exit 1`;
+  // r is the real path resolved so far ('' for /), w what is left to walk.
+  const start = dir.startsWith('/') ? 'r=; ' : `[ -n "$o" ] || exit 1; r=\${o%/}; `;
+  return (
+    `set -f; o=$(pwd -P); ${start}w=${quoteArg(dir)}; k=0; me=$(id -u); lu=\${SUDO_UID:-$me}; ` +
+    `while [ -n "$w" ]; do c=\${w%%/*}; case $w in */*) w=\${w#*/} ;; *) w= ;; esac; ` +
+    `case $c in ''|.) continue ;; ..) r=\${r%/*}; continue ;; esac; ` +
+    `if [ ! -L "$r/$c" ]; then r=$r/$c; continue; fi; ` +
+    `set -- $(ls -lnd -- "$r/$c"); case $3 in 0|"$me"|"$lu") ;; ` +
+    `*) ${refuse(`${quoteArg('the link ')}"$r/$c"${quoteArg(' on its way belongs to uid ')}"$3"`, 'remove the link, or give the path without it')} ;; esac; ` +
+    `k=$((k + 1)); [ "$k" -le 40 ] || { echo ${quoteArg(`${shown}: too many levels of symbolic links on its way`)} >&2; exit 1; }; ` +
+    `l=$(readlink -- "$r/$c") || exit 1; case $l in /*) r= ;; esac; w=$l/$w; done; ` +
+    `cd -P -- ${quotePathOperand(dir)} || exit $?; [ "$(pwd -P)" = "\${r:-/}" ] || { ` +
+    `${refuse(`${quoteArg(`${dir} led to `)}"$(pwd -P)"${quoteArg(' when entered, not to ')}"\${r:-/}"${quoteArg(' as checked (a directory on its way was swapped for a link?)')}`, 'not written: run it again once nobody else can change the directories on its way')}; }; `
+  );
 }
 
 /**
@@ -126,7 +169,12 @@ function untrustedEntryCheck(p: string, d: string, shown: string, asked?: string
  * descriptor (/proc/self/fd/N where /proc is mounted, else by name). Exits on failure.
  */
 export function exclusiveTemp(beside: string, fd: number, nameVar: string, fdVar: string): string {
-  const template = quotePathOperand(`${posix.dirname(beside)}/.tpx-XXXXXXXXXX`);
+  return exclusiveTempIn(posix.dirname(beside), fd, nameVar, fdVar);
+}
+
+/** exclusiveTemp in directory `dir` (`.` for the current one). */
+function exclusiveTempIn(dir: string, fd: number, nameVar: string, fdVar: string): string {
+  const template = quotePathOperand(`${dir}/.tpx-XXXXXXXXXX`);
   return (
     `umask 077; set -C; ${nameVar}=$(mktemp -u ${template}) && exec ${fd}>"$${nameVar}" || exit $?; set +C; ` +
     `${fdVar}=/proc/self/fd/${fd}; [ -e "$${fdVar}" ] || ${fdVar}=$${nameVar}`

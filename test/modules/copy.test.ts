@@ -92,7 +92,7 @@ describe('copy: plan', () => {
       { content: 'hi\n', dest: '/etc/x', mode: '0600', owner: 'kuma', group: 'kuma' },
       absent,
       {
-        actions: [{ kind: 'exec', command: expect.stringContaining(`cat >&3 && chown -- kuma:kuma "$f" && chmod 0600 "$f" && mv -f -- "$t" /etc/x`) }],
+        actions: [{ kind: 'exec', command: expect.stringContaining(`cat >&3 && chown -- kuma:kuma "$f" && chmod 0600 "$f" && mv -f -- "$t" ./x`) }],
       },
     ],
     [
@@ -192,7 +192,7 @@ describe('copy: plan', () => {
       kind: 'exec',
       stdin: Buffer.from('new'),
       become: true,
-      command: expect.stringContaining(`chown -- 999:998 "$f" && chmod 0640 "$f" && mv -f -- "$t" /etc/x`),
+      command: expect.stringContaining(`chown -- 999:998 "$f" && chmod 0640 "$f" && mv -f -- "$t" ./x`),
     });
   });
 
@@ -203,7 +203,7 @@ describe('copy: plan', () => {
     expect(plan.actions).toHaveLength(1);
     expect(plan.actions[0]).toMatchObject({
       kind: 'exec',
-      command: expect.stringContaining(`; umask 077; set -C; t=$(mktemp -u /etc/.tpx-XXXXXXXXXX) && exec 3>"$t"`),
+      command: expect.stringContaining(`; umask 077; set -C; t=$(mktemp -u ./.tpx-XXXXXXXXXX) && exec 3>"$t"`),
       become: false,
     });
     expect((plan.actions[0] as { command: string }).command).toMatch(
@@ -234,9 +234,9 @@ describe('copy: plan', () => {
     const plan = await copyModule.plan(normaliseCopy({ src: 'app.conf', dest: '/etc/app' }), facts, makeContext({ playbookDir: dir }));
     expect(plan).toMatchObject({
       changed: true,
-      actions: [{ kind: 'exec', command: expect.stringContaining('mktemp -u /etc/app/.tpx-XXXXXXXXXX'), stdin: Buffer.from('conf\n') }],
+      actions: [{ kind: 'exec', command: expect.stringContaining('cd -P -- /etc/app ||'), stdin: Buffer.from('conf\n') }],
     });
-    expect((plan.actions[0] as { command: string }).command).toContain('mv -f -- "$t" /etc/app/app.conf ||');
+    expect((plan.actions[0] as { command: string }).command).toContain('mv -f -- "$t" ./app.conf ||');
   });
 });
 

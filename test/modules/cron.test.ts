@@ -148,7 +148,10 @@ describe('cron: the plan', () => {
     const p = normaliseCron({ name: 'j', cron_file: 'tpx.job', user: 'root', job: 'x' });
     const plan = planCron(p, tab('missing', ''), ctx);
     expect(plan.returns).toMatchObject({ cron_file: 'tpx.job', warnings: [expect.stringContaining('Filename portion of cron_file ("tpx.job")')] });
-    expect(exec(plan)[0]).toMatchObject({ stdin: '#Ansible: j\n* * * * * root x\n', command: expect.stringContaining('mv -f -- "$t" /etc/cron.d/tpx.job') });
+    expect(exec(plan)[0]).toMatchObject({
+      stdin: '#Ansible: j\n* * * * * root x\n',
+      command: expect.stringMatching(/cd -P -- \/etc\/cron\.d \|\|.* mv -f -- "\$t" \.\/tpx\.job \|\|/),
+    });
     // The shared writeFileCommand splits ls output on purpose (shellcheck's SC2046): dash -n only.
     expect(spawnSync('dash', ['-n'], { input: String(exec(plan)[0].command) }).status).toBe(0);
     const gone = planCron(normaliseCron({ name: 'j', cron_file: 'tpx.job', state: 'absent' }), tab('0', '#Ansible: j\n* * * * * root x\n'), ctx);

@@ -3,7 +3,7 @@
  * (write-file-command.ts, backup-file.ts), with another local user as the attacker
  * (security review). These run as root, else they are skipped.
  */
-import { chmodSync, chownSync, lchownSync, lstatSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, lchownSync, lstatSync, mkdirSync, readFileSync, readdirSync, realpathSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -170,6 +170,66 @@ describe.skipIf(!asRoot)('the shared write path: another local user on the host 
     const r = await runLocally(lineinfileModule, { path: theirs, line: 'evil:' }, makeContext({ become: true }), home);
     expect(r.failed, r.msg).toBe(false);
     expect(readFileSync(precious, 'utf8')).toBe('root:x:0:0::/root:/bin/sh\nevil:\n');
+  });
+
+  it("does not write through another user's link on the way to dest (a link to a root directory in /tmp, or in their home)", async () => {
+    // The attacker links a name in /tmp (or their own directory) to a directory of root's; a task writes below that name.
+    const target = makeTempDir();
+    const precious = join(target, 'precious');
+    const open = realpathSync(makeTempDir());
+    chmodSync(open, 0o1777);
+    const home = realpathSync(makeTempDir());
+    chownSync(home, OTHER, OTHER);
+    for (const where of [open, home]) {
+      asAttacker(`ln -s ${target} ${where}/a`);
+      for (const name of ['precious', 'new.conf']) {
+        writeFileSync(precious, 'root:x:0:0::/root:/bin/sh\n', { mode: 0o600 });
+        const dest = join(where, 'a', name);
+        const r = await runLocally(copyModule, { content: 'evil::0:0::/root:/bin/sh\n', dest }, makeContext({ become: true }), '/');
+        expect(r.failed, dest).toBe(true);
+        expect(r.execs.at(-1)?.stderr).toBe(
+          `${dest}: the link ${where}/a on its way belongs to uid 65534: another user could choose where root writes; remove the link, or give the path without it\n`,
+        );
+        expect(readFileSync(precious, 'utf8')).toBe('root:x:0:0::/root:/bin/sh\n');
+        expect(statSync(precious).uid).toBe(0);
+        expect(statSync(precious).mode & 0o777).toBe(0o600);
+        expect(readdirSync(target)).toEqual(['precious']);
+      }
+    }
+  });
+
+  // KNOWN GAP, not closed by writeFileCommand: these modules' fact resolves the path with
+  // `realpath -m` (lineinfileFactCommand, replace's fact), through any link, and hand the
+  // resolved path (with no link left on it) to writeFileCommand. `fails`: it passes while the
+  // attack still works; drop `.fails` once the fact refuses another user's link on the way.
+  it.fails.each(IN_PLACE_EDITS)("does not write through another user's link on the way to the file %s edits", async (name, module, args) => {
+    const target = makeTempDir();
+    const precious = join(target, 'precious');
+    writeFileSync(precious, 'root:x:0:0::/root:/bin/sh\n', { mode: 0o600 });
+    const open = makeTempDir();
+    chmodSync(open, 0o1777);
+    asAttacker(`ln -s ${target} ${open}/a`);
+    const r = await runLocally(module as ModuleDefinition<unknown>, { ...args, path: join(open, 'a', 'precious') }, makeContext({ become: true }), '/');
+    expect(r.failed, name).toBe(true);
+    expect(readFileSync(precious, 'utf8')).toBe('root:x:0:0::/root:/bin/sh\n');
+    expect(statSync(precious).uid).toBe(0);
+    expect(readdirSync(target)).toEqual(['precious']);
+  });
+
+  it("still follows a link of root's on the way to dest, in /tmp as elsewhere (/var/run -> /run)", async () => {
+    const target = makeTempDir();
+    const open = makeTempDir();
+    chmodSync(open, 0o1777);
+    symlinkSync(target, join(open, 'a'));
+    symlinkSync('a', join(open, 'b'));
+    for (const dest of [join(open, 'a', 'app.conf'), join(open, 'b', 'app.conf')]) {
+      const r = await runLocally(copyModule, { content: `${dest}\n`, dest, mode: '0640' }, makeContext({ become: true }), '/');
+      expect(r.failed, r.msg).toBe(false);
+      expect(readFileSync(join(target, 'app.conf'), 'utf8')).toBe(`${dest}\n`);
+      expect(statSync(join(target, 'app.conf')).mode & 0o777).toBe(0o640);
+    }
+    expect(lstatSync(join(open, 'a')).isSymbolicLink()).toBe(true);
+    expect(readdirSync(target)).toEqual(['app.conf']);
   });
 
   it("does not hang on a FIFO another user put at slurp's src", async () => {
