@@ -33,6 +33,10 @@ kind=sleep state=started host=127.0.0.1 port=0 path='' regex='' timeout=300 paus
 states='' excludes='' portreq='' guard=':'
 settings=$(cat)
 eval "$settings"
+# sleep 0 would spin, a process a try: a tenth of a second instead. connect_timeout 0 would be
+# no limit to timeout(1) and nc -w: one second instead.
+[ "$pause" != 0 ] || pause=0.1
+[ "$ct" != 0 ] || ct=1
 
 # Milliseconds since the epoch (whole seconds where date has no %N), so that elapsed, as
 # Ansible's, counts whole seconds of real time.
@@ -169,7 +173,10 @@ met() {
     path:started | path:present)
       [ -e "$path" ] || return 1
       # Only a regular file is searched (a FIFO would block, an endless one grow grep).
-      [ -z "$regex" ] || { [ -f "$path" ] && head -c 16777216 -- "$path" | grep "$grepflag" -q -e "$regex" 2>/dev/null; }
+      # The pattern on descriptor 3, not on grep's command line, where every user sees it.
+      [ -z "$regex" ] || { [ -f "$path" ] && head -c 16777216 -- "$path" | grep "$grepflag" -q -f /dev/fd/3 2>/dev/null 3<<TPXREGEX; }
+$regex
+TPXREGEX
       ;;
     path:absent | path:stopped) ! [ -e "$path" ] ;;
     *) return 1 ;;

@@ -57,6 +57,40 @@ describe('wait_for: parameters', () => {
   });
 });
 
+describe('wait_for: what the script runs on the host', () => {
+  /** A directory of stand-ins for `names` that log their arguments to DIR/log, then run the real command. */
+  function loggingShims(names: readonly string[]): string {
+    const dir = makeTempDir();
+    for (const name of names) {
+      const real = runShell(`command -v ${name}`, '/').stdout.trim();
+      writeFileSync(join(dir, name), `#!/bin/sh\nprintf '%s %s\\n' ${name} "$*" >> ${dir}/log\nexec ${real} "$@"\n`, { mode: 0o755 });
+    }
+    return dir;
+  }
+
+  it("search_regex reaches grep on a descriptor, never on grep's command line (other users read argv)", () => {
+    const shims = loggingShims(['grep']);
+    const file = join(makeTempDir(), 'app.log');
+    writeFileSync(file, 'starting\nready on port 8443\n');
+    const p = normaliseWaitFor({ path: file, search_regex: 'ready on port (\\d+)', timeout: 5 });
+    const r = runShell(`PATH=${shims}:$PATH; export PATH; ${waitForCommand(p)}`, '/', waitForSettings(p));
+    expect(r.stdout).toMatch(/^TPXWAIT ok \d+\n/);
+    const log = runShell(`cat ${shims}/log`, '/').stdout;
+    expect(log).toMatch(/^grep -[EP] -q -f \/dev\/fd\/3$/m);
+    expect(log).not.toContain('ready on');
+  });
+
+  it('sleep 0 pauses a tenth of a second between tries instead of spinning', () => {
+    const shims = loggingShims(['sleep']);
+    const p = normaliseWaitFor({ path: join(makeTempDir(), 'never'), sleep: 0, timeout: 1 });
+    const r = runShell(`PATH=${shims}:$PATH; export PATH; ${waitForCommand(p)}`, '/', waitForSettings(p));
+    expect(r.stdout).toMatch(/^TPXWAIT timeout 1\n$/);
+    const pauses = runShell(`cat ${shims}/log`, '/').stdout.trim().split('\n');
+    expect(new Set(pauses)).toEqual(new Set(['sleep 0.1']));
+    expect(pauses.length).toBeLessThanOrEqual(11);
+  });
+});
+
 describe('wait_for: on this machine', () => {
   it('a file that is there, with the match groups of search_regex', async () => {
     const file = join(makeTempDir(), 'log');
