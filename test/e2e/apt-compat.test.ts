@@ -20,7 +20,7 @@ import type { LabState } from '../../src/lab/types.js';
 import { quoteArg } from '../../src/shell/quote.js';
 import { ensureBuilt } from '../cli/run-built-tpx.js';
 import { useLab } from '../helpers/lab.js';
-import { ansibleHome, compareRounds, enabled, hasAnsible, stopControlMasters } from './compat-helpers.js';
+import { ansibleHome, compareRounds, enabled, expectFencedHost, hasAnsible, stopControlMasters } from './compat-helpers.js';
 
 const BUILD_REPO = new URL('../fixtures/apt/build-repo.sh', import.meta.url).pathname;
 
@@ -229,13 +229,7 @@ const withMsg = (task: string): boolean => task.startsWith('apt') || task.starts
  */
 async function useLocalRepository(lab: LabState, repo: string): Promise<void> {
   for (const h of lab.hosts) {
-    for (const dir of ['/etc', '/var/lib', '/usr']) {
-      const mounts = await hostExec(lab, h.name, `findmnt -n -o FSTYPE,OPTIONS ${dir}`);
-      expect(mounts.stdout, `${h.name}'s ${dir}`).toMatch(new RegExp(`^overlay .*upperdir=${h.dir}/`));
-    }
-    const routes = await hostExec(lab, h.name, 'ip -4 route show default; ip -6 route show default; ip route get 1.1.1.1 2>&1');
-    expect(routes.stdout, `${h.name} has no route out`).toMatch(/^Network is unreachable|unreachable/m);
-    expect(routes.stdout).not.toMatch(/^default/m);
+    await expectFencedHost(lab, h, ['/etc', '/var/lib', '/usr']);
     // The host's dpkg state lies over this machine's: wait out a dpkg run here (its journal in updates/).
     const idle = await hostExec(lab, h.name, 'for i in $(seq 180); do [ -z "$(ls -A /var/lib/dpkg/updates)" ] && exit 0; sleep 1; done; exit 1');
     expect(idle.code, 'dpkg is busy on this machine').toBe(0);

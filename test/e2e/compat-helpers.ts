@@ -178,6 +178,21 @@ export function useTwinFleets(prefix: string, hosts = 3) {
 /** Where Ansible's home is in a twin fleets' work dir. */
 export const ansibleHome = (work: string): string => join(work, 'ansible-home');
 
+/**
+ * Before a package manager runs on a lab host: each of `dirs` is the host's own overlay (what
+ * it writes there stays on that host) and the host has no route out (nothing is fetched from
+ * the network, whatever a source says).
+ */
+export async function expectFencedHost(lab: LabState, host: LabState['hosts'][number], dirs: readonly string[]): Promise<void> {
+  for (const dir of dirs) {
+    const mounts = await hostExec(lab, host.name, `findmnt -n -o FSTYPE,OPTIONS ${dir}`);
+    expect(mounts.stdout, `${host.name}'s ${dir}`).toMatch(new RegExp(`^overlay .*upperdir=${host.dir}/`));
+  }
+  const routes = await hostExec(lab, host.name, 'ip -4 route show default; ip -6 route show default; ip route get 1.1.1.1 2>&1');
+  expect(routes.stdout, `${host.name} has no route out`).toMatch(/^Network is unreachable|unreachable/m);
+  expect(routes.stdout).not.toMatch(/^default/m);
+}
+
 /** Each host's task outcomes: `name: status`, and `: msg` for the tasks whose msg is compared. */
 export type Outcomes = Record<string, string[]>;
 

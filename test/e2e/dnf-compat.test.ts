@@ -20,7 +20,7 @@ import type { LabState } from '../../src/lab/types.js';
 import { quoteArg } from '../../src/shell/quote.js';
 import { ensureBuilt } from '../cli/run-built-tpx.js';
 import { useLab } from '../helpers/lab.js';
-import { ansibleHome, compareRounds, enabled, hasAnsible, stopControlMasters } from './compat-helpers.js';
+import { ansibleHome, compareRounds, enabled, expectFencedHost, hasAnsible, stopControlMasters } from './compat-helpers.js';
 
 const BUILD_REPO = new URL('../fixtures/dnf/build-repo.sh', import.meta.url).pathname;
 const hasDnf = spawnSync('sh', ['-c', 'command -v dnf && command -v rpmbuild && command -v createrepo_c'], { stdio: 'ignore' }).status === 0;
@@ -186,12 +186,7 @@ const withMsg = (task: string): boolean => /^(dnf|yum|package) /.test(task);
  */
 async function useLocalRepository(lab: LabState, repo: string): Promise<void> {
   for (const h of lab.hosts) {
-    for (const dir of ['/etc', '/var/lib', '/usr', '/var/cache', '/var/log']) {
-      const mounts = await hostExec(lab, h.name, `findmnt -n -o FSTYPE,OPTIONS ${dir}`);
-      expect(mounts.stdout, `${h.name}'s ${dir}`).toMatch(new RegExp(`^overlay .*upperdir=${h.dir}/`));
-    }
-    const routes = await hostExec(lab, h.name, 'ip -4 route show default; ip -6 route show default; ip route get 1.1.1.1 2>&1');
-    expect(routes.stdout, `${h.name} has no route out`).toMatch(/^Network is unreachable|unreachable/m);
+    await expectFencedHost(lab, h, ['/etc', '/var/lib', '/usr', '/var/cache', '/var/log']);
     const r = await hostExec(
       lab,
       h.name,
