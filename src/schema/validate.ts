@@ -49,7 +49,8 @@ export function validateWithSchema(source: YamlSource, schemaName: SchemaName): 
 function loadPrecompiled(): Precompiled | null {
   if (precompiled !== undefined) return precompiled;
   try {
-    precompiled = createRequire(import.meta.url)('./precompiled-validators.cjs') as Precompiled;
+    // By a path that also holds from dist/bundle/ (scripts/bundle.mjs), beside this file's dist/schema/.
+    precompiled = createRequire(import.meta.url)('../schema/precompiled-validators.cjs') as Precompiled;
   } catch {
     // Not built (tests run from src/): compile at run time.
     precompiled = null;
