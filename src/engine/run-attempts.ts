@@ -1,9 +1,8 @@
 import { randomInt } from 'node:crypto';
 import { evaluateConditions } from '../template/render.js';
 import { dropHostConnection, isLostConnection, isUnreachableError, lastConnectionWasUp, lostConnectionResult } from './connection-loss.js';
-import type { ExecuteOutcome } from './execute-plan.js';
-import { invokeModule } from './invoke-module.js';
 import type { RawResult } from './raw-result.js';
+import { runModule, type ExecuteOutcome } from './run-module.js';
 import { resolveTaskNumber } from './task-numbers.js';
 import { varsFor, type TaskEnv } from './task-env.js';
 
@@ -40,7 +39,7 @@ export async function runAttempts(env: TaskEnv, fixed: Readonly<Record<string, u
       run.bus.emit({ type: 'task-attempt', host: env.host.name, task: env.name, attempt, attempts, ...(timeoutMs === undefined ? {} : { timeoutMs }) });
     }
     try {
-      outcome = await invokeModule(env, vars, timeoutMs);
+      outcome = await runModule(env, vars, timeoutMs);
       if (limit.async) asAsyncResult(outcome.raw, limit.async, limit.seconds === limit.async);
     } catch (error) {
       // Without until, or when the host was never reached, the error makes the host unreachable.

@@ -1,7 +1,7 @@
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { executePlan } from '../../src/engine/execute-plan.js';
+import { executePlan } from '../../src/engine/run-module.js';
 import { ConnectionError } from '../../src/errors/connection-error.js';
 import { ModuleArgsError } from '../../src/modules/module-args.js';
 import { findProgramCommand, normaliseReboot, rebootModule } from '../../src/modules/reboot.js';

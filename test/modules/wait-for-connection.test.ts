@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { executePlan } from '../../src/engine/execute-plan.js';
+import { executePlan } from '../../src/engine/run-module.js';
 import { ConnectionError } from '../../src/errors/connection-error.js';
 import { ModuleArgsError } from '../../src/modules/module-args.js';
 import { normaliseWaitForConnection, waitForConnectionModule } from '../../src/modules/wait-for-connection.js';

@@ -1,8 +1,18 @@
-import type { Action, ActionFailure, AwaitAction, FactResults, ModuleDefinition, Plan, PlanContext } from '../modules/module.js';
+import { CONNECTION_VAR_NAMES, readConnectionVars } from '../inventory/connection-vars.js';
+import { readVarsFile } from '../inventory/read-vars-file.js';
+import type { Action, AwaitAction, FactResults, ModuleDefinition, PlanContext } from '../modules/module.js';
+import { evaluateExpression, renderValue } from '../template/render.js';
+import { pyStr } from '../template/python-values.js';
 import type { Connection, ExecResult } from '../transport/connection.js';
+import { actionFailure, describeFailure, execFields, planResult, stoppedResult } from './action-results.js';
 import { runAwait } from './await-action.js';
-import { isLostConnection } from './connection-loss.js';
-import { splitLines } from './raw-result.js';
+import { dropHostConnection, isLostConnection } from './connection-loss.js';
+import { getHostConnection, snapshotVars } from './host-connection.js';
+import { readOutputLimit } from './output-limit.js';
+import { failedResult } from './raw-result.js';
+import type { TaskEnv } from './task-env.js';
+import { renderEnvironment } from './task-environment.js';
+import { delegateConnectionVars, localConnection, resolveTaskTarget, type TaskTarget } from './task-target.js';
 
 /** One module invocation on one host, with its parameters already templated. */
 export interface ExecuteRequest {
@@ -34,6 +44,115 @@ export interface ExecuteRequest {
 export interface ExecuteOutcome {
   readonly raw: Record<string, unknown>;
   readonly facts?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * The third stage of a task's walk (docs/architecture.md): one attempt of the task's module
+ * on the host with the given variables. Templates the arguments, works out the target (the
+ * host, a `delegate_to` host or the controller), its connection, become and check mode, then
+ * plans and executes; the raw result goes back to run-task.ts.
+ */
+export async function runModule(env: TaskEnv, vars: Record<string, unknown>, timeoutMs?: number): Promise<ExecuteOutcome> {
+  const { run, host, task, scope } = env;
+  const module = run.getModule(task.module);
+  if (!module) return { raw: failedResult(`unknown module "${task.module}"`) };
+  const tctx = { vars, host: host.name, task: env.name };
+  const args = renderValue(task.args, tctx) as Record<string, unknown>;
+  const conn = readConnectionVars(snapshotVars(vars, Object.values(CONNECTION_VAR_NAMES).flat()));
+  let environment: Record<string, string>;
+  let remoteUser: string | undefined;
+  let target: TaskTarget;
+  try {
+    environment = renderEnvironment(scope.environment, tctx);
+    remoteUser = scope.remoteUser === undefined ? undefined : pyStr(renderValue(scope.remoteUser, tctx));
+    target = resolveTaskTarget(run, host, scope, vars, tctx);
+  } catch (error) {
+    return { raw: failedResult(messageOf(error)) };
+  }
+  const become = scope.become ?? conn.become ?? run.options.becomeDefaults?.become ?? false;
+  const becomeUser = scope.becomeUser ?? conn.becomeUser ?? run.options.becomeDefaults?.becomeUser ?? 'root';
+  const verbose = run.options.verbosity;
+  const noLog = scope.noLog === true;
+  const outputLimit = readOutputLimit(vars);
+
+  // The opening task's own become goes with the connection vars: the run lock is taken as
+  // root when it runs as root (host-lock.ts). Keyed by the remote_user keyword alone: a task
+  // or loop variable that happens to be named `user` never makes tpx log in again (an
+  // ansible_user variable still wins over the keyword). `extra`: variables for a new
+  // connection only (a reconnect's connect_timeout).
+  let used = false;
+  const connection = async (extra: Record<string, unknown> = {}): Promise<Connection> => {
+    if (target.kind === 'local') return localConnection(run, target.name);
+    used = true;
+    const settings = target.delegated ? delegateConnectionVars(vars, target.host) : snapshotVars(vars, connectionVarNames(env));
+    const user = readConnectionVars(settings).user;
+    return getHostConnection(
+      run,
+      target.host,
+      remoteUser,
+      () => ({
+        ...settings,
+        ...(user === undefined && remoteUser !== undefined ? { ansible_user: remoteUser } : {}),
+        become,
+        become_user: becomeUser,
+        ...extra,
+      }),
+      host,
+    );
+  };
+
+  return executePlan({
+    module,
+    args,
+    ctx: {
+      host: host.name,
+      check: env.check,
+      diff: run.options.diff,
+      become,
+      becomeUser,
+      playbookDir: run.playbookDir,
+      roleDir: task.roleDir,
+      taskFile: task.pos.file,
+      readVarsFile: (file) => readVarsFile(file, run.options.vaultSecrets),
+      vars,
+      verbosity: verbose,
+      evaluate: (expression) => evaluateExpression(expression, tctx),
+      task: env.name,
+      signal: run.options.signal,
+      ask: run.options.ask,
+      local: target.kind === 'local',
+    },
+    connection: () => connection(),
+    // reboot, wait_for_connection: the connection this task used is closed (letting its run
+    // lock go, if it still can) and a new one opened, which takes the lock again as any does.
+    reconnect: async (connectTimeout) => {
+      if (used) await dropHostConnection(host);
+      return connection(connectTimeout === undefined ? {} : { connect_timeout: connectTimeout });
+    },
+    environment: Object.keys(environment).length > 0 ? environment : undefined,
+    timeoutMs,
+    outputLimit,
+    signal: run.options.signal,
+    onCommand: noLog
+      ? undefined
+      : (command, kind) => {
+          if (verbose >= (kind === 'fact' ? 2 : 1)) run.bus.emit({ type: 'task-command', host: host.name, task: env.name, command });
+        },
+    onNotice: noLog ? undefined : (msg) => run.bus.emit({ type: 'warning', host: host.name, task: env.name, msg }),
+    onOutput: noLog ? undefined : (stream, chunk) => run.bus.emit({ type: 'task-output', host: host.name, task: env.name, stream, chunk }),
+  });
+}
+
+/** Names of the variables that can configure a connection: those the inventory, play, blocks, task and -e define. */
+function connectionVarNames(env: TaskEnv): string[] {
+  return [
+    ...Object.keys(env.host.inventory.vars),
+    ...Object.keys(env.batch.playCtx.play.vars),
+    ...env.batch.playCtx.play.varsFiles.flatMap((file) => Object.keys(file.vars ?? {})),
+    ...env.scope.vars.flatMap((layer) => Object.keys(layer)),
+    ...Object.keys(env.host.facts),
+    ...Object.keys(env.run.options.extraVars),
+  ];
 }
 
 /**
@@ -83,7 +202,7 @@ export async function executePlan(req: ExecuteRequest): Promise<ExecuteOutcome> 
       // It opens its own connections: the host may be down when it starts.
       const outcome = await awaitAction(action, req, deadline);
       if (outcome.kind === 'stopped') return { raw: timed({ ...base, ...stoppedResult(outcome.result, req, module.name) }) };
-      if (outcome.kind === 'timeout') return { raw: timed({ ...base, ...failure(action.onTimeout, { error: outcome.error }) }) };
+      if (outcome.kind === 'timeout') return { raw: timed({ ...base, ...actionFailure(action.onTimeout, { error: outcome.error }) }) };
       continue;
     }
     // Asked for each action: an `await` action may have replaced the connection.
@@ -97,7 +216,7 @@ export async function executePlan(req: ExecuteRequest): Promise<ExecuteOutcome> 
     const stop = stoppedResult(res, req, module.name);
     if (stop) return { raw: timed({ ...base, ...stop }) };
     if (res.rc !== 0 && !plan.resultFromLastExec) {
-      if (action.onFailure) return { raw: timed({ ...base, ...failure(action.onFailure, { stdout: res.stdout.trim(), stderr: res.stderr.trim() }) }) };
+      if (action.onFailure) return { raw: timed({ ...base, ...actionFailure(action.onFailure, { stdout: res.stdout.trim(), stderr: res.stderr.trim() }) }) };
       // A first action that failed left the host as it was (a write refused by validate), as Ansible reports it.
       const unchanged = index === 0 ? { changed: false } : {};
       return { raw: { ...base, ...execFields(res), ...unchanged, failed: true, msg: describeFailure(action, res) } };
@@ -109,14 +228,6 @@ export async function executePlan(req: ExecuteRequest): Promise<ExecuteOutcome> 
     if (last.rc !== 0) Object.assign(raw, { failed: true, msg: 'non-zero return code' });
   }
   return { raw, facts: plan.facts };
-}
-
-function planResult(plan: Plan): Record<string, unknown> {
-  const raw: Record<string, unknown> = { ...(plan.returns ?? {}), changed: plan.changed };
-  if (plan.msg !== undefined) raw.msg = plan.msg;
-  if (plan.diff !== undefined) raw.diff = plan.diff;
-  if (plan.facts !== undefined) raw.ansible_facts = { ...plan.facts };
-  return raw;
 }
 
 async function putFile(conn: Connection, action: Action & { kind: 'put' }, req: ExecuteRequest): Promise<void> {
@@ -150,12 +261,6 @@ function awaitAction(action: AwaitAction, req: ExecuteRequest, deadline: number 
   });
 }
 
-/** A failure the module words itself; `{name}` in its msg is replaced by `values[name]`. */
-function failure(f: ActionFailure, values: Readonly<Record<string, string>>): Record<string, unknown> {
-  const msg = f.msg.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
-  return { changed: false, ...f.returns, failed: true, msg };
-}
-
 async function runExec(
   conn: Connection,
   command: string,
@@ -178,68 +283,6 @@ async function runExec(
   });
 }
 
-/**
- * A command that was stopped (interrupt or timeout) ends the task as failed. An interrupted
- * command's last line on stderr is how it ended on the host (the upgrade's "restored from
- * backup …"): the message carries it.
- */
-function stoppedResult(res: ExecResult, req: ExecuteRequest, moduleName: string): Record<string, unknown> | undefined {
-  if (req.signal?.aborted) {
-    const last = lastLine(res.stderr);
-    return { ...execFields(res), changed: false, failed: true, interrupted: true, msg: last ? `interrupted; its last word: ${last}` : 'interrupted' };
-  }
-  if (res.timedOut) {
-    const seconds = req.timeoutMs !== undefined ? req.timeoutMs / 1000 : undefined;
-    return {
-      ...execFields(res),
-      changed: false,
-      failed: true,
-      timedout: true,
-      msg: `the ${moduleName} task did not finish within its timeout${seconds !== undefined ? ` of ${seconds}s` : ''} and was stopped`,
-    };
-  }
-  return undefined;
-}
-
-/**
- * rc, stdout and stderr as Ansible's command module returns them: trailing newlines stripped.
- * Also whether each was cut by tpx_output_limit and how many bytes were not kept, always
- * present so that `when: not r.stdout_truncated` never meets an undefined variable.
- */
-function execFields(res: ExecResult): Record<string, unknown> {
-  const stdout = res.stdout.replace(/[\r\n]+$/, '');
-  const stderr = res.stderr.replace(/[\r\n]+$/, '');
-  const stdoutDropped = res.stdoutDropped ?? 0;
-  const stderrDropped = res.stderrDropped ?? 0;
-  return {
-    rc: res.rc,
-    stdout,
-    stderr,
-    stdout_lines: splitLines(stdout),
-    stderr_lines: splitLines(stderr),
-    stdout_truncated: stdoutDropped > 0,
-    stdout_dropped_bytes: stdoutDropped,
-    stderr_truncated: stderrDropped > 0,
-    stderr_dropped_bytes: stderrDropped,
-  };
-}
-
-function describeFailure(action: Action & { kind: 'exec' }, res: ExecResult): string {
-  const lastLine = res.stderr.trim().split('\n').pop() ?? '';
-  return `${action.display ?? action.command}: exit code ${res.rc}${lastLine ? `: ${lastLine}` : ''}`;
-}
-
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-/** The last non-empty line of a text, cut to 300 characters. */
-function lastLine(text: string): string {
-  const line =
-    text
-      .split('\n')
-      .map((l) => l.trim())
-      .filter((l) => l !== '')
-      .at(-1) ?? '';
-  return line.length > 300 ? `${line.slice(0, 299)}…` : line;
 }

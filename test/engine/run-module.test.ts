@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { executePlan, type ExecuteRequest } from '../../src/engine/execute-plan.js';
+import { executePlan, type ExecuteRequest } from '../../src/engine/run-module.js';
 import type { ModuleParams } from '../../src/modules/params/module-params.js';
 import type { ModuleDefinition, PlanContext } from '../../src/modules/module.js';
 import { LocalConnection, type LocalCall } from '../helpers/local-connection.js';
