@@ -8,7 +8,7 @@ import { type Play, type Playbook, playSections, type TaskNode } from '../playbo
 import { MAGIC_VAR_NAMES } from '../engine/task-vars.js';
 import { referencedNames } from '../template/referenced-names.js';
 
-/** `ansible_*` names the engine sets itself (task-vars.ts, run-host-task.ts) or reads as settings. */
+/** `ansible_*` names the engine sets itself (task-vars.ts, loop-items.ts) or reads as settings. */
 const ENGINE_NAMES: ReadonlySet<string> = new Set([
   ...MAGIC_VAR_NAMES,
   'ansible_connection',

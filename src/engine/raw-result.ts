@@ -51,3 +51,11 @@ export interface HostTaskOutcome {
   /** Why the host is unreachable (ConnectionError kind). */
   readonly unreachableKind?: string;
 }
+
+/** The status a raw result stands for. */
+export function statusOf(raw: RawResult): HostTaskOutcome['status'] {
+  if (raw.unreachable === true) return 'unreachable';
+  if (raw.failed === true) return 'failed';
+  if (raw.skipped === true) return 'skipped';
+  return raw.changed === true ? 'changed' : 'ok';
+}

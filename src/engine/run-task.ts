@@ -1,17 +1,24 @@
 import type { Task } from '../playbook/types.js';
+import { UndefinedVariableError } from '../template/errors.js';
 import { renderString } from '../template/render.js';
+import { UndefinedAccess } from '../template/undefined.js';
+import { asAsyncResult, asyncLimit } from './async-limit.js';
+import { dropHostConnection, isLostConnection, isUnreachableError, lastConnectionWasUp, lostConnectionResult } from './connection-loss.js';
 import { checkFailureBudget } from './failure-budget.js';
-import type { HostRuntime } from './host-runtime.js';
 import { notifyHandlers } from './handlers.js';
+import type { HostRuntime } from './host-runtime.js';
 import { ignoresErrors } from './ignore-errors.js';
+import { loopItemVars, resolveLoopItems } from './loop-items.js';
 import { maskNoLogValues } from './no-log-values.js';
+import { combineLoopResults, failedResult, skippedResult, statusOf, type HostTaskOutcome, type RawResult } from './raw-result.js';
 import type { TaskStatus } from './results.js';
 import type { BatchContext } from './run-context.js';
-import type { HostTaskOutcome } from './raw-result.js';
-import { runHostTask } from './run-host-task.js';
+import { runModule, type ExecuteOutcome } from './run-module.js';
 import { enterScope, type Scope } from './scope.js';
 import { shouldRunForTags } from './tags.js';
+import { applyResultConditions, resultHolds, resultHoldsOrFalse, whenHolds } from './task-conditions.js';
 import { varsFor, type TaskEnv } from './task-env.js';
+import { resolveTaskNumber } from './task-numbers.js';
 import { buildTaskResult, NO_LOG_MESSAGE } from './task-result.js';
 
 /** Which hosts a task left behind. */
@@ -26,9 +33,10 @@ export interface TaskHostsOutcome {
 const NOTHING: TaskHostsOutcome = { failed: [], unreachable: [], notStarted: [] };
 
 /**
- * Runs one task on a set of hosts at once (within the forks limit) and records each host's
- * result: register, set_fact, notify, stats, events, rescue state, failure budget.
- * `handler` tasks skip the tag filter.
+ * The second stage of a task's walk (docs/architecture.md): runs one task on a set of hosts
+ * at once (within the forks limit) and records each host's result: register, set_fact,
+ * notify, stats, events, rescue state, failure budget. On each host: `when`, the loop and the
+ * attempts, each attempt through run-module.ts. `handler` tasks skip the tag filter.
  */
 export async function runTaskOnHosts(batch: BatchContext, task: Task, outer: Scope, hosts: readonly string[], handler = false): Promise<TaskHostsOutcome> {
   const run = batch.playCtx.run;
@@ -64,17 +72,14 @@ export async function runTaskOnHosts(batch: BatchContext, task: Task, outer: Sco
  */
 async function runOnHost(env: TaskEnv): Promise<TaskStatus | undefined> {
   const { run, batch, task } = env;
-  const play = batch.playCtx.play.name;
   const shared = env.scope.runOnce ? batch.runOnce.get(task) : undefined;
   if (shared) {
     const outcome = await shared;
-    if (!outcome) return undefined;
-    run.bus.emit({ type: 'task-start', play, task: env.name, host: env.host.name, time: new Date().toISOString() });
-    return applyOutcome(env, outcome);
+    return outcome ? reportOutcome(env, outcome) : undefined;
   }
   const job = run.limiter.run(async () => {
     if (run.interrupted()) return undefined;
-    run.bus.emit({ type: 'task-start', play, task: env.name, host: env.host.name, time: new Date().toISOString() });
+    emitTaskStart(env);
     const outcome = await runHostTask(env);
     return { outcome, status: applyOutcome(env, outcome) };
   });
@@ -86,8 +91,21 @@ async function runOnHost(env: TaskEnv): Promise<TaskStatus | undefined> {
   return (await job)?.status;
 }
 
+/**
+ * A `task-start` and, at once, an outcome the host did not run itself (a run_once task's
+ * shared one, an include's decision); returns the status it was recorded with.
+ */
+export function reportOutcome(env: TaskEnv, outcome: HostTaskOutcome): TaskStatus {
+  emitTaskStart(env);
+  return applyOutcome(env, outcome);
+}
+
+function emitTaskStart(env: TaskEnv): void {
+  env.run.bus.emit({ type: 'task-start', play: env.batch.playCtx.play.name, task: env.name, host: env.host.name, time: new Date().toISOString() });
+}
+
 /** Stores what the task did on the host and reports it; returns the status it was recorded with. */
-export function applyOutcome(env: TaskEnv, outcome: HostTaskOutcome): TaskStatus {
+function applyOutcome(env: TaskEnv, outcome: HostTaskOutcome): TaskStatus {
   const { host, task, scope, run, batch } = env;
   // Decided with the variables from before the task ran (its own result not registered yet).
   const ignored = outcome.status === 'failed' && ignoresErrors(env, (msg) => run.bus.emit({ type: 'warning', host: host.name, task: env.name, msg }));
@@ -167,4 +185,142 @@ function displayName(env: TaskEnv): string {
   } catch {
     return name;
   }
+}
+
+/**
+ * Runs one task on one host: `when` (per item in a loop), the loop, retries; turns every
+ * error into a result, so a failed host is a result and not an exception. A failure to
+ * connect, or a connection lost mid-task that retries could not recover, makes the result
+ * unreachable; any other error (a file transfer refused, sudo refused) fails the task.
+ */
+async function runHostTask(env: TaskEnv): Promise<HostTaskOutcome> {
+  const started = Date.now();
+  let raw: RawResult;
+  let facts: Record<string, unknown> | undefined;
+  let unreachableKind: string | undefined;
+  try {
+    if (env.task.loop === undefined) {
+      if (!whenHolds(env)) {
+        raw = skippedResult(env.scope.when.join(' and '));
+      } else {
+        const outcome = await runAttempts(env, undefined);
+        raw = outcome.raw;
+        facts = outcome.facts ? { ...outcome.facts } : undefined;
+      }
+    } else {
+      ({ raw, facts } = await runLoop(env));
+    }
+  } catch (error) {
+    if (isUnreachableError(error)) {
+      raw = {
+        changed: false,
+        unreachable: true,
+        msg: isLostConnection(error) && lastConnectionWasUp(env.host) ? `connection lost: ${error.message}` : error.message,
+      };
+      unreachableKind = error.kind;
+    } else if (error instanceof UndefinedAccess) {
+      // A module met an undefined value outside a template render: name the task and host too.
+      raw = failedResult(new UndefinedVariableError({ variable: error.variable, detail: error.detail, host: env.host.name, task: env.name }).message);
+    } else {
+      raw = failedResult(messageOf(error));
+    }
+  }
+  if (raw.unreachable === true) unreachableKind ??= 'closed';
+  return { raw, facts, status: statusOf(raw), durationMs: Date.now() - started, ranOn: env.host.name, unreachableKind };
+}
+
+async function runLoop(env: TaskEnv): Promise<{ raw: RawResult; facts?: Record<string, unknown> }> {
+  const { task } = env;
+  const items = resolveLoopItems(env);
+  const results: RawResult[] = [];
+  let facts: Record<string, unknown> | undefined;
+  for (let i = 0; i < items.length; i++) {
+    if (env.run.interrupted()) break;
+    const item = items[i];
+    const fixed = loopItemVars(task, items, i);
+    let itemRaw: RawResult;
+    if (!whenHolds(env, fixed)) {
+      itemRaw = skippedResult(env.scope.when.join(' and '));
+    } else {
+      const outcome = await runAttempts(env, fixed);
+      itemRaw = outcome.raw;
+      if (outcome.facts) facts = { ...facts, ...outcome.facts };
+    }
+    results.push({ ...itemRaw, [task.loopVar]: item, ansible_loop_var: task.loopVar });
+  }
+  const raw = combineLoopResults(results);
+  if (env.run.interrupted() && results.length < items.length) Object.assign(raw, { failed: true, interrupted: true, msg: 'interrupted' });
+  return { raw, facts };
+}
+
+/** Ansible's defaults for `until`: 3 attempts in all when `retries` is not given, 5 seconds apart. */
+const DEFAULT_UNTIL_ATTEMPTS = 3;
+const DEFAULT_DELAY_SECONDS = 5;
+
+/**
+ * Runs the module once — or, with `until`, until the condition holds or the attempts run out
+ * (`retries` N means N+1 attempts, as in Ansible; the result carries `attempts`). After each
+ * attempt `changed_when` and `failed_when` are applied, with the result bound to `register`.
+ *
+ * With `until`, a connection lost during an attempt is a failed attempt (rc 255,
+ * `unreachable: true`, msg "connection lost: …"; changed_when/failed_when are not applied to
+ * it): the next attempt runs on a new connection, and a reconnect that fails counts as a
+ * failed attempt too. When the attempts run out on a lost connection the host is unreachable.
+ * A command cut off is never re-run by tpx itself: only the task's next attempt runs it again.
+ */
+async function runAttempts(env: TaskEnv, fixed: Readonly<Record<string, unknown>> | undefined): Promise<ExecuteOutcome> {
+  const { task, run } = env;
+  const until = task.until ?? [];
+  const vars = varsFor(env, fixed);
+  const retries = until.length === 0 ? undefined : resolveTaskNumber(env, 'retries', vars);
+  const attempts = until.length === 0 ? 1 : retries === undefined ? DEFAULT_UNTIL_ATTEMPTS : Math.max(1, retries + 1);
+  const delayMs = until.length === 0 ? 0 : Math.max(0, resolveTaskNumber(env, 'delay', vars) ?? DEFAULT_DELAY_SECONDS) * 1000;
+  const timeout = resolveTaskNumber(env, 'timeout', vars);
+  const limit = asyncLimit(env, vars, timeout);
+  const timeoutMs = limit.seconds !== undefined ? limit.seconds * 1000 : undefined;
+
+  let outcome: ExecuteOutcome = { raw: {} };
+  let lostBefore = false;
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    if (attempt > 1 || timeoutMs !== undefined) {
+      run.bus.emit({ type: 'task-attempt', host: env.host.name, task: env.name, attempt, attempts, ...(timeoutMs === undefined ? {} : { timeoutMs }) });
+    }
+    try {
+      outcome = await runModule(env, vars, timeoutMs);
+      if (limit.async) asAsyncResult(outcome.raw, limit.async, limit.seconds === limit.async);
+    } catch (error) {
+      // Without until, or when the host was never reached, the error makes the host unreachable.
+      const lostNow = isLostConnection(error) && lastConnectionWasUp(env.host);
+      if (until.length === 0 || !isUnreachableError(error) || !(lostNow || lostBefore)) throw error;
+      lostBefore = true;
+      await dropHostConnection(env.host);
+      outcome = { raw: lostConnectionResult(error) };
+    }
+    const raw = outcome.raw;
+    const lost = raw.unreachable === true;
+    if (until.length > 0) raw.attempts = attempt;
+    if (!lost && raw.skipped !== true && raw.interrupted !== true) applyResultConditions(env, raw, fixed);
+    if (until.length === 0 || raw.interrupted === true) break;
+    if (lost ? resultHoldsOrFalse(env, until, raw, fixed) : resultHolds(env, until, raw, fixed)) break;
+    if (attempt === attempts) {
+      raw.failed = true;
+      if (raw.msg === undefined) raw.msg = `the until condition did not hold after ${attempts} attempts`;
+      break;
+    }
+    if (lost) {
+      const why = env.scope.noLog === true ? 'connection lost' : String(raw.msg);
+      run.bus.emit({ type: 'warning', host: env.host.name, task: env.name, msg: `${why} (attempt ${attempt} of ${attempts}); retrying on a new connection` });
+    }
+    if (run.interrupted()) break;
+    await run.sleep(delayMs, run.options.signal);
+    if (run.interrupted()) {
+      Object.assign(raw, { failed: true, interrupted: true, msg: 'interrupted' });
+      break;
+    }
+  }
+  return outcome;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -6,7 +6,7 @@ import { RUN_ID_VAR } from './run-id.js';
 
 /**
  * Every magic variable the engine sets for a task: the host's own (hostMagic), the play's and
- * the task's (buildTaskVars), and a loop's (run-host-task.ts, walk-include.ts). Other code
+ * the task's (buildTaskVars), and a loop's (loop-items.ts). Other code
  * that must tell them from user variables (the unknown-facts warning) reads this list.
  */
 export const MAGIC_VAR_NAMES: readonly string[] = [

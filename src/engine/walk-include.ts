@@ -1,9 +1,9 @@
 import type { Block, DynamicInclude, Task, TaskNode } from '../playbook/types.js';
 import { evaluateConditions } from '../template/render.js';
-import { failedResult, skippedResult, type HostTaskOutcome, type RawResult } from './raw-result.js';
+import { loopItemVars, resolveLoopItems } from './loop-items.js';
+import { failedResult, skippedResult, statusOf, type HostTaskOutcome, type RawResult } from './raw-result.js';
 import type { BatchContext } from './run-context.js';
-import { loopInfo, resolveLoopItems, statusOf } from './run-host-task.js';
-import { applyOutcome } from './run-task.js';
+import { reportOutcome } from './run-task.js';
 import { enterScope, type Scope } from './scope.js';
 import { shouldRunForTags } from './tags.js';
 import { varsFor, type TaskEnv } from './task-env.js';
@@ -42,8 +42,7 @@ export async function walkInclude(
     const env: TaskEnv = { run, batch, host: run.hosts.get(name)!, task, scope: own, check: own.checkMode ?? run.options.check, name: task.name! };
     const included = decide(env, block.include.what);
     for (const outcome of included.outcomes) {
-      run.bus.emit({ type: 'task-start', play: batch.playCtx.play.name, task: env.name, host: name, time: new Date().toISOString() });
-      const status = applyOutcome(env, outcome);
+      const status = reportOutcome(env, outcome);
       if (status === 'failed' || status === 'rescued') out.failed.add(name);
     }
     if (!out.failed.has(name) && included.items.length > 0) items.set(name, included.items);
@@ -113,7 +112,7 @@ function decide(env: TaskEnv, what: string): { outcomes: HostTaskOutcome[]; item
     const items: ItemVars[] = [];
     const outcomes: HostTaskOutcome[] = [];
     values.forEach((value, i) => {
-      const fixed = { [task.loopVar]: value, ansible_loop_var: task.loopVar, ansible_loop: loopInfo(values, i) };
+      const fixed = loopItemVars(task, values, i);
       if (!holds(fixed)) return;
       items.push(fixed);
       outcomes.push(outcome({ changed: false, msg: `included: ${what}`, [task.loopVar]: value }));
