@@ -1,11 +1,15 @@
-import type { SecretMasker } from '../errors/mask-secrets.js';
+import { dirname } from 'node:path';
+import { secretMasker, type SecretMasker } from '../errors/mask-secrets.js';
+import { groupMembers } from '../inventory/group-members.js';
 import type { ModuleDefinition } from '../modules/module.js';
+import { getModule } from '../modules/registry.js';
 import type { Play, Task } from '../playbook/types.js';
 import type { EventBus } from './events.js';
-import type { HostRuntime } from './host-runtime.js';
-import type { Limiter } from './limiter.js';
-import type { HaltInfo, RunOptions } from './run-options.js';
+import { HostRuntime } from './host-runtime.js';
+import { createLimiter, type Limiter } from './limiter.js';
 import type { HostTaskOutcome } from './raw-result.js';
+import { DEFAULT_FORKS, type HaltInfo, type RunOptions } from './run-options.js';
+import { abortableSleep } from './sleep.js';
 
 /** What every part of one run shares. */
 export interface RunContext {
@@ -24,6 +28,25 @@ export interface RunContext {
   readonly masker: SecretMasker;
   /** True once options.signal aborted. */
   interrupted(): boolean;
+}
+
+/** The run's shared context, with a HostRuntime for every host of the inventory. */
+export function createRunContext(options: RunOptions, runId: string): RunContext {
+  const hosts = new Map<string, HostRuntime>();
+  for (const host of options.inventory.hosts.values()) hosts.set(host.name, new HostRuntime(host));
+  return {
+    options,
+    bus: options.bus,
+    limiter: createLimiter(options.forks > 0 ? Math.floor(options.forks) : DEFAULT_FORKS),
+    hosts,
+    groups: groupMembers(options.inventory),
+    getModule: options.modules ?? getModule,
+    playbookDir: options.playbookDir ?? dirname(options.playbook.file),
+    runId,
+    sleep: options.sleep ?? abortableSleep,
+    masker: options.masker ?? secretMasker,
+    interrupted: () => options.signal?.aborted === true,
+  };
 }
 
 /** One play on its way through its batches. */

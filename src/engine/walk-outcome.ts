@@ -18,3 +18,11 @@ export function emptyWalkOutcome(): WalkOutcome {
 export function leftOut(outcome: WalkOutcome, host: string): boolean {
   return outcome.failed.has(host) || outcome.unreachable.has(host) || outcome.cut.has(host) || outcome.ended.has(host);
 }
+
+/** Adds every host of `from` to the same set of `into`. */
+export function addWalkOutcome(into: WalkOutcome, from: WalkOutcome): void {
+  for (const h of from.failed) into.failed.add(h);
+  for (const h of from.unreachable) into.unreachable.add(h);
+  for (const h of from.cut) into.cut.add(h);
+  for (const h of from.ended) into.ended.add(h);
+}

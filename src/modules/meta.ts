@@ -5,9 +5,9 @@ import { metaParams } from './params/meta.js';
 export type MetaParams = { readonly action: string };
 
 /**
- * `meta`: the engine carries it out itself (walk-nodes.ts: `flush_handlers` runs the notified
- * handlers there and then, `end_host` ends the play for the hosts its `when` holds on) and
- * records no result, as Ansible counts none. This definition
+ * `meta`: the engine carries it out itself (engine/run-playbook.ts: `flush_handlers` runs
+ * the notified handlers there and then, `end_host` ends the play for the hosts its `when`
+ * holds on) and records no result, as Ansible counts none. This definition
  * gives it a name, a schema and the action for the engine.
  */
 export const metaModule: ModuleDefinition<MetaParams> = {
