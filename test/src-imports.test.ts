@@ -51,6 +51,18 @@ describe('src/ imports', () => {
     expect(cycles(edges).map((c) => c.join(' → '))).toEqual([]);
   });
 
+  it('walks one task through three engine files, each importing only the next, and no leaf importing a stage (docs/architecture.md)', () => {
+    const stages = ['engine/run-playbook.ts', 'engine/run-task.ts', 'engine/run-module.ts'];
+    for (const [file, targets] of graph) {
+      for (const [i, stage] of stages.entries()) {
+        if (!targets.includes(stage)) continue;
+        // `tpx run` starts the walk; each stage is imported by the one before it alone.
+        expect(file, `${file} imports ${stage}`).toBe(i === 0 ? 'cli/commands/run.ts' : stages[i - 1]);
+      }
+    }
+    for (const stage of stages) expect(graph.has(stage), stage).toBe(true);
+  });
+
   it('has no import cycles between files', () => {
     const edges = new Map([...graph].map(([f, ts]) => [f, new Set(ts)]));
     expect(cycles(edges).map((c) => c.join(' → '))).toEqual([]);
