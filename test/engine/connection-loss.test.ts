@@ -14,7 +14,7 @@ const run = trackRuns();
  * A local fleet whose connections break on cue: a command containing "DROP" runs, then its
  * connection dies as if the network went away mid-command (`closed`), as many times as the
  * host's `drops` file says ("always" for every time). `put` to a path containing "DENIED"
- * fails like SFTP's "Permission denied", and so does a write (mktemp) into it; "SUDO" in a
+ * fails like SFTP's "Permission denied", and so does a write (mktemp) into it; the word "SUDO" in a
  * command fails like sudo refusing.
  */
 function flakyFleet(): LocalFleet & { connectCount(host: string): number } {
@@ -33,7 +33,8 @@ function flakyFleet(): LocalFleet & { connectCount(host: string): number } {
   const wrap = (inner: LocalConnection): Connection => ({
     host: inner.host,
     async exec(command: string, options?: ExecOptions): Promise<ExecResult> {
-      if (command.includes('SUDO')) throw new ConnectionError(inner.host, 'become', `${inner.host}: sudo: a password is required`);
+      // The word alone: the write path's own commands read $SUDO_UID.
+      if (/\bSUDO\b/.test(command)) throw new ConnectionError(inner.host, 'become', `${inner.host}: sudo: a password is required`);
       // Modules write files with an exec (content on stdin, mktemp beside dest): refused as on a real host.
       if (command.includes('DENIED') && command.includes('mktemp')) {
         return { rc: 1, signal: null, stdout: '', stderr: 'mktemp: failed to create file via template: Permission denied\n', timedOut: false, durationMs: 1 };
