@@ -55,12 +55,12 @@ export function normaliseUnarchive(raw: Readonly<Record<string, unknown>>): Unar
   };
 }
 
-/** One command: is dest a directory, what does the marker say, and (with creates) does that path exist. */
+/** One command: is dest a directory, what does the marker say (read by the shell, no process), and (with creates) does that path exist. */
 export function unarchiveFactCommand(p: UnarchiveParams): string {
   const creates = p.creates ? `; echo "tpx-creates $(${pathExistsCommand(p.creates)})"` : '';
   // A remote archive is read after the dest lines, in the same command (its check may exit).
   const source = p.remoteSrc ? `; ${remoteArchiveScript(p.src, p.owner !== undefined || p.group !== undefined)}` : '';
-  return `d=${quoteArg(p.dest)}; m=${quoteArg(markerPath(p))}; if [ -d "$d" ]; then echo tpx-dest-dir; else echo tpx-dest-missing; fi; if [ -f "$m" ]; then echo "tpx-marker $(cat < "$m")"; fi${creates}${source}`;
+  return `d=${quoteArg(p.dest)}; m=${quoteArg(markerPath(p))}; if [ -d "$d" ]; then echo tpx-dest-dir; else echo tpx-dest-missing; fi; if [ -f "$m" ]; then IFS= read -r x < "$m" || :; echo "tpx-marker $x"; fi${creates}${source}`;
 }
 
 /** The creates guard's answer, read from the one fact command, as the guard fact it replaces. */
@@ -95,7 +95,7 @@ async function planUnarchive(p: UnarchiveParams, facts: FactResults, ctx: PlanCo
   const chown = ownerCommandFor(p, archive.entries());
   const marker = writeFileCommand(markerPath(p), { mode: 0o644 }, `printf '%s\\n' ${sha256}`);
   const tar = `${quoteArgv(['tar', '-xzf', '-', '-C', p.dest, ...p.extraOpts])}${archive.stdin ? '' : ' < "$s"'}`;
-  const steps = [`mkdir -p -- ${quoteArg(p.dest)}`, tar, ...(chown ? [chown] : []), marker].join(' && ');
+  const steps = [`{ [ -d ${quoteArg(p.dest)} ] || mkdir -p -- ${quoteArg(p.dest)}; }`, tar, ...(chown ? [chown] : []), marker].join(' && ');
   // A remote archive is read only after the same check as its fact, in a subshell of its own.
   const unpack = archive.stdin ? steps : `(${remoteArchiveCheck(p.src)}${steps})`;
   const diff = ctx.diff

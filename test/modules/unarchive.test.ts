@@ -28,7 +28,7 @@ describe('unarchive: parameters and facts', () => {
     expect(p).toMatchObject({ src: 'dist/kuma.tar.gz', dest: '/opt/kuma/', extraOpts: ['--strip-components=1'] });
     expect(markerPath(p)).toBe('/opt/kuma/.tpx-unarchive-kuma.tar.gz.sha256');
     expect(unarchiveFactCommand(p)).toBe(
-      `d=/opt/kuma/; m=/opt/kuma/.tpx-unarchive-kuma.tar.gz.sha256; if [ -d "$d" ]; then echo tpx-dest-dir; else echo tpx-dest-missing; fi; if [ -f "$m" ]; then echo "tpx-marker $(cat < "$m")"; fi`,
+      `d=/opt/kuma/; m=/opt/kuma/.tpx-unarchive-kuma.tar.gz.sha256; if [ -d "$d" ]; then echo tpx-dest-dir; else echo tpx-dest-missing; fi; if [ -f "$m" ]; then IFS= read -r x < "$m" || :; echo "tpx-marker $x"; fi`,
     );
   });
 
@@ -57,7 +57,7 @@ describe('unarchive: plan', () => {
         kind: 'exec',
         stdin: readFileSync(join(book, 'a.tar.gz')),
         become: false,
-        command: `mkdir -p -- '/opt/k k' && tar -xzf - -C '/opt/k k' && ${writeFileCommand('/opt/k k/.tpx-unarchive-a.tar.gz.sha256', { mode: 0o644 }, `printf '%s\\n' ${sha}`)}`,
+        command: `{ [ -d '/opt/k k' ] || mkdir -p -- '/opt/k k'; } && tar -xzf - -C '/opt/k k' && ${writeFileCommand('/opt/k k/.tpx-unarchive-a.tar.gz.sha256', { mode: 0o644 }, `printf '%s\\n' ${sha}`)}`,
       },
     ]);
     expect(plan.diff).toContain(`-archive: 0123\n+archive: ${sha} (a.tar.gz)`);
@@ -71,7 +71,7 @@ describe('unarchive: plan', () => {
       {
         changed: true,
         msg: 'a.tar.gz unpacked into /opt (created)',
-        actions: [{ kind: 'exec', command: expect.stringMatching(/^mkdir -p -- \/opt && tar -xzf - -C \/opt && /) }],
+        actions: [{ kind: 'exec', command: expect.stringMatching(/^\{ \[ -d \/opt \] \|\| mkdir -p -- \/opt; \} && tar -xzf - -C \/opt && /) }],
       },
     ],
     ['fails when the fact is garbled', 'garbage\n', { failed: true, msg: 'could not inspect /opt: garbage' }],
