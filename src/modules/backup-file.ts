@@ -1,17 +1,22 @@
+import { posix } from 'node:path';
 import { quoteArg } from '../shell/quote.js';
-import { exclusiveTemp } from './write-file-command.js';
+import { atEntry, exclusiveTemp } from './write-file-command.js';
 
 /**
  * The `backup: true` of the modules that replace a file (copy, lineinfile): a copy of the old
  * file, mode and owner kept, at `DEST.YYYY-MM-DD@HH:MM:SS~` (Ansible's name, without its pid).
- * The name is predictable, so the copy is made into a new file of its own (exclusive, random
- * name, written through its open descriptor) and renamed to it: a link another user put at
- * that name is replaced, never written through.
+ * It is made in dest's directory, entered as writeFileCommand enters it (atEntry: another
+ * user's link on the way is refused, as is their file or link at dest in a world-writable
+ * directory, `asked` being the owner the task asks for), by relative names. The name is
+ * predictable, so the copy is made into a new file of its own (exclusive, random name, written
+ * through its open descriptor) and renamed to it: a link another user put at that name is
+ * replaced, never written through.
  */
-export function backupStep(dest: string, now = new Date()): { readonly command: string; readonly file: string } {
+export function backupStep(dest: string, now = new Date(), asked?: string): { readonly command: string; readonly file: string } {
   const file = `${dest}.${timestamp(now)}~`;
-  const copy = `cp -p -- ${quoteArg(dest)} "$bf" && mv -f -- "$b" ${quoteArg(file)} || { rc=$?; rm -f -- "$b"; exit $rc; }`;
-  return { command: `(${exclusiveTemp(dest, 4, 'b', 'bf')}; ${copy})`, file };
+  const copy = (entry: string): string =>
+    `${exclusiveTemp(`./${posix.basename(dest)}`, 4, 'b', 'bf')}; cp -p -- ${entry} "$bf" && mv -f -- "$b" ${quoteArg(`./${posix.basename(file)}`)} || { rc=$?; rm -f -- "$b"; exit $rc; }`;
+  return { command: atEntry(dest, copy, { asked }), file };
 }
 
 function timestamp(d: Date): string {

@@ -3,9 +3,9 @@ import { quoteArg } from '../shell/quote.js';
 import { pyStr } from '../template/python-values.js';
 import { backupStep } from './backup-file.js';
 import { blockEdit, type BlockEdit } from './blockinfile-edit.js';
-import { attributeCommand, compareAttributes, hasAttributeChanges } from './file-attributes.js';
+import { compareAttributes, hasAttributeChanges } from './file-attributes.js';
 import { type FileEditOptions, fileEditMsg, normaliseFileEditOptions } from './file-edit-options.js';
-import { lineinfileFactCommand, readTextFileFact } from './lineinfile.js';
+import { attributeAction, lineinfileFactCommand, readTextFileFact } from './lineinfile.js';
 import { ModuleArgs, paramNames } from './module-args.js';
 import type { Action, FactResults, ModuleDefinition, Plan, PlanContext } from './module.js';
 import { blockinfileParams } from './params/blockinfile.js';
@@ -13,7 +13,7 @@ import type { PathState } from './path-state.js';
 import { failPlan, planOrFail } from './plans.js';
 import { compilePythonRegex, fromBinary, toBinary } from './python-regex.js';
 import { unifiedDiff } from './unified-diff.js';
-import { NEW_FILE_MODE, replacedFile, writeFileCommand } from './write-file-command.js';
+import { makeDirectoryCommand, NEW_FILE_MODE, replacedFile, writeFileCommand } from './write-file-command.js';
 
 /** Parameters of `blockinfile`: the edit, and the file it is made in; texts are binary strings (one char per byte), as Ansible works on bytes. */
 export type BlockinfileParams = BlockEdit &
@@ -74,14 +74,14 @@ function planBlockinfile(p: BlockinfileParams, facts: FactResults, ctx: PlanCont
   const msg = fileEditMsg(edit.msg, edit.changed, attrsChanged);
   if (!edit.changed) {
     if (!attrsChanged) return { changed: false, actions: [], msg };
-    return { changed: true, actions: [{ kind: 'exec', command: attributeCommand(real, attrs)!, become: ctx.become }], msg, diff };
+    return { changed: true, actions: [attributeAction(real, attrs, p.owner, ctx)], msg, diff };
   }
 
   const returns: Record<string, unknown> = {};
   const steps: string[] = [];
-  if (!exists) steps.push(`mkdir -p -- ${quoteArg(posix.dirname(real))}`);
+  if (!exists) steps.push(makeDirectoryCommand(posix.dirname(real), real));
   if (p.backup && exists) {
-    const step = backupStep(real);
+    const step = backupStep(real, undefined, p.owner);
     steps.push(step.command);
     returns.backup_file = step.file;
   }

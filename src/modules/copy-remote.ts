@@ -1,12 +1,12 @@
 import { posix } from 'node:path';
 import type { CopyParams } from './copy-params.js';
-import { attributeCommand, compareAttributes, hasAttributeChanges } from './file-attributes.js';
+import { attributeCommand, compareAttributes, entryAttributeCommand, hasAttributeChanges } from './file-attributes.js';
 import { formatMode } from './file-mode.js';
 import type { Action, FactRequest, FactResults, Plan, PlanContext } from './module.js';
 import { parsePathState, pathStateScript, type PathState } from './path-state.js';
 import { failPlan } from './plans.js';
 import { backupStep } from './backup-file.js';
-import { NEW_FILE_MODE, replacedFile, trustedSourceCheck, untrustedDestCheck, untrustedRefusal, writeFileCommand } from './write-file-command.js';
+import { makeDirectoryCommand, NEW_FILE_MODE, replacedFile, trustedSourceCheck, untrustedRefusal, writeFileCommand } from './write-file-command.js';
 import { quoteArg } from '../shell/quote.js';
 
 /** Ansible's message when the source's sha1 is not the `checksum` given. */
@@ -103,22 +103,21 @@ export function planRemoteCopy(p: CopyParams, facts: FactResults, ctx: PlanConte
   if (isFile && state.sha256 === src.sha256) {
     const changes = compareAttributes(state, want);
     if (!hasAttributeChanges(changes)) return { changed: false, actions: [], returns };
-    // Not on a file another user may have put in a world-writable directory, nor through a link.
-    const guard = `${untrustedDestCheck(dest, p.owner)}[ ! -L ${quoteArg(dest)} ] || { echo ${quoteArg(`${dest} is a link now; not changed`)} >&2; exit 1; }; `;
-    const command = `(${guard}${attributeCommand(dest, changes)})`;
+    // Not on a file another user may have put in a world-writable directory, nor through a link at dest or on its way.
+    const command = entryAttributeCommand(dest, changes, { asked: p.owner })!;
     return { changed: true, actions: [{ kind: 'exec', command, become: ctx.become, display: attributeCommand(dest, changes) }], returns };
   }
 
   let backup = '';
   if (p.backup && isFile) {
-    const step = backupStep(dest);
+    const step = backupStep(dest, undefined, p.owner);
     backup = `${step.command} && `;
     returns.backup_file = step.file;
   }
   const written = replacedFile({ ...want, mode: mode ?? (isFile ? state.mode : undefined) }, state, ctx.become);
   const stillFile = `[ -f "$s" ] || { echo ${quoteArg(`Source ${p.src} is not a regular file any more`)} >&2; exit 1; }; `;
   const write = writeFileCommand(dest, written, 'cat < "$s"', p.validate);
-  const mkdir = noParent ? makeDirectories(parent, p.owner, p.group) : '';
+  const mkdir = noParent ? makeDirectories(parent, dest, p.owner, p.group) : '';
   const command = `(${sourceCheck(p.src ?? '')}${stillFile}${mkdir}${backup}${write})`;
   const display = `${backup}copy ${quoteArg(p.src ?? '')} to ${quoteArg(dest)} on the host`;
   const actions: Action[] = [{ kind: 'exec', command, become: ctx.become, display }];
@@ -127,16 +126,14 @@ export function planRemoteCopy(p: CopyParams, facts: FactResults, ctx: PlanConte
 
 /**
  * Shell (ending in `;`) that creates `dir` and its missing parents, giving the new ones the
- * owner and group asked for (as Ansible gives them), or exits on failure. One `mkdir` per
- * directory, outermost first, none with -p: a name another user took meanwhile (a link to
- * /etc in /tmp) makes it fail instead of being followed; `chown -h` never follows a link.
+ * owner and group asked for (as Ansible gives them), or exits on failure: by the walk root
+ * writes by (makeDirectoryCommand), one `mkdir` per directory from the last existing one,
+ * each entered by its name: another user's link on the way is refused, and a name another user
+ * took meanwhile (a link to /etc in /tmp) makes it fail instead of being followed.
  */
-function makeDirectories(dir: string, owner?: string, group?: string): string {
+function makeDirectories(dir: string, shown: string, owner?: string, group?: string): string {
   const who = owner !== undefined ? `${owner}${group !== undefined ? `:${group}` : ''}` : group !== undefined ? `:${group}` : undefined;
-  const chown = who !== undefined ? ` && chown -h -- ${quoteArg(who)} "$n"` : '';
-  return (
-    `n=${quoteArg(dir)}; set --; while [ ! -d "$n" ]; do set -- "$n" "$@"; n=$(dirname -- "$n"); done; ` + `for n; do mkdir -- "$n"${chown} || exit 1; done; `
-  );
+  return `${makeDirectoryCommand(dir, shown, who)} || exit 1; `;
 }
 
 /** Ansible's path info of an existing dest. */

@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import type { Action, FactResults, ModuleDefinition, Plan, PlanContext } from './module.js';
-import { compareAttributes, attributeCommand, hasAttributeChanges, stateDiff } from './file-attributes.js';
+import { compareAttributes, attributeCommand, entryAttributeCommand, hasAttributeChanges, stateDiff } from './file-attributes.js';
 import { formatMode } from './file-mode.js';
 import { readLocalFile } from './local-file.js';
 import { ModuleArgs, paramNames } from './module-args.js';
@@ -126,7 +126,15 @@ export function planCopyContent(p: CopyTarget, content: Buffer, facts: FactResul
       : undefined;
     return {
       changed: true,
-      actions: [{ kind: 'exec', command: attributeCommand(dest, changes)!, become: ctx.become }],
+      // In dest's directory entered by the walk root writes by, through dest's file opened there (a link of ours at dest followed).
+      actions: [
+        {
+          kind: 'exec',
+          command: entryAttributeCommand(dest, changes, { asked: p.owner, follow: true })!,
+          become: ctx.become,
+          display: attributeCommand(dest, changes),
+        },
+      ],
       msg: changes.notes.join(', '),
       diff,
       returns,
@@ -135,7 +143,7 @@ export function planCopyContent(p: CopyTarget, content: Buffer, facts: FactResul
 
   let backup = '';
   if (p.backup && exists) {
-    const step = backupStep(dest);
+    const step = backupStep(dest, undefined, p.owner);
     backup = `${step.command} && `;
     returns.backup_file = step.file;
   }

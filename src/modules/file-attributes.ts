@@ -2,6 +2,7 @@ import { formatMode } from './file-mode.js';
 import { sameOwner, type PathState } from './path-state.js';
 import { quoteArg } from '../shell/quote.js';
 import { unifiedDiff } from './unified-diff.js';
+import { atEntry } from './write-file-command.js';
 
 /** Mode and ownership a task asks for; unset ones are left as they are. */
 export interface WantedAttributes {
@@ -57,6 +58,38 @@ export function attributeCommand(path: string, c: AttributeChanges, opts: { link
   if (c.owner !== undefined) steps.push(`chown ${h}-- ${quoteArg(c.group !== undefined ? `${c.owner}:${c.group}` : c.owner)} ${p}`);
   else if (c.group !== undefined) steps.push(`chgrp ${h}-- ${quoteArg(c.group)} ${p}`);
   return steps.length ? steps.join(' && ') : undefined;
+}
+
+/**
+ * The command that applies attribute changes to the file at `path` as root does it on the host
+ * (copy, lineinfile, blockinfile, replace), or undefined when nothing differs: in its
+ * directory, entered by the walk that writeFileCommand enters it by (atEntry: another user's
+ * link on the way is refused, as is their file or link at `path` in a world-writable
+ * directory, `asked` being the owner the task asks for), through the file opened there by its
+ * relative name, never through a link: a link at the entry by then is refused, and a name
+ * swapped between the check and the open is too (the open file must be what the name is).
+ * With `follow` (copy, whose dest may be a link of ours), a link at `path` is followed as the
+ * walk follows one, and the file it leads to is changed.
+ */
+export function entryAttributeCommand(
+  path: string,
+  c: AttributeChanges,
+  opts: { readonly asked?: string; readonly follow?: boolean } = {},
+): string | undefined {
+  const steps: string[] = [];
+  if (c.mode !== undefined) steps.push(`chmod ${formatMode(c.mode)} -- "$f"`);
+  if (c.owner !== undefined) steps.push(`chown -- ${quoteArg(c.group !== undefined ? `${c.owner}:${c.group}` : c.owner)} "$f"`);
+  else if (c.group !== undefined) steps.push(`chgrp -- ${quoteArg(c.group)} "$f"`);
+  if (!steps.length) return undefined;
+  const refuse = (why: string): string => `{ echo ${quoteArg(`${path} ${why}; not changed`)} >&2; exit 1; }`;
+  return atEntry(
+    path,
+    (e) =>
+      `if [ -L ${e} ]; then ${refuse('is a link now')}; fi; [ -f ${e} ] || ${refuse('is not a regular file now')}; ` +
+      `exec 5< ${e}; f=/proc/self/fd/5; if [ -e "$f" ]; then [ ! -L ${e} ] && [ ${e} -ef "$f" ] || ${refuse('was swapped while it was opened')}; else f=${e}; fi; ` +
+      steps.join(' && '),
+    opts,
+  );
 }
 
 /** The state of a path as `key: value` lines, for a --diff of non-content changes. */

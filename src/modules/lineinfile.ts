@@ -3,7 +3,7 @@ import { quoteArg } from '../shell/quote.js';
 import { pyStr } from '../template/python-values.js';
 import { backupStep } from './backup-file.js';
 import { sha256Of } from './content-hash.js';
-import { attributeCommand, compareAttributes, hasAttributeChanges } from './file-attributes.js';
+import { attributeCommand, type AttributeChanges, compareAttributes, entryAttributeCommand, hasAttributeChanges } from './file-attributes.js';
 import { absentEdit, presentEdit, splitLinesKeepEnds, type EditResult } from './lineinfile-edit.js';
 import { ModuleArgs, paramNames } from './module-args.js';
 import type { Action, FactResults, ModuleDefinition, Plan, PlanContext } from './module.js';
@@ -13,7 +13,7 @@ import { failPlan, planOrFail } from './plans.js';
 import { compilePythonRegex, fromBinary, toBinary } from './python-regex.js';
 import { unifiedDiff } from './unified-diff.js';
 import { validateCommand } from './validate-command.js';
-import { NEW_FILE_MODE, replacedFile, untrustedPathCheck, untrustedRefusal, writeFileCommand } from './write-file-command.js';
+import { editedPathWalk, makeDirectoryCommand, NEW_FILE_MODE, replacedFile, untrustedRefusal, writeFileCommand } from './write-file-command.js';
 
 /** Parameters of `lineinfile`; texts are binary strings (one char per byte), as Ansible works on bytes. */
 export type LineinfileParams = {
@@ -101,13 +101,15 @@ export function normaliseLineinfile(raw: Readonly<Record<string, unknown>>): Lin
 
 /**
  * One command: the path a link leads to (where Ansible writes, NUL-terminated), then that
- * file's state, sha256 and (up to LINEINFILE_MAX_BYTES) its content. Before anything is
- * followed or read it stops (untrustedPathCheck) at a link or file another user may have put in
- * a world-writable directory (/tmp) on the way: that user would choose the file root edits.
+ * file's state, sha256 and (up to LINEINFILE_MAX_BYTES) its content. The path is resolved by
+ * the walk root writes by (editedPathWalk), before anything is read: it stops at another
+ * user's link anywhere on the way (a link to /etc in /tmp), and at a link or file another
+ * user may have put in a world-writable directory (/tmp) at its name: that user would choose
+ * the file root edits.
  */
 export function lineinfileFactCommand(p: Pick<LineinfileParams, 'path' | 'owner'>): string {
-  const real = 'q=$(realpath -m -- "$p" 2>/dev/null && echo x); q=${q%?x}; [ -z "$q" ] || p=$q; printf \'%s\\0\' "$p"';
-  return `p=${quoteArg(p.path)}; ${untrustedPathCheck('p', p.owner)}${real}; ${pathStateScript({ follow: true, sha256: true, contentUpTo: LINEINFILE_MAX_BYTES })}`;
+  const real = 'p=${r:-/}; printf \'%s\\0\' "$p"';
+  return `${editedPathWalk(p.path, p.owner)}${real}; ${pathStateScript({ follow: true, sha256: true, contentUpTo: LINEINFILE_MAX_BYTES })}`;
 }
 
 /** The fact read: where to write, the file's state, its content as a binary string (also blockinfile's). */
@@ -169,13 +171,13 @@ function planLineinfile(p: LineinfileParams, facts: FactResults, ctx: PlanContex
   const msg = attrsChanged ? (edit.changed ? `${edit.msg} and ${ATTRIBUTES_CHANGED}` : ATTRIBUTES_CHANGED) : edit.msg;
   if (!edit.changed) {
     if (!attrsChanged) return { changed: false, actions: [], msg, returns };
-    return { changed: true, actions: [{ kind: 'exec', command: attributeCommand(real, attrs)!, become: ctx.become }], msg, returns };
+    return { changed: true, actions: [attributeAction(real, attrs, p.owner, ctx)], msg, returns };
   }
 
   const steps: string[] = [];
-  if (!exists) steps.push(`mkdir -p -- ${quoteArg(posix.dirname(real))}`);
+  if (!exists) steps.push(makeDirectoryCommand(posix.dirname(real), real));
   if (p.backup && exists) {
-    const step = backupStep(real);
+    const step = backupStep(real, undefined, p.owner);
     steps.push(step.command);
     returns.backup = step.file;
   }
@@ -184,6 +186,15 @@ function planLineinfile(p: LineinfileParams, facts: FactResults, ctx: PlanContex
   const display = `write ${quoteArg(real)} (${bytes.length} bytes from stdin)`;
   const actions: Action[] = [{ kind: 'exec', command: steps.join(' && '), stdin: bytes, become: ctx.become, display }];
   return { changed: true, actions, msg, diff, returns };
+}
+
+/**
+ * The action that sets only the attributes of `real` (the file the fact resolved, which is no
+ * link: one there by now is refused), in its directory entered by the walk (entryAttributeCommand);
+ * shown as the chmod/chown it does. Also blockinfile's and replace's.
+ */
+export function attributeAction(real: string, attrs: AttributeChanges, asked: string | undefined, ctx: PlanContext): Action {
+  return { kind: 'exec', command: entryAttributeCommand(real, attrs, { asked })!, become: ctx.become, display: attributeCommand(real, attrs) };
 }
 
 /** `lineinfile`: one line present (added or replacing a match) or absent in a text file, as Ansible's. */

@@ -4,16 +4,17 @@ import { formatBytes, parseByteSize } from '../transport/byte-size.js';
 import type { ExecResult } from '../transport/connection.js';
 import { DEFAULT_OUTPUT_LIMIT, OUTPUT_LIMIT_VAR } from '../transport/output-capture.js';
 import { backupStep } from './backup-file.js';
-import { attributeCommand, compareAttributes, hasAttributeChanges } from './file-attributes.js';
+import { compareAttributes, hasAttributeChanges } from './file-attributes.js';
+import { attributeAction } from './lineinfile.js';
 import { type FileEditOptions, fileEditMsg, normaliseFileEditOptions } from './file-edit-options.js';
 import { ModuleArgs, paramNames } from './module-args.js';
 import type { Action, FactResults, ModuleDefinition, Plan, PlanContext } from './module.js';
 import { replaceParams } from './params/replace.js';
-import { parsePathState, pathStateCommand } from './path-state.js';
+import { parsePathState, pathStateScript, type PathState } from './path-state.js';
 import { failPlan, planOrFail } from './plans.js';
 import { answerCutMessage, answerText, hostPythonCommand } from './host-program.js';
 import { unifiedDiff } from './unified-diff.js';
-import { replacedFile, writeFileCommand } from './write-file-command.js';
+import { editedPathWalk, replacedFile, untrustedRefusal, writeFileCommand } from './write-file-command.js';
 
 /** The host side (host/replace.py): Python's re, as Ansible's replace runs it; input on stdin. */
 export const REPLACE_COMMAND = hostPythonCommand('replace.py');
@@ -72,7 +73,26 @@ function readAnswer(fact: ExecResult): Answer {
   return JSON.parse(answerText(fact, { module: 'replace', mark: ANSWER_MARK }).split('\n', 1)[0]) as Answer;
 }
 
+/**
+ * The fact on the file replace edits, run before the host program reads it: the path resolved
+ * by the walk root writes by (editedPathWalk: another user's link anywhere on the way, or their
+ * link or file at its name in a world-writable directory, is refused), NUL-terminated, then the
+ * state of the file it leads to. From `/`, where the host program resolves the path too.
+ */
+export function replaceStateCommand(p: Pick<ReplaceParams, 'path' | 'owner'>): string {
+  return `cd / || exit 1; ${editedPathWalk(p.path, p.owner)}p=\${r:-/}; printf '%s\\0' "$p"; ${pathStateScript({ follow: true })}`;
+}
+
+/** The file replace edits, as the state fact resolved it, and its state. */
+function readState(p: ReplaceParams, fact: ExecResult): { real: string; state: PathState } {
+  const nul = fact.stdout.indexOf('\0');
+  return { real: nul < 0 ? p.path : fact.stdout.slice(0, nul), state: parsePathState({ ...fact, stdout: fact.stdout.slice(nul + 1) }) };
+}
+
 function planReplace(p: ReplaceParams, facts: FactResults, ctx: PlanContext): Plan {
+  // The walk's refusal first: the host program may have followed the link it refuses.
+  const refused = untrustedRefusal(facts.state);
+  if (refused !== undefined) return failPlan(refused);
   const answer = readAnswer(facts.replace);
   switch (answer.error) {
     case 'directory':
@@ -93,13 +113,18 @@ function planReplace(p: ReplaceParams, facts: FactResults, ctx: PlanContext): Pl
   const returns = { rc: 0 };
   // A section that did not match ends the task before file attributes are looked at, as in Ansible.
   if (answer.section === false) return { changed: false, actions: [], msg: answer.msg, returns };
-  const state = parsePathState(facts.state);
+  const { real, state } = readState(p, facts.state);
   const attrs = compareAttributes(state, p);
   const attrsChanged = hasAttributeChanges(attrs);
   const msg = fileEditMsg(answer.msg ?? '', answer.changed === true, attrsChanged);
-  if (!answer.changed || answer.new === undefined) {
-    if (!attrsChanged) return { changed: false, actions: [], msg, returns };
-    return { changed: true, actions: [{ kind: 'exec', command: attributeCommand(answer.real, attrs)!, become: ctx.become }], msg, returns };
+  const unchanged = !answer.changed || answer.new === undefined;
+  if (unchanged && !attrsChanged) return { changed: false, actions: [], msg, returns };
+  // The host program follows the path itself: what is changed must be the file the walk checked.
+  if (answer.real !== real) {
+    return failPlan(`${p.path} led to ${answer.real} when read, not to ${real} as checked (a link on its way changed meanwhile?); not changed: run it again`);
+  }
+  if (unchanged) {
+    return { changed: true, actions: [attributeAction(real, attrs, p.owner, ctx)], msg, returns };
   }
   const bytes = Buffer.from(answer.new, 'base64');
   const diff =
@@ -109,12 +134,12 @@ function planReplace(p: ReplaceParams, facts: FactResults, ctx: PlanContext): Pl
   const steps: string[] = [];
   const result: Record<string, unknown> = { ...returns };
   if (p.backup) {
-    const step = backupStep(answer.real);
+    const step = backupStep(real, undefined, p.owner);
     steps.push(step.command);
     result.backup_file = step.file;
   }
-  steps.push(writeFileCommand(answer.real, replacedFile({ mode: p.mode ?? state.mode, owner: p.owner, group: p.group }, state, ctx.become), 'cat', p.validate));
-  const display = `write ${quoteArg(answer.real)} (${bytes.length} bytes from stdin)`;
+  steps.push(writeFileCommand(real, replacedFile({ mode: p.mode ?? state.mode, owner: p.owner, group: p.group }, state, ctx.become), 'cat', p.validate));
+  const display = `write ${quoteArg(real)} (${bytes.length} bytes from stdin)`;
   const actions: Action[] = [{ kind: 'exec', command: steps.join(' && '), stdin: bytes, become: ctx.become, display }];
   return { changed: true, actions, msg, diff, returns: result };
 }
@@ -125,7 +150,7 @@ export const replaceModule: ModuleDefinition<ReplaceParams> = {
   params: replaceParams,
   normalise: normaliseReplace,
   facts: (p, ctx) => [
-    { key: 'state', command: pathStateCommand(p.path, { follow: true }), become: ctx.become },
+    { key: 'state', command: replaceStateCommand(p), become: ctx.become },
     {
       key: 'replace',
       command: REPLACE_COMMAND,

@@ -52,37 +52,135 @@ export function writeFileCommand(dest: string, file: WrittenFile, source = 'cat'
   );
 }
 
-/** What a directory on the way to a file root writes, that another user could change, is refused with. */
+/** What another user's link on the way to a path root writes is refused with. */
 const UNTRUSTED_WAY_WHY = ': another user could choose where root writes';
+/** The same, on the way to a file root edits in place (lineinfile, blockinfile, replace). */
+const UNTRUSTED_EDIT_WAY_WHY = ': another user could choose what root reads and writes';
+/** The refusal of a walk with too many links on the way. */
+const TOO_MANY_LINKS = ': too many levels of symbolic links on its way';
+
+/** How walkWay goes. */
+interface Way {
+  /** The path a refusal names first. */
+  readonly shown: string;
+  /** `path` is a file's: see walkWay. */
+  readonly file?: boolean;
+  /** The owner the task asks for (a user name or uid), trusted at a file's own name. */
+  readonly asked?: string;
+  /** Why another user's link is refused (UNTRUSTED_WAY_WHY by default). */
+  readonly why?: string;
+}
 
 /**
- * Shell (ending in `;`) that makes directory `dir` the current one, or exits (1 and a message
- * naming `shown` on stderr; a directory that does not exist: cd's message and status). `dir`
- * is first resolved component by component, following a symbolic link on the way only when
- * it belongs to root, to us or to the login user (sudo's SUDO_UID), up to 40 of them: another
- * user's link, even in a directory of theirs, would choose where root writes (a link to /etc
- * in /tmp). Then `cd -P` to it must land in that very directory: if not, a directory on the
- * way (another user's) was swapped for a link meanwhile. From there on the current directory
- * is the checked one, whatever happens to the path, so every later step names files
- * relatively. The directory the command started in stays in variable o. Uses variables o, r,
- * w, c, k, l, me, lu and the positional parameters.
+ * The one walk root goes to a path on the host by (writeFileCommand, backups, attribute
+ * changes, the parents a new file needs, and the read of the modules that edit a file in
+ * place). Shell (ending in `;`) that resolves `path` component by component into variable r
+ * (its real path, '' for /; a missing component is taken as it is, as `realpath -m` takes
+ * it), following a symbolic link on the way only when it belongs to root, to us or to the
+ * login user (sudo's SUDO_UID), up to 40 of them: another user's link, even in a directory
+ * of theirs, would choose where root goes (a link to /etc in /tmp). Exits 1 with a message
+ * naming `way.shown` on stderr otherwise. With `way.file`, the last component is the file's
+ * own name: it is checked as untrustedDestCheck checks an entry (another user's file or link
+ * in a world-writable directory is refused) and a link there is followed, as Ansible follows
+ * a link at path, its own way walked in turn. Runs no process per component but for a link
+ * (and with `way.file`, one for the file's name). The directory it started in stays in
+ * variable o. Uses variables o, r, w, c, k, l, me, lu, n, u and the positional parameters.
+ */
+function walkWay(path: string, way: Way): string {
+  const why = way.why ?? UNTRUSTED_WAY_WHY;
+  const refuse = `echo ${quoteArg(`${way.shown}: the link `)}"$r/$c"${quoteArg(' on its way belongs to uid ')}"$3"${quoteArg(`${why}; remove the link, or give the path without it`)} >&2; exit 1`;
+  const owner = `set -- $(ls -lnd -- "$r/$c"); case $3 in 0|"$me"|"$lu") ;; *) ${refuse} ;; esac; `;
+  // r is the real path resolved so far ('' for /), w what is left to walk.
+  const start = path.startsWith('/') ? 'r=; ' : `[ -n "$o" ] || exit 1; r=\${o%/}; `;
+  const entry = way.file ? `if [ -z "$w" ]; then ${untrustedEntryCheck('"$r/$c"', '"${r:-/}"', '"$r/$c"', way.asked)}fi; ` : '';
+  return (
+    `set -f; o=$(pwd -P); ${start}w=${quoteArg(path)}; k=0; me=$(id -u); lu=\${SUDO_UID:-$me}; ` +
+    `while [ -n "$w" ]; do c=\${w%%/*}; case $w in */*) w=\${w#*/} ;; *) w= ;; esac; ` +
+    `case $c in ''|.) continue ;; ..) r=\${r%/*}; continue ;; esac; ${entry}` +
+    `if [ ! -L "$r/$c" ]; then r=$r/$c; continue; fi; ` +
+    (way.file ? `if [ -n "$w" ]; then ${owner}fi; ` : owner) +
+    `k=$((k + 1)); [ "$k" -le 40 ] || { echo ${quoteArg(`${way.shown}${TOO_MANY_LINKS}`)} >&2; exit 1; }; ` +
+    `l=$(readlink -- "$r/$c") || exit 1; case $l in /*) r= ;; esac; w=$l/$w; done; `
+  );
+}
+
+/**
+ * Shell (ending in `;`) that makes the directory walkWay resolved (in variable e: shell word
+ * `dir`, from r) the current one, or exits (1 and a message naming `shown` on stderr; a
+ * directory that does not exist: cd's message and status). `cd -P` to it (by `operand`, a
+ * shell word the message shows as `named`; by default "$e") must land in that very
+ * directory: if not, a directory on the way (another user's) was swapped for a link
+ * meanwhile. From there on the current directory is the checked one, whatever happens to the
+ * path, so every later step names files relatively. With `create`, the directories missing at the end of the way are made first,
+ * one by one from the last existing one, each entered by its name and checked the same way
+ * (no `mkdir -p`: a name another user took meanwhile is never followed), `chown -h` to `owner`
+ * when given. Uses variables e, w, c.
+ */
+function enterWalked(
+  dir: string,
+  shown: string,
+  opts: { readonly operand?: string; readonly named?: string; readonly create?: boolean; readonly owner?: string } = {},
+): string {
+  const operand = opts.operand ?? '"${e:-/}"';
+  const refuse = (entered: string, landed: string): string =>
+    `echo ${quoteArg(`${shown}: `)}${entered}${quoteArg(' led to ')}${landed}${quoteArg(' when entered, not to ')}"\${e:-/}"${quoteArg(' as checked (a directory on its way was swapped for a link?)')}` +
+    `${quoteArg(`${UNTRUSTED_WAY_WHY}; not written: run it again once nobody else can change the directories on its way`)} >&2; exit 1`;
+  const chown = opts.owner !== undefined ? ` && chown -h -- ${quoteArg(opts.owner)} "./$c"` : '';
+  const made =
+    `w=\${r#"$e"}; while [ -n "$w" ]; do c=\${w%%/*}; case $w in */*) w=\${w#*/} ;; *) w= ;; esac; [ -n "$c" ] || continue; ` +
+    `mkdir -- "./$c"${chown} && cd -P -- "./$c" || exit $?; e=$e/$c; [ "$PWD" = "$e" ] || { ${refuse('"$e"', '"$PWD"')}; }; done; `;
+  return (
+    `e=${dir}; ${opts.create ? 'while [ -n "$e" ] && [ ! -d "$e" ]; do e=${e%/*}; done; ' : ''}` +
+    `cd -P -- ${operand} || exit $?; [ "$(pwd -P)" = "\${e:-/}" ] || { ${refuse(opts.named ?? operand, '"$(pwd -P)"')}; }; ${opts.create ? made : ''}`
+  );
+}
+
+/**
+ * Shell (ending in `;`) that makes directory `dir` the current one by walkWay and
+ * enterWalked (`cd -P` by `dir` as given), or exits (1 and a message naming `shown` on
+ * stderr). The directory the command started in stays in variable o.
  */
 function enterDirectory(dir: string, shown: string): string {
-  const refuse = (shell: string, todo: string): string => `echo ${quoteArg(`${shown}: `)}${shell}${quoteArg(`${UNTRUSTED_WAY_WHY}; ${todo}`)} >&2; exit 1`;
-  // r is the real path resolved so far ('' for /), w what is left to walk.
-  const start = dir.startsWith('/') ? 'r=; ' : `[ -n "$o" ] || exit 1; r=\${o%/}; `;
-  return (
-    `set -f; o=$(pwd -P); ${start}w=${quoteArg(dir)}; k=0; me=$(id -u); lu=\${SUDO_UID:-$me}; ` +
-    `while [ -n "$w" ]; do c=\${w%%/*}; case $w in */*) w=\${w#*/} ;; *) w= ;; esac; ` +
-    `case $c in ''|.) continue ;; ..) r=\${r%/*}; continue ;; esac; ` +
-    `if [ ! -L "$r/$c" ]; then r=$r/$c; continue; fi; ` +
-    `set -- $(ls -lnd -- "$r/$c"); case $3 in 0|"$me"|"$lu") ;; ` +
-    `*) ${refuse(`${quoteArg('the link ')}"$r/$c"${quoteArg(' on its way belongs to uid ')}"$3"`, 'remove the link, or give the path without it')} ;; esac; ` +
-    `k=$((k + 1)); [ "$k" -le 40 ] || { echo ${quoteArg(`${shown}: too many levels of symbolic links on its way`)} >&2; exit 1; }; ` +
-    `l=$(readlink -- "$r/$c") || exit 1; case $l in /*) r= ;; esac; w=$l/$w; done; ` +
-    `cd -P -- ${quotePathOperand(dir)} || exit $?; [ "$(pwd -P)" = "\${r:-/}" ] || { ` +
-    `${refuse(`${quoteArg(`${dir} led to `)}"$(pwd -P)"${quoteArg(' when entered, not to ')}"\${r:-/}"${quoteArg(' as checked (a directory on its way was swapped for a link?)')}`, 'not written: run it again once nobody else can change the directories on its way')}; }; `
-  );
+  return `${walkWay(dir, { shown })}${enterWalked('$r', shown, { operand: quotePathOperand(dir), named: quoteArg(dir) })}`;
+}
+
+/**
+ * Shell (ending in `;`) for the modules that edit a file in place (lineinfile, blockinfile,
+ * replace), before anything is read: `path` resolved by walkWay as a file's (variable r, ''
+ * for /), so that another user's link anywhere on the way (a link to /etc in /tmp), or their
+ * file or link in a world-writable directory at its name, never chooses the file root reads
+ * and writes. Exits 1 with a message on stderr (untrustedRefusal finds it) otherwise. Uses
+ * the variables of walkWay.
+ */
+export function editedPathWalk(path: string, asked?: string): string {
+  return walkWay(path, { shown: path, file: true, asked, why: UNTRUSTED_EDIT_WAY_WHY });
+}
+
+/**
+ * A command (a subshell) that enters the directory of `path` by the walk (walkWay,
+ * enterWalked), checks the entry there as writeFileCommand does (untrustedDestCheck's rule,
+ * `asked` being the owner the task asks for), then runs `body`, given the entry's shell word
+ * (a relative name: it must not name it otherwise). With `follow`, a link at `path` is
+ * followed as walkWay follows a file's own name, and the body works in the directory of
+ * the file it leads to. Used for backups and attribute changes.
+ */
+export function atEntry(path: string, body: (entry: string) => string, opts: { readonly asked?: string; readonly follow?: boolean } = {}): string {
+  if (opts.follow) {
+    const way = walkWay(path, { shown: path, file: true, asked: opts.asked });
+    return `(${way}${enterWalked('${r%/*}', path)}x=./\${r##*/}; ${body('"$x"')})`;
+  }
+  const entry = quoteArg(`./${posix.basename(path)}`);
+  return `(${enterDirectory(posix.dirname(path), path)}${untrustedEntryCheck(entry, '.', quoteArg(path), opts.asked)}${body(entry)})`;
+}
+
+/**
+ * A command (a subshell) that makes directory `dir` and its missing parents by the walk
+ * (enterWalked's `create`), giving the new ones `owner` (`user`, `user:group` or `:group`)
+ * when given; a refusal names `shown`. For a new file's directory (lineinfile and
+ * blockinfile's `create`, copy's remote_src to a dest ending in `/`).
+ */
+export function makeDirectoryCommand(dir: string, shown: string, owner?: string): string {
+  return `(${walkWay(dir, { shown })}${enterWalked('$r', shown, { create: true, owner })}:)`;
 }
 
 /**
@@ -97,10 +195,11 @@ export function untrustedDestCheck(path: string, asked?: string): string {
 /**
  * Shell (ending in `;`): untrustedDestCheck for the path held in shell variable `variable`
  * and, while it is a symbolic link, for each link it leads through (up to 40) and the file it
- * ends at, each in its own directory, before anything follows them. The read of the modules
- * that edit a file in place (lineinfile, blockinfile) starts with it, so that another user's
- * link in /tmp never chooses the file read and written, whatever fs.protected_symlinks says;
- * a link elsewhere is followed, as in Ansible. Uses variables q, d, l, i.
+ * ends at, each in its own directory, before anything follows them, so that another user's
+ * link in /tmp never chooses the file read, whatever fs.protected_symlinks says; a link
+ * elsewhere is followed, as in Ansible. (The modules that edit a file in place walk the path
+ * instead, editedPathWalk, which also refuses another user's link on the way.) Uses variables
+ * q, d, l, i.
  */
 export function untrustedPathCheck(variable: string, asked?: string): string {
   const check = untrustedEntryCheck('"$q"', '"$d"', '"$q"', asked);
@@ -149,7 +248,8 @@ const UNTRUSTED_WHY = ' in a world-writable directory: another user may have put
 export function untrustedRefusal(result: { readonly rc: number | null; readonly stderr: string }): string | undefined {
   if (result.rc === 0) return undefined;
   const line = result.stderr.trim().split('\n').pop() ?? '';
-  return line.includes(' in a world-writable directory: another user may have ') || line.includes(UNTRUSTED_SOURCE_WHY) ? line : undefined;
+  const found = [' in a world-writable directory: another user may have ', UNTRUSTED_SOURCE_WHY, UNTRUSTED_WAY_WHY, UNTRUSTED_EDIT_WAY_WHY, TOO_MANY_LINKS];
+  return found.some((why) => line.includes(why)) ? line : undefined;
 }
 
 /** The check on one entry: `p` and `d` are shell words for it and its directory, `shown` for the path the message names. */

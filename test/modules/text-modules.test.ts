@@ -90,6 +90,30 @@ describe('blockinfile and replace: for real', () => {
     expect(lstatSync(join(dir, 'link')).isSymbolicLink()).toBe(true);
   });
 
+  it('replace changes nothing when its host program read another file than the one the walk checked (a link changed meanwhile)', async () => {
+    const dir = makeTempDir();
+    const [checked, read] = [join(dir, 'checked'), join(dir, 'read')];
+    writeFileSync(checked, 'a=1\n');
+    writeFileSync(read, 'a=1\n');
+    const ctx = makeContext();
+    const facts = (path: string) =>
+      Object.fromEntries(
+        replaceModule.facts!(normaliseReplace({ path, regexp: '1', replace: '2' }), ctx).map((f) => [f.key, runShell(f.command, dir, f.stdin)]),
+      );
+    const plan = await replaceModule.plan(
+      normaliseReplace({ path: checked, regexp: '1', replace: '2' }),
+      { state: facts(checked).state, replace: facts(read).replace },
+      ctx,
+    );
+    expect(plan).toMatchObject({
+      failed: true,
+      msg: `${checked} led to ${read} when read, not to ${checked} as checked (a link on its way changed meanwhile?); not changed: run it again`,
+      actions: [],
+    });
+    // The walk names the file it checked in the state fact, before its state.
+    expect(facts(checked).state.stdout).toMatch(new RegExp(`^${checked}\\0tpx-stat file `));
+  });
+
   it('a refused validate leaves the file as it was', async () => {
     const dir = makeTempDir();
     const path = join(dir, 'f');

@@ -5,10 +5,12 @@
  * write-path-security.test.ts.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeFileCommand } from '../../src/modules/write-file-command.js';
+import { backupStep } from '../../src/modules/backup-file.js';
+import { entryAttributeCommand } from '../../src/modules/file-attributes.js';
+import { atEntry, editedPathWalk, makeDirectoryCommand, writeFileCommand } from '../../src/modules/write-file-command.js';
 import { HOSTILE_NAMES, makeTempDir } from './fixtures.js';
 import { runShell } from './local-executor.js';
 
@@ -114,5 +116,91 @@ describe('writeFileCommand: the way to dest', () => {
     expect(r.rc).toBe(2);
     expect(r.stderr).toMatch(/can't cd to .*\/no\/such|Directory nonexistent/);
     expect(existsSync(join(base, 'no'))).toBe(false);
+  });
+});
+
+describe('the walk, shared by backups, attribute changes, new directories and the read of in-place edits', () => {
+  it('is POSIX shell (sh -n, dash -n) for absolute, relative and hostile paths', () => {
+    const paths = ['/etc/x', 'x', 'sub/x', '-x/y', ...HOSTILE_NAMES.map((n) => `/tmp/${n}/${n}`)];
+    const changes = { mode: 0o600, owner: 'a b', group: 'c', notes: [] };
+    for (const path of paths) {
+      const commands = [
+        `${editedPathWalk(path, 'a b')}echo "$r"`,
+        backupStep(path, new Date(), 'a b').command,
+        entryAttributeCommand(path, changes, { asked: 'a b' }) ?? '',
+        entryAttributeCommand(path, { group: 'c', notes: [] }, { follow: true }) ?? '',
+        makeDirectoryCommand(path, path, 'a b:c'),
+        atEntry(path, (e) => `cat ${e}`, { follow: true }),
+      ];
+      for (const command of commands) {
+        for (const shell of ['sh', 'dash']) {
+          const r = spawnSync(shell, ['-n', '-c', command]);
+          expect(r.status, `${shell} ${path}: ${r.stderr}`).toBe(0);
+        }
+      }
+    }
+  });
+
+  it('resolves a path as `realpath -m` does when every link on the way is ours (editedPathWalk)', () => {
+    const base = realTempDir();
+    mkdirSync(join(base, 'real', 'sub'), { recursive: true });
+    writeFileSync(join(base, 'real', 'f'), 'x\n');
+    symlinkSync('real', join(base, 'l1'));
+    symlinkSync(join(base, 'l1', 'sub'), join(base, 'l2'));
+    symlinkSync('../f', join(base, 'real', 'sub', 'up'));
+    symlinkSync('l3', join(base, 'l3'));
+    const paths = ['l1/f', 'l2/up', `${base}/l2/../f`, `${base}/l1/missing/../f`, `${base}/l1/no/such`, `${base}/l2/`, 'l2/up/', '.', '/'];
+    for (const path of paths) {
+      const r = runShell(`${editedPathWalk(path)}printf %s "\${r:-/}"`, base);
+      const real = spawnSync('realpath', ['-m', '--', path], { cwd: base }).stdout.toString().trim();
+      expect({ path, rc: r.rc, stderr: r.stderr, r: r.stdout }).toEqual({ path, rc: 0, stderr: '', r: real });
+    }
+    const loop = runShell(`${editedPathWalk(join(base, 'l3'))}echo "$r"`, '/');
+    expect(loop).toMatchObject({ rc: 1, stdout: '', stderr: `${join(base, 'l3')}: too many levels of symbolic links on its way\n` });
+  });
+
+  it('makes missing directories one by one from the last existing one, and refuses one swapped for a link as it is made', () => {
+    const base = realTempDir();
+    mkdirSync(join(base, 'has'));
+    symlinkSync('has', join(base, 'l'));
+    for (const dir of [join(base, 'l', 'a', 'b'), 'rel/c', join(base, 'has'), `${base}/has/x/../y`]) {
+      const r = runShell(makeDirectoryCommand(dir, dir), base);
+      expect(r.rc, `${dir}: ${r.stderr}`).toBe(0);
+    }
+    // `..` after a missing directory is taken as `realpath -m` takes it: x/.. is nothing to make.
+    expect(readdirSync(join(base, 'has')).sort()).toEqual(['a', 'y']);
+    expect(readdirSync(join(base, 'has', 'a'))).toEqual(['b']);
+    expect(existsSync(join(base, 'rel', 'c'))).toBe(true);
+    // A file on the way: mkdir's own failure.
+    writeFileSync(join(base, 'file'), '');
+    expect(runShell(makeDirectoryCommand(join(base, 'file', 'd'), 'x'), '/').rc).not.toBe(0);
+    // Swapped for a link between its mkdir and its cd (the race, made deterministic by a mkdir function).
+    const target = realTempDir();
+    const dir = join(base, 'new', 'deeper');
+    const swap = `mkdir() { command mkdir "$@" && [ ! -e ${join(base, 'new.old')} ] && mv ${join(base, 'new')} ${join(base, 'new.old')} && ln -s ${target} ${join(base, 'new')}; }`;
+    const r = runShell(`${swap}\n${makeDirectoryCommand(dir, dir)}`, '/');
+    expect(r.rc).toBe(1);
+    expect(r.stderr).toBe(
+      `${dir}: ${join(base, 'new')} led to ${target} when entered, not to ${join(base, 'new')} as checked (a directory on its way was swapped for a link?): another user could choose where root writes; not written: run it again once nobody else can change the directories on its way\n`,
+    );
+    expect(readdirSync(target)).toEqual([]);
+  });
+
+  it('changes attributes through the file opened in its directory, following a link of ours only when asked to', () => {
+    const base = realTempDir();
+    writeFileSync(join(base, 'f'), 'x\n', { mode: 0o600 });
+    chmodSync(join(base, 'f'), 0o600);
+    symlinkSync('f', join(base, 'l'));
+    const mode = (m: number) => entryAttributeCommand(join(base, 'l'), { mode: m, notes: [] }, { follow: true }) ?? '';
+    expect(runShell(mode(0o640), '/')).toMatchObject({ rc: 0, stderr: '' });
+    expect(statSync(join(base, 'f')).mode & 0o777).toBe(0o640);
+    const noFollow = runShell(entryAttributeCommand(join(base, 'l'), { mode: 0o604, notes: [] }) ?? '', '/');
+    expect(noFollow).toMatchObject({ rc: 1, stderr: `${join(base, 'l')} is a link now; not changed\n` });
+    expect(statSync(join(base, 'f')).mode & 0o777).toBe(0o640);
+    mkdirSync(join(base, 'd'));
+    expect(runShell(entryAttributeCommand(join(base, 'd'), { mode: 0o700, notes: [] }) ?? '', '/')).toMatchObject({
+      rc: 1,
+      stderr: `${join(base, 'd')} is not a regular file now; not changed\n`,
+    });
   });
 });

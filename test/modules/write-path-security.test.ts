@@ -12,11 +12,12 @@ import { blockinfileModule } from '../../src/modules/blockinfile.js';
 import { copyModule } from '../../src/modules/copy.js';
 import { lineinfileModule } from '../../src/modules/lineinfile.js';
 import type { ModuleDefinition } from '../../src/modules/module.js';
+import type { ExecResult } from '../../src/transport/connection.js';
 import { replaceModule } from '../../src/modules/replace.js';
 import { slurpModule } from '../../src/modules/slurp.js';
 import { replacedFile, writeFileCommand } from '../../src/modules/write-file-command.js';
 import { makeTempDir } from './fixtures.js';
-import { makeContext, runLocally, runShell } from './local-executor.js';
+import { type LocalRun, makeContext, runLocally, runShell } from './local-executor.js';
 
 const OTHER = 65534;
 const asRoot = process.getuid?.() === 0;
@@ -24,6 +25,26 @@ const asRoot = process.getuid?.() === 0;
 /** Runs a shell command as the attacker (uid 65534, no groups). */
 function asAttacker(command: string): void {
   execFileSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'sh', '-c', command]);
+}
+
+/**
+ * Runs a module as root (become) with its facts, then `between` (the attacker's move), then its
+ * actions; the first failing action's stderr is the message.
+ */
+async function runRacing(module: ModuleDefinition<unknown>, args: Record<string, unknown>, between: () => void): Promise<{ failed: boolean; msg?: string }> {
+  const ctx = makeContext({ become: true });
+  const params = module.normalise ? module.normalise(args) : args;
+  const facts: Record<string, ExecResult> = {};
+  for (const f of module.facts?.(params, ctx) ?? []) facts[f.key] = runShell(f.command, '/', f.stdin);
+  const plan = await module.plan(params, facts, ctx);
+  if (plan.failed) return { failed: true, msg: `plan: ${plan.msg}` };
+  between();
+  for (const action of plan.actions) {
+    if (action.kind !== 'exec') throw new Error(`unexpected ${action.kind} action`);
+    const r = runShell(action.command, '/', action.stdin);
+    if (r.rc !== 0) return { failed: true, msg: r.stderr };
+  }
+  return { failed: false };
 }
 
 /** The modules that edit a file in place, each with arguments that would change `precious`. */
@@ -198,22 +219,185 @@ describe.skipIf(!asRoot)('the shared write path: another local user on the host 
     }
   });
 
-  // KNOWN GAP, not closed by writeFileCommand: these modules' fact resolves the path with
-  // `realpath -m` (lineinfileFactCommand, replace's fact), through any link, and hand the
-  // resolved path (with no link left on it) to writeFileCommand. `fails`: it passes while the
-  // attack still works; drop `.fails` once the fact refuses another user's link on the way.
-  it.fails.each(IN_PLACE_EDITS)("does not write through another user's link on the way to the file %s edits", async (name, module, args) => {
+  // Was a KNOWN GAP: these modules' fact resolved the path with `realpath -m` (through any
+  // link) and handed writeFileCommand a path with no link left on it. Now the fact walks the
+  // path as writeFileCommand does (editedPathWalk), before anything is read.
+  it.each(IN_PLACE_EDITS)("does not write through another user's link on the way to the file %s edits", async (name, module, args) => {
     const target = makeTempDir();
     const precious = join(target, 'precious');
     writeFileSync(precious, 'root:x:0:0::/root:/bin/sh\n', { mode: 0o600 });
-    const open = makeTempDir();
+    const open = realpathSync(makeTempDir());
     chmodSync(open, 0o1777);
     asAttacker(`ln -s ${target} ${open}/a`);
-    const r = await runLocally(module as ModuleDefinition<unknown>, { ...args, path: join(open, 'a', 'precious') }, makeContext({ become: true }), '/');
-    expect(r.failed, name).toBe(true);
-    expect(readFileSync(precious, 'utf8')).toBe('root:x:0:0::/root:/bin/sh\n');
-    expect(statSync(precious).uid).toBe(0);
-    expect(readdirSync(target)).toEqual(['precious']);
+    // Given through the link, or through a link of root's that leads through it.
+    symlinkSync(join(open, 'a', 'precious'), join(open, 'ours'));
+    for (const path of [join(open, 'a', 'precious'), join(open, 'ours')]) {
+      for (const extra of [{}, { backup: true }, { mode: '0666' }]) {
+        const r = await runLocally(module as ModuleDefinition<unknown>, { ...args, ...extra, path }, makeContext({ become: true }), '/');
+        expect(r.failed, `${name} ${path}`).toBe(true);
+        expect(r.msg).toBe(
+          `${path}: the link ${open}/a on its way belongs to uid 65534: another user could choose what root reads and writes; remove the link, or give the path without it`,
+        );
+        expect(r.execs).toEqual([]);
+        expect(readFileSync(precious, 'utf8')).toBe('root:x:0:0::/root:/bin/sh\n');
+        expect(statSync(precious).uid).toBe(0);
+        expect(statSync(precious).mode & 0o777).toBe(0o600);
+        expect(readdirSync(target)).toEqual(['precious']);
+      }
+    }
+  });
+
+  it("does not chmod or chown through another user's link on the way when only the attributes differ (copy, copy remote_src)", async () => {
+    const target = makeTempDir();
+    const precious = join(target, 'precious');
+    const open = realpathSync(makeTempDir());
+    chmodSync(open, 0o1777);
+    asAttacker(`ln -s ${target} ${open}/a`);
+    const src = join(makeTempDir(), 'src');
+    writeFileSync(src, 'root:x:0:0::/root:/bin/sh\n');
+    const dest = join(open, 'a', 'precious');
+    for (const args of [
+      { content: 'root:x:0:0::/root:/bin/sh\n', dest, mode: '0666' },
+      { content: 'root:x:0:0::/root:/bin/sh\n', dest, owner: String(OTHER) },
+      { src, remote_src: true, dest, mode: '0666' },
+      { src, remote_src: true, dest, group: String(OTHER) },
+    ]) {
+      writeFileSync(precious, 'root:x:0:0::/root:/bin/sh\n', { mode: 0o600 });
+      const r = await runLocally(copyModule, args, makeContext({ become: true }), '/');
+      expect(r.failed, JSON.stringify(args)).toBe(true);
+      expect(r.plan.actions).toHaveLength(1);
+      expect(r.execs.at(-1)?.stderr).toBe(
+        `${dest}: the link ${open}/a on its way belongs to uid 65534: another user could choose where root writes; remove the link, or give the path without it\n`,
+      );
+      expect(statSync(precious).mode & 0o777).toBe(0o600);
+      expect(statSync(precious)).toMatchObject({ uid: 0, gid: 0 });
+      expect(readFileSync(precious, 'utf8')).toBe('root:x:0:0::/root:/bin/sh\n');
+      expect(readdirSync(target)).toEqual(['precious']);
+    }
+  });
+
+  it("makes no backup through another user's link on the way (copy, copy remote_src)", async () => {
+    const target = makeTempDir();
+    const precious = join(target, 'precious');
+    writeFileSync(precious, 'root:x:0:0::/root:/bin/sh\n', { mode: 0o600 });
+    const open = realpathSync(makeTempDir());
+    chmodSync(open, 0o1777);
+    asAttacker(`ln -s ${target} ${open}/a`);
+    const src = join(makeTempDir(), 'src');
+    writeFileSync(src, 'evil::0:0::/root:/bin/sh\n');
+    const dest = join(open, 'a', 'precious');
+    for (const args of [
+      { content: 'evil::0:0::/root:/bin/sh\n', dest, backup: true },
+      { src, remote_src: true, dest, backup: true },
+    ]) {
+      const r = await runLocally(copyModule, args, makeContext({ become: true }), '/');
+      expect(r.failed, JSON.stringify(args)).toBe(true);
+      expect(r.execs.at(-1)?.stderr).toBe(
+        `${dest}: the link ${open}/a on its way belongs to uid 65534: another user could choose where root writes; remove the link, or give the path without it\n`,
+      );
+      expect(readFileSync(precious, 'utf8')).toBe('root:x:0:0::/root:/bin/sh\n');
+      expect(statSync(precious).mode & 0o777).toBe(0o600);
+      expect(statSync(precious).uid).toBe(0);
+      expect(readdirSync(target)).toEqual(['precious']);
+    }
+  });
+
+  it.each(IN_PLACE_EDITS.slice(0, 2))(
+    "makes no directory through another user's link that takes a missing directory's name after the fact (%s, create: true)",
+    async (name, module, args) => {
+      const target = makeTempDir();
+      const open = realpathSync(makeTempDir());
+      chmodSync(open, 0o1777);
+      const path = join(open, 'a', 'sub', 'new.conf');
+      // The fact finds no `a`; the attacker puts their link there before the write.
+      const r = await runRacing(module as ModuleDefinition<unknown>, { ...args, path, create: true }, () => asAttacker(`ln -s ${target} ${open}/a`));
+      expect(r.failed, name).toBe(true);
+      expect(r.msg).toBe(
+        `${path}: the link ${open}/a on its way belongs to uid 65534: another user could choose where root writes; remove the link, or give the path without it\n`,
+      );
+      expect(readdirSync(target)).toEqual([]);
+    },
+  );
+
+  it.each(IN_PLACE_EDITS)(
+    'changes no mode through a link another user swaps in for the file %s edits, in their directory, after the fact',
+    async (name, module, args) => {
+      const precious = join(makeTempDir(), 'precious');
+      writeFileSync(precious, 'root:x:0:0::/root:/bin/sh\n', { mode: 0o600 });
+      const home = realpathSync(makeTempDir());
+      chownSync(home, OTHER, OTHER);
+      const path = join(home, 'profile');
+      // Content the edit leaves as it is: only the mode is changed.
+      const content =
+        name === 'lineinfile'
+          ? 'evil::0:0::/root:/bin/sh\n'
+          : name === 'blockinfile'
+            ? '# BEGIN ANSIBLE MANAGED BLOCK\nevil::0:0::/root:/bin/sh\n# END ANSIBLE MANAGED BLOCK\n'
+            : 'evil:\n';
+      writeFileSync(path, content, { mode: 0o644 });
+      chownSync(path, OTHER, OTHER);
+      const swap = () => asAttacker(`mv ${path} ${home}/moved && ln -s ${precious} ${path}`);
+      const r = await runRacing(module as ModuleDefinition<unknown>, { ...args, path, mode: '0666' }, swap);
+      expect(r.failed, `${name}: ${r.msg}`).toBe(true);
+      expect(r.msg).toBe(`${path} is a link now; not changed\n`);
+      expect(statSync(precious).mode & 0o777).toBe(0o600);
+      expect(readFileSync(precious, 'utf8')).toBe('root:x:0:0::/root:/bin/sh\n');
+      expect(statSync(join(home, 'moved')).mode & 0o777).toBe(0o644);
+    },
+  );
+
+  it("still follows root's links on the way for every module: edits, backups, new files and their directories, attributes", async () => {
+    const target = makeTempDir();
+    const open = realpathSync(makeTempDir());
+    chmodSync(open, 0o1777);
+    symlinkSync(target, join(open, 'a'));
+    const file = join(target, 'f');
+    const via = join(open, 'a', 'f');
+    const become = makeContext({ become: true });
+    const ok = async (module: ModuleDefinition<unknown>, args: Record<string, unknown>): Promise<LocalRun> => {
+      const r = await runLocally(module, args, become, '/');
+      expect(r.failed, `${module.name} ${JSON.stringify(args)}: ${r.msg}`).toBe(false);
+      expect(r.plan.changed, `${module.name} ${JSON.stringify(args)}`).toBe(true);
+      return r;
+    };
+    for (const [name, module, args] of IN_PLACE_EDITS) {
+      writeFileSync(file, 'root:x:0:0::/root:/bin/sh\n', { mode: 0o600 });
+      chmodSync(file, 0o600);
+      const edited = await ok(module as ModuleDefinition<unknown>, { ...args, path: via, backup: true });
+      expect(readFileSync(file, 'utf8'), name).toContain('evil:');
+      const backup = (edited.plan.returns?.backup_file ?? edited.plan.returns?.backup) as string;
+      expect(backup.startsWith(`${target}/f.`), name).toBe(true);
+      expect(readFileSync(backup, 'utf8')).toBe('root:x:0:0::/root:/bin/sh\n');
+      await ok(module as ModuleDefinition<unknown>, { ...args, path: via, mode: '0640' });
+      expect(statSync(file).mode & 0o777, name).toBe(0o640);
+      runShell(`rm -rf ${target}/*`, '/');
+      if (name !== 'replace') {
+        await ok(module as ModuleDefinition<unknown>, { ...args, path: join(open, 'a', 'new', 'sub', 'f'), create: true });
+        expect(readFileSync(join(target, 'new', 'sub', 'f'), 'utf8'), name).toContain('evil:');
+        runShell(`rm -rf ${target}/*`, '/');
+      }
+    }
+    const src = join(makeTempDir(), 'src');
+    writeFileSync(src, 'new\n');
+    for (const args of [{ content: 'new\n' }, { src, remote_src: true }]) {
+      writeFileSync(file, 'old\n', { mode: 0o600 });
+      chmodSync(file, 0o600);
+      const copied = await ok(copyModule, { ...args, dest: via, backup: true });
+      expect(readFileSync(file, 'utf8')).toBe('new\n');
+      expect(readFileSync(copied.plan.returns?.backup_file as string, 'utf8')).toBe('old\n');
+      await ok(copyModule, { ...args, dest: via, mode: '0640' });
+      expect(statSync(file).mode & 0o777).toBe(0o640);
+      runShell(`rm -rf ${target}/*`, '/');
+    }
+    // copy remote_src makes dest's missing directories through it too.
+    await ok(copyModule, { src, remote_src: true, dest: `${join(open, 'a', 'new', 'sub')}/`, group: 'daemon' });
+    expect(readFileSync(join(target, 'new', 'sub', 'src'), 'utf8')).toBe('new\n');
+    // And copy follows a link of ours at dest to set the attributes of the file it leads to.
+    writeFileSync(file, 'new\n', { mode: 0o600 });
+    symlinkSync(via, join(open, 'ours'));
+    await ok(copyModule, { content: 'new\n', dest: join(open, 'ours'), mode: '0604' });
+    expect(statSync(file).mode & 0o777).toBe(0o604);
+    expect(lstatSync(join(open, 'ours')).isSymbolicLink()).toBe(true);
   });
 
   it("still follows a link of root's on the way to dest, in /tmp as elsewhere (/var/run -> /run)", async () => {
