@@ -160,11 +160,13 @@ async function startPeers(lab: LabState): Promise<() => Promise<void>> {
       pids.push([h.name, r.stdout.trim()]);
     }
     const wanted = [SSH, SMTP, DRAIN, BUSY].map((p) => `0100007F:${p.toString(16).toUpperCase().padStart(4, '0')}`);
-    for (const h of lab.hosts) {
+    // A node process can take seconds to start on a loaded machine: waited until it listens or
+    // is gone; the bound (60 s) only stops a wait that would never end.
+    for (const [host, pid] of pids) {
       for (let i = 0; ; i++) {
-        const r = await hostExec(lab, h.name, `awk '$4 == "0A" { print $2 }' /proc/net/tcp`);
+        const r = await hostExec(lab, host, `awk '$4 == "0A" { print $2 }' /proc/net/tcp; [ -d /proc/${pid} ] || echo tpx-gone`);
         if (wanted.every((w) => r.stdout.includes(w))) break;
-        if (i === 50) throw new Error(`${h.name}: tcp-peer does not listen: ${quoteArg(r.stdout)}`);
+        if (r.stdout.includes('tpx-gone') || i === 600) throw new Error(`${host}: tcp-peer (pid ${pid}) does not listen: ${quoteArg(r.stdout)}`);
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     }

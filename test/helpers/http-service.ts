@@ -52,7 +52,7 @@ export async function startHttpService(lab: LabState, port: number, options: { h
       if (!Number.isInteger(pid) || pid <= 0) throw new Error(`${host}: the HTTP service did not start: ${r.stderr.trim()}`);
       started.push([host, pid]);
     }
-    for (const host of hosts) await waitListening(lab, host, port);
+    for (const [host, pid] of started) await waitListening(lab, host, port, pid);
   } catch (error) {
     await stop();
     throw error;
@@ -60,13 +60,18 @@ export async function startHttpService(lab: LabState, port: number, options: { h
   return { port, stop };
 }
 
-/** Waits (5 s at most) until the host's /proc/net/tcp shows 127.0.0.1:port listening. */
-async function waitListening(lab: LabState, host: string, port: number): Promise<void> {
+/**
+ * Waits until the host's /proc/net/tcp shows 127.0.0.1:port listening, or the service (`pid`)
+ * is gone. On a loaded machine a node process can take seconds to start: the bound (60 s) only
+ * stops a wait that would never end.
+ */
+async function waitListening(lab: LabState, host: string, port: number, pid: number): Promise<void> {
   const local = `0100007F:${port.toString(16).toUpperCase().padStart(4, '0')}`;
-  for (let i = 0; i < 50; i++) {
-    const r = await hostExec(lab, host, 'cat /proc/net/tcp');
+  for (let i = 0; i < 600; i++) {
+    const r = await hostExec(lab, host, `cat /proc/net/tcp; [ -d /proc/${pid} ] || echo tpx-gone`);
     if (r.stdout.split('\n').some((line) => line.includes(` ${local} `) && / 0A /.test(line))) return;
+    if (r.stdout.includes('tpx-gone')) throw new Error(`${host}: the HTTP service (pid ${pid}) ended before it listened on 127.0.0.1:${port}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`${host}: the HTTP service does not listen on 127.0.0.1:${port}`);
+  throw new Error(`${host}: the HTTP service does not listen on 127.0.0.1:${port} after 60 s`);
 }
