@@ -7,7 +7,7 @@
  * task's outcome and msg, and every registered value (elapsed as a range) must agree.
  */
 import { readFile } from 'node:fs/promises';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -16,7 +16,9 @@ import type { LabState } from '../../src/lab/types.js';
 import { quoteArg, quoteArgv } from '../../src/shell/quote.js';
 import { compareRounds, dumpHost, enabled, hasAnsible, useTwinFleets } from './compat-helpers.js';
 
-const PEER = fileURLToPath(new URL('../fixtures/wait-for/tcp-peer.mjs', import.meta.url));
+const PEER_SOURCE = fileURLToPath(new URL('../fixtures/wait-for/tcp-peer.mjs', import.meta.url));
+/** Each host's copy: a checkout under /tmp is out of the hosts' sight (each has its own /tmp). */
+const PEER = '/tmp/tpx-tcp-peer.mjs';
 const NODE = process.execPath;
 const BASE = '/opt/waitfor';
 /** Ports inside the hosts: an SSH banner, an SMTP-like banner, two to drain, one nothing listens on. */
@@ -154,7 +156,10 @@ async function startPeers(lab: LabState): Promise<() => Promise<void>> {
   };
   const serve = quoteArgv([NODE, PEER, 'serve', '600', `${SSH}=SSH-2.0-OpenSSH_9.2p1 tpx-lab`, `${SMTP}=220 ready`, String(DRAIN), String(BUSY)]);
   try {
+    const source = readFileSync(PEER_SOURCE, 'utf8');
     for (const h of lab.hosts) {
+      const copied = await hostExec(lab, h.name, `cat > ${PEER}`, { input: source });
+      if (copied.code !== 0) throw new Error(`${h.name}: cannot copy tcp-peer into the host: ${copied.stderr}`);
       const r = await hostExec(lab, h.name, `setsid ${serve} >/dev/null 2>&1 </dev/null & echo $!`);
       if (!/^\d+$/.test(r.stdout.trim())) throw new Error(`${h.name}: tcp-peer did not start: ${r.stderr}`);
       pids.push([h.name, r.stdout.trim()]);

@@ -18,6 +18,8 @@ import type { LabState } from '../../src/lab/types.js';
 import { quoteArg } from '../../src/shell/quote.js';
 
 export const HTTP_SERVICE_SCRIPT = fileURLToPath(new URL('./http-service-server.mjs', import.meta.url));
+/** Where each host gets its copy: a checkout under /tmp is out of the hosts' sight (each has its own /tmp). */
+const IN_HOST_SCRIPT = '/tmp/tpx-http-service-server.mjs';
 
 /** The user and password /auth accepts. */
 export const HTTP_SERVICE_AUTH = { user: 'tpx', password: 's3cret-pass' } as const;
@@ -41,12 +43,15 @@ export async function startHttpService(lab: LabState, port: number, options: { h
     for (const [host, pid] of started.splice(0)) {
       // Only if that PID is still our server: a PID can be reused once the server has exited.
       const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-      if (cmdline.includes(HTTP_SERVICE_SCRIPT)) await hostExec(lab, host, `kill ${pid}`);
+      if (cmdline.includes(IN_HOST_SCRIPT)) await hostExec(lab, host, `kill ${pid}`);
     }
   };
   try {
+    const script = await readFile(HTTP_SERVICE_SCRIPT, 'utf8');
     for (const host of hosts) {
-      const command = `setsid ${quoteArg(process.execPath)} ${quoteArg(HTTP_SERVICE_SCRIPT)} ${port} ${limit} >/dev/null 2>&1 </dev/null & echo $!`;
+      const copied = await hostExec(lab, host, `cat > ${IN_HOST_SCRIPT}`, { input: script });
+      if (copied.code !== 0) throw new Error(`${host}: cannot copy the HTTP service into the host: ${copied.stderr.trim()}`);
+      const command = `setsid ${quoteArg(process.execPath)} ${IN_HOST_SCRIPT} ${port} ${limit} >/dev/null 2>&1 </dev/null & echo $!`;
       const r = await hostExec(lab, host, command);
       const pid = Number(r.stdout.trim());
       if (!Number.isInteger(pid) || pid <= 0) throw new Error(`${host}: the HTTP service did not start: ${r.stderr.trim()}`);
