@@ -47,6 +47,20 @@ async function runRacing(module: ModuleDefinition<unknown>, args: Record<string,
   return { failed: false };
 }
 
+/**
+ * A root-owned directory holding `precious` (0600, root's line) and a sticky world-writable
+ * directory `open` in which the attacker linked `a` to it: `open/a/precious` reaches the file.
+ */
+function attackerLinkOnTheWay(): { target: string; precious: string; open: string } {
+  const target = makeTempDir();
+  const precious = join(target, 'precious');
+  writeFileSync(precious, 'root:x:0:0::/root:/bin/sh\n', { mode: 0o600 });
+  const open = realpathSync(makeTempDir());
+  chmodSync(open, 0o1777);
+  asAttacker(`ln -s ${target} ${open}/a`);
+  return { target, precious, open };
+}
+
 /** The modules that edit a file in place, each with arguments that would change `precious`. */
 const IN_PLACE_EDITS = [
   ['lineinfile', lineinfileModule, { line: 'evil::0:0::/root:/bin/sh' }],
@@ -223,12 +237,7 @@ describe.skipIf(!asRoot)('the shared write path: another local user on the host 
   // link) and handed writeFileCommand a path with no link left on it. Now the fact walks the
   // path as writeFileCommand does (editedPathWalk), before anything is read.
   it.each(IN_PLACE_EDITS)("does not write through another user's link on the way to the file %s edits", async (name, module, args) => {
-    const target = makeTempDir();
-    const precious = join(target, 'precious');
-    writeFileSync(precious, 'root:x:0:0::/root:/bin/sh\n', { mode: 0o600 });
-    const open = realpathSync(makeTempDir());
-    chmodSync(open, 0o1777);
-    asAttacker(`ln -s ${target} ${open}/a`);
+    const { target, precious, open } = attackerLinkOnTheWay();
     // Given through the link, or through a link of root's that leads through it.
     symlinkSync(join(open, 'a', 'precious'), join(open, 'ours'));
     for (const path of [join(open, 'a', 'precious'), join(open, 'ours')]) {
@@ -248,11 +257,7 @@ describe.skipIf(!asRoot)('the shared write path: another local user on the host 
   });
 
   it("does not chmod or chown through another user's link on the way when only the attributes differ (copy, copy remote_src)", async () => {
-    const target = makeTempDir();
-    const precious = join(target, 'precious');
-    const open = realpathSync(makeTempDir());
-    chmodSync(open, 0o1777);
-    asAttacker(`ln -s ${target} ${open}/a`);
+    const { target, precious, open } = attackerLinkOnTheWay();
     const src = join(makeTempDir(), 'src');
     writeFileSync(src, 'root:x:0:0::/root:/bin/sh\n');
     const dest = join(open, 'a', 'precious');
@@ -277,12 +282,7 @@ describe.skipIf(!asRoot)('the shared write path: another local user on the host 
   });
 
   it("makes no backup through another user's link on the way (copy, copy remote_src)", async () => {
-    const target = makeTempDir();
-    const precious = join(target, 'precious');
-    writeFileSync(precious, 'root:x:0:0::/root:/bin/sh\n', { mode: 0o600 });
-    const open = realpathSync(makeTempDir());
-    chmodSync(open, 0o1777);
-    asAttacker(`ln -s ${target} ${open}/a`);
+    const { target, precious, open } = attackerLinkOnTheWay();
     const src = join(makeTempDir(), 'src');
     writeFileSync(src, 'evil::0:0::/root:/bin/sh\n');
     const dest = join(open, 'a', 'precious');
