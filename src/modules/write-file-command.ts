@@ -84,17 +84,19 @@ interface Way {
  * in a world-writable directory is refused) and a link there is followed, as Ansible follows
  * a link at path, its own way walked in turn. Runs no process per component but for a link
  * (and with `way.file`, one for the file's name). The directory it started in stays in
- * variable o. Uses variables o, r, w, c, k, l, me, lu, n, u and the positional parameters.
+ * variable o (its physical path, from `cd -P .`: no process). Uses variables o, r, w, c, k,
+ * l, me, n, u and the positional parameters.
  */
 function walkWay(path: string, way: Way): string {
   const why = way.why ?? UNTRUSTED_WAY_WHY;
   const refuse = `echo ${quoteArg(`${way.shown}: the link `)}"$r/$c"${quoteArg(' on its way belongs to uid ')}"$3"${quoteArg(`${why}; remove the link, or give the path without it`)} >&2; exit 1`;
-  const owner = `set -- $(ls -lnd -- "$r/$c"); case $3 in 0|"$me"|"$lu") ;; *) ${refuse} ;; esac; `;
+  // Whose the link is costs a process; who we are one more, only for a link root does not own.
+  const owner = `set -- $(ls -lnd -- "$r/$c"); case $3 in 0) ;; *) [ -n "$me" ] || me=$(id -u); case $3 in "$me"|"\${SUDO_UID:-$me}") ;; *) ${refuse} ;; esac ;; esac; `;
   // r is the real path resolved so far ('' for /), w what is left to walk.
   const start = path.startsWith('/') ? 'r=; ' : `[ -n "$o" ] || exit 1; r=\${o%/}; `;
   const entry = way.file ? `if [ -z "$w" ]; then ${untrustedEntryCheck('"$r/$c"', '"${r:-/}"', '"$r/$c"', way.asked)}fi; ` : '';
   return (
-    `set -f; o=$(pwd -P); ${start}w=${quoteArg(path)}; k=0; me=$(id -u); lu=\${SUDO_UID:-$me}; ` +
+    `set -f; o=; cd -P . 2>/dev/null && o=$PWD; ${start}w=${quoteArg(path)}; k=0; me=; ` +
     `while [ -n "$w" ]; do c=\${w%%/*}; case $w in */*) w=\${w#*/} ;; *) w= ;; esac; ` +
     `case $c in ''|.) continue ;; ..) r=\${r%/*}; continue ;; esac; ${entry}` +
     `if [ ! -L "$r/$c" ]; then r=$r/$c; continue; fi; ` +
@@ -111,7 +113,8 @@ function walkWay(path: string, way: Way): string {
  * shell word the message shows as `named`; by default "$e") must land in that very
  * directory: if not, a directory on the way (another user's) was swapped for a link
  * meanwhile. From there on the current directory is the checked one, whatever happens to the
- * path, so every later step names files relatively. With `create`, the directories missing at the end of the way are made first,
+ * path, so every later step names files relatively (`cd -P` leaves the physical path in
+ * PWD, as `pwd -P` would print it, without a process). With `create`, the directories missing at the end of the way are made first,
  * one by one from the last existing one, each entered by its name and checked the same way
  * (no `mkdir -p`: a name another user took meanwhile is never followed), `chown -h` to `owner`
  * when given. Uses variables e, w, c.
@@ -131,7 +134,7 @@ function enterWalked(
     `mkdir -- "./$c"${chown} && cd -P -- "./$c" || exit $?; e=$e/$c; [ "$PWD" = "$e" ] || { ${refuse('"$e"', '"$PWD"')}; }; done; `;
   return (
     `e=${dir}; ${opts.create ? 'while [ -n "$e" ] && [ ! -d "$e" ]; do e=${e%/*}; done; ' : ''}` +
-    `cd -P -- ${operand} || exit $?; [ "$(pwd -P)" = "\${e:-/}" ] || { ${refuse(opts.named ?? operand, '"$(pwd -P)"')}; }; ${opts.create ? made : ''}`
+    `cd -P -- ${operand} || exit $?; [ "$PWD" = "\${e:-/}" ] || { ${refuse(opts.named ?? operand, '"$PWD"')}; }; ${opts.create ? made : ''}`
   );
 }
 
@@ -275,9 +278,10 @@ export function exclusiveTemp(beside: string, fd: number, nameVar: string, fdVar
 /** exclusiveTemp in directory `dir` (`.` for the current one). */
 function exclusiveTempIn(dir: string, fd: number, nameVar: string, fdVar: string): string {
   const template = quotePathOperand(`${dir}/.tpx-XXXXXXXXXX`);
+  // The kernel's random UUID (122 random bits), read by the shell itself; mktemp's name without /proc.
+  const named = `${nameVar}=; read -r ${nameVar} 2>/dev/null < /proc/sys/kernel/random/uuid; case $${nameVar} in ?*-*) ${nameVar}=${quotePathOperand(`${dir}/.tpx-`)}$${nameVar} ;; *) ${nameVar}=$(mktemp -u ${template}) ;; esac`;
   return (
-    `umask 077; set -C; ${nameVar}=$(mktemp -u ${template}) && exec ${fd}>"$${nameVar}" || exit $?; set +C; ` +
-    `${fdVar}=/proc/self/fd/${fd}; [ -e "$${fdVar}" ] || ${fdVar}=$${nameVar}`
+    `umask 077; set -C; ${named} && exec ${fd}>"$${nameVar}" || exit $?; set +C; ` + `${fdVar}=/proc/self/fd/${fd}; [ -e "$${fdVar}" ] || ${fdVar}=$${nameVar}`
   );
 }
 

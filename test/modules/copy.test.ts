@@ -206,7 +206,9 @@ describe('copy: plan', () => {
     expect(plan.actions).toHaveLength(1);
     expect(plan.actions[0]).toMatchObject({
       kind: 'exec',
-      command: expect.stringContaining(`; umask 077; set -C; t=$(mktemp -u ./.tpx-XXXXXXXXXX) && exec 3>"$t"`),
+      command: expect.stringContaining(
+        `; umask 077; set -C; t=; read -r t 2>/dev/null < /proc/sys/kernel/random/uuid; case $t in ?*-*) t=./.tpx-$t ;; *) t=$(mktemp -u ./.tpx-XXXXXXXXXX) ;; esac && exec 3>"$t"`,
+      ),
       become: false,
     });
     expect((plan.actions[0] as { command: string }).command).toMatch(

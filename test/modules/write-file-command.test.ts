@@ -5,7 +5,7 @@
  * write-path-security.test.ts.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lchownSync, mkdirSync, readFileSync, readdirSync, realpathSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { backupStep } from '../../src/modules/backup-file.js';
@@ -40,7 +40,8 @@ describe('writeFileCommand: the way to dest', () => {
     const dir = join(base, 'home', 'd');
     mkdirSync(dir, { recursive: true });
     const dest = join(dir, 'precious');
-    const swap = `cd() { [ -L ${dir} ] || { mv ${dir} ${dir}.old && ln -s ${target} ${dir}; }; command cd "$@"; }`;
+    // (Not at the walk's own `cd -P .`, which only learns where the command started.)
+    const swap = `cd() { [ "$2" = . ] || [ -L ${dir} ] || { mv ${dir} ${dir}.old && ln -s ${target} ${dir}; }; command cd "$@"; }`;
     const r = runShell(`${swap}\n${writeFileCommand(dest, FILE)}`, '/', 'evil\n');
     expect(r.rc).toBe(1);
     expect(r.stderr).toBe(
@@ -52,18 +53,32 @@ describe('writeFileCommand: the way to dest', () => {
   });
 
   it('writes into the directory it checked, whatever becomes of its path once it is in it', () => {
-    // Swapped after the cd (when the temporary file is made): the write does not follow the new link.
+    // Swapped after the cd (when the temporary file's name is drawn): the write does not follow the new link.
     const base = realTempDir();
     const target = realTempDir();
     writeFileSync(join(target, 'precious'), 'keep\n');
     const dir = join(base, 'd');
     mkdirSync(dir);
-    const swap = `mktemp() { [ -L ${dir} ] || { mv ${dir} ${dir}.old && ln -s ${target} ${dir}; }; command mktemp "$@"; }`;
+    const swap = `read() { [ -L ${dir} ] || { mv ${dir} ${dir}.old && ln -s ${target} ${dir}; }; command read "$@"; }`;
     const r = runShell(`${swap}\n${writeFileCommand(join(dir, 'precious'), FILE)}`, '/', 'new\n');
     expect(r.rc, r.stderr).toBe(0);
     expect(readFileSync(join(target, 'precious'), 'utf8')).toBe('keep\n');
     expect(readdirSync(target)).toEqual(['precious']);
     expect(readFileSync(join(`${dir}.old`, 'precious'), 'utf8')).toBe('new\n');
+  });
+
+  it("names the temporary file after the kernel's random UUID, or by mktemp where it cannot be read", () => {
+    const dir = realTempDir();
+    const shown = 'echo "$t" >&2';
+    const uuid = runShell(writeFileCommand(join(dir, 'f'), FILE, 'cat', shown), '/', 'x\n');
+    expect(uuid.rc, uuid.stderr).toBe(0);
+    expect(uuid.stderr).toMatch(/^\.\/\.tpx-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\n$/);
+    // No /proc (a `read` that finds nothing stands in for it): mktemp's random name.
+    const noProc = runShell(`read() { return 1; }\n${writeFileCommand(join(dir, 'g'), FILE, 'cat', shown)}`, '/', 'y\n');
+    expect(noProc.rc, noProc.stderr).toBe(0);
+    expect(noProc.stderr).toMatch(/^\.\/\.tpx-[A-Za-z0-9]{10}\n$/);
+    expect(readdirSync(dir).sort()).toEqual(['f', 'g']);
+    expect(readFileSync(join(dir, 'g'), 'utf8')).toBe('y\n');
   });
 
   it('follows links of its own on the way, relative, absolute, chained and with `..`, up to 40', () => {
@@ -90,7 +105,12 @@ describe('writeFileCommand: the way to dest', () => {
     const base = realTempDir();
     mkdirSync(join(base, 'real'));
     symlinkSync('real', join(base, 'l'));
-    const r = runShell(`SUDO_UID=${process.getuid?.() ?? 0}; export SUDO_UID; ${writeFileCommand(join(base, 'l', 'f'), FILE)}`, '/', 'x\n');
+    // The link is another user's: refused, unless that user is the one who logged in and ran sudo.
+    lchownSync(join(base, 'l'), 65534, 65534);
+    const other = runShell(writeFileCommand(join(base, 'l', 'f'), FILE), '/', 'x\n');
+    expect(other.rc).toBe(1);
+    expect(other.stderr).toContain(`the link ${join(base, 'l')} on its way belongs to uid 65534`);
+    const r = runShell(`SUDO_UID=65534; export SUDO_UID; ${writeFileCommand(join(base, 'l', 'f'), FILE)}`, '/', 'x\n');
     expect(r.rc, r.stderr).toBe(0);
     expect(readFileSync(join(base, 'real', 'f'), 'utf8')).toBe('x\n');
   });
