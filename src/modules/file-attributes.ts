@@ -69,12 +69,13 @@ export function attributeCommand(path: string, c: AttributeChanges, opts: { link
  * relative name, never through a link: a link at the entry by then is refused, and a name
  * swapped between the check and the open is too (the open file must be what the name is).
  * With `follow` (copy, whose dest may be a link of ours), a link at `path` is followed as the
- * walk follows one, and the file it leads to is changed.
+ * walk follows one, and the file it leads to is changed. With `directory` (the file module),
+ * the entry must be a directory instead of a regular file.
  */
 export function entryAttributeCommand(
   path: string,
   c: AttributeChanges,
-  opts: { readonly asked?: string; readonly follow?: boolean } = {},
+  opts: { readonly asked?: string; readonly follow?: boolean; readonly directory?: boolean } = {},
 ): string | undefined {
   const steps: string[] = [];
   if (c.mode !== undefined) steps.push(`chmod ${formatMode(c.mode)} -- "$f"`);
@@ -85,7 +86,8 @@ export function entryAttributeCommand(
   return atEntry(
     path,
     (e) =>
-      `if [ -L ${e} ]; then ${refuse('is a link now')}; fi; [ -f ${e} ] || ${refuse('is not a regular file now')}; ` +
+      `if [ -L ${e} ]; then ${refuse('is a link now')}; fi; ` +
+      (opts.directory ? `[ -d ${e} ] || ${refuse('is not a directory now')}; ` : `[ -f ${e} ] || ${refuse('is not a regular file now')}; `) +
       `exec 5< ${e}; f=/proc/self/fd/5; if [ -e "$f" ]; then [ ! -L ${e} ] && [ ${e} -ef "$f" ] || ${refuse('was swapped while it was opened')}; else f=${e}; fi; ` +
       steps.join(' && '),
     opts,

@@ -1,5 +1,5 @@
 import type { Action, FactResults, ModuleDefinition, Plan, PlanContext } from './module.js';
-import { attributeCommand, compareAttributes, hasAttributeChanges, stateDiff, type AttributeChanges } from './file-attributes.js';
+import { attributeCommand, compareAttributes, entryAttributeCommand, hasAttributeChanges, stateDiff, type AttributeChanges } from './file-attributes.js';
 import { formatMode } from './file-mode.js';
 import { ModuleArgs, paramNames } from './module-args.js';
 import { fileParams } from './params/file.js';
@@ -174,12 +174,20 @@ function planFile(p: FileParams, facts: FactResults, ctx: PlanContext): Plan {
   }
 }
 
+/**
+ * The mode and owner of an existing file or directory are changed as root changes any file's
+ * (entryAttributeCommand: another user's link on the way, or their entry in a world-writable
+ * directory, never chooses what is changed); anything else by its path.
+ */
 function fixAttributes(p: FileParams, state: PathState, ctx: PlanContext, returns: Record<string, unknown>, diff: string | undefined): Plan {
   const changes = compareAttributes(state, p);
   if (!hasAttributeChanges(changes)) return { changed: false, actions: [], returns };
+  const display = attributeCommand(p.path, changes)!;
+  const entry = state.type === 'file' || state.type === 'directory';
+  const command = entry ? entryAttributeCommand(p.path, changes, { asked: p.owner, follow: p.follow, directory: state.type === 'directory' })! : display;
   return {
     changed: true,
-    actions: [{ kind: 'exec', command: attributeCommand(p.path, changes)!, become: ctx.become }],
+    actions: [{ kind: 'exec', command, become: ctx.become, ...(entry ? { display } : {}) }],
     msg: changes.notes.join(', '),
     diff,
     returns,

@@ -67,7 +67,7 @@ describe('file: plan', () => {
       },
     ],
     ['leaves a matching directory alone', { path: '/d', state: 'directory', mode: '0755', owner: 'root' }, DIR, { changed: false, actions: [] }],
-    ['fixes a directory mode', { path: '/d', state: 'directory', mode: '0700' }, DIR, { changed: true, actions: [{ command: 'chmod 0700 -- /d' }] }],
+    ['fixes a directory mode', { path: '/d', state: 'directory', mode: '0700' }, DIR, { changed: true, actions: [{ display: 'chmod 0700 -- /d' }] }],
     ['refuses a file where a directory should be', { path: '/d', state: 'directory' }, FILE, { failed: true, msg: '/d exists and is a file, not a directory' }],
     ['removes an existing path', { path: '/-rf *', state: 'absent' }, DIR, { changed: true, actions: [{ command: `rm -rf -- '/-rf *'` }] }],
     ['changes nothing for an absent path', { path: '/x', state: 'absent' }, ABSENT, { changed: false, actions: [] }],
@@ -110,7 +110,7 @@ describe('file: plan', () => {
       'fixes a file owner with state file',
       { path: '/x', owner: 'nobody', group: 'daemon' },
       FILE,
-      { changed: true, actions: [{ command: 'chown -- nobody:daemon /x' }] },
+      { changed: true, actions: [{ display: 'chown -- nobody:daemon /x' }] },
     ],
     [
       'touch creates a missing file',

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { backupStep } from '../../src/modules/backup-file.js';
 import { blockinfileModule } from '../../src/modules/blockinfile.js';
 import { copyModule } from '../../src/modules/copy.js';
+import { fileModule } from '../../src/modules/file.js';
 import { lineinfileModule } from '../../src/modules/lineinfile.js';
 import type { ModuleDefinition } from '../../src/modules/module.js';
 import type { ExecResult } from '../../src/transport/connection.js';
@@ -279,6 +280,35 @@ describe.skipIf(!asRoot)('the shared write path: another local user on the host 
       expect(readFileSync(precious, 'utf8')).toBe('root:x:0:0::/root:/bin/sh\n');
       expect(readdirSync(target)).toEqual(['precious']);
     }
+  });
+
+  it("does not chmod or chown a file or directory through another user's link on the way (file)", async () => {
+    const { target, precious, open } = attackerLinkOnTheWay();
+    const dir = join(target, 'dir');
+    mkdirSync(dir, { mode: 0o700 });
+    for (const args of [
+      { path: join(open, 'a', 'precious'), mode: '0666' },
+      { path: join(open, 'a', 'precious'), state: 'file', owner: String(OTHER) },
+      { path: join(open, 'a', 'dir'), state: 'directory', mode: '0777' },
+      { path: join(open, 'a', 'dir'), state: 'directory', group: String(OTHER) },
+    ]) {
+      const r = await runLocally(fileModule, args, makeContext({ become: true }), '/');
+      expect(r.failed, JSON.stringify(args)).toBe(true);
+      expect(r.execs.at(-1)?.stderr).toBe(
+        `${args.path}: the link ${open}/a on its way belongs to uid 65534: another user could choose where root writes; remove the link, or give the path without it\n`,
+      );
+    }
+    expect(statSync(precious).mode & 0o777).toBe(0o600);
+    expect(statSync(precious)).toMatchObject({ uid: 0, gid: 0 });
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    expect(statSync(dir)).toMatchObject({ uid: 0, gid: 0 });
+    // The same change by a path of root's own is made, on the file and on the directory.
+    const own = await runLocally(fileModule, { path: precious, mode: '0640', owner: String(OTHER) }, makeContext({ become: true }), '/');
+    expect(own.failed).toBe(false);
+    expect(statSync(precious)).toMatchObject({ uid: OTHER, mode: 0o100640 });
+    const ownDir = await runLocally(fileModule, { path: dir, state: 'directory', mode: '0750' }, makeContext({ become: true }), '/');
+    expect(ownDir.failed).toBe(false);
+    expect(statSync(dir).mode & 0o777).toBe(0o750);
   });
 
   it("makes no backup through another user's link on the way (copy, copy remote_src)", async () => {
