@@ -93,7 +93,7 @@ async function planUnarchive(p: UnarchiveParams, facts: FactResults, ctx: PlanCo
   if (recorded === sha256) return { changed: false, actions: [], msg: `${basename(p.src)} already unpacked in ${p.dest}`, returns };
 
   const chown = ownerCommandFor(p, archive.entries());
-  const marker = writeFileCommand(markerPath(p), { mode: 0o644 }, `printf '%s\\n' ${sha256}`);
+  const marker = writeFileCommand(markerPath(p), { mode: 0o644 }, { line: sha256 });
   const tar = `${quoteArgv(['tar', '-xzf', '-', '-C', p.dest, ...p.extraOpts])}${archive.stdin ? '' : ' < "$s"'}`;
   const steps = [`{ [ -d ${quoteArg(p.dest)} ] || mkdir -p -- ${quoteArg(p.dest)}; }`, tar, ...(chown ? [chown] : []), marker].join(' && ');
   // A remote archive is read only after the same check as its fact, in a subshell of its own.

@@ -16,7 +16,7 @@ export interface WrittenFile {
 
 /**
  * A command that writes a file atomically in one go: what `source` prints (by default
- * `cat`, i.e. the command's stdin) goes to a new file of its own beside `dest`, which gets its
+ * `cat`, i.e. the command's stdin; or `{ line }`, printed by the shell) goes to a new file of its own beside `dest`, which gets its
  * owner, then its mode, and is renamed over dest. With `validate` (a command reading the
  * temporary file as "$t"), a file it refuses is never moved into place. On any failure the
  * temporary file is removed and the failing step's exit code kept.
@@ -36,10 +36,12 @@ export interface WrittenFile {
  * Runs in a subshell, so the umask, `set` and the directory change do not leak into what
  * follows. Uses variables t, f, rc, n, u and those of enterDirectory.
  */
-export function writeFileCommand(dest: string, file: WrittenFile, source = 'cat', validate?: string): string {
+export function writeFileCommand(dest: string, file: WrittenFile, source: string | { readonly line: string } = 'cat', validate?: string): string {
   const entry = `./${posix.basename(dest)}`;
   // A source other than stdin runs where the command started: `cat < "$s"` may name a relative path.
-  const steps = [`${source === 'cat' ? source : `(cd -P -- "$o" && ${source})`} >&3`];
+  // A line of the controller's is printed by the shell itself (no process).
+  const print = typeof source === 'string' ? (source === 'cat' ? source : `(cd -P -- "$o" && ${source})`) : `printf '%s\\n' ${quoteArg(source.line)}`;
+  const steps = [`${print} >&3`];
   // Ansible's message for a validation that fails; the file is not replaced.
   if (validate !== undefined) steps.push(`{ ${validate} || { rc=$?; echo "failed to validate: rc:$rc" >&2; (exit $rc); }; }`);
   if (file.owner !== undefined) steps.push(`chown -- ${quoteArg(file.owner)} "$f"`);

@@ -57,7 +57,7 @@ describe('unarchive: plan', () => {
         kind: 'exec',
         stdin: readFileSync(join(book, 'a.tar.gz')),
         become: false,
-        command: `{ [ -d '/opt/k k' ] || mkdir -p -- '/opt/k k'; } && tar -xzf - -C '/opt/k k' && ${writeFileCommand('/opt/k k/.tpx-unarchive-a.tar.gz.sha256', { mode: 0o644 }, `printf '%s\\n' ${sha}`)}`,
+        command: `{ [ -d '/opt/k k' ] || mkdir -p -- '/opt/k k'; } && tar -xzf - -C '/opt/k k' && ${writeFileCommand('/opt/k k/.tpx-unarchive-a.tar.gz.sha256', { mode: 0o644 }, { line: sha })}`,
       },
     ]);
     expect(plan.diff).toContain(`-archive: 0123\n+archive: ${sha} (a.tar.gz)`);

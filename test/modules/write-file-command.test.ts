@@ -67,6 +67,14 @@ describe('writeFileCommand: the way to dest', () => {
     expect(readFileSync(join(`${dir}.old`, 'precious'), 'utf8')).toBe('new\n');
   });
 
+  it("writes a line of the controller's as it is, printed by the shell", () => {
+    const dir = realTempDir();
+    const line = "a 'b' $c `d` %s \\n";
+    const r = runShell(writeFileCommand(join(dir, 'm'), FILE, { line }), '/', 'not this\n');
+    expect(r.rc, r.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'm'), 'utf8')).toBe(`${line}\n`);
+  });
+
   it("names the temporary file after the kernel's random UUID, or by mktemp where it cannot be read", () => {
     const dir = realTempDir();
     const shown = 'echo "$t" >&2';
