@@ -10,10 +10,13 @@
 # replacements made in memory, and the answer printed; the controller writes the new content
 # back through a new file of its own in the file's directory (write-file-command.ts).
 #
-# Hostile ground: before anything is followed or read, each link path leads through and the
-# file it ends at are checked (check_path): one another user may have put in a world-writable
-# directory (/tmp) is refused, as write-file-command.ts's untrustedPathCheck refuses it for
-# lineinfile and blockinfile, so that user does not choose the file root edits.
+# Hostile ground: it runs after the walk root writes by (write-file-command.ts, editedPathWalk),
+# which ends the command before this program starts when another user's link is on the way to
+# path (a link to /etc in /tmp) or their link or file is at its name in a world-writable
+# directory, and it reads the real path the walk resolved (TPX_REPLACE_PATH). Before anything is
+# followed or read, each link that path still leads through (one swapped in since) and the file it
+# ends at are checked again (check_path): one another user may have put in a world-writable
+# directory (/tmp) is refused, so that user does not choose the file root edits.
 #
 # Input (stdin, one JSON object): path, regexp, replace, after, before, encoding, diff (send the
 # old content too), max (most bytes of a file read; a larger one is refused, not read whole).
@@ -72,7 +75,7 @@ def check_path(path, owner):
 
 def main():
     spec = json.loads(sys.stdin.read())
-    path = spec['path']
+    path = os.environ.get('TPX_REPLACE_PATH') or spec['path']
     refused = check_path(path, spec.get('owner'))
     if refused:
         answer({'real': path, 'error': 'untrusted', 'message': refused})

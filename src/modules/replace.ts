@@ -83,6 +83,15 @@ export function replaceStateCommand(p: Pick<ReplaceParams, 'path' | 'owner'>): s
   return `cd / || exit 1; ${editedPathWalk(p.path, p.owner)}p=\${r:-/}; printf '%s\\0' "$p"; ${pathStateScript({ follow: true })}`;
 }
 
+/**
+ * The host program's run: after the same walk as the state fact, which it ends with its refusal
+ * (so nothing is read through another user's link), on the path the walk resolved
+ * (TPX_REPLACE_PATH), from `/`.
+ */
+export function replaceReadCommand(p: Pick<ReplaceParams, 'path' | 'owner'>): string {
+  return `cd / || exit 1; ${editedPathWalk(p.path, p.owner)}TPX_REPLACE_PATH=\${r:-/}; export TPX_REPLACE_PATH; ${REPLACE_COMMAND}`;
+}
+
 /** The file replace edits, as the state fact resolved it, and its state. */
 function readState(p: ReplaceParams, fact: ExecResult): { real: string; state: PathState } {
   const nul = fact.stdout.indexOf('\0');
@@ -153,7 +162,7 @@ export const replaceModule: ModuleDefinition<ReplaceParams> = {
     { key: 'state', command: replaceStateCommand(p), become: ctx.become },
     {
       key: 'replace',
-      command: REPLACE_COMMAND,
+      command: replaceReadCommand(p),
       stdin: JSON.stringify({ ...p, validate: undefined, max: replaceMaxBytes(ctx.vars, ctx.diff), diff: ctx.diff }),
       become: ctx.become,
     },

@@ -249,6 +249,11 @@ describe.skipIf(!asRoot)('the shared write path: another local user on the host 
           `${path}: the link ${open}/a on its way belongs to uid 65534: another user could choose what root reads and writes; remove the link, or give the path without it`,
         );
         expect(r.execs).toEqual([]);
+        // Nor was it read on the way (replace's host program used to read it before the walk refused).
+        for (const [key, fact] of Object.entries(r.facts)) {
+          expect(fact.rc, `${name} ${key}`).toBe(1);
+          expect(fact.stdout, `${name} ${key}`).not.toMatch(/root:x|cm9vdDp4/);
+        }
         expect(readFileSync(precious, 'utf8')).toBe('root:x:0:0::/root:/bin/sh\n');
         expect(statSync(precious).uid).toBe(0);
         expect(statSync(precious).mode & 0o777).toBe(0o600);
