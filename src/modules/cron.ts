@@ -7,7 +7,7 @@ import type { Action, FactResults, ModuleDefinition, Plan, PlanContext } from '.
 import { cronParams } from './params/cron.js';
 import { failPlan, planOrFail } from './plans.js';
 import { keptAttributes, metaOf } from './sysctl.js';
-import { untrustedPathCheck, untrustedRefusal, writeFileCommand } from './write-file-command.js';
+import { editedPathWalk, untrustedRefusal, writeFileCommand } from './write-file-command.js';
 import { unifiedDiff } from './unified-diff.js';
 import { accountName } from './user-names.js';
 
@@ -119,18 +119,18 @@ const crontabFor = (user: string | undefined, rest: string): string =>
 /**
  * The fact: `rc N` then the crontab (crontab -l; 1 means none) or the cron file (`meta MODE
  * UID:GID`, then `rc 0` and its content, or `rc missing` when there is none). The cron file is
- * read only after untrustedPathCheck: a link another user put in a world-writable directory on
- * its way is refused (exit 1, the reason on stderr), never followed.
+ * read only after the walk root writes by (editedPathWalk), at the path it resolved: another
+ * user's link on its way, or their link or file at its name in a world-writable directory, is
+ * refused (exit 1, the reason on stderr), never followed.
  */
 export function cronFactCommand(p: CronParams): string {
   if (p.cronPath === undefined) {
     return [`c=$(${crontabFor(p.user, '-l')} 2>/dev/null; echo ".$?")`, 'printf \'rc %s\\n\' "${c##*.}"', 'printf \'%s\' "${c%.*}"'].join('\n');
   }
-  const f = quoteArg(p.cronPath);
   return [
-    `p=${f}; ${untrustedPathCheck('p')}`,
-    `${metaOf(p.cronPath)} || :`,
-    `if [ -f ${f} ] && c=$(cat -- ${f}; echo .); then echo "rc 0"; printf '%s' "\${c%.}"; else echo "rc missing"; fi`,
+    `${editedPathWalk(p.cronPath)}p=\${r:-/}`,
+    `${metaOf('"$p"')} || :`,
+    `if [ -f "$p" ] && c=$(cat -- "$p"; echo .); then echo "rc 0"; printf '%s' "\${c%.}"; else echo "rc missing"; fi`,
   ].join('\n');
 }
 

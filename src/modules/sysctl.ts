@@ -4,7 +4,7 @@ import { ModuleArgs, paramNames, toBool } from './module-args.js';
 import type { Action, FactResults, ModuleDefinition, Plan, PlanContext } from './module.js';
 import { sysctlParams } from './params/sysctl.js';
 import { planOrFail } from './plans.js';
-import { untrustedPathCheck, untrustedRefusal, type WrittenFile, writeFileCommand } from './write-file-command.js';
+import { editedPathWalk, untrustedRefusal, type WrittenFile, writeFileCommand } from './write-file-command.js';
 
 /** Parameters of `sysctl`. */
 export interface SysctlParams {
@@ -73,16 +73,17 @@ export function normaliseSysctl(raw: Readonly<Record<string, unknown>>): SysctlP
 
 /**
  * The fact: the running value (`proc VALUE`, or `noproc`), then the file after a `file` line.
- * The file is read only after untrustedPathCheck: a link another user put in a world-writable
- * directory on its way is refused (exit 1, the reason on stderr), never followed.
+ * The file is read only after the walk root writes by (editedPathWalk), at the path it resolved:
+ * another user's link on its way, or their link or file at its name in a world-writable
+ * directory, is refused (exit 1, the reason on stderr), never followed.
  */
 export function sysctlFactCommand(p: SysctlParams): string {
   return [
-    `p=${quoteArg(p.sysctlFile)}; ${untrustedPathCheck('p')}`,
+    `${editedPathWalk(p.sysctlFile)}p=\${r:-/}`,
     `if v=$(LC_ALL=C sysctl -e -n ${quoteArg(p.name)} 2>/dev/null); then printf 'proc %s\\n' "$v" | tr '\\n\\t' '  ' | sed 's/ *$//'; echo; else echo noproc; fi`,
-    metaOf(p.sysctlFile),
+    metaOf('"$p"'),
     'echo file',
-    `[ -f ${quoteArg(p.sysctlFile)} ] && cat -- ${quoteArg(p.sysctlFile)}`,
+    '[ -f "$p" ] && cat -- "$p"',
     'exit 0',
   ].join('\n');
 }
@@ -140,8 +141,8 @@ export function keptAttributes(meta: string | undefined): WrittenFile {
   return m ? { mode: Number.parseInt(m[1], 8), owner: m[2], keptOwner: true } : { mode: 0o644 };
 }
 
-/** Shell: prints `meta MODE UID:GID` of an existing file (followed, as Ansible's os.stat follows it). */
-export const metaOf = (path: string): string => `[ -e ${quoteArg(path)} ] && printf 'meta %s\\n' "$(stat -L -c '%a %u:%g' -- ${quoteArg(path)})"`;
+/** Shell: prints `meta MODE UID:GID` of an existing file, `path` a shell word (followed, as Ansible's os.stat follows it). */
+export const metaOf = (path: string): string => `[ -e ${path} ] && printf 'meta %s\\n' "$(stat -L -c '%a %u:%g' -- ${path})"`;
 
 export function planSysctl(p: SysctlParams, facts: FactResults, ctx: Pick<PlanContext, 'check' | 'become'>): Plan {
   const fact = facts.sysctl;
