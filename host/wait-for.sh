@@ -174,7 +174,7 @@ met() {
       [ -e "$path" ] || return 1
       # Only a regular file is searched (a FIFO would block, an endless one grow grep).
       # The pattern on descriptor 3, not on grep's command line, where every user sees it.
-      [ -z "$regex" ] || { [ -f "$path" ] && head -c 16777216 -- "$path" | grep "$grepflag" -q -f /dev/fd/3 2>/dev/null 3<<TPXREGEX; }
+      [ -z "$regex" ] || { walked && [ -f "$rpath" ] && head -c 16777216 -- "$rpath" | grep "$grepflag" -q -f /dev/fd/3 2>/dev/null 3<<TPXREGEX; }
 $regex
 TPXREGEX
       ;;
@@ -196,16 +196,19 @@ if [ "$kind" = sleep ]; then
   echo "TPXWAIT ok $(elapsed)"
   exit 0
 fi
-# Content read as root only where no other user chose the file (their link in /tmp): the
-# controller's check (guard), refusing with its message.
-if [ "$kind" = path ] && [ -n "$regex" ]; then
-  why=$( (eval "$guard") 2>&1 >/dev/null) || { printf 'TPXWAIT error %s\n' "$why"; exit 0; }
-fi
+# Content read as root only where no other user chose the file (their link on its way, or in
+# /tmp at its name): the controller's walk (guard) before every read, which prints the real path
+# it resolved (read there) or refuses with its message.
+walked() {
+  rpath=$( (eval "$guard") 2>&1 && echo .) || { printf 'TPXWAIT error %s\n' "$rpath"; exit 0; }
+  rpath=${rpath%.}
+}
+if [ "$kind" = path ] && [ -n "$regex" ]; then walked; fi
 while [ "$(now)" -lt "$end" ]; do
   if met; then
     echo "TPXWAIT ok $(elapsed)"
     if [ "$kind" = path ] && { [ -e "$path" ] || [ -L "$path" ]; }; then describe; fi
-    if [ "$kind" = path ] && [ -n "$regex" ] && [ -f "$path" ]; then head -c 1048576 -- "$path"; fi
+    if [ "$kind" = path ] && [ -n "$regex" ] && [ -f "$rpath" ]; then head -c 1048576 -- "$rpath"; fi
     exit 0
   fi
   sleep "$pause"

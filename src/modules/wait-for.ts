@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { pyStr } from '../template/python-values.js';
 import { quoteArg } from '../shell/quote.js';
-import { untrustedPathCheck } from './write-file-command.js';
+import { editedPathWalk } from './write-file-command.js';
 import { ModuleArgs, paramNames } from './module-args.js';
 import type { FactResults, ModuleDefinition, Plan, PlanContext } from './module.js';
 import { waitForParams } from './params/wait-for.js';
@@ -133,8 +133,9 @@ export function waitForSettings(p: WaitForParams): string {
     states: p.activeConnectionStates.map((name) => TCP_STATES[name]).join(' '),
     excludes: (p.excludeHosts ?? []).join('\n'),
     portreq: readsPort(p) ? JSON.stringify({ host: p.host, port: p.port, regex: p.searchRegex, connect_timeout: p.connectTimeout }) : '',
-    // Shell the script runs (in a subshell) before it reads a path's content: no other user's link in /tmp.
-    guard: `s=$path; ${untrustedPathCheck('s')}`,
+    // Shell the script runs (in a subshell) before each read of a path's content: the walk root
+    // writes by (no other user's link on the way, nor at its name in /tmp), printing the real path.
+    guard: p.path !== undefined ? `${editedPathWalk(p.path)}printf '%s' "\${r:-/}"` : ':',
   };
   return Object.entries(settings)
     .map(([name, value]) => `${name}=${quoteArg(String(value))}\n`)

@@ -171,6 +171,24 @@ describe('wait_for: a path another user may have planted (the script as root)', 
     expect(r.stdout).toMatch(/^TPXWAIT error .*app\.log belongs to uid 65534 in a world-writable directory/);
     expect(r.stdout).not.toContain('root only');
   });
+
+  it.skipIf(!asRoot)("another user's link on the way is not read, also when it appears while the wait polls", () => {
+    const open = makeTempDir();
+    const secrets = makeTempDir();
+    runShell(`chmod 1777 ${open} && printf 'root only\\n' > ${secrets}/app.log && chmod 600 ${secrets}/app.log`, '/');
+    // There from the start, and planted half a second into the wait (the path did not exist before).
+    const plant = (name: string): string => `ln -s ${secrets} ${open}/${name} && chown -h 65534 ${open}/${name}`;
+    runShell(plant('early'), '/');
+    for (const [name, before] of [
+      ['early', ''],
+      ['late', `(sleep 0.5; ${plant('late')}) & `],
+    ]) {
+      const p = normaliseWaitFor({ path: join(open, name, 'app.log'), search_regex: 'root', timeout: 4 });
+      const r = runShell(`${before}${waitForCommand(p)}`, '/', waitForSettings(p));
+      expect(r.stdout, name).toMatch(new RegExp(`^TPXWAIT error .*the link ${open}/${name} on its way belongs to uid 65534`));
+      expect(r.stdout, name).not.toContain('root only');
+    }
+  });
 });
 
 describe('wait_for: host', () => {
