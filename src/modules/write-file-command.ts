@@ -84,10 +84,13 @@ interface Way {
  * naming `way.shown` on stderr otherwise. With `way.file`, the last component is the file's
  * own name: it is checked as untrustedDestCheck checks an entry (another user's file or link
  * in a world-writable directory is refused) and a link there is followed, as Ansible follows
- * a link at path, its own way walked in turn. Runs no process per component but for a link
- * (and with `way.file`, one for the file's name). The directory it started in stays in
+ * a link at path, its own way walked in turn; but another user's link there, in a directory
+ * of that user's (their home: they could have put it there), only when the file it ends at
+ * (or, missing, its directory) is theirs too: their `.profile` linked to /etc/shadow must not
+ * have root edit, chown or chmod the shadow file. Runs no process per component but for a
+ * link (and with `way.file`, one for the file's name). The directory it started in stays in
  * variable o (its physical path, from `cd -P .`: no process). Uses variables o, r, w, c, k,
- * l, me, n, u and the positional parameters.
+ * l, lk, lo, me, n, u and the positional parameters.
  */
 function walkWay(path: string, way: Way): string {
   const why = way.why ?? UNTRUSTED_WAY_WHY;
@@ -97,14 +100,23 @@ function walkWay(path: string, way: Way): string {
   // r is the real path resolved so far ('' for /), w what is left to walk.
   const start = path.startsWith('/') ? 'r=; ' : `[ -n "$o" ] || exit 1; r=\${o%/}; `;
   const entry = way.file ? `if [ -z "$w" ]; then ${untrustedEntryCheck('"$r/$c"', '"${r:-/}"', '"$r/$c"', way.asked)}fi; ` : '';
+  // At the file's own name, another user's link in a directory of theirs (they could have put it
+  // there: their home) is followed only to a file of theirs (lo: its owner; lk: the link).
+  const theirs = `echo ${quoteArg(`${way.shown}: the link `)}"$lk"${quoteArg(' belongs to uid ')}"$lo"${quoteArg(', in a directory of theirs, and leads to a file that is not theirs')}${quoteArg(`${why}; remove the link, or give the path without it`)} >&2; exit 1`;
+  const own =
+    `set -- $(ls -lnd -- "$r/$c"); case $3 in 0) ;; *) [ -n "$me" ] || me=$(id -u); case $3 in "$me"|"\${SUDO_UID:-$me}") ;; *) ` +
+    `lk=$r/$c; set -- "$3" $(ls -lndL -- "\${r:-/}"); if [ "$4" = "$1" ]; then case $lo in ''|"$1") lo=$1 ;; *) lo=$1; ${theirs} ;; esac; fi ;; esac ;; esac; `;
+  const landed = way.file
+    ? `if [ -n "$lo" ]; then if [ -e "$r" ] || [ -L "$r" ]; then set -- $(ls -lnd -- "$r"); else set -- $(ls -lndL -- "\${r%/*}/" 2>/dev/null); fi; [ "$3" = "$lo" ] || { ${theirs}; }; fi; `
+    : '';
   return (
-    `set -f; o=; cd -P . 2>/dev/null && o=$PWD; ${start}w=${quoteArg(path)}; k=0; me=; ` +
+    `set -f; o=; cd -P . 2>/dev/null && o=$PWD; ${start}w=${quoteArg(path)}; k=0; me=; lo=; ` +
     `while [ -n "$w" ]; do c=\${w%%/*}; case $w in */*) w=\${w#*/} ;; *) w= ;; esac; ` +
     `case $c in ''|.) continue ;; ..) r=\${r%/*}; continue ;; esac; ${entry}` +
     `if [ ! -L "$r/$c" ]; then r=$r/$c; continue; fi; ` +
-    (way.file ? `if [ -n "$w" ]; then ${owner}fi; ` : owner) +
+    (way.file ? `if [ -n "$w" ]; then ${owner}else ${own}fi; ` : owner) +
     `k=$((k + 1)); [ "$k" -le 40 ] || { echo ${quoteArg(`${way.shown}${TOO_MANY_LINKS}`)} >&2; exit 1; }; ` +
-    `l=$(readlink -- "$r/$c") || exit 1; case $l in /*) r= ;; esac; w=$l/$w; done; `
+    `l=$(readlink -- "$r/$c") || exit 1; case $l in /*) r= ;; esac; w=$l/$w; done; ${landed}`
   );
 }
 

@@ -208,6 +208,48 @@ describe.skipIf(!asRoot)('the shared write path: another local user on the host 
     expect(readFileSync(precious, 'utf8')).toBe('root:x:0:0::/root:/bin/sh\nevil:\n');
   });
 
+  it("does not follow another user's link in their own directory to a file not theirs (their .profile linked to a root file)", async () => {
+    const precious = join(makeTempDir(), 'precious');
+    const home = realpathSync(makeTempDir());
+    chownSync(home, OTHER, OTHER);
+    const profile = join(home, '.profile');
+    asAttacker(`ln -s ${precious} ${profile}`);
+    const refusal = (why: string): string =>
+      `${profile}: the link ${profile} belongs to uid 65534, in a directory of theirs, and leads to a file that is not theirs: another user could choose ${why}; remove the link, or give the path without it`;
+    const untouched = (): void => {
+      expect(readFileSync(precious, 'utf8')).toBe('root:x:0:0::/root:/bin/sh\n');
+      expect(statSync(precious)).toMatchObject({ uid: 0, gid: 0 });
+      expect(statSync(precious).mode & 0o777).toBe(0o600);
+    };
+    for (const [name, module, args] of IN_PLACE_EDITS) {
+      for (const extra of [{}, { owner: String(OTHER) }]) {
+        writeFileSync(precious, 'root:x:0:0::/root:/bin/sh\n', { mode: 0o600 });
+        const r = await runLocally(module as ModuleDefinition<unknown>, { ...args, ...extra, path: profile }, makeContext({ become: true }), '/');
+        expect(r.failed, name).toBe(true);
+        expect(r.msg, name).toBe(refusal('what root reads and writes'));
+        expect(r.execs).toEqual([]);
+        untouched();
+      }
+    }
+    // Nor are its attributes changed through it (file follows a link at path, copy with the same content).
+    for (const [module, args] of [
+      [fileModule, { path: profile, owner: String(OTHER), mode: '0644' }],
+      [copyModule, { content: 'root:x:0:0::/root:/bin/sh\n', dest: profile, owner: String(OTHER) }],
+    ] as const) {
+      const r = await runLocally(module as ModuleDefinition<unknown>, args, makeContext({ become: true }), '/');
+      expect(r.failed, module.name).toBe(true);
+      expect(r.execs.at(-1)?.stderr, module.name).toBe(`${refusal('where root writes')}\n`);
+      untouched();
+    }
+    // Their link to a file of their own (a dotfiles checkout) is followed, as Ansible follows it.
+    asAttacker(`printf 'a\\n' > ${home}/dotfile && ln -s dotfile ${home}/.bashrc`);
+    const r = await runLocally(lineinfileModule, { path: join(home, '.bashrc'), line: 'export A=1' }, makeContext({ become: true }), '/');
+    expect(r.failed, r.msg).toBe(false);
+    expect(readFileSync(join(home, 'dotfile'), 'utf8')).toBe('a\nexport A=1\n');
+    expect(statSync(join(home, 'dotfile')).uid).toBe(OTHER);
+    expect(lstatSync(join(home, '.bashrc')).isSymbolicLink()).toBe(true);
+  });
+
   it("does not write through another user's link on the way to dest (a link to a root directory in /tmp, or in their home)", async () => {
     // The attacker links a name in /tmp (or their own directory) to a directory of root's; a task writes below that name.
     const target = makeTempDir();
