@@ -6,14 +6,13 @@
  * on one lab fleet and `ansible-playbook` on its twin, twice, then with --check: the recaps, every
  * task's outcome and msg, and every registered value (elapsed as a range) must agree.
  */
-import { readFile } from 'node:fs/promises';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { hostExec } from '../../src/lab/host-namespace.js';
 import type { LabState } from '../../src/lab/types.js';
-import { quoteArg, quoteArgv } from '../../src/shell/quote.js';
+import { quoteArgv } from '../../src/shell/quote.js';
+import { startNodeService } from '../helpers/node-service.js';
 import { compareRounds, dumpHost, enabled, hasAnsible, useTwinFleets } from './compat-helpers.js';
 
 const PEER_SOURCE = fileURLToPath(new URL('../fixtures/wait-for/tcp-peer.mjs', import.meta.url));
@@ -146,40 +145,9 @@ ${Object.entries(ELAPSED)
 const withMsg = (task: string): boolean => task.startsWith('wait_for');
 
 /** Starts tcp-peer.mjs inside every host and waits until it listens; returns what stops it (by PID). */
-async function startPeers(lab: LabState): Promise<() => Promise<void>> {
-  const pids: [string, string][] = [];
-  const stop = async (): Promise<void> => {
-    for (const [host, pid] of pids.splice(0)) {
-      const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-      if (cmdline.includes(PEER)) await hostExec(lab, host, `kill ${pid}`);
-    }
-  };
-  const serve = quoteArgv([NODE, PEER, 'serve', '600', `${SSH}=SSH-2.0-OpenSSH_9.2p1 tpx-lab`, `${SMTP}=220 ready`, String(DRAIN), String(BUSY)]);
-  try {
-    const source = readFileSync(PEER_SOURCE, 'utf8');
-    for (const h of lab.hosts) {
-      const copied = await hostExec(lab, h.name, `cat > ${PEER}`, { input: source });
-      if (copied.code !== 0) throw new Error(`${h.name}: cannot copy tcp-peer into the host: ${copied.stderr}`);
-      const r = await hostExec(lab, h.name, `setsid ${serve} >/dev/null 2>&1 </dev/null & echo $!`);
-      if (!/^\d+$/.test(r.stdout.trim())) throw new Error(`${h.name}: tcp-peer did not start: ${r.stderr}`);
-      pids.push([h.name, r.stdout.trim()]);
-    }
-    const wanted = [SSH, SMTP, DRAIN, BUSY].map((p) => `0100007F:${p.toString(16).toUpperCase().padStart(4, '0')}`);
-    // A node process can take seconds to start on a loaded machine: waited until it listens or
-    // is gone; the bound (60 s) only stops a wait that would never end.
-    for (const [host, pid] of pids) {
-      for (let i = 0; ; i++) {
-        const r = await hostExec(lab, host, `awk '$4 == "0A" { print $2 }' /proc/net/tcp; [ -d /proc/${pid} ] || echo tpx-gone`);
-        if (wanted.every((w) => r.stdout.includes(w))) break;
-        if (r.stdout.includes('tpx-gone') || i === 600) throw new Error(`${host}: tcp-peer (pid ${pid}) does not listen: ${quoteArg(r.stdout)}`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    }
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-  return stop;
+function startPeers(lab: LabState): Promise<() => Promise<void>> {
+  const args = ['serve', '600', `${SSH}=SSH-2.0-OpenSSH_9.2p1 tpx-lab`, `${SMTP}=220 ready`, String(DRAIN), String(BUSY)];
+  return startNodeService(lab, { name: 'tcp-peer', source: PEER_SOURCE, inHost: PEER, args, ports: [SSH, SMTP, DRAIN, BUSY] });
 }
 
 describe.skipIf(!enabled)('wait_for on a port: search_regex and state drained answer as Ansible does', () => {
