@@ -84,10 +84,9 @@ interface Way {
  * naming `way.shown` on stderr otherwise. With `way.file`, the last component is the file's
  * own name: it is checked as untrustedDestCheck checks an entry (another user's file or link
  * in a world-writable directory is refused) and a link there is followed, as Ansible follows
- * a link at path, its own way walked in turn; but another user's link there, in a directory
- * of that user's (their home: they could have put it there), only when the file it ends at
- * (or, missing, its directory) is theirs too: their `.profile` linked to /etc/shadow must not
- * have root edit, chown or chmod the shadow file. Runs no process per component but for a
+ * a link at path, its own way walked in turn; but another user's link there only when the
+ * file it ends at (or, missing, its directory) is theirs too: their `.profile` linked to
+ * /etc/shadow must not have root edit, chown or chmod the shadow file. Runs no process per component but for a
  * link (and with `way.file`, one for the file's name). The directory it started in stays in
  * variable o (its physical path, from `cd -P .`: no process). Uses variables o, r, w, c, k,
  * l, lk, lo, me, n, u and the positional parameters.
@@ -100,12 +99,13 @@ function walkWay(path: string, way: Way): string {
   // r is the real path resolved so far ('' for /), w what is left to walk.
   const start = path.startsWith('/') ? 'r=; ' : `[ -n "$o" ] || exit 1; r=\${o%/}; `;
   const entry = way.file ? `if [ -z "$w" ]; then ${untrustedEntryCheck('"$r/$c"', '"${r:-/}"', '"$r/$c"', way.asked)}fi; ` : '';
-  // At the file's own name, another user's link in a directory of theirs (they could have put it
-  // there: their home) is followed only to a file of theirs (lo: its owner; lk: the link).
-  const theirs = `echo ${quoteArg(`${way.shown}: the link `)}"$lk"${quoteArg(' belongs to uid ')}"$lo"${quoteArg(', in a directory of theirs, and leads to a file that is not theirs')}${quoteArg(`${why}; remove the link, or give the path without it`)} >&2; exit 1`;
+  // At the file's own name, another user's link is followed only to a file of theirs (lo: its
+  // owner; lk: the link): whoever could put it there (their home, a directory their group
+  // writes) must not choose a file root edits, chowns or chmods.
+  const theirs = `echo ${quoteArg(`${way.shown}: the link `)}"$lk"${quoteArg(' belongs to uid ')}"$lo"${quoteArg(' and leads to a file that is not theirs')}${quoteArg(`${why}; remove the link, or give the path without it`)} >&2; exit 1`;
   const own =
     `set -- $(ls -lnd -- "$r/$c"); case $3 in 0) ;; *) [ -n "$me" ] || me=$(id -u); case $3 in "$me"|"\${SUDO_UID:-$me}") ;; *) ` +
-    `lk=$r/$c; set -- "$3" $(ls -lndL -- "\${r:-/}"); if [ "$4" = "$1" ]; then case $lo in ''|"$1") lo=$1 ;; *) lo=$1; ${theirs} ;; esac; fi ;; esac ;; esac; `;
+    `lk=$r/$c; case $lo in ''|"$3") lo=$3 ;; *) lo=$3; ${theirs} ;; esac ;; esac ;; esac; `;
   const landed = way.file
     ? `if [ -n "$lo" ]; then if [ -e "$r" ] || [ -L "$r" ]; then set -- $(ls -lnd -- "$r"); else set -- $(ls -lndL -- "\${r%/*}/" 2>/dev/null); fi; [ "$3" = "$lo" ] || { ${theirs}; }; fi; `
     : '';

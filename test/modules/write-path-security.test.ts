@@ -197,25 +197,29 @@ describe.skipIf(!asRoot)('the shared write path: another local user on the host 
       expect(readFileSync(precious, 'utf8'), name).toContain('evil:');
       expect(lstatSync(link).isSymbolicLink()).toBe(true);
     }
-    // The link of another user, in a directory nobody else writes, is followed too.
-    const home = makeTempDir();
-    const theirs = join(home, 'theirs');
+    // Another user's link to root's file is not, even in a directory only root writes (it was
+    // made there when the directory was theirs, or their group's: the review's case).
+    const shared = makeTempDir();
+    const theirs = join(shared, 'theirs');
     symlinkSync(precious, theirs);
     lchownSync(theirs, OTHER, OTHER);
     writeFileSync(precious, 'root:x:0:0::/root:/bin/sh\n');
-    const r = await runLocally(lineinfileModule, { path: theirs, line: 'evil:' }, makeContext({ become: true }), home);
-    expect(r.failed, r.msg).toBe(false);
-    expect(readFileSync(precious, 'utf8')).toBe('root:x:0:0::/root:/bin/sh\nevil:\n');
+    const r = await runLocally(lineinfileModule, { path: theirs, line: 'evil:' }, makeContext({ become: true }), shared);
+    expect(r.failed).toBe(true);
+    expect(r.msg).toBe(
+      `${theirs}: the link ${realpathSync(shared)}/theirs belongs to uid 65534 and leads to a file that is not theirs: another user could choose what root reads and writes; remove the link, or give the path without it`,
+    );
+    expect(readFileSync(precious, 'utf8')).toBe('root:x:0:0::/root:/bin/sh\n');
   });
 
-  it("does not follow another user's link in their own directory to a file not theirs (their .profile linked to a root file)", async () => {
+  it("does not follow another user's link at the file's name to a file not theirs (their .profile linked to a root file)", async () => {
     const precious = join(makeTempDir(), 'precious');
     const home = realpathSync(makeTempDir());
     chownSync(home, OTHER, OTHER);
     const profile = join(home, '.profile');
     asAttacker(`ln -s ${precious} ${profile}`);
     const refusal = (why: string): string =>
-      `${profile}: the link ${profile} belongs to uid 65534, in a directory of theirs, and leads to a file that is not theirs: another user could choose ${why}; remove the link, or give the path without it`;
+      `${profile}: the link ${profile} belongs to uid 65534 and leads to a file that is not theirs: another user could choose ${why}; remove the link, or give the path without it`;
     const untouched = (): void => {
       expect(readFileSync(precious, 'utf8')).toBe('root:x:0:0::/root:/bin/sh\n');
       expect(statSync(precious)).toMatchObject({ uid: 0, gid: 0 });
