@@ -13,7 +13,8 @@
 # Hostile ground: it runs after the walk root writes by (write-file-command.ts, editedPathWalk),
 # which ends the command before this program starts when another user's link is on the way to
 # path (a link to /etc in /tmp) or their link or file is at its name in a world-writable
-# directory, and it reads the real path the walk resolved (TPX_REPLACE_PATH). Before anything is
+# directory, and it reads the file the walk resolved, opened where the walk checked it
+# (TPX_REPLACE_PATH: /proc/self/fd/4, inherited; the resolved path without /proc). Before anything is
 # followed or read, each link that path still leads through (one swapped in since) and the file it
 # ends at are checked again (check_path): one another user may have put in a world-writable
 # directory (/tmp) is refused, so that user does not choose the file root edits.
@@ -87,7 +88,8 @@ def main():
     try:
         # Non-blocking: a FIFO (or a device) put at path must not hang the task; only a regular
         # file is read (and could be written back).
-        fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        # path, not real: TPX_REPLACE_PATH is the file opened where the walk checked it.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
         with os.fdopen(fd, 'rb') as f:
             if not stat.S_ISREG(os.fstat(fd).st_mode):
                 answer({'real': real, 'error': 'read', 'message': 'not a regular file'})
@@ -95,7 +97,7 @@ def main():
     except OSError as e:
         answer({'real': real, 'error': 'read', 'message': str(e)})
     if len(data) > spec['max']:
-        answer({'real': real, 'error': 'large', 'size': os.stat(real).st_size})
+        answer({'real': real, 'error': 'large', 'size': os.stat(path).st_size})
     encoding = spec['encoding']
     try:
         contents = data.decode(encoding, 'surrogateescape')

@@ -174,7 +174,7 @@ met() {
       [ -e "$path" ] || return 1
       # Only a regular file is searched (a FIFO would block, an endless one grow grep).
       # The pattern on descriptor 3, not on grep's command line, where every user sees it.
-      [ -z "$regex" ] || { walked && [ -f "$rpath" ] && head -c 16777216 -- "$rpath" | grep "$grepflag" -q -f /dev/fd/3 2>/dev/null 3<<TPXREGEX; }
+      [ -z "$regex" ] || { guarded && content 16777216 | grep "$grepflag" -q -f /dev/fd/3 2>/dev/null 3<<TPXREGEX; }
 $regex
 TPXREGEX
       ;;
@@ -197,18 +197,20 @@ if [ "$kind" = sleep ]; then
   exit 0
 fi
 # Content read as root only where no other user chose the file (their link on its way, or in
-# /tmp at its name): the controller's walk (guard) before every read, which prints the real path
-# it resolved (read there) or refuses with its message.
-walked() {
-  rpath=$( (eval "$guard") 2>&1 && echo .) || { printf 'TPXWAIT error %s\n' "$rpath"; exit 0; }
-  rpath=${rpath%.}
+# /tmp at its name): the controller's walk (guard) before every read, which refuses with its
+# message, or opens the file where it checked it and names it in p (/proc/self/fd/4).
+guarded() {
+  why=$( (eval "$guard") 2>&1 >/dev/null) || { printf 'TPXWAIT error %s\n' "$why"; exit 0; }
 }
-if [ "$kind" = path ] && [ -n "$regex" ]; then walked; fi
+# Up to $1 bytes of the file, read as the guard opened it.
+# shellcheck disable=SC2154 # p is the guard's
+content() { (eval "$guard" 2>/dev/null && [ -f "$p" ] && head -c "$1" -- "$p"); }
+if [ "$kind" = path ] && [ -n "$regex" ]; then guarded; fi
 while [ "$(now)" -lt "$end" ]; do
   if met; then
     echo "TPXWAIT ok $(elapsed)"
     if [ "$kind" = path ] && { [ -e "$path" ] || [ -L "$path" ]; }; then describe; fi
-    if [ "$kind" = path ] && [ -n "$regex" ] && [ -f "$rpath" ]; then head -c 1048576 -- "$rpath"; fi
+    if [ "$kind" = path ] && [ -n "$regex" ]; then guarded && content 1048576; fi
     exit 0
   fi
   sleep "$pause"

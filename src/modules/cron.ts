@@ -7,7 +7,7 @@ import type { Action, FactResults, ModuleDefinition, Plan, PlanContext } from '.
 import { cronParams } from './params/cron.js';
 import { failPlan, planOrFail } from './plans.js';
 import { keptAttributes, metaOf } from './sysctl.js';
-import { editedPathWalk, untrustedRefusal, writeFileCommand } from './write-file-command.js';
+import { editedPathRead, untrustedRefusal, writeFileCommand } from './write-file-command.js';
 import { unifiedDiff } from './unified-diff.js';
 import { accountName } from './user-names.js';
 
@@ -119,7 +119,7 @@ const crontabFor = (user: string | undefined, rest: string): string =>
 /**
  * The fact: `rc N` then the crontab (crontab -l; 1 means none) or the cron file (`meta MODE
  * UID:GID`, then `rc 0` and its content, or `rc missing` when there is none). The cron file is
- * read only after the walk root writes by (editedPathWalk), at the path it resolved: another
+ * read only after the walk root writes by, where it checked it (editedPathRead): another
  * user's link on its way, or their link or file at its name in a world-writable directory, is
  * refused (exit 1, the reason on stderr), never followed.
  */
@@ -128,7 +128,7 @@ export function cronFactCommand(p: CronParams): string {
     return [`c=$(${crontabFor(p.user, '-l')} 2>/dev/null; echo ".$?")`, 'printf \'rc %s\\n\' "${c##*.}"', 'printf \'%s\' "${c%.*}"'].join('\n');
   }
   return [
-    `${editedPathWalk(p.cronPath)}p=\${r:-/}`,
+    `${editedPathRead(p.cronPath)}:`,
     `${metaOf('"$p"')} || :`,
     `if [ -f "$p" ] && c=$(cat -- "$p"; echo .); then echo "rc 0"; printf '%s' "\${c%.}"; else echo "rc missing"; fi`,
   ].join('\n');

@@ -13,7 +13,7 @@ import { failPlan, planOrFail } from './plans.js';
 import { compilePythonRegex, fromBinary, toBinary } from './python-regex.js';
 import { unifiedDiff } from './unified-diff.js';
 import { validateCommand } from './validate-command.js';
-import { editedPathWalk, makeDirectoryCommand, NEW_FILE_MODE, replacedFile, untrustedRefusal, writeFileCommand } from './write-file-command.js';
+import { editedPathRead, makeDirectoryCommand, NEW_FILE_MODE, replacedFile, untrustedRefusal, writeFileCommand } from './write-file-command.js';
 
 /** Parameters of `lineinfile`; texts are binary strings (one char per byte), as Ansible works on bytes. */
 export type LineinfileParams = {
@@ -108,8 +108,7 @@ export function normaliseLineinfile(raw: Readonly<Record<string, unknown>>): Lin
  * the file root edits.
  */
 export function lineinfileFactCommand(p: Pick<LineinfileParams, 'path' | 'owner'>): string {
-  const real = 'p=${r:-/}; printf \'%s\\0\' "$p"';
-  return `${editedPathWalk(p.path, p.owner)}${real}; ${pathStateScript({ follow: true, sha256: true, contentUpTo: LINEINFILE_MAX_BYTES })}`;
+  return `${editedPathRead(p.path, p.owner)}printf '%s\\0' "\${r:-/}"; ${pathStateScript({ follow: true, sha256: true, contentUpTo: LINEINFILE_MAX_BYTES })}`;
 }
 
 /** The fact read: where to write, the file's state, its content as a binary string (also blockinfile's). */

@@ -14,7 +14,7 @@ import { parsePathState, pathStateScript, type PathState } from './path-state.js
 import { failPlan, planOrFail } from './plans.js';
 import { answerCutMessage, answerText, hostPythonCommand } from './host-program.js';
 import { unifiedDiff } from './unified-diff.js';
-import { editedPathWalk, replacedFile, untrustedRefusal, writeFileCommand } from './write-file-command.js';
+import { editedPathRead, replacedFile, untrustedRefusal, writeFileCommand } from './write-file-command.js';
 
 /** The host side (host/replace.py): Python's re, as Ansible's replace runs it; input on stdin. */
 export const REPLACE_COMMAND = hostPythonCommand('replace.py');
@@ -80,16 +80,17 @@ function readAnswer(fact: ExecResult): Answer {
  * state of the file it leads to. From `/`, where the host program resolves the path too.
  */
 export function replaceStateCommand(p: Pick<ReplaceParams, 'path' | 'owner'>): string {
-  return `cd / || exit 1; ${editedPathWalk(p.path, p.owner)}p=\${r:-/}; printf '%s\\0' "$p"; ${pathStateScript({ follow: true })}`;
+  return `cd / || exit 1; ${editedPathRead(p.path, p.owner)}printf '%s\\0' "\${r:-/}"; ${pathStateScript({ follow: true })}`;
 }
 
 /**
  * The host program's run: after the same walk as the state fact, which it ends with its refusal
- * (so nothing is read through another user's link), on the path the walk resolved
- * (TPX_REPLACE_PATH), from `/`.
+ * (so nothing is read through another user's link), on the file the walk resolved, opened
+ * where it was checked (editedPathRead: TPX_REPLACE_PATH is /proc/self/fd/4), from `/`.
  */
 export function replaceReadCommand(p: Pick<ReplaceParams, 'path' | 'owner'>): string {
-  return `cd / || exit 1; ${editedPathWalk(p.path, p.owner)}TPX_REPLACE_PATH=\${r:-/}; export TPX_REPLACE_PATH; ${REPLACE_COMMAND}`;
+  // The program (started from /) reads the descriptor it inherits, or the path without /proc.
+  return `cd / || exit 1; ${editedPathRead(p.path, p.owner)}case $p in /proc/*) ;; *) p=\${r:-/} ;; esac; TPX_REPLACE_PATH=$p; export TPX_REPLACE_PATH; ${REPLACE_COMMAND}`;
 }
 
 /** The file replace edits, as the state fact resolved it, and its state. */

@@ -4,7 +4,7 @@ import { ModuleArgs, paramNames, toBool } from './module-args.js';
 import type { Action, FactResults, ModuleDefinition, Plan, PlanContext } from './module.js';
 import { sysctlParams } from './params/sysctl.js';
 import { planOrFail } from './plans.js';
-import { editedPathWalk, untrustedRefusal, type WrittenFile, writeFileCommand } from './write-file-command.js';
+import { editedPathRead, untrustedRefusal, type WrittenFile, writeFileCommand } from './write-file-command.js';
 
 /** Parameters of `sysctl`. */
 export interface SysctlParams {
@@ -73,13 +73,13 @@ export function normaliseSysctl(raw: Readonly<Record<string, unknown>>): SysctlP
 
 /**
  * The fact: the running value (`proc VALUE`, or `noproc`), then the file after a `file` line.
- * The file is read only after the walk root writes by (editedPathWalk), at the path it resolved:
+ * The file is read only after the walk root writes by, where it checked it (editedPathRead):
  * another user's link on its way, or their link or file at its name in a world-writable
  * directory, is refused (exit 1, the reason on stderr), never followed.
  */
 export function sysctlFactCommand(p: SysctlParams): string {
   return [
-    `${editedPathWalk(p.sysctlFile)}p=\${r:-/}`,
+    `${editedPathRead(p.sysctlFile)}:`,
     `if v=$(LC_ALL=C sysctl -e -n ${quoteArg(p.name)} 2>/dev/null); then printf 'proc %s\\n' "$v" | tr '\\n\\t' '  ' | sed 's/ *$//'; echo; else echo noproc; fi`,
     metaOf('"$p"'),
     'echo file',

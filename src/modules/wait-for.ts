@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { pyStr } from '../template/python-values.js';
 import { quoteArg } from '../shell/quote.js';
-import { editedPathWalk } from './write-file-command.js';
+import { editedPathRead } from './write-file-command.js';
 import { ModuleArgs, paramNames } from './module-args.js';
 import type { FactResults, ModuleDefinition, Plan, PlanContext } from './module.js';
 import { waitForParams } from './params/wait-for.js';
@@ -134,8 +134,9 @@ export function waitForSettings(p: WaitForParams): string {
     excludes: (p.excludeHosts ?? []).join('\n'),
     portreq: readsPort(p) ? JSON.stringify({ host: p.host, port: p.port, regex: p.searchRegex, connect_timeout: p.connectTimeout }) : '',
     // Shell the script runs (in a subshell) before each read of a path's content: the walk root
-    // writes by (no other user's link on the way, nor at its name in /tmp), printing the real path.
-    guard: p.path !== undefined ? `${editedPathWalk(p.path)}printf '%s' "\${r:-/}"` : ':',
+    // writes by (no other user's link on the way, nor at its name in /tmp), the file opened where
+    // it was checked, named by p.
+    guard: p.path !== undefined ? editedPathRead(p.path) : ':',
   };
   return Object.entries(settings)
     .map(([name, value]) => `${name}=${quoteArg(String(value))}\n`)

@@ -174,6 +174,28 @@ export function editedPathWalk(path: string, asked?: string): string {
 }
 
 /**
+ * Shell (ending in `;`) for a file root reads to edit it, or to decide on it (lineinfile,
+ * blockinfile, replace, sysctl, cron, wait_for): editedPathWalk, then the file it resolved
+ * (variable r) opened where the walk checked it, so that nothing another user changes
+ * afterwards (their file at the name swapped for a link to a root file, a directory of theirs
+ * on the way swapped for a link) chooses what is read: its directory entered and checked
+ * (enterWalked), the name opened there on descriptor 4 and required to be that very file (no
+ * link by now, the same inode), and variable p set to /proc/self/fd/4, which reads that inode
+ * whatever happens to the name (without /proc: the relative name). Where the directory does
+ * not exist (nothing to read), p is the path the walk resolved. Changes the current directory.
+ * Uses the variables of walkWay and enterWalked, and x.
+ */
+export function editedPathRead(path: string, asked?: string): string {
+  const refuse = (what: string): string =>
+    `{ echo ${quoteArg(`${path}: `)}"$e/\${x#./}"${quoteArg(` ${what}${UNTRUSTED_EDIT_WAY_WHY}; not read: run it again once nobody else can change it`)} >&2; exit 1; }`;
+  return (
+    `${editedPathWalk(path, asked)}p=\${r:-/}; if [ -d "\${r%/*}/" ]; then ${enterWalked('${r%/*}', path)}x=./\${r##*/}; p=$x; ` +
+    `if [ -L "$x" ]; then ${refuse('was swapped for a link after it was checked')}; fi; ` +
+    `if [ -f "$x" ]; then exec 4< "$x" || exit 1; if [ -e /proc/self/fd/4 ]; then [ ! -L "$x" ] && [ "$x" -ef /proc/self/fd/4 ] || ${refuse('was swapped while it was opened')}; p=/proc/self/fd/4; fi; fi; fi; `
+  );
+}
+
+/**
  * A command (a subshell) that enters the directory of `path` by the walk (walkWay,
  * enterWalked), checks the entry there as writeFileCommand does (untrustedDestCheck's rule,
  * `asked` being the owner the task asks for), then runs `body`, given the entry's shell word

@@ -11,10 +11,10 @@ import { backupStep } from '../../src/modules/backup-file.js';
 import { blockinfileModule } from '../../src/modules/blockinfile.js';
 import { copyModule } from '../../src/modules/copy.js';
 import { fileModule } from '../../src/modules/file.js';
-import { lineinfileModule } from '../../src/modules/lineinfile.js';
+import { lineinfileFactCommand, lineinfileModule } from '../../src/modules/lineinfile.js';
 import type { ModuleDefinition } from '../../src/modules/module.js';
 import type { ExecResult } from '../../src/transport/connection.js';
-import { replaceModule } from '../../src/modules/replace.js';
+import { replaceModule, replaceReadCommand } from '../../src/modules/replace.js';
 import { slurpModule } from '../../src/modules/slurp.js';
 import { replacedFile, writeFileCommand } from '../../src/modules/write-file-command.js';
 import { makeTempDir } from './fixtures.js';
@@ -252,6 +252,48 @@ describe.skipIf(!asRoot)('the shared write path: another local user on the host 
     expect(readFileSync(join(home, 'dotfile'), 'utf8')).toBe('a\nexport A=1\n');
     expect(statSync(join(home, 'dotfile')).uid).toBe(OTHER);
     expect(lstatSync(join(home, '.bashrc')).isSymbolicLink()).toBe(true);
+  });
+
+  it('reads the file an edit checked, not one another user swaps in after the walk (lineinfile, blockinfile, replace)', () => {
+    // Their .profile, swapped for their link to a root file once the walk has passed: made
+    // deterministic by a shell function run at a step after the walk (the review's race).
+    const secret = join(makeTempDir(), 'secret');
+    writeFileSync(secret, 'root only\n', { mode: 0o600 });
+    const home = realpathSync(makeTempDir());
+    chownSync(home, OTHER, OTHER);
+    const profile = join(home, '.profile');
+    const reset = (): void => {
+      runShell(`rm -f ${profile}`, '/');
+      asAttacker(`printf 'mine\\n' > ${profile}`);
+    };
+    const swap = `[ -L ${profile} ] || { rm -f ${profile} && ln -s ${secret} ${profile} && chown -h ${OTHER} ${profile}; }`;
+    const fact = lineinfileFactCommand({ path: profile });
+    // At the step after the file was opened (printf): what was opened is read, their file.
+    reset();
+    const after = runShell(`printf() { ${swap}; command printf "$@"; }\n${fact}`, '/');
+    expect(after.rc, after.stderr).toBe(0);
+    expect(after.stdout).toContain('mine');
+    expect(after.stdout).not.toContain('root only');
+    // At the directory's entry (cd), before it is opened: refused.
+    reset();
+    const before = runShell(`cd() { [ "$2" = . ] || ${swap}; command cd "$@"; }\n${fact}`, '/');
+    expect(before.rc).toBe(1);
+    expect(before.stderr).toBe(
+      `${profile}: ${profile} was swapped for a link after it was checked: another user could choose what root reads and writes; not read: run it again once nobody else can change it\n`,
+    );
+    expect(before.stdout).not.toContain('root only');
+    // replace's host program, started from / after the walk, reads the file that was opened.
+    reset();
+    const replaced = runShell(
+      `cd() { [ "$1" != / ] || [ -z "\${r+x}" ] || ${swap}; command cd "$@"; }\n${replaceReadCommand({ path: profile })}`,
+      '/',
+      JSON.stringify({ path: profile, regexp: 'i', replace: 'I', encoding: 'utf-8', max: 1000, diff: true }),
+    );
+    expect(replaced.rc, replaced.stderr).toBe(0);
+    const answer = JSON.parse(replaced.stdout.split('\n')[1]) as { new?: string; old?: string };
+    expect(Buffer.from(answer.old ?? '', 'base64').toString()).toBe('mine\n');
+    expect(replaced.stdout).not.toContain(Buffer.from('root only\n').toString('base64'));
+    expect(readFileSync(secret, 'utf8')).toBe('root only\n');
   });
 
   it("does not write through another user's link on the way to dest (a link to a root directory in /tmp, or in their home)", async () => {
