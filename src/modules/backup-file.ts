@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import { quoteArg } from '../shell/quote.js';
-import { atEntry, exclusiveTemp } from './write-file-command.js';
+import { atEntry, exclusiveTemp, renameCommand } from './write-file-command.js';
 
 /**
  * The `backup: true` of the modules that replace a file (copy, lineinfile): a copy of the old
@@ -15,7 +15,7 @@ import { atEntry, exclusiveTemp } from './write-file-command.js';
 export function backupStep(dest: string, now = new Date(), asked?: string): { readonly command: string; readonly file: string } {
   const file = `${dest}.${timestamp(now)}~`;
   const copy = (entry: string): string =>
-    `${exclusiveTemp(`./${posix.basename(dest)}`, 4, 'b', 'bf')}; cp -p -- ${entry} "$bf" && mv -f -- "$b" ${quoteArg(`./${posix.basename(file)}`)} || { rc=$?; rm -f -- "$b"; exit $rc; }`;
+    `${exclusiveTemp(`./${posix.basename(dest)}`, 4, 'b', 'bf')}; cp -p -- ${entry} "$bf" && ${renameCommand('"$b"', quoteArg(`./${posix.basename(file)}`), quoteArg(file))} || { rc=$?; rm -f -- "$b"; exit $rc; }`;
   return { command: atEntry(dest, copy, { asked }), file };
 }
 

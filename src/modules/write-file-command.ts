@@ -22,10 +22,12 @@ export interface WrittenFile {
  * temporary file is removed and the failing step's exit code kept.
  *
  * Hostile ground (dest's directory may be another user's, e.g. a home directory written as
- * root): the temporary file is created exclusively under a random name (`set -C`: O_EXCL, so
- * never through a link) and held open; it is written, chowned and chmodded through that open
+ * root): the temporary file is created under a name nobody can guess (the kernel's random
+ * UUID: `set -C` only refuses an existing regular file, a link or FIFO put at the name would be
+ * opened, so the name's 122 random bits are what keeps it ours) and held open; it is written, chowned and chmodded through that open
  * file (/proc/self/fd/3), never by its name, which the directory's owner could have pointed
- * elsewhere by then. The rename does not follow a link at dest either. In a world-writable
+ * elsewhere by then. The rename does not follow a link at dest either, nor moves the file into
+ * a directory a link at dest leads to (renameCommand). In a world-writable
  * directory (/tmp) an existing dest another user may have put there (not ours, nor the
  * directory owner's, nor the owner the task asks for) is refused, as get_url refuses it: it
  * would hand that user the new content, with the owner and mode they chose.
@@ -46,12 +48,23 @@ export function writeFileCommand(dest: string, file: WrittenFile, source: string
   if (validate !== undefined) steps.push(`{ ${validate} || { rc=$?; echo "failed to validate: rc:$rc" >&2; (exit $rc); }; }`);
   if (file.owner !== undefined) steps.push(`chown -- ${quoteArg(file.owner)} "$f"`);
   else if (file.group !== undefined) steps.push(`chgrp -- ${quoteArg(file.group)} "$f"`);
-  steps.push(`chmod ${formatMode(file.mode)} "$f"`, `mv -f -- "$t" ${quoteArg(entry)}`);
+  steps.push(`chmod ${formatMode(file.mode)} "$f"`, renameCommand('"$t"', quoteArg(entry), quoteArg(dest)));
   const asked = file.owner !== undefined && !file.keptOwner ? file.owner.split(':')[0] : undefined;
   return (
     `(${enterDirectory(posix.dirname(dest), dest)}${untrustedEntryCheck(quoteArg(entry), '.', quoteArg(dest), asked)}` +
     `${exclusiveTempIn('.', 3, 't', 'f')}; ${steps.join(' && ')} || { rc=$?; rm -f -- "$t"; exit $rc; })`
   );
+}
+
+/**
+ * Shell: renames `from` over `to` (shell words, in the current directory), never into a
+ * directory, nor one a link at `to` leads to (another user's link to /etc at the name would
+ * have the new file land in /etc): GNU mv's -T where mv has it; elsewhere a directory at `to`
+ * is refused first. A refusal names `shown`.
+ */
+export function renameCommand(from: string, to: string, shown: string): string {
+  const refuse = `echo ${shown}${quoteArg(' is a directory, or a link to one: not replaced')} >&2; false`;
+  return `{ mv -fT -- ${from} ${to} 2>/dev/null || if [ -d ${to} ]; then ${refuse}; else mv -f -- ${from} ${to}; fi; }`;
 }
 
 /** What another user's link on the way to a path root writes is refused with. */
@@ -303,7 +316,7 @@ function untrustedEntryCheck(p: string, d: string, shown: string, asked?: string
 }
 
 /**
- * Shell: a new file beside `beside` (umask 077), created exclusively under a random name (held
+ * Shell: a new file beside `beside` (umask 077), created under a random name (noclobber; held
  * in variable `nameVar`) and open on descriptor `fd`; variable `fdVar` names it through that
  * descriptor (/proc/self/fd/N where /proc is mounted, else by name). Exits on failure.
  */

@@ -92,7 +92,7 @@ describe('copy: plan', () => {
       { content: 'hi\n', dest: '/etc/x', mode: '0600', owner: 'kuma', group: 'kuma' },
       absent,
       {
-        actions: [{ kind: 'exec', command: expect.stringContaining(`cat >&3 && chown -- kuma:kuma "$f" && chmod 0600 "$f" && mv -f -- "$t" ./x`) }],
+        actions: [{ kind: 'exec', command: expect.stringContaining(`cat >&3 && chown -- kuma:kuma "$f" && chmod 0600 "$f" && { mv -fT -- "$t" ./x`) }],
       },
     ],
     [
@@ -134,7 +134,7 @@ describe('copy: plan', () => {
       {
         changed: true,
         msg: 'content changed',
-        actions: [{ kind: 'exec', command: expect.stringContaining(`cat >&3 && chmod 0600 "$f" && mv`), stdin: Buffer.from('new\n') }],
+        actions: [{ kind: 'exec', command: expect.stringContaining(`cat >&3 && chmod 0600 "$f" && { mv -fT`), stdin: Buffer.from('new\n') }],
       },
     ],
     [
@@ -142,7 +142,7 @@ describe('copy: plan', () => {
       { content: 'new\n', dest: '/etc/x', group: 'adm' },
       absent,
       {
-        actions: [{ kind: 'exec', command: expect.stringContaining(`cat >&3 && chgrp -- adm "$f" && chmod 0644 "$f" && mv`) }],
+        actions: [{ kind: 'exec', command: expect.stringContaining(`cat >&3 && chgrp -- adm "$f" && chmod 0644 "$f" && { mv -fT`) }],
       },
     ],
     ['keeps an existing file (force: false)', { content: 'new\n', dest: '/etc/x', force: false }, fileFact('old\n'), { changed: false, actions: [] }],
@@ -195,7 +195,7 @@ describe('copy: plan', () => {
       kind: 'exec',
       stdin: Buffer.from('new'),
       become: true,
-      command: expect.stringContaining(`chown -- 999:998 "$f" && chmod 0640 "$f" && mv -f -- "$t" ./x`),
+      command: expect.stringContaining(`chown -- 999:998 "$f" && chmod 0640 "$f" && { mv -fT -- "$t" ./x`),
     });
   });
 
@@ -214,7 +214,7 @@ describe('copy: plan', () => {
     expect((plan.actions[0] as { command: string }).command).toMatch(
       // In dest's directory, entered by the walk, by relative names.
       new RegExp(
-        `^\\(.*; cd -P -- /etc \\|\\| .*; cp -p -- './x y' "\\$bf" && mv -f -- "\\$b" '\\./${backup.slice('/etc/'.length).replace(/[.*+?^$()|[\]\\]/g, '\\$&')}' \\|\\| .*\\) && `,
+        `^\\(.*; cd -P -- /etc \\|\\| .*; cp -p -- './x y' "\\$bf" && \\{ mv -fT -- "\\$b" '\\./${backup.slice('/etc/'.length).replace(/[.*+?^$()|[\]\\]/g, '\\$&')}' 2>/dev/null \\|\\| .*\\) && `,
       ),
     );
   });
@@ -244,7 +244,7 @@ describe('copy: plan', () => {
       changed: true,
       actions: [{ kind: 'exec', command: expect.stringContaining('cd -P -- /etc/app ||'), stdin: Buffer.from('conf\n') }],
     });
-    expect((plan.actions[0] as { command: string }).command).toContain('mv -f -- "$t" ./app.conf ||');
+    expect((plan.actions[0] as { command: string }).command).toContain('else mv -f -- "$t" ./app.conf; fi; } ||');
   });
 });
 

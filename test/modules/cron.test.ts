@@ -150,7 +150,7 @@ describe('cron: the plan', () => {
     expect(plan.returns).toMatchObject({ cron_file: 'tpx.job', warnings: [expect.stringContaining('Filename portion of cron_file ("tpx.job")')] });
     expect(exec(plan)[0]).toMatchObject({
       stdin: '#Ansible: j\n* * * * * root x\n',
-      command: expect.stringMatching(/cd -P -- \/etc\/cron\.d \|\|.* mv -f -- "\$t" \.\/tpx\.job \|\|/),
+      command: expect.stringMatching(/cd -P -- \/etc\/cron\.d \|\|.* mv -fT -- "\$t" \.\/tpx\.job 2>\/dev\/null \|\|/),
     });
     // The shared writeFileCommand splits ls output on purpose (shellcheck's SC2046): dash -n only.
     expect(spawnSync('dash', ['-n'], { input: String(exec(plan)[0].command) }).status).toBe(0);

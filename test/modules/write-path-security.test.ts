@@ -254,6 +254,30 @@ describe.skipIf(!asRoot)('the shared write path: another local user on the host 
     expect(lstatSync(join(home, '.bashrc')).isSymbolicLink()).toBe(true);
   });
 
+  it("does not move the new file into a directory another user's link at dest leads to", () => {
+    // Their .profile, swapped for a link to a root directory once the task decided to replace
+    // it (here: before the write starts): `mv` would have put the new file inside that directory.
+    const rootDir = makeTempDir();
+    const home = realpathSync(makeTempDir());
+    chownSync(home, OTHER, OTHER);
+    const profile = join(home, '.profile');
+    asAttacker(`ln -s ${rootDir} ${profile}`);
+    const r = runShell(writeFileCommand(profile, { mode: 0o600, owner: String(OTHER) }), '/', 'x\n');
+    // GNU mv -T replaces the link itself, as a write replaces any link at dest.
+    expect(r.rc, r.stderr).toBe(0);
+    expect(readdirSync(rootDir)).toEqual([]);
+    expect(readdirSync(home)).toEqual(['.profile']);
+    expect(lstatSync(profile).isFile()).toBe(true);
+    expect(readFileSync(profile, 'utf8')).toBe('x\n');
+    expect(statSync(profile)).toMatchObject({ uid: OTHER, mode: 0o100600 });
+    // A real directory at dest is refused, not written into.
+    runShell(`rm -f ${profile} && mkdir ${profile}`, '/');
+    const dir = runShell(writeFileCommand(profile, { mode: 0o600 }), '/', 'x\n');
+    expect(dir.rc).toBe(1);
+    expect(dir.stderr).toBe(`${profile} is a directory, or a link to one: not replaced\n`);
+    expect(readdirSync(profile)).toEqual([]);
+  });
+
   it('reads the file an edit checked, not one another user swaps in after the walk (lineinfile, blockinfile, replace)', () => {
     // Their .profile, swapped for their link to a root file once the walk has passed: made
     // deterministic by a shell function run at a step after the walk (the review's race).
