@@ -231,4 +231,19 @@ describe('the walk, shared by backups, attribute changes, new directories and th
       stderr: `${join(base, 'd')} is not a regular file now; not changed\n`,
     });
   });
+
+  it('changes a directory by entering it, so a FIFO swapped in for it fails at once instead of blocking', () => {
+    const base = realTempDir();
+    const dir = join(base, 'd');
+    mkdirSync(dir, { mode: 0o700 });
+    chmodSync(dir, 0o700);
+    const command = entryAttributeCommand(dir, { mode: 0o750, notes: [] }, { directory: true }) ?? '';
+    expect(runShell(command, '/')).toMatchObject({ rc: 0, stderr: '' });
+    expect(statSync(dir).mode & 0o777).toBe(0o750);
+    // Swapped for a FIFO after the checks, when it is entered (or opened: the old way blocked here).
+    const swap = `cd() { [ "$3" != ./d ] || { rmdir ${dir} && mkfifo ${dir}; }; command cd "$@"; }`;
+    const r = runShell(`${swap}\n${command}`, '/');
+    expect(r.timedOut).toBe(false);
+    expect(r).toMatchObject({ rc: 1, stderr: `${dir} is not a directory now; not changed\n` });
+  });
 });
