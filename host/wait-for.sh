@@ -203,8 +203,8 @@ guarded() {
   why=$( (eval "$guard") 2>&1 >/dev/null) || { printf 'TPXWAIT error %s\n' "$why"; exit 0; }
 }
 # Up to $1 bytes of the file, read as the guard opened it.
-# shellcheck disable=SC2154 # p is the guard's
-content() { (eval "$guard" 2>/dev/null && [ -f "$p" ] && head -c "$1" -- "$p"); }
+# shellcheck disable=SC2154 # p and pin are the guard's
+content() { (tpx_max=$1 && eval "$guard" 2>/dev/null && [ -n "$pin" ] && head -c "$tpx_max" -- "$p"); }
 if [ "$kind" = path ] && [ -n "$regex" ]; then guarded; fi
 while [ "$(now)" -lt "$end" ]; do
   if met; then

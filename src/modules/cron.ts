@@ -129,8 +129,9 @@ export function cronFactCommand(p: CronParams): string {
   }
   return [
     `${editedPathRead(p.cronPath)}:`,
-    `${metaOf('"$p"')} || :`,
-    `if [ -f "$p" ] && c=$(cat -- "$p"; echo .); then echo "rc 0"; printf '%s' "\${c%.}"; else echo "rc missing"; fi`,
+    // Only the file opened where the walk checked it (pin): nothing that appeared since.
+    `{ [ -n "$pin" ] && ${metaOf('"$p"')}; } || :`,
+    `if [ -n "$pin" ] && c=$(cat -- "$p"; echo .); then echo "rc 0"; printf '%s' "\${c%.}"; else echo "rc missing"; fi`,
   ].join('\n');
 }
 

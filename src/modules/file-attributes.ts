@@ -83,16 +83,15 @@ export function entryAttributeCommand(
   else if (c.group !== undefined) steps.push(`chgrp -- ${quoteArg(c.group)} "$f"`);
   if (!steps.length) return undefined;
   const refuse = (why: string): string => `{ echo ${quoteArg(`${path} ${why}; not changed`)} >&2; exit 1; }`;
-  // Never an open that could block: a FIFO swapped in after the type test would hang the run.
-  // A directory is entered (cd fails at once on anything else) and must be the entry itself;
-  // a file is opened read-write (a FIFO then opens at once), read-only where that is refused
-  // (a running program, a read-only file system), and must be a regular file once open.
+  // A directory is entered (cd fails at once on anything else, where an open of a FIFO swapped
+  // in would block) and must be the entry itself; a file is opened read-only (never created)
+  // and must be a regular file once open.
   const pinned = opts.directory
     ? (e: string): string =>
         `y=${e}; w0=$PWD; cd -P -- "$y" 2>/dev/null || ${refuse('is not a directory now')}; ` +
         `[ "$PWD" = "\${w0%/}/\${y#./}" ] || ${refuse('was swapped while it was entered')}; f=.; `
     : (e: string): string =>
-        `[ -f ${e} ] || ${refuse('is not a regular file now')}; { command exec 5<> ${e}; } 2>/dev/null || exec 5< ${e}; ` +
+        `[ -f ${e} ] || ${refuse('is not a regular file now')}; exec 5< ${e}; ` +
         `f=/proc/self/fd/5; if [ -e "$f" ]; then [ ! -L ${e} ] && [ ${e} -ef "$f" ] && [ -f "$f" ] || ${refuse('was swapped while it was opened')}; else f=${e}; fi; `;
   return atEntry(path, (e) => `if [ -L ${e} ]; then ${refuse('is a link now')}; fi; ${pinned(e)}${steps.join(' && ')}`, opts);
 }

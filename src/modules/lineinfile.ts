@@ -13,7 +13,15 @@ import { failPlan, planOrFail } from './plans.js';
 import { compilePythonRegex, fromBinary, toBinary } from './python-regex.js';
 import { unifiedDiff } from './unified-diff.js';
 import { validateCommand } from './validate-command.js';
-import { editedPathRead, makeDirectoryCommand, NEW_FILE_MODE, replacedFile, untrustedRefusal, writeFileCommand } from './write-file-command.js';
+import {
+  editedPathRead,
+  makeDirectoryCommand,
+  unpinnedFileRefusal,
+  NEW_FILE_MODE,
+  replacedFile,
+  untrustedRefusal,
+  writeFileCommand,
+} from './write-file-command.js';
 
 /** Parameters of `lineinfile`; texts are binary strings (one char per byte), as Ansible works on bytes. */
 export type LineinfileParams = {
@@ -108,7 +116,8 @@ export function normaliseLineinfile(raw: Readonly<Record<string, unknown>>): Lin
  * the file root edits.
  */
 export function lineinfileFactCommand(p: Pick<LineinfileParams, 'path' | 'owner'>): string {
-  return `${editedPathRead(p.path, p.owner)}printf '%s\\0' "\${r:-/}"; ${pathStateScript({ follow: true, sha256: true, contentUpTo: LINEINFILE_MAX_BYTES })}`;
+  const state = pathStateScript({ follow: true, sha256: true, contentUpTo: LINEINFILE_MAX_BYTES, unpinnedFile: unpinnedFileRefusal(p.path) });
+  return `${editedPathRead(p.path, p.owner)}printf '%s\\0' "\${r:-/}"; ${state}`;
 }
 
 /** The fact read: where to write, the file's state, its content as a binary string (also blockinfile's). */

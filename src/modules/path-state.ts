@@ -31,6 +31,8 @@ export interface PathStateOptions {
   readonly readlink?: boolean;
   /** Print a regular file's content after the state line when it is at most this many bytes. */
   readonly contentUpTo?: number;
+  /** Shell run when `p` is a regular file that was not opened where it was checked (editedPathRead's `pin` empty). */
+  readonly unpinnedFile?: string;
 }
 
 const MARKER = 'tpx-stat';
@@ -46,6 +48,7 @@ export function pathStateScript(opts: PathStateOptions = {}): string {
     : 'if [ -L "$p" ]; then t=link; elif [ -d "$p" ]; then t=directory; elif [ -f "$p" ]; then t=file; elif [ -e "$p" ]; then t=other; else t=absent; fi';
   const parts = [
     typeTest,
+    ...(opts.unpinnedFile !== undefined ? [`if [ "$t" = file ] && [ -z "\${pin-}" ]; then ${opts.unpinnedFile}; fi`] : []),
     `if [ "$t" = absent ]; then echo ${MARKER} absent; exit 0; fi`,
     opts.follow ? 'L=; [ "$t" = link ] || L=-L' : 'L=',
     `s=$(stat $L -c '%a %u %U %g %G %s' -- "$p" 2>/dev/null || stat $L -f '%Lp %u %Su %g %Sg %z' -- "$p") || exit 1`,

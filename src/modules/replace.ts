@@ -14,7 +14,7 @@ import { parsePathState, pathStateScript, type PathState } from './path-state.js
 import { failPlan, planOrFail } from './plans.js';
 import { answerCutMessage, answerText, hostPythonCommand } from './host-program.js';
 import { unifiedDiff } from './unified-diff.js';
-import { editedPathRead, replacedFile, untrustedRefusal, writeFileCommand } from './write-file-command.js';
+import { editedPathRead, replacedFile, unpinnedFileRefusal, untrustedRefusal, writeFileCommand } from './write-file-command.js';
 
 /** The host side (host/replace.py): Python's re, as Ansible's replace runs it; input on stdin. */
 export const REPLACE_COMMAND = hostPythonCommand('replace.py');
@@ -80,7 +80,7 @@ function readAnswer(fact: ExecResult): Answer {
  * state of the file it leads to. From `/`, where the host program resolves the path too.
  */
 export function replaceStateCommand(p: Pick<ReplaceParams, 'path' | 'owner'>): string {
-  return `cd / || exit 1; ${editedPathRead(p.path, p.owner)}printf '%s\\0' "\${r:-/}"; ${pathStateScript({ follow: true })}`;
+  return `cd / || exit 1; ${editedPathRead(p.path, p.owner)}printf '%s\\0' "\${r:-/}"; ${pathStateScript({ follow: true, unpinnedFile: unpinnedFileRefusal(p.path) })}`;
 }
 
 /**

@@ -81,9 +81,10 @@ export function sysctlFactCommand(p: SysctlParams): string {
   return [
     `${editedPathRead(p.sysctlFile)}:`,
     `if v=$(LC_ALL=C sysctl -e -n ${quoteArg(p.name)} 2>/dev/null); then printf 'proc %s\\n' "$v" | tr '\\n\\t' '  ' | sed 's/ *$//'; echo; else echo noproc; fi`,
-    metaOf('"$p"'),
+    // Only the file opened where the walk checked it (pin): nothing that appeared since.
+    `[ -z "$pin" ] || ${metaOf('"$p"')}`,
     'echo file',
-    '[ -f "$p" ] && cat -- "$p"',
+    '[ -n "$pin" ] && cat -- "$p"',
     'exit 0',
   ].join('\n');
 }

@@ -59,12 +59,17 @@ export function writeFileCommand(dest: string, file: WrittenFile, source: string
 /**
  * Shell: renames `from` over `to` (shell words, in the current directory), never into a
  * directory, nor one a link at `to` leads to (another user's link to /etc at the name would
- * have the new file land in /etc): GNU mv's -T where mv has it; elsewhere a directory at `to`
- * is refused first. A refusal names `shown`.
+ * have the new file land in /etc): GNU mv's -T, whose failure (a directory at `to`) is final;
+ * where mv is not GNU's, a directory at `to` is refused first (a race remains there). A refusal
+ * names `shown`.
  */
 export function renameCommand(from: string, to: string, shown: string): string {
   const refuse = `echo ${shown}${quoteArg(' is a directory, or a link to one: not replaced')} >&2; false`;
-  return `{ mv -fT -- ${from} ${to} 2>/dev/null || if [ -d ${to} ]; then ${refuse}; else mv -f -- ${from} ${to}; fi; }`;
+  // GNU mv's failure is final (run again for its message); only an mv without -T falls back.
+  return (
+    `{ mv -fT -- ${from} ${to} 2>/dev/null || if mv --version 2>/dev/null | grep -q GNU; then mv -fT -- ${from} ${to}; ` +
+    `elif [ -d ${to} ]; then ${refuse}; else mv -f -- ${from} ${to}; fi; }`
+  );
 }
 
 /** What another user's link on the way to a path root writes is refused with. */
@@ -115,9 +120,10 @@ function walkWay(path: string, way: Way): string {
   // At the file's own name, another user's link is followed only to a file of theirs (lo: its
   // owner; lk: the link): whoever could put it there (their home, a directory their group
   // writes) must not choose a file root edits, chowns or chmods.
+  const gone = `echo ${quoteArg(`${way.shown}: `)}"$r/$c"${quoteArg(` changed while it was checked${why}; run it again once nobody else can change it`)} >&2; exit 1`;
   const theirs = `echo ${quoteArg(`${way.shown}: the link `)}"$lk"${quoteArg(' belongs to uid ')}"$lo"${quoteArg(' and leads to a file that is not theirs')}${quoteArg(`${why}; remove the link, or give the path without it`)} >&2; exit 1`;
   const own =
-    `set -- $(ls -lnd -- "$r/$c"); case $3 in 0) ;; *) [ -n "$me" ] || me=$(id -u); case $3 in "$me"|"\${SUDO_UID:-$me}") ;; *) ` +
+    `set -- $(ls -lnd -- "$r/$c"); case \${3-} in '') ${gone} ;; 0) ;; *) [ -n "$me" ] || me=$(id -u); case $3 in "$me"|"\${SUDO_UID:-$me}") ;; *) ` +
     `lk=$r/$c; case $lo in ''|"$3") lo=$3 ;; *) lo=$3; ${theirs} ;; esac ;; esac ;; esac; `;
   const landed = way.file
     ? `if [ -n "$lo" ]; then if [ -e "$r" ] || [ -L "$r" ]; then set -- $(ls -lnd -- "$r"); else set -- $(ls -lndL -- "\${r%/*}/" 2>/dev/null); fi; [ "$3" = "$lo" ] || { ${theirs}; }; fi; `
@@ -194,18 +200,28 @@ export function editedPathWalk(path: string, asked?: string): string {
  * on the way swapped for a link) chooses what is read: its directory entered and checked
  * (enterWalked), the name opened there on descriptor 4 and required to be that very file (no
  * link by now, the same inode), and variable p set to /proc/self/fd/4, which reads that inode
- * whatever happens to the name (without /proc: the relative name). Where the directory does
- * not exist (nothing to read), p is the path the walk resolved. Changes the current directory.
- * Uses the variables of walkWay and enterWalked, and x.
+ * whatever happens to the name (without /proc: the relative name), and variable pin set to 1.
+ * Where it was no regular file (missing, a directory; its directory missing), pin is empty and
+ * p a name: whatever is there by the time it is read was not checked, so callers read content
+ * (and a file's state) only with pin set. Changes the current directory. Uses the variables of
+ * walkWay and enterWalked, and x.
  */
 export function editedPathRead(path: string, asked?: string): string {
   const refuse = (what: string): string =>
     `{ echo ${quoteArg(`${path}: `)}"$e/\${x#./}"${quoteArg(` ${what}${UNTRUSTED_EDIT_WAY_WHY}; not read: run it again once nobody else can change it`)} >&2; exit 1; }`;
   return (
-    `${editedPathWalk(path, asked)}p=\${r:-/}; if [ -d "\${r%/*}/" ]; then ${enterWalked('${r%/*}', path)}x=./\${r##*/}; p=$x; ` +
+    `${editedPathWalk(path, asked)}p=\${r:-/}; pin=; if [ -d "\${r%/*}/" ]; then ${enterWalked('${r%/*}', path)}x=./\${r##*/}; p=$x; ` +
     `if [ -L "$x" ]; then ${refuse('was swapped for a link after it was checked')}; fi; ` +
-    `if [ -f "$x" ]; then exec 4< "$x" || exit 1; if [ -e /proc/self/fd/4 ]; then [ ! -L "$x" ] && [ "$x" -ef /proc/self/fd/4 ] || ${refuse('was swapped while it was opened')}; p=/proc/self/fd/4; fi; fi; fi; `
+    `if [ -f "$x" ]; then exec 4< "$x" || exit 1; pin=1; if [ -e /proc/self/fd/4 ]; then [ ! -L "$x" ] && [ "$x" -ef /proc/self/fd/4 ] || ${refuse('was swapped while it was opened')}; p=/proc/self/fd/4; fi; fi; fi; `
   );
+}
+
+/**
+ * Shell for pathStateScript's `unpinnedFile` after editedPathRead: a regular file that was not
+ * there (or no regular file) when the name was opened appeared since: refused, never read.
+ */
+export function unpinnedFileRefusal(path: string): string {
+  return `echo ${quoteArg(`${path}: it became a regular file after it was checked${UNTRUSTED_EDIT_WAY_WHY}; not read: run it again once nobody else can change it`)} >&2; exit 1`;
 }
 
 /**

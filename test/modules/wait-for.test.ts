@@ -172,6 +172,15 @@ describe('wait_for: a path another user may have planted (the script as root)', 
     expect(r.stdout).not.toContain('root only');
   });
 
+  it('finds search_regex in a file reached through a link of ours (/var/run -> /run), opened where it was checked', () => {
+    const dir = makeTempDir();
+    runShell(`mkdir ${dir}/run && printf 'state: ready\\n' > ${dir}/run/app.pid && ln -s run ${dir}/varrun`, '/');
+    const p = normaliseWaitFor({ path: join(dir, 'varrun', 'app.pid'), search_regex: 'ready', timeout: 3 });
+    const r = runShell(waitForCommand(p), '/', waitForSettings(p));
+    expect(r.stdout).toMatch(/^TPXWAIT ok \d+\n/);
+    expect(r.stdout).toContain('state: ready');
+  });
+
   it.skipIf(!asRoot)("another user's link on the way is not read, also when it appears while the wait polls", () => {
     const open = makeTempDir();
     const secrets = makeTempDir();

@@ -274,7 +274,13 @@ describe.skipIf(!asRoot)('the shared write path: another local user on the host 
     runShell(`rm -f ${profile} && mkdir ${profile}`, '/');
     const dir = runShell(writeFileCommand(profile, { mode: 0o600 }), '/', 'x\n');
     expect(dir.rc).toBe(1);
-    expect(dir.stderr).toBe(`${profile} is a directory, or a link to one: not replaced\n`);
+    // GNU mv's own word for it (where mv has no -T, tpx's: "… is a directory, or a link to one").
+    expect(dir.stderr).toBe("mv: cannot overwrite directory './.profile' with non-directory\n");
+    // An mv without -T (a stand-in, named so: BusyBox's or BSD's): a directory at dest is refused first.
+    const noT = `mv() { case $1 in -fT | --version) echo "mv: unrecognized option" >&2; return 1 ;; esac; command mv "$@"; }`;
+    const old = runShell(`${noT}\n${writeFileCommand(profile, { mode: 0o600 })}`, '/', 'x\n');
+    expect(old.rc).toBe(1);
+    expect(old.stderr).toBe(`${profile} is a directory, or a link to one: not replaced\n`);
     expect(readdirSync(profile)).toEqual([]);
   });
 
@@ -318,6 +324,32 @@ describe.skipIf(!asRoot)('the shared write path: another local user on the host 
     expect(Buffer.from(answer.old ?? '', 'base64').toString()).toBe('mine\n');
     expect(replaced.stdout).not.toContain(Buffer.from('root only\n').toString('base64'));
     expect(readFileSync(secret, 'utf8')).toBe('root only\n');
+  });
+
+  it('refuses, never reads, when the name changes under the walk or appears after it was opened (second review)', () => {
+    const secret = join(makeTempDir(), 'secret');
+    writeFileSync(secret, 'root only\n', { mode: 0o600 });
+    const home = realpathSync(makeTempDir());
+    chownSync(home, OTHER, OTHER);
+    const profile = join(home, '.profile');
+    const plant = `ln -s ${secret} ${profile} && chown -h ${OTHER} ${profile}`;
+    const fact = lineinfileFactCommand({ path: profile });
+    // Their link at the name vanishes while the walk asks whose it is, and is back for readlink.
+    runShell(`rm -f ${profile} && ${plant}`, '/');
+    const vanished = runShell(`ls() { if [ "$3" = ${profile} ]; then rm -f ${profile}; command ls "$@"; ${plant}; else command ls "$@"; fi; }\n${fact}`, '/');
+    expect(vanished.rc).toBe(1);
+    expect(vanished.stderr).toContain(
+      `${profile}: ${profile} changed while it was checked: another user could choose what root reads and writes; run it again once nobody else can change it\n`,
+    );
+    expect(vanished.stdout).not.toContain('root only');
+    // Missing when the name was opened, their link to the secret by the time its state is read.
+    runShell(`rm -f ${profile}`, '/');
+    const appeared = runShell(`printf() { [ -L ${profile} ] || ${plant}; command printf "$@"; }\n${fact}`, '/');
+    expect(appeared.rc).toBe(1);
+    expect(appeared.stderr).toBe(
+      `${profile}: it became a regular file after it was checked: another user could choose what root reads and writes; not read: run it again once nobody else can change it\n`,
+    );
+    expect(appeared.stdout).not.toContain('root only');
   });
 
   it("does not write through another user's link on the way to dest (a link to a root directory in /tmp, or in their home)", async () => {
