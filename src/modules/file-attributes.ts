@@ -2,7 +2,7 @@ import { formatMode } from './file-mode.js';
 import { sameOwner, type PathState } from './path-state.js';
 import { quoteArg } from '../shell/quote.js';
 import { unifiedDiff } from './unified-diff.js';
-import { atEntry } from './write-file-command.js';
+import { atEntry, openedEntry } from './write-file-command.js';
 
 /** Mode and ownership a task asks for; unset ones are left as they are. */
 export interface WantedAttributes {
@@ -90,9 +90,7 @@ export function entryAttributeCommand(
     ? (e: string): string =>
         `y=${e}; w0=$PWD; cd -P -- "$y" 2>/dev/null || ${refuse('is not a directory now')}; ` +
         `[ "$PWD" = "\${w0%/}/\${y#./}" ] || ${refuse('was swapped while it was entered')}; f=.; `
-    : (e: string): string =>
-        `[ -f ${e} ] || ${refuse('is not a regular file now')}; exec 5< ${e}; ` +
-        `f=/proc/self/fd/5; if [ -e "$f" ]; then [ ! -L ${e} ] && [ ${e} -ef "$f" ] && [ -f "$f" ] || ${refuse('was swapped while it was opened')}; else f=${e}; fi; `;
+    : (e: string): string => openedEntry(e, 5, refuse);
   return atEntry(path, (e) => `if [ -L ${e} ]; then ${refuse('is a link now')}; fi; ${pinned(e)}${steps.join(' && ')}`, opts);
 }
 

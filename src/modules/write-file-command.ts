@@ -217,6 +217,22 @@ export function editedPathRead(path: string, asked?: string): string {
 }
 
 /**
+ * Shell (ending in `;`) that opens the regular file at `entry` (a shell word naming it in the
+ * current directory) read-only on descriptor `fd`, and sets variable f to what reaches that
+ * very file: /proc/self/fd/N (its name where /proc is missing). Refuses, by `refuse(why)` (a
+ * shell command that exits), a link, anything but a regular file, and a name swapped while it
+ * was opened (it must then be no link and the same inode). For what root changes or copies
+ * (attribute changes, backups): never through a link another user put at the name.
+ */
+export function openedEntry(entry: string, fd: number, refuse: (why: string) => string): string {
+  const f = `/proc/self/fd/${fd}`;
+  return (
+    `if [ -L ${entry} ]; then ${refuse('is a link now')}; fi; [ -f ${entry} ] || ${refuse('is not a regular file now')}; exec ${fd}< ${entry}; ` +
+    `f=${f}; if [ -e "$f" ]; then [ ! -L ${entry} ] && [ ${entry} -ef "$f" ] && [ -f "$f" ] || ${refuse('was swapped while it was opened')}; else f=${entry}; fi; `
+  );
+}
+
+/**
  * Shell for pathStateScript's `unpinnedFile` after editedPathRead: a regular file that was not
  * there (or no regular file) when the name was opened appeared since: refused, never read.
  */

@@ -326,6 +326,33 @@ describe.skipIf(!asRoot)('the shared write path: another local user on the host 
     expect(readFileSync(secret, 'utf8')).toBe('root only\n');
   });
 
+  it("backs up the file it opened, never what another user's link at the name points to (third review)", () => {
+    // A file readable by mode in a directory only root can enter: a backup in the user's home
+    // would hand it to them.
+    const closed = makeTempDir();
+    chmodSync(closed, 0o700);
+    const secret = join(closed, 'secret');
+    writeFileSync(secret, 'root only\n', { mode: 0o644 });
+    const home = realpathSync(makeTempDir());
+    chownSync(home, OTHER, OTHER);
+    const f = join(home, 'f');
+    const backups = (): string[] => readdirSync(home).filter((n) => n.startsWith('f.'));
+    const step = backupStep(f, new Date(2026, 0, 2, 3, 4, 5));
+    // Swapped for their link once the checks have passed (when cp starts): the opened file is copied.
+    asAttacker(`printf 'mine\\n' > ${f}`);
+    const swap = `cp() { rm -f ${f} && ln -s ${secret} ${f} && chown -h ${OTHER} ${f}; command cp "$@"; }`;
+    const r = runShell(`${swap}\n${step.command}`, '/');
+    expect(r.rc, r.stderr).toBe(0);
+    expect(backups()).toHaveLength(1);
+    expect(readFileSync(join(home, backups()[0]), 'utf8')).toBe('mine\n');
+    // Their link there from the start: refused.
+    runShell(`rm -f ${join(home, backups()[0])}`, '/');
+    const linked = runShell(step.command, '/');
+    expect(linked.rc).toBe(1);
+    expect(linked.stderr).toBe(`${f} is another user's link now; not backed up\n`);
+    expect(backups()).toEqual([]);
+  });
+
   it('refuses, never reads, when the name changes under the walk or appears after it was opened (second review)', () => {
     const secret = join(makeTempDir(), 'secret');
     writeFileSync(secret, 'root only\n', { mode: 0o600 });
