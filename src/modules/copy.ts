@@ -10,7 +10,7 @@ import { failPlan, planOrFail } from './plans.js';
 import { quoteArg } from '../shell/quote.js';
 import { contentDiff } from './content-diff.js';
 import { sha256Of } from './content-hash.js';
-import { replacedFile, writeFileCommand } from './write-file-command.js';
+import { editedPathRead, replacedFile, unpinnedFileRefusal, writeFileCommand } from './write-file-command.js';
 import { backupStep } from './backup-file.js';
 import { validateCommand } from './validate-command.js';
 import { createHash } from 'node:crypto';
@@ -73,10 +73,16 @@ export function normaliseCopyWrite(args: ModuleArgs): CopyWriteOptions {
  * whether the target's parent exists, and the target's type, mode, owner and sha256
  * (and its text with --diff).
  */
-export function copyFactCommand(p: Pick<CopyParams, 'dest' | 'src'>, diff: boolean): string {
-  const into = p.src !== undefined ? `if [ -d "$p" ]; then p="$p"/${quoteArg(posix.basename(p.src))}; echo tpx-into-dir; fi; ` : '';
-  const parent = '[ -d "$(dirname -- "$p")" ] || echo tpx-no-parent; ';
-  return `p=${quoteArg(p.dest)}; ${into}${parent}${pathStateScript({ follow: true, sha256: true, contentUpTo: diff ? DIFF_MAX_BYTES : undefined })}`;
+export function copyFactCommand(p: Pick<CopyParams, 'dest' | 'src' | 'owner'>, diff: boolean): string {
+  // Read where the walk checked it (editedPathRead): another user's link on the way, or at the
+  // name to a file not theirs, never chooses what root hashes and shows in a diff.
+  const read = (dest: string): string => `${editedPathRead(dest, p.owner)}[ -d "\${r%/*}/" ] || echo tpx-no-parent; `;
+  const target =
+    p.src !== undefined
+      ? `if [ -d ${quoteArg(p.dest)} ]; then echo tpx-into-dir; ${read(posix.join(p.dest, posix.basename(p.src)))}else ${read(p.dest)}fi; `
+      : read(p.dest);
+  const state = pathStateScript({ follow: true, sha256: true, contentUpTo: diff ? DIFF_MAX_BYTES : undefined, unpinnedFile: unpinnedFileRefusal(p.dest) });
+  return `${target}${state}`;
 }
 
 async function planCopy(p: CopyParams, facts: FactResults, ctx: PlanContext): Promise<Plan> {

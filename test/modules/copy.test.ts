@@ -57,14 +57,18 @@ describe('copy: facts', () => {
   it('reads type, mode, owner and sha256 of dest in one command, quoting the path', () => {
     const facts = copyModule.facts!(normaliseCopy({ content: 'x', dest: "/etc/it's $(x)" }), ctx);
     expect(facts).toHaveLength(1);
-    expect(facts[0].command.startsWith(`p='/etc/it'\\''s $(x)'; [ -d "$(dirname -- "$p")" ]`)).toBe(true);
+    // By the walk (editedPathRead), the path quoted.
+    expect(facts[0].command.startsWith(`set -f; o=; cd -P . 2>/dev/null && o=$PWD; r=; w='/etc/it'\\''s $(x)'; `)).toBe(true);
+    expect(facts[0].command).toContain('[ -d "${r%/*}/" ] || echo tpx-no-parent; ');
     expect(facts[0].command).toContain('sha256sum');
     expect(facts[0].command).not.toContain('cat < "$p"');
   });
 
   it('reads the old text only with --diff, and looks inside a directory dest with src', () => {
     expect(copyFactCommand(normaliseCopy({ content: 'x', dest: '/x' }), true)).toContain('cat < "$p"');
-    expect(copyFactCommand(normaliseCopy({ src: 'a b.conf', dest: '/etc' }), false)).toContain(`then p="$p"/'a b.conf'; echo tpx-into-dir; fi`);
+    const into = copyFactCommand(normaliseCopy({ src: 'a b.conf', dest: '/etc' }), false);
+    expect(into.startsWith(`if [ -d /etc ]; then echo tpx-into-dir; set -f; `)).toBe(true);
+    expect(into).toContain(`w='/etc/a b.conf'; `);
   });
 });
 

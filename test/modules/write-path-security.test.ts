@@ -48,6 +48,15 @@ async function runRacing(module: ModuleDefinition<unknown>, args: Record<string,
   return { failed: false };
 }
 
+/** The refusal a run ended with: its failing action's stderr, else its failing fact's (copy's fact walks dest too). */
+function refusalOf(r: LocalRun): string {
+  return (r.execs.at(-1) ?? Object.values(r.facts).find((f) => f.rc !== 0))?.stderr ?? '';
+}
+
+/** What root is said to do at a refusal: write (an action), or read and write (a fact, before anything is written). */
+const WRITES = 'where root writes';
+const READS_WRITES = 'what root reads and writes';
+
 /**
  * A root-owned directory holding `precious` (0600, root's line) and a sticky world-writable
  * directory `open` in which the attacker linked `a` to it: `open/a/precious` reaches the file.
@@ -242,9 +251,15 @@ describe.skipIf(!asRoot)('the shared write path: another local user on the host 
     ] as const) {
       const r = await runLocally(module as ModuleDefinition<unknown>, args, makeContext({ become: true }), '/');
       expect(r.failed, module.name).toBe(true);
-      expect(r.execs.at(-1)?.stderr, module.name).toBe(`${refusal('where root writes')}\n`);
+      expect(refusalOf(r), module.name).toBe(`${refusal(module === copyModule ? READS_WRITES : WRITES)}\n`);
       untouched();
     }
+    // Nor is it read for copy's or template's --diff (their fact walked nothing: third review).
+    writeFileSync(precious, 'root:x:0:0::/root:/bin/sh\n', { mode: 0o600 });
+    const diff = await runLocally(copyModule, { content: 'x\n', dest: profile }, makeContext({ become: true, diff: true }), '/');
+    expect(diff.failed).toBe(true);
+    expect(JSON.stringify(diff.facts)).not.toContain('root:x');
+    expect(diff.plan.diff).toBeUndefined();
     // Their link to a file of their own (a dotfiles checkout) is followed, as Ansible follows it.
     asAttacker(`printf 'a\\n' > ${home}/dotfile && ln -s dotfile ${home}/.bashrc`);
     const r = await runLocally(lineinfileModule, { path: join(home, '.bashrc'), line: 'export A=1' }, makeContext({ become: true }), '/');
@@ -394,8 +409,9 @@ describe.skipIf(!asRoot)('the shared write path: another local user on the host 
         const dest = join(where, 'a', name);
         const r = await runLocally(copyModule, { content: 'evil::0:0::/root:/bin/sh\n', dest }, makeContext({ become: true }), '/');
         expect(r.failed, dest).toBe(true);
-        expect(r.execs.at(-1)?.stderr).toBe(
-          `${dest}: the link ${where}/a on its way belongs to uid 65534: another user could choose where root writes; remove the link, or give the path without it\n`,
+        expect(r.execs).toEqual([]);
+        expect(refusalOf(r)).toBe(
+          `${dest}: the link ${where}/a on its way belongs to uid 65534: another user could choose ${READS_WRITES}; remove the link, or give the path without it\n`,
         );
         expect(readFileSync(precious, 'utf8')).toBe('root:x:0:0::/root:/bin/sh\n');
         expect(statSync(precious).uid).toBe(0);
@@ -447,9 +463,10 @@ describe.skipIf(!asRoot)('the shared write path: another local user on the host 
       writeFileSync(precious, 'root:x:0:0::/root:/bin/sh\n', { mode: 0o600 });
       const r = await runLocally(copyModule, args, makeContext({ become: true }), '/');
       expect(r.failed, JSON.stringify(args)).toBe(true);
-      expect(r.plan.actions).toHaveLength(1);
-      expect(r.execs.at(-1)?.stderr).toBe(
-        `${dest}: the link ${open}/a on its way belongs to uid 65534: another user could choose where root writes; remove the link, or give the path without it\n`,
+      // remote_src's fact reads the source; copy's walks dest and refuses before any action.
+      expect(r.plan.actions).toHaveLength('remote_src' in args ? 1 : 0);
+      expect(refusalOf(r)).toBe(
+        `${dest}: the link ${open}/a on its way belongs to uid 65534: another user could choose ${'remote_src' in args ? WRITES : READS_WRITES}; remove the link, or give the path without it\n`,
       );
       expect(statSync(precious).mode & 0o777).toBe(0o600);
       expect(statSync(precious)).toMatchObject({ uid: 0, gid: 0 });
@@ -498,8 +515,8 @@ describe.skipIf(!asRoot)('the shared write path: another local user on the host 
     ]) {
       const r = await runLocally(copyModule, args, makeContext({ become: true }), '/');
       expect(r.failed, JSON.stringify(args)).toBe(true);
-      expect(r.execs.at(-1)?.stderr).toBe(
-        `${dest}: the link ${open}/a on its way belongs to uid 65534: another user could choose where root writes; remove the link, or give the path without it\n`,
+      expect(refusalOf(r)).toBe(
+        `${dest}: the link ${open}/a on its way belongs to uid 65534: another user could choose ${'remote_src' in args ? WRITES : READS_WRITES}; remove the link, or give the path without it\n`,
       );
       expect(readFileSync(precious, 'utf8')).toBe('root:x:0:0::/root:/bin/sh\n');
       expect(statSync(precious).mode & 0o777).toBe(0o600);
