@@ -176,7 +176,7 @@ function enterWalked(
  * enterWalked (`cd -P` by `dir` as given), or exits (1 and a message naming `shown` on
  * stderr). The directory the command started in stays in variable o.
  */
-function enterDirectory(dir: string, shown: string): string {
+export function enterDirectory(dir: string, shown: string): string {
   return `${walkWay(dir, { shown })}${enterWalked('$r', shown, { operand: quotePathOperand(dir), named: quoteArg(dir) })}`;
 }
 

@@ -218,7 +218,7 @@ describe('copy: plan', () => {
     expect((plan.actions[0] as { command: string }).command).toMatch(
       // In dest's directory, entered by the walk, by relative names.
       new RegExp(
-        `^\\(.*; cd -P -- /etc \\|\\| .*; exec 5< './x y'; .*; cp -p -- "\\$f" "\\$bf" && \\{ mv -fT -- "\\$b" '\\./${backup.slice('/etc/'.length).replace(/[.*+?^$()|[\]\\]/g, '\\$&')}' 2>/dev/null \\|\\| .*\\) && `,
+        `^\\(.*; exec 5< "\\$x"; .*; cd -P -- /etc \\|\\| .*; cp -p -- "\\$f" "\\$bf" && \\{ mv -fT -- "\\$b" '\\./${backup.slice('/etc/'.length).replace(/[.*+?^$()|[\]\\]/g, '\\$&')}' 2>/dev/null \\|\\| .*\\) && `,
       ),
     );
   });

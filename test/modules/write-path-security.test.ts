@@ -341,7 +341,7 @@ describe.skipIf(!asRoot)('the shared write path: another local user on the host 
     expect(readFileSync(secret, 'utf8')).toBe('root only\n');
   });
 
-  it("backs up the file it opened, never what another user's link at the name points to (third review)", () => {
+  it("backs up the file it opened, never what another user's link at the name or on its way points to (third and fourth reviews)", () => {
     // A file readable by mode in a directory only root can enter: a backup in the user's home
     // would hand it to them.
     const closed = makeTempDir();
@@ -360,11 +360,26 @@ describe.skipIf(!asRoot)('the shared write path: another local user on the host 
     expect(r.rc, r.stderr).toBe(0);
     expect(backups()).toHaveLength(1);
     expect(readFileSync(join(home, backups()[0]), 'utf8')).toBe('mine\n');
+    // Root's own link at the name, through a directory of theirs (an earlier `file: state=link`
+    // made ~/.vimrc -> dotfiles/vimrc): the file it led to when opened is copied, not the link to
+    // the closed file they rename over vimrc meanwhile (fourth review).
+    const dotfiles = join(home, 'dotfiles');
+    asAttacker(`mkdir ${dotfiles} && printf 'set nu\\n' > ${dotfiles}/vimrc && ln -s ${secret} ${dotfiles}/evil`);
+    const vimrc = join(home, '.vimrc');
+    symlinkSync('dotfiles/vimrc', vimrc);
+    const viaRoot = backupStep(vimrc, new Date(2026, 0, 2, 3, 4, 5));
+    const rename = `cp() { mv -f ${dotfiles}/evil ${dotfiles}/vimrc; command cp "$@"; }`;
+    const through = runShell(`${rename}\n${viaRoot.command}`, '/');
+    expect(through.rc, through.stderr).toBe(0);
+    expect(readFileSync(viaRoot.file, 'utf8')).toBe('set nu\n');
+    runShell(`rm -rf ${viaRoot.file} ${dotfiles} ${vimrc}`, '/');
     // Their link there from the start: refused.
     runShell(`rm -f ${join(home, backups()[0])}`, '/');
     const linked = runShell(step.command, '/');
     expect(linked.rc).toBe(1);
-    expect(linked.stderr).toBe(`${f} is another user's link now; not backed up\n`);
+    expect(linked.stderr).toBe(
+      `${f}: the link ${f} belongs to uid 65534 and leads to a file that is not theirs: another user could choose where root writes; remove the link, or give the path without it\n`,
+    );
     expect(backups()).toEqual([]);
   });
 
