@@ -110,7 +110,7 @@ export function normaliseLineinfile(raw: Readonly<Record<string, unknown>>): Lin
 /**
  * One command: the path a link leads to (where Ansible writes, NUL-terminated), then that
  * file's state, sha256 and (up to LINEINFILE_MAX_BYTES) its content. The path is resolved by
- * the walk root writes by (editedPathWalk), before anything is read: it stops at another
+ * the walk root writes by, and the file read as it opened it (editedPathRead): it stops at another
  * user's link anywhere on the way (a link to /etc in /tmp), and at a link or file another
  * user may have put in a world-writable directory (/tmp) at its name: that user would choose
  * the file root edits.

@@ -75,7 +75,7 @@ function readAnswer(fact: ExecResult): Answer {
 
 /**
  * The fact on the file replace edits, run before the host program reads it: the path resolved
- * by the walk root writes by (editedPathWalk: another user's link anywhere on the way, or their
+ * by the walk root writes by, read as it opened it (editedPathRead: another user's link anywhere on the way, or their
  * link or file at its name in a world-writable directory, is refused), NUL-terminated, then the
  * state of the file it leads to. From `/`, where the host program resolves the path too.
  */

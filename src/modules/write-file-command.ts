@@ -100,7 +100,7 @@ interface Way {
  * login user (sudo's SUDO_UID), up to 40 of them: another user's link, even in a directory
  * of theirs, would choose where root goes (a link to /etc in /tmp). Exits 1 with a message
  * naming `way.shown` on stderr otherwise. With `way.file`, the last component is the file's
- * own name: it is checked as untrustedDestCheck checks an entry (another user's file or link
+ * own name: it is checked as untrustedEntryCheck checks an entry (another user's file or link
  * in a world-writable directory is refused) and a link there is followed, as Ansible follows
  * a link at path, its own way walked in turn; but another user's link there only when the
  * file it ends at (or, missing, its directory) is theirs too: their `.profile` linked to
@@ -242,7 +242,7 @@ export function unpinnedFileRefusal(path: string): string {
 
 /**
  * A command (a subshell) that enters the directory of `path` by the walk (walkWay,
- * enterWalked), checks the entry there as writeFileCommand does (untrustedDestCheck's rule,
+ * enterWalked), checks the entry there as writeFileCommand does (untrustedEntryCheck's rule,
  * `asked` being the owner the task asks for), then runs `body`, given the entry's shell word
  * (a relative name: it must not name it otherwise). With `follow`, a link at `path` is
  * followed as walkWay follows a file's own name, and the body works in the directory of
@@ -268,16 +268,7 @@ export function makeDirectoryCommand(dir: string, shown: string, owner?: string)
 }
 
 /**
- * Shell (ending in `;`): fails (exit 1, a message on stderr) when `path` exists in a
- * world-writable directory and belongs to another user than us, the directory's owner and
- * `asked` (a user name or uid the task asked for), or is a file with other hard links there.
- */
-export function untrustedDestCheck(path: string, asked?: string): string {
-  return untrustedEntryCheck(quoteArg(path), quotePathOperand(posix.dirname(path)), quoteArg(path), asked);
-}
-
-/**
- * Shell (ending in `;`): untrustedDestCheck for the path held in shell variable `variable`
+ * Shell (ending in `;`): untrustedEntryCheck for the path held in shell variable `variable`
  * and, while it is a symbolic link, for each link it leads through (up to 40) and the file it
  * ends at, each in its own directory, before anything follows them, so that another user's
  * link in /tmp never chooses the file read, whatever fs.protected_symlinks says; a link
@@ -326,7 +317,7 @@ export function trustedSourceCheck(variable: string): string {
 const UNTRUSTED_WHY = ' in a world-writable directory: another user may have put it there, and it is not followed, replaced or changed';
 
 /**
- * The refusal of untrustedDestCheck/untrustedPathCheck in a command's result (its last line
+ * The refusal of the walk, untrustedEntryCheck or untrustedPathCheck in a command's result (its last line
  * on stderr), or undefined when the command did not stop there.
  */
 export function untrustedRefusal(result: { readonly rc: number | null; readonly stderr: string }): string | undefined {
@@ -336,7 +327,12 @@ export function untrustedRefusal(result: { readonly rc: number | null; readonly 
   return found.some((why) => line.includes(why)) ? line : undefined;
 }
 
-/** The check on one entry: `p` and `d` are shell words for it and its directory, `shown` for the path the message names. */
+/**
+ * The check on one entry: fails (exit 1, a message on stderr) when it exists in a
+ * world-writable directory and belongs to another user than us, the directory's owner and
+ * `asked` (a user name or uid the task asked for), or is a file with other hard links there.
+ * `p` and `d` are shell words for it and its directory, `shown` for the path the message names.
+ */
 function untrustedEntryCheck(p: string, d: string, shown: string, asked?: string): string {
   const ok = `0|"$(id -u)"|"$3"${asked !== undefined ? `|"$(id -u -- ${quoteArg(asked)} 2>/dev/null || echo ${quoteArg(asked)})"` : ''}`;
   return (
