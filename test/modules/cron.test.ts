@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, lchownSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CronTab, cronJobLine, isCrontabHeader, splitLinesLikePython } from '../../src/modules/cron-tab.js';
 import { cronFactCommand, cronModule, normaliseCron, planCron } from '../../src/modules/cron.js';
-import { execResult, makeTempDir } from './fixtures.js';
+import { execResult, plantedSecretLinks } from './fixtures.js';
 import { makeContext } from './local-executor.js';
 
 /** The command parses as POSIX sh (dash -n) and passes shellcheck where it is installed (CI installs it). */
@@ -268,21 +268,7 @@ describe('cron: what the host gives back is untrusted (security review)', () => 
   it.skipIf(process.getuid?.() !== 0)(
     "never reads a cron file through another user's link, at its name in a world-writable directory or on its way",
     async () => {
-      const secret = join(makeTempDir(), 'shadow');
-      writeFileSync(secret, 'root:$6$secret:19000:0:99999:7:::\n', { mode: 0o600 });
-      const open = makeTempDir();
-      chmodSync(open, 0o1777);
-      const link = join(open, 'jobs');
-      symlinkSync(secret, link);
-      lchownSync(link, 65534, 65534);
-      // At its name, or on its way: a link to the secret's directory.
-      const way = join(open, 'a');
-      symlinkSync(dirname(secret), way);
-      lchownSync(way, 65534, 65534);
-      for (const [file, refusal] of [
-        [link, `${link} belongs to uid 65534 in a world-writable directory`],
-        [join(way, 'shadow'), `the link ${way} on its way belongs to uid 65534: another user could choose what root reads and writes`],
-      ]) {
+      for (const [file, refusal] of plantedSecretLinks('jobs')) {
         const p = normaliseCron({ name: 'a', job: 'b', user: 'root', cron_file: file });
         const [fact] = cronModule.facts?.(p, makeContext({ become: true })) ?? [];
         const r = spawnSync('sh', ['-c', fact.command], { cwd: '/', encoding: 'utf8' });

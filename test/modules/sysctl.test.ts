@@ -1,6 +1,4 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, lchownSync, symlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   isSysctlKey,
@@ -12,7 +10,7 @@ import {
   sysctlFixedLines,
   sysctlModule,
 } from '../../src/modules/sysctl.js';
-import { execResult, makeTempDir } from './fixtures.js';
+import { execResult, plantedSecretLinks } from './fixtures.js';
 import { makeContext } from './local-executor.js';
 
 const base = normaliseSysctl({ name: 'net.ipv4.tcp_syn_retries', value: 5, sysctl_file: '/etc/sysctl.d/90-t.conf' });
@@ -75,21 +73,7 @@ describe('sysctl: what the host gives back is untrusted (security review)', () =
   });
 
   it.skipIf(process.getuid?.() !== 0)("never reads the file through another user's link, at its name in a world-writable directory or on its way", async () => {
-    const secret = join(makeTempDir(), 'shadow');
-    writeFileSync(secret, 'root:$6$secret:19000:0:99999:7:::\n', { mode: 0o600 });
-    const open = makeTempDir();
-    chmodSync(open, 0o1777);
-    const link = join(open, 'x.conf');
-    symlinkSync(secret, link);
-    lchownSync(link, 65534, 65534);
-    // At its name, or on its way: a link to the secret's directory.
-    const way = join(open, 'a');
-    symlinkSync(dirname(secret), way);
-    lchownSync(way, 65534, 65534);
-    for (const [file, refusal] of [
-      [link, `${link} belongs to uid 65534 in a world-writable directory`],
-      [join(way, 'shadow'), `the link ${way} on its way belongs to uid 65534: another user could choose what root reads and writes`],
-    ]) {
+    for (const [file, refusal] of plantedSecretLinks('x.conf')) {
       const p = normaliseSysctl({ name: 'net.ipv4.tcp_syn_retries', value: 5, sysctl_file: file });
       const r = spawnSync('sh', ['-c', sysctlFactCommand(p)], { cwd: '/', encoding: 'utf8' });
       expect(r.stdout).not.toContain('secret');
