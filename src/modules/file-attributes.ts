@@ -86,12 +86,13 @@ export function entryAttributeCommand(
   // A directory is entered (cd fails at once on anything else, where an open of a FIFO swapped
   // in would block) and must be the entry itself; a file is opened read-only (never created)
   // and must be a regular file once open.
+  // (openedEntry refuses a link at the entry itself.)
   const pinned = opts.directory
     ? (e: string): string =>
-        `y=${e}; w0=$PWD; cd -P -- "$y" 2>/dev/null || ${refuse('is not a directory now')}; ` +
+        `if [ -L ${e} ]; then ${refuse('is a link now')}; fi; y=${e}; w0=$PWD; cd -P -- "$y" 2>/dev/null || ${refuse('is not a directory now')}; ` +
         `[ "$PWD" = "\${w0%/}/\${y#./}" ] || ${refuse('was swapped while it was entered')}; f=.; `
     : (e: string): string => openedEntry(e, 5, refuse);
-  return atEntry(path, (e) => `if [ -L ${e} ]; then ${refuse('is a link now')}; fi; ${pinned(e)}${steps.join(' && ')}`, opts);
+  return atEntry(path, (e) => `${pinned(e)}${steps.join(' && ')}`, opts);
 }
 
 /** The state of a path as `key: value` lines, for a --diff of non-content changes. */
