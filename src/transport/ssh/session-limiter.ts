@@ -27,6 +27,11 @@ export class SessionLimiter {
     return this.active;
   }
 
+  /** Slots free right now. */
+  get free(): number {
+    return this.max - this.active;
+  }
+
   /** Gives the slot to the next in line, once however often it is called. */
   private releaser(): () => void {
     let released = false;

@@ -8,6 +8,21 @@ interface Spare extends TakenChannel {
   alive: boolean;
 }
 
+/** A spare on its way: `ready` once its stub runs (or it failed). */
+interface Pending {
+  spare: Promise<Spare | undefined>;
+  ready: boolean;
+}
+
+/**
+ * How many spares the reserve keeps at most. A spare is ready two round trips after it is
+ * asked for (open, then exec); a short command takes one. With one spare, each command of a
+ * quick run would wait a round trip for the next: the reserve keeps a second one from the
+ * first time a command had to wait (high latency), and only one where spares are ready in
+ * time (a LAN), where a second would only be one more idle shell per connection.
+ */
+const MAX_DEPTH = 2;
+
 /**
  * One channel per connection opened ahead of need, so a command costs one round trip
  * instead of three (open, exec, output). The spare runs a stub that reads lines from
@@ -17,17 +32,20 @@ interface Spare extends TakenChannel {
  */
 export class SpareChannels implements ChannelReserve {
   private readonly endLine = createToken('tpx-end-');
-  private next?: Promise<Spare | undefined>;
+  private readonly pending: Pending[] = [];
+  private depth = 1;
   private broken = false;
 
   constructor(private readonly host: ChannelHost) {}
 
-  /** The spare, with `command` written to it; undefined when there is none to use. */
+  /** The oldest spare, with `command` written to it; undefined when there is none to use. */
   async take(command: string): Promise<TakenChannel | undefined> {
-    if (!this.next || !this.fits(command)) return undefined;
-    const pending = this.next;
-    this.next = undefined;
-    const spare = await pending;
+    if (this.pending.length === 0 || !this.fits(command)) return undefined;
+    const next = this.pending.shift() as Pending;
+    if (!next.ready) this.depth = MAX_DEPTH;
+    // The next spares start opening now, while this command waits for its own.
+    this.fill();
+    const spare = await next.spare;
     if (!spare) return undefined;
     if (!spare.alive || spare.stream.destroyed) {
       spare.release();
@@ -37,14 +55,23 @@ export class SpareChannels implements ChannelReserve {
     return spare;
   }
 
-  /** Opens the next spare if none is open and a session slot is free right now. */
+  /** Opens spares until the reserve is full, as long as a session slot is free right now. */
   fill(): void {
-    if (this.next || this.broken || this.host.isClosed()) return;
-    const release = this.host.limiter.tryAcquire();
-    if (!release) return;
-    this.next = new Promise<Spare | undefined>((resolve) => {
+    while (this.pending.length < this.depth && !this.broken && !this.host.isClosed()) {
+      // A second spare never takes the last free slot: a long command or a transfer needs one.
+      if (this.pending.length > 0 && this.host.limiter.free < 2) return;
+      const release = this.host.limiter.tryAcquire();
+      if (!release) return;
+      this.pending.push(this.open(release));
+    }
+  }
+
+  private open(release: () => void): Pending {
+    const pending = { ready: false } as Pending;
+    pending.spare = new Promise<Spare | undefined>((resolve) => {
       try {
         this.host.client.exec(this.stub(), (err, stream) => {
+          pending.ready = true;
           if (err) {
             // The server takes fewer sessions than we thought, or none this way: stop trying.
             this.broken = true;
@@ -58,11 +85,13 @@ export class SpareChannels implements ChannelReserve {
           resolve(spare);
         });
       } catch {
+        pending.ready = true;
         this.broken = true;
         release();
         resolve(undefined);
       }
     });
+    return pending;
   }
 
   private fits(command: string): boolean {

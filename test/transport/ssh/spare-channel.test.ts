@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConnectionSpec } from '../../../src/transport/connection.js';
 import { connectSsh } from '../../../src/transport/ssh/connect-ssh.js';
+import type { ChannelHost } from '../../../src/transport/ssh/open-channel.js';
+import { SessionLimiter } from '../../../src/transport/ssh/session-limiter.js';
+import { SpareChannels } from '../../../src/transport/ssh/spare-channel.js';
 import type { SshConnection } from '../../../src/transport/ssh/ssh-connection.js';
 import { sshdSpec, startSshd, type SshdFixture } from '../support/sshd-fixture.js';
 
@@ -102,5 +105,57 @@ describe('spare channels (real sshd)', () => {
     const r = await conn.exec('id -un; cat', { become: true, becomeUser: 'daemon', stdin: 'via-spare\n' });
     await conn.close();
     expect(r).toMatchObject({ rc: 0, stdout: 'daemon\nvia-spare\n' });
+  });
+});
+
+/** A made-up connection whose stubs start when the test says: how many spares the reserve keeps. */
+describe('spare channels: how many are kept', () => {
+  type Pending = { cb: (err: Error | undefined, stream: unknown) => void };
+  const fakeHost = (slots: number) => {
+    const opened: Pending[] = [];
+    const written: string[] = [];
+    const stream = () => ({ destroyed: false, write: (s: string) => written.push(s), once: () => undefined });
+    const host = {
+      name: 'fake',
+      token: 'tok',
+      limiter: new SessionLimiter(slots),
+      isClosed: () => false,
+      client: { exec: (_stub: string, cb: Pending['cb']) => opened.push({ cb }) },
+    };
+    const ready = (i: number) => opened[i].cb(undefined, stream());
+    return { host: host as unknown as ChannelHost, opened, written, ready };
+  };
+
+  it('keeps one where each spare is ready before it is taken, two from the first command that had to wait', async () => {
+    const { host, opened, ready } = fakeHost(9);
+    const spares = new SpareChannels(host);
+    spares.fill();
+    expect(opened).toHaveLength(1);
+    ready(0);
+    await new Promise((resolve) => setImmediate(resolve));
+    // Ready when taken: the next one opens, still one in reserve.
+    expect(await spares.take('echo 1')).toBeDefined();
+    expect(opened).toHaveLength(2);
+    // Not ready when taken (a round trip that takes longer than a command): two from now on.
+    const second = spares.take('echo 2');
+    expect(opened).toHaveLength(4);
+    ready(1);
+    expect(await second).toBeDefined();
+    ready(2);
+    ready(3);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await spares.take('echo 3')).toBeDefined();
+    expect(opened).toHaveLength(5);
+  });
+
+  it('never lets a second spare take the last free session slot', async () => {
+    const { host, opened } = fakeHost(3);
+    const spares = new SpareChannels(host);
+    spares.fill();
+    void spares.take('echo 1');
+    // Deepened (the spare was not ready), but a second one in reserve would leave no slot for a
+    // transfer or a command too long for a stub.
+    expect(opened).toHaveLength(2);
+    expect(host.limiter.free).toBe(1);
   });
 });
