@@ -47,6 +47,7 @@ export async function connectSsh(spec: ConnectionSpec, options: ConnectOptions =
   const target: JumpHost = { user: spec.user, host: spec.host, port: spec.port };
   const chain = [...hops, target];
   const clients: ssh2.Client[] = [];
+  const streams: Duplex[] = [];
   try {
     let previous: ssh2.Client | undefined;
     for (const [index, hop] of chain.entries()) {
@@ -73,12 +74,13 @@ export async function connectSsh(spec: ConnectionSpec, options: ConnectOptions =
         onWarning: options.onWarning,
       });
       clients.push(previous);
+      streams.push(stream);
     }
   } catch (err) {
     for (const client of clients.reverse()) client.end();
     throw err;
   }
-  return new SshConnection(spec.name, clients, { becomePassword: spec.becomePassword, maxSessions: options.maxSessions });
+  return new SshConnection(spec.name, clients, streams, { becomePassword: spec.becomePassword, maxSessions: options.maxSessions });
 }
 
 function parseHops(spec: ConnectionSpec): JumpHost[] {

@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import type ssh2 from 'ssh2';
 import type { Connection, ExecOptions, ExecResult, PutOptions } from '../connection.js';
 import { runRemoteCommand } from './exec-channel.js';
@@ -25,10 +26,14 @@ export class SshConnection implements Connection, ChannelHost {
   private readonly closeListeners: ((err?: Error) => void)[] = [];
   private readonly ended = new WeakSet<ssh2.Client>();
 
-  /** @param clients the target's client last, its jump hosts before it */
+  /**
+   * @param clients the target's client last, its jump hosts before it
+   * @param streams what each client runs over (a TCP socket, or the previous hop's channel), in the same order
+   */
   constructor(
     name: string,
     private readonly clients: readonly ssh2.Client[],
+    private readonly streams: readonly Duplex[],
     options: { becomePassword?: string; maxSessions?: number } = {},
   ) {
     this.host = name;
@@ -73,11 +78,11 @@ export class SshConnection implements Connection, ChannelHost {
     return getFile(this, remotePath);
   }
 
-  /** Ends the target's connection, then each jump host's, waiting (bounded) for each to close. */
+  /** Ends the target's connection, then each jump host's (see endClient). */
   async close(): Promise<void> {
     this.markClosed();
-    for (const client of [...this.clients].reverse()) {
-      if (!this.ended.has(client)) await endClient(client);
+    for (let i = this.clients.length - 1; i >= 0; i--) {
+      if (!this.ended.has(this.clients[i])) await endClient(this.clients[i], this.streams[i]);
     }
   }
 
@@ -88,16 +93,25 @@ export class SshConnection implements Connection, ChannelHost {
   }
 }
 
-function endClient(client: ssh2.Client): Promise<void> {
+/**
+ * Says goodbye (SSH_MSG_DISCONNECT and the end of the stream) and lets go of the stream as
+ * soon as both are written, without waiting a round trip for the server to close its side:
+ * nothing the server could still send matters once every channel is closed (the run lock's
+ * release is confirmed before this). A stream that cannot finish writing is destroyed after 2 s.
+ */
+function endClient(client: ssh2.Client, stream: Duplex | undefined): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      client.destroy();
-      resolve();
-    }, 2_000);
-    client.once('close', () => {
+    const done = (): void => {
       clearTimeout(timer);
+      // ssh2's destroy() skips a socket whose writing has ended: destroy the stream itself.
+      client.destroy();
+      stream?.destroy();
       resolve();
-    });
+    };
+    const timer = setTimeout(done, 2_000);
+    client.once('close', done);
+    stream?.once('finish', done);
     client.end();
+    if (stream?.writableFinished) done();
   });
 }
