@@ -1,6 +1,6 @@
 import { CONNECTION_VAR_NAMES, readConnectionVars } from '../inventory/connection-vars.js';
 import { readVarsFile } from '../inventory/read-vars-file.js';
-import type { Action, AwaitAction, FactResults, ModuleDefinition, PlanContext } from '../modules/module.js';
+import type { Action, AwaitAction, FactResults, ModuleDefinition, OneTrip, PlanContext } from '../modules/module.js';
 import { evaluateExpression, renderValue } from '../template/render.js';
 import { pyStr } from '../template/python-values.js';
 import type { Connection, ExecResult } from '../transport/connection.js';
@@ -170,6 +170,9 @@ export async function executePlan(req: ExecuteRequest): Promise<ExecuteOutcome> 
     return { raw: { changed: false, failed: true, msg: `${module.name}: ${messageOf(error)}` } };
   }
 
+  const trip = !module.local && !ctx.check && module.oneTrip ? await module.oneTrip(params, ctx) : undefined;
+  if (trip) return runOneTrip(trip, req, deadline);
+
   const facts: Record<string, ExecResult> = {};
   const requests = !module.local && module.facts ? module.facts(params, ctx) : [];
   for (const fact of requests) {
@@ -228,6 +231,17 @@ export async function executePlan(req: ExecuteRequest): Promise<ExecuteOutcome> 
     if (last.rc !== 0) Object.assign(raw, { failed: true, msg: 'non-zero return code' });
   }
   return { raw, facts: plan.facts };
+}
+
+/** A module's one-trip command: run as its action, its result settled by the module. */
+async function runOneTrip(trip: OneTrip, req: ExecuteRequest, deadline: number | undefined): Promise<ExecuteOutcome> {
+  const conn = await req.connection();
+  req.onCommand?.(trip.command, 'action');
+  const res = await runExec(conn, trip.command, { become: trip.become, stdin: trip.stdin }, req, deadline);
+  const stop = stoppedResult(res, req, req.module.name);
+  if (stop) return { raw: stop };
+  const plan = trip.settle(res);
+  return { raw: { ...planResult(plan), failed: plan.failed === true } };
 }
 
 async function putFile(conn: Connection, action: Action & { kind: 'put' }, req: ExecuteRequest): Promise<void> {

@@ -142,6 +142,20 @@ export interface PlanContext {
   readonly local?: boolean;
 }
 
+/**
+ * A module's facts, plan and action in one command: the command reads what the facts would
+ * and acts on it on the host, and `settle` says from its result what happened (changed,
+ * msg, returns, or failed). Offered where sending what the action needs costs less than the
+ * facts' round trip (a small archive); the engine runs it outside check mode only.
+ */
+export interface OneTrip {
+  readonly command: string;
+  readonly stdin?: string | Buffer;
+  readonly become: boolean;
+  /** What the command's result means, as a plan with no actions left. */
+  settle(result: ExecResult): Plan;
+}
+
 export interface ModuleDefinition<P = Record<string, unknown>> {
   readonly name: string;
   /** Its parameters' schema, one-line description and example (published in the playbook schema). */
@@ -156,6 +170,8 @@ export interface ModuleDefinition<P = Record<string, unknown>> {
   /** Normalises templated parameters (free-form strings, aliases) into P; throws on invalid values. */
   normalise?(args: Readonly<Record<string, unknown>>): P;
   facts?(params: P, ctx: PlanContext): readonly FactRequest[];
+  /** One command instead of facts then actions, for these params (undefined: the usual way); never asked in check mode. */
+  oneTrip?(params: P, ctx: PlanContext): OneTrip | undefined | Promise<OneTrip | undefined>;
   /** Local async preparation, e.g. reading a local src file. Runs before plan. */
   plan(params: P, facts: FactResults, ctx: PlanContext): Plan | Promise<Plan>;
 }

@@ -125,6 +125,39 @@ describe('executePlan', () => {
     expect(calls.some((c) => c.command === 'touch never')).toBe(false);
   });
 
+  it("a module's one-trip command replaces facts and actions outside check mode; its result settles the task", async () => {
+    const tripping: ModuleDefinition<{ path: string }> = {
+      ...(writeModule as unknown as ModuleDefinition<{ path: string }>),
+      name: 'tripping',
+      oneTrip: (p) => ({
+        command: `if [ -f ${p.path} ]; then echo same; else cat > ${p.path}; fi`,
+        stdin: 'sent\n',
+        become: true,
+        settle: (r) =>
+          r.rc !== 0
+            ? { changed: false, actions: [], failed: true, msg: 'broke' }
+            : { changed: !r.stdout.includes('same'), actions: [], msg: 'm', returns: { path: p.path } },
+      }),
+    };
+    const commands: string[] = [];
+    const first = await executePlan(
+      request({ module: tripping as ModuleDefinition, args: { path: 't.txt', content: 'x' }, onCommand: (_c, kind) => commands.push(kind) }),
+    );
+    expect(first.raw).toMatchObject({ changed: true, failed: false, msg: 'm', path: 't.txt' });
+    expect(readFileSync(join(dir, 't.txt'), 'utf8')).toBe('sent\n');
+    expect(commands).toEqual(['action']);
+    expect(calls.filter((c) => c.kind === 'exec')).toHaveLength(1);
+    expect(calls[0]).toMatchObject({ become: true });
+    const again = await executePlan(request({ module: tripping as ModuleDefinition, args: { path: 't.txt', content: 'x' } }));
+    expect(again.raw).toMatchObject({ changed: false, failed: false });
+    // Check mode never runs it: the facts and the plan answer, nothing is written.
+    const check = await executePlan(request({ module: tripping as ModuleDefinition, args: { path: 'u.txt', content: 'x' }, ctx: ctx({ check: true }) }));
+    expect(check.raw).toMatchObject({ changed: true });
+    expect(calls.at(-1)?.command).toBe('cat u.txt 2>/dev/null');
+    const broken = await executePlan(request({ module: tripping as ModuleDefinition, args: { path: 'no/such/dir', content: 'x' } }));
+    expect(broken.raw).toMatchObject({ changed: false, failed: true, msg: 'broke' });
+  });
+
   it('local modules never open the connection; set_fact facts come back', async () => {
     const local: ModuleDefinition = { name: 'loc', params: TEST_PARAMS, local: true, plan: () => ({ changed: false, actions: [], facts: { a: 1 }, msg: 'm' }) };
     const out = await executePlan(request({ module: local, args: {} }));

@@ -8,7 +8,8 @@ import type { ExecResult } from '../../src/transport/connection.js';
 /**
  * A test-only executor: runs a module's facts and actions on this machine with /bin/sh
  * (dash on Debian, so the commands are proven POSIX), no sudo. It mirrors the engine's
- * order — normalise, facts, plan, actions unless check — to prove the generated commands
+ * order — normalise, the one-trip command when the module offers one, else facts, plan,
+ * actions unless check — to prove the generated commands
  * really work and are idempotent.
  */
 
@@ -19,6 +20,8 @@ export interface LocalRun {
   readonly execs: readonly ExecResult[];
   readonly failed: boolean;
   readonly msg?: string;
+  /** The module's one-trip command ran instead of facts, plan and actions. */
+  readonly oneTrip?: boolean;
 }
 
 /** A PlanContext for tests. */
@@ -56,6 +59,12 @@ function putLocally(action: Action & { kind: 'put' }): void {
 /** Normalises, reads facts, plans and (unless check mode) runs the actions locally. */
 export async function runLocally<P>(module: ModuleDefinition<P>, args: Record<string, unknown>, ctx: PlanContext, cwd = '/'): Promise<LocalRun> {
   const params = module.normalise ? module.normalise(args) : (args as P);
+  const trip = !ctx.check && module.oneTrip ? await module.oneTrip(params, ctx) : undefined;
+  if (trip) {
+    const r = runShell(trip.command, cwd, trip.stdin);
+    const plan = trip.settle(r);
+    return { plan, facts: {}, execs: [r], failed: plan.failed === true, msg: plan.msg, oneTrip: true };
+  }
   const facts: Record<string, ExecResult> = {};
   for (const f of module.facts?.(params, ctx) ?? []) facts[f.key] = runShell(f.command, cwd, f.stdin);
   const plan = await module.plan(params, facts, ctx);

@@ -129,7 +129,8 @@ describe('unarchive: for real', () => {
     expect(first.failed, first.msg).toBe(false);
     expect(readFileSync(join(dest, 'bin', 'kumactl'), 'utf8')).toBe('v1');
     expect(existsSync(join(dest, '.tpx-unarchive-kuma.tar.gz.sha256'))).toBe(true);
-    expect(first.plan.actions).toHaveLength(1);
+    // A small archive: one command read the marker and unpacked.
+    expect(first).toMatchObject({ oneTrip: true, execs: [expect.anything()] });
     expect(readdirSync(dest).sort()).toEqual(['.tpx-unarchive-kuma.tar.gz.sha256', 'bin']);
     expect((await runLocally(unarchiveModule, args, ctx, dest)).plan).toMatchObject({ changed: false, actions: [] });
     makeArchive(book, 'kuma.tar.gz', { 'kuma-2.10.1/bin/kumactl': 'v2' });
@@ -150,6 +151,50 @@ describe('unarchive: for real', () => {
     const check = await runLocally(unarchiveModule, { src: 'ok.tar.gz', dest }, makeContext({ playbookDir: book, check: true }), dest);
     expect(check.plan).toMatchObject({ changed: false, skipped: true });
     expect(existsSync(join(dest, 'f'))).toBe(false);
+  });
+});
+
+describe('unarchive: one trip for a small archive, for real', () => {
+  it('sends the archive with the command that reads the marker: unpacks, then leaves dest alone while the marker names it', async () => {
+    const book = makeTempDir();
+    const dest = join(makeTempDir(), 'new');
+    const sha = makeArchive(book, 'k.tar.gz', { 'bin/kumactl': 'v1' });
+    const ctx = makeContext({ playbookDir: book });
+    const first = await runLocally(unarchiveModule, { src: 'k.tar.gz', dest }, ctx, '/');
+    expect(first).toMatchObject({
+      oneTrip: true,
+      failed: false,
+      plan: { changed: true, msg: `k.tar.gz unpacked into ${dest} (created)`, returns: { dest, sha256: sha } },
+    });
+    expect(readFileSync(join(dest, '.tpx-unarchive-k.tar.gz.sha256'), 'utf8')).toBe(`${sha}\n`);
+    writeFileSync(join(dest, 'bin', 'kumactl'), 'edited');
+    const again = await runLocally(unarchiveModule, { src: 'k.tar.gz', dest }, ctx, '/');
+    expect(again).toMatchObject({ oneTrip: true, plan: { changed: false, msg: `k.tar.gz already unpacked in ${dest}` } });
+    expect(readFileSync(join(dest, 'bin', 'kumactl'), 'utf8')).toBe('edited');
+  });
+
+  it('takes the usual way with creates, --diff, check mode, or a remote archive', async () => {
+    const book = makeTempDir();
+    const dest = makeTempDir();
+    makeArchive(book, 'k.tar.gz', { f: 'x' });
+    const p = normaliseUnarchive({ src: 'k.tar.gz', dest });
+    expect(await unarchiveModule.oneTrip!(p, makeContext({ playbookDir: book }))).toBeDefined();
+    expect(await unarchiveModule.oneTrip!({ ...p, creates: '/x' }, makeContext({ playbookDir: book }))).toBeUndefined();
+    expect(await unarchiveModule.oneTrip!(p, makeContext({ playbookDir: book, diff: true }))).toBeUndefined();
+    expect(await unarchiveModule.oneTrip!({ ...p, remoteSrc: true }, makeContext({ playbookDir: book }))).toBeUndefined();
+    expect(await unarchiveModule.oneTrip!({ ...p, src: 'missing.tar.gz' }, makeContext({ playbookDir: book }))).toBeUndefined();
+    const check = await runLocally(unarchiveModule, { src: 'k.tar.gz', dest }, makeContext({ playbookDir: book, check: true }), '/');
+    expect(check.oneTrip).toBeUndefined();
+  });
+
+  it("fails with tar's last word and writes no marker when the archive is broken", async () => {
+    const book = makeTempDir();
+    const dest = makeTempDir();
+    writeFileSync(join(book, 'bad.tar.gz'), Buffer.from([0x1f, 0x8b, 1, 2, 3]));
+    const bad = await runLocally(unarchiveModule, { src: 'bad.tar.gz', dest }, makeContext({ playbookDir: book }), dest);
+    expect(bad).toMatchObject({ oneTrip: true, failed: true });
+    expect(bad.msg).toMatch(new RegExp(`^unpacking bad.tar.gz into ${dest} failed: exit code 2: .+`));
+    expect(existsSync(join(dest, '.tpx-unarchive-bad.tar.gz.sha256'))).toBe(false);
   });
 });
 
@@ -182,6 +227,9 @@ describe('unarchive: binary content on stdin, for real', () => {
     const ctx = makeContext({ playbookDir: book });
     const first = await runLocally(unarchiveModule, { src: 'b.tar.gz', dest }, ctx, '/');
     expect(first.failed, first.msg).toBe(false);
+    // Too big to send before knowing it is needed: the marker is read first.
+    expect(first.oneTrip).toBeUndefined();
+    expect(Object.keys(first.facts)).toEqual(['dest']);
     expect(first.execs).toHaveLength(1);
     expect(readFileSync(join(dest, 'blob.bin')).equals(blob)).toBe(true);
     expect((await runLocally(unarchiveModule, { src: 'b.tar.gz', dest }, ctx, '/')).plan.changed).toBe(false);
