@@ -241,6 +241,8 @@ async function runOneTrip(trip: OneTrip, req: ExecuteRequest, deadline: number |
   const stop = stoppedResult(res, req, req.module.name);
   if (stop) return { raw: stop };
   const plan = trip.settle(res);
+  // A failed command's rc and output are in the result, as a failed action's are.
+  if (plan.failed && res.rc !== 0) return { raw: { ...planResult(plan), ...execFields(res), changed: false, failed: true } };
   return { raw: { ...planResult(plan), failed: plan.failed === true } };
 }
 

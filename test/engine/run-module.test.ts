@@ -155,7 +155,9 @@ describe('executePlan', () => {
     expect(check.raw).toMatchObject({ changed: true });
     expect(calls.at(-1)?.command).toBe('cat u.txt 2>/dev/null');
     const broken = await executePlan(request({ module: tripping as ModuleDefinition, args: { path: 'no/such/dir', content: 'x' } }));
-    expect(broken.raw).toMatchObject({ changed: false, failed: true, msg: 'broke' });
+    // A failed command's rc and output are in the result, as a failed action's are.
+    expect(broken.raw).toMatchObject({ changed: false, failed: true, msg: 'broke', rc: 1 });
+    expect(broken.raw.stderr).toMatch(/no\/such\/dir/);
   });
 
   it('local modules never open the connection; set_fact facts come back', async () => {

@@ -6,6 +6,7 @@ const MAX_STUB_COMMAND = 64 * 1024;
 
 interface Spare extends TakenChannel {
   alive: boolean;
+  taken: boolean;
 }
 
 /** A spare on its way: `ready` once its stub runs (or it failed). */
@@ -51,6 +52,7 @@ export class SpareChannels implements ChannelReserve {
       spare.release();
       return undefined;
     }
+    spare.taken = true;
     spare.stream.write(`${command}\n${this.endLine}\n`);
     return spare;
   }
@@ -78,9 +80,15 @@ export class SpareChannels implements ChannelReserve {
             release();
             return resolve(undefined);
           }
-          const spare: Spare = { stream, release, alive: true };
+          const spare: Spare = { stream, release, alive: true, taken: false };
           stream.once('close', () => {
             spare.alive = false;
+            if (spare.taken) return;
+            // Closed while idle (the server's ChannelTimeout, a dropped connection): its slot
+            // goes back now, not at the next take, so that nothing waits for it in vain.
+            release();
+            const at = this.pending.indexOf(pending);
+            if (at >= 0) this.pending.splice(at, 1);
           });
           resolve(spare);
         });

@@ -101,11 +101,22 @@ export class SshConnection implements Connection, ChannelHost {
  */
 function endClient(client: ssh2.Client, stream: Duplex | undefined): Promise<void> {
   return new Promise((resolve) => {
+    let ended = false;
     const done = (): void => {
+      if (ended) return;
+      ended = true;
       clearTimeout(timer);
-      // ssh2's destroy() skips a socket whose writing has ended: destroy the stream itself.
-      client.destroy();
-      stream?.destroy();
+      client.removeListener('close', done);
+      stream?.removeListener('finish', done);
+      // ssh2's destroy() skips a socket whose writing has ended: destroy the stream itself. A
+      // jump host's channel whose connection died may throw here: nothing is left to close then.
+      for (const destroy of [() => client.destroy(), () => stream?.destroy()]) {
+        try {
+          destroy();
+        } catch {
+          // Already gone.
+        }
+      }
       resolve();
     };
     const timer = setTimeout(done, 2_000);

@@ -114,7 +114,8 @@ describe('spare channels: how many are kept', () => {
   const fakeHost = (slots: number) => {
     const opened: Pending[] = [];
     const written: string[] = [];
-    const stream = () => ({ destroyed: false, write: (s: string) => written.push(s), once: () => undefined });
+    const closers: (() => void)[] = [];
+    const stream = () => ({ destroyed: false, write: (s: string) => written.push(s), once: (_event: string, cb: () => void) => closers.push(cb) });
     const host = {
       name: 'fake',
       token: 'tok',
@@ -123,7 +124,7 @@ describe('spare channels: how many are kept', () => {
       client: { exec: (_stub: string, cb: Pending['cb']) => opened.push({ cb }) },
     };
     const ready = (i: number) => opened[i].cb(undefined, stream());
-    return { host: host as unknown as ChannelHost, opened, written, ready };
+    return { host: host as unknown as ChannelHost, opened, written, ready, closers };
   };
 
   it('keeps one where each spare is ready before it is taken, two from the first command that had to wait', async () => {
@@ -157,5 +158,18 @@ describe('spare channels: how many are kept', () => {
     // transfer or a command too long for a stub.
     expect(opened).toHaveLength(2);
     expect(host.limiter.free).toBe(1);
+  });
+
+  it('gives the slot of a spare that closes while idle back at once, and never hands it out', async () => {
+    const { host, ready, closers } = fakeHost(3);
+    const spares = new SpareChannels(host);
+    spares.fill();
+    ready(0);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(host.limiter.free).toBe(2);
+    // The server closed it (ChannelTimeout): a command waiting for a slot must not wait for it.
+    closers[0]();
+    expect(host.limiter.free).toBe(3);
+    expect(await spares.take('echo 1')).toBeUndefined();
   });
 });

@@ -62,3 +62,29 @@ describe('closing a connection (real sshd, 1 s round trip)', () => {
     expect(existsSync(marker)).toBe(true);
   }, 60_000);
 });
+
+/** Made-up clients and streams: what close() does when they misbehave. */
+describe('closing a connection whose parts are already gone', () => {
+  it('resolves once, removes its listeners, and survives a destroy that throws (a jump host that died)', async () => {
+    const { EventEmitter } = await import('node:events');
+    const { SshConnection } = await import('../../../src/transport/ssh/ssh-connection.js');
+    const { PassThrough } = await import('node:stream');
+    const client = Object.assign(new EventEmitter(), {
+      end: () => undefined,
+      destroy: () => {
+        throw new Error('Instance unusable after fatal error');
+      },
+    });
+    const stream = new PassThrough();
+    stream.destroy = () => {
+      throw new Error('Instance unusable after fatal error');
+    };
+    const conn = new SshConnection('gone', [client as never], [stream]);
+    stream.end();
+    await conn.close();
+    expect(client.listenerCount('close')).toBe(1); // the connection's own close listener only
+    expect(stream.listenerCount('finish')).toBe(0);
+    // A late close event finds nothing of close() left to run.
+    expect(() => client.emit('close')).not.toThrow();
+  });
+});
