@@ -90,7 +90,7 @@ async function planUnarchive(p: UnarchiveParams, facts: FactResults, ctx: PlanCo
     .find((l) => l.startsWith('tpx-marker '))
     ?.slice('tpx-marker '.length)
     .trim();
-  if (recorded === sha256) return { changed: false, actions: [], msg: `${basename(p.src)} already unpacked in ${p.dest}`, returns };
+  if (recorded === sha256) return alreadyUnpacked(p, returns);
 
   const steps = unpackSteps(p, archive);
   // A remote archive is read only after the same check as its fact, in a subshell of its own.
@@ -101,10 +101,20 @@ async function planUnarchive(p: UnarchiveParams, facts: FactResults, ctx: PlanCo
   return {
     changed: true,
     actions: [{ kind: 'exec', command: unpack, ...(archive.stdin ? { stdin: archive.stdin } : {}), become: ctx.become }],
-    msg: `${basename(p.src)} unpacked into ${p.dest}${destMissing ? ' (created)' : ''}`,
+    msg: unpackedMsg(p, destMissing),
     diff,
     returns,
   };
+}
+
+/** The plan when the marker names this archive: nothing to do. */
+function alreadyUnpacked(p: UnarchiveParams, returns: Readonly<Record<string, unknown>>): Plan {
+  return { changed: false, actions: [], msg: `${basename(p.src)} already unpacked in ${p.dest}`, returns };
+}
+
+/** The message of an unpack, `created` when dest had to be made first. */
+function unpackedMsg(p: UnarchiveParams, created: boolean): string {
+  return `${basename(p.src)} unpacked into ${p.dest}${created ? ' (created)' : ''}`;
 }
 
 /** Shell that makes dest when missing, unpacks the archive into it, chowns, then writes the marker: each step only after the last succeeded. */
@@ -153,8 +163,8 @@ async function unarchiveOneTrip(p: UnarchiveParams, ctx: PlanContext): Promise<O
         const last = res.stderr.trim().split('\n').pop() ?? '';
         return failPlan(`unpacking ${name} into ${p.dest} failed: exit code ${res.rc}${last ? `: ${last}` : ''}`, returns);
       }
-      if (res.stdout.includes(UNCHANGED)) return { changed: false, actions: [], msg: `${name} already unpacked in ${p.dest}`, returns };
-      return { changed: true, actions: [], msg: `${name} unpacked into ${p.dest}${res.stdout.includes(CREATED) ? ' (created)' : ''}`, returns };
+      if (res.stdout.includes(UNCHANGED)) return alreadyUnpacked(p, returns);
+      return { changed: true, actions: [], msg: unpackedMsg(p, res.stdout.includes(CREATED)), returns };
     },
   };
 }
