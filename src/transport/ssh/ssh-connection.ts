@@ -99,7 +99,7 @@ export class SshConnection implements Connection, ChannelHost {
  * nothing the server could still send matters once every channel is closed (the run lock's
  * release is confirmed before this). A stream that cannot finish writing is destroyed after 2 s.
  */
-function endClient(client: ssh2.Client, stream: Duplex | undefined): Promise<void> {
+function endClient(client: ssh2.Client, stream: Duplex): Promise<void> {
   return new Promise((resolve) => {
     let ended = false;
     const done = (): void => {
@@ -107,10 +107,10 @@ function endClient(client: ssh2.Client, stream: Duplex | undefined): Promise<voi
       ended = true;
       clearTimeout(timer);
       client.removeListener('close', done);
-      stream?.removeListener('finish', done);
+      stream.removeListener('finish', done);
       // ssh2's destroy() skips a socket whose writing has ended: destroy the stream itself. A
       // jump host's channel whose connection died may throw here: nothing is left to close then.
-      for (const destroy of [() => client.destroy(), () => stream?.destroy()]) {
+      for (const destroy of [() => client.destroy(), () => stream.destroy()]) {
         try {
           destroy();
         } catch {
@@ -121,8 +121,8 @@ function endClient(client: ssh2.Client, stream: Duplex | undefined): Promise<voi
     };
     const timer = setTimeout(done, 2_000);
     client.once('close', done);
-    stream?.once('finish', done);
+    stream.once('finish', done);
     client.end();
-    if (stream?.writableFinished) done();
+    if (stream.writableFinished) done();
   });
 }
